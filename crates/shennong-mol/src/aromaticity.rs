@@ -1,0 +1,437 @@
+//! RDKit's default aromaticity model, applied to a Kekulé structure.
+//!
+//! Each ring atom is classified by the electrons it can donate to the π
+//! system (0, 1, 2, or vacant), candidate rings are those whose atoms all
+//! qualify, and Hückel's 4n+2 rule is tested on every ring and on every
+//! fused combination of up to six rings that share single bonds, counting
+//! atoms that belong to one or two of the combined rings (RDKit's
+//! `aromaticityHelper`; see also the RDKit Book, "Aromaticity").
+
+use crate::element::{default_valence, more_electronegative, outer_electrons};
+use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
+use crate::rings::RingInfo;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Donor {
+    Vacant,
+    One,
+    Two,
+    Any,
+    None,
+}
+
+const MAX_FUSED_RING_SIZE: usize = 24;
+const MAX_FUSED_RINGS: usize = 6;
+
+/// Per-atom data the model needs, computed once from the Kekulé form.
+pub(crate) struct AtomState {
+    pub explicit_valence: i32,
+    pub total_valence: i32,
+}
+
+fn bond_contrib_x2(mol: &MolBuilder, b: BondIdx, a: AtomIdx) -> i32 {
+    mol.bond(b).map_or(0, |bd| bd.order.valence_x2(bd.end == a))
+}
+
+/// Electrons an atom can donate to a π system (RDKit's `countAtomElec`); -1 if none.
+pub(crate) fn count_atom_elec(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> i32 {
+    let Some(atom) = mol.atom(a) else { return -1 };
+    let dv = default_valence(atom.atomic_num);
+    if dv <= 1 {
+        return -1;
+    }
+    let mut degree = mol.neighbors(a).len() as i32 + i32::from(atom.total_hs());
+    for &(_, b) in mol.neighbors(a) {
+        if bond_contrib_x2(mol, b, a) == 0 {
+            degree -= 1;
+        }
+    }
+    if degree > 3 {
+        return -1;
+    }
+    let nlp = (outer_electrons(atom.atomic_num) - dv - i32::from(atom.formal_charge)).max(0);
+    let mut res = (dv - degree) + nlp - i32::from(atom.radical_electrons);
+    if res > 1 && st.explicit_valence - mol.neighbors(a).len() as i32 > 1 {
+        res = 1;
+    }
+    res
+}
+
+fn non_cyclic_multiple_bond(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx) -> Option<AtomIdx> {
+    mol.neighbors(a)
+        .iter()
+        .find(|&&(_, b)| !rings.is_ring_bond(b) && bond_contrib_x2(mol, b, a) >= 4)
+        .map(|&(n, _)| n)
+}
+
+fn cyclic_multiple_bond(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx) -> bool {
+    mol.neighbors(a)
+        .iter()
+        .any(|&(_, b)| rings.is_ring_bond(b) && bond_contrib_x2(mol, b, a) >= 4)
+}
+
+fn any_multiple_bond(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
+    let Some(atom) = mol.atom(a) else { return false };
+    let mut deg = mol.neighbors(a).len() as i32 + i32::from(atom.explicit_hs);
+    for &(_, b) in mol.neighbors(a) {
+        if (bond_contrib_x2(mol, b, a) + 1) / 2 == 0 {
+            deg -= 1;
+        }
+    }
+    st.explicit_valence != deg
+}
+
+fn donor_type(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx, st: &AtomState) -> Donor {
+    let Some(atom) = mol.atom(a) else { return Donor::None };
+    if atom.atomic_num == 0 {
+        return if cyclic_multiple_bond(mol, rings, a) { Donor::One } else { Donor::Any };
+    }
+    let mut nelec = count_atom_elec(mol, a, st);
+    let exo = non_cyclic_multiple_bond(mol, rings, a);
+    let exo_more_en = exo.is_some_and(|o| {
+        mol.atom(o)
+            .is_some_and(|oa| more_electronegative(oa.atomic_num, atom.atomic_num))
+    });
+    if nelec < 0 {
+        Donor::None
+    } else if nelec == 0 {
+        if exo.is_some() {
+            Donor::Vacant
+        } else if cyclic_multiple_bond(mol, rings, a) {
+            Donor::One
+        } else {
+            Donor::None
+        }
+    } else if nelec == 1 {
+        if exo.is_some() {
+            if exo_more_en {
+                Donor::Vacant
+            } else {
+                Donor::One
+            }
+        } else if any_multiple_bond(mol, a, st) {
+            Donor::One
+        } else if atom.formal_charge == 1 {
+            Donor::Vacant
+        } else {
+            Donor::None
+        }
+    } else {
+        if exo_more_en {
+            nelec -= 1;
+        }
+        if nelec % 2 == 1 {
+            Donor::One
+        } else {
+            Donor::Two
+        }
+    }
+}
+
+fn is_candidate(mol: &MolBuilder, a: AtomIdx, donor: Donor, st: &AtomState) -> bool {
+    let Some(atom) = mol.atom(a) else { return false };
+    let z = atom.atomic_num;
+    if z > 18 && z != 34 && z != 52 {
+        return false;
+    }
+    if donor == Donor::None {
+        return false;
+    }
+    let def = default_valence(z);
+    let eff = i32::from(z) - i32::from(atom.formal_charge);
+    let eff_def = u8::try_from(eff).map_or(-1, default_valence);
+    if def > 0 && st.total_valence > eff_def {
+        return false;
+    }
+    if atom.radical_electrons > 0 && (z != 6 || atom.formal_charge != 0) {
+        return false;
+    }
+    if st.explicit_valence - mol.neighbors(a).len() as i32 > 1 {
+        let mut n_mult = 0;
+        for &(_, b) in mol.neighbors(a) {
+            if let Some(bd) = mol.bond(b) {
+                if matches!(bd.order, BondOrder::Double | BondOrder::Triple) {
+                    n_mult += 1;
+                }
+            }
+        }
+        if n_mult > 1 {
+            return false;
+        }
+    }
+    true
+}
+
+fn electron_range(d: Donor) -> (i32, i32) {
+    match d {
+        Donor::Any => (1, 2),
+        Donor::One => (1, 1),
+        Donor::Two => (2, 2),
+        Donor::Vacant | Donor::None => (0, 0),
+    }
+}
+
+fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
+    let (mut lo, mut hi, mut n_any) = (0, 0, 0);
+    for &i in atoms {
+        let d = donors.get(i).copied().unwrap_or(Donor::None);
+        if d == Donor::Any {
+            n_any += 1;
+            if n_any > 1 {
+                return false;
+            }
+        }
+        let (l, h) = electron_range(d);
+        lo += l;
+        hi += h;
+    }
+    if hi >= 6 {
+        (lo..=hi).any(|e| (e - 2) % 4 == 0)
+    } else {
+        hi == 2
+    }
+}
+
+/// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.
+pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomState]) {
+    let n = mol.num_atoms();
+    let mut donors = vec![Donor::None; n];
+    let mut cand = vec![false; n];
+    let mut seen = vec![false; n];
+    let mut cand_rings: Vec<usize> = Vec::new();
+    for (ri, ring) in rings.atom_rings().iter().enumerate() {
+        let mut all_arom = true;
+        let mut all_dummy = true;
+        for &a in ring {
+            let i = a.index();
+            let Some(atom) = mol.atom(a) else { continue };
+            if atom.atomic_num != 0 {
+                all_dummy = false;
+            }
+            if seen.get(i).copied().unwrap_or(true) {
+                if !cand.get(i).copied().unwrap_or(false) {
+                    all_arom = false;
+                }
+                continue;
+            }
+            if let Some(s) = seen.get_mut(i) {
+                *s = true;
+            }
+            let Some(st) = states.get(i) else { continue };
+            let mut d = donor_type(mol, rings, a, st);
+            if d == Donor::Two
+                && ring.len() >= 9
+                && matches!(atom.atomic_num, 8 | 16)
+                && mol.neighbors(a).len() == 2
+                && atom.formal_charge == 0
+                && !mol.neighbors(a).iter().any(|&(_, b)| {
+                    mol.bond(b)
+                        .is_some_and(|bd| matches!(bd.order, BondOrder::Double | BondOrder::Triple))
+                })
+            {
+                d = Donor::None;
+            }
+            let c = is_candidate(mol, a, d, st);
+            if let Some(s) = donors.get_mut(i) {
+                *s = d;
+            }
+            if let Some(s) = cand.get_mut(i) {
+                *s = c;
+            }
+            if !c {
+                all_arom = false;
+            }
+        }
+        if all_arom && !all_dummy {
+            cand_rings.push(ri);
+        }
+    }
+    let bond_rings: Vec<&Vec<BondIdx>> = cand_rings
+        .iter()
+        .filter_map(|&ri| rings.bond_rings().get(ri))
+        .collect();
+    let atom_rings: Vec<&Vec<AtomIdx>> = cand_rings
+        .iter()
+        .filter_map(|&ri| rings.atom_rings().get(ri))
+        .collect();
+    let nr = bond_rings.len();
+    // ring neighbour map: rings of at most 24 atoms sharing exactly one bond
+    let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); nr];
+    for i in 0..nr {
+        let Some(ri) = bond_rings.get(i) else { continue };
+        if ri.len() > MAX_FUSED_RING_SIZE {
+            continue;
+        }
+        for j in (i + 1)..nr {
+            let Some(rj) = bond_rings.get(j) else { continue };
+            if rj.len() > MAX_FUSED_RING_SIZE {
+                continue;
+            }
+            let shared = ri.iter().filter(|b| rj.contains(b)).count();
+            if shared == 1 {
+                if let Some(l) = neigh.get_mut(i) {
+                    l.push(j);
+                }
+                if let Some(l) = neigh.get_mut(j) {
+                    l.push(i);
+                }
+            }
+        }
+    }
+    let mut done = vec![false; nr];
+    for start in 0..nr {
+        if done.get(start).copied().unwrap_or(true) {
+            continue;
+        }
+        let fused = pick_fused(start, &neigh, &mut done);
+        apply_to_fused(mol, &fused, &atom_rings, &bond_rings, &donors, &neigh);
+    }
+}
+
+fn pick_fused(start: usize, neigh: &[Vec<usize>], done: &mut [bool]) -> Vec<usize> {
+    let mut res = vec![start];
+    if let Some(d) = done.get_mut(start) {
+        *d = true;
+    }
+    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+    while let Some(top) = stack.last_mut() {
+        let (ring, next) = *top;
+        let list = neigh.get(ring).map_or(&[][..], |v| v.as_slice());
+        let Some(&nb) = list.get(next) else {
+            stack.pop();
+            continue;
+        };
+        top.1 += 1;
+        if done.get(nb).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(d) = done.get_mut(nb) {
+            *d = true;
+        }
+        res.push(nb);
+        stack.push((nb, 0));
+    }
+    res
+}
+
+fn is_connected(ids: &[usize], neigh: &[Vec<usize>]) -> bool {
+    let Some(&first) = ids.first() else { return false };
+    let mut reached = vec![first];
+    let mut stack = vec![first];
+    while let Some(r) = stack.pop() {
+        for &nb in neigh.get(r).map_or(&[][..], |v| v.as_slice()) {
+            if ids.contains(&nb) && !reached.contains(&nb) {
+                reached.push(nb);
+                stack.push(nb);
+            }
+        }
+    }
+    reached.len() == ids.len()
+}
+
+fn next_combination(comb: &mut [usize], total: usize) -> bool {
+    let k = comb.len();
+    let mut i = k;
+    while i > 0 {
+        i -= 1;
+        if comb.get(i).copied() != Some(total - k + i) {
+            if let Some(c) = comb.get_mut(i) {
+                *c += 1;
+            }
+            for j in (i + 1)..k {
+                let prev = comb.get(j - 1).copied().unwrap_or(0);
+                if let Some(c) = comb.get_mut(j) {
+                    *c = prev + 1;
+                }
+            }
+            return true;
+        }
+    }
+    false
+}
+
+fn apply_to_fused(
+    mol: &mut MolBuilder,
+    fused: &[usize],
+    atom_rings: &[&Vec<AtomIdx>],
+    bond_rings: &[&Vec<BondIdx>],
+    donors: &[Donor],
+    neigh: &[Vec<usize>],
+) {
+    let nrings = fused.len();
+    let mut ring_bonds: Vec<BondIdx> = fused
+        .iter()
+        .filter_map(|&r| bond_rings.get(r))
+        .flat_map(|r| r.iter().copied())
+        .collect();
+    ring_bonds.sort();
+    ring_bonds.dedup();
+    let mut done_bonds: Vec<BondIdx> = Vec::new();
+    let n = mol.num_atoms();
+    let mut size = 0usize;
+    loop {
+        if size == 2 && nrings > 300 {
+            break;
+        }
+        size += 1;
+        if size > nrings.min(MAX_FUSED_RINGS) || done_bonds.len() >= ring_bonds.len() {
+            break;
+        }
+        let mut comb: Vec<usize> = (0..size).collect();
+        loop {
+            let ids: Vec<usize> = comb.iter().filter_map(|&i| fused.get(i).copied()).collect();
+            if is_connected(&ids, neigh) {
+                let mut count = vec![0u8; n];
+                for &r in &ids {
+                    for a in atom_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
+                        if let Some(c) = count.get_mut(a.index()) {
+                            *c = c.saturating_add(1);
+                        }
+                    }
+                }
+                let members: Vec<usize> = (0..n).filter(|&i| matches!(count.get(i), Some(1 | 2))).collect();
+                if huckel(&members, donors) {
+                    mark_aromatic(mol, &ids, bond_rings, &mut done_bonds);
+                }
+            }
+            if !next_combination(&mut comb, nrings) {
+                break;
+            }
+        }
+    }
+}
+
+fn mark_aromatic(mol: &mut MolBuilder, ids: &[usize], bond_rings: &[&Vec<BondIdx>], done: &mut Vec<BondIdx>) {
+    let mut counts: Vec<(BondIdx, u32)> = Vec::new();
+    for &r in ids {
+        for &b in bond_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
+            match counts.iter_mut().find(|(x, _)| *x == b) {
+                Some(e) => e.1 += 1,
+                None => counts.push((b, 1)),
+            }
+        }
+    }
+    for (b, c) in counts {
+        if c != 1 {
+            continue;
+        }
+        let mut ends = None;
+        if let Some(bond) = mol.bond_mut(b) {
+            bond.aromatic = true;
+            if matches!(bond.order, BondOrder::Single | BondOrder::Double) {
+                bond.order = BondOrder::Aromatic;
+                ends = Some((bond.begin, bond.end));
+            }
+        }
+        if let Some((x, y)) = ends {
+            for a in [x, y] {
+                if let Some(atom) = mol.atom_mut(a) {
+                    atom.aromatic = true;
+                }
+            }
+        }
+        if !done.contains(&b) {
+            done.push(b);
+        }
+    }
+}

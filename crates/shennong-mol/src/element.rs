@@ -1,0 +1,105 @@
+//! The periodic table: symbols, masses, isotopes and RDKit's default valences.
+
+use crate::element_data::{ELEMENTS, ISOTOPES};
+
+/// Static data for one element.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ElementData {
+    /// Element symbol as written in SMILES bracket atoms (`"Cl"`, `"*"` for the dummy).
+    pub symbol: &'static str,
+    /// Standard atomic weight.
+    pub average_mass: f64,
+    /// Number of outer-shell (valence) electrons.
+    pub outer_electrons: u8,
+    /// Mass number of the most abundant isotope.
+    pub common_isotope: u16,
+    /// Exact mass of the most abundant isotope.
+    pub common_isotope_mass: f64,
+    /// Allowed valences in increasing order; `[-1]` means "any" (metals).
+    pub valences: &'static [i8],
+}
+
+/// Highest atomic number in the table.
+pub const MAX_ATOMIC_NUM: u8 = 118;
+
+/// Data for atomic number `z`, or `None` past the end of the table.
+///
+/// ```
+/// let c = shennong_mol::element::element(6).unwrap();
+/// assert_eq!(c.symbol, "C");
+/// assert_eq!(c.valences, &[4]);
+/// ```
+pub fn element(z: u8) -> Option<&'static ElementData> {
+    ELEMENTS.get(usize::from(z))
+}
+
+/// Element symbol for `z` (`"?"` if out of range).
+pub fn symbol(z: u8) -> &'static str {
+    element(z).map_or("?", |e| e.symbol)
+}
+
+/// Allowed valences of `z`; `[-1]` for "any" and for unknown elements.
+pub fn valences(z: u8) -> &'static [i8] {
+    element(z).map_or(&[-1], |e| e.valences)
+}
+
+/// Default (first) valence of `z`, `-1` for "any".
+pub fn default_valence(z: u8) -> i32 {
+    valences(z).first().map_or(-1, |&v| i32::from(v))
+}
+
+/// Outer-shell electrons of `z`.
+pub fn outer_electrons(z: u8) -> i32 {
+    element(z).map_or(0, |e| i32::from(e.outer_electrons))
+}
+
+/// Atomic number for an element symbol (case-sensitive, `"Cl"`), or `None`.
+pub fn atomic_number(symbol: &str) -> Option<u8> {
+    if symbol == "*" {
+        return Some(0);
+    }
+    ELEMENTS
+        .iter()
+        .position(|e| e.symbol == symbol)
+        .and_then(|p| u8::try_from(p).ok())
+}
+
+/// Exact mass of isotope `mass_number` of element `z`, if tabulated.
+pub fn isotope_mass(z: u8, mass_number: u16) -> Option<f64> {
+    let pos = ISOTOPES
+        .binary_search_by(|&(iz, a, _, _)| (iz, a).cmp(&(z, mass_number)))
+        .ok()?;
+    ISOTOPES.get(pos).map(|&(_, _, m, _)| m)
+}
+
+/// Whether element `a` is more electronegative than `b` by RDKit's proxy
+/// (more outer electrons, then lower atomic number).
+pub fn more_electronegative(a: u8, b: u8) -> bool {
+    let (na, nb) = (outer_electrons(a), outer_electrons(b));
+    na > nb || (na == nb && a < b)
+}
+
+/// Elements to the left of carbon in their row (RDKit's `isEarlyAtom`), whose
+/// formal charge shifts valence in the opposite direction.
+pub fn is_early_atom(z: u8) -> bool {
+    matches!(
+        z,
+        3..=5 | 11..=13 | 19..=22 | 30..=32 | 37..=41 | 48..=51 | 55..=61 | 72..=73 | 80..=83 | 87..=93 | 104..=118
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookups() {
+        assert_eq!(atomic_number("Cl"), Some(17));
+        assert_eq!(atomic_number("Xx"), None);
+        assert_eq!(symbol(35), "Br");
+        assert_eq!(valences(16), &[2, 4, 6]);
+        assert!((isotope_mass(1, 2).unwrap_or(0.0) - 2.014101778).abs() < 1e-9);
+        assert!(more_electronegative(8, 6));
+        assert!(!more_electronegative(6, 8));
+    }
+}

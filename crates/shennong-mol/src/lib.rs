@@ -1,0 +1,80 @@
+//! Shennong's molecule model: a compact graph with typed indices, RDKit's
+//! element table and valence model, and perception (rings, aromaticity,
+//! kekulisation, stereo) in one explicit [`sanitize`](MolBuilder::sanitize) step.
+//!
+//! ```
+//! use shennong_mol::{Atom, BondOrder, MolBuilder};
+//! // benzene from aromatic atoms and bonds
+//! let mut b = MolBuilder::new();
+//! let atoms: Vec<_> = (0..6).map(|_| {
+//!     let mut a = Atom::new(6);
+//!     a.aromatic = true;
+//!     b.add_atom(a)
+//! }).collect();
+//! for i in 0..6 {
+//!     b.add_bond(atoms[i], atoms[(i + 1) % 6], BondOrder::Aromatic).unwrap();
+//! }
+//! let mol = b.sanitize().unwrap();
+//! assert!(mol.atoms().iter().all(|a| a.aromatic && a.total_hs() == 1));
+//! assert_eq!(mol.rings().num_rings(), 1);
+//! ```
+#![deny(missing_docs)]
+
+mod aromaticity;
+pub mod canon;
+pub mod element;
+mod element_data;
+mod error;
+mod kekulize;
+mod mol;
+mod ranks;
+pub mod rings;
+pub mod sanitize;
+pub mod stereo;
+mod valence;
+
+pub use error::{MolError, Result};
+pub use mol::{
+    Atom, AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Conformer, Mol, MolBuilder,
+    StereoClass,
+};
+pub use rings::RingInfo;
+pub use sanitize::{sanitize, SanitizeOptions};
+
+impl Mol {
+    /// A Kekulé form of this molecule: aromatic bonds become alternating
+    /// single/double bonds and aromatic flags are cleared; H counts are kept.
+    pub fn kekulized(&self) -> Result<Mol> {
+        let mut b = self.to_builder();
+        kekulize::kekulize(&mut b)?;
+        Ok(Mol {
+            atoms: b.atoms,
+            bonds: b.bonds,
+            adjacency: b.adjacency,
+            rings: self.rings.clone(),
+            conformer: b.conformer,
+        })
+    }
+
+    /// Implicit hydrogens an organic-subset (unbracketed) atom with this
+    /// atom's element, charge 0 and bonds would get when read back.
+    pub fn organic_subset_hs(&self, a: AtomIdx) -> Option<u8> {
+        let mut b = MolBuilder::new();
+        let atom = *self.atoms.get(a.index())?;
+        let mut probe = Atom::new(atom.atomic_num);
+        probe.aromatic = atom.aromatic;
+        let center = b.add_atom(probe);
+        for &(n, bi) in self.neighbors(a) {
+            let other = self.atom(n);
+            let mut o = Atom::new(other.atomic_num);
+            o.no_implicit = true;
+            o.aromatic = other.aromatic;
+            let x = b.add_atom(o);
+            let bond = self.bond(bi);
+            let (p, q) = if bond.begin == a { (center, x) } else { (x, center) };
+            b.add_bond(p, q, bond.order).ok()?;
+        }
+        let h = valence::implicit_hs(&b, center, false).ok()?;
+        u8::try_from(h).ok()
+    }
+}

@@ -1,0 +1,646 @@
+//! The molecule graph: atoms, bonds, typed indices, the raw builder and the
+//! perceived, immutable [`Mol`].
+
+use crate::error::{MolError, Result};
+use crate::rings::RingInfo;
+
+/// Index of an atom in its molecule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AtomIdx(pub u32);
+
+/// Index of a bond in its molecule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BondIdx(pub u32);
+
+impl AtomIdx {
+    /// The index as `usize`.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl BondIdx {
+    /// The index as `usize`.
+    #[inline]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// Bond types, as in RDKit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BondOrder {
+    /// Single bond.
+    Single,
+    /// Double bond.
+    Double,
+    /// Triple bond.
+    Triple,
+    /// Quadruple bond (SMILES `$`).
+    Quadruple,
+    /// Aromatic bond (order 1.5).
+    Aromatic,
+    /// Dative bond `begin -> end`; contributes valence to the end atom only.
+    Dative,
+    /// Zero-order bond (contributes no valence).
+    Zero,
+}
+
+impl BondOrder {
+    /// Twice the valence this bond contributes to `atom_is_end` side, so that
+    /// aromatic bonds (1.5) stay integral.
+    #[inline]
+    pub fn valence_x2(self, atom_is_end: bool) -> i32 {
+        match self {
+            BondOrder::Single => 2,
+            BondOrder::Double => 4,
+            BondOrder::Triple => 6,
+            BondOrder::Quadruple => 8,
+            BondOrder::Aromatic => 3,
+            BondOrder::Dative => {
+                if atom_is_end {
+                    2
+                } else {
+                    0
+                }
+            }
+            BondOrder::Zero => 0,
+        }
+    }
+
+    /// Integer bond order used by invariants (aromatic counted as 4 distinct code).
+    pub fn code(self) -> u8 {
+        match self {
+            BondOrder::Single => 1,
+            BondOrder::Double => 2,
+            BondOrder::Triple => 3,
+            BondOrder::Quadruple => 4,
+            BondOrder::Aromatic => 5,
+            BondOrder::Dative => 6,
+            BondOrder::Zero => 7,
+        }
+    }
+}
+
+/// Non-tetrahedral stereo classes of OpenSMILES.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StereoClass {
+    /// Allene-like `@AL`.
+    Allene,
+    /// Square planar `@SP`.
+    SquarePlanar,
+    /// Trigonal bipyramidal `@TB`.
+    TrigonalBipyramidal,
+    /// Octahedral `@OH`.
+    Octahedral,
+}
+
+/// Atom-centred stereo.
+///
+/// Tetrahedral tags refer to the atom's neighbour order in [`Mol::neighbors`],
+/// followed by the implicit hydrogen (or lone pair) if the atom has fewer
+/// than four neighbours: looking from the first neighbour, the others go
+/// counter-clockwise (`@`) or clockwise (`@@`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Chirality {
+    /// No stereo.
+    #[default]
+    None,
+    /// `@`.
+    CounterClockwise,
+    /// `@@`.
+    Clockwise,
+    /// Non-tetrahedral stereo with its OpenSMILES permutation number, kept
+    /// as read relative to the neighbour order.
+    Other {
+        /// Stereo class.
+        class: StereoClass,
+        /// Permutation number (`@SP2` → 2).
+        permutation: u8,
+    },
+}
+
+impl Chirality {
+    /// The opposite tetrahedral tag (others unchanged).
+    pub fn inverted(self) -> Chirality {
+        match self {
+            Chirality::CounterClockwise => Chirality::Clockwise,
+            Chirality::Clockwise => Chirality::CounterClockwise,
+            other => other,
+        }
+    }
+
+    /// Whether this is a tetrahedral tag.
+    pub fn is_tetrahedral(self) -> bool {
+        matches!(self, Chirality::CounterClockwise | Chirality::Clockwise)
+    }
+}
+
+/// Double-bond stereo, relative to one reference neighbour on each end:
+/// the first is a neighbour of the bond's begin atom, the second of its end atom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BondStereo {
+    /// Unspecified.
+    #[default]
+    None,
+    /// The reference atoms are on the same side.
+    Cis(AtomIdx, AtomIdx),
+    /// The reference atoms are on opposite sides.
+    Trans(AtomIdx, AtomIdx),
+}
+
+/// Direction marks carried from input: SMILES `/` and `\` (relative to
+/// begin → end) and molfile wedges (from the begin atom).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BondDirection {
+    /// None.
+    #[default]
+    None,
+    /// SMILES `/` written from begin to end.
+    Up,
+    /// SMILES `\` written from begin to end.
+    Down,
+    /// Molfile wedge (towards the viewer) from the begin atom.
+    Wedge,
+    /// Molfile hash (away from the viewer) from the begin atom.
+    Hash,
+    /// Molfile "either" (unknown) stereo.
+    Either,
+}
+
+/// One atom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Atom {
+    /// Atomic number; 0 is a dummy atom `*`.
+    pub atomic_num: u8,
+    /// Mass number; 0 for natural abundance.
+    pub isotope: u16,
+    /// Formal charge.
+    pub formal_charge: i8,
+    /// Hydrogens attached explicitly (bracket `H` count or merged H atoms).
+    pub explicit_hs: u8,
+    /// When true, no implicit hydrogens are added (bracket atoms).
+    pub no_implicit: bool,
+    /// Aromatic flag.
+    pub aromatic: bool,
+    /// Atom stereo.
+    pub chirality: Chirality,
+    /// Unpaired electrons.
+    pub radical_electrons: u8,
+    /// Atom map number / class (0 = none).
+    pub map_num: u32,
+    /// Implicit hydrogens, computed by perception.
+    pub(crate) implicit_hs: u8,
+}
+
+impl Atom {
+    /// A new atom of element `z` with defaults (organic-subset semantics).
+    pub fn new(z: u8) -> Atom {
+        Atom {
+            atomic_num: z,
+            ..Atom::default()
+        }
+    }
+
+    /// Total hydrogens (explicit plus implicit).
+    #[inline]
+    pub fn total_hs(&self) -> u8 {
+        self.explicit_hs.saturating_add(self.implicit_hs)
+    }
+
+    /// Implicit hydrogens as perceived.
+    #[inline]
+    pub fn implicit_hs(&self) -> u8 {
+        self.implicit_hs
+    }
+
+    /// Element symbol.
+    pub fn symbol(&self) -> &'static str {
+        crate::element::symbol(self.atomic_num)
+    }
+}
+
+/// One bond.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Bond {
+    /// First atom.
+    pub begin: AtomIdx,
+    /// Second atom.
+    pub end: AtomIdx,
+    /// Bond type.
+    pub order: BondOrder,
+    /// Aromatic flag.
+    pub aromatic: bool,
+    /// Double-bond stereo.
+    pub stereo: BondStereo,
+    /// Direction mark from input.
+    pub direction: BondDirection,
+}
+
+impl Bond {
+    /// The atom at the other end from `a`.
+    #[inline]
+    pub fn other(&self, a: AtomIdx) -> AtomIdx {
+        if self.begin == a {
+            self.end
+        } else {
+            self.begin
+        }
+    }
+}
+
+/// Atom coordinates (Å), 2D (z = 0) or 3D.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conformer {
+    /// One position per atom.
+    pub positions: Vec<[f64; 3]>,
+    /// True if the coordinates are three-dimensional.
+    pub is_3d: bool,
+}
+
+/// A raw, mutable molecule graph as produced by parsers, before perception.
+#[derive(Debug, Clone, Default)]
+pub struct MolBuilder {
+    pub(crate) atoms: Vec<Atom>,
+    pub(crate) bonds: Vec<Bond>,
+    pub(crate) adjacency: Vec<Vec<(AtomIdx, BondIdx)>>,
+    pub(crate) conformer: Option<Conformer>,
+}
+
+impl MolBuilder {
+    /// An empty builder.
+    pub fn new() -> MolBuilder {
+        MolBuilder::default()
+    }
+
+    /// Adds an atom and returns its index.
+    pub fn add_atom(&mut self, atom: Atom) -> AtomIdx {
+        let idx = AtomIdx(self.atoms.len() as u32);
+        self.atoms.push(atom);
+        self.adjacency.push(Vec::new());
+        idx
+    }
+
+    /// Adds a bond between two distinct existing atoms that are not yet bonded.
+    pub fn add_bond(&mut self, begin: AtomIdx, end: AtomIdx, order: BondOrder) -> Result<BondIdx> {
+        if begin == end {
+            return Err(MolError::SelfBond { atom: begin.index() });
+        }
+        let n = self.atoms.len();
+        if begin.index() >= n || end.index() >= n {
+            return Err(MolError::NoSuchAtom {
+                atom: begin.index().max(end.index()),
+            });
+        }
+        if self.bond_between(begin, end).is_some() {
+            return Err(MolError::DuplicateBond {
+                begin: begin.index(),
+                end: end.index(),
+            });
+        }
+        let idx = BondIdx(self.bonds.len() as u32);
+        self.bonds.push(Bond {
+            begin,
+            end,
+            order,
+            aromatic: order == BondOrder::Aromatic,
+            stereo: BondStereo::None,
+            direction: BondDirection::None,
+        });
+        if let Some(list) = self.adjacency.get_mut(begin.index()) {
+            list.push((end, idx));
+        }
+        if let Some(list) = self.adjacency.get_mut(end.index()) {
+            list.push((begin, idx));
+        }
+        Ok(idx)
+    }
+
+    /// The bond between two atoms, if any.
+    pub fn bond_between(&self, a: AtomIdx, b: AtomIdx) -> Option<BondIdx> {
+        self.adjacency
+            .get(a.index())?
+            .iter()
+            .find(|(n, _)| *n == b)
+            .map(|&(_, bi)| bi)
+    }
+
+    /// Number of atoms.
+    pub fn num_atoms(&self) -> usize {
+        self.atoms.len()
+    }
+
+    /// Number of bonds.
+    pub fn num_bonds(&self) -> usize {
+        self.bonds.len()
+    }
+
+    /// Mutable access to an atom.
+    pub fn atom_mut(&mut self, a: AtomIdx) -> Option<&mut Atom> {
+        self.atoms.get_mut(a.index())
+    }
+
+    /// Read access to an atom.
+    pub fn atom(&self, a: AtomIdx) -> Option<&Atom> {
+        self.atoms.get(a.index())
+    }
+
+    /// Mutable access to a bond.
+    pub fn bond_mut(&mut self, b: BondIdx) -> Option<&mut Bond> {
+        self.bonds.get_mut(b.index())
+    }
+
+    /// Read access to a bond.
+    pub fn bond(&self, b: BondIdx) -> Option<&Bond> {
+        self.bonds.get(b.index())
+    }
+
+    /// Neighbours of an atom in bond insertion order.
+    pub fn neighbors(&self, a: AtomIdx) -> &[(AtomIdx, BondIdx)] {
+        self.adjacency.get(a.index()).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Sets coordinates (one position per atom).
+    pub fn set_conformer(&mut self, conformer: Conformer) {
+        self.conformer = Some(conformer);
+    }
+
+    /// Coordinates, if any.
+    pub fn conformer(&self) -> Option<&Conformer> {
+        self.conformer.as_ref()
+    }
+
+    /// Reorders the neighbour list of `a`. `order` must be a permutation of
+    /// the current neighbours; tetrahedral tags are kept consistent.
+    pub fn reorder_neighbors(&mut self, a: AtomIdx, order: Vec<(AtomIdx, BondIdx)>) -> Result<()> {
+        let current = self.neighbors(a).to_vec();
+        let Some(perm) = permutation_of(&current, &order) else {
+            return Err(MolError::NoSuchAtom { atom: a.index() });
+        };
+        if let Some(atom) = self.atoms.get_mut(a.index()) {
+            if permutation_is_odd(&perm) {
+                atom.chirality = atom.chirality.inverted();
+            }
+        }
+        if let Some(slot) = self.adjacency.get_mut(a.index()) {
+            *slot = order;
+        }
+        Ok(())
+    }
+
+    /// Perceives the molecule with default options (RDKit's `SanitizeMol`
+    /// plus hydrogen removal and stereo clean-up, as `MolFromSmiles` does).
+    pub fn sanitize(self) -> Result<Mol> {
+        crate::sanitize::sanitize(self, &crate::sanitize::SanitizeOptions::default())
+    }
+}
+
+/// Position of each element of `target` in `source` (`None` unless a permutation).
+pub(crate) fn permutation_of<T: PartialEq>(source: &[T], target: &[T]) -> Option<Vec<usize>> {
+    if source.len() != target.len() {
+        return None;
+    }
+    let mut used = vec![false; source.len()];
+    let mut perm = Vec::with_capacity(target.len());
+    for t in target {
+        let pos = source
+            .iter()
+            .enumerate()
+            .position(|(i, s)| s == t && !used.get(i).copied().unwrap_or(true))?;
+        if let Some(u) = used.get_mut(pos) {
+            *u = true;
+        }
+        perm.push(pos);
+    }
+    Some(perm)
+}
+
+/// Parity of a permutation given as image positions.
+pub(crate) fn permutation_is_odd(perm: &[usize]) -> bool {
+    let mut odd = false;
+    for i in 0..perm.len() {
+        for j in (i + 1)..perm.len() {
+            if perm.get(i) > perm.get(j) {
+                odd = !odd;
+            }
+        }
+    }
+    odd
+}
+
+/// A perceived molecule: immutable, with ring information and computed
+/// hydrogen counts. Build one with [`MolBuilder::sanitize`].
+///
+/// ```
+/// use shennong_mol::{Atom, BondOrder, MolBuilder};
+/// let mut b = MolBuilder::new();
+/// let c = b.add_atom(Atom::new(6));
+/// let o = b.add_atom(Atom::new(8));
+/// b.add_bond(c, o, BondOrder::Single).unwrap();
+/// let mol = b.sanitize().unwrap();
+/// assert_eq!(mol.atom(c).total_hs(), 3);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Mol {
+    pub(crate) atoms: Vec<Atom>,
+    pub(crate) bonds: Vec<Bond>,
+    pub(crate) adjacency: Vec<Vec<(AtomIdx, BondIdx)>>,
+    pub(crate) rings: RingInfo,
+    pub(crate) conformer: Option<Conformer>,
+}
+
+static DEFAULT_ATOM: Atom = Atom {
+    atomic_num: 0,
+    isotope: 0,
+    formal_charge: 0,
+    explicit_hs: 0,
+    no_implicit: false,
+    aromatic: false,
+    chirality: Chirality::None,
+    radical_electrons: 0,
+    map_num: 0,
+    implicit_hs: 0,
+};
+
+static DEFAULT_BOND: Bond = Bond {
+    begin: AtomIdx(0),
+    end: AtomIdx(0),
+    order: BondOrder::Zero,
+    aromatic: false,
+    stereo: BondStereo::None,
+    direction: BondDirection::None,
+};
+
+impl Mol {
+    /// Number of atoms.
+    #[inline]
+    pub fn num_atoms(&self) -> usize {
+        self.atoms.len()
+    }
+
+    /// Number of bonds.
+    #[inline]
+    pub fn num_bonds(&self) -> usize {
+        self.bonds.len()
+    }
+
+    /// All atom indices.
+    pub fn atom_indices(&self) -> impl Iterator<Item = AtomIdx> + '_ {
+        (0..self.atoms.len() as u32).map(AtomIdx)
+    }
+
+    /// All atoms.
+    pub fn atoms(&self) -> &[Atom] {
+        &self.atoms
+    }
+
+    /// All bonds.
+    pub fn bonds(&self) -> &[Bond] {
+        &self.bonds
+    }
+
+    /// One atom. Out-of-range indices (never produced by this crate) yield a dummy.
+    #[inline]
+    pub fn atom(&self, a: AtomIdx) -> &Atom {
+        self.atoms.get(a.index()).unwrap_or(&DEFAULT_ATOM)
+    }
+
+    /// One bond. Out-of-range indices yield a zero-order placeholder.
+    #[inline]
+    pub fn bond(&self, b: BondIdx) -> &Bond {
+        self.bonds.get(b.index()).unwrap_or(&DEFAULT_BOND)
+    }
+
+    /// Neighbours of `a` with the connecting bonds, in stereo reference order.
+    #[inline]
+    pub fn neighbors(&self, a: AtomIdx) -> &[(AtomIdx, BondIdx)] {
+        self.adjacency.get(a.index()).map_or(&[], |v| v.as_slice())
+    }
+
+    /// Number of explicit neighbours.
+    #[inline]
+    pub fn degree(&self, a: AtomIdx) -> usize {
+        self.neighbors(a).len()
+    }
+
+    /// The bond between two atoms, if any.
+    pub fn bond_between(&self, a: AtomIdx, b: AtomIdx) -> Option<BondIdx> {
+        self.neighbors(a).iter().find(|(n, _)| *n == b).map(|&(_, bi)| bi)
+    }
+
+    /// Ring information (symmetrised SSSR, as RDKit keeps after sanitisation).
+    pub fn rings(&self) -> &RingInfo {
+        &self.rings
+    }
+
+    /// Coordinates, if the molecule was read with them.
+    pub fn conformer(&self) -> Option<&Conformer> {
+        self.conformer.as_ref()
+    }
+
+    /// Explicit valence: sum of bond orders plus explicit hydrogens (aromatic bonds 1.5, rounded up).
+    pub fn explicit_valence(&self, a: AtomIdx) -> i32 {
+        let x2: i32 = self
+            .neighbors(a)
+            .iter()
+            .map(|&(_, b)| {
+                let bond = self.bond(b);
+                bond.order.valence_x2(bond.end == a)
+            })
+            .sum::<i32>()
+            + 2 * i32::from(self.atom(a).explicit_hs);
+        (x2 + 1) / 2
+    }
+
+    /// Returns a builder holding a copy of this molecule (perceived flags kept).
+    pub fn to_builder(&self) -> MolBuilder {
+        MolBuilder {
+            atoms: self.atoms.clone(),
+            bonds: self.bonds.clone(),
+            adjacency: self.adjacency.clone(),
+            conformer: self.conformer.clone(),
+        }
+    }
+
+    /// Molecular formula in Hill order (`C9H8O4`), charge appended (`+`, `-2`).
+    pub fn formula(&self) -> String {
+        let mut counts = std::collections::BTreeMap::<&str, u32>::new();
+        let mut h = 0u32;
+        let mut charge = 0i32;
+        for atom in &self.atoms {
+            charge += i32::from(atom.formal_charge);
+            h += u32::from(atom.total_hs());
+            if atom.atomic_num == 1 {
+                h += 1;
+            } else {
+                *counts.entry(atom.symbol()).or_insert(0) += 1;
+            }
+        }
+        let mut out = String::new();
+        let mut push = |sym: &str, n: u32| {
+            if n > 0 {
+                out.push_str(sym);
+                if n > 1 {
+                    out.push_str(&n.to_string());
+                }
+            }
+        };
+        if let Some(&c) = counts.get("C") {
+            push("C", c);
+            push("H", h);
+            for (sym, &n) in &counts {
+                if *sym != "C" {
+                    push(sym, n);
+                }
+            }
+        } else {
+            let mut all: Vec<(&str, u32)> = counts.iter().map(|(s, n)| (*s, *n)).collect();
+            all.push(("H", h));
+            all.sort();
+            for (sym, n) in all {
+                push(sym, n);
+            }
+        }
+        match charge {
+            0 => {}
+            1 => out.push('+'),
+            -1 => out.push('-'),
+            c if c > 0 => out.push_str(&format!("+{c}")),
+            c => out.push_str(&format!("{c}")),
+        }
+        out
+    }
+
+    /// Connected components as lists of atoms, each in increasing index order.
+    pub fn fragments(&self) -> Vec<Vec<AtomIdx>> {
+        let n = self.num_atoms();
+        let mut comp = vec![usize::MAX; n];
+        let mut out: Vec<Vec<AtomIdx>> = Vec::new();
+        for start in 0..n {
+            if comp.get(start).copied() != Some(usize::MAX) {
+                continue;
+            }
+            let id = out.len();
+            let mut members = Vec::new();
+            let mut stack = vec![AtomIdx(start as u32)];
+            if let Some(c) = comp.get_mut(start) {
+                *c = id;
+            }
+            while let Some(a) = stack.pop() {
+                members.push(a);
+                for &(nb, _) in self.neighbors(a) {
+                    if let Some(c) = comp.get_mut(nb.index()) {
+                        if *c == usize::MAX {
+                            *c = id;
+                            stack.push(nb);
+                        }
+                    }
+                }
+            }
+            members.sort();
+            out.push(members);
+        }
+        out
+    }
+}

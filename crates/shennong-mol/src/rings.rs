@@ -1,0 +1,474 @@
+//! Ring perception: smallest set of smallest rings (a minimum cycle basis)
+//! symmetrised with the other relevant rings of the same sizes, as RDKit's
+//! `symmetrizeSSSR` keeps after sanitisation.
+//!
+//! Candidates follow Vismara's construction ("Union of all the minimum cycle
+//! bases of a graph", Electron. J. Combin. 4, 1997): for every root vertex,
+//! odd cycles closed by one edge and even cycles closed by a vertex with two
+//! shortest-path predecessors. A cycle is *relevant* when it is not a GF(2)
+//! sum of strictly shorter cycles; the SSSR is chosen greedily by size.
+
+use crate::mol::{AtomIdx, BondIdx};
+
+/// Ring membership of atoms and bonds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RingInfo {
+    atom_rings: Vec<Vec<AtomIdx>>,
+    bond_rings: Vec<Vec<BondIdx>>,
+    atom_ring_count: Vec<u16>,
+    bond_ring_count: Vec<u16>,
+    num_sssr: usize,
+}
+
+/// Upper bound on how many extra same-size rings symmetrisation adds per
+/// ring system; beyond it (highly symmetric cages) only the SSSR is kept.
+const MAX_EXTRA_RINGS: usize = 64;
+
+impl RingInfo {
+    /// Rings as atom lists in ring order.
+    pub fn atom_rings(&self) -> &[Vec<AtomIdx>] {
+        &self.atom_rings
+    }
+
+    /// Rings as bond lists, parallel to [`RingInfo::atom_rings`].
+    pub fn bond_rings(&self) -> &[Vec<BondIdx>] {
+        &self.bond_rings
+    }
+
+    /// Number of rings (after symmetrisation).
+    pub fn num_rings(&self) -> usize {
+        self.atom_rings.len()
+    }
+
+    /// Size of the SSSR (the cyclomatic number), before symmetrisation.
+    pub fn num_sssr(&self) -> usize {
+        self.num_sssr
+    }
+
+    /// How many rings contain the atom.
+    pub fn num_atom_rings(&self, a: AtomIdx) -> usize {
+        usize::from(self.atom_ring_count.get(a.index()).copied().unwrap_or(0))
+    }
+
+    /// How many rings contain the bond.
+    pub fn num_bond_rings(&self, b: BondIdx) -> usize {
+        usize::from(self.bond_ring_count.get(b.index()).copied().unwrap_or(0))
+    }
+
+    /// Whether the atom is in any ring.
+    pub fn is_ring_atom(&self, a: AtomIdx) -> bool {
+        self.num_atom_rings(a) > 0
+    }
+
+    /// Whether the bond is in any ring.
+    pub fn is_ring_bond(&self, b: BondIdx) -> bool {
+        self.num_bond_rings(b) > 0
+    }
+
+    /// Whether the atom is in a ring of exactly `size` atoms.
+    pub fn is_atom_in_ring_of_size(&self, a: AtomIdx, size: usize) -> bool {
+        self.atom_rings
+            .iter()
+            .any(|r| r.len() == size && r.contains(&a))
+    }
+
+    /// Smallest ring containing the bond (0 if none).
+    pub fn min_bond_ring_size(&self, b: BondIdx) -> usize {
+        self.bond_rings
+            .iter()
+            .filter(|r| r.contains(&b))
+            .map(Vec::len)
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Smallest ring containing the atom (0 if none).
+    pub fn min_atom_ring_size(&self, a: AtomIdx) -> usize {
+        self.atom_rings
+            .iter()
+            .filter(|r| r.contains(&a))
+            .map(Vec::len)
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Perceives rings of a graph given as adjacency lists and bond endpoints.
+    pub fn perceive(adjacency: &[Vec<(AtomIdx, BondIdx)>], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
+        let n = adjacency.len();
+        let mut info = RingInfo {
+            atom_ring_count: vec![0; n],
+            bond_ring_count: vec![0; bond_ends.len()],
+            ..RingInfo::default()
+        };
+        for system in ring_systems(adjacency, bond_ends.len()) {
+            let (sssr, extra) = rings_of_system(adjacency, bond_ends, &system);
+            info.num_sssr += sssr.len();
+            for bonds in sssr.into_iter().chain(extra) {
+                let atoms = order_ring(&bonds, bond_ends);
+                for a in &atoms {
+                    if let Some(c) = info.atom_ring_count.get_mut(a.index()) {
+                        *c = c.saturating_add(1);
+                    }
+                }
+                for b in &bonds {
+                    if let Some(c) = info.bond_ring_count.get_mut(b.index()) {
+                        *c = c.saturating_add(1);
+                    }
+                }
+                info.atom_rings.push(atoms);
+                info.bond_rings.push(bonds);
+            }
+        }
+        info
+    }
+}
+
+/// Bonds of each ring system (biconnected component with a cycle), each sorted.
+fn ring_systems(adjacency: &[Vec<(AtomIdx, BondIdx)>], num_bonds: usize) -> Vec<Vec<BondIdx>> {
+    // Iterative Hopcroft–Tarjan biconnected components over edges.
+    let n = adjacency.len();
+    let mut disc = vec![0u32; n];
+    let mut low = vec![0u32; n];
+    let mut time = 0u32;
+    let mut edge_stack: Vec<BondIdx> = Vec::new();
+    let mut systems = Vec::new();
+    let mut seen_edge = vec![false; num_bonds];
+    for root in 0..n {
+        if disc.get(root).copied().unwrap_or(1) != 0 {
+            continue;
+        }
+        time += 1;
+        set(&mut disc, root, time);
+        set(&mut low, root, time);
+        // frame: (vertex, parent bond, next neighbour position)
+        let mut stack: Vec<(usize, Option<BondIdx>, usize)> = vec![(root, None, 0)];
+        while let Some(&mut (v, parent_bond, ref mut pos)) = stack.last_mut() {
+            let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
+            if let Some(&(w, b)) = nbrs.get(*pos) {
+                *pos += 1;
+                if Some(b) == parent_bond {
+                    continue;
+                }
+                let w = w.index();
+                let dw = disc.get(w).copied().unwrap_or(0);
+                if dw == 0 {
+                    if let Some(s) = seen_edge.get_mut(b.index()) {
+                        *s = true;
+                    }
+                    edge_stack.push(b);
+                    time += 1;
+                    set(&mut disc, w, time);
+                    set(&mut low, w, time);
+                    stack.push((w, Some(b), 0));
+                } else if dw < disc.get(v).copied().unwrap_or(0) && !seen_edge.get(b.index()).copied().unwrap_or(true) {
+                    if let Some(s) = seen_edge.get_mut(b.index()) {
+                        *s = true;
+                    }
+                    edge_stack.push(b);
+                    let lv = low.get(v).copied().unwrap_or(0).min(dw);
+                    set(&mut low, v, lv);
+                }
+            } else {
+                stack.pop();
+                if let Some(&(u, _, _)) = stack.last() {
+                    let lv = low.get(v).copied().unwrap_or(0);
+                    let lu = low.get(u).copied().unwrap_or(0).min(lv);
+                    set(&mut low, u, lu);
+                    if lv >= disc.get(u).copied().unwrap_or(0) {
+                        // u is an articulation point (or root): pop the component.
+                        let mut comp = Vec::new();
+                        if let Some(pb) = parent_bond {
+                            while let Some(e) = edge_stack.pop() {
+                                comp.push(e);
+                                if e == pb {
+                                    break;
+                                }
+                            }
+                        }
+                        if comp.len() > 1 {
+                            comp.sort();
+                            systems.push(comp);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    systems
+}
+
+fn set(v: &mut [u32], i: usize, x: u32) {
+    if let Some(s) = v.get_mut(i) {
+        *s = x;
+    }
+}
+
+type BitSet = Vec<u64>;
+
+fn bit_set(bits: &mut BitSet, i: usize) {
+    if let Some(w) = bits.get_mut(i / 64) {
+        *w ^= 1u64 << (i % 64);
+    }
+}
+
+fn bit_get(bits: &BitSet, i: usize) -> bool {
+    bits.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 == 1)
+}
+
+/// Reduces `v` against a basis in echelon form (pivot → row); returns true if independent.
+fn reduce(basis: &[(usize, BitSet)], v: &mut BitSet) -> bool {
+    for (pivot, row) in basis {
+        if bit_get(v, *pivot) {
+            for (a, b) in v.iter_mut().zip(row) {
+                *a ^= b;
+            }
+        }
+    }
+    v.iter().any(|&w| w != 0)
+}
+
+fn first_bit(v: &BitSet) -> Option<usize> {
+    v.iter()
+        .enumerate()
+        .find(|(_, w)| **w != 0)
+        .map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
+}
+
+fn insert_basis(basis: &mut Vec<(usize, BitSet)>, v: BitSet) {
+    if let Some(p) = first_bit(&v) {
+        // keep rows reduced at this pivot
+        for (_, row) in basis.iter_mut() {
+            if bit_get(row, p) {
+                for (a, b) in row.iter_mut().zip(&v) {
+                    *a ^= b;
+                }
+            }
+        }
+        basis.push((p, v));
+    }
+}
+
+/// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
+fn rings_of_system(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    system: &[BondIdx],
+) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
+    // Local numbering of the system's atoms and bonds.
+    let mut atoms: Vec<usize> = Vec::new();
+    for b in system {
+        if let Some(&(x, y)) = bond_ends.get(b.index()) {
+            atoms.push(x.index());
+            atoms.push(y.index());
+        }
+    }
+    atoms.sort_unstable();
+    atoms.dedup();
+    let local = |a: usize| atoms.binary_search(&a).ok();
+    let local_bond = |b: BondIdx| system.binary_search(&b).ok();
+    let nv = atoms.len();
+    let ne = system.len();
+    let nullity = ne + 1 - nv;
+    let words = ne.div_ceil(64);
+    // local adjacency
+    let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
+    for (li, &ga) in atoms.iter().enumerate() {
+        for &(nb, b) in adjacency.get(ga).map_or(&[][..], |x| x.as_slice()) {
+            if let (Some(ln), Some(lb)) = (local(nb.index()), local_bond(b)) {
+                if let Some(list) = adj.get_mut(li) {
+                    list.push((ln, lb));
+                }
+            }
+        }
+    }
+    // Candidate cycles.
+    let mut candidates: Vec<(usize, BitSet)> = Vec::new();
+    let mut dist = vec![u32::MAX; nv];
+    let mut pred: Vec<Option<(usize, usize)>> = vec![None; nv];
+    let mut order: Vec<usize> = Vec::with_capacity(nv);
+    for r in 0..nv {
+        dist.iter_mut().for_each(|d| *d = u32::MAX);
+        pred.iter_mut().for_each(|p| *p = None);
+        order.clear();
+        set(&mut dist, r, 0);
+        order.push(r);
+        let mut head = 0;
+        while let Some(&v) = order.get(head) {
+            head += 1;
+            let dv = dist.get(v).copied().unwrap_or(0);
+            for &(w, b) in adj.get(v).map_or(&[][..], |x| x.as_slice()) {
+                if dist.get(w).copied() == Some(u32::MAX) {
+                    set(&mut dist, w, dv + 1);
+                    if let Some(p) = pred.get_mut(w) {
+                        *p = Some((v, b));
+                    }
+                    order.push(w);
+                }
+            }
+        }
+        let path = |mut v: usize, bits: &mut BitSet, verts: &mut Vec<usize>| {
+            while let Some(Some((p, b))) = pred.get(v).copied() {
+                bit_set(bits, b);
+                verts.push(v);
+                v = p;
+            }
+        };
+        for &y in &order {
+            if y == r {
+                continue;
+            }
+            let dy = dist.get(y).copied().unwrap_or(0);
+            let mut preds_at: Vec<(usize, usize)> = Vec::new();
+            for &(x, b) in adj.get(y).map_or(&[][..], |v| v.as_slice()) {
+                let dx = dist.get(x).copied().unwrap_or(u32::MAX);
+                if dx == dy && x < y {
+                    // odd cycle closed by edge (x, y)
+                    let mut bits = vec![0u64; words];
+                    let mut vx = Vec::new();
+                    let mut vy = Vec::new();
+                    path(x, &mut bits, &mut vx);
+                    path(y, &mut bits, &mut vy);
+                    if vx.iter().all(|a| !vy.contains(a)) {
+                        bit_set(&mut bits, b);
+                        candidates.push((2 * dy as usize + 1, bits));
+                    }
+                } else if dx.wrapping_add(1) == dy {
+                    preds_at.push((x, b));
+                }
+            }
+            for (i, &(x, bx)) in preds_at.iter().enumerate() {
+                for &(z, bz) in preds_at.iter().skip(i + 1) {
+                    let mut bits = vec![0u64; words];
+                    let mut vx = Vec::new();
+                    let mut vz = Vec::new();
+                    path(x, &mut bits, &mut vx);
+                    path(z, &mut bits, &mut vz);
+                    if vx.iter().all(|a| !vz.contains(a)) {
+                        bit_set(&mut bits, bx);
+                        bit_set(&mut bits, bz);
+                        candidates.push((2 * dy as usize, bits));
+                    }
+                }
+            }
+        }
+    }
+    candidates.sort();
+    candidates.dedup();
+    // Greedy selection by size; relevant cycles = independent of all shorter ones.
+    let mut basis: Vec<(usize, BitSet)> = Vec::new();
+    let mut sssr: Vec<BitSet> = Vec::new();
+    let mut extra: Vec<BitSet> = Vec::new();
+    let mut i = 0;
+    while i < candidates.len() && sssr.len() < nullity {
+        let len = candidates.get(i).map_or(0, |c| c.0);
+        let mut j = i;
+        while candidates.get(j).is_some_and(|c| c.0 == len) {
+            j += 1;
+        }
+        let shorter = basis.clone();
+        let mut relevant_unused: Vec<BitSet> = Vec::new();
+        for (_, cyc) in candidates.get(i..j).unwrap_or(&[]) {
+            let mut v = cyc.clone();
+            if !reduce(&shorter, &mut v) {
+                continue;
+            }
+            let mut w = cyc.clone();
+            if reduce(&basis, &mut w) && sssr.len() < nullity {
+                insert_basis(&mut basis, w);
+                sssr.push(cyc.clone());
+            } else {
+                relevant_unused.push(cyc.clone());
+            }
+        }
+        if extra.len() + relevant_unused.len() <= MAX_EXTRA_RINGS {
+            extra.extend(relevant_unused);
+        }
+        i = j;
+    }
+    let to_bonds = |bits: &BitSet| -> Vec<BondIdx> {
+        (0..ne)
+            .filter(|&k| bit_get(bits, k))
+            .filter_map(|k| system.get(k).copied())
+            .collect()
+    };
+    (sssr.iter().map(to_bonds).collect(), extra.iter().map(to_bonds).collect())
+}
+
+/// Orders a ring's atoms by walking its bonds.
+fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomIdx> {
+    let ends: Vec<(AtomIdx, AtomIdx)> = bonds.iter().filter_map(|b| bond_ends.get(b.index()).copied()).collect();
+    let Some(start) = ends.iter().flat_map(|&(a, b)| [a, b]).min() else {
+        return Vec::new();
+    };
+    let mut out = vec![start];
+    let mut used = vec![false; ends.len()];
+    let mut cur = start;
+    loop {
+        // the unused bond from `cur` leading to the smaller atom first, for determinism
+        let next = ends
+            .iter()
+            .enumerate()
+            .filter(|(k, (a, b))| !used.get(*k).copied().unwrap_or(true) && (*a == cur || *b == cur))
+            .map(|(k, &(a, b))| (if a == cur { b } else { a }, k))
+            .min();
+        let Some((nxt, k)) = next else { break };
+        if let Some(u) = used.get_mut(k) {
+            *u = true;
+        }
+        if nxt == start {
+            break;
+        }
+        out.push(nxt);
+        cur = nxt;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn graph(n: usize, edges: &[(u32, u32)]) -> RingInfo {
+        let mut adj = vec![Vec::new(); n];
+        let mut ends = Vec::new();
+        for (k, &(a, b)) in edges.iter().enumerate() {
+            adj[a as usize].push((AtomIdx(b), BondIdx(k as u32)));
+            adj[b as usize].push((AtomIdx(a), BondIdx(k as u32)));
+            ends.push((AtomIdx(a), AtomIdx(b)));
+        }
+        RingInfo::perceive(&adj, &ends)
+    }
+
+    #[test]
+    fn naphthalene_has_two_rings() {
+        let r = graph(10, &[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 0), (4, 6), (6, 7), (7, 8), (8, 9), (9, 5)]);
+        assert_eq!(r.num_rings(), 2);
+        assert_eq!(r.num_atom_rings(AtomIdx(4)), 2);
+    }
+
+    #[test]
+    fn cubane_is_symmetrised_to_six() {
+        let e = [(0, 1), (1, 2), (2, 3), (3, 0), (4, 5), (5, 6), (6, 7), (7, 4), (0, 4), (1, 5), (2, 6), (3, 7)];
+        let r = graph(8, &e);
+        assert_eq!(r.num_sssr(), 5);
+        assert_eq!(r.num_rings(), 6);
+    }
+
+    #[test]
+    fn bicyclo222_has_three_rings() {
+        // bridgeheads 0 and 1, three bridges of two atoms
+        let e = [(0, 2), (2, 3), (3, 1), (0, 4), (4, 5), (5, 1), (0, 6), (6, 7), (7, 1)];
+        let r = graph(8, &e);
+        assert_eq!(r.num_sssr(), 2);
+        assert_eq!(r.num_rings(), 3);
+    }
+
+    #[test]
+    fn spiro_and_chain() {
+        let e = [(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 2), (4, 5)];
+        let r = graph(6, &e);
+        assert_eq!(r.num_rings(), 2);
+        assert_eq!(r.num_atom_rings(AtomIdx(2)), 2);
+        assert!(!r.is_ring_atom(AtomIdx(5)));
+    }
+}

@@ -1,0 +1,585 @@
+//! Perception in one explicit step, in RDKit's `SanitizeMol` order: clean-up
+//! of hypervalent N/P/halogen oxides, valence checks and implicit hydrogens,
+//! ring perception, kekulisation, radicals, aromaticity, conjugation and
+//! hybridisation, chirality clean-up, then stereo perception.
+
+use crate::aromaticity::{self, count_atom_elec, AtomState};
+use crate::element::{outer_electrons, valences};
+use crate::error::{MolError, Result};
+use crate::kekulize::kekulize;
+use crate::mol::{AtomIdx, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder};
+use crate::rings::RingInfo;
+use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
+use crate::valence::{explicit_valence, implicit_hs};
+
+/// What `sanitize` does besides perception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SanitizeOptions {
+    /// Merge ordinary hydrogen atoms into their neighbours' H counts (as
+    /// `MolFromSmiles` does). Isotopic, charged, bridging and stereo-defining
+    /// hydrogens stay.
+    pub remove_hydrogens: bool,
+    /// Convert `N(=O)=O` and similar hypervalent forms to charge-separated ones.
+    pub cleanup: bool,
+    /// Remove stereo marks that do not describe stereo elements.
+    pub clean_stereo: bool,
+}
+
+impl Default for SanitizeOptions {
+    fn default() -> Self {
+        SanitizeOptions {
+            remove_hydrogens: true,
+            cleanup: true,
+            clean_stereo: true,
+        }
+    }
+}
+
+/// Perceives a raw molecule; see [`SanitizeOptions`].
+pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
+    stereo_from_directions(&mut mol);
+    if options.remove_hydrogens {
+        mol = remove_hydrogens(mol);
+    }
+    if options.cleanup {
+        cleanup(&mut mol);
+    }
+    // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
+    let n = mol.num_atoms();
+    for i in 0..n as u32 {
+        let a = AtomIdx(i);
+        explicit_valence(&mol, a, true)?;
+        let h = implicit_hs(&mol, a, true)?;
+        if let Some(atom) = mol.atom_mut(a) {
+            atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
+        }
+    }
+    let bond_ends: Vec<(AtomIdx, AtomIdx)> = mol.bonds.iter().map(|b| (b.begin, b.end)).collect();
+    let rings = RingInfo::perceive(&mol.adjacency, &bond_ends);
+    for i in 0..n as u32 {
+        let a = AtomIdx(i);
+        if mol.atom(a).is_some_and(|x| x.aromatic) && !rings.is_ring_atom(a) {
+            return Err(MolError::AromaticOutsideRing { atom: a.index() });
+        }
+    }
+    // Aromatic bonds outside rings cannot be kekulised; RDKit makes them single.
+    for bi in 0..mol.num_bonds() as u32 {
+        let b = BondIdx(bi);
+        if !rings.is_ring_bond(b) {
+            if let Some(bond) = mol.bond_mut(b) {
+                if bond.order == BondOrder::Aromatic {
+                    bond.order = BondOrder::Single;
+                    bond.aromatic = false;
+                }
+            }
+        }
+    }
+    kekulize(&mut mol)?;
+    assign_radicals(&mut mol);
+    let states = atom_states(&mol)?;
+    aromaticity::perceive(&mut mol, &rings, &states);
+    let states = atom_states(&mol)?;
+    let conjugated = conjugation(&mol, &states);
+    let hybridization = hybridization(&mol, &states, &conjugated);
+    for (i, h) in hybridization.iter().enumerate() {
+        if let Some(atom) = mol.atoms.get_mut(i) {
+            if atom.chirality.is_tetrahedral() && *h != Hybridization::Sp3 {
+                atom.chirality = Chirality::None;
+            }
+        }
+    }
+    if options.clean_stereo {
+        let inputs = StereoInputs {
+            rings: &rings,
+            hybridization: &hybridization,
+            conjugated: &conjugated,
+        };
+        clean_stereo(&mut mol, &inputs);
+    }
+    Ok(Mol {
+        atoms: mol.atoms,
+        bonds: mol.bonds,
+        adjacency: mol.adjacency,
+        rings,
+        conformer: mol.conformer,
+    })
+}
+
+fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {
+    (0..mol.num_atoms() as u32)
+        .map(|i| {
+            let a = AtomIdx(i);
+            let ev = explicit_valence(mol, a, false)?;
+            let ih = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
+            Ok(AtomState {
+                explicit_valence: ev,
+                total_valence: ev + ih,
+            })
+        })
+        .collect()
+}
+
+/// Is `a` "up" relative to `from` along bond `b` (SMILES `/` semantics)?
+fn is_up(mol: &MolBuilder, b: BondIdx, from: AtomIdx) -> Option<bool> {
+    let bond = mol.bond(b)?;
+    let up = match bond.direction {
+        BondDirection::Up => true,
+        BondDirection::Down => false,
+        _ => return None,
+    };
+    Some(up ^ (bond.begin != from))
+}
+
+/// Turns SMILES `/` `\` marks into cis/trans stereo on double bonds.
+fn stereo_from_directions(mol: &mut MolBuilder) {
+    for bi in 0..mol.num_bonds() as u32 {
+        let b = BondIdx(bi);
+        let Some(bond) = mol.bond(b).copied() else { continue };
+        if bond.order != BondOrder::Double || bond.stereo != BondStereo::None {
+            continue;
+        }
+        let side = |x: AtomIdx, other: AtomIdx| -> Option<(AtomIdx, bool)> {
+            mol.neighbors(x)
+                .iter()
+                .filter(|&&(n, _)| n != other)
+                .find_map(|&(n, nb)| is_up(mol, nb, x).map(|u| (n, u)))
+        };
+        let (Some((ra, ua)), Some((rb, ub))) = (side(bond.begin, bond.end), side(bond.end, bond.begin)) else {
+            continue;
+        };
+        if let Some(bm) = mol.bond_mut(b) {
+            bm.stereo = if ua == ub { BondStereo::Cis(ra, rb) } else { BondStereo::Trans(ra, rb) };
+        }
+    }
+}
+
+/// Merges removable hydrogen atoms into their neighbours.
+fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
+    let n = mol.num_atoms();
+    let mut remove = vec![false; n];
+    for i in 0..n {
+        let a = AtomIdx(i as u32);
+        let Some(atom) = mol.atom(a) else { continue };
+        if atom.atomic_num != 1 || atom.isotope != 0 || atom.formal_charge != 0 || atom.radical_electrons != 0 {
+            continue;
+        }
+        let nbrs = mol.neighbors(a);
+        let [(heavy, b)] = nbrs else { continue };
+        let Some(h) = mol.atom(*heavy) else { continue };
+        if h.atomic_num <= 1 || matches!(h.chirality, Chirality::Other { .. }) {
+            continue;
+        }
+        if mol.bond(*b).is_none_or(|bd| bd.order != BondOrder::Single) {
+            continue;
+        }
+        // An H that is the only reference for a double bond's stereo stays.
+        let defines_stereo = mol.neighbors(*heavy).iter().any(|&(x, xb)| {
+            mol.bond(xb).is_some_and(|bd| {
+                bd.order == BondOrder::Double
+                    && matches!(bd.stereo, BondStereo::Cis(p, q) | BondStereo::Trans(p, q) if p == a || q == a)
+                    && mol.neighbors(*heavy).len() < 3
+                    && x != a
+            })
+        });
+        if defines_stereo {
+            continue;
+        }
+        if let Some(r) = remove.get_mut(i) {
+            *r = true;
+        }
+    }
+    if !remove.iter().any(|&r| r) {
+        return mol;
+    }
+    let mut mol = mol;
+    // Move stereo references away from removed hydrogens, fix chirality parity.
+    for bi in 0..mol.num_bonds() {
+        let Some(bond) = mol.bonds.get(bi).copied() else { continue };
+        let (p, q, cis) = match bond.stereo {
+            BondStereo::Cis(p, q) => (p, q, true),
+            BondStereo::Trans(p, q) => (p, q, false),
+            BondStereo::None => continue,
+        };
+        let swap = |x: AtomIdx, side: AtomIdx, other: AtomIdx| -> (AtomIdx, bool) {
+            if remove.get(x.index()).copied().unwrap_or(false) {
+                if let Some(&(alt, _)) = mol.neighbors(side).iter().find(|&&(nb, _)| nb != x && nb != other) {
+                    return (alt, true);
+                }
+            }
+            (x, false)
+        };
+        let (np, fp) = swap(p, bond.begin, bond.end);
+        let (nq, fq) = swap(q, bond.end, bond.begin);
+        let cis = cis ^ fp ^ fq;
+        if let Some(bm) = mol.bonds.get_mut(bi) {
+            bm.stereo = if cis { BondStereo::Cis(np, nq) } else { BondStereo::Trans(np, nq) };
+        }
+    }
+    for i in 0..n {
+        let a = AtomIdx(i as u32);
+        if remove.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let nbrs = mol.neighbors(a).to_vec();
+        let removed_positions: Vec<usize> = nbrs
+            .iter()
+            .enumerate()
+            .filter(|(_, (x, _))| remove.get(x.index()).copied().unwrap_or(false))
+            .map(|(k, _)| k)
+            .collect();
+        if removed_positions.is_empty() {
+            continue;
+        }
+        let Some(atom) = mol.atoms.get_mut(i) else { continue };
+        // Each removed H moves to the implicit-H slot at the end of the order.
+        if atom.chirality.is_tetrahedral() && removed_positions.len() == 1 {
+            let k = removed_positions.first().copied().unwrap_or(0);
+            let after = nbrs.len() - 1 - k;
+            if after % 2 == 1 {
+                atom.chirality = atom.chirality.inverted();
+            }
+        }
+        atom.explicit_hs = atom.explicit_hs.saturating_add(removed_positions.len() as u8);
+    }
+    // Rebuild without the removed atoms.
+    let mut new_index = vec![u32::MAX; n];
+    let mut out = MolBuilder::new();
+    for i in 0..n {
+        if remove.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        if let Some(atom) = mol.atoms.get(i) {
+            let idx = out.add_atom(*atom);
+            if let Some(s) = new_index.get_mut(i) {
+                *s = idx.0;
+            }
+        }
+    }
+    let map = |a: AtomIdx| AtomIdx(new_index.get(a.index()).copied().unwrap_or(u32::MAX));
+    // Bonds are re-added in each atom's neighbour order to keep stereo references valid.
+    let mut bond_map = vec![u32::MAX; mol.num_bonds()];
+    for (bi, bond) in mol.bonds.iter().enumerate() {
+        if remove.get(bond.begin.index()).copied().unwrap_or(false) || remove.get(bond.end.index()).copied().unwrap_or(false) {
+            continue;
+        }
+        let idx = BondIdx(out.bonds.len() as u32);
+        let mut nb = *bond;
+        nb.begin = map(bond.begin);
+        nb.end = map(bond.end);
+        nb.stereo = bond.stereo.remap(&map);
+        out.bonds.push(nb);
+        if let Some(s) = bond_map.get_mut(bi) {
+            *s = idx.0;
+        }
+    }
+    for i in 0..n {
+        if remove.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let list: Vec<(AtomIdx, BondIdx)> = mol
+            .neighbors(AtomIdx(i as u32))
+            .iter()
+            .filter(|(x, _)| !remove.get(x.index()).copied().unwrap_or(false))
+            .map(|&(x, b)| (map(x), BondIdx(bond_map.get(b.index()).copied().unwrap_or(u32::MAX))))
+            .collect();
+        if let Some(slot) = out.adjacency.get_mut(map(AtomIdx(i as u32)).index()) {
+            *slot = list;
+        }
+    }
+    if let Some(conf) = mol.conformer.take() {
+        let positions = conf
+            .positions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !remove.get(*i).copied().unwrap_or(false))
+            .map(|(_, p)| *p)
+            .collect();
+        out.conformer = Some(crate::mol::Conformer {
+            positions,
+            is_3d: conf.is_3d,
+        });
+    }
+    out
+}
+
+impl BondStereo {
+    fn remap(self, map: &impl Fn(AtomIdx) -> AtomIdx) -> BondStereo {
+        match self {
+            BondStereo::Cis(p, q) => BondStereo::Cis(map(p), map(q)),
+            BondStereo::Trans(p, q) => BondStereo::Trans(map(p), map(q)),
+            BondStereo::None => BondStereo::None,
+        }
+    }
+}
+
+fn set_order(mol: &mut MolBuilder, b: BondIdx, order: BondOrder) {
+    if let Some(bond) = mol.bond_mut(b) {
+        bond.order = order;
+        bond.aromatic = false;
+    }
+}
+
+fn set_charge(mol: &mut MolBuilder, a: AtomIdx, charge: i8) {
+    if let Some(atom) = mol.atom_mut(a) {
+        atom.formal_charge = charge;
+    }
+}
+
+fn z_of(mol: &MolBuilder, a: AtomIdx) -> u8 {
+    mol.atom(a).map_or(0, |x| x.atomic_num)
+}
+
+fn charge_of(mol: &MolBuilder, a: AtomIdx) -> i8 {
+    mol.atom(a).map_or(0, |x| x.formal_charge)
+}
+
+fn order_of(mol: &MolBuilder, b: BondIdx) -> BondOrder {
+    mol.bond(b).map_or(BondOrder::Zero, |x| x.order)
+}
+
+/// Explicit valence ignoring the aromatic rounding of the atom itself.
+fn plain_valence(mol: &MolBuilder, a: AtomIdx) -> i32 {
+    (crate::valence::valence_x2(mol, a) + 1) / 2
+}
+
+/// RDKit's `cleanUp`: nitro/N-oxide, `N#N` azide, P and halogen oxides.
+fn cleanup(mol: &mut MolBuilder) {
+    let n = mol.num_atoms() as u32;
+    let mut considered = Vec::new();
+    for a in (0..n).map(AtomIdx) {
+        if z_of(mol, a) != 7 || charge_of(mol, a) != 0 || plain_valence(mol, a) != 5 {
+            continue;
+        }
+        considered.push(a);
+        let target = mol
+            .neighbors(a)
+            .iter()
+            .find(|&&(x, b)| z_of(mol, x) == 8 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Double)
+            .copied();
+        if let Some((o, b)) = target {
+            set_order(mol, b, BondOrder::Single);
+            set_charge(mol, a, 1);
+            set_charge(mol, o, -1);
+        }
+    }
+    for a in considered {
+        if charge_of(mol, a) != 0 {
+            continue;
+        }
+        let target = mol
+            .neighbors(a)
+            .iter()
+            .find(|&&(x, b)| z_of(mol, x) == 7 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Triple)
+            .copied();
+        if let Some((o, b)) = target {
+            set_order(mol, b, BondOrder::Double);
+            set_charge(mol, a, 1);
+            set_charge(mol, o, -1);
+        }
+    }
+    for a in (0..n).map(AtomIdx) {
+        match z_of(mol, a) {
+            15 => {
+                if charge_of(mol, a) != 0 || plain_valence(mol, a) != 5 || mol.neighbors(a).len() != 3 {
+                    continue;
+                }
+                let mut dbl_o = None;
+                let mut dbl_cn = false;
+                for &(x, b) in mol.neighbors(a) {
+                    if order_of(mol, b) != BondOrder::Double {
+                        continue;
+                    }
+                    if z_of(mol, x) == 8 && charge_of(mol, x) == 0 {
+                        dbl_o = Some((x, b));
+                    } else if matches!(z_of(mol, x), 6 | 7) && mol.neighbors(x).len() >= 2 {
+                        dbl_cn = true;
+                    }
+                }
+                if let (true, Some((o, b))) = (dbl_cn, dbl_o) {
+                    set_order(mol, b, BondOrder::Single);
+                    set_charge(mol, o, -1);
+                    set_charge(mol, a, 1);
+                }
+            }
+            17 | 35 | 53 => {
+                let ev = plain_valence(mol, a);
+                if charge_of(mol, a) != 0 || !matches!(ev, 3 | 5 | 7) {
+                    continue;
+                }
+                if !mol.neighbors(a).iter().all(|&(x, _)| z_of(mol, x) == 8) {
+                    continue;
+                }
+                let mut charge = 0i8;
+                for (x, b) in mol.neighbors(a).to_vec() {
+                    if order_of(mol, b) == BondOrder::Double {
+                        set_order(mol, b, BondOrder::Single);
+                        set_charge(mol, x, -1);
+                        charge += 1;
+                    }
+                }
+                set_charge(mol, a, charge);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// RDKit's `assignRadicals` for atoms without implicit hydrogens.
+fn assign_radicals(mol: &mut MolBuilder) {
+    for i in 0..mol.num_atoms() as u32 {
+        let a = AtomIdx(i);
+        let Some(atom) = mol.atom(a).copied() else { continue };
+        if !atom.no_implicit || atom.atomic_num == 0 {
+            continue;
+        }
+        let vals = valences(atom.atomic_num);
+        let chg = i32::from(atom.formal_charge);
+        let n_outer = outer_electrons(atom.atomic_num);
+        let radicals = if vals.len() != 1 || vals.first() != Some(&-1) {
+            let total = crate::valence::valence_x2(mol, a) / 2;
+            let base = if atom.atomic_num <= 2 { 2 } else { 8 };
+            let mut r = base - n_outer - total + chg;
+            if r < 0 {
+                r = 0;
+                if vals.len() > 1 {
+                    if let Some(&v) = vals.iter().find(|&&v| i32::from(v) - total + chg >= 0) {
+                        r = i32::from(v) - total + chg;
+                    }
+                }
+            }
+            let r2 = n_outer - total - chg;
+            if r2 >= 0 {
+                r = r.min(r2);
+            }
+            r
+        } else if !mol.neighbors(a).is_empty() {
+            0
+        } else {
+            (n_outer - chg).max(0) % 2
+        };
+        if let Some(am) = mol.atom_mut(a) {
+            am.radical_electrons = u8::try_from(radicals.max(0)).unwrap_or(0);
+        }
+    }
+}
+
+fn conj_candidate(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
+    let Some(atom) = mol.atom(a) else { return false };
+    let vals = valences(atom.atomic_num);
+    let first = vals.first().map_or(-1, |&v| i32::from(v));
+    if atom.formal_charge == 0 && first >= 0 && st.total_valence > first {
+        return false;
+    }
+    let nouter = outer_electrons(atom.atomic_num);
+    let total_degree = mol.neighbors(a).len() + usize::from(atom.total_hs());
+    (atom.atomic_num <= 10 || (nouter != 5 && nouter != 6) || (nouter == 6 && total_degree < 2)) && count_atom_elec(mol, a, st) > 0
+}
+
+/// RDKit's `setConjugation`: one flag per bond.
+fn conjugation(mol: &MolBuilder, states: &[AtomState]) -> Vec<bool> {
+    let n = mol.num_atoms();
+    let mut conj: Vec<bool> = mol.bonds.iter().map(|b| b.aromatic).collect();
+    let info: Vec<(bool, usize)> = (0..n as u32)
+        .map(|i| {
+            let a = AtomIdx(i);
+            let c = states.get(i as usize).is_some_and(|st| conj_candidate(mol, a, st));
+            let subs = if c {
+                mol.neighbors(a).len() + mol.atom(a).map_or(0, |x| usize::from(x.total_hs()))
+            } else {
+                0
+            };
+            (c, subs)
+        })
+        .collect();
+    for i in 0..n {
+        let Some(&(cand, subs)) = info.get(i) else { continue };
+        if !cand || !(2..=3).contains(&subs) {
+            continue;
+        }
+        let a = AtomIdx(i as u32);
+        for &(o1, b1) in mol.neighbors(a) {
+            let contrib = mol.bond(b1).map_or(0, |bd| bd.order.valence_x2(bd.end == a));
+            if contrib < 3 || !info.get(o1.index()).is_some_and(|x| x.0) {
+                continue;
+            }
+            for &(o2, b2) in mol.neighbors(a) {
+                if b1 == b2 {
+                    continue;
+                }
+                let Some(&(c2, s2)) = info.get(o2.index()) else { continue };
+                if s2 > 3 {
+                    continue;
+                }
+                if c2 {
+                    if let Some(x) = conj.get_mut(b1.index()) {
+                        *x = true;
+                    }
+                    if let Some(x) = conj.get_mut(b2.index()) {
+                        *x = true;
+                    }
+                }
+            }
+        }
+    }
+    conj
+}
+
+/// RDKit's `setHybridization`.
+fn hybridization(mol: &MolBuilder, states: &[AtomState], conj: &[bool]) -> Vec<Hybridization> {
+    (0..mol.num_atoms() as u32)
+        .map(|i| {
+            let a = AtomIdx(i);
+            let Some(atom) = mol.atom(a) else { return Hybridization::Unspecified };
+            if atom.atomic_num == 0 {
+                return Hybridization::Unspecified;
+            }
+            let total_degree = mol.neighbors(a).len() as i32 + i32::from(atom.total_hs());
+            if atom.chirality.is_tetrahedral() && total_degree == 4 {
+                return Hybridization::Sp3;
+            }
+            let mut deg = total_degree;
+            for &(_, b) in mol.neighbors(a) {
+                if let Some(bd) = mol.bond(b) {
+                    if bd.order == BondOrder::Zero || (bd.order == BondOrder::Dative && bd.end != a) {
+                        deg -= 1;
+                    }
+                }
+            }
+            let norbs = if atom.atomic_num <= 1 {
+                deg
+            } else if atom.atomic_num >= 89 {
+                total_degree
+            } else {
+                let nouter = outer_electrons(atom.atomic_num);
+                let tv = states.get(i as usize).map_or(0, |s| s.total_valence);
+                let chg = i32::from(atom.formal_charge);
+                let free = nouter - (tv + chg);
+                if tv + nouter - chg < 8 {
+                    let nrad = i32::from(atom.radical_electrons);
+                    deg + (free - nrad) / 2 + nrad
+                } else {
+                    deg + free / 2
+                }
+            };
+            match norbs {
+                0 | 1 => Hybridization::S,
+                2 => Hybridization::Sp,
+                3 => Hybridization::Sp2,
+                4 => {
+                    let has_conj = mol
+                        .neighbors(a)
+                        .iter()
+                        .any(|&(_, b)| conj.get(b.index()).copied().unwrap_or(false));
+                    if total_degree > 3 || !has_conj {
+                        Hybridization::Sp3
+                    } else {
+                        Hybridization::Sp2
+                    }
+                }
+                5 => Hybridization::Sp3d,
+                6 => Hybridization::Sp3d2,
+                _ => Hybridization::Unspecified,
+            }
+        })
+        .collect()
+}

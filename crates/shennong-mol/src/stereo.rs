@@ -1,0 +1,409 @@
+//! Stereo perception: which tetrahedral centres and double bonds are real
+//! stereo elements, following RDKit's legacy stereo perception (the default
+//! in RDKit 2026.09): a centre needs distinct neighbour ranks, except for
+//! ring stereo (cis/trans across a ring) when a second candidate exists in
+//! the same ring system; double bonds need distinct substituents on each end
+//! and must not sit in a ring of fewer than eight atoms.
+
+use crate::mol::{permutation_is_odd, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder};
+use crate::ranks::{dense_ranks, refine};
+use crate::rings::RingInfo;
+
+/// Smallest ring that may hold a stereo double bond (RDKit's rule).
+pub const MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO: usize = 8;
+
+/// Hybridisation, as RDKit assigns it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[allow(missing_docs)]
+pub enum Hybridization {
+    Unspecified,
+    S,
+    Sp,
+    Sp2,
+    Sp3,
+    Sp3d,
+    Sp3d2,
+}
+
+/// Label of a tetrahedral centre relative to neighbour ranks: `Some(true)` when
+/// the tag reads counter-clockwise with neighbours sorted by rank (implicit H
+/// or lone pair first). `None` unless all neighbour ranks differ.
+pub(crate) fn atom_label(neighbors: &[(AtomIdx, BondIdx)], chirality: Chirality, ranks: &[u32]) -> Option<bool> {
+    if !chirality.is_tetrahedral() || neighbors.len() < 3 || neighbors.len() > 4 {
+        return None;
+    }
+    let mut keys: Vec<i64> = neighbors
+        .iter()
+        .map(|(a, _)| ranks.get(a.index()).map_or(-2, |&r| i64::from(r)))
+        .collect();
+    if neighbors.len() == 3 {
+        keys.push(-1);
+    }
+    let mut sorted = keys.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|w| w.first() == w.get(1)) {
+        return None;
+    }
+    let perm: Vec<usize> = sorted
+        .iter()
+        .filter_map(|k| keys.iter().position(|x| x == k))
+        .collect();
+    Some((chirality == Chirality::CounterClockwise) ^ permutation_is_odd(&perm))
+}
+
+/// The highest-ranked neighbour of `a` other than `exclude`, if unique among them.
+fn top_neighbor(neighbors: &[(AtomIdx, BondIdx)], exclude: AtomIdx, ranks: &[u32]) -> Option<AtomIdx> {
+    let others: Vec<AtomIdx> = neighbors.iter().map(|&(n, _)| n).filter(|&n| n != exclude).collect();
+    match others.as_slice() {
+        [one] => Some(*one),
+        [x, y] => {
+            let (rx, ry) = (ranks.get(x.index()), ranks.get(y.index()));
+            if rx == ry {
+                None
+            } else if rx > ry {
+                Some(*x)
+            } else {
+                Some(*y)
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Label of a stereo double bond relative to ranks: `Some(true)` when the
+/// highest-ranked substituents are cis. `None` when an end has tied substituents.
+pub(crate) fn bond_label(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    begin: AtomIdx,
+    end: AtomIdx,
+    stereo: BondStereo,
+    ranks: &[u32],
+) -> Option<bool> {
+    let (ra, rb, cis) = match stereo {
+        BondStereo::Cis(a, b) => (a, b, true),
+        BondStereo::Trans(a, b) => (a, b, false),
+        BondStereo::None => return None,
+    };
+    let nb = adjacency.get(begin.index())?;
+    let ne = adjacency.get(end.index())?;
+    let ta = top_neighbor(nb, end, ranks)?;
+    let tb = top_neighbor(ne, begin, ranks)?;
+    Some(cis ^ (ta != ra) ^ (tb != rb))
+}
+
+/// Ranks for stereo perception: element, isotope and map number, refined by
+/// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks).
+fn base_ranks(mol: &MolBuilder, weights: &[u32]) -> Vec<u32> {
+    let keys: Vec<(u8, u16, u32, u8)> = mol
+        .atoms
+        .iter()
+        .map(|a| (a.atomic_num, a.isotope, a.map_num, a.total_hs()))
+        .collect();
+    let (mut ranks, _) = dense_ranks(&keys);
+    refine(&mol.adjacency, weights, &mut ranks);
+    ranks
+}
+
+pub(crate) struct StereoInputs<'a> {
+    pub rings: &'a RingInfo,
+    pub hybridization: &'a [Hybridization],
+    pub conjugated: &'a [bool],
+}
+
+fn has_conjugated_bond(mol: &MolBuilder, a: AtomIdx, conj: &[bool]) -> bool {
+    mol.neighbors(a)
+        .iter()
+        .any(|&(_, b)| conj.get(b.index()).copied().unwrap_or(false))
+}
+
+fn is_bridgehead(rings: &RingInfo, a: AtomIdx) -> bool {
+    let mine: Vec<&Vec<BondIdx>> = rings
+        .atom_rings()
+        .iter()
+        .zip(rings.bond_rings())
+        .filter(|(ar, _)| ar.contains(&a))
+        .map(|(_, br)| br)
+        .collect();
+    for (i, x) in mine.iter().enumerate() {
+        for y in mine.iter().skip(i + 1) {
+            if x.iter().filter(|b| y.contains(b)).count() >= 2 {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn nonzero_degree(mol: &MolBuilder, a: AtomIdx) -> usize {
+    mol.neighbors(a)
+        .iter()
+        .filter(|&&(_, b)| mol.bond(b).is_some_and(|bd| bd.order.valence_x2(bd.end == a) > 0))
+        .count()
+}
+
+/// RDKit's `isAtomPotentialChiralCenter` minus the rank test.
+fn is_legal_center(mol: &MolBuilder, a: AtomIdx, inp: &StereoInputs) -> bool {
+    let Some(atom) = mol.atom(a) else { return false };
+    let nz = nonzero_degree(mol, a);
+    let th = usize::from(atom.total_hs());
+    let tnz = nz + th;
+    let z = atom.atomic_num;
+    if tnz > 4 || tnz < 3 {
+        return false;
+    }
+    if nz < 3 && z != 15 && z != 33 {
+        return false;
+    }
+    if nz == 3 {
+        if th == 1 {
+            let protium = mol.neighbors(a).iter().any(|&(n, _)| {
+                mol.atom(n).is_some_and(|x| x.atomic_num == 1 && x.isotope == 0)
+            });
+            return !protium;
+        }
+        return match z {
+            7 => {
+                inp.hybridization.get(a.index()) == Some(&Hybridization::Sp3)
+                    && !has_conjugated_bond(mol, a, inp.conjugated)
+                    && (inp.rings.is_atom_in_ring_of_size(a, 3) || is_bridgehead(inp.rings, a))
+            }
+            15 | 33 => true,
+            16 | 34 => {
+                let ev = crate::valence::explicit_valence(mol, a, false).unwrap_or(0);
+                ev == 4 || (ev == 3 && atom.formal_charge == 1)
+            }
+            _ => false,
+        };
+    }
+    true
+}
+
+fn ring_stereo_candidate(mol: &MolBuilder, a: AtomIdx, rings: &RingInfo, ranks: &[u32]) -> bool {
+    if !rings.is_ring_atom(a) {
+        return false;
+    }
+    let Some(atom) = mol.atom(a) else { return false };
+    let total_degree = mol.neighbors(a).len() + usize::from(atom.total_hs());
+    if atom.atomic_num == 7 && total_degree == 3 && !rings.is_atom_in_ring_of_size(a, 3) && !is_bridgehead(rings, a) {
+        return false;
+    }
+    let mut non_ring: Vec<AtomIdx> = Vec::new();
+    let mut ring_nbrs = 0usize;
+    let mut ring_ranks: Vec<u32> = Vec::new();
+    for &(n, b) in mol.neighbors(a) {
+        if rings.is_ring_bond(b) {
+            ring_nbrs += 1;
+            let r = ranks.get(n.index()).copied().unwrap_or(0);
+            if !ring_ranks.contains(&r) {
+                ring_ranks.push(r);
+            }
+        } else {
+            non_ring.push(n);
+        }
+    }
+    match non_ring.as_slice() {
+        [x, y] => ranks.get(x.index()) != ranks.get(y.index()) && ring_nbrs != ring_ranks.len(),
+        [_] => ring_nbrs > ring_ranks.len(),
+        [] => (ring_nbrs == 4 && ring_ranks.len() == 3) || (ring_nbrs == 3 && ring_ranks.len() == 2),
+        _ => false,
+    }
+}
+
+fn double_bond_ends_ok(mol: &MolBuilder, b: BondIdx, ranks: &[u32]) -> bool {
+    let Some(bond) = mol.bond(b) else { return false };
+    for (x, y) in [(bond.begin, bond.end), (bond.end, bond.begin)] {
+        let nbrs = mol.neighbors(x);
+        if nbrs.len() < 2 || nbrs.len() > 3 {
+            return false;
+        }
+        if top_neighbor(nbrs, y, ranks).is_none() {
+            return false;
+        }
+    }
+    true
+}
+
+/// Removes stereo marks that do not describe real stereo elements.
+pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
+    let n = mol.num_atoms();
+    // Double bonds: only non-ring-small double bonds keep stereo.
+    for bi in 0..mol.num_bonds() {
+        let b = BondIdx(bi as u32);
+        let small_ring = {
+            let s = inp.rings.min_bond_ring_size(b);
+            s > 0 && s < MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO
+        };
+        if let Some(bond) = mol.bond_mut(b) {
+            if bond.order != BondOrder::Double || small_ring {
+                bond.stereo = BondStereo::None;
+            }
+        }
+    }
+    let has_atoms = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
+    let has_bonds = mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
+    if !has_atoms && !has_bonds {
+        return;
+    }
+    let weights: Vec<u32> = mol
+        .bonds
+        .iter()
+        .map(|b| b.order.valence_x2(true).unsigned_abs())
+        .collect();
+    let mut ranks = base_ranks(mol, &weights);
+    let legal: Vec<bool> = (0..n as u32).map(|i| is_legal_center(mol, AtomIdx(i), inp)).collect();
+    let mut atom_code: Vec<Option<bool>> = vec![None; n];
+    let mut bond_code: Vec<Option<bool>> = vec![None; mol.num_bonds()];
+    loop {
+        let mut changed = false;
+        for i in 0..n {
+            if atom_code.get(i).copied().flatten().is_some() || !legal.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let Some(atom) = mol.atoms.get(i) else { continue };
+            if !atom.chirality.is_tetrahedral() {
+                continue;
+            }
+            let nbrs = mol.neighbors(AtomIdx(i as u32));
+            // neighbour ranks must be distinct (ignoring the implicit H)
+            let mut rs: Vec<u32> = nbrs.iter().filter_map(|(a, _)| ranks.get(a.index()).copied()).collect();
+            rs.sort_unstable();
+            if rs.windows(2).any(|w| w.first() == w.get(1)) {
+                continue;
+            }
+            if let Some(l) = atom_label(nbrs, atom.chirality, &ranks) {
+                if let Some(c) = atom_code.get_mut(i) {
+                    *c = Some(l);
+                }
+                changed = true;
+            }
+        }
+        for bi in 0..mol.num_bonds() {
+            if bond_code.get(bi).copied().flatten().is_some() {
+                continue;
+            }
+            let Some(bond) = mol.bonds.get(bi).copied() else { continue };
+            if bond.stereo == BondStereo::None || !double_bond_ends_ok(mol, BondIdx(bi as u32), &ranks) {
+                continue;
+            }
+            if let Some(l) = bond_label(&mol.adjacency, bond.begin, bond.end, bond.stereo, &ranks) {
+                if let Some(c) = bond_code.get_mut(bi) {
+                    *c = Some(l);
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+        // rerank with the new codes
+        let keys: Vec<(u32, u8)> = (0..n)
+            .map(|i| {
+                let code = match atom_code.get(i).copied().flatten() {
+                    None => 0,
+                    Some(false) => 1,
+                    Some(true) => 2,
+                };
+                (ranks.get(i).copied().unwrap_or(0), code)
+            })
+            .collect();
+        let (mut new_ranks, _) = dense_ranks(&keys);
+        let mut w = weights.clone();
+        for (bi, code) in bond_code.iter().enumerate() {
+            if let (Some(c), Some(x)) = (code, w.get_mut(bi)) {
+                *x += if *c { 100 } else { 200 };
+            }
+        }
+        refine(&mol.adjacency, &w, &mut new_ranks);
+        if new_ranks == ranks {
+            break;
+        }
+        ranks = new_ranks;
+    }
+    // Ring stereo: candidates kept when another candidate is in the same ring system.
+    let mut special = vec![false; n];
+    let mut seen = vec![false; n];
+    let is_cand = |mol: &MolBuilder, i: usize, ranks: &[u32], atom_code: &[Option<bool>]| -> bool {
+        mol.atoms.get(i).is_some_and(|a| a.chirality.is_tetrahedral())
+            && atom_code.get(i).copied().flatten().is_none()
+            && ring_stereo_candidate(mol, AtomIdx(i as u32), inp.rings, ranks)
+    };
+    for start in 0..n {
+        if seen.get(start).copied().unwrap_or(true) || !is_cand(mol, start, &ranks, &atom_code) {
+            continue;
+        }
+        let mut used = vec![false; n];
+        let mut bond_seen = vec![false; mol.num_bonds()];
+        let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        for &(nb, b) in mol.neighbors(AtomIdx(start as u32)) {
+            if let Some(s) = bond_seen.get_mut(b.index()) {
+                *s = true;
+            }
+            if inp.rings.is_ring_bond(b) && !seen.get(nb.index()).copied().unwrap_or(true) {
+                queue.push_back(nb.index());
+                if let Some(u) = used.get_mut(nb.index()) {
+                    *u = true;
+                }
+            }
+        }
+        let mut found = false;
+        while let Some(r) = queue.pop_front() {
+            if let Some(s) = seen.get_mut(r) {
+                *s = true;
+            }
+            if r != start && is_cand(mol, r, &ranks, &atom_code) {
+                found = true;
+                if let Some(s) = special.get_mut(r) {
+                    *s = true;
+                }
+            }
+            for &(nb, b) in mol.neighbors(AtomIdx(r as u32)) {
+                if bond_seen.get(b.index()).copied().unwrap_or(true) {
+                    continue;
+                }
+                if let Some(s) = bond_seen.get_mut(b.index()) {
+                    *s = true;
+                }
+                let j = nb.index();
+                if inp.rings.is_ring_bond(b) && !seen.get(j).copied().unwrap_or(true) && !used.get(j).copied().unwrap_or(true) {
+                    queue.push_back(j);
+                    if let Some(u) = used.get_mut(j) {
+                        *u = true;
+                    }
+                }
+            }
+        }
+        if found {
+            if let Some(s) = special.get_mut(start) {
+                *s = true;
+            }
+        }
+    }
+    for i in 0..n {
+        let keep = atom_code.get(i).copied().flatten().is_some() || special.get(i).copied().unwrap_or(false);
+        let Some(atom) = mol.atoms.get(i).copied() else { continue };
+        if atom.chirality.is_tetrahedral() && !keep {
+            if let Some(am) = mol.atoms.get_mut(i) {
+                am.chirality = Chirality::None;
+                // RDKit drops an H that was written only to carry the stereo tag.
+                if am.explicit_hs == 1 && am.formal_charge == 0 && !am.aromatic {
+                    am.explicit_hs = 0;
+                    am.no_implicit = false;
+                }
+            }
+            let idx = AtomIdx(i as u32);
+            if mol.atom(idx).is_some_and(|a| !a.no_implicit) {
+                let h = crate::valence::implicit_hs(mol, idx, false).unwrap_or(0);
+                if let Some(am) = mol.atoms.get_mut(i) {
+                    am.implicit_hs = u8::try_from(h.max(0)).unwrap_or(0);
+                }
+            }
+        }
+    }
+    for (bi, code) in bond_code.iter().enumerate() {
+        if code.is_none() {
+            if let Some(b) = mol.bonds.get_mut(bi) {
+                b.stereo = BondStereo::None;
+            }
+        }
+    }
+}

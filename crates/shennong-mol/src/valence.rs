@@ -1,0 +1,177 @@
+//! RDKit's default valence model: explicit valence, implicit hydrogens and
+//! the valence checks that make `MolFromSmiles` reject a molecule.
+//!
+//! Charged atoms use the valences of the isoelectronic element (N+ like C,
+//! O- like F); aromatic atoms may round their 1.5-order bonds to an allowed
+//! valence; P, S, As and Se keep their hypervalent states when negatively
+//! charged. These are RDKit's rules (`Atom.cpp`, 2024.09 valence model).
+
+use crate::element::{default_valence, symbol, valences, MAX_ATOMIC_NUM};
+use crate::error::{MolError, Result};
+use crate::mol::{AtomIdx, MolBuilder};
+
+/// Twice the bond-order sum of an atom plus twice its explicit hydrogens.
+pub(crate) fn valence_x2(mol: &MolBuilder, a: AtomIdx) -> i32 {
+    let mut acc = 0;
+    for &(_, b) in mol.neighbors(a) {
+        if let Some(bond) = mol.bond(b) {
+            acc += bond.order.valence_x2(bond.end == a);
+        }
+    }
+    acc + 2 * mol.atom(a).map_or(0, |x| i32::from(x.explicit_hs))
+}
+
+/// Whether the atom is aromatic or touches an aromatic bond.
+pub(crate) fn is_aromatic_atom(mol: &MolBuilder, a: AtomIdx) -> bool {
+    if mol.atom(a).is_some_and(|x| x.aromatic) {
+        return true;
+    }
+    mol.neighbors(a)
+        .iter()
+        .any(|&(_, b)| mol.bond(b).is_some_and(|bd| bd.aromatic || bd.order == crate::mol::BondOrder::Aromatic))
+}
+
+fn effective_atomic_num(z: u8, charge: i8, idx: usize) -> Result<u8> {
+    let eff = i32::from(z) - i32::from(charge);
+    if eff < 0 || eff > i32::from(MAX_ATOMIC_NUM) {
+        return Err(MolError::Charge {
+            atom: idx,
+            charge: i32::from(charge),
+        });
+    }
+    Ok(eff as u8)
+}
+
+fn uses_effective(z: u8) -> bool {
+    let v = valences(z);
+    v.len() > 1 || v.first().copied() != Some(-1)
+}
+
+fn can_be_hypervalent(z: u8, eff: u8) -> bool {
+    (eff > 16 && (z == 15 || z == 16)) || (eff > 34 && (z == 33 || z == 34))
+}
+
+fn last_valence(z: u8) -> i32 {
+    valences(z).last().map_or(-1, |&v| i32::from(v))
+}
+
+/// Explicit valence as RDKit computes it (aromatic bonds rounded), with the
+/// "greater than permitted" check when `strict`.
+pub(crate) fn explicit_valence(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<i32> {
+    let Some(atom) = mol.atom(a) else {
+        return Err(MolError::NoSuchAtom { atom: a.index() });
+    };
+    let z = atom.atomic_num;
+    let mut acc2 = valence_x2(mol, a);
+    let eff = if uses_effective(z) {
+        effective_atomic_num(z, atom.formal_charge, a.index())?
+    } else {
+        z
+    };
+    let dv = default_valence(eff);
+    if acc2 > 2 * dv && is_aromatic_atom(mol, a) {
+        let mut pval = dv;
+        for &v in valences(eff) {
+            let v = i32::from(v);
+            if v == -1 || 2 * v > acc2 {
+                break;
+            }
+            pval = v;
+        }
+        if acc2 - 2 * pval <= 3 {
+            acc2 = 2 * pval;
+        }
+    }
+    let res = (acc2 + 1) / 2;
+    if strict {
+        let mut max_valence = last_valence(eff);
+        let mut offset = 0;
+        if can_be_hypervalent(z, eff) {
+            max_valence = last_valence(z);
+            offset = -i32::from(atom.formal_charge);
+        }
+        if z == 1 && atom.formal_charge == -1 {
+            max_valence = 2;
+        }
+        if max_valence >= 0 && last_valence(z) >= 0 && res + offset > max_valence {
+            return Err(MolError::Valence {
+                atom: a.index(),
+                symbol: symbol(z).to_string(),
+                valence: res,
+            });
+        }
+    }
+    Ok(res)
+}
+
+/// Implicit hydrogens as RDKit computes them (0 for bracket atoms).
+pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<i32> {
+    let Some(atom) = mol.atom(a) else {
+        return Err(MolError::NoSuchAtom { atom: a.index() });
+    };
+    if atom.no_implicit {
+        return Ok(0);
+    }
+    let ev = explicit_valence(mol, a, strict)?;
+    let z = atom.atomic_num;
+    if z == 0 {
+        return Ok(0);
+    }
+    let charge = i32::from(atom.formal_charge);
+    let rad = i32::from(atom.radical_electrons);
+    if ev == 0 && rad == 0 && z == 1 {
+        return match charge {
+            1 | -1 => Ok(0),
+            0 => Ok(1),
+            _ if strict => Err(MolError::Charge { atom: a.index(), charge }),
+            _ => Ok(0),
+        };
+    }
+    let mut explicit_plus_rad = ev + rad;
+    let mut eff = if uses_effective(z) {
+        effective_atomic_num(z, atom.formal_charge, a.index())?
+    } else {
+        z
+    };
+    if eff == 0 {
+        return Ok(0);
+    }
+    let dv = default_valence(eff);
+    if dv == -1 {
+        return Ok(0);
+    }
+    if can_be_hypervalent(z, eff) {
+        eff = z;
+        explicit_plus_rad -= charge;
+    }
+    let vals = valences(eff);
+    if is_aromatic_atom(mol, a) {
+        if explicit_plus_rad <= dv {
+            return Ok(dv - explicit_plus_rad);
+        }
+        let satisfied = vals.iter().take_while(|&&v| v > 0).any(|&v| i32::from(v) == explicit_plus_rad);
+        if !satisfied && strict {
+            return Err(MolError::AromaticValence {
+                atom: a.index(),
+                symbol: symbol(z).to_string(),
+            });
+        }
+        return Ok(0);
+    }
+    for &v in vals {
+        if v < 0 {
+            break;
+        }
+        if explicit_plus_rad <= i32::from(v) {
+            return Ok(i32::from(v) - explicit_plus_rad);
+        }
+    }
+    if strict && vals.last().copied() != Some(-1) && last_valence(z) > 0 {
+        return Err(MolError::Valence {
+            atom: a.index(),
+            symbol: symbol(z).to_string(),
+            valence: ev,
+        });
+    }
+    Ok(0)
+}

@@ -1,0 +1,630 @@
+//! OpenSMILES reader producing a raw [`MolBuilder`].
+
+use std::collections::HashMap;
+
+use shennong_mol::element::atomic_number;
+use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, Chirality, MolBuilder, StereoClass};
+
+use crate::error::SmilesError;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum BondSym {
+    Single,
+    Double,
+    Triple,
+    Quadruple,
+    Aromatic,
+    Up,
+    Down,
+    DativeRight,
+    DativeLeft,
+}
+
+impl BondSym {
+    fn order(self) -> BondOrder {
+        match self {
+            BondSym::Single | BondSym::Up | BondSym::Down => BondOrder::Single,
+            BondSym::Double => BondOrder::Double,
+            BondSym::Triple => BondOrder::Triple,
+            BondSym::Quadruple => BondOrder::Quadruple,
+            BondSym::Aromatic => BondOrder::Aromatic,
+            BondSym::DativeRight | BondSym::DativeLeft => BondOrder::Dative,
+        }
+    }
+    fn is_directional(self) -> bool {
+        matches!(self, BondSym::Up | BondSym::Down)
+    }
+}
+
+/// A neighbour slot in the order atoms were written, for chirality.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Slot {
+    Atom(AtomIdx),
+    /// The bracket hydrogen or, for three neighbours, the lone pair.
+    Implicit,
+    /// A ring bond not yet closed.
+    Pending,
+}
+
+struct OpenRing {
+    atom: AtomIdx,
+    bond: Option<BondSym>,
+    slot: usize,
+    column: usize,
+}
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    mol: MolBuilder,
+    order: Vec<Vec<Slot>>,
+    preceded: Vec<bool>,
+}
+
+/// Parses the SMILES token of `text` (up to the first whitespace) into a raw graph.
+///
+/// ```
+/// let raw = shennong_smiles::parse_raw("C[C@H](N)C(=O)O").unwrap();
+/// assert_eq!(raw.num_atoms(), 6);
+/// ```
+pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
+    let token_end = text
+        .find(|c: char| c.is_ascii_whitespace())
+        .unwrap_or(text.len());
+    let token = text.get(..token_end).unwrap_or("");
+    let mut p = Parser {
+        bytes: token.as_bytes(),
+        pos: 0,
+        mol: MolBuilder::new(),
+        order: Vec::new(),
+        preceded: Vec::new(),
+    };
+    p.run().map_err(|(column, reason)| SmilesError {
+        column,
+        reason,
+        input: token.to_string(),
+    })?;
+    Ok(p.mol)
+}
+
+type PResult<T> = Result<T, (usize, String)>;
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn peek_at(&self, k: usize) -> Option<u8> {
+        self.bytes.get(self.pos + k).copied()
+    }
+
+    fn col(&self) -> usize {
+        self.pos + 1
+    }
+
+    fn err<T>(&self, reason: impl Into<String>) -> PResult<T> {
+        Err((self.col(), reason.into()))
+    }
+
+    fn run(&mut self) -> PResult<()> {
+        if self.bytes.is_empty() {
+            return self.err("empty SMILES");
+        }
+        let mut prev: Option<AtomIdx> = None;
+        let mut branches: Vec<(Option<AtomIdx>, usize)> = Vec::new();
+        let mut bond: Option<(BondSym, usize)> = None;
+        let mut rings: HashMap<u32, OpenRing> = HashMap::new();
+        let mut dot_pending = false;
+        let mut branch_empty = false;
+        while let Some(c) = self.peek() {
+            match c {
+                b'(' => {
+                    if prev.is_none() {
+                        return self.err("branch opened before any atom");
+                    }
+                    if bond.is_some() {
+                        return self.err("bond symbol before a branch");
+                    }
+                    branches.push((prev, self.col()));
+                    self.pos += 1;
+                    branch_empty = true;
+                }
+                b')' => {
+                    if branch_empty {
+                        return self.err("empty branch");
+                    }
+                    if bond.is_some() {
+                        return self.err("bond symbol at the end of a branch");
+                    }
+                    let Some((p, _)) = branches.pop() else {
+                        return self.err("unbalanced parenthesis: ')' without '('");
+                    };
+                    prev = p;
+                    self.pos += 1;
+                }
+                b'.' => {
+                    if bond.is_some() {
+                        return self.err("bond symbol before '.'");
+                    }
+                    if prev.is_none() {
+                        return self.err("'.' without a preceding atom");
+                    }
+                    prev = None;
+                    dot_pending = true;
+                    self.pos += 1;
+                }
+                b'-' | b'=' | b'#' | b'$' | b':' | b'/' | b'\\' | b'<' => {
+                    if bond.is_some() {
+                        return self.err("two bond symbols in a row");
+                    }
+                    let col = self.col();
+                    let sym = match c {
+                        b'-' if self.peek_at(1) == Some(b'>') => {
+                            self.pos += 1;
+                            BondSym::DativeRight
+                        }
+                        b'<' if self.peek_at(1) == Some(b'-') => {
+                            self.pos += 1;
+                            BondSym::DativeLeft
+                        }
+                        b'<' => return self.err("unexpected character '<'"),
+                        b'-' => BondSym::Single,
+                        b'=' => BondSym::Double,
+                        b'#' => BondSym::Triple,
+                        b'$' => BondSym::Quadruple,
+                        b':' => BondSym::Aromatic,
+                        b'/' => BondSym::Up,
+                        _ => BondSym::Down,
+                    };
+                    self.pos += 1;
+                    if prev.is_none() {
+                        return Err((col, "bond symbol without a preceding atom".into()));
+                    }
+                    bond = Some((sym, col));
+                }
+                b'0'..=b'9' | b'%' => {
+                    let col = self.col();
+                    let Some(atom) = prev else {
+                        return self.err("ring bond number without a preceding atom");
+                    };
+                    let num = self.ring_number()?;
+                    let sym = bond.take().map(|(s, _)| s);
+                    if let Some(open) = rings.remove(&num) {
+                        self.close_ring(open, atom, sym, num, col)?;
+                    } else {
+                        let slot = self.push_slot(atom, Slot::Pending);
+                        rings.insert(
+                            num,
+                            OpenRing {
+                                atom,
+                                bond: sym,
+                                slot,
+                                column: col,
+                            },
+                        );
+                    }
+                }
+                b'[' | b'*' | b'A'..=b'Z' | b'a'..=b'z' => {
+                    let (atom, has_h) = self.atom()?;
+                    let idx = self.mol.add_atom(atom);
+                    self.order.push(Vec::new());
+                    self.preceded.push(prev.is_some());
+                    if let Some(p) = prev {
+                        let sym = bond.take();
+                        self.connect(p, idx, sym.map(|s| s.0))?;
+                    } else if let Some((_, col)) = bond {
+                        return Err((col, "bond symbol without a preceding atom".into()));
+                    }
+                    if has_h {
+                        self.push_slot(idx, Slot::Implicit);
+                    }
+                    prev = Some(idx);
+                    dot_pending = false;
+                    branch_empty = false;
+                }
+                _ => {
+                    return self.err(format!("unexpected character '{}'", char::from(c)));
+                }
+            }
+        }
+        if let Some((_, col)) = bond {
+            return Err((col, "bond symbol at the end of the SMILES".into()));
+        }
+        if dot_pending {
+            return Err((self.bytes.len(), "'.' at the end of the SMILES".into()));
+        }
+        if let Some((_, col)) = branches.first() {
+            return Err((*col, "unbalanced parenthesis: '(' is never closed".into()));
+        }
+        if let Some((num, open)) = rings.iter().min_by_key(|(_, o)| o.column) {
+            return Err((open.column, format!("ring bond {num} is never closed")));
+        }
+        self.fix_chirality();
+        Ok(())
+    }
+
+    fn push_slot(&mut self, atom: AtomIdx, slot: Slot) -> usize {
+        match self.order.get_mut(atom.index()) {
+            Some(list) => {
+                list.push(slot);
+                list.len() - 1
+            }
+            None => 0,
+        }
+    }
+
+    fn is_aromatic(&self, a: AtomIdx) -> bool {
+        self.mol.atom(a).is_some_and(|x| x.aromatic)
+    }
+
+    fn connect(&mut self, p: AtomIdx, idx: AtomIdx, sym: Option<BondSym>) -> PResult<()> {
+        let order = match sym {
+            Some(s) => s.order(),
+            None if self.is_aromatic(p) && self.is_aromatic(idx) => BondOrder::Aromatic,
+            None => BondOrder::Single,
+        };
+        let (begin, end) = if sym == Some(BondSym::DativeLeft) { (idx, p) } else { (p, idx) };
+        let b = self
+            .mol
+            .add_bond(begin, end, order)
+            .map_err(|e| (self.col(), e.to_string()))?;
+        if let Some(bm) = self.mol.bond_mut(b) {
+            bm.direction = match sym {
+                Some(BondSym::Up) => BondDirection::Up,
+                Some(BondSym::Down) => BondDirection::Down,
+                _ => BondDirection::None,
+            };
+        }
+        self.push_slot(p, Slot::Atom(idx));
+        self.push_slot(idx, Slot::Atom(p));
+        Ok(())
+    }
+
+    fn close_ring(&mut self, open: OpenRing, atom: AtomIdx, sym: Option<BondSym>, num: u32, col: usize) -> PResult<()> {
+        if open.atom == atom {
+            return Err((col, format!("ring bond {num} closes on its own atom")));
+        }
+        if self.mol.bond_between(open.atom, atom).is_some() {
+            return Err((col, format!("ring bond {num} duplicates an existing bond")));
+        }
+        let order_sym = match (open.bond, sym) {
+            (Some(a), Some(b)) if !a.is_directional() && !b.is_directional() && a != b => {
+                return Err((col, format!("ring bond {num} has conflicting bond orders")));
+            }
+            (Some(a), Some(b)) => {
+                if a.is_directional() {
+                    Some(b)
+                } else {
+                    Some(a)
+                }
+            }
+            (a, b) => a.or(b),
+        };
+        let order = match order_sym {
+            Some(s) => s.order(),
+            None if self.is_aromatic(open.atom) && self.is_aromatic(atom) => BondOrder::Aromatic,
+            None => BondOrder::Single,
+        };
+        let (begin, end) = if order_sym == Some(BondSym::DativeLeft) {
+            (atom, open.atom)
+        } else {
+            (open.atom, atom)
+        };
+        let b = self.mol.add_bond(begin, end, order).map_err(|e| (col, e.to_string()))?;
+        // Direction relative to begin (the opening atom): a closing mark is
+        // written from the closing atom back to the opening one.
+        let direction = match (open.bond, sym) {
+            (Some(BondSym::Up), _) => BondDirection::Up,
+            (Some(BondSym::Down), _) => BondDirection::Down,
+            (_, Some(BondSym::Up)) => BondDirection::Down,
+            (_, Some(BondSym::Down)) => BondDirection::Up,
+            _ => BondDirection::None,
+        };
+        if let Some(bm) = self.mol.bond_mut(b) {
+            bm.direction = direction;
+        }
+        if let Some(s) = self.order.get_mut(open.atom.index()).and_then(|l| l.get_mut(open.slot)) {
+            *s = Slot::Atom(atom);
+        }
+        self.push_slot(atom, Slot::Atom(open.atom));
+        Ok(())
+    }
+
+    fn ring_number(&mut self) -> PResult<u32> {
+        match self.peek() {
+            Some(d @ b'0'..=b'9') => {
+                self.pos += 1;
+                Ok(u32::from(d - b'0'))
+            }
+            Some(b'%') => {
+                self.pos += 1;
+                if self.peek() == Some(b'(') {
+                    self.pos += 1;
+                    let start = self.pos;
+                    while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                        self.pos += 1;
+                    }
+                    if self.pos == start || self.pos - start > 5 {
+                        return self.err("expected 1 to 5 digits in a %(nnn) ring bond");
+                    }
+                    let n = self.number(start)?;
+                    if self.peek() != Some(b')') {
+                        return self.err("expected ')' after %(nnn) ring bond");
+                    }
+                    self.pos += 1;
+                    Ok(n)
+                } else {
+                    let (Some(a), Some(b)) = (self.peek(), self.peek_at(1)) else {
+                        return self.err("expected two digits after '%'");
+                    };
+                    if !a.is_ascii_digit() || !b.is_ascii_digit() {
+                        return self.err("expected two digits after '%'");
+                    }
+                    self.pos += 2;
+                    Ok(u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+                }
+            }
+            _ => self.err("expected a ring bond number"),
+        }
+    }
+
+    fn number(&self, start: usize) -> PResult<u32> {
+        let s = std::str::from_utf8(self.bytes.get(start..self.pos).unwrap_or(&[])).unwrap_or("");
+        s.parse::<u32>().map_err(|_| (start + 1, "number out of range".to_string()))
+    }
+
+    fn atom(&mut self) -> PResult<(Atom, bool)> {
+        let c = self.peek().unwrap_or(0);
+        if c == b'[' {
+            return self.bracket_atom();
+        }
+        let col = self.col();
+        let two = (c, self.peek_at(1));
+        let (z, aromatic, len) = match two {
+            (b'C', Some(b'l')) => (17, false, 2),
+            (b'B', Some(b'r')) => (35, false, 2),
+            (b'*', _) => (0, false, 1),
+            (b'B', _) => (5, false, 1),
+            (b'C', _) => (6, false, 1),
+            (b'N', _) => (7, false, 1),
+            (b'O', _) => (8, false, 1),
+            (b'P', _) => (15, false, 1),
+            (b'S', _) => (16, false, 1),
+            (b'F', _) => (9, false, 1),
+            (b'I', _) => (53, false, 1),
+            (b'b', _) => (5, true, 1),
+            (b'c', _) => (6, true, 1),
+            (b'n', _) => (7, true, 1),
+            (b'o', _) => (8, true, 1),
+            (b'p', _) => (15, true, 1),
+            (b's', _) => (16, true, 1),
+            _ => {
+                return Err((
+                    col,
+                    format!("'{}' is not an organic-subset atom; use brackets", char::from(c)),
+                ))
+            }
+        };
+        self.pos += len;
+        let mut atom = Atom::new(z);
+        atom.aromatic = aromatic;
+        Ok((atom, false))
+    }
+
+    fn bracket_atom(&mut self) -> PResult<(Atom, bool)> {
+        let open_col = self.col();
+        self.pos += 1; // '['
+        let start = self.pos;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.pos += 1;
+        }
+        let isotope = if self.pos > start {
+            let n = self.number(start)?;
+            u16::try_from(n).map_err(|_| (start + 1, "isotope out of range".to_string()))?
+        } else {
+            0
+        };
+        let sym_col = self.col();
+        let c = self.peek().ok_or((sym_col, "unterminated bracket atom".to_string()))?;
+        let (z, aromatic) = if c == b'*' {
+            self.pos += 1;
+            (0, false)
+        } else if c.is_ascii_lowercase() {
+            let two = [c, self.peek_at(1).unwrap_or(0)];
+            let (sym, len): (&str, usize) = match &two {
+                b"se" => ("Se", 2),
+                b"te" => ("Te", 2),
+                b"as" => ("As", 2),
+                b"si" => ("Si", 2),
+                _ => match c {
+                    b'b' => ("B", 1),
+                    b'c' => ("C", 1),
+                    b'n' => ("N", 1),
+                    b'o' => ("O", 1),
+                    b'p' => ("P", 1),
+                    b's' => ("S", 1),
+                    _ => return Err((sym_col, format!("unknown aromatic symbol '{}'", char::from(c)))),
+                },
+            };
+            self.pos += len;
+            (atomic_number(sym).unwrap_or(0), true)
+        } else if c.is_ascii_uppercase() {
+            let second = self.peek_at(1).filter(|x| x.is_ascii_lowercase());
+            let mut found = None;
+            if let Some(s2) = second {
+                let sym = [c, s2];
+                if let Some(z) = std::str::from_utf8(&sym).ok().and_then(atomic_number) {
+                    found = Some((z, 2));
+                }
+            }
+            if found.is_none() {
+                let sym = [c];
+                if let Some(z) = std::str::from_utf8(&sym).ok().and_then(atomic_number) {
+                    found = Some((z, 1));
+                }
+            }
+            let Some((z, len)) = found else {
+                return Err((sym_col, "unknown element symbol".to_string()));
+            };
+            self.pos += len;
+            (z, false)
+        } else {
+            return Err((sym_col, "expected an element symbol".to_string()));
+        };
+        let mut atom = Atom::new(z);
+        atom.isotope = isotope;
+        atom.aromatic = aromatic;
+        atom.no_implicit = true;
+        // chirality
+        if self.peek() == Some(b'@') {
+            self.pos += 1;
+            if self.peek() == Some(b'@') {
+                self.pos += 1;
+                atom.chirality = Chirality::Clockwise;
+            } else {
+                let cls = [self.peek().unwrap_or(0), self.peek_at(1).unwrap_or(0)];
+                let class = match &cls {
+                    b"TH" => Some(None),
+                    b"AL" => Some(Some(StereoClass::Allene)),
+                    b"SP" => Some(Some(StereoClass::SquarePlanar)),
+                    b"TB" => Some(Some(StereoClass::TrigonalBipyramidal)),
+                    b"OH" => Some(Some(StereoClass::Octahedral)),
+                    _ => None,
+                };
+                match class {
+                    None => atom.chirality = Chirality::CounterClockwise,
+                    Some(cl) => {
+                        self.pos += 2;
+                        let s = self.pos;
+                        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                            self.pos += 1;
+                        }
+                        if self.pos == s {
+                            return self.err("expected a number after the stereo class");
+                        }
+                        let n = self.number(s)?;
+                        let max = match cl {
+                            None | Some(StereoClass::Allene) => 2,
+                            Some(StereoClass::SquarePlanar) => 3,
+                            Some(StereoClass::TrigonalBipyramidal) => 20,
+                            Some(StereoClass::Octahedral) => 30,
+                        };
+                        if n == 0 || n > max {
+                            return Err((s + 1, format!("stereo permutation {n} out of range 1..{max}")));
+                        }
+                        atom.chirality = match cl {
+                            None if n == 1 => Chirality::CounterClockwise,
+                            None => Chirality::Clockwise,
+                            Some(StereoClass::Allene) if n == 1 => Chirality::CounterClockwise,
+                            Some(StereoClass::Allene) => Chirality::Clockwise,
+                            Some(class) => Chirality::Other {
+                                class,
+                                permutation: n as u8,
+                            },
+                        };
+                    }
+                }
+            }
+        }
+        // hydrogens
+        let mut has_h = false;
+        if self.peek() == Some(b'H') {
+            self.pos += 1;
+            let s = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            let n = if self.pos > s { self.number(s)? } else { 1 };
+            atom.explicit_hs = u8::try_from(n).map_err(|_| (s + 1, "hydrogen count out of range".to_string()))?;
+            has_h = n == 1;
+        }
+        // charge
+        if let Some(sign @ (b'+' | b'-')) = self.peek() {
+            self.pos += 1;
+            let unit: i32 = if sign == b'+' { 1 } else { -1 };
+            let s = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            let mut charge = if self.pos > s {
+                unit * self.number(s)? as i32
+            } else {
+                unit
+            };
+            if self.pos == s {
+                while self.peek() == Some(sign) {
+                    self.pos += 1;
+                    charge += unit;
+                }
+            }
+            if !(-15..=15).contains(&charge) {
+                return Err((s, format!("charge {charge} out of range")));
+            }
+            atom.formal_charge = charge as i8;
+        }
+        // atom class
+        if self.peek() == Some(b':') {
+            self.pos += 1;
+            let s = self.pos;
+            while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+                self.pos += 1;
+            }
+            if self.pos == s {
+                return self.err("expected digits after ':' in an atom class");
+            }
+            atom.map_num = self.number(s)?;
+        }
+        if self.peek() != Some(b']') {
+            return match self.peek() {
+                None => Err((open_col, "unterminated bracket atom: missing ']'".to_string())),
+                Some(c) => self.err(format!("unexpected '{}' in bracket atom", char::from(c))),
+            };
+        }
+        self.pos += 1;
+        Ok((atom, has_h))
+    }
+
+    /// Converts SMILES-order tetrahedral tags to neighbour-list order.
+    fn fix_chirality(&mut self) {
+        for i in 0..self.mol.num_atoms() {
+            let a = AtomIdx(i as u32);
+            let Some(atom) = self.mol.atom(a).copied() else { continue };
+            if !atom.chirality.is_tetrahedral() {
+                continue;
+            }
+            let mut written = self.order.get(i).cloned().unwrap_or_default();
+            let adjacency: Vec<Slot> = self.mol.neighbors(a).iter().map(|&(n, _)| Slot::Atom(n)).collect();
+            let has_implicit = written.contains(&Slot::Implicit);
+            if !has_implicit && adjacency.len() == 3 {
+                // the lone pair sits where an implicit H would be
+                let at = usize::from(self.preceded.get(i).copied().unwrap_or(false));
+                written.insert(at.min(written.len()), Slot::Implicit);
+            }
+            let mut internal = adjacency;
+            if written.contains(&Slot::Implicit) {
+                internal.push(Slot::Implicit);
+            }
+            if internal.len() != written.len() || internal.len() < 3 {
+                continue;
+            }
+            let perm: Option<Vec<usize>> = internal
+                .iter()
+                .map(|s| written.iter().position(|w| w == s))
+                .collect();
+            let Some(perm) = perm else { continue };
+            let mut odd = false;
+            for x in 0..perm.len() {
+                for y in (x + 1)..perm.len() {
+                    if perm.get(x) > perm.get(y) {
+                        odd = !odd;
+                    }
+                }
+            }
+            if odd {
+                if let Some(am) = self.mol.atom_mut(a) {
+                    am.chirality = am.chirality.inverted();
+                }
+            }
+        }
+    }
+}

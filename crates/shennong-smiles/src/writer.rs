@@ -1,0 +1,489 @@
+//! SMILES writer: canonical by default, with Kekulé and no-stereo options.
+
+use shennong_mol::canon::canonical_ranks;
+use shennong_mol::{AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolError, StereoClass};
+
+/// How to write SMILES.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// Canonical atom order (same string whatever the input order).
+    pub canonical: bool,
+    /// Write Kekulé bonds instead of aromatic atoms.
+    pub kekule: bool,
+    /// Write tetrahedral and double-bond stereo.
+    pub stereo: bool,
+    /// Write atom map numbers.
+    pub atom_maps: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            canonical: true,
+            kekule: false,
+            stereo: true,
+            atom_maps: true,
+        }
+    }
+}
+
+/// Canonical SMILES with stereo.
+///
+/// ```
+/// let a = shennong_smiles::parse("OC(=O)c1ccccc1").unwrap();
+/// let b = shennong_smiles::parse("c1ccc(cc1)C(O)=O").unwrap();
+/// assert_eq!(shennong_smiles::to_smiles(&a), shennong_smiles::to_smiles(&b));
+/// ```
+pub fn to_smiles(mol: &Mol) -> String {
+    write_smiles(mol, &WriteOptions::default()).unwrap_or_default()
+}
+
+/// SMILES with the given options. Fails only if a Kekulé form is requested and none exists.
+pub fn write_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolError> {
+    let kek;
+    let mol = if options.kekule {
+        kek = mol.kekulized()?;
+        &kek
+    } else {
+        mol
+    };
+    let n = mol.num_atoms();
+    let ranks: Vec<u32> = if options.canonical {
+        canonical_ranks(mol, options.stereo)
+    } else {
+        (0..n as u32).collect()
+    };
+    let tree = build_tree(mol, &ranks);
+    let dirs = if options.stereo { assign_directions(mol, &tree) } else { vec![None; mol.num_bonds()] };
+    Ok(emit(mol, &tree, &dirs, options))
+}
+
+struct Tree {
+    /// Atoms in output order.
+    order: Vec<AtomIdx>,
+    /// Position of each atom in `order`.
+    position: Vec<usize>,
+    parent_bond: Vec<Option<BondIdx>>,
+    children: Vec<Vec<AtomIdx>>,
+    /// Ring bonds opened at an atom: (partner, bond), in closing order.
+    opens: Vec<Vec<(AtomIdx, BondIdx)>>,
+    /// Ring bonds closed at an atom: (partner, bond).
+    closes: Vec<Vec<(AtomIdx, BondIdx)>>,
+    /// Fragment starts.
+    roots: Vec<AtomIdx>,
+    /// For each ring bond, the atom where it opens.
+    ring_open_atom: Vec<Option<AtomIdx>>,
+}
+
+fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
+    let n = mol.num_atoms();
+    let mut t = Tree {
+        order: Vec::with_capacity(n),
+        position: vec![usize::MAX; n],
+        parent_bond: vec![None; n],
+        children: vec![Vec::new(); n],
+        opens: vec![Vec::new(); n],
+        closes: vec![Vec::new(); n],
+        roots: Vec::new(),
+        ring_open_atom: vec![None; mol.num_bonds()],
+    };
+    let rank = |a: AtomIdx| ranks.get(a.index()).copied().unwrap_or(u32::MAX);
+    let mut by_rank: Vec<AtomIdx> = mol.atom_indices().collect();
+    by_rank.sort_by_key(|&a| rank(a));
+    let mut visited = vec![false; n];
+    let mut bond_done = vec![false; mol.num_bonds()];
+    let mut pending_close: Vec<(AtomIdx, AtomIdx, BondIdx)> = Vec::new();
+    for &root in &by_rank {
+        if visited.get(root.index()).copied().unwrap_or(true) {
+            continue;
+        }
+        t.roots.push(root);
+        let mut stack: Vec<(AtomIdx, Vec<(AtomIdx, BondIdx)>, usize)> = Vec::new();
+        let visit = |a: AtomIdx, t: &mut Tree, visited: &mut Vec<bool>| {
+            if let Some(v) = visited.get_mut(a.index()) {
+                *v = true;
+            }
+            if let Some(p) = t.position.get_mut(a.index()) {
+                *p = t.order.len();
+            }
+            t.order.push(a);
+            let mut nbrs = mol.neighbors(a).to_vec();
+            nbrs.sort_by_key(|&(x, _)| rank(x));
+            nbrs
+        };
+        let nb = visit(root, &mut t, &mut visited);
+        stack.push((root, nb, 0));
+        while let Some(top) = stack.last_mut() {
+            let a = top.0;
+            let Some(&(x, b)) = top.1.get(top.2) else {
+                stack.pop();
+                continue;
+            };
+            top.2 += 1;
+            if bond_done.get(b.index()).copied().unwrap_or(true) {
+                continue;
+            }
+            if let Some(d) = bond_done.get_mut(b.index()) {
+                *d = true;
+            }
+            if visited.get(x.index()).copied().unwrap_or(true) {
+                // back edge to an ancestor: opens at x, closes at a
+                pending_close.push((x, a, b));
+                if let Some(o) = t.ring_open_atom.get_mut(b.index()) {
+                    *o = Some(x);
+                }
+            } else {
+                if let Some(p) = t.parent_bond.get_mut(x.index()) {
+                    *p = Some(b);
+                }
+                if let Some(c) = t.children.get_mut(a.index()) {
+                    c.push(x);
+                }
+                let nb = visit(x, &mut t, &mut visited);
+                stack.push((x, nb, 0));
+            }
+        }
+    }
+    // ring bonds: openings sorted by the position of the closing atom
+    pending_close.sort_by_key(|&(_, c, _)| t.position.get(c.index()).copied().unwrap_or(usize::MAX));
+    for (o, c, b) in pending_close {
+        if let Some(l) = t.opens.get_mut(o.index()) {
+            l.push((c, b));
+        }
+        if let Some(l) = t.closes.get_mut(c.index()) {
+            l.push((o, b));
+        }
+    }
+    t
+}
+
+/// The written direction (from, to) of a bond.
+fn written_ends(mol: &Mol, t: &Tree, b: BondIdx) -> (AtomIdx, AtomIdx) {
+    let bond = mol.bond(b);
+    if let Some(Some(o)) = t.ring_open_atom.get(b.index()) {
+        return (*o, bond.other(*o));
+    }
+    let pb = |a: AtomIdx| t.parent_bond.get(a.index()).copied().flatten();
+    if pb(bond.end) == Some(b) {
+        (bond.begin, bond.end)
+    } else {
+        (bond.end, bond.begin)
+    }
+}
+
+/// `Some(true)` = write `/` in the written direction of the bond.
+fn assign_directions(mol: &Mol, t: &Tree) -> Vec<Option<bool>> {
+    let mut dirs: Vec<Option<bool>> = vec![None; mol.num_bonds()];
+    let pos = |a: AtomIdx| t.position.get(a.index()).copied().unwrap_or(usize::MAX);
+    let mut stereo_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
+        .map(BondIdx)
+        .filter(|&b| mol.bond(b).stereo != BondStereo::None)
+        .collect();
+    stereo_bonds.sort_by_key(|&b| {
+        let bd = mol.bond(b);
+        pos(bd.begin).min(pos(bd.end))
+    });
+    // up(R relative to X) from a written direction
+    let up_of = |dirs: &[Option<bool>], b: BondIdx, x: AtomIdx| -> Option<bool> {
+        let slash = dirs.get(b.index()).copied().flatten()?;
+        let (from, _) = written_ends(mol, t, b);
+        Some(if from == x { slash } else { !slash })
+    };
+    let slash_for = |b: BondIdx, x: AtomIdx, up: bool| -> bool {
+        let (from, _) = written_ends(mol, t, b);
+        if from == x {
+            up
+        } else {
+            !up
+        }
+    };
+    for b in stereo_bonds {
+        let bond = *mol.bond(b);
+        let (ra, rb, cis) = match bond.stereo {
+            BondStereo::Cis(p, q) => (p, q, true),
+            BondStereo::Trans(p, q) => (p, q, false),
+            BondStereo::None => continue,
+        };
+        // candidate reference bonds per side: already-directed first, tree bonds before ring closures
+        let side = |x: AtomIdx, other: AtomIdx, dirs: &[Option<bool>]| -> Option<(AtomIdx, BondIdx)> {
+            let mut c: Vec<(AtomIdx, BondIdx)> = mol
+                .neighbors(x)
+                .iter()
+                .copied()
+                .filter(|&(nb, nbb)| nb != other && matches!(mol.bond(nbb).order, BondOrder::Single | BondOrder::Aromatic))
+                .collect();
+            c.sort_by_key(|&(nb, nbb)| {
+                (
+                    dirs.get(nbb.index()).copied().flatten().is_none(),
+                    t.ring_open_atom.get(nbb.index()).copied().flatten().is_some(),
+                    pos(nb),
+                )
+            });
+            c.first().copied()
+        };
+        let (Some((xa, ba)), Some((xb, bb))) = (side(bond.begin, bond.end, &dirs), side(bond.end, bond.begin, &dirs)) else {
+            continue;
+        };
+        let cis_here = cis ^ (xa != ra) ^ (xb != rb);
+        match (up_of(&dirs, ba, bond.begin), up_of(&dirs, bb, bond.end)) {
+            (Some(_), Some(_)) => {}
+            (Some(ua), None) => {
+                let ub = if cis_here { ua } else { !ua };
+                if let Some(d) = dirs.get_mut(bb.index()) {
+                    *d = Some(slash_for(bb, bond.end, ub));
+                }
+            }
+            (None, Some(ub)) => {
+                let ua = if cis_here { ub } else { !ub };
+                if let Some(d) = dirs.get_mut(ba.index()) {
+                    *d = Some(slash_for(ba, bond.begin, ua));
+                }
+            }
+            (None, None) => {
+                // canonical choice: the side written first gets '/'
+                let begin_first = pos(bond.begin) < pos(bond.end);
+                let (b1, x1, b2, x2) = if begin_first {
+                    (ba, bond.begin, bb, bond.end)
+                } else {
+                    (bb, bond.end, ba, bond.begin)
+                };
+                if let Some(d) = dirs.get_mut(b1.index()) {
+                    *d = Some(true);
+                }
+                let u1 = up_of(&dirs, b1, x1).unwrap_or(true);
+                let u2 = if cis_here { u1 } else { !u1 };
+                if let Some(d) = dirs.get_mut(b2.index()) {
+                    *d = Some(slash_for(b2, x2, u2));
+                }
+            }
+        }
+    }
+    dirs
+}
+
+fn ring_label(num: usize) -> String {
+    if num < 10 {
+        num.to_string()
+    } else if num < 100 {
+        format!("%{num}")
+    } else {
+        format!("%({num})")
+    }
+}
+
+fn bond_text(mol: &Mol, b: BondIdx, from: AtomIdx, dir: Option<bool>, kekule: bool) -> &'static str {
+    let bond = mol.bond(b);
+    if let Some(slash) = dir {
+        return if slash { "/" } else { "\\" };
+    }
+    let to = bond.other(from);
+    let both_arom = !kekule && mol.atom(from).aromatic && mol.atom(to).aromatic;
+    match bond.order {
+        BondOrder::Single => {
+            if both_arom {
+                "-"
+            } else {
+                ""
+            }
+        }
+        BondOrder::Aromatic => {
+            if both_arom {
+                ""
+            } else {
+                ":"
+            }
+        }
+        BondOrder::Double => "=",
+        BondOrder::Triple => "#",
+        BondOrder::Quadruple => "$",
+        BondOrder::Dative => {
+            if bond.begin == from {
+                "->"
+            } else {
+                "<-"
+            }
+        }
+        BondOrder::Zero => "~",
+    }
+}
+
+const AROMATIC_WRITABLE: [u8; 9] = [5, 6, 7, 8, 15, 16, 33, 34, 52];
+
+fn atom_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>], options: &WriteOptions) -> String {
+    let atom = mol.atom(a);
+    let z = atom.atomic_num;
+    let aromatic = atom.aromatic && !options.kekule && AROMATIC_WRITABLE.contains(&z);
+    let symbol = if aromatic {
+        atom.symbol().to_ascii_lowercase()
+    } else {
+        atom.symbol().to_string()
+    };
+    let chir = if options.stereo { chirality_text(mol, a, written) } else { String::new() };
+    let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
+    let map = if options.atom_maps { atom.map_num } else { 0 };
+    let bare_ok = organic
+        && atom.isotope == 0
+        && atom.formal_charge == 0
+        && map == 0
+        && chir.is_empty()
+        && atom.radical_electrons == 0
+        && (z == 0 && atom.total_hs() == 0 || z != 0 && mol.organic_subset_hs(a) == Some(atom.total_hs()));
+    if bare_ok {
+        return symbol;
+    }
+    let mut s = String::from("[");
+    if atom.isotope > 0 {
+        s.push_str(&atom.isotope.to_string());
+    }
+    s.push_str(&symbol);
+    s.push_str(&chir);
+    match atom.total_hs() {
+        0 => {}
+        1 => s.push('H'),
+        h => {
+            s.push('H');
+            s.push_str(&h.to_string());
+        }
+    }
+    match atom.formal_charge {
+        0 => {}
+        1 => s.push('+'),
+        -1 => s.push('-'),
+        c if c > 0 => s.push_str(&format!("+{c}")),
+        c => s.push_str(&format!("{c}")),
+    }
+    if map > 0 {
+        s.push(':');
+        s.push_str(&map.to_string());
+    }
+    s.push(']');
+    s
+}
+
+/// `written` is the output neighbour order, with `None` for the implicit H / lone pair.
+fn chirality_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>]) -> String {
+    let atom = mol.atom(a);
+    match atom.chirality {
+        Chirality::None => String::new(),
+        Chirality::Other { class, permutation } => {
+            let c = match class {
+                StereoClass::Allene => "AL",
+                StereoClass::SquarePlanar => "SP",
+                StereoClass::TrigonalBipyramidal => "TB",
+                StereoClass::Octahedral => "OH",
+            };
+            format!("@{c}{permutation}")
+        }
+        tag => {
+            let mut internal: Vec<Option<AtomIdx>> = mol.neighbors(a).iter().map(|&(n, _)| Some(n)).collect();
+            if internal.len() == 3 {
+                internal.push(None);
+            }
+            if internal.len() != written.len() {
+                return String::new();
+            }
+            let perm: Option<Vec<usize>> = internal.iter().map(|s| written.iter().position(|w| w == s)).collect();
+            let Some(perm) = perm else { return String::new() };
+            let mut odd = false;
+            for i in 0..perm.len() {
+                for j in (i + 1)..perm.len() {
+                    if perm.get(i) > perm.get(j) {
+                        odd = !odd;
+                    }
+                }
+            }
+            let t = if odd { tag.inverted() } else { tag };
+            if t == Chirality::CounterClockwise {
+                "@".into()
+            } else {
+                "@@".into()
+            }
+        }
+    }
+}
+
+enum Step {
+    Atom(AtomIdx),
+    Open,
+    Close,
+    Dot,
+}
+
+fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> String {
+    let mut out = String::with_capacity(mol.num_atoms() * 2);
+    let mut digit_of_bond: Vec<usize> = vec![0; mol.num_bonds()];
+    let mut in_use: Vec<bool> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    for (k, &root) in t.roots.iter().enumerate().rev() {
+        steps.push(Step::Atom(root));
+        if k > 0 {
+            steps.push(Step::Dot);
+        }
+    }
+    while let Some(step) = steps.pop() {
+        match step {
+            Step::Dot => out.push('.'),
+            Step::Open => out.push('('),
+            Step::Close => out.push(')'),
+            Step::Atom(a) => {
+                let parent_bond = t.parent_bond.get(a.index()).copied().flatten();
+                let parent = parent_bond.map(|b| mol.bond(b).other(a));
+                if let (Some(b), Some(p)) = (parent_bond, parent) {
+                    out.push_str(bond_text(mol, b, p, dirs.get(b.index()).copied().flatten(), options.kekule));
+                }
+                // neighbour order as written
+                let mut written: Vec<Option<AtomIdx>> = Vec::new();
+                if let Some(p) = parent {
+                    written.push(Some(p));
+                }
+                let atom = mol.atom(a);
+                if mol.degree(a) == 3 && atom.chirality.is_tetrahedral() || atom.total_hs() > 0 && atom.chirality.is_tetrahedral() {
+                    written.push(None);
+                }
+                let closes = t.closes.get(a.index()).map_or(&[][..], |v| v.as_slice());
+                let opens = t.opens.get(a.index()).map_or(&[][..], |v| v.as_slice());
+                for &(p, _) in closes {
+                    written.push(Some(p));
+                }
+                for &(p, _) in opens {
+                    written.push(Some(p));
+                }
+                let children = t.children.get(a.index()).map_or(&[][..], |v| v.as_slice());
+                for &c in children {
+                    written.push(Some(c));
+                }
+                out.push_str(&atom_text(mol, a, &written, options));
+                for &(_, b) in closes {
+                    let d = digit_of_bond.get(b.index()).copied().unwrap_or(0);
+                    out.push_str(&ring_label(d));
+                    if let Some(u) = in_use.get_mut(d) {
+                        *u = false;
+                    }
+                }
+                for &(_, b) in opens {
+                    let d = (1..).find(|&d| !in_use.get(d).copied().unwrap_or(false)).unwrap_or(1);
+                    if in_use.len() <= d {
+                        in_use.resize(d + 1, false);
+                    }
+                    if let Some(u) = in_use.get_mut(d) {
+                        *u = true;
+                    }
+                    if let Some(x) = digit_of_bond.get_mut(b.index()) {
+                        *x = d;
+                    }
+                    out.push_str(bond_text(mol, b, a, dirs.get(b.index()).copied().flatten(), options.kekule));
+                    out.push_str(&ring_label(d));
+                }
+                if let Some((&last, rest)) = children.split_last() {
+                    steps.push(Step::Atom(last));
+                    for &c in rest.iter().rev() {
+                        steps.push(Step::Close);
+                        steps.push(Step::Atom(c));
+                        steps.push(Step::Open);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
