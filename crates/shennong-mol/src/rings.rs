@@ -22,7 +22,7 @@ pub struct RingInfo {
 
 /// Upper bound on how many extra same-size rings symmetrisation adds per
 /// ring system; beyond it (highly symmetric cages) only the SSSR is kept.
-const MAX_EXTRA_RINGS: usize = 64;
+const MAX_EXTRA_RINGS: usize = 1024;
 
 impl RingInfo {
     /// Rings as atom lists in ring order.

@@ -58,7 +58,6 @@ struct Parser<'a> {
     pos: usize,
     mol: MolBuilder,
     order: Vec<Vec<Slot>>,
-    preceded: Vec<bool>,
 }
 
 /// Parses the SMILES token of `text` (up to the first whitespace) into a raw graph.
@@ -77,7 +76,6 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         pos: 0,
         mol: MolBuilder::new(),
         order: Vec::new(),
-        preceded: Vec::new(),
     };
     p.run().map_err(|(column, reason)| SmilesError {
         column,
@@ -208,7 +206,6 @@ impl Parser<'_> {
                     let (atom, has_h) = self.atom()?;
                     let idx = self.mol.add_atom(atom);
                     self.order.push(Vec::new());
-                    self.preceded.push(prev.is_some());
                     if let Some(p) = prev {
                         let sym = bond.take();
                         self.connect(p, idx, sym.map(|s| s.0))?;
@@ -596,9 +593,9 @@ impl Parser<'_> {
             let adjacency: Vec<Slot> = self.mol.neighbors(a).iter().map(|&(n, _)| Slot::Atom(n)).collect();
             let has_implicit = written.contains(&Slot::Implicit);
             if !has_implicit && adjacency.len() == 3 {
-                // the lone pair sits where an implicit H would be
-                let at = usize::from(self.preceded.get(i).copied().unwrap_or(false));
-                written.insert(at.min(written.len()), Slot::Implicit);
+                // A lone pair counts as the last neighbour (RDKit's reading of
+                // `[S@@](=O)(C)c` and `C[S@@](=O)c` agrees with this).
+                written.push(Slot::Implicit);
             }
             let mut internal = adjacency;
             if written.contains(&Slot::Implicit) {

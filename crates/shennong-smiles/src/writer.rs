@@ -1,6 +1,6 @@
 //! SMILES writer: canonical by default, with Kekulé and no-stereo options.
 
-use shennong_mol::canon::canonical_ranks;
+use shennong_mol::canon::canonical_rank_candidates;
 use shennong_mol::{AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolError, StereoClass};
 
 /// How to write SMILES.
@@ -48,14 +48,17 @@ pub fn write_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolErro
         mol
     };
     let n = mol.num_atoms();
-    let ranks: Vec<u32> = if options.canonical {
-        canonical_ranks(mol, options.stereo)
+    let candidates: Vec<Vec<u32>> = if options.canonical {
+        canonical_rank_candidates(mol, options.stereo)
     } else {
-        (0..n as u32).collect()
+        vec![(0..n as u32).collect()]
     };
-    let tree = build_tree(mol, &ranks);
-    let dirs = if options.stereo { assign_directions(mol, &tree) } else { vec![None; mol.num_bonds()] };
-    Ok(emit(mol, &tree, &dirs, options))
+    let write = |ranks: &[u32]| {
+        let tree = build_tree(mol, ranks);
+        let dirs = if options.stereo { assign_directions(mol, &tree) } else { vec![None; mol.num_bonds()] };
+        emit(mol, &tree, &dirs, options)
+    };
+    Ok(candidates.iter().map(|r| write(r)).min().unwrap_or_default())
 }
 
 struct Tree {
@@ -437,7 +440,9 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                     written.push(Some(p));
                 }
                 let atom = mol.atom(a);
-                if mol.degree(a) == 3 && atom.chirality.is_tetrahedral() || atom.total_hs() > 0 && atom.chirality.is_tetrahedral() {
+                let three_coordinate = mol.degree(a) == 3 && atom.chirality.is_tetrahedral();
+                // a bracket H follows the preceding atom; a lone pair counts last
+                if three_coordinate && atom.total_hs() > 0 {
                     written.push(None);
                 }
                 let closes = t.closes.get(a.index()).map_or(&[][..], |v| v.as_slice());
@@ -451,6 +456,9 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 let children = t.children.get(a.index()).map_or(&[][..], |v| v.as_slice());
                 for &c in children {
                     written.push(Some(c));
+                }
+                if three_coordinate && atom.total_hs() == 0 {
+                    written.push(None);
                 }
                 out.push_str(&atom_text(mol, a, &written, options));
                 for &(_, b) in closes {
