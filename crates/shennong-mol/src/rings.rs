@@ -248,6 +248,58 @@ fn insert_basis(basis: &mut Vec<(usize, BitSet)>, v: BitSet) {
     }
 }
 
+/// Bound on shortest paths kept per vertex and on candidate cycles per ring
+/// system, so that cages and huge fused systems stay tractable.
+const MAX_PATHS: usize = 64;
+const MAX_CANDIDATES: usize = 50_000;
+
+type Paths = Vec<(BitSet, Vec<usize>)>;
+
+/// All shortest paths from the BFS root to `v` (edge sets and inner vertices).
+fn shortest_paths(v: usize, preds: &[Vec<(usize, usize)>], cache: &mut Vec<Option<Paths>>, words: usize) -> Paths {
+    if let Some(Some(p)) = cache.get(v) {
+        return p.clone();
+    }
+    let list = preds.get(v).map_or(&[][..], |x| x.as_slice());
+    let result: Paths = if list.is_empty() {
+        vec![(vec![0u64; words], Vec::new())]
+    } else {
+        let mut out = Vec::new();
+        for &(p, b) in list {
+            for (bits, verts) in shortest_paths(p, preds, cache, words) {
+                if out.len() >= MAX_PATHS {
+                    break;
+                }
+                let mut bits = bits;
+                bit_set(&mut bits, b);
+                let mut verts = verts;
+                verts.push(v);
+                out.push((bits, verts));
+            }
+        }
+        out
+    };
+    if let Some(slot) = cache.get_mut(v) {
+        *slot = Some(result.clone());
+    }
+    result
+}
+
+fn push_combinations(pa: &Paths, pb: &Paths, closing: &[usize], len: usize, out: &mut Vec<(usize, BitSet)>) {
+    for (ba, va) in pa {
+        for (bb, vb) in pb {
+            if va.iter().any(|x| vb.contains(x)) {
+                continue;
+            }
+            let mut bits: BitSet = ba.iter().zip(bb).map(|(x, y)| x | y).collect();
+            for &c in closing {
+                bit_set(&mut bits, c);
+            }
+            out.push((len, bits));
+        }
+    }
+}
+
 /// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
 fn rings_of_system(
     adjacency: &[Vec<(AtomIdx, BondIdx)>],
@@ -281,14 +333,16 @@ fn rings_of_system(
             }
         }
     }
-    // Candidate cycles.
+    // Candidate cycles: every cycle of every Vismara family, i.e. all
+    // combinations of shortest paths (RDKit 2026.09 keeps all relevant
+    // cycles, as RingDecomposerLib enumerates them).
     let mut candidates: Vec<(usize, BitSet)> = Vec::new();
     let mut dist = vec![u32::MAX; nv];
-    let mut pred: Vec<Option<(usize, usize)>> = vec![None; nv];
+    let mut preds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
     let mut order: Vec<usize> = Vec::with_capacity(nv);
     for r in 0..nv {
         dist.iter_mut().for_each(|d| *d = u32::MAX);
-        pred.iter_mut().for_each(|p| *p = None);
+        preds.iter_mut().for_each(Vec::clear);
         order.clear();
         set(&mut dist, r, 0);
         order.push(r);
@@ -297,24 +351,21 @@ fn rings_of_system(
             head += 1;
             let dv = dist.get(v).copied().unwrap_or(0);
             for &(w, b) in adj.get(v).map_or(&[][..], |x| x.as_slice()) {
-                if dist.get(w).copied() == Some(u32::MAX) {
+                let dw = dist.get(w).copied().unwrap_or(0);
+                if dw == u32::MAX {
                     set(&mut dist, w, dv + 1);
-                    if let Some(p) = pred.get_mut(w) {
-                        *p = Some((v, b));
-                    }
                     order.push(w);
+                }
+                if dist.get(w).copied() == Some(dv + 1) {
+                    if let Some(p) = preds.get_mut(w) {
+                        p.push((v, b));
+                    }
                 }
             }
         }
-        let path = |mut v: usize, bits: &mut BitSet, verts: &mut Vec<usize>| {
-            while let Some(Some((p, b))) = pred.get(v).copied() {
-                bit_set(bits, b);
-                verts.push(v);
-                v = p;
-            }
-        };
+        let mut path_cache: Vec<Option<Vec<(BitSet, Vec<usize>)>>> = vec![None; nv];
         for &y in &order {
-            if y == r {
+            if y == r || candidates.len() > MAX_CANDIDATES {
                 continue;
             }
             let dy = dist.get(y).copied().unwrap_or(0);
@@ -322,32 +373,18 @@ fn rings_of_system(
             for &(x, b) in adj.get(y).map_or(&[][..], |v| v.as_slice()) {
                 let dx = dist.get(x).copied().unwrap_or(u32::MAX);
                 if dx == dy && x < y {
-                    // odd cycle closed by edge (x, y)
-                    let mut bits = vec![0u64; words];
-                    let mut vx = Vec::new();
-                    let mut vy = Vec::new();
-                    path(x, &mut bits, &mut vx);
-                    path(y, &mut bits, &mut vy);
-                    if vx.iter().all(|a| !vy.contains(a)) {
-                        bit_set(&mut bits, b);
-                        candidates.push((2 * dy as usize + 1, bits));
-                    }
+                    let px = shortest_paths(x, &preds, &mut path_cache, words);
+                    let py = shortest_paths(y, &preds, &mut path_cache, words);
+                    push_combinations(&px, &py, &[b], 2 * dy as usize + 1, &mut candidates);
                 } else if dx.wrapping_add(1) == dy {
                     preds_at.push((x, b));
                 }
             }
             for (i, &(x, bx)) in preds_at.iter().enumerate() {
                 for &(z, bz) in preds_at.iter().skip(i + 1) {
-                    let mut bits = vec![0u64; words];
-                    let mut vx = Vec::new();
-                    let mut vz = Vec::new();
-                    path(x, &mut bits, &mut vx);
-                    path(z, &mut bits, &mut vz);
-                    if vx.iter().all(|a| !vz.contains(a)) {
-                        bit_set(&mut bits, bx);
-                        bit_set(&mut bits, bz);
-                        candidates.push((2 * dy as usize, bits));
-                    }
+                    let px = shortest_paths(x, &preds, &mut path_cache, words);
+                    let pz = shortest_paths(z, &preds, &mut path_cache, words);
+                    push_combinations(&px, &pz, &[bx, bz], 2 * dy as usize, &mut candidates);
                 }
             }
         }

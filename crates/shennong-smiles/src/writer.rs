@@ -207,56 +207,54 @@ fn assign_directions(mol: &Mol, t: &Tree) -> Vec<Option<bool>> {
             BondStereo::Trans(p, q) => (p, q, false),
             BondStereo::None => continue,
         };
-        // candidate reference bonds per side: already-directed first, tree bonds before ring closures
-        let side = |x: AtomIdx, other: AtomIdx, dirs: &[Option<bool>]| -> Option<(AtomIdx, BondIdx)> {
-            let mut c: Vec<(AtomIdx, BondIdx)> = mol
-                .neighbors(x)
-                .iter()
-                .copied()
-                .filter(|&(nb, nbb)| nb != other && matches!(mol.bond(nbb).order, BondOrder::Single | BondOrder::Aromatic))
-                .collect();
-            c.sort_by_key(|&(nb, nbb)| {
-                (
-                    dirs.get(nbb.index()).copied().flatten().is_none(),
-                    t.ring_open_atom.get(nbb.index()).copied().flatten().is_some(),
-                    pos(nb),
-                )
-            });
-            c.first().copied()
-        };
-        let (Some((xa, ba)), Some((xb, bb))) = (side(bond.begin, bond.end, &dirs), side(bond.end, bond.begin, &dirs)) else {
+        // Every single/aromatic bond around the double bond gets a mark, so
+        // that conjugated neighbours sharing a bond stay consistent. Each entry
+        // is (bond, end atom, substituent, whether it is up when the free bit is true).
+        let mut marks: Vec<(BondIdx, AtomIdx, AtomIdx, bool)> = Vec::new();
+        for (end, other, reference, ref_up) in [(bond.begin, bond.end, ra, true), (bond.end, bond.begin, rb, cis)] {
+            for &(nb, nbb) in mol.neighbors(end) {
+                if nb == other || !matches!(mol.bond(nbb).order, BondOrder::Single | BondOrder::Aromatic) {
+                    continue;
+                }
+                let up = if nb == reference { ref_up } else { !ref_up };
+                marks.push((nbb, end, nb, up));
+            }
+        }
+        if marks.is_empty() {
             continue;
-        };
-        let cis_here = cis ^ (xa != ra) ^ (xb != rb);
-        match (up_of(&dirs, ba, bond.begin), up_of(&dirs, bb, bond.end)) {
-            (Some(_), Some(_)) => {}
-            (Some(ua), None) => {
-                let ub = if cis_here { ua } else { !ua };
-                if let Some(d) = dirs.get_mut(bb.index()) {
-                    *d = Some(slash_for(bb, bond.end, ub));
+        }
+        // The free bit is fixed by any existing mark; otherwise the mark on
+        // the first-written substituent is '/'.
+        let mut bit: Option<bool> = None;
+        let mut conflict = false;
+        for &(nbb, end, _, up) in &marks {
+            if let Some(actual) = up_of(&dirs, nbb, end) {
+                let implied = actual == up;
+                match bit {
+                    None => bit = Some(implied),
+                    Some(x) if x != implied => conflict = true,
+                    _ => {}
                 }
             }
-            (None, Some(ub)) => {
-                let ua = if cis_here { ub } else { !ub };
-                if let Some(d) = dirs.get_mut(ba.index()) {
-                    *d = Some(slash_for(ba, bond.begin, ua));
-                }
-            }
-            (None, None) => {
-                // canonical choice: the side written first gets '/'
-                let begin_first = pos(bond.begin) < pos(bond.end);
-                let (b1, x1, b2, x2) = if begin_first {
-                    (ba, bond.begin, bb, bond.end)
-                } else {
-                    (bb, bond.end, ba, bond.begin)
-                };
-                if let Some(d) = dirs.get_mut(b1.index()) {
-                    *d = Some(true);
-                }
-                let u1 = up_of(&dirs, b1, x1).unwrap_or(true);
-                let u2 = if cis_here { u1 } else { !u1 };
-                if let Some(d) = dirs.get_mut(b2.index()) {
-                    *d = Some(slash_for(b2, x2, u2));
+        }
+        if conflict {
+            continue;
+        }
+        let bit = bit.unwrap_or_else(|| {
+            marks
+                .iter()
+                .min_by_key(|&&(_, _, nb, _)| pos(nb))
+                .map(|&(nbb, end, _, up)| {
+                    // choose the bit that makes this bond's written char '/'
+                    let slash_if_true = slash_for(nbb, end, up);
+                    slash_if_true
+                })
+                .unwrap_or(true)
+        });
+        for &(nbb, end, _, up) in &marks {
+            if dirs.get(nbb.index()).copied().flatten().is_none() {
+                if let Some(d) = dirs.get_mut(nbb.index()) {
+                    *d = Some(slash_for(nbb, end, up == bit));
                 }
             }
         }
