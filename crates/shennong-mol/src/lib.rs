@@ -56,13 +56,16 @@ impl Mol {
         })
     }
 
-    /// Implicit hydrogens an organic-subset (unbracketed) atom with this
-    /// atom's element, charge 0 and bonds would get when read back.
-    pub fn organic_subset_hs(&self, a: AtomIdx) -> Option<u8> {
+    /// Hydrogens a reader would add to this atom by default valence rules
+    /// (same element, charge and radicals, these bonds, no explicit H): what
+    /// an unbracketed SMILES atom or a molfile atom without a valence field gets.
+    pub fn default_hs(&self, a: AtomIdx) -> Option<u8> {
         let mut b = MolBuilder::new();
         let atom = *self.atoms.get(a.index())?;
         let mut probe = Atom::new(atom.atomic_num);
         probe.aromatic = atom.aromatic;
+        probe.formal_charge = atom.formal_charge;
+        probe.radical_electrons = atom.radical_electrons;
         let center = b.add_atom(probe);
         for &(n, bi) in self.neighbors(a) {
             let other = self.atom(n);

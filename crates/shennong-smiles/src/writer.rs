@@ -328,7 +328,7 @@ fn atom_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>], options: &Write
         && map == 0
         && chir.is_empty()
         && atom.radical_electrons == 0
-        && (z == 0 && atom.total_hs() == 0 || z != 0 && mol.organic_subset_hs(a) == Some(atom.total_hs()));
+        && (z == 0 && atom.total_hs() == 0 || z != 0 && mol.default_hs(a) == Some(atom.total_hs()));
     if bare_ok {
         return symbol;
     }

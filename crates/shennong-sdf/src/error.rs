@@ -1,0 +1,54 @@
+//! Molfile errors with line and column.
+
+use std::fmt;
+
+/// A malformed molfile: 1-based line within the record, 1-based column, reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MolfileError {
+    /// 1-based line within the record.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub reason: String,
+}
+
+impl fmt::Display for MolfileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "molfile error at line {}, column {}: {}", self.line, self.column, self.reason)
+    }
+}
+
+impl std::error::Error for MolfileError {}
+
+/// Why a molfile could not become a molecule.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadError {
+    /// Malformed text.
+    #[error(transparent)]
+    Syntax(#[from] MolfileError),
+    /// Impossible chemistry.
+    #[error(transparent)]
+    Chemistry(#[from] shennong_mol::MolError),
+}
+
+/// Why a molecule could not be written as a molfile.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// A V2000 block holds at most 999 atoms and 999 bonds.
+    #[error("molecule has {atoms} atoms and {bonds} bonds; V2000 allows at most 999 of each")]
+    TooLarge {
+        /// Atoms.
+        atoms: usize,
+        /// Bonds.
+        bonds: usize,
+    },
+    /// Stereo cannot be written without coordinates, and we never drop it silently.
+    #[error("molecule has stereo but no coordinates; an SD file would lose it (write SMILES, or read from a file with coordinates)")]
+    StereoWithoutCoordinates,
+    /// No Kekulé form.
+    #[error(transparent)]
+    Chemistry(#[from] shennong_mol::MolError),
+}

@@ -1,0 +1,29 @@
+//! MDL molfiles and SD files for Shennong: V2000 and V3000 reading (charges,
+//! isotopes, radicals, aliases, SD data items, stereo from wedges and 3D
+//! coordinates) and V2000 writing that keeps coordinates and data items.
+//!
+//! ```
+//! let mol = shennong_smiles::parse("CCO").unwrap();
+//! let block = shennong_sdf::write_molblock(&mol, "ethanol").unwrap();
+//! let back = shennong_sdf::read_molblock(&block).unwrap();
+//! assert_eq!(shennong_smiles::to_smiles(&back), shennong_smiles::to_smiles(&mol));
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+mod reader;
+mod sd;
+mod writer;
+
+pub use error::{MolfileError, ReadError, WriteError};
+pub use reader::{parse_molfile, RawMolfile};
+pub use sd::{split_record, SdRecord, SdRecords};
+pub use writer::{write_molblock, write_sd_record};
+
+use shennong_mol::{sanitize, Mol, SanitizeOptions};
+
+/// Parses and sanitises a molblock.
+pub fn read_molblock(text: &str) -> Result<Mol, ReadError> {
+    let raw = parse_molfile(text)?;
+    Ok(sanitize(raw.mol, &SanitizeOptions::default())?)
+}

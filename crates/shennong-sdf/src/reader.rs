@@ -1,0 +1,542 @@
+//! Molfile (V2000 and V3000) parsing, with stereo from wedges and coordinates.
+
+use shennong_mol::element::atomic_number;
+use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, BondStereo, Chirality, Conformer, MolBuilder};
+
+use crate::error::MolfileError;
+
+/// A parsed molfile before perception.
+#[derive(Debug, Clone)]
+pub struct RawMolfile {
+    /// First header line (the molecule's name).
+    pub title: String,
+    /// The graph, with coordinates and stereo marks derived from them.
+    pub mol: MolBuilder,
+}
+
+fn err(line: usize, column: usize, reason: impl Into<String>) -> MolfileError {
+    MolfileError {
+        line,
+        column,
+        reason: reason.into(),
+    }
+}
+
+/// Field of fixed columns `[start, end)` (0-based, clipped to the line).
+fn field(line: &str, start: usize, end: usize) -> &str {
+    let end = end.min(line.len());
+    if start >= end {
+        return "";
+    }
+    line.get(start..end).unwrap_or("").trim()
+}
+
+fn int_field(line: &str, start: usize, end: usize, lineno: usize, what: &str) -> Result<i64, MolfileError> {
+    let f = field(line, start, end);
+    if f.is_empty() {
+        return Ok(0);
+    }
+    f.parse::<i64>()
+        .map_err(|_| err(lineno, start + 1, format!("{what}: expected an integer, found '{f}'")))
+}
+
+fn float_field(line: &str, start: usize, end: usize, lineno: usize, what: &str) -> Result<f64, MolfileError> {
+    let f = field(line, start, end);
+    if f.is_empty() {
+        return Ok(0.0);
+    }
+    let v = f
+        .parse::<f64>()
+        .map_err(|_| err(lineno, start + 1, format!("{what}: expected a number, found '{f}'")))?;
+    if !v.is_finite() {
+        return Err(err(lineno, start + 1, format!("{what}: not a finite number")));
+    }
+    Ok(v)
+}
+
+/// Most atoms or bonds a molfile may declare (V2000 counts have three digits;
+/// V3000 has no limit, this bounds memory on corrupt counts lines).
+const MAX_COUNT: usize = 1_000_000;
+
+/// Parses a molfile (header, counts line, blocks, up to `M  END`).
+pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
+    let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
+    if lines.len() < 4 {
+        return Err(err(lines.len() + 1, 1, "molfile ends before its counts line"));
+    }
+    let title = lines.first().copied().unwrap_or("").to_string();
+    let counts = lines.get(3).copied().unwrap_or("");
+    if counts.contains("V3000") {
+        return parse_v3000(&lines, title);
+    }
+    let natoms = int_field(counts, 0, 3, 4, "atom count")?;
+    let nbonds = int_field(counts, 3, 6, 4, "bond count")?;
+    if natoms < 0 || nbonds < 0 {
+        return Err(err(4, 1, "negative atom or bond count"));
+    }
+    let (natoms, nbonds) = (natoms as usize, nbonds as usize);
+    if lines.len() < 4 + natoms + nbonds {
+        return Err(err(
+            lines.len() + 1,
+            1,
+            format!("counts line declares {natoms} atoms and {nbonds} bonds but the block ends early"),
+        ));
+    }
+    let mut mol = MolBuilder::new();
+    let mut positions = Vec::with_capacity(natoms);
+    let mut charges_from_block = Vec::with_capacity(natoms);
+    for i in 0..natoms {
+        let lineno = 5 + i;
+        let l = lines.get(4 + i).copied().unwrap_or("");
+        let x = float_field(l, 0, 10, lineno, "x coordinate")?;
+        let y = float_field(l, 10, 20, lineno, "y coordinate")?;
+        let z = float_field(l, 20, 30, lineno, "z coordinate")?;
+        let sym = field(l, 31, 34);
+        let mut atom = atom_from_symbol(sym).ok_or_else(|| err(lineno, 32, format!("unknown element symbol '{sym}'")))?;
+        let mass_diff = int_field(l, 34, 36, lineno, "mass difference")?;
+        if mass_diff != 0 {
+            let base = shennong_mol::element::element(atom.atomic_num).map_or(0, |e| i64::from(e.common_isotope));
+            atom.isotope = u16::try_from(base + mass_diff).unwrap_or(0);
+        }
+        let chg = int_field(l, 36, 39, lineno, "charge")?;
+        let (charge, radical) = match chg {
+            0 => (0, 0),
+            1 => (3, 0),
+            2 => (2, 0),
+            3 => (1, 0),
+            4 => (0, 1),
+            5 => (-1, 0),
+            6 => (-2, 0),
+            7 => (-3, 0),
+            _ => return Err(err(lineno, 37, format!("invalid charge code {chg}"))),
+        };
+        atom.formal_charge = charge;
+        atom.radical_electrons = radical;
+        let valence = int_field(l, 48, 51, lineno, "valence")?;
+        if valence != 0 {
+            // explicit valence: no implicit hydrogens beyond it (15 means zero)
+            atom.no_implicit = true;
+            charges_from_block.push((i, Some(valence)));
+        } else {
+            charges_from_block.push((i, None));
+        }
+        let map = int_field(l, 60, 63, lineno, "atom map")?;
+        atom.map_num = u32::try_from(map.max(0)).unwrap_or(0);
+        mol.add_atom(atom);
+        positions.push([x, y, z]);
+    }
+    let mut wedges: Vec<(AtomIdx, AtomIdx, BondDirection)> = Vec::new();
+    let mut either_double: Vec<shennong_mol::BondIdx> = Vec::new();
+    for i in 0..nbonds {
+        let lineno = 5 + natoms + i;
+        let l = lines.get(4 + natoms + i).copied().unwrap_or("");
+        let a = int_field(l, 0, 3, lineno, "first atom")?;
+        let b = int_field(l, 3, 6, lineno, "second atom")?;
+        let t = int_field(l, 6, 9, lineno, "bond type")?;
+        let st = int_field(l, 9, 12, lineno, "bond stereo")?;
+        if a < 1 || b < 1 || a as usize > natoms || b as usize > natoms {
+            return Err(err(lineno, 1, format!("bond refers to atom {a} or {b}, outside 1..{natoms}")));
+        }
+        let order = bond_order(t).ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
+        let (pa, pb) = (AtomIdx(a as u32 - 1), AtomIdx(b as u32 - 1));
+        let bi = mol
+            .add_bond(pa, pb, order)
+            .map_err(|e| err(lineno, 1, e.to_string()))?;
+        if order == BondOrder::Aromatic {
+            for x in [pa, pb] {
+                if let Some(atom) = mol.atom_mut(x) {
+                    atom.aromatic = true;
+                }
+            }
+        }
+        match (order, st) {
+            (BondOrder::Single, 1) => wedges.push((pa, pb, BondDirection::Wedge)),
+            (BondOrder::Single, 6) => wedges.push((pa, pb, BondDirection::Hash)),
+            (BondOrder::Single, 4) => wedges.push((pa, pb, BondDirection::Either)),
+            (BondOrder::Double, 3) => either_double.push(bi),
+            _ => {}
+        }
+    }
+    // properties block
+    let mut saw_chg_iso_rad = false;
+    let mut k = 4 + natoms + nbonds;
+    while let Some(&l) = lines.get(k) {
+        let lineno = k + 1;
+        if l.starts_with("M  END") {
+            break;
+        }
+        if l.starts_with("M  CHG") || l.starts_with("M  ISO") || l.starts_with("M  RAD") {
+            if !saw_chg_iso_rad {
+                // The first of these properties overrides charges from the atom block.
+                for i in 0..natoms {
+                    if let Some(atom) = mol.atom_mut(AtomIdx(i as u32)) {
+                        atom.formal_charge = 0;
+                        atom.radical_electrons = 0;
+                    }
+                }
+                saw_chg_iso_rad = true;
+            }
+            let n = int_field(l, 6, 9, lineno, "entry count")?;
+            for e in 0..n.clamp(0, 8) as usize {
+                let s = 9 + e * 8;
+                let ai = int_field(l, s, s + 4, lineno, "atom number")?;
+                let v = int_field(l, s + 4, s + 8, lineno, "value")?;
+                if ai < 1 || ai as usize > natoms {
+                    return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
+                }
+                let Some(atom) = mol.atom_mut(AtomIdx(ai as u32 - 1)) else { continue };
+                if l.starts_with("M  CHG") {
+                    atom.formal_charge = i8::try_from(v).map_err(|_| err(lineno, s + 5, "charge out of range"))?;
+                } else if l.starts_with("M  ISO") {
+                    atom.isotope = u16::try_from(v.max(0)).unwrap_or(0);
+                } else {
+                    atom.radical_electrons = match v {
+                        1 | 3 => 2,
+                        2 => 1,
+                        _ => 0,
+                    };
+                    if atom.radical_electrons > 0 {
+                        atom.no_implicit = true;
+                    }
+                }
+            }
+        } else if l.starts_with("A  ") {
+            k += 1; // alias text on the next line; the atom keeps its element
+        }
+        k += 1;
+    }
+    // explicit valences from the atom block become explicit H counts
+    for (i, v) in charges_from_block {
+        if let Some(v) = v {
+            let a = AtomIdx(i as u32);
+            let bonds: i64 = mol
+                .neighbors(a)
+                .iter()
+                .filter_map(|&(_, b)| mol.bond(b))
+                .map(|b| i64::from((b.order.valence_x2(true) + 1) / 2))
+                .sum();
+            let target = if v == 15 { 0 } else { v };
+            if let Some(atom) = mol.atom_mut(a) {
+                atom.explicit_hs = u8::try_from((target - bonds).max(0)).unwrap_or(0);
+            }
+        }
+    }
+    let is_3d = positions.iter().any(|p| p[2].abs() > 1e-4);
+    apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
+    Ok(RawMolfile { title, mol })
+}
+
+fn atom_from_symbol(sym: &str) -> Option<Atom> {
+    let z = match sym {
+        "D" | "T" => 1,
+        "R" | "R#" | "A" | "Q" | "L" | "LP" | "*" | "X" | "M" | "R1" | "R2" => 0,
+        s => atomic_number(s)?,
+    };
+    let mut atom = Atom::new(z);
+    match sym {
+        "D" => atom.isotope = 2,
+        "T" => atom.isotope = 3,
+        _ => {}
+    }
+    Some(atom)
+}
+
+fn bond_order(t: i64) -> Option<BondOrder> {
+    match t {
+        1 => Some(BondOrder::Single),
+        2 => Some(BondOrder::Double),
+        3 => Some(BondOrder::Triple),
+        4 => Some(BondOrder::Aromatic),
+        9 => Some(BondOrder::Dative),
+        0 | 10 => Some(BondOrder::Zero),
+        _ => None,
+    }
+}
+
+fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
+}
+
+fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+}
+
+fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+    a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+/// Tetrahedral tag of `center` from neighbour positions (implicit H last):
+/// counter-clockwise when the signed volume of neighbours 1..3 seen from
+/// neighbour 0 is negative.
+pub(crate) fn chirality_from_positions(center: [f64; 3], nbrs: &[[f64; 3]]) -> Option<Chirality> {
+    let mut v: Vec<[f64; 3]> = nbrs.iter().map(|p| sub(*p, center)).collect();
+    if v.len() == 3 {
+        let s = [v[0][0] + v[1][0] + v[2][0], v[0][1] + v[1][1] + v[2][1], v[0][2] + v[1][2] + v[2][2]];
+        v.push([-s[0], -s[1], -s[2]]);
+    }
+    if v.len() != 4 {
+        return None;
+    }
+    let vol = dot(sub(v[1], v[0]), cross(sub(v[2], v[0]), sub(v[3], v[0])));
+    if vol.abs() < 1e-6 {
+        return None;
+    }
+    Some(if vol < 0.0 { Chirality::CounterClockwise } else { Chirality::Clockwise })
+}
+
+fn apply_coordinates(
+    mol: &mut MolBuilder,
+    positions: Vec<[f64; 3]>,
+    is_3d: bool,
+    wedges: &[(AtomIdx, AtomIdx, BondDirection)],
+    either_double: &[shennong_mol::BondIdx],
+) {
+    let n = mol.num_atoms();
+    let has_coords = positions.iter().any(|p| p.iter().any(|c| c.abs() > 1e-4));
+    if has_coords {
+        // tetrahedral centres
+        for i in 0..n {
+            let a = AtomIdx(i as u32);
+            let nbrs: Vec<AtomIdx> = mol.neighbors(a).iter().map(|&(x, _)| x).collect();
+            if nbrs.len() < 3 || nbrs.len() > 4 {
+                continue;
+            }
+            let center = positions.get(i).copied().unwrap_or([0.0; 3]);
+            let mut pts: Vec<[f64; 3]> = nbrs.iter().map(|x| positions.get(x.index()).copied().unwrap_or([0.0; 3])).collect();
+            if !is_3d {
+                let mut any = false;
+                for (k, x) in nbrs.iter().enumerate() {
+                    for &(p, q, d) in wedges {
+                        if p == a && q == *x {
+                            match d {
+                                BondDirection::Wedge => {
+                                    pts[k][2] = 1.0;
+                                    any = true;
+                                }
+                                BondDirection::Hash => {
+                                    pts[k][2] = -1.0;
+                                    any = true;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                if !any {
+                    continue;
+                }
+                // "either" bonds from this atom make it unspecified
+                if wedges.iter().any(|&(p, _, d)| p == a && d == BondDirection::Either) {
+                    continue;
+                }
+            }
+            if let Some(ch) = chirality_from_positions(center, &pts) {
+                if let Some(atom) = mol.atom_mut(a) {
+                    atom.chirality = ch;
+                }
+            }
+        }
+        // double bonds
+        for bi in 0..mol.num_bonds() as u32 {
+            let b = shennong_mol::BondIdx(bi);
+            let Some(bond) = mol.bond(b).copied() else { continue };
+            if bond.order != BondOrder::Double || either_double.contains(&b) {
+                continue;
+            }
+            let pick = |x: AtomIdx, other: AtomIdx| {
+                mol.neighbors(x)
+                    .iter()
+                    .map(|&(n, _)| n)
+                    .find(|&n| n != other)
+            };
+            let (Some(ra), Some(rb)) = (pick(bond.begin, bond.end), pick(bond.end, bond.begin)) else { continue };
+            let pa = positions.get(bond.begin.index()).copied().unwrap_or([0.0; 3]);
+            let pb = positions.get(bond.end.index()).copied().unwrap_or([0.0; 3]);
+            let axis = sub(pb, pa);
+            let len2 = dot(axis, axis);
+            if len2 < 1e-8 {
+                continue;
+            }
+            let perp = |v: [f64; 3]| {
+                let t = dot(v, axis) / len2;
+                [v[0] - t * axis[0], v[1] - t * axis[1], v[2] - t * axis[2]]
+            };
+            let xa = perp(sub(positions.get(ra.index()).copied().unwrap_or([0.0; 3]), pa));
+            let xb = perp(sub(positions.get(rb.index()).copied().unwrap_or([0.0; 3]), pb));
+            let d = dot(xa, xb);
+            let scale = dot(xa, xa).sqrt() * dot(xb, xb).sqrt();
+            if scale < 1e-8 || d.abs() < 1e-3 * scale {
+                continue;
+            }
+            if let Some(bm) = mol.bond_mut(b) {
+                bm.stereo = if d > 0.0 { BondStereo::Cis(ra, rb) } else { BondStereo::Trans(ra, rb) };
+            }
+        }
+    }
+    for &b in either_double {
+        if let Some(bm) = mol.bond_mut(b) {
+            bm.direction = BondDirection::Either;
+        }
+    }
+    for &(p, q, d) in wedges {
+        if let Some(b) = mol.bond_between(p, q) {
+            if let Some(bm) = mol.bond_mut(b) {
+                if bm.begin == p {
+                    bm.direction = d;
+                }
+            }
+        }
+    }
+    if has_coords {
+        mol.set_conformer(Conformer { positions, is_3d });
+    } else {
+        mol.set_conformer(Conformer {
+            positions,
+            is_3d: false,
+        });
+    }
+}
+
+/// V3000 continuation lines joined; returns the `M  V30` payloads with their line numbers.
+fn v30_lines(lines: &[&str]) -> Vec<(usize, String)> {
+    let mut out: Vec<(usize, String)> = Vec::new();
+    let mut pending: Option<(usize, String)> = None;
+    for (i, l) in lines.iter().enumerate() {
+        let Some(rest) = l.strip_prefix("M  V30 ") else {
+            if l.starts_with("M  END") {
+                break;
+            }
+            continue;
+        };
+        let (text, cont) = match rest.strip_suffix('-') {
+            Some(t) => (t, true),
+            None => (rest, false),
+        };
+        let entry = match pending.take() {
+            Some((ln, mut s)) => {
+                s.push_str(text);
+                (ln, s)
+            }
+            None => (i + 1, text.to_string()),
+        };
+        if cont {
+            pending = Some(entry);
+        } else {
+            out.push(entry);
+        }
+    }
+    if let Some(p) = pending {
+        out.push(p);
+    }
+    out
+}
+
+fn kv<'a>(tokens: &'a [&'a str], key: &str) -> Option<&'a str> {
+    tokens.iter().find_map(|t| t.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+}
+
+fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError> {
+    let entries = v30_lines(lines);
+    let mut mol = MolBuilder::new();
+    let mut positions = Vec::new();
+    let mut wedges = Vec::new();
+    let mut either_double = Vec::new();
+    let mut section = "";
+    let mut ids: Vec<(i64, AtomIdx)> = Vec::new();
+    for (lineno, e) in &entries {
+        let lineno = *lineno;
+        let tokens: Vec<&str> = e.split_whitespace().collect();
+        match tokens.as_slice() {
+            ["BEGIN", what, ..] => section = if *what == "ATOM" { "atom" } else if *what == "BOND" { "bond" } else { "" },
+            ["END", ..] => section = "",
+            ["COUNTS", na, nb, ..] => {
+                let na: usize = na.parse().map_err(|_| err(lineno, 8, "bad atom count"))?;
+                let nb: usize = nb.parse().map_err(|_| err(lineno, 8, "bad bond count"))?;
+                if na > MAX_COUNT || nb > MAX_COUNT {
+                    return Err(err(lineno, 8, "atom or bond count too large"));
+                }
+            }
+            _ if section == "atom" => {
+                if tokens.len() < 6 {
+                    return Err(err(lineno, 8, "atom line needs index, symbol, x, y, z and map"));
+                }
+                let idx: i64 = tokens[0].parse().map_err(|_| err(lineno, 8, "bad atom index"))?;
+                let mut atom = atom_from_symbol(tokens[1]).ok_or_else(|| err(lineno, 8, format!("unknown element symbol '{}'", tokens[1])))?;
+                let mut p = [0.0; 3];
+                for (k, slot) in p.iter_mut().enumerate() {
+                    let v: f64 = tokens[2 + k].parse().map_err(|_| err(lineno, 8, "bad coordinate"))?;
+                    if !v.is_finite() {
+                        return Err(err(lineno, 8, "coordinate is not finite"));
+                    }
+                    *slot = v;
+                }
+                let rest = &tokens[6..];
+                if let Some(c) = kv(rest, "CHG") {
+                    atom.formal_charge = c.parse().map_err(|_| err(lineno, 8, "bad CHG"))?;
+                }
+                if let Some(m) = kv(rest, "MASS") {
+                    atom.isotope = m.parse().map_err(|_| err(lineno, 8, "bad MASS"))?;
+                }
+                if let Some(r) = kv(rest, "RAD") {
+                    atom.radical_electrons = match r {
+                        "1" | "3" => 2,
+                        "2" => 1,
+                        _ => 0,
+                    };
+                    atom.no_implicit = atom.radical_electrons > 0;
+                }
+                if let Ok(m) = tokens[5].parse::<u32>() {
+                    atom.map_num = m;
+                }
+                let a = mol.add_atom(atom);
+                ids.push((idx, a));
+                positions.push(p);
+            }
+            _ if section == "bond" => {
+                if tokens.len() < 4 {
+                    return Err(err(lineno, 8, "bond line needs index, type and two atoms"));
+                }
+                let t: i64 = tokens[1].parse().map_err(|_| err(lineno, 8, "bad bond type"))?;
+                let find = |s: &str| -> Result<AtomIdx, MolfileError> {
+                    let v: i64 = s.parse().map_err(|_| err(lineno, 8, "bad atom reference"))?;
+                    ids.iter()
+                        .find(|(i, _)| *i == v)
+                        .map(|(_, a)| *a)
+                        .ok_or_else(|| err(lineno, 8, format!("bond refers to unknown atom {v}")))
+                };
+                let (pa, pb) = (find(tokens[2])?, find(tokens[3])?);
+                let order = bond_order(t).ok_or_else(|| err(lineno, 8, format!("unsupported bond type {t}")))?;
+                let bi = mol.add_bond(pa, pb, order).map_err(|e| err(lineno, 8, e.to_string()))?;
+                if order == BondOrder::Aromatic {
+                    for x in [pa, pb] {
+                        if let Some(atom) = mol.atom_mut(x) {
+                            atom.aromatic = true;
+                        }
+                    }
+                }
+                match (order, kv(&tokens[4..], "CFG")) {
+                    (BondOrder::Single, Some("1")) => wedges.push((pa, pb, BondDirection::Wedge)),
+                    (BondOrder::Single, Some("3")) => wedges.push((pa, pb, BondDirection::Hash)),
+                    (BondOrder::Single, Some("2")) => wedges.push((pa, pb, BondDirection::Either)),
+                    (BondOrder::Double, Some("2")) => either_double.push(bi),
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    let is_3d = positions.iter().any(|p: &[f64; 3]| p[2].abs() > 1e-4);
+    apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
+    Ok(RawMolfile { title, mol })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn truncated_counts_line_is_an_error() {
+        let e = parse_molfile("x\n\n\n  5  4  0  0  0  0  0  0  0  0999 V2000\n").unwrap_err();
+        assert!(e.reason.contains("ends early"), "{e}");
+    }
+}

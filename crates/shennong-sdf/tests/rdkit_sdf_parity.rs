@@ -1,0 +1,38 @@
+//! Reads the shared SD files, writes our canonical SMILES and our SD output
+//! for `scripts/parity/check_sdf.py` to compare with RDKit. Runs when
+//! `SHENNONG_SDF_OUT` names an output directory (the test script sets it).
+
+use std::io::BufReader;
+
+#[test]
+fn sdf_files_read_and_written() {
+    let Ok(out_dir) = std::env::var("SHENNONG_SDF_OUT") else {
+        eprintln!("SHENNONG_SDF_OUT not set: SD parity skipped (run ./scripts/test.sh)");
+        return;
+    };
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+    for name in ["cdk2", "solubility.train", "solubility.test"] {
+        let path = format!("{data}/{name}.sdf");
+        let file = std::fs::File::open(&path).unwrap();
+        let mut smiles = String::new();
+        let mut sdf = String::new();
+        let mut failed = 0;
+        for (k, rec) in shennong_sdf::SdRecords::new(BufReader::new(file)).enumerate() {
+            let rec = rec.unwrap();
+            match shennong_sdf::read_molblock(&rec.molblock) {
+                Ok(mol) => {
+                    smiles.push_str(&format!("{k}\t{}\n", shennong_smiles::to_smiles(&mol)));
+                    let title = rec.molblock.lines().next().unwrap_or("");
+                    sdf.push_str(&shennong_sdf::write_sd_record(&mol, title, &rec.data).unwrap());
+                }
+                Err(e) => {
+                    failed += 1;
+                    smiles.push_str(&format!("{k}\tERROR {e}\n"));
+                }
+            }
+        }
+        println!("{name}: {failed} records failed");
+        std::fs::write(format!("{out_dir}/{name}.smi.tsv"), smiles).unwrap();
+        std::fs::write(format!("{out_dir}/{name}.out.sdf"), sdf).unwrap();
+    }
+}
