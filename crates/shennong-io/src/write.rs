@@ -1,0 +1,166 @@
+//! Rendering records in an output format, and atomic output files.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+use shennong_smiles::{write_smiles, WriteOptions};
+
+use crate::{Format, IoError, Record};
+
+/// How records are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutputOptions {
+    /// Output format.
+    pub format: Format,
+    /// SMILES options (canonical, Kekulé, stereo).
+    pub smiles: WriteOptions,
+}
+
+/// Renders records as text in one format. Rendering is pure, so callers can
+/// run it on many threads and write results in input order.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordWriter {
+    options: OutputOptions,
+}
+
+fn quote_csv(field: &str, delimiter: char) -> String {
+    if field.contains([delimiter, '"', '\n', '\r']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
+
+impl RecordWriter {
+    /// A writer with the given options.
+    pub fn new(options: OutputOptions) -> Self {
+        RecordWriter { options }
+    }
+
+    /// Text written before the first record (a table header).
+    pub fn header(&self) -> String {
+        match self.options.format {
+            Format::Csv => "smiles,id\n".into(),
+            Format::Tsv => "smiles\tid\n".into(),
+            _ => String::new(),
+        }
+    }
+
+    /// One record as text, newline-terminated.
+    pub fn render(&self, record: &Record) -> Result<String, String> {
+        let smiles = || write_smiles(&record.mol, &self.options.smiles).map_err(|e| e.to_string());
+        match self.options.format {
+            Format::Smiles => {
+                let id = record.id.replace(['\n', '\r'], " ");
+                Ok(format!("{}\t{}\n", smiles()?, id))
+            }
+            Format::Csv => Ok(format!("{},{}\n", quote_csv(&smiles()?, ','), quote_csv(&record.id, ','))),
+            Format::Tsv => Ok(format!("{}\t{}\n", smiles()?, record.id.replace(['\t', '\n'], " "))),
+            Format::Sdf => shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data).map_err(|e| e.to_string()),
+        }
+    }
+}
+
+enum Sink {
+    Stdout(BufWriter<std::io::Stdout>),
+    File {
+        writer: FileWriter,
+        temp: tempfile::TempPath,
+        target: PathBuf,
+    },
+}
+
+enum FileWriter {
+    Plain(BufWriter<File>),
+    Gzip(GzEncoder<BufWriter<File>>),
+}
+
+impl FileWriter {
+    fn write_all(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        match self {
+            FileWriter::Plain(w) => w.write_all(bytes),
+            FileWriter::Gzip(w) => w.write_all(bytes),
+        }
+    }
+
+    /// Writes any trailer and flushes everything to the file.
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            FileWriter::Plain(mut w) => w.flush(),
+            FileWriter::Gzip(w) => w.finish()?.flush(),
+        }
+    }
+}
+
+/// An output that appears atomically: a temporary file beside the target,
+/// renamed into place by [`OutputFile::commit`]; dropped uncommitted, it is
+/// removed and the target is untouched. `-` writes to standard output.
+pub struct OutputFile {
+    sink: Sink,
+}
+
+impl OutputFile {
+    /// Creates the output (`gzip` compresses).
+    pub fn create(path: &str, gzip: bool) -> Result<OutputFile, IoError> {
+        if path == "-" {
+            return Ok(OutputFile {
+                sink: Sink::Stdout(BufWriter::new(std::io::stdout())),
+            });
+        }
+        let target = PathBuf::from(path);
+        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let os = |source| IoError::Os {
+            path: path.to_string(),
+            source,
+        };
+        let named = tempfile::Builder::new().prefix(".shennong-").tempfile_in(dir).map_err(os)?;
+        let (file, temp): (File, tempfile::TempPath) = named.into_parts();
+        let buffered = BufWriter::with_capacity(1 << 16, file);
+        let writer = if gzip {
+            FileWriter::Gzip(GzEncoder::new(buffered, Compression::default()))
+        } else {
+            FileWriter::Plain(buffered)
+        };
+        Ok(OutputFile {
+            sink: Sink::File { writer, temp, target },
+        })
+    }
+
+    /// Appends text.
+    pub fn write_str(&mut self, text: &str) -> Result<(), IoError> {
+        let r = match &mut self.sink {
+            Sink::Stdout(w) => w.write_all(text.as_bytes()),
+            Sink::File { writer, .. } => writer.write_all(text.as_bytes()),
+        };
+        r.map_err(|source| IoError::Os {
+            path: self.path_name(),
+            source,
+        })
+    }
+
+    fn path_name(&self) -> String {
+        match &self.sink {
+            Sink::Stdout(_) => "<stdout>".into(),
+            Sink::File { target, .. } => target.display().to_string(),
+        }
+    }
+
+    /// Flushes and moves the output into place.
+    pub fn commit(self) -> Result<(), IoError> {
+        let name = self.path_name();
+        let os = |source| IoError::Os {
+            path: name.clone(),
+            source,
+        };
+        match self.sink {
+            Sink::Stdout(mut w) => w.flush().map_err(os),
+            Sink::File { writer, temp, target } => {
+                writer.finish().map_err(os)?;
+                temp.persist(&target).map_err(|e| os(e.error))
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! Shennong: one fast, dependable toolkit for early drug discovery.
+//!
+//! This facade re-exports the workspace crates; it has no logic of its own.
+//!
+//! - [`mol`]: the molecule graph and perception (RDKit semantics)
+//! - [`smiles`]: SMILES reading and canonical writing
+//! - [`sdf`]: molfiles and SD files
+//! - [`io`]: streaming readers and atomic writers by file format
+//!
+//! ```
+//! let mol = shennong::smiles::parse("c1ccccc1C(=O)O").unwrap();
+//! assert_eq!(mol.formula(), "C7H6O2");
+//! ```
+#![deny(missing_docs)]
+
+pub use shennong_io as io;
+pub use shennong_mol as mol;
+pub use shennong_sdf as sdf;
+pub use shennong_smiles as smiles;
