@@ -53,7 +53,8 @@ pub fn resolve_format(path: &str, explicit: Option<&str>, what: &str) -> Result<
             Some(n) => (n, true),
             None => (name, path.ends_with(".gz")),
         };
-        let f = Format::from_name(name).with_context(|| format!("unknown {what} format '{name}' (smi, sdf, csv, tsv)"))?;
+        let f = Format::from_name(name)
+            .with_context(|| format!("unknown {what} format '{name}' (smi, sdf, csv, tsv)"))?;
         return Ok((f, gz));
     }
     if path == "-" {
@@ -95,8 +96,10 @@ where
     } else {
         let pb = ProgressBar::new_spinner();
         pb.set_style(
-            ProgressStyle::with_template("{spinner} {human_pos} records  {per_sec}  {elapsed}  {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template(
+                "{spinner} {human_pos} records  {per_sec}  {elapsed}  {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         pb
     };
@@ -105,7 +108,10 @@ where
         None => None,
     };
     let start = Instant::now();
-    let mut summary = Summary { processed: 0, failed: 0 };
+    let mut summary = Summary {
+        processed: 0,
+        failed: 0,
+    };
     loop {
         let chunk: Vec<Result<RawRecord, RecordError>> = reader.by_ref().take(CHUNK).collect();
         if chunk.is_empty() {
@@ -162,7 +168,7 @@ pub fn group(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

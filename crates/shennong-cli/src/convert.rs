@@ -48,13 +48,15 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
     batch::run(&args.batch, &args.input, &mut output, |raw| {
         let (number, line) = (raw.number, raw.line);
         let record = raw.parse()?;
-        writer.render(&record).map_err(|reason| shennong::io::RecordError {
-            number,
-            line,
-            column: None,
-            id: Some(record.id.clone()),
-            reason,
-        })
+        writer
+            .render(&record)
+            .map_err(|reason| shennong::io::RecordError {
+                number,
+                line,
+                column: None,
+                id: Some(record.id.clone()),
+                reason,
+            })
     })?;
     output.commit()?;
     Ok(0)

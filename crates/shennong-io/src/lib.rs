@@ -121,8 +121,16 @@ pub struct RecordError {
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.column {
-            Some(c) => write!(f, "record {} (line {}, column {}): {}", self.number, self.line, c, self.reason),
-            None => write!(f, "record {} (line {}): {}", self.number, self.line, self.reason),
+            Some(c) => write!(
+                f,
+                "record {} (line {}, column {}): {}",
+                self.number, self.line, c, self.reason
+            ),
+            None => write!(
+                f,
+                "record {} (line {}): {}",
+                self.number, self.line, self.reason
+            ),
         }
     }
 }
@@ -141,9 +149,11 @@ impl RawRecord {
         };
         let mol = match &self.text {
             RawText::Smiles(s) => shennong_smiles::parse(s).map_err(|e| match e {
-                shennong_smiles::ParseError::Syntax(se) => {
-                    fail(Some(self.column + se.column - 1), self.line, se.reason.clone())
-                }
+                shennong_smiles::ParseError::Syntax(se) => fail(
+                    Some(self.column + se.column - 1),
+                    self.line,
+                    se.reason.clone(),
+                ),
                 other => fail(None, self.line, other.to_string()),
             })?,
             RawText::Molblock(m) => shennong_sdf::read_molblock(m).map_err(|e| match e {

@@ -28,7 +28,11 @@ pub fn open_input(path: &str, gzip: bool) -> Result<Box<dyn BufRead + Send>, IoE
             source,
         })?)
     };
-    let reader: Box<dyn Read + Send> = if gzip { Box::new(MultiGzDecoder::new(raw)) } else { raw };
+    let reader: Box<dyn Read + Send> = if gzip {
+        Box::new(MultiGzDecoder::new(raw))
+    } else {
+        raw
+    };
     Ok(Box::new(BufReader::with_capacity(1 << 16, reader)))
 }
 
@@ -57,7 +61,11 @@ pub struct RawReader {
 
 impl RawReader {
     /// Creates a reader of `format` over `input`.
-    pub fn new(input: Box<dyn BufRead + Send>, format: Format, options: &InputOptions) -> Result<RawReader, IoError> {
+    pub fn new(
+        input: Box<dyn BufRead + Send>,
+        format: Format,
+        options: &InputOptions,
+    ) -> Result<RawReader, IoError> {
         let inner = match format {
             Format::Smiles => Inner::Smiles {
                 reader: input,
@@ -75,7 +83,11 @@ impl RawReader {
                     .headers()
                     .map_err(|e| IoError::Columns(format!("cannot read the header row: {e}")))?
                     .clone();
-                let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+                let find = |name: &str| {
+                    headers
+                        .iter()
+                        .position(|h| h.trim().eq_ignore_ascii_case(name))
+                };
                 let smiles_col = match &options.smiles_column {
                     Some(c) => find(c).ok_or_else(|| {
                         IoError::Columns(format!(
@@ -91,8 +103,12 @@ impl RawReader {
                     })?,
                 };
                 let id_col = match &options.id_column {
-                    Some(c) => Some(find(c).ok_or_else(|| IoError::Columns(format!("no id column '{c}' in the header")))?),
-                    None => ["id", "name", "title", "chembl_id", "compound_id"].iter().find_map(|n| find(n)),
+                    Some(c) => Some(find(c).ok_or_else(|| {
+                        IoError::Columns(format!("no id column '{c}' in the header"))
+                    })?),
+                    None => ["id", "name", "title", "chembl_id", "compound_id"]
+                        .iter()
+                        .find_map(|n| find(n)),
                 };
                 Inner::Table {
                     reader,
@@ -134,7 +150,12 @@ impl Iterator for RawReader {
             return None;
         }
         match &mut self.inner {
-            Inner::Smiles { reader, line, buf, first } => loop {
+            Inner::Smiles {
+                reader,
+                line,
+                buf,
+                first,
+            } => loop {
                 buf.clear();
                 match reader.read_until(b'\n', buf) {
                     Ok(0) => {
@@ -189,7 +210,11 @@ impl Iterator for RawReader {
                             number: self.count,
                             line: r.first_line,
                             column: 1,
-                            id: if title.is_empty() { self.count.to_string() } else { title },
+                            id: if title.is_empty() {
+                                self.count.to_string()
+                            } else {
+                                title
+                            },
                             text: RawText::Molblock(r.molblock),
                             data: r.data,
                         })
@@ -266,7 +291,10 @@ mod tests {
 
     #[test]
     fn cxsmiles_block_is_skipped() {
-        assert_eq!(split_smiles_line("C[C@H](F)Cl |&1:1| mol7"), ("C[C@H](F)Cl", Some("mol7")));
+        assert_eq!(
+            split_smiles_line("C[C@H](F)Cl |&1:1| mol7"),
+            ("C[C@H](F)Cl", Some("mol7"))
+        );
         assert_eq!(split_smiles_line("CCO\tethanol"), ("CCO", Some("ethanol")));
         assert_eq!(split_smiles_line("CCO"), ("CCO", None));
     }
@@ -274,7 +302,12 @@ mod tests {
     #[test]
     fn csv_with_named_columns() {
         let text = "name,SMILES\naspirin,CC(=O)Oc1ccccc1C(=O)O\n";
-        let r = RawReader::new(Box::new(text.as_bytes()), Format::Csv, &InputOptions::default()).unwrap();
+        let r = RawReader::new(
+            Box::new(text.as_bytes()),
+            Format::Csv,
+            &InputOptions::default(),
+        )
+        .unwrap();
         let recs: Vec<_> = r.collect();
         let rec = recs[0].as_ref().unwrap();
         assert_eq!(rec.id, "aspirin");

@@ -57,9 +57,18 @@ impl RecordWriter {
                 let id = record.id.replace(['\n', '\r'], " ");
                 Ok(format!("{}\t{}\n", smiles()?, id))
             }
-            Format::Csv => Ok(format!("{},{}\n", quote_csv(&smiles()?, ','), quote_csv(&record.id, ','))),
-            Format::Tsv => Ok(format!("{}\t{}\n", smiles()?, record.id.replace(['\t', '\n'], " "))),
-            Format::Sdf => shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data).map_err(|e| e.to_string()),
+            Format::Csv => Ok(format!(
+                "{},{}\n",
+                quote_csv(&smiles()?, ','),
+                quote_csv(&record.id, ',')
+            )),
+            Format::Tsv => Ok(format!(
+                "{}\t{}\n",
+                smiles()?,
+                record.id.replace(['\t', '\n'], " ")
+            )),
+            Format::Sdf => shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data)
+                .map_err(|e| e.to_string()),
         }
     }
 }
@@ -111,12 +120,18 @@ impl OutputFile {
             });
         }
         let target = PathBuf::from(path);
-        let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let os = |source| IoError::Os {
             path: path.to_string(),
             source,
         };
-        let named = tempfile::Builder::new().prefix(".shennong-").tempfile_in(dir).map_err(os)?;
+        let named = tempfile::Builder::new()
+            .prefix(".shennong-")
+            .tempfile_in(dir)
+            .map_err(os)?;
         let (file, temp): (File, tempfile::TempPath) = named.into_parts();
         let buffered = BufWriter::with_capacity(1 << 16, file);
         let writer = if gzip {
@@ -125,7 +140,11 @@ impl OutputFile {
             FileWriter::Plain(buffered)
         };
         Ok(OutputFile {
-            sink: Sink::File { writer, temp, target },
+            sink: Sink::File {
+                writer,
+                temp,
+                target,
+            },
         })
     }
 
@@ -157,7 +176,11 @@ impl OutputFile {
         };
         match self.sink {
             Sink::Stdout(mut w) => w.flush().map_err(os),
-            Sink::File { writer, temp, target } => {
+            Sink::File {
+                writer,
+                temp,
+                target,
+            } => {
                 writer.finish().map_err(os)?;
                 temp.persist(&target).map_err(|e| os(e.error))
             }

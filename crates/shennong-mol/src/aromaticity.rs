@@ -71,7 +71,9 @@ fn cyclic_multiple_bond(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx) -> bool 
 }
 
 fn any_multiple_bond(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
-    let Some(atom) = mol.atom(a) else { return false };
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
     let mut deg = mol.neighbors(a).len() as i32 + i32::from(atom.explicit_hs);
     for &(_, b) in mol.neighbors(a) {
         if (bond_contrib_x2(mol, b, a) + 1) / 2 == 0 {
@@ -82,9 +84,15 @@ fn any_multiple_bond(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
 }
 
 fn donor_type(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx, st: &AtomState) -> Donor {
-    let Some(atom) = mol.atom(a) else { return Donor::None };
+    let Some(atom) = mol.atom(a) else {
+        return Donor::None;
+    };
     if atom.atomic_num == 0 {
-        return if cyclic_multiple_bond(mol, rings, a) { Donor::One } else { Donor::Any };
+        return if cyclic_multiple_bond(mol, rings, a) {
+            Donor::One
+        } else {
+            Donor::Any
+        };
     }
     let mut nelec = count_atom_elec(mol, a, st);
     let exo = non_cyclic_multiple_bond(mol, rings, a);
@@ -129,7 +137,9 @@ fn donor_type(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx, st: &AtomState) ->
 }
 
 fn is_candidate(mol: &MolBuilder, a: AtomIdx, donor: Donor, st: &AtomState) -> bool {
-    let Some(atom) = mol.atom(a) else { return false };
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
     let z = atom.atomic_num;
     if z > 18 && z != 34 && z != 52 {
         return false;
@@ -258,12 +268,16 @@ pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomSta
     // ring neighbour map: rings of at most 24 atoms sharing exactly one bond
     let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); nr];
     for i in 0..nr {
-        let Some(ri) = bond_rings.get(i) else { continue };
+        let Some(ri) = bond_rings.get(i) else {
+            continue;
+        };
         if ri.len() > MAX_FUSED_RING_SIZE {
             continue;
         }
         for j in (i + 1)..nr {
-            let Some(rj) = bond_rings.get(j) else { continue };
+            let Some(rj) = bond_rings.get(j) else {
+                continue;
+            };
             if rj.len() > MAX_FUSED_RING_SIZE {
                 continue;
             }
@@ -315,7 +329,9 @@ fn pick_fused(start: usize, neigh: &[Vec<usize>], done: &mut [bool]) -> Vec<usiz
 }
 
 fn is_connected(ids: &[usize], neigh: &[Vec<usize>]) -> bool {
-    let Some(&first) = ids.first() else { return false };
+    let Some(&first) = ids.first() else {
+        return false;
+    };
     let mut reached = vec![first];
     let mut stack = vec![first];
     while let Some(r) = stack.pop() {
@@ -389,7 +405,9 @@ fn apply_to_fused(
                         }
                     }
                 }
-                let members: Vec<usize> = (0..n).filter(|&i| matches!(count.get(i), Some(1 | 2))).collect();
+                let members: Vec<usize> = (0..n)
+                    .filter(|&i| matches!(count.get(i), Some(1 | 2)))
+                    .collect();
                 if huckel(&members, donors) {
                     mark_aromatic(mol, &ids, bond_rings, &mut done_bonds);
                 }
@@ -401,7 +419,12 @@ fn apply_to_fused(
     }
 }
 
-fn mark_aromatic(mol: &mut MolBuilder, ids: &[usize], bond_rings: &[&Vec<BondIdx>], done: &mut Vec<BondIdx>) {
+fn mark_aromatic(
+    mol: &mut MolBuilder,
+    ids: &[usize],
+    bond_rings: &[&Vec<BondIdx>],
+    done: &mut Vec<BondIdx>,
+) {
     let mut counts: Vec<(BondIdx, u32)> = Vec::new();
     for &r in ids {
         for &b in bond_rings.get(r).map_or(&[][..], |v| v.as_slice()) {

@@ -12,6 +12,9 @@ use crate::mol::{AtomIdx, BondStereo, Mol};
 use crate::ranks::{dense_ranks, refine};
 use crate::stereo::{atom_label, bond_label};
 
+/// Degree, element, isotope, charge, hydrogens, aromatic, in ring, map number.
+type AtomInvariant = (usize, u8, u16, i8, u8, bool, bool, u32);
+
 /// Most tie-break alternatives explored for one molecule.
 const MAX_CANDIDATES: usize = 64;
 
@@ -34,7 +37,7 @@ pub fn canonical_ranks(mol: &Mol, use_stereo: bool) -> Vec<u32> {
 /// among them. Ties that cannot affect stereo are broken once.
 pub fn canonical_rank_candidates(mol: &Mol, use_stereo: bool) -> Vec<Vec<u32>> {
     // Degree first so that the lowest-ranked atom, where writing starts, is terminal.
-    let keys: Vec<(usize, u8, u16, i8, u8, bool, bool, u32)> = mol
+    let keys: Vec<AtomInvariant> = mol
         .atoms()
         .iter()
         .enumerate()
@@ -53,7 +56,11 @@ pub fn canonical_rank_candidates(mol: &Mol, use_stereo: bool) -> Vec<Vec<u32>> {
         })
         .collect();
     let (ranks, _) = dense_ranks(&keys);
-    let base_weights: Vec<u32> = mol.bonds().iter().map(|b| u32::from(b.order.code())).collect();
+    let base_weights: Vec<u32> = mol
+        .bonds()
+        .iter()
+        .map(|b| u32::from(b.order.code()))
+        .collect();
     let mut out = Vec::new();
     explore(mol, &base_weights, ranks, use_stereo, &mut out);
     out
@@ -65,12 +72,16 @@ fn undetermined_stereo_neighbors(mol: &Mol, ranks: &[u32]) -> Vec<AtomIdx> {
     let mut out = Vec::new();
     for a in mol.atom_indices() {
         let atom = mol.atom(a);
-        if atom.chirality.is_tetrahedral() && atom_label(mol.neighbors(a), atom.chirality, ranks).is_none() {
+        if atom.chirality.is_tetrahedral()
+            && atom_label(mol.neighbors(a), atom.chirality, ranks).is_none()
+        {
             out.extend(mol.neighbors(a).iter().map(|&(n, _)| n));
         }
     }
     for b in mol.bonds() {
-        if b.stereo != BondStereo::None && bond_label(&mol.adjacency, b.begin, b.end, b.stereo, ranks).is_none() {
+        if b.stereo != BondStereo::None
+            && bond_label(&mol.adjacency, b.begin, b.end, b.stereo, ranks).is_none()
+        {
             for end in [b.begin, b.end] {
                 out.extend(mol.neighbors(end).iter().map(|&(n, _)| n));
             }
@@ -89,7 +100,13 @@ fn individualise(ranks: &[u32], chosen: usize) -> Vec<u32> {
     dense_ranks(&keys).0
 }
 
-fn explore(mol: &Mol, base_weights: &[u32], mut ranks: Vec<u32>, use_stereo: bool, out: &mut Vec<Vec<u32>>) {
+fn explore(
+    mol: &Mol,
+    base_weights: &[u32],
+    mut ranks: Vec<u32>,
+    use_stereo: bool,
+    out: &mut Vec<Vec<u32>>,
+) {
     let n = mol.num_atoms();
     loop {
         if out.len() >= MAX_CANDIDATES {
@@ -107,7 +124,11 @@ fn explore(mol: &Mol, base_weights: &[u32], mut ranks: Vec<u32>, use_stereo: boo
             out.push(ranks);
             return;
         }
-        let pending = if use_stereo { undetermined_stereo_neighbors(mol, &ranks) } else { Vec::new() };
+        let pending = if use_stereo {
+            undetermined_stereo_neighbors(mol, &ranks)
+        } else {
+            Vec::new()
+        };
         // Prefer breaking a tie among neighbours of undetermined stereo; branch over it.
         let stereo_cell = pending
             .iter()
@@ -124,8 +145,12 @@ fn explore(mol: &Mol, base_weights: &[u32], mut ranks: Vec<u32>, use_stereo: boo
             }
             return;
         }
-        let Some(r) = ranks.iter().copied().filter(|&r| tied(r)).min() else { return };
-        let Some(chosen) = (0..n).find(|&i| ranks.get(i) == Some(&r)) else { return };
+        let Some(r) = ranks.iter().copied().filter(|&r| tied(r)).min() else {
+            return;
+        };
+        let Some(chosen) = (0..n).find(|&i| ranks.get(i) == Some(&r)) else {
+            return;
+        };
         ranks = individualise(&ranks, chosen);
     }
 }
@@ -139,11 +164,13 @@ fn stabilise(mol: &Mol, base_weights: &[u32], ranks: &mut Vec<u32>, use_stereo: 
         }
         let atom_codes: Vec<u8> = mol
             .atom_indices()
-            .map(|a| match atom_label(mol.neighbors(a), mol.atom(a).chirality, ranks) {
-                None => 0,
-                Some(false) => 1,
-                Some(true) => 2,
-            })
+            .map(
+                |a| match atom_label(mol.neighbors(a), mol.atom(a).chirality, ranks) {
+                    None => 0,
+                    Some(false) => 1,
+                    Some(true) => 2,
+                },
+            )
             .collect();
         let weights: Vec<u32> = mol
             .bonds()

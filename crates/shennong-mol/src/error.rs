@@ -41,7 +41,9 @@ pub enum MolError {
         valence: i32,
     },
     /// An aromatic atom whose valence is not an allowed valence.
-    #[error("explicit valence for aromatic atom {atom} {symbol} is not equal to any accepted valence")]
+    #[error(
+        "explicit valence for aromatic atom {atom} {symbol} is not equal to any accepted valence"
+    )]
     AromaticValence {
         /// The atom.
         atom: usize,
@@ -71,5 +73,9 @@ pub enum MolError {
 }
 
 fn join(atoms: &[usize]) -> String {
-    atoms.iter().map(|a| a.to_string()).collect::<Vec<_>>().join(",")
+    atoms
+        .iter()
+        .map(|a| a.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }

@@ -30,7 +30,10 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
     let n = mol.num_atoms();
     let arom_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
         .map(BondIdx)
-        .filter(|&b| mol.bond(b).is_some_and(|bd| bd.aromatic || bd.order == BondOrder::Aromatic))
+        .filter(|&b| {
+            mol.bond(b)
+                .is_some_and(|bd| bd.aromatic || bd.order == BondOrder::Aromatic)
+        })
         .collect();
     let any_arom_atom = (0..n as u32).any(|a| mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));
     if arom_bonds.is_empty() && !any_arom_atom {
@@ -67,10 +70,14 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
     if !solved {
         // Report the required atoms that the best greedy attempt leaves unmatched.
         let mut atoms: Vec<usize> = (0..n)
-            .filter(|&i| need.get(i) == Some(&Need::Required) && mate.get(i).copied().flatten().is_none())
+            .filter(|&i| {
+                need.get(i) == Some(&Need::Required) && mate.get(i).copied().flatten().is_none()
+            })
             .collect();
         if atoms.is_empty() {
-            atoms = (0..n).filter(|&i| need.get(i) == Some(&Need::Required)).collect();
+            atoms = (0..n)
+                .filter(|&i| need.get(i) == Some(&Need::Required))
+                .collect();
         }
         return Err(MolError::Kekulize { atoms });
     }
@@ -94,7 +101,12 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
 }
 
 /// Backtracking perfect matching of required atoms (optional ones may stay single).
-fn search(need: &[Need], edges: &[Vec<(usize, BondIdx)>], mate: &mut [Option<(usize, BondIdx)>], steps: &mut usize) -> bool {
+fn search(
+    need: &[Need],
+    edges: &[Vec<(usize, BondIdx)>],
+    mate: &mut [Option<(usize, BondIdx)>],
+    steps: &mut usize,
+) -> bool {
     *steps += 1;
     if *steps > MAX_STEPS {
         return false;
@@ -105,9 +117,11 @@ fn search(need: &[Need], edges: &[Vec<(usize, BondIdx)>], mate: &mut [Option<(us
         if *nd != Need::Required || mate.get(i).copied().flatten().is_some() {
             continue;
         }
-        let free = edges
-            .get(i)
-            .map_or(0, |l| l.iter().filter(|(j, _)| mate.get(*j).copied().flatten().is_none()).count());
+        let free = edges.get(i).map_or(0, |l| {
+            l.iter()
+                .filter(|(j, _)| mate.get(*j).copied().flatten().is_none())
+                .count()
+        });
         if free == 0 {
             return false;
         }
@@ -116,9 +130,12 @@ fn search(need: &[Need], edges: &[Vec<(usize, BondIdx)>], mate: &mut [Option<(us
         }
     }
     let Some((i, _)) = best else { return true };
-    let options: Vec<(usize, BondIdx)> = edges
-        .get(i)
-        .map_or(Vec::new(), |l| l.iter().copied().filter(|(j, _)| mate.get(*j).copied().flatten().is_none()).collect());
+    let options: Vec<(usize, BondIdx)> = edges.get(i).map_or(Vec::new(), |l| {
+        l.iter()
+            .copied()
+            .filter(|(j, _)| mate.get(*j).copied().flatten().is_none())
+            .collect()
+    });
     // prefer required partners over optional ones
     let mut ordered = options.clone();
     ordered.sort_by_key(|(j, _)| need.get(*j) != Some(&Need::Required));
@@ -147,7 +164,9 @@ fn search(need: &[Need], edges: &[Vec<(usize, BondIdx)>], mate: &mut [Option<(us
 
 /// RDKit's rule for whether an aromatic atom needs a double bond.
 fn double_bond_need(mol: &MolBuilder, a: AtomIdx) -> Result<Need> {
-    let Some(atom) = mol.atom(a) else { return Ok(Need::No) };
+    let Some(atom) = mol.atom(a) else {
+        return Ok(Need::No);
+    };
     let z = atom.atomic_num;
     if z == 0 {
         return Ok(Need::Optional);
@@ -190,7 +209,15 @@ fn double_bond_need(mol: &MolBuilder, a: AtomIdx) -> Result<Need> {
             _ => break,
         }
     }
-    if tbo == 5 && sbo == 4 && dv == 3 && total_degree == 3 && n_rad == 0 && chrg == 0 && atom.total_hs() == 0 && matches!(z, 7 | 15 | 33) {
+    if tbo == 5
+        && sbo == 4
+        && dv == 3
+        && total_degree == 3
+        && n_rad == 0
+        && chrg == 0
+        && atom.total_hs() == 0
+        && matches!(z, 7 | 15 | 33)
+    {
         dv = 5;
     }
     if total_degree + n_rad >= dv {

@@ -35,8 +35,8 @@ mod valence;
 
 pub use error::{MolError, Result};
 pub use mol::{
-    Atom, AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Conformer, Mol, MolBuilder,
-    StereoClass,
+    Atom, AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Conformer, Mol,
+    MolBuilder, StereoClass,
 };
 pub use rings::RingInfo;
 pub use sanitize::{sanitize, SanitizeOptions};
@@ -74,7 +74,11 @@ impl Mol {
             o.aromatic = other.aromatic;
             let x = b.add_atom(o);
             let bond = self.bond(bi);
-            let (p, q) = if bond.begin == a { (center, x) } else { (x, center) };
+            let (p, q) = if bond.begin == a {
+                (center, x)
+            } else {
+                (x, center)
+            };
             b.add_bond(p, q, bond.order).ok()?;
         }
         let h = valence::implicit_hs(&b, center, false).ok()?;

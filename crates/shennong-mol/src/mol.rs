@@ -285,7 +285,9 @@ impl MolBuilder {
     /// Adds a bond between two distinct existing atoms that are not yet bonded.
     pub fn add_bond(&mut self, begin: AtomIdx, end: AtomIdx, order: BondOrder) -> Result<BondIdx> {
         if begin == end {
-            return Err(MolError::SelfBond { atom: begin.index() });
+            return Err(MolError::SelfBond {
+                atom: begin.index(),
+            });
         }
         let n = self.atoms.len();
         if begin.index() >= n || end.index() >= n {
@@ -526,7 +528,10 @@ impl Mol {
 
     /// The bond between two atoms, if any.
     pub fn bond_between(&self, a: AtomIdx, b: AtomIdx) -> Option<BondIdx> {
-        self.neighbors(a).iter().find(|(n, _)| *n == b).map(|&(_, bi)| bi)
+        self.neighbors(a)
+            .iter()
+            .find(|(n, _)| *n == b)
+            .map(|&(_, bi)| bi)
     }
 
     /// Ring information (symmetrised SSSR, as RDKit keeps after sanitisation).

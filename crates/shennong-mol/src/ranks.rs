@@ -22,12 +22,20 @@ pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
         }
         prev = Some(i);
     }
-    let classes = if keys.is_empty() { 0 } else { rank as usize + 1 };
+    let classes = if keys.is_empty() {
+        0
+    } else {
+        rank as usize + 1
+    };
     (ranks, classes)
 }
 
 /// Refines `ranks` (already dense) by neighbour ranks and bond weights until stable.
-pub(crate) fn refine(adjacency: &[Vec<(AtomIdx, BondIdx)>], bond_weight: &[u32], ranks: &mut Vec<u32>) -> usize {
+pub(crate) fn refine(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    bond_weight: &[u32],
+    ranks: &mut Vec<u32>,
+) -> usize {
     let n = adjacency.len();
     let mut classes = {
         let mut r = ranks.clone();

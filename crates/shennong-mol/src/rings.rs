@@ -93,7 +93,10 @@ impl RingInfo {
     }
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
-    pub fn perceive(adjacency: &[Vec<(AtomIdx, BondIdx)>], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
+    pub fn perceive(
+        adjacency: &[Vec<(AtomIdx, BondIdx)>],
+        bond_ends: &[(AtomIdx, AtomIdx)],
+    ) -> RingInfo {
         let n = adjacency.len();
         let mut info = RingInfo {
             atom_ring_count: vec![0; n],
@@ -160,7 +163,9 @@ fn ring_systems(adjacency: &[Vec<(AtomIdx, BondIdx)>], num_bonds: usize) -> Vec<
                     set(&mut disc, w, time);
                     set(&mut low, w, time);
                     stack.push((w, Some(b), 0));
-                } else if dw < disc.get(v).copied().unwrap_or(0) && !seen_edge.get(b.index()).copied().unwrap_or(true) {
+                } else if dw < disc.get(v).copied().unwrap_or(0)
+                    && !seen_edge.get(b.index()).copied().unwrap_or(true)
+                {
                     if let Some(s) = seen_edge.get_mut(b.index()) {
                         *s = true;
                     }
@@ -256,7 +261,12 @@ const MAX_CANDIDATES: usize = 50_000;
 type Paths = Vec<(BitSet, Vec<usize>)>;
 
 /// All shortest paths from the BFS root to `v` (edge sets and inner vertices).
-fn shortest_paths(v: usize, preds: &[Vec<(usize, usize)>], cache: &mut Vec<Option<Paths>>, words: usize) -> Paths {
+fn shortest_paths(
+    v: usize,
+    preds: &[Vec<(usize, usize)>],
+    cache: &mut Vec<Option<Paths>>,
+    words: usize,
+) -> Paths {
     if let Some(Some(p)) = cache.get(v) {
         return p.clone();
     }
@@ -285,7 +295,13 @@ fn shortest_paths(v: usize, preds: &[Vec<(usize, usize)>], cache: &mut Vec<Optio
     result
 }
 
-fn push_combinations(pa: &Paths, pb: &Paths, closing: &[usize], len: usize, out: &mut Vec<(usize, BitSet)>) {
+fn push_combinations(
+    pa: &Paths,
+    pb: &Paths,
+    closing: &[usize],
+    len: usize,
+    out: &mut Vec<(usize, BitSet)>,
+) {
     for (ba, va) in pa {
         for (bb, vb) in pb {
             if va.iter().any(|x| vb.contains(x)) {
@@ -363,7 +379,7 @@ fn rings_of_system(
                 }
             }
         }
-        let mut path_cache: Vec<Option<Vec<(BitSet, Vec<usize>)>>> = vec![None; nv];
+        let mut path_cache: Vec<Option<Paths>> = vec![None; nv];
         for &y in &order {
             if y == r || candidates.len() > MAX_CANDIDATES {
                 continue;
@@ -428,12 +444,18 @@ fn rings_of_system(
             .filter_map(|k| system.get(k).copied())
             .collect()
     };
-    (sssr.iter().map(to_bonds).collect(), extra.iter().map(to_bonds).collect())
+    (
+        sssr.iter().map(to_bonds).collect(),
+        extra.iter().map(to_bonds).collect(),
+    )
 }
 
 /// Orders a ring's atoms by walking its bonds.
 fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomIdx> {
-    let ends: Vec<(AtomIdx, AtomIdx)> = bonds.iter().filter_map(|b| bond_ends.get(b.index()).copied()).collect();
+    let ends: Vec<(AtomIdx, AtomIdx)> = bonds
+        .iter()
+        .filter_map(|b| bond_ends.get(b.index()).copied())
+        .collect();
     let Some(start) = ends.iter().flat_map(|&(a, b)| [a, b]).min() else {
         return Vec::new();
     };
@@ -445,7 +467,9 @@ fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomId
         let next = ends
             .iter()
             .enumerate()
-            .filter(|(k, (a, b))| !used.get(*k).copied().unwrap_or(true) && (*a == cur || *b == cur))
+            .filter(|(k, (a, b))| {
+                !used.get(*k).copied().unwrap_or(true) && (*a == cur || *b == cur)
+            })
             .map(|(k, &(a, b))| (if a == cur { b } else { a }, k))
             .min();
         let Some((nxt, k)) = next else { break };
@@ -478,14 +502,42 @@ mod tests {
 
     #[test]
     fn naphthalene_has_two_rings() {
-        let r = graph(10, &[(0, 1), (1, 2), (2, 3), (3, 4), (4, 5), (5, 0), (4, 6), (6, 7), (7, 8), (8, 9), (9, 5)]);
+        let r = graph(
+            10,
+            &[
+                (0, 1),
+                (1, 2),
+                (2, 3),
+                (3, 4),
+                (4, 5),
+                (5, 0),
+                (4, 6),
+                (6, 7),
+                (7, 8),
+                (8, 9),
+                (9, 5),
+            ],
+        );
         assert_eq!(r.num_rings(), 2);
         assert_eq!(r.num_atom_rings(AtomIdx(4)), 2);
     }
 
     #[test]
     fn cubane_is_symmetrised_to_six() {
-        let e = [(0, 1), (1, 2), (2, 3), (3, 0), (4, 5), (5, 6), (6, 7), (7, 4), (0, 4), (1, 5), (2, 6), (3, 7)];
+        let e = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 0),
+            (4, 5),
+            (5, 6),
+            (6, 7),
+            (7, 4),
+            (0, 4),
+            (1, 5),
+            (2, 6),
+            (3, 7),
+        ];
         let r = graph(8, &e);
         assert_eq!(r.num_sssr(), 5);
         assert_eq!(r.num_rings(), 6);
@@ -494,7 +546,17 @@ mod tests {
     #[test]
     fn bicyclo222_has_three_rings() {
         // bridgeheads 0 and 1, three bridges of two atoms
-        let e = [(0, 2), (2, 3), (3, 1), (0, 4), (4, 5), (5, 1), (0, 6), (6, 7), (7, 1)];
+        let e = [
+            (0, 2),
+            (2, 3),
+            (3, 1),
+            (0, 4),
+            (4, 5),
+            (5, 1),
+            (0, 6),
+            (6, 7),
+            (7, 1),
+        ];
         let r = graph(8, &e);
         assert_eq!(r.num_sssr(), 2);
         assert_eq!(r.num_rings(), 3);

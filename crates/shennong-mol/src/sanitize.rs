@@ -7,7 +7,9 @@ use crate::aromaticity::{self, count_atom_elec, AtomState};
 use crate::element::{outer_electrons, valences};
 use crate::error::{MolError, Result};
 use crate::kekulize::kekulize;
-use crate::mol::{AtomIdx, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder};
+use crate::mol::{
+    AtomIdx, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
+};
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
 use crate::valence::{explicit_valence, implicit_hs};
@@ -134,7 +136,9 @@ fn is_up(mol: &MolBuilder, b: BondIdx, from: AtomIdx) -> Option<bool> {
 fn stereo_from_directions(mol: &mut MolBuilder) {
     for bi in 0..mol.num_bonds() as u32 {
         let b = BondIdx(bi);
-        let Some(bond) = mol.bond(b).copied() else { continue };
+        let Some(bond) = mol.bond(b).copied() else {
+            continue;
+        };
         if bond.order != BondOrder::Double || bond.stereo != BondStereo::None {
             continue;
         }
@@ -144,11 +148,17 @@ fn stereo_from_directions(mol: &mut MolBuilder) {
                 .filter(|&&(n, _)| n != other)
                 .find_map(|&(n, nb)| is_up(mol, nb, x).map(|u| (n, u)))
         };
-        let (Some((ra, ua)), Some((rb, ub))) = (side(bond.begin, bond.end), side(bond.end, bond.begin)) else {
+        let (Some((ra, ua)), Some((rb, ub))) =
+            (side(bond.begin, bond.end), side(bond.end, bond.begin))
+        else {
             continue;
         };
         if let Some(bm) = mol.bond_mut(b) {
-            bm.stereo = if ua == ub { BondStereo::Cis(ra, rb) } else { BondStereo::Trans(ra, rb) };
+            bm.stereo = if ua == ub {
+                BondStereo::Cis(ra, rb)
+            } else {
+                BondStereo::Trans(ra, rb)
+            };
         }
     }
 }
@@ -160,7 +170,11 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
     for i in 0..n {
         let a = AtomIdx(i as u32);
         let Some(atom) = mol.atom(a) else { continue };
-        if atom.atomic_num != 1 || atom.isotope != 0 || atom.formal_charge != 0 || atom.radical_electrons != 0 {
+        if atom.atomic_num != 1
+            || atom.isotope != 0
+            || atom.formal_charge != 0
+            || atom.radical_electrons != 0
+        {
             continue;
         }
         let nbrs = mol.neighbors(a);
@@ -194,7 +208,9 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
     let mut mol = mol;
     // Move stereo references away from removed hydrogens, fix chirality parity.
     for bi in 0..mol.num_bonds() {
-        let Some(bond) = mol.bonds.get(bi).copied() else { continue };
+        let Some(bond) = mol.bonds.get(bi).copied() else {
+            continue;
+        };
         let (p, q, cis) = match bond.stereo {
             BondStereo::Cis(p, q) => (p, q, true),
             BondStereo::Trans(p, q) => (p, q, false),
@@ -202,7 +218,11 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
         };
         let swap = |x: AtomIdx, side: AtomIdx, other: AtomIdx| -> (AtomIdx, bool) {
             if remove.get(x.index()).copied().unwrap_or(false) {
-                if let Some(&(alt, _)) = mol.neighbors(side).iter().find(|&&(nb, _)| nb != x && nb != other) {
+                if let Some(&(alt, _)) = mol
+                    .neighbors(side)
+                    .iter()
+                    .find(|&&(nb, _)| nb != x && nb != other)
+                {
                     return (alt, true);
                 }
             }
@@ -212,7 +232,11 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
         let (nq, fq) = swap(q, bond.end, bond.begin);
         let cis = cis ^ fp ^ fq;
         if let Some(bm) = mol.bonds.get_mut(bi) {
-            bm.stereo = if cis { BondStereo::Cis(np, nq) } else { BondStereo::Trans(np, nq) };
+            bm.stereo = if cis {
+                BondStereo::Cis(np, nq)
+            } else {
+                BondStereo::Trans(np, nq)
+            };
         }
     }
     for i in 0..n {
@@ -230,7 +254,9 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
         if removed_positions.is_empty() {
             continue;
         }
-        let Some(atom) = mol.atoms.get_mut(i) else { continue };
+        let Some(atom) = mol.atoms.get_mut(i) else {
+            continue;
+        };
         // Each removed H moves to the implicit-H slot at the end of the order.
         if atom.chirality.is_tetrahedral() && removed_positions.len() == 1 {
             let k = removed_positions.first().copied().unwrap_or(0);
@@ -239,7 +265,9 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
                 atom.chirality = atom.chirality.inverted();
             }
         }
-        atom.explicit_hs = atom.explicit_hs.saturating_add(removed_positions.len() as u8);
+        atom.explicit_hs = atom
+            .explicit_hs
+            .saturating_add(removed_positions.len() as u8);
     }
     // Rebuild without the removed atoms.
     let mut new_index = vec![u32::MAX; n];
@@ -259,7 +287,9 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
     // Bonds are re-added in each atom's neighbour order to keep stereo references valid.
     let mut bond_map = vec![u32::MAX; mol.num_bonds()];
     for (bi, bond) in mol.bonds.iter().enumerate() {
-        if remove.get(bond.begin.index()).copied().unwrap_or(false) || remove.get(bond.end.index()).copied().unwrap_or(false) {
+        if remove.get(bond.begin.index()).copied().unwrap_or(false)
+            || remove.get(bond.end.index()).copied().unwrap_or(false)
+        {
             continue;
         }
         let idx = BondIdx(out.bonds.len() as u32);
@@ -280,7 +310,12 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
             .neighbors(AtomIdx(i as u32))
             .iter()
             .filter(|(x, _)| !remove.get(x.index()).copied().unwrap_or(false))
-            .map(|&(x, b)| (map(x), BondIdx(bond_map.get(b.index()).copied().unwrap_or(u32::MAX))))
+            .map(|&(x, b)| {
+                (
+                    map(x),
+                    BondIdx(bond_map.get(b.index()).copied().unwrap_or(u32::MAX)),
+                )
+            })
             .collect();
         if let Some(slot) = out.adjacency.get_mut(map(AtomIdx(i as u32)).index()) {
             *slot = list;
@@ -354,7 +389,9 @@ fn cleanup(mol: &mut MolBuilder) {
         let target = mol
             .neighbors(a)
             .iter()
-            .find(|&&(x, b)| z_of(mol, x) == 8 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Double)
+            .find(|&&(x, b)| {
+                z_of(mol, x) == 8 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Double
+            })
             .copied();
         if let Some((o, b)) = target {
             set_order(mol, b, BondOrder::Single);
@@ -369,7 +406,9 @@ fn cleanup(mol: &mut MolBuilder) {
         let target = mol
             .neighbors(a)
             .iter()
-            .find(|&&(x, b)| z_of(mol, x) == 7 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Triple)
+            .find(|&&(x, b)| {
+                z_of(mol, x) == 7 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Triple
+            })
             .copied();
         if let Some((o, b)) = target {
             set_order(mol, b, BondOrder::Double);
@@ -380,7 +419,10 @@ fn cleanup(mol: &mut MolBuilder) {
     for a in (0..n).map(AtomIdx) {
         match z_of(mol, a) {
             15 => {
-                if charge_of(mol, a) != 0 || plain_valence(mol, a) != 5 || mol.neighbors(a).len() != 3 {
+                if charge_of(mol, a) != 0
+                    || plain_valence(mol, a) != 5
+                    || mol.neighbors(a).len() != 3
+                {
                     continue;
                 }
                 let mut dbl_o = None;
@@ -428,7 +470,9 @@ fn cleanup(mol: &mut MolBuilder) {
 fn assign_radicals(mol: &mut MolBuilder) {
     for i in 0..mol.num_atoms() as u32 {
         let a = AtomIdx(i);
-        let Some(atom) = mol.atom(a).copied() else { continue };
+        let Some(atom) = mol.atom(a).copied() else {
+            continue;
+        };
         if !atom.no_implicit || atom.atomic_num == 0 {
             continue;
         }
@@ -464,7 +508,9 @@ fn assign_radicals(mol: &mut MolBuilder) {
 }
 
 fn conj_candidate(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
-    let Some(atom) = mol.atom(a) else { return false };
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
     let vals = valences(atom.atomic_num);
     let first = vals.first().map_or(-1, |&v| i32::from(v));
     if atom.formal_charge == 0 && first >= 0 && st.total_valence > first {
@@ -472,7 +518,8 @@ fn conj_candidate(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
     }
     let nouter = outer_electrons(atom.atomic_num);
     let total_degree = mol.neighbors(a).len() + usize::from(atom.total_hs());
-    (atom.atomic_num <= 10 || (nouter != 5 && nouter != 6) || (nouter == 6 && total_degree < 2)) && count_atom_elec(mol, a, st) > 0
+    (atom.atomic_num <= 10 || (nouter != 5 && nouter != 6) || (nouter == 6 && total_degree < 2))
+        && count_atom_elec(mol, a, st) > 0
 }
 
 /// RDKit's `setConjugation`: one flag per bond.
@@ -482,7 +529,9 @@ fn conjugation(mol: &MolBuilder, states: &[AtomState]) -> Vec<bool> {
     let info: Vec<(bool, usize)> = (0..n as u32)
         .map(|i| {
             let a = AtomIdx(i);
-            let c = states.get(i as usize).is_some_and(|st| conj_candidate(mol, a, st));
+            let c = states
+                .get(i as usize)
+                .is_some_and(|st| conj_candidate(mol, a, st));
             let subs = if c {
                 mol.neighbors(a).len() + mol.atom(a).map_or(0, |x| usize::from(x.total_hs()))
             } else {
@@ -492,13 +541,17 @@ fn conjugation(mol: &MolBuilder, states: &[AtomState]) -> Vec<bool> {
         })
         .collect();
     for i in 0..n {
-        let Some(&(cand, subs)) = info.get(i) else { continue };
+        let Some(&(cand, subs)) = info.get(i) else {
+            continue;
+        };
         if !cand || !(2..=3).contains(&subs) {
             continue;
         }
         let a = AtomIdx(i as u32);
         for &(o1, b1) in mol.neighbors(a) {
-            let contrib = mol.bond(b1).map_or(0, |bd| bd.order.valence_x2(bd.end == a));
+            let contrib = mol
+                .bond(b1)
+                .map_or(0, |bd| bd.order.valence_x2(bd.end == a));
             if contrib < 3 || !info.get(o1.index()).is_some_and(|x| x.0) {
                 continue;
             }
@@ -506,7 +559,9 @@ fn conjugation(mol: &MolBuilder, states: &[AtomState]) -> Vec<bool> {
                 if b1 == b2 {
                     continue;
                 }
-                let Some(&(c2, s2)) = info.get(o2.index()) else { continue };
+                let Some(&(c2, s2)) = info.get(o2.index()) else {
+                    continue;
+                };
                 if s2 > 3 {
                     continue;
                 }
@@ -529,7 +584,9 @@ fn hybridization(mol: &MolBuilder, states: &[AtomState], conj: &[bool]) -> Vec<H
     (0..mol.num_atoms() as u32)
         .map(|i| {
             let a = AtomIdx(i);
-            let Some(atom) = mol.atom(a) else { return Hybridization::Unspecified };
+            let Some(atom) = mol.atom(a) else {
+                return Hybridization::Unspecified;
+            };
             if atom.atomic_num == 0 {
                 return Hybridization::Unspecified;
             }
@@ -540,7 +597,8 @@ fn hybridization(mol: &MolBuilder, states: &[AtomState], conj: &[bool]) -> Vec<H
             let mut deg = total_degree;
             for &(_, b) in mol.neighbors(a) {
                 if let Some(bd) = mol.bond(b) {
-                    if bd.order == BondOrder::Zero || (bd.order == BondOrder::Dative && bd.end != a) {
+                    if bd.order == BondOrder::Zero || (bd.order == BondOrder::Dative && bd.end != a)
+                    {
                         deg -= 1;
                     }
                 }

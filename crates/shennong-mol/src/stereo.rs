@@ -5,7 +5,9 @@
 //! the same ring system; double bonds need distinct substituents on each end
 //! and must not sit in a ring of fewer than eight atoms.
 
-use crate::mol::{permutation_is_odd, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder};
+use crate::mol::{
+    permutation_is_odd, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
+};
 use crate::ranks::{dense_ranks, refine};
 use crate::rings::RingInfo;
 
@@ -28,7 +30,11 @@ pub enum Hybridization {
 /// Label of a tetrahedral centre relative to neighbour ranks: `Some(true)` when
 /// the tag reads counter-clockwise with neighbours sorted by rank (implicit H
 /// or lone pair first). `None` unless all neighbour ranks differ.
-pub(crate) fn atom_label(neighbors: &[(AtomIdx, BondIdx)], chirality: Chirality, ranks: &[u32]) -> Option<bool> {
+pub(crate) fn atom_label(
+    neighbors: &[(AtomIdx, BondIdx)],
+    chirality: Chirality,
+    ranks: &[u32],
+) -> Option<bool> {
     if !chirality.is_tetrahedral() || neighbors.len() < 3 || neighbors.len() > 4 {
         return None;
     }
@@ -52,8 +58,16 @@ pub(crate) fn atom_label(neighbors: &[(AtomIdx, BondIdx)], chirality: Chirality,
 }
 
 /// The highest-ranked neighbour of `a` other than `exclude`, if unique among them.
-fn top_neighbor(neighbors: &[(AtomIdx, BondIdx)], exclude: AtomIdx, ranks: &[u32]) -> Option<AtomIdx> {
-    let others: Vec<AtomIdx> = neighbors.iter().map(|&(n, _)| n).filter(|&n| n != exclude).collect();
+fn top_neighbor(
+    neighbors: &[(AtomIdx, BondIdx)],
+    exclude: AtomIdx,
+    ranks: &[u32],
+) -> Option<AtomIdx> {
+    let others: Vec<AtomIdx> = neighbors
+        .iter()
+        .map(|&(n, _)| n)
+        .filter(|&n| n != exclude)
+        .collect();
     match others.as_slice() {
         [one] => Some(*one),
         [x, y] => {
@@ -137,18 +151,23 @@ fn is_bridgehead(rings: &RingInfo, a: AtomIdx) -> bool {
 fn nonzero_degree(mol: &MolBuilder, a: AtomIdx) -> usize {
     mol.neighbors(a)
         .iter()
-        .filter(|&&(_, b)| mol.bond(b).is_some_and(|bd| bd.order.valence_x2(bd.end == a) > 0))
+        .filter(|&&(_, b)| {
+            mol.bond(b)
+                .is_some_and(|bd| bd.order.valence_x2(bd.end == a) > 0)
+        })
         .count()
 }
 
 /// RDKit's `isAtomPotentialChiralCenter` minus the rank test.
 fn is_legal_center(mol: &MolBuilder, a: AtomIdx, inp: &StereoInputs) -> bool {
-    let Some(atom) = mol.atom(a) else { return false };
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
     let nz = nonzero_degree(mol, a);
     let th = usize::from(atom.total_hs());
     let tnz = nz + th;
     let z = atom.atomic_num;
-    if tnz > 4 || tnz < 3 {
+    if !(3..=4).contains(&tnz) {
         return false;
     }
     if nz < 3 && z != 15 && z != 33 {
@@ -157,7 +176,8 @@ fn is_legal_center(mol: &MolBuilder, a: AtomIdx, inp: &StereoInputs) -> bool {
     if nz == 3 {
         if th == 1 {
             let protium = mol.neighbors(a).iter().any(|&(n, _)| {
-                mol.atom(n).is_some_and(|x| x.atomic_num == 1 && x.isotope == 0)
+                mol.atom(n)
+                    .is_some_and(|x| x.atomic_num == 1 && x.isotope == 0)
             });
             return !protium;
         }
@@ -182,9 +202,15 @@ fn ring_stereo_candidate(mol: &MolBuilder, a: AtomIdx, rings: &RingInfo, ranks: 
     if !rings.is_ring_atom(a) {
         return false;
     }
-    let Some(atom) = mol.atom(a) else { return false };
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
     let total_degree = mol.neighbors(a).len() + usize::from(atom.total_hs());
-    if atom.atomic_num == 7 && total_degree == 3 && !rings.is_atom_in_ring_of_size(a, 3) && !is_bridgehead(rings, a) {
+    if atom.atomic_num == 7
+        && total_degree == 3
+        && !rings.is_atom_in_ring_of_size(a, 3)
+        && !is_bridgehead(rings, a)
+    {
         return false;
     }
     let mut non_ring: Vec<AtomIdx> = Vec::new();
@@ -204,13 +230,17 @@ fn ring_stereo_candidate(mol: &MolBuilder, a: AtomIdx, rings: &RingInfo, ranks: 
     match non_ring.as_slice() {
         [x, y] => ranks.get(x.index()) != ranks.get(y.index()) && ring_nbrs != ring_ranks.len(),
         [_] => ring_nbrs > ring_ranks.len(),
-        [] => (ring_nbrs == 4 && ring_ranks.len() == 3) || (ring_nbrs == 3 && ring_ranks.len() == 2),
+        [] => {
+            (ring_nbrs == 4 && ring_ranks.len() == 3) || (ring_nbrs == 3 && ring_ranks.len() == 2)
+        }
         _ => false,
     }
 }
 
 fn double_bond_ends_ok(mol: &MolBuilder, b: BondIdx, ranks: &[u32]) -> bool {
-    let Some(bond) = mol.bond(b) else { return false };
+    let Some(bond) = mol.bond(b) else {
+        return false;
+    };
     for (x, y) in [(bond.begin, bond.end), (bond.end, bond.begin)] {
         let nbrs = mol.neighbors(x);
         if nbrs.len() < 2 || nbrs.len() > 3 {
@@ -250,22 +280,31 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
         .map(|b| b.order.valence_x2(true).unsigned_abs())
         .collect();
     let mut ranks = base_ranks(mol, &weights);
-    let legal: Vec<bool> = (0..n as u32).map(|i| is_legal_center(mol, AtomIdx(i), inp)).collect();
+    let legal: Vec<bool> = (0..n as u32)
+        .map(|i| is_legal_center(mol, AtomIdx(i), inp))
+        .collect();
     let mut atom_code: Vec<Option<bool>> = vec![None; n];
     let mut bond_code: Vec<Option<bool>> = vec![None; mol.num_bonds()];
     loop {
         let mut changed = false;
         for i in 0..n {
-            if atom_code.get(i).copied().flatten().is_some() || !legal.get(i).copied().unwrap_or(false) {
+            if atom_code.get(i).copied().flatten().is_some()
+                || !legal.get(i).copied().unwrap_or(false)
+            {
                 continue;
             }
-            let Some(atom) = mol.atoms.get(i) else { continue };
+            let Some(atom) = mol.atoms.get(i) else {
+                continue;
+            };
             if !atom.chirality.is_tetrahedral() {
                 continue;
             }
             let nbrs = mol.neighbors(AtomIdx(i as u32));
             // neighbour ranks must be distinct (ignoring the implicit H)
-            let mut rs: Vec<u32> = nbrs.iter().filter_map(|(a, _)| ranks.get(a.index()).copied()).collect();
+            let mut rs: Vec<u32> = nbrs
+                .iter()
+                .filter_map(|(a, _)| ranks.get(a.index()).copied())
+                .collect();
             rs.sort_unstable();
             if rs.windows(2).any(|w| w.first() == w.get(1)) {
                 continue;
@@ -281,8 +320,12 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
             if bond_code.get(bi).copied().flatten().is_some() {
                 continue;
             }
-            let Some(bond) = mol.bonds.get(bi).copied() else { continue };
-            if bond.stereo == BondStereo::None || !double_bond_ends_ok(mol, BondIdx(bi as u32), &ranks) {
+            let Some(bond) = mol.bonds.get(bi).copied() else {
+                continue;
+            };
+            if bond.stereo == BondStereo::None
+                || !double_bond_ends_ok(mol, BondIdx(bi as u32), &ranks)
+            {
                 continue;
             }
             if let Some(l) = bond_label(&mol.adjacency, bond.begin, bond.end, bond.stereo, &ranks) {
@@ -323,7 +366,9 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
     let mut special = vec![false; n];
     let mut seen = vec![false; n];
     let is_cand = |mol: &MolBuilder, i: usize, ranks: &[u32], atom_code: &[Option<bool>]| -> bool {
-        mol.atoms.get(i).is_some_and(|a| a.chirality.is_tetrahedral())
+        mol.atoms
+            .get(i)
+            .is_some_and(|a| a.chirality.is_tetrahedral())
             && atom_code.get(i).copied().flatten().is_none()
             && ring_stereo_candidate(mol, AtomIdx(i as u32), inp.rings, ranks)
     };
@@ -364,7 +409,10 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
                     *s = true;
                 }
                 let j = nb.index();
-                if inp.rings.is_ring_bond(b) && !seen.get(j).copied().unwrap_or(true) && !used.get(j).copied().unwrap_or(true) {
+                if inp.rings.is_ring_bond(b)
+                    && !seen.get(j).copied().unwrap_or(true)
+                    && !used.get(j).copied().unwrap_or(true)
+                {
                     queue.push_back(j);
                     if let Some(u) = used.get_mut(j) {
                         *u = true;
@@ -379,8 +427,11 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
         }
     }
     for i in 0..n {
-        let keep = atom_code.get(i).copied().flatten().is_some() || special.get(i).copied().unwrap_or(false);
-        let Some(atom) = mol.atoms.get(i).copied() else { continue };
+        let keep = atom_code.get(i).copied().flatten().is_some()
+            || special.get(i).copied().unwrap_or(false);
+        let Some(atom) = mol.atoms.get(i).copied() else {
+            continue;
+        };
         if atom.chirality.is_tetrahedral() && !keep {
             if let Some(am) = mol.atoms.get_mut(i) {
                 am.chirality = Chirality::None;

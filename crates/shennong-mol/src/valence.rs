@@ -26,9 +26,10 @@ pub(crate) fn is_aromatic_atom(mol: &MolBuilder, a: AtomIdx) -> bool {
     if mol.atom(a).is_some_and(|x| x.aromatic) {
         return true;
     }
-    mol.neighbors(a)
-        .iter()
-        .any(|&(_, b)| mol.bond(b).is_some_and(|bd| bd.aromatic || bd.order == crate::mol::BondOrder::Aromatic))
+    mol.neighbors(a).iter().any(|&(_, b)| {
+        mol.bond(b)
+            .is_some_and(|bd| bd.aromatic || bd.order == crate::mol::BondOrder::Aromatic)
+    })
 }
 
 fn effective_atomic_num(z: u8, charge: i8, idx: usize) -> Result<u8> {
@@ -123,7 +124,10 @@ pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<
         return match charge {
             1 | -1 => Ok(0),
             0 => Ok(1),
-            _ if strict => Err(MolError::Charge { atom: a.index(), charge }),
+            _ if strict => Err(MolError::Charge {
+                atom: a.index(),
+                charge,
+            }),
             _ => Ok(0),
         };
     }
@@ -149,7 +153,10 @@ pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<
         if explicit_plus_rad <= dv {
             return Ok(dv - explicit_plus_rad);
         }
-        let satisfied = vals.iter().take_while(|&&v| v > 0).any(|&v| i32::from(v) == explicit_plus_rad);
+        let satisfied = vals
+            .iter()
+            .take_while(|&&v| v > 0)
+            .any(|&v| i32::from(v) == explicit_plus_rad);
         if !satisfied && strict {
             return Err(MolError::AromaticValence {
                 atom: a.index(),

@@ -15,7 +15,11 @@ pub struct MolfileError {
 
 impl fmt::Display for MolfileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "molfile error at line {}, column {}: {}", self.line, self.column, self.reason)
+        write!(
+            f,
+            "molfile error at line {}, column {}: {}",
+            self.line, self.column, self.reason
+        )
     }
 }
 

@@ -1,7 +1,9 @@
 //! Molfile (V2000 and V3000) parsing, with stereo from wedges and coordinates.
 
 use shennong_mol::element::atomic_number;
-use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, BondStereo, Chirality, Conformer, MolBuilder};
+use shennong_mol::{
+    Atom, AtomIdx, BondDirection, BondOrder, BondStereo, Chirality, Conformer, MolBuilder,
+};
 
 use crate::error::MolfileError;
 
@@ -31,25 +33,50 @@ fn field(line: &str, start: usize, end: usize) -> &str {
     line.get(start..end).unwrap_or("").trim()
 }
 
-fn int_field(line: &str, start: usize, end: usize, lineno: usize, what: &str) -> Result<i64, MolfileError> {
+fn int_field(
+    line: &str,
+    start: usize,
+    end: usize,
+    lineno: usize,
+    what: &str,
+) -> Result<i64, MolfileError> {
     let f = field(line, start, end);
     if f.is_empty() {
         return Ok(0);
     }
-    f.parse::<i64>()
-        .map_err(|_| err(lineno, start + 1, format!("{what}: expected an integer, found '{f}'")))
+    f.parse::<i64>().map_err(|_| {
+        err(
+            lineno,
+            start + 1,
+            format!("{what}: expected an integer, found '{f}'"),
+        )
+    })
 }
 
-fn float_field(line: &str, start: usize, end: usize, lineno: usize, what: &str) -> Result<f64, MolfileError> {
+fn float_field(
+    line: &str,
+    start: usize,
+    end: usize,
+    lineno: usize,
+    what: &str,
+) -> Result<f64, MolfileError> {
     let f = field(line, start, end);
     if f.is_empty() {
         return Ok(0.0);
     }
-    let v = f
-        .parse::<f64>()
-        .map_err(|_| err(lineno, start + 1, format!("{what}: expected a number, found '{f}'")))?;
+    let v = f.parse::<f64>().map_err(|_| {
+        err(
+            lineno,
+            start + 1,
+            format!("{what}: expected a number, found '{f}'"),
+        )
+    })?;
     if !v.is_finite() {
-        return Err(err(lineno, start + 1, format!("{what}: not a finite number")));
+        return Err(err(
+            lineno,
+            start + 1,
+            format!("{what}: not a finite number"),
+        ));
     }
     Ok(v)
 }
@@ -62,7 +89,11 @@ const MAX_COUNT: usize = 1_000_000;
 pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end_matches('\r')).collect();
     if lines.len() < 4 {
-        return Err(err(lines.len() + 1, 1, "molfile ends before its counts line"));
+        return Err(err(
+            lines.len() + 1,
+            1,
+            "molfile ends before its counts line",
+        ));
     }
     let title = lines.first().copied().unwrap_or("").to_string();
     let counts = lines.get(3).copied().unwrap_or("");
@@ -79,7 +110,9 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         return Err(err(
             lines.len() + 1,
             1,
-            format!("counts line declares {natoms} atoms and {nbonds} bonds but the block ends early"),
+            format!(
+                "counts line declares {natoms} atoms and {nbonds} bonds but the block ends early"
+            ),
         ));
     }
     let mut mol = MolBuilder::new();
@@ -92,10 +125,12 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         let y = float_field(l, 10, 20, lineno, "y coordinate")?;
         let z = float_field(l, 20, 30, lineno, "z coordinate")?;
         let sym = field(l, 31, 34);
-        let mut atom = atom_from_symbol(sym).ok_or_else(|| err(lineno, 32, format!("unknown element symbol '{sym}'")))?;
+        let mut atom = atom_from_symbol(sym)
+            .ok_or_else(|| err(lineno, 32, format!("unknown element symbol '{sym}'")))?;
         let mass_diff = int_field(l, 34, 36, lineno, "mass difference")?;
         if mass_diff != 0 {
-            let base = shennong_mol::element::element(atom.atomic_num).map_or(0, |e| i64::from(e.common_isotope));
+            let base = shennong_mol::element::element(atom.atomic_num)
+                .map_or(0, |e| i64::from(e.common_isotope));
             atom.isotope = u16::try_from(base + mass_diff).unwrap_or(0);
         }
         let chg = int_field(l, 36, 39, lineno, "charge")?;
@@ -135,9 +170,14 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         let t = int_field(l, 6, 9, lineno, "bond type")?;
         let st = int_field(l, 9, 12, lineno, "bond stereo")?;
         if a < 1 || b < 1 || a as usize > natoms || b as usize > natoms {
-            return Err(err(lineno, 1, format!("bond refers to atom {a} or {b}, outside 1..{natoms}")));
+            return Err(err(
+                lineno,
+                1,
+                format!("bond refers to atom {a} or {b}, outside 1..{natoms}"),
+            ));
         }
-        let order = bond_order(t).ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
+        let order =
+            bond_order(t).ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
         let (pa, pb) = (AtomIdx(a as u32 - 1), AtomIdx(b as u32 - 1));
         let bi = mol
             .add_bond(pa, pb, order)
@@ -184,9 +224,12 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                 if ai < 1 || ai as usize > natoms {
                     return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
                 }
-                let Some(atom) = mol.atom_mut(AtomIdx(ai as u32 - 1)) else { continue };
+                let Some(atom) = mol.atom_mut(AtomIdx(ai as u32 - 1)) else {
+                    continue;
+                };
                 if l.starts_with("M  CHG") {
-                    atom.formal_charge = i8::try_from(v).map_err(|_| err(lineno, s + 5, "charge out of range"))?;
+                    atom.formal_charge =
+                        i8::try_from(v).map_err(|_| err(lineno, s + 5, "charge out of range"))?;
                 } else if l.starts_with("M  ISO") {
                     atom.isotope = u16::try_from(v.max(0)).unwrap_or(0);
                 } else {
@@ -258,7 +301,11 @@ fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 }
 
 fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
-    [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]]
+    [
+        a[1] * b[2] - a[2] * b[1],
+        a[2] * b[0] - a[0] * b[2],
+        a[0] * b[1] - a[1] * b[0],
+    ]
 }
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
@@ -269,19 +316,29 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
 /// counter-clockwise when the signed volume of neighbours 1..3 seen from
 /// neighbour 0 is negative.
 pub(crate) fn chirality_from_positions(center: [f64; 3], nbrs: &[[f64; 3]]) -> Option<Chirality> {
-    let mut v: Vec<[f64; 3]> = nbrs.iter().map(|p| sub(*p, center)).collect();
-    if v.len() == 3 {
-        let s = [v[0][0] + v[1][0] + v[2][0], v[0][1] + v[1][1] + v[2][1], v[0][2] + v[1][2] + v[2][2]];
-        v.push([-s[0], -s[1], -s[2]]);
-    }
-    if v.len() != 4 {
-        return None;
-    }
-    let vol = dot(sub(v[1], v[0]), cross(sub(v[2], v[0]), sub(v[3], v[0])));
+    let v: Vec<[f64; 3]> = nbrs.iter().map(|p| sub(*p, center)).collect();
+    let (v0, v1, v2, v3) = match v.as_slice() {
+        [a, b, c] => {
+            // the implicit H (or lone pair) points away from the other three
+            let h = [
+                -(a[0] + b[0] + c[0]),
+                -(a[1] + b[1] + c[1]),
+                -(a[2] + b[2] + c[2]),
+            ];
+            (*a, *b, *c, h)
+        }
+        [a, b, c, d] => (*a, *b, *c, *d),
+        _ => return None,
+    };
+    let vol = dot(sub(v1, v0), cross(sub(v2, v0), sub(v3, v0)));
     if vol.abs() < 1e-6 {
         return None;
     }
-    Some(if vol < 0.0 { Chirality::CounterClockwise } else { Chirality::Clockwise })
+    Some(if vol < 0.0 {
+        Chirality::CounterClockwise
+    } else {
+        Chirality::Clockwise
+    })
 }
 
 fn apply_coordinates(
@@ -302,19 +359,22 @@ fn apply_coordinates(
                 continue;
             }
             let center = positions.get(i).copied().unwrap_or([0.0; 3]);
-            let mut pts: Vec<[f64; 3]> = nbrs.iter().map(|x| positions.get(x.index()).copied().unwrap_or([0.0; 3])).collect();
+            let mut pts: Vec<[f64; 3]> = nbrs
+                .iter()
+                .map(|x| positions.get(x.index()).copied().unwrap_or([0.0; 3]))
+                .collect();
             if !is_3d {
                 let mut any = false;
-                for (k, x) in nbrs.iter().enumerate() {
+                for (pt, x) in pts.iter_mut().zip(&nbrs) {
                     for &(p, q, d) in wedges {
                         if p == a && q == *x {
                             match d {
                                 BondDirection::Wedge => {
-                                    pts[k][2] = 1.0;
+                                    pt[2] = 1.0;
                                     any = true;
                                 }
                                 BondDirection::Hash => {
-                                    pts[k][2] = -1.0;
+                                    pt[2] = -1.0;
                                     any = true;
                                 }
                                 _ => {}
@@ -326,7 +386,10 @@ fn apply_coordinates(
                     continue;
                 }
                 // "either" bonds from this atom make it unspecified
-                if wedges.iter().any(|&(p, _, d)| p == a && d == BondDirection::Either) {
+                if wedges
+                    .iter()
+                    .any(|&(p, _, d)| p == a && d == BondDirection::Either)
+                {
                     continue;
                 }
             }
@@ -339,7 +402,9 @@ fn apply_coordinates(
         // double bonds
         for bi in 0..mol.num_bonds() as u32 {
             let b = shennong_mol::BondIdx(bi);
-            let Some(bond) = mol.bond(b).copied() else { continue };
+            let Some(bond) = mol.bond(b).copied() else {
+                continue;
+            };
             if bond.order != BondOrder::Double || either_double.contains(&b) {
                 continue;
             }
@@ -349,8 +414,14 @@ fn apply_coordinates(
                     .map(|&(n, _)| n)
                     .find(|&n| n != other)
             };
-            let (Some(ra), Some(rb)) = (pick(bond.begin, bond.end), pick(bond.end, bond.begin)) else { continue };
-            let pa = positions.get(bond.begin.index()).copied().unwrap_or([0.0; 3]);
+            let (Some(ra), Some(rb)) = (pick(bond.begin, bond.end), pick(bond.end, bond.begin))
+            else {
+                continue;
+            };
+            let pa = positions
+                .get(bond.begin.index())
+                .copied()
+                .unwrap_or([0.0; 3]);
             let pb = positions.get(bond.end.index()).copied().unwrap_or([0.0; 3]);
             let axis = sub(pb, pa);
             let len2 = dot(axis, axis);
@@ -361,15 +432,25 @@ fn apply_coordinates(
                 let t = dot(v, axis) / len2;
                 [v[0] - t * axis[0], v[1] - t * axis[1], v[2] - t * axis[2]]
             };
-            let xa = perp(sub(positions.get(ra.index()).copied().unwrap_or([0.0; 3]), pa));
-            let xb = perp(sub(positions.get(rb.index()).copied().unwrap_or([0.0; 3]), pb));
+            let xa = perp(sub(
+                positions.get(ra.index()).copied().unwrap_or([0.0; 3]),
+                pa,
+            ));
+            let xb = perp(sub(
+                positions.get(rb.index()).copied().unwrap_or([0.0; 3]),
+                pb,
+            ));
             let d = dot(xa, xb);
             let scale = dot(xa, xa).sqrt() * dot(xb, xb).sqrt();
             if scale < 1e-8 || d.abs() < 1e-3 * scale {
                 continue;
             }
             if let Some(bm) = mol.bond_mut(b) {
-                bm.stereo = if d > 0.0 { BondStereo::Cis(ra, rb) } else { BondStereo::Trans(ra, rb) };
+                bm.stereo = if d > 0.0 {
+                    BondStereo::Cis(ra, rb)
+                } else {
+                    BondStereo::Trans(ra, rb)
+                };
             }
         }
     }
@@ -432,7 +513,9 @@ fn v30_lines(lines: &[&str]) -> Vec<(usize, String)> {
 }
 
 fn kv<'a>(tokens: &'a [&'a str], key: &str) -> Option<&'a str> {
-    tokens.iter().find_map(|t| t.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
+    tokens
+        .iter()
+        .find_map(|t| t.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
 }
 
 fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError> {
@@ -447,7 +530,15 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
         let lineno = *lineno;
         let tokens: Vec<&str> = e.split_whitespace().collect();
         match tokens.as_slice() {
-            ["BEGIN", what, ..] => section = if *what == "ATOM" { "atom" } else if *what == "BOND" { "bond" } else { "" },
+            ["BEGIN", what, ..] => {
+                section = if *what == "ATOM" {
+                    "atom"
+                } else if *what == "BOND" {
+                    "bond"
+                } else {
+                    ""
+                }
+            }
             ["END", ..] => section = "",
             ["COUNTS", na, nb, ..] => {
                 let na: usize = na.parse().map_err(|_| err(lineno, 8, "bad atom count"))?;
@@ -457,20 +548,24 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                 }
             }
             _ if section == "atom" => {
-                if tokens.len() < 6 {
-                    return Err(err(lineno, 8, "atom line needs index, symbol, x, y, z and map"));
-                }
-                let idx: i64 = tokens[0].parse().map_err(|_| err(lineno, 8, "bad atom index"))?;
-                let mut atom = atom_from_symbol(tokens[1]).ok_or_else(|| err(lineno, 8, format!("unknown element symbol '{}'", tokens[1])))?;
+                let [idx, sym, xs, ys, zs, map, rest @ ..] = tokens.as_slice() else {
+                    return Err(err(
+                        lineno,
+                        8,
+                        "atom line needs index, symbol, x, y, z and map",
+                    ));
+                };
+                let idx: i64 = idx.parse().map_err(|_| err(lineno, 8, "bad atom index"))?;
+                let mut atom = atom_from_symbol(sym)
+                    .ok_or_else(|| err(lineno, 8, format!("unknown element symbol '{sym}'")))?;
                 let mut p = [0.0; 3];
-                for (k, slot) in p.iter_mut().enumerate() {
-                    let v: f64 = tokens[2 + k].parse().map_err(|_| err(lineno, 8, "bad coordinate"))?;
+                for (slot, text) in p.iter_mut().zip([xs, ys, zs]) {
+                    let v: f64 = text.parse().map_err(|_| err(lineno, 8, "bad coordinate"))?;
                     if !v.is_finite() {
                         return Err(err(lineno, 8, "coordinate is not finite"));
                     }
                     *slot = v;
                 }
-                let rest = &tokens[6..];
                 if let Some(c) = kv(rest, "CHG") {
                     atom.formal_charge = c.parse().map_err(|_| err(lineno, 8, "bad CHG"))?;
                 }
@@ -485,7 +580,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                     };
                     atom.no_implicit = atom.radical_electrons > 0;
                 }
-                if let Ok(m) = tokens[5].parse::<u32>() {
+                if let Ok(m) = map.parse::<u32>() {
                     atom.map_num = m;
                 }
                 let a = mol.add_atom(atom);
@@ -493,20 +588,25 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                 positions.push(p);
             }
             _ if section == "bond" => {
-                if tokens.len() < 4 {
+                let [_, ts, s1, s2, rest @ ..] = tokens.as_slice() else {
                     return Err(err(lineno, 8, "bond line needs index, type and two atoms"));
-                }
-                let t: i64 = tokens[1].parse().map_err(|_| err(lineno, 8, "bad bond type"))?;
+                };
+                let t: i64 = ts.parse().map_err(|_| err(lineno, 8, "bad bond type"))?;
                 let find = |s: &str| -> Result<AtomIdx, MolfileError> {
-                    let v: i64 = s.parse().map_err(|_| err(lineno, 8, "bad atom reference"))?;
+                    let v: i64 = s
+                        .parse()
+                        .map_err(|_| err(lineno, 8, "bad atom reference"))?;
                     ids.iter()
                         .find(|(i, _)| *i == v)
                         .map(|(_, a)| *a)
                         .ok_or_else(|| err(lineno, 8, format!("bond refers to unknown atom {v}")))
                 };
-                let (pa, pb) = (find(tokens[2])?, find(tokens[3])?);
-                let order = bond_order(t).ok_or_else(|| err(lineno, 8, format!("unsupported bond type {t}")))?;
-                let bi = mol.add_bond(pa, pb, order).map_err(|e| err(lineno, 8, e.to_string()))?;
+                let (pa, pb) = (find(s1)?, find(s2)?);
+                let order = bond_order(t)
+                    .ok_or_else(|| err(lineno, 8, format!("unsupported bond type {t}")))?;
+                let bi = mol
+                    .add_bond(pa, pb, order)
+                    .map_err(|e| err(lineno, 8, e.to_string()))?;
                 if order == BondOrder::Aromatic {
                     for x in [pa, pb] {
                         if let Some(atom) = mol.atom_mut(x) {
@@ -514,7 +614,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                         }
                     }
                 }
-                match (order, kv(&tokens[4..], "CFG")) {
+                match (order, kv(rest, "CFG")) {
                     (BondOrder::Single, Some("1")) => wedges.push((pa, pb, BondDirection::Wedge)),
                     (BondOrder::Single, Some("3")) => wedges.push((pa, pb, BondDirection::Hash)),
                     (BondOrder::Single, Some("2")) => wedges.push((pa, pb, BondDirection::Either)),

@@ -34,7 +34,10 @@ pub fn split_record(text: &str, first_line: usize) -> SdRecord {
             }
             let name = l
                 .find('<')
-                .and_then(|s| l.get(s + 1..).and_then(|r| r.find('>').map(|e| r.get(..e).unwrap_or("").to_string())))
+                .and_then(|s| {
+                    l.get(s + 1..)
+                        .and_then(|r| r.find('>').map(|e| r.get(..e).unwrap_or("").to_string()))
+                })
                 .unwrap_or_default();
             current = Some((name, Vec::new()));
         } else if l.is_empty() {

@@ -18,22 +18,42 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     }
     let has_stereo = mol.atoms().iter().any(|a| a.chirality != Chirality::None)
         || mol.bonds().iter().any(|b| b.stereo != BondStereo::None);
-    let conf = mol.conformer().filter(|c| c.positions.len() == mol.num_atoms());
-    let has_coords = conf.is_some_and(|c| c.positions.iter().any(|p| p.iter().any(|x| x.abs() > 1e-4)));
+    let conf = mol
+        .conformer()
+        .filter(|c| c.positions.len() == mol.num_atoms());
+    let has_coords =
+        conf.is_some_and(|c| c.positions.iter().any(|p| p.iter().any(|x| x.abs() > 1e-4)));
     if has_stereo && !has_coords {
         return Err(WriteError::StereoWithoutCoordinates);
     }
     let is_3d = conf.is_some_and(|c| c.is_3d);
     let kek = mol.kekulized()?;
-    let pos = |a: AtomIdx| conf.and_then(|c| c.positions.get(a.index()).copied()).unwrap_or([0.0; 3]);
+    let pos = |a: AtomIdx| {
+        conf.and_then(|c| c.positions.get(a.index()).copied())
+            .unwrap_or([0.0; 3])
+    };
     let mut out = String::new();
-    let title: String = title.chars().filter(|c| *c != '\n' && *c != '\r').take(80).collect();
+    let title: String = title
+        .chars()
+        .filter(|c| *c != '\n' && *c != '\r')
+        .take(80)
+        .collect();
     out.push_str(&title);
     out.push('\n');
-    let _ = writeln!(out, "     Shennong      {}", if is_3d { "3D" } else { "2D" });
+    let _ = writeln!(
+        out,
+        "     Shennong      {}",
+        if is_3d { "3D" } else { "2D" }
+    );
     out.push('\n');
     let chiral_flag = u8::from(mol.atoms().iter().any(|a| a.chirality.is_tetrahedral()));
-    let _ = writeln!(out, "{:>3}{:>3}  0  0{:>3}  0  0  0  0  0999 V2000", mol.num_atoms(), mol.num_bonds(), chiral_flag);
+    let _ = writeln!(
+        out,
+        "{:>3}{:>3}  0  0{:>3}  0  0  0  0  0999 V2000",
+        mol.num_atoms(),
+        mol.num_bonds(),
+        chiral_flag
+    );
     let mut chg = Vec::new();
     let mut iso = Vec::new();
     let mut rad = Vec::new();
@@ -58,7 +78,11 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             p[0],
             p[1],
             p[2],
-            if atom.atomic_num == 0 { "*" } else { atom.symbol() },
+            if atom.atomic_num == 0 {
+                "*"
+            } else {
+                atom.symbol()
+            },
             valence,
             if map < 1000 { map } else { 0 }
         );
@@ -69,10 +93,17 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             iso.push((a.index() + 1, i32::from(atom.isotope)));
         }
         if atom.radical_electrons != 0 {
-            rad.push((a.index() + 1, if atom.radical_electrons == 1 { 2 } else { 3 }));
+            rad.push((
+                a.index() + 1,
+                if atom.radical_electrons == 1 { 2 } else { 3 },
+            ));
         }
     }
-    let wedges = if has_coords && !is_3d { choose_wedges(mol, &pos) } else { Vec::new() };
+    let wedges = if has_coords && !is_3d {
+        choose_wedges(mol, &pos)
+    } else {
+        Vec::new()
+    };
     for (bi, bond) in kek.bonds().iter().enumerate() {
         let order = match bond.order {
             BondOrder::Single => 1,
@@ -91,8 +122,13 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             None => {
                 // unknown double-bond geometry stays unknown
                 let either = bond.order == BondOrder::Double
-                    && mol.bond(shennong_mol::BondIdx(bi as u32)).direction == shennong_mol::BondDirection::Either;
-                (bond.begin.index() + 1, bond.end.index() + 1, if either { 3 } else { 0 })
+                    && mol.bond(shennong_mol::BondIdx(bi as u32)).direction
+                        == shennong_mol::BondDirection::Either;
+                (
+                    bond.begin.index() + 1,
+                    bond.end.index() + 1,
+                    if either { 3 } else { 0 },
+                )
             }
         };
         let _ = writeln!(out, "{a:>3}{b:>3}{order:>3}{st:>3}");
@@ -123,7 +159,9 @@ fn choose_wedges(mol: &Mol, pos: &dyn Fn(AtomIdx) -> [f64; 3]) -> Vec<(usize, At
         let mut cands: Vec<(usize, AtomIdx)> = nbrs
             .iter()
             .enumerate()
-            .filter(|(_, (_, b))| mol.bond(*b).order == BondOrder::Single && !out.iter().any(|w| w.0 == b.index()))
+            .filter(|(_, (_, b))| {
+                mol.bond(*b).order == BondOrder::Single && !out.iter().any(|w| w.0 == b.index())
+            })
             .map(|(k, &(n, _))| (k, n))
             .collect();
         // prefer non-ring bonds to non-stereo, low-degree neighbours
@@ -144,7 +182,9 @@ fn choose_wedges(mol: &Mol, pos: &dyn Fn(AtomIdx) -> [f64; 3]) -> Vec<(usize, At
             if let Some(p) = pts.get_mut(k) {
                 p[2] = 1.0;
             }
-            let Some(got) = chirality_from_positions([center[0], center[1], 0.0], &pts) else { continue };
+            let Some(got) = chirality_from_positions([center[0], center[1], 0.0], &pts) else {
+                continue;
+            };
             let code = if got == atom.chirality { 1 } else { 6 };
             if let Some(&(_, b)) = nbrs.get(k) {
                 out.push((b.index(), a, code));
@@ -157,7 +197,11 @@ fn choose_wedges(mol: &Mol, pos: &dyn Fn(AtomIdx) -> [f64; 3]) -> Vec<(usize, At
 }
 
 /// Writes one SD record: molblock, data items, `$$$$`.
-pub fn write_sd_record(mol: &Mol, title: &str, data: &[(String, String)]) -> Result<String, WriteError> {
+pub fn write_sd_record(
+    mol: &Mol,
+    title: &str,
+    data: &[(String, String)],
+) -> Result<String, WriteError> {
     let mut s = write_molblock(mol, title)?;
     for (k, v) in data {
         let _ = writeln!(s, ">  <{k}>");

@@ -10,7 +10,9 @@ fn sdf_files_read_and_written() {
         eprintln!("SHENNONG_SDF_OUT not set: SD parity skipped (run ./scripts/test.sh)");
         return;
     };
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data");
+    let data = std::env::var("SHENNONG_DATA").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").to_string()
+    });
     for name in ["cdk2", "solubility.train", "solubility.test"] {
         let path = format!("{data}/{name}.sdf");
         let file = std::fs::File::open(&path).unwrap();

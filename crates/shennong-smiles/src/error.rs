@@ -23,7 +23,11 @@ impl SmilesError {
     /// ^
     /// ```
     pub fn caret(&self) -> String {
-        format!("{}\n{}^", self.input, " ".repeat(self.column.saturating_sub(1)))
+        format!(
+            "{}\n{}^",
+            self.input,
+            " ".repeat(self.column.saturating_sub(1))
+        )
     }
 }
 

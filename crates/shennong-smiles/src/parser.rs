@@ -260,7 +260,11 @@ impl Parser<'_> {
             None if self.is_aromatic(p) && self.is_aromatic(idx) => BondOrder::Aromatic,
             None => BondOrder::Single,
         };
-        let (begin, end) = if sym == Some(BondSym::DativeLeft) { (idx, p) } else { (p, idx) };
+        let (begin, end) = if sym == Some(BondSym::DativeLeft) {
+            (idx, p)
+        } else {
+            (p, idx)
+        };
         let b = self
             .mol
             .add_bond(begin, end, order)
@@ -277,7 +281,14 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn close_ring(&mut self, open: OpenRing, atom: AtomIdx, sym: Option<BondSym>, num: u32, col: usize) -> PResult<()> {
+    fn close_ring(
+        &mut self,
+        open: OpenRing,
+        atom: AtomIdx,
+        sym: Option<BondSym>,
+        num: u32,
+        col: usize,
+    ) -> PResult<()> {
         if open.atom == atom {
             return Err((col, format!("ring bond {num} closes on its own atom")));
         }
@@ -307,7 +318,10 @@ impl Parser<'_> {
         } else {
             (open.atom, atom)
         };
-        let b = self.mol.add_bond(begin, end, order).map_err(|e| (col, e.to_string()))?;
+        let b = self
+            .mol
+            .add_bond(begin, end, order)
+            .map_err(|e| (col, e.to_string()))?;
         // Direction relative to begin (the opening atom): a closing mark is
         // written from the closing atom back to the opening one.
         let direction = match (open.bond, sym) {
@@ -320,7 +334,11 @@ impl Parser<'_> {
         if let Some(bm) = self.mol.bond_mut(b) {
             bm.direction = direction;
         }
-        if let Some(s) = self.order.get_mut(open.atom.index()).and_then(|l| l.get_mut(open.slot)) {
+        if let Some(s) = self
+            .order
+            .get_mut(open.atom.index())
+            .and_then(|l| l.get_mut(open.slot))
+        {
             *s = Slot::Atom(atom);
         }
         self.push_slot(atom, Slot::Atom(open.atom));
@@ -367,7 +385,8 @@ impl Parser<'_> {
 
     fn number(&self, start: usize) -> PResult<u32> {
         let s = std::str::from_utf8(self.bytes.get(start..self.pos).unwrap_or(&[])).unwrap_or("");
-        s.parse::<u32>().map_err(|_| (start + 1, "number out of range".to_string()))
+        s.parse::<u32>()
+            .map_err(|_| (start + 1, "number out of range".to_string()))
     }
 
     fn atom(&mut self) -> PResult<(Atom, bool)> {
@@ -398,7 +417,10 @@ impl Parser<'_> {
             _ => {
                 return Err((
                     col,
-                    format!("'{}' is not an organic-subset atom; use brackets", char::from(c)),
+                    format!(
+                        "'{}' is not an organic-subset atom; use brackets",
+                        char::from(c)
+                    ),
                 ))
             }
         };
@@ -422,7 +444,9 @@ impl Parser<'_> {
             0
         };
         let sym_col = self.col();
-        let c = self.peek().ok_or((sym_col, "unterminated bracket atom".to_string()))?;
+        let c = self
+            .peek()
+            .ok_or((sym_col, "unterminated bracket atom".to_string()))?;
         let (z, aromatic) = if c == b'*' {
             self.pos += 1;
             (0, false)
@@ -440,7 +464,12 @@ impl Parser<'_> {
                     b'o' => ("O", 1),
                     b'p' => ("P", 1),
                     b's' => ("S", 1),
-                    _ => return Err((sym_col, format!("unknown aromatic symbol '{}'", char::from(c)))),
+                    _ => {
+                        return Err((
+                            sym_col,
+                            format!("unknown aromatic symbol '{}'", char::from(c)),
+                        ))
+                    }
                 },
             };
             self.pos += len;
@@ -507,7 +536,10 @@ impl Parser<'_> {
                             Some(StereoClass::Octahedral) => 30,
                         };
                         if n == 0 || n > max {
-                            return Err((s + 1, format!("stereo permutation {n} out of range 1..{max}")));
+                            return Err((
+                                s + 1,
+                                format!("stereo permutation {n} out of range 1..{max}"),
+                            ));
                         }
                         atom.chirality = match cl {
                             None if n == 1 => Chirality::CounterClockwise,
@@ -532,7 +564,8 @@ impl Parser<'_> {
                 self.pos += 1;
             }
             let n = if self.pos > s { self.number(s)? } else { 1 };
-            atom.explicit_hs = u8::try_from(n).map_err(|_| (s + 1, "hydrogen count out of range".to_string()))?;
+            atom.explicit_hs =
+                u8::try_from(n).map_err(|_| (s + 1, "hydrogen count out of range".to_string()))?;
             has_h = n == 1;
         }
         // charge
@@ -573,7 +606,10 @@ impl Parser<'_> {
         }
         if self.peek() != Some(b']') {
             return match self.peek() {
-                None => Err((open_col, "unterminated bracket atom: missing ']'".to_string())),
+                None => Err((
+                    open_col,
+                    "unterminated bracket atom: missing ']'".to_string(),
+                )),
                 Some(c) => self.err(format!("unexpected '{}' in bracket atom", char::from(c))),
             };
         }
@@ -585,12 +621,19 @@ impl Parser<'_> {
     fn fix_chirality(&mut self) {
         for i in 0..self.mol.num_atoms() {
             let a = AtomIdx(i as u32);
-            let Some(atom) = self.mol.atom(a).copied() else { continue };
+            let Some(atom) = self.mol.atom(a).copied() else {
+                continue;
+            };
             if !atom.chirality.is_tetrahedral() {
                 continue;
             }
             let mut written = self.order.get(i).cloned().unwrap_or_default();
-            let adjacency: Vec<Slot> = self.mol.neighbors(a).iter().map(|&(n, _)| Slot::Atom(n)).collect();
+            let adjacency: Vec<Slot> = self
+                .mol
+                .neighbors(a)
+                .iter()
+                .map(|&(n, _)| Slot::Atom(n))
+                .collect();
             let has_implicit = written.contains(&Slot::Implicit);
             if !has_implicit && adjacency.len() == 3 {
                 // A lone pair counts as the last neighbour (RDKit's reading of

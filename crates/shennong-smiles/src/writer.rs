@@ -1,7 +1,9 @@
 //! SMILES writer: canonical by default, with Kekulé and no-stereo options.
 
 use shennong_mol::canon::canonical_rank_candidates;
-use shennong_mol::{AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolError, StereoClass};
+use shennong_mol::{
+    AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolError, StereoClass,
+};
 
 /// How to write SMILES.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,10 +57,18 @@ pub fn write_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolErro
     };
     let write = |ranks: &[u32]| {
         let tree = build_tree(mol, ranks);
-        let dirs = if options.stereo { assign_directions(mol, &tree) } else { vec![None; mol.num_bonds()] };
+        let dirs = if options.stereo {
+            assign_directions(mol, &tree)
+        } else {
+            vec![None; mol.num_bonds()]
+        };
         emit(mol, &tree, &dirs, options)
     };
-    Ok(candidates.iter().map(|r| write(r)).min().unwrap_or_default())
+    Ok(candidates
+        .iter()
+        .map(|r| write(r))
+        .min()
+        .unwrap_or_default())
 }
 
 struct Tree {
@@ -77,6 +87,9 @@ struct Tree {
     /// For each ring bond, the atom where it opens.
     ring_open_atom: Vec<Option<AtomIdx>>,
 }
+
+/// Atom, its neighbours in visiting order, and the next one to visit.
+type DfsFrame = (AtomIdx, Vec<(AtomIdx, BondIdx)>, usize);
 
 fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
     let n = mol.num_atoms();
@@ -101,7 +114,7 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
             continue;
         }
         t.roots.push(root);
-        let mut stack: Vec<(AtomIdx, Vec<(AtomIdx, BondIdx)>, usize)> = Vec::new();
+        let mut stack: Vec<DfsFrame> = Vec::new();
         let visit = |a: AtomIdx, t: &mut Tree, visited: &mut Vec<bool>| {
             if let Some(v) = visited.get_mut(a.index()) {
                 *v = true;
@@ -148,7 +161,8 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
         }
     }
     // ring bonds: openings sorted by the position of the closing atom
-    pending_close.sort_by_key(|&(_, c, _)| t.position.get(c.index()).copied().unwrap_or(usize::MAX));
+    pending_close
+        .sort_by_key(|&(_, c, _)| t.position.get(c.index()).copied().unwrap_or(usize::MAX));
     for (o, c, b) in pending_close {
         if let Some(l) = t.opens.get_mut(o.index()) {
             l.push((c, b));
@@ -211,9 +225,14 @@ fn assign_directions(mol: &Mol, t: &Tree) -> Vec<Option<bool>> {
         // that conjugated neighbours sharing a bond stay consistent. Each entry
         // is (bond, end atom, substituent, whether it is up when the free bit is true).
         let mut marks: Vec<(BondIdx, AtomIdx, AtomIdx, bool)> = Vec::new();
-        for (end, other, reference, ref_up) in [(bond.begin, bond.end, ra, true), (bond.end, bond.begin, rb, cis)] {
+        for (end, other, reference, ref_up) in [
+            (bond.begin, bond.end, ra, true),
+            (bond.end, bond.begin, rb, cis),
+        ] {
             for &(nb, nbb) in mol.neighbors(end) {
-                if nb == other || !matches!(mol.bond(nbb).order, BondOrder::Single | BondOrder::Aromatic) {
+                if nb == other
+                    || !matches!(mol.bond(nbb).order, BondOrder::Single | BondOrder::Aromatic)
+                {
                     continue;
                 }
                 let up = if nb == reference { ref_up } else { !ref_up };
@@ -244,11 +263,8 @@ fn assign_directions(mol: &Mol, t: &Tree) -> Vec<Option<bool>> {
             marks
                 .iter()
                 .min_by_key(|&&(_, _, nb, _)| pos(nb))
-                .map(|&(nbb, end, _, up)| {
-                    // choose the bit that makes this bond's written char '/'
-                    let slash_if_true = slash_for(nbb, end, up);
-                    slash_if_true
-                })
+                // choose the bit that makes this bond's written char '/'
+                .map(|&(nbb, end, _, up)| slash_for(nbb, end, up))
                 .unwrap_or(true)
         });
         for &(nbb, end, _, up) in &marks {
@@ -272,7 +288,13 @@ fn ring_label(num: usize) -> String {
     }
 }
 
-fn bond_text(mol: &Mol, b: BondIdx, from: AtomIdx, dir: Option<bool>, kekule: bool) -> &'static str {
+fn bond_text(
+    mol: &Mol,
+    b: BondIdx,
+    from: AtomIdx,
+    dir: Option<bool>,
+    kekule: bool,
+) -> &'static str {
     let bond = mol.bond(b);
     if let Some(slash) = dir {
         return if slash { "/" } else { "\\" };
@@ -319,7 +341,11 @@ fn atom_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>], options: &Write
     } else {
         atom.symbol().to_string()
     };
-    let chir = if options.stereo { chirality_text(mol, a, written) } else { String::new() };
+    let chir = if options.stereo {
+        chirality_text(mol, a, written)
+    } else {
+        String::new()
+    };
     let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
     let map = if options.atom_maps { atom.map_num } else { 0 };
     let bare_ok = organic
@@ -376,15 +402,21 @@ fn chirality_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>]) -> String 
             format!("@{c}{permutation}")
         }
         tag => {
-            let mut internal: Vec<Option<AtomIdx>> = mol.neighbors(a).iter().map(|&(n, _)| Some(n)).collect();
+            let mut internal: Vec<Option<AtomIdx>> =
+                mol.neighbors(a).iter().map(|&(n, _)| Some(n)).collect();
             if internal.len() == 3 {
                 internal.push(None);
             }
             if internal.len() != written.len() {
                 return String::new();
             }
-            let perm: Option<Vec<usize>> = internal.iter().map(|s| written.iter().position(|w| w == s)).collect();
-            let Some(perm) = perm else { return String::new() };
+            let perm: Option<Vec<usize>> = internal
+                .iter()
+                .map(|s| written.iter().position(|w| w == s))
+                .collect();
+            let Some(perm) = perm else {
+                return String::new();
+            };
             let mut odd = false;
             for i in 0..perm.len() {
                 for j in (i + 1)..perm.len() {
@@ -430,7 +462,13 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 let parent_bond = t.parent_bond.get(a.index()).copied().flatten();
                 let parent = parent_bond.map(|b| mol.bond(b).other(a));
                 if let (Some(b), Some(p)) = (parent_bond, parent) {
-                    out.push_str(bond_text(mol, b, p, dirs.get(b.index()).copied().flatten(), options.kekule));
+                    out.push_str(bond_text(
+                        mol,
+                        b,
+                        p,
+                        dirs.get(b.index()).copied().flatten(),
+                        options.kekule,
+                    ));
                 }
                 // neighbour order as written
                 let mut written: Vec<Option<AtomIdx>> = Vec::new();
@@ -467,7 +505,9 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                     }
                 }
                 for &(_, b) in opens {
-                    let d = (1..).find(|&d| !in_use.get(d).copied().unwrap_or(false)).unwrap_or(1);
+                    let d = (1..)
+                        .find(|&d| !in_use.get(d).copied().unwrap_or(false))
+                        .unwrap_or(1);
                     if in_use.len() <= d {
                         in_use.resize(d + 1, false);
                     }
@@ -477,7 +517,13 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                     if let Some(x) = digit_of_bond.get_mut(b.index()) {
                         *x = d;
                     }
-                    out.push_str(bond_text(mol, b, a, dirs.get(b.index()).copied().flatten(), options.kekule));
+                    out.push_str(bond_text(
+                        mol,
+                        b,
+                        a,
+                        dirs.get(b.index()).copied().flatten(),
+                        options.kekule,
+                    ));
                     out.push_str(&ring_label(d));
                 }
                 if let Some((&last, rest)) = children.split_last() {

@@ -76,7 +76,9 @@ fn rdkit_parity() {
                 }
             ));
         }
-        let (Ok(mol), true) = (ours, rd_ok) else { continue };
+        let (Ok(mol), true) = (ours, rd_ok) else {
+            continue;
+        };
         t.both += 1;
         let mine = atom_fields(&mol);
         let a: Vec<&str> = mine.split(';').collect();
@@ -104,7 +106,10 @@ fn rdkit_parity() {
                 Ok(m) if shennong_smiles::to_smiles(&m) == canon => {}
                 Ok(m) => {
                     all_same = false;
-                    invariance_failures.push(format!("{name}\t{smi}\t{canon}\t{r}\t{}", shennong_smiles::to_smiles(&m)));
+                    invariance_failures.push(format!(
+                        "{name}\t{smi}\t{canon}\t{r}\t{}",
+                        shennong_smiles::to_smiles(&m)
+                    ));
                     break;
                 }
                 Err(e) => {
@@ -123,8 +128,17 @@ fn rdkit_parity() {
     }
     let _ = AtomIdx(0);
     println!("RDKit parity ({}):", text.lines().next().unwrap_or(""));
-    println!("{:<16} {:>7} {:>16} {:>22} {:>20}", "set", "mols", "accept agree", "per-atom (mols 100%)", "canonical invariant");
-    let pct = |a: usize, b: usize| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    println!(
+        "{:<16} {:>7} {:>16} {:>22} {:>20}",
+        "set", "mols", "accept agree", "per-atom (mols 100%)", "canonical invariant"
+    );
+    let pct = |a: usize, b: usize| {
+        if b == 0 {
+            100.0
+        } else {
+            100.0 * a as f64 / b as f64
+        }
+    };
     for (name, t) in &tallies {
         println!(
             "{:<16} {:>7} {:>15.3}% {:>21.3}% {:>19.3}%",
@@ -146,8 +160,23 @@ fn rdkit_parity() {
     }
     let total: usize = tallies.values().map(|t| t.total).sum();
     let agree: usize = tallies.values().map(|t| t.accept_agree).sum();
-    assert!(unlisted.is_empty(), "{} accept/reject differences not in known_differences.tsv", unlisted.len());
-    assert!(pct(agree, total) >= 99.9, "accept/reject agreement below 99.9 %");
-    assert!(atom_failures.is_empty(), "{} molecules differ in per-atom perception", atom_failures.len());
-    assert!(invariance_failures.is_empty(), "{} molecules not canonical-invariant", invariance_failures.len());
+    assert!(
+        unlisted.is_empty(),
+        "{} accept/reject differences not in known_differences.tsv",
+        unlisted.len()
+    );
+    assert!(
+        pct(agree, total) >= 99.9,
+        "accept/reject agreement below 99.9 %"
+    );
+    assert!(
+        atom_failures.is_empty(),
+        "{} molecules differ in per-atom perception",
+        atom_failures.len()
+    );
+    assert!(
+        invariance_failures.is_empty(),
+        "{} molecules not canonical-invariant",
+        invariance_failures.len()
+    );
 }

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting and lints, unit/integration/property tests,
+# the RDKit parity suites (against a pinned RDKit in a local virtualenv), and docs.
+# Usage: ./scripts/test.sh        (CI calls exactly this)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DATA=${SHENNONG_DATA:-$ROOT/../shared/data}
+RDKIT_PIN=2026.9.1          # pip version string
+RDKIT_VERSION=2026.09.1     # rdkit.__version__
+VENV=$ROOT/.venv
+OUT=$ROOT/target/parity
+export SHENNONG_DATA=$DATA
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "python virtualenv with rdkit==$RDKIT_PIN (the oracle; never a runtime dependency)"
+if ! "$VENV/bin/python" -c "import rdkit, sys; sys.exit(rdkit.__version__ != '$RDKIT_VERSION')" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "rdkit==$RDKIT_PIN"
+fi
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample)"
+mkdir -p "$OUT"
+"$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
+  chembl_1k="$DATA/chembl_1k.smi" \
+  chembl_samples="$DATA/chembl_samples.csv" \
+  chembl_drugs="$DATA/chembl_drugs.csv" \
+  zinc250k_20k="$DATA/zinc250k.smi.gz:20000"
+
+step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
+SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
+  cargo test --workspace --release -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
+if ! grep -q "test result" "$OUT/cargo-test.log" || grep -qE "test result: FAILED|error(\[E[0-9]+\])?:" "$OUT/cargo-test.log"; then
+  echo "cargo test failed"; exit 1
+fi
+
+step "RDKit round-trip fidelity of our canonical SMILES"
+"$VENV/bin/python" scripts/parity/check_roundtrip.py "$OUT/ours.tsv" crates/shennong-smiles/tests/known_differences.tsv
+
+step "RDKit parity of SD reading and SDF -> SDF writing"
+"$VENV/bin/python" scripts/parity/check_sdf.py "$DATA" "$OUT"
+
+step "cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
+
+passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$OUT/cargo-test.log" | awk '{s+=$4} END {print s+0}')
+echo
+echo "all checks passed: $passed passed, 0 failed"
