@@ -90,6 +90,13 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
             }
         }
     }
+    // RDKit re-checks valences on the perceived structure (an aromatic-looking
+    // `[nH]` with three single bonds passes on input but not once it is not aromatic).
+    for i in 0..n as u32 {
+        let a = AtomIdx(i);
+        explicit_valence(&mol, a, true)?;
+        implicit_hs(&mol, a, true)?;
+    }
     if options.clean_stereo {
         let inputs = StereoInputs {
             rings: &rings,
