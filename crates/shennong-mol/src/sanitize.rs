@@ -76,10 +76,42 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
             }
         }
     }
+    // Atoms whose hydrogens RDKit's adjustHs may move: aromatic (in rings) on input or after
+    // perception. Atoms touching only an out-of-ring aromatic bond keep their count, as in RDKit.
+    let mut adjust: Vec<bool> = (0..n as u32)
+        .map(|i| crate::valence::is_aromatic_atom(&mol, AtomIdx(i)))
+        .collect();
     kekulize(&mut mol)?;
     assign_radicals(&mut mol);
     let states = atom_states(&mol)?;
     aromaticity::perceive(&mut mol, &rings, &states);
+    // Hydrogens on the perceived structure, as RDKit's adjustHs and final
+    // property update leave them: an aromatic N that would lose its H keeps
+    // it as an explicit H; an atom that stopped being aromatic is recounted.
+    for i in 0..n {
+        let a = AtomIdx(i as u32);
+        if crate::valence::is_aromatic_atom(&mol, a) {
+            if let Some(x) = adjust.get_mut(i) {
+                *x = true;
+            }
+        }
+        if !adjust.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let before = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
+        let after = implicit_hs(&mol, a, false)?;
+        if after < before {
+            if let Some(atom) = mol.atom_mut(a) {
+                atom.explicit_hs = atom
+                    .explicit_hs
+                    .saturating_add(u8::try_from(before - after).unwrap_or(0));
+            }
+        }
+        let final_h = implicit_hs(&mol, a, false)?;
+        if let Some(atom) = mol.atom_mut(a) {
+            atom.implicit_hs = u8::try_from(final_h.max(0)).unwrap_or(0);
+        }
+    }
     let states = atom_states(&mol)?;
     let conjugated = conjugation(&mol, &states);
     let hybridization = hybridization(&mol, &states, &conjugated);

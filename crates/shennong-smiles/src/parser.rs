@@ -117,6 +117,9 @@ impl Parser<'_> {
         while let Some(c) = self.peek() {
             match c {
                 b'(' => {
+                    if branch_empty {
+                        return self.err("branch opened directly inside another branch");
+                    }
                     if prev.is_none() {
                         return self.err("branch opened before any atom");
                     }
@@ -131,6 +134,9 @@ impl Parser<'_> {
                     if branch_empty {
                         return self.err("empty branch");
                     }
+                    if dot_pending {
+                        return self.err("'.' at the end of a branch");
+                    }
                     if bond.is_some() {
                         return self.err("bond symbol at the end of a branch");
                     }
@@ -144,7 +150,7 @@ impl Parser<'_> {
                     if bond.is_some() {
                         return self.err("bond symbol before '.'");
                     }
-                    if prev.is_none() {
+                    if prev.is_none() || branch_empty {
                         return self.err("'.' without a preceding atom");
                     }
                     prev = None;
@@ -254,12 +260,22 @@ impl Parser<'_> {
         self.mol.atom(a).is_some_and(|x| x.aromatic)
     }
 
+    /// RDKit's reading: an unmarked or directional (`/`, `\\`) bond between
+    /// two aromatic atoms, or between an aromatic atom and a dummy, is aromatic.
+    fn bond_order_between(&self, a: AtomIdx, b: AtomIdx, sym: Option<BondSym>) -> BondOrder {
+        let is_dummy = |x: AtomIdx| self.mol.atom(x).is_some_and(|at| at.atomic_num == 0);
+        let aromatic_pair = (self.is_aromatic(a) && self.is_aromatic(b))
+            || (self.is_aromatic(a) && is_dummy(b))
+            || (is_dummy(a) && self.is_aromatic(b));
+        match sym {
+            Some(s) if !s.is_directional() => s.order(),
+            _ if aromatic_pair => BondOrder::Aromatic,
+            _ => BondOrder::Single,
+        }
+    }
+
     fn connect(&mut self, p: AtomIdx, idx: AtomIdx, sym: Option<BondSym>) -> PResult<()> {
-        let order = match sym {
-            Some(s) => s.order(),
-            None if self.is_aromatic(p) && self.is_aromatic(idx) => BondOrder::Aromatic,
-            None => BondOrder::Single,
-        };
+        let order = self.bond_order_between(p, idx, sym);
         let (begin, end) = if sym == Some(BondSym::DativeLeft) {
             (idx, p)
         } else {
@@ -308,11 +324,7 @@ impl Parser<'_> {
             }
             (a, b) => a.or(b),
         };
-        let order = match order_sym {
-            Some(s) => s.order(),
-            None if self.is_aromatic(open.atom) && self.is_aromatic(atom) => BondOrder::Aromatic,
-            None => BondOrder::Single,
-        };
+        let order = self.bond_order_between(open.atom, atom, order_sym);
         let (begin, end) = if order_sym == Some(BondSym::DativeLeft) {
             (atom, open.atom)
         } else {
@@ -525,26 +537,24 @@ impl Parser<'_> {
                         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
                             self.pos += 1;
                         }
-                        if self.pos == s {
-                            return self.err("expected a number after the stereo class");
-                        }
-                        let n = self.number(s)?;
+                        // RDKit accepts a class without a number (permutation unspecified)
+                        let n = if self.pos == s { 0 } else { self.number(s)? };
                         let max = match cl {
                             None | Some(StereoClass::Allene) => 2,
                             Some(StereoClass::SquarePlanar) => 3,
                             Some(StereoClass::TrigonalBipyramidal) => 20,
                             Some(StereoClass::Octahedral) => 30,
                         };
-                        if n == 0 || n > max {
+                        if n > max {
                             return Err((
                                 s + 1,
                                 format!("stereo permutation {n} out of range 1..{max}"),
                             ));
                         }
                         atom.chirality = match cl {
-                            None if n == 1 => Chirality::CounterClockwise,
+                            None if n <= 1 => Chirality::CounterClockwise,
                             None => Chirality::Clockwise,
-                            Some(StereoClass::Allene) if n == 1 => Chirality::CounterClockwise,
+                            Some(StereoClass::Allene) if n <= 1 => Chirality::CounterClockwise,
                             Some(StereoClass::Allene) => Chirality::Clockwise,
                             Some(class) => Chirality::Other {
                                 class,

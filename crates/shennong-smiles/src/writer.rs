@@ -399,7 +399,11 @@ fn chirality_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>]) -> String 
                 StereoClass::TrigonalBipyramidal => "TB",
                 StereoClass::Octahedral => "OH",
             };
-            format!("@{c}{permutation}")
+            if permutation == 0 {
+                format!("@{c}")
+            } else {
+                format!("@{c}{permutation}")
+            }
         }
         tag => {
             let mut internal: Vec<Option<AtomIdx>> =

@@ -38,7 +38,11 @@ fn syntax_errors_point_at_the_column() {
         match parse(smi) {
             Err(ParseError::Syntax(e)) => {
                 assert_eq!(e.column, column, "{smi:?}: {e}");
-                assert!(e.reason.contains(words), "{smi:?}: '{}' lacks '{words}'", e.reason);
+                assert!(
+                    e.reason.contains(words),
+                    "{smi:?}: '{}' lacks '{words}'",
+                    e.reason
+                );
                 let caret = e.caret();
                 assert!(caret.ends_with('^'), "{caret}");
             }
@@ -100,12 +104,23 @@ fn mutation_fuzz_over_real_smiles() {
     let seeds: Vec<String> = std::env::var("SHENNONG_DATA")
         .ok()
         .and_then(|d| std::fs::read_to_string(format!("{d}/chembl_1k.smi")).ok())
-        .map(|t| t.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_string()).collect())
-        .unwrap_or_else(|| {
-            ["CC(=O)Oc1ccccc1C(=O)O", "C[C@H](N)C(=O)O", "F/C=C/F", "c1ccc2[nH]ccc2c1", "[Na+].[Cl-]", "C1CC2CCC1CC2"]
-                .iter()
-                .map(|s| s.to_string())
+        .map(|t| {
+            t.lines()
+                .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
                 .collect()
+        })
+        .unwrap_or_else(|| {
+            [
+                "CC(=O)Oc1ccccc1C(=O)O",
+                "C[C@H](N)C(=O)O",
+                "F/C=C/F",
+                "c1ccc2[nH]ccc2c1",
+                "[Na+].[Cl-]",
+                "C1CC2CCC1CC2",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
         });
     let mut rng = Rng(0x5eed_1234_abcd_0001);
     let iterations = 60_000;
@@ -129,13 +144,26 @@ fn mutation_fuzz_over_real_smiles() {
             accepted += 1;
             // whatever we accept, we must write and read back to the same canonical form
             let canon = to_smiles(&mol);
-            let again = parse(&canon).unwrap_or_else(|e| panic!("{text:?} -> {canon:?} does not re-parse: {e}"));
-            assert_eq!(to_smiles(&again), canon, "canonical form not stable for {text:?}");
-            let opts = WriteOptions { kekule: true, ..WriteOptions::default() };
+            let again = parse(&canon)
+                .unwrap_or_else(|e| panic!("{text:?} -> {canon:?} does not re-parse: {e}"));
+            assert_eq!(
+                to_smiles(&again),
+                canon,
+                "canonical form not stable for {text:?}"
+            );
+            let opts = WriteOptions {
+                kekule: true,
+                ..WriteOptions::default()
+            };
             if let Ok(k) = write_smiles(&mol, &opts) {
-                assert!(parse(&k).is_ok(), "Kekulé SMILES {k:?} of {text:?} does not re-parse");
+                assert!(
+                    parse(&k).is_ok(),
+                    "Kekulé SMILES {k:?} of {text:?} does not re-parse"
+                );
             }
         }
     }
-    println!("mutation fuzz: {iterations} mutants, {accepted} accepted and round-tripped, no panic");
+    println!(
+        "mutation fuzz: {iterations} mutants, {accepted} accepted and round-tripped, no panic"
+    );
 }

@@ -61,12 +61,21 @@ fn rdkit_parity() {
     for line in text.lines().filter(|l| !l.starts_with('#')) {
         let f: Vec<&str> = line.split('\t').collect();
         let (name, smi, rd_ok, fields, randoms) = (f[0], f[2], f[3] == "1", f[5], f[6]);
+        // Sets named "informational" (e.g. mutated SMILES) are measured and listed, not gated.
+        let gated = !name.starts_with("informational");
         let t = tallies.entry(name.to_string()).or_default();
         t.total += 1;
         let ours = shennong_smiles::parse(smi);
         if ours.is_ok() == rd_ok {
             t.accept_agree += 1;
         } else if !known.contains(smi) {
+            if !gated {
+                println!(
+                    "INFO accept/reject differs: {name}\t{smi}\trdkit {}",
+                    if rd_ok { "accepts" } else { "rejects" }
+                );
+                continue;
+            }
             unlisted.push(format!(
                 "{name}\t{smi}\trdkit={}\tshennong={}",
                 if rd_ok { "accepts" } else { "rejects" },
@@ -96,6 +105,10 @@ fn rdkit_parity() {
                 .filter(|(_, (x, y))| x != y)
                 .map(|(i, (x, y))| format!("atom {i}: ours {x} rdkit {y}"))
                 .collect();
+            if !gated {
+                println!("INFO per-atom differs: {name}\t{smi}");
+                continue;
+            }
             atom_failures.push(format!("{name}\t{smi}\t{}", bad.join(" | ")));
         }
         let canon = shennong_smiles::to_smiles(&mol);
@@ -104,6 +117,11 @@ fn rdkit_parity() {
         for r in randoms.split(' ').filter(|s| !s.is_empty()) {
             match shennong_smiles::parse(r) {
                 Ok(m) if shennong_smiles::to_smiles(&m) == canon => {}
+                Ok(_) if !gated => {
+                    all_same = false;
+                    println!("INFO not canonical-invariant: {name}\t{smi}");
+                    break;
+                }
                 Ok(m) => {
                     all_same = false;
                     invariance_failures.push(format!(
@@ -158,8 +176,11 @@ fn rdkit_parity() {
     for l in invariance_failures.iter().take(30) {
         println!("NOT INVARIANT: {l}");
     }
-    let total: usize = tallies.values().map(|t| t.total).sum();
-    let agree: usize = tallies.values().map(|t| t.accept_agree).sum();
+    let gated_sets = tallies
+        .iter()
+        .filter(|(n, _)| !n.starts_with("informational"));
+    let total: usize = gated_sets.clone().map(|(_, t)| t.total).sum();
+    let agree: usize = gated_sets.map(|(_, t)| t.accept_agree).sum();
     assert!(
         unlisted.is_empty(),
         "{} accept/reject differences not in known_differences.tsv",
