@@ -127,19 +127,28 @@ impl RawReader {
 }
 
 /// Splits a SMILES line into (SMILES, id), skipping a CXSMILES `|...|` block.
+/// With a tab after the SMILES, the id is the whole next tab-separated field
+/// (so ids may contain spaces, as our own `.smi` output writes them);
+/// otherwise it is the next whitespace-separated word.
 fn split_smiles_line(line: &str) -> (&str, Option<&str>) {
     let line = line.trim_end_matches(['\r', '\n']);
-    let mut parts = line.splitn(2, [' ', '\t']);
-    let smi = parts.next().unwrap_or("");
-    let mut rest = parts.next().unwrap_or("").trim_start();
+    let end = line.find([' ', '\t']).unwrap_or(line.len());
+    let smi = line.get(..end).unwrap_or("");
+    let mut rest = line.get(end..).unwrap_or("");
+    let tab_separated = rest.starts_with('\t');
+    rest = rest.trim_start_matches([' ', '\t']);
     if rest.starts_with('|') {
         rest = match rest.get(1..).and_then(|r| r.find('|').map(|e| (r, e))) {
             Some((r, e)) => r.get(e + 1..).unwrap_or("").trim_start(),
             None => "",
         };
     }
-    let id = rest.split(['\t', ' ']).next().filter(|s| !s.is_empty());
-    (smi, id)
+    let id = if tab_separated {
+        rest.split('\t').next().map(str::trim)
+    } else {
+        rest.split(['\t', ' ']).next()
+    };
+    (smi, id.filter(|s| !s.is_empty()))
 }
 
 impl Iterator for RawReader {
@@ -297,6 +306,14 @@ mod tests {
         );
         assert_eq!(split_smiles_line("CCO\tethanol"), ("CCO", Some("ethanol")));
         assert_eq!(split_smiles_line("CCO"), ("CCO", None));
+        assert_eq!(
+            split_smiles_line("CCO\todd, name\tmore"),
+            ("CCO", Some("odd, name"))
+        );
+        assert_eq!(
+            split_smiles_line("CCO  ethanol extra"),
+            ("CCO", Some("ethanol"))
+        );
     }
 
     #[test]

@@ -26,6 +26,7 @@ pub mod element;
 mod element_data;
 mod error;
 mod kekulize;
+pub mod layout;
 mod mol;
 mod ranks;
 pub mod rings;

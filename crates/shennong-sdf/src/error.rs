@@ -49,9 +49,12 @@ pub enum WriteError {
         /// Bonds.
         bonds: usize,
     },
-    /// Stereo cannot be written without coordinates, and we never drop it silently.
-    #[error("molecule has stereo but no coordinates; an SD file would lose it (write SMILES, or read from a file with coordinates)")]
-    StereoWithoutCoordinates,
+    /// The generated 2D layout cannot express a stereo element; we never drop stereo silently.
+    #[error("the 2D layout cannot express the stereo of {what}; an SD file would lose it (write SMILES instead)")]
+    StereoLayout {
+        /// Which atom or bond.
+        what: String,
+    },
     /// No Kekulé form.
     #[error(transparent)]
     Chemistry(#[from] shennong_mol::MolError),

@@ -16,17 +16,22 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             bonds: mol.num_bonds(),
         });
     }
-    let has_stereo = mol.atoms().iter().any(|a| a.chirality != Chirality::None)
-        || mol.bonds().iter().any(|b| b.stereo != BondStereo::None);
-    let conf = mol
+    let read_conf = mol
         .conformer()
-        .filter(|c| c.positions.len() == mol.num_atoms());
-    let has_coords =
-        conf.is_some_and(|c| c.positions.iter().any(|p| p.iter().any(|x| x.abs() > 1e-4)));
-    if has_stereo && !has_coords {
-        return Err(WriteError::StereoWithoutCoordinates);
-    }
+        .filter(|c| c.positions.len() == mol.num_atoms())
+        .filter(|c| {
+            c.positions.iter().any(|p| p.iter().any(|x| x.abs() > 1e-4)) || mol.num_atoms() <= 1
+        });
+    // Without coordinates from input, a 2D layout carries the stereo.
+    let generated = match read_conf {
+        Some(_) => None,
+        None => Some(shennong_mol::layout::compute_2d_coords(mol)),
+    };
+    let conf = read_conf.or(generated.as_ref());
     let is_3d = conf.is_some_and(|c| c.is_3d);
+    if generated.is_some() {
+        check_double_bond_geometry(mol, conf)?;
+    }
     let kek = mol.kekulized()?;
     let pos = |a: AtomIdx| {
         conf.and_then(|c| c.positions.get(a.index()).copied())
@@ -99,8 +104,8 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             ));
         }
     }
-    let wedges = if has_coords && !is_3d {
-        choose_wedges(mol, &pos)
+    let wedges = if !is_3d {
+        choose_wedges(mol, &pos)?
     } else {
         Vec::new()
     };
@@ -121,9 +126,14 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             }
             None => {
                 // unknown double-bond geometry stays unknown
+                let original = mol.bond(shennong_mol::BondIdx(bi as u32));
+                // A generated layout fixes a geometry for every double bond; unspecified
+                // ones are marked "either" so that readers do not invent stereo.
                 let either = bond.order == BondOrder::Double
-                    && mol.bond(shennong_mol::BondIdx(bi as u32)).direction
-                        == shennong_mol::BondDirection::Either;
+                    && (original.direction == shennong_mol::BondDirection::Either
+                        || (generated.is_some()
+                            && original.stereo == BondStereo::None
+                            && !in_small_ring(mol, bi)));
                 (
                     bond.begin.index() + 1,
                     bond.end.index() + 1,
@@ -148,7 +158,10 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
 
 /// For each chiral atom, one single bond starting at it with a wedge (1) or hash (6)
 /// that reproduces its tag from the 2D coordinates.
-fn choose_wedges(mol: &Mol, pos: &dyn Fn(AtomIdx) -> [f64; 3]) -> Vec<(usize, AtomIdx, u8)> {
+fn choose_wedges(
+    mol: &Mol,
+    pos: &dyn Fn(AtomIdx) -> [f64; 3],
+) -> Result<Vec<(usize, AtomIdx, u8)>, WriteError> {
     let mut out: Vec<(usize, AtomIdx, u8)> = Vec::new();
     for a in mol.atom_indices() {
         let atom = mol.atom(a);
@@ -173,6 +186,7 @@ fn choose_wedges(mol: &Mol, pos: &dyn Fn(AtomIdx) -> [f64; 3]) -> Vec<(usize, At
                 mol.degree(n),
             )
         });
+        let mut done = false;
         for (k, n) in cands {
             let mut pts: Vec<[f64; 3]> = nbrs.iter().map(|&(x, _)| pos(x)).collect();
             let center = pos(a);
@@ -186,14 +200,62 @@ fn choose_wedges(mol: &Mol, pos: &dyn Fn(AtomIdx) -> [f64; 3]) -> Vec<(usize, At
                 continue;
             };
             let code = if got == atom.chirality { 1 } else { 6 };
+            // the wedge must reproduce the tag when read back
+            let mut check = pts.clone();
+            if let Some(p) = check.get_mut(k) {
+                p[2] = if code == 1 { 1.0 } else { -1.0 };
+            }
+            if chirality_from_positions([center[0], center[1], 0.0], &check) != Some(atom.chirality)
+            {
+                continue;
+            }
             if let Some(&(_, b)) = nbrs.get(k) {
                 out.push((b.index(), a, code));
             }
             let _ = n;
+            done = true;
             break;
         }
+        if !done {
+            return Err(WriteError::StereoLayout {
+                what: format!("atom {}", a.index() + 1),
+            });
+        }
     }
-    out
+    Ok(out)
+}
+
+fn in_small_ring(mol: &Mol, bond: usize) -> bool {
+    let s = mol
+        .rings()
+        .min_bond_ring_size(shennong_mol::BondIdx(bond as u32));
+    s > 0 && s < shennong_mol::stereo::MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO
+}
+
+/// Checks that generated coordinates realise every cis/trans double bond.
+fn check_double_bond_geometry(
+    mol: &Mol,
+    conf: Option<&shennong_mol::Conformer>,
+) -> Result<(), WriteError> {
+    let Some(conf) = conf else { return Ok(()) };
+    let p = |a: AtomIdx| conf.positions.get(a.index()).copied().unwrap_or([0.0; 3]);
+    for (bi, bond) in mol.bonds().iter().enumerate() {
+        let (ra, rb, cis) = match bond.stereo {
+            BondStereo::Cis(x, y) => (x, y, true),
+            BondStereo::Trans(x, y) => (x, y, false),
+            BondStereo::None => continue,
+        };
+        let (pa, pb) = (p(bond.begin), p(bond.end));
+        let axis = [pb[0] - pa[0], pb[1] - pa[1]];
+        let side = |q: [f64; 3], o: [f64; 3]| axis[0] * (q[1] - o[1]) - axis[1] * (q[0] - o[0]);
+        let (sa, sb) = (side(p(ra), pa), side(p(rb), pb));
+        if sa.abs() < 1e-3 || sb.abs() < 1e-3 || ((sa > 0.0) == (sb > 0.0)) != cis {
+            return Err(WriteError::StereoLayout {
+                what: format!("bond {}", bi + 1),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Writes one SD record: molblock, data items, `$$$$`.

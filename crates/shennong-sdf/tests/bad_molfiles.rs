@@ -1,9 +1,19 @@
 //! Malformed molfiles give clear errors with line numbers and never panic.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use shennong_sdf::{parse_molfile, read_molblock, ReadError, SdRecords};
 
 fn corpus(name: &str) -> String {
-    let path = format!("{}/../../tests/corpus/molfile/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/corpus/molfile/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned()
 }
 
@@ -76,7 +86,9 @@ fn every_corpus_file_is_handled_without_panic() {
 #[test]
 fn sd_data_items_are_read() {
     let text = corpus("sd_no_terminator.sdf");
-    let recs: Vec<_> = SdRecords::new(text.as_bytes()).collect::<Result<_, _>>().unwrap();
+    let recs: Vec<_> = SdRecords::new(text.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0].data[0], ("NAME".to_string(), "ethanol".to_string()));
 }

@@ -2,6 +2,13 @@
 //! for `scripts/parity/check_sdf.py` to compare with RDKit. Runs when
 //! `SHENNONG_SDF_OUT` names an output directory (the test script sets it).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::io::BufReader;
 
 #[test]

@@ -5,6 +5,13 @@
 //! done by `scripts/parity/check_roundtrip.py`. Skipped when the variable is
 //! unset (the test script always sets it).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 

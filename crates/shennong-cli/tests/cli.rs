@@ -1,0 +1,225 @@
+//! End-to-end tests of `shennong convert` as a user runs it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_shennong"))
+}
+
+fn example() -> String {
+    format!(
+        "{}/../../examples/molecules.smi",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn converts_the_bundled_example_to_canonical_smiles() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.smi");
+    let o = bin()
+        .args(["convert", &example(), "-o", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let n_in = std::fs::read_to_string(example())
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .count();
+    assert_eq!(text.lines().count(), n_in);
+    assert!(text.lines().all(|l| l.split('\t').count() == 2));
+    assert!(text.contains("C[C@H](N)C(=O)O\tL-alanine"), "{text}");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!("processed {n_in}, failed 0")),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_records_are_reported_counted_and_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(&input, "CCO ethanol\nC1CC broken\nc1ccccc1 benzene\n").unwrap();
+    let out = dir.path().join("out.smi");
+    let o = bin()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("record 2 (line 2, column 2): ring bond 1 is never closed"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("processed 3, failed 1"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "CCO\tethanol\nc1ccccc1\tbenzene\n"
+    );
+}
+
+#[test]
+fn strict_mode_stops_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(&input, "CCO ethanol\nC1CC broken\n").unwrap();
+    let out = dir.path().join("out.smi");
+    let o = bin()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--errors",
+            "strict",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(!out.exists(), "a failed run must not leave an output file");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(leftovers.len(), 1, "temporary files left behind");
+}
+
+#[test]
+fn stdin_to_stdout_with_explicit_formats() {
+    let mut child = bin()
+        .args([
+            "convert",
+            "-",
+            "-o",
+            "-",
+            "--in-format",
+            "smi",
+            "--out-format",
+            "smi",
+            "--kekule",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"c1ccccc1O phenol\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "OC1=CC=CC=C1\tphenol\n");
+}
+
+#[test]
+fn csv_in_tsv_out_and_gzip_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    std::fs::write(
+        &input,
+        "name,structure\naspirin,CC(=O)Oc1ccccc1C(=O)O\n\"odd, name\",OCC\n",
+    )
+    .unwrap();
+    let gz = dir.path().join("out.smi.gz");
+    let o = bin()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            gz.to_str().unwrap(),
+            "--smiles-col",
+            "structure",
+            "--id-col",
+            "name",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tsv = dir.path().join("out.tsv");
+    let o = bin()
+        .args(["convert", gz.to_str().unwrap(), "-o", tsv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&tsv).unwrap(),
+        "smiles\tid\nCC(=O)Oc1ccccc1C(=O)O\taspirin\nCCO\todd, name\n"
+    );
+}
+
+#[test]
+fn thread_count_does_not_change_output_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.smi"), dir.path().join("b.smi"));
+    for (out, threads) in [(&a, "1"), (&b, "2")] {
+        let o = bin()
+            .args([
+                "convert",
+                &example(),
+                "-o",
+                out.to_str().unwrap(),
+                "--threads",
+                threads,
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+}
+
+#[test]
+fn sdf_output_reads_back_to_the_same_molecules() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sdf, smi1, smi2) = (
+        dir.path().join("x.sdf"),
+        dir.path().join("1.smi"),
+        dir.path().join("2.smi"),
+    );
+    let o = bin()
+        .args(["convert", &example(), "-o", sdf.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (src, dst) in [
+        (example(), &smi1),
+        (sdf.to_str().unwrap().to_string(), &smi2),
+    ] {
+        let o = bin()
+            .args(["convert", &src, "-o", dst.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let first = std::fs::read_to_string(&smi1).unwrap();
+    let second = std::fs::read_to_string(&smi2).unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("failed 0"), "{stderr}");
+    assert_eq!(first, second);
+}
+
+#[test]
+fn unknown_extension_is_a_clear_error() {
+    let o = bin()
+        .args(["convert", "in.xyz", "-o", "out.smi"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot tell the in format"));
+}

@@ -1,0 +1,453 @@
+//! 2D coordinates for molecules read without them, so that SD output can
+//! carry stereo as wedges and double-bond geometry.
+//!
+//! Rings are regular polygons fused edge-to-edge (bridged rings are closed
+//! on an arc, spiro rings are placed outward from the shared atom); chains
+//! zig-zag at 120°; substituents spread into the widest free angle; triple
+//! bonds and cumulenes are linear. Double bonds with cis/trans stereo are
+//! built with the stereo they carry. The layout is not collision-free for
+//! large cages or macrocycles, but it is always a faithful carrier of
+//! stereo: writers check the geometry and refuse to write what it would lose.
+
+use std::collections::VecDeque;
+use std::f64::consts::PI;
+
+use crate::mol::{AtomIdx, BondOrder, BondStereo, Conformer, Mol};
+
+/// Bond length of the layout (Å), as in RDKit depictions.
+pub const BOND_LENGTH: f64 = 1.5;
+
+type P = [f64; 2];
+
+fn add(a: P, b: P) -> P {
+    [a[0] + b[0], a[1] + b[1]]
+}
+
+fn sub(a: P, b: P) -> P {
+    [a[0] - b[0], a[1] - b[1]]
+}
+
+fn scale(a: P, s: f64) -> P {
+    [a[0] * s, a[1] * s]
+}
+
+fn angle_of(v: P) -> f64 {
+    v[1].atan2(v[0])
+}
+
+fn unit(angle: f64) -> P {
+    [angle.cos(), angle.sin()]
+}
+
+fn norm_angle(a: f64) -> f64 {
+    let mut a = a % (2.0 * PI);
+    if a < 0.0 {
+        a += 2.0 * PI;
+    }
+    a
+}
+
+/// Computes 2D coordinates for every atom.
+pub fn compute_2d_coords(mol: &Mol) -> Conformer {
+    let n = mol.num_atoms();
+    let mut pos: Vec<Option<P>> = vec![None; n];
+    let mut x_offset = 0.0;
+    for frag in mol.fragments() {
+        let mut local: Vec<Option<P>> = vec![None; n];
+        layout_fragment(mol, &frag, &mut local);
+        // shift the fragment to the right of the previous ones
+        let xs: Vec<f64> = frag
+            .iter()
+            .filter_map(|a| local.get(a.index()).copied().flatten())
+            .map(|p| p[0])
+            .collect();
+        let ys: Vec<f64> = frag
+            .iter()
+            .filter_map(|a| local.get(a.index()).copied().flatten())
+            .map(|p| p[1])
+            .collect();
+        let min_x = xs.iter().copied().fold(f64::INFINITY, f64::min);
+        let max_x = xs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let mid_y = (ys.iter().copied().fold(f64::INFINITY, f64::min)
+            + ys.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            / 2.0;
+        for a in &frag {
+            if let (Some(Some(p)), Some(slot)) =
+                (local.get(a.index()).copied(), pos.get_mut(a.index()))
+            {
+                *slot = Some([p[0] - min_x + x_offset, p[1] - mid_y]);
+            }
+        }
+        x_offset += (max_x - min_x).max(0.0) + 2.0 * BOND_LENGTH;
+    }
+    Conformer {
+        positions: pos
+            .into_iter()
+            .map(|p| p.map_or([0.0; 3], |q| [q[0], q[1], 0.0]))
+            .collect(),
+        is_3d: false,
+    }
+}
+
+fn get(pos: &[Option<P>], a: AtomIdx) -> Option<P> {
+    pos.get(a.index()).copied().flatten()
+}
+
+fn set(pos: &mut [Option<P>], a: AtomIdx, p: P) {
+    if let Some(slot) = pos.get_mut(a.index()) {
+        *slot = Some(p);
+    }
+}
+
+fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
+    let rings = mol.rings();
+    // rings of this fragment, smallest first (the SSSR part is enough for layout)
+    let mut ring_list: Vec<&Vec<AtomIdx>> = rings
+        .atom_rings()
+        .iter()
+        .filter(|r| r.first().is_some_and(|a| frag.contains(a)))
+        .collect();
+    ring_list.sort_by_key(|r| (r.len() != 6, r.len()));
+    let mut placed_rings = vec![false; ring_list.len()];
+    let mut queue: VecDeque<AtomIdx> = VecDeque::new();
+    // ring systems
+    loop {
+        let next = (0..ring_list.len()).find(|&i| {
+            !placed_rings.get(i).copied().unwrap_or(true)
+                && ring_list
+                    .get(i)
+                    .is_some_and(|r| r.iter().any(|a| get(pos, *a).is_some()))
+        });
+        let i = match next {
+            Some(i) => i,
+            None => {
+                // start a new ring system only if no atom of the fragment is placed yet
+                let any_placed = frag.iter().any(|a| get(pos, *a).is_some());
+                match (0..ring_list.len()).find(|&i| !placed_rings.get(i).copied().unwrap_or(true))
+                {
+                    Some(i) if !any_placed => i,
+                    _ => break,
+                }
+            }
+        };
+        if let Some(p) = placed_rings.get_mut(i) {
+            *p = true;
+        }
+        let Some(ring) = ring_list.get(i) else { break };
+        place_ring(ring, pos);
+    }
+    let start = frag
+        .iter()
+        .copied()
+        .find(|a| get(pos, *a).is_some())
+        .or_else(|| frag.first().copied());
+    let Some(start) = start else { return };
+    if get(pos, start).is_none() {
+        set(pos, start, [0.0, 0.0]);
+    }
+    for &a in frag {
+        if get(pos, a).is_some() {
+            queue.push_back(a);
+        }
+    }
+    let mut turn = vec![1.0f64; mol.num_atoms()];
+    let mut expanded = vec![false; mol.num_atoms()];
+    while let Some(u) = queue.pop_front() {
+        if expanded.get(u.index()).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(e) = expanded.get_mut(u.index()) {
+            *e = true;
+        }
+        let Some(pu) = get(pos, u) else { continue };
+        let placed: Vec<AtomIdx> = mol
+            .neighbors(u)
+            .iter()
+            .map(|&(x, _)| x)
+            .filter(|x| get(pos, *x).is_some())
+            .collect();
+        let mut children: Vec<AtomIdx> = mol
+            .neighbors(u)
+            .iter()
+            .map(|&(x, _)| x)
+            .filter(|x| get(pos, *x).is_none())
+            .collect();
+        if children.is_empty() {
+            continue;
+        }
+        // heavier branches first so that chains continue straight
+        children.sort_by_key(|c| std::cmp::Reverse(mol.degree(*c)));
+        let angles = child_angles(
+            mol,
+            u,
+            pu,
+            &placed,
+            children.len(),
+            pos,
+            turn.get(u.index()).copied().unwrap_or(1.0),
+        );
+        let assignment = stereo_assignment(mol, u, &placed, &children, &angles, pu, pos);
+        for (c, ang) in assignment {
+            set(pos, c, add(pu, scale(unit(ang), BOND_LENGTH)));
+            let t = -turn.get(u.index()).copied().unwrap_or(1.0);
+            if let Some(slot) = turn.get_mut(c.index()) {
+                *slot = t;
+            }
+            queue.push_back(c);
+        }
+    }
+}
+
+fn is_linear(mol: &Mol, u: AtomIdx) -> bool {
+    let mut doubles = 0;
+    for &(_, b) in mol.neighbors(u) {
+        match mol.bond(b).order {
+            BondOrder::Triple => return true,
+            BondOrder::Double => doubles += 1,
+            _ => {}
+        }
+    }
+    doubles >= 2 && mol.degree(u) == 2
+}
+
+/// Directions for `k` new neighbours of `u`.
+fn child_angles(
+    mol: &Mol,
+    u: AtomIdx,
+    pu: P,
+    placed: &[AtomIdx],
+    k: usize,
+    pos: &[Option<P>],
+    turn: f64,
+) -> Vec<f64> {
+    let dirs: Vec<f64> = placed
+        .iter()
+        .filter_map(|x| get(pos, *x))
+        .map(|p| norm_angle(angle_of(sub(p, pu))))
+        .collect();
+    match dirs.as_slice() {
+        [] => (0..k)
+            .map(|i| 2.0 * PI * i as f64 / k as f64 + PI / 6.0)
+            .collect(),
+        [d] => {
+            let back = *d;
+            if k == 1 && is_linear(mol, u) {
+                return vec![back + PI];
+            }
+            match k {
+                1 => vec![back + turn * 2.0 * PI / 3.0],
+                2 => vec![back + 2.0 * PI / 3.0, back - 2.0 * PI / 3.0],
+                3 => vec![back + PI / 2.0, back + PI, back - PI / 2.0],
+                _ => (1..=k)
+                    .map(|i| back + 2.0 * PI * i as f64 / (k + 1) as f64)
+                    .collect(),
+            }
+        }
+        _ => {
+            // widest gap between placed neighbours
+            let mut sorted = dirs.clone();
+            sorted.sort_by(|a, b| a.total_cmp(b));
+            let mut best = (0.0, 0.0);
+            for i in 0..sorted.len() {
+                let a = sorted.get(i).copied().unwrap_or(0.0);
+                let b = sorted.get((i + 1) % sorted.len()).copied().unwrap_or(0.0);
+                let gap = norm_angle(b - a);
+                let gap = if gap == 0.0 { 2.0 * PI } else { gap };
+                if gap > best.1 {
+                    best = (a, gap);
+                }
+            }
+            (1..=k)
+                .map(|i| best.0 + best.1 * i as f64 / (k + 1) as f64)
+                .collect()
+        }
+    }
+}
+
+/// Matches children to angles, honouring cis/trans of a double bond from `u`
+/// to an already placed neighbour.
+fn stereo_assignment(
+    mol: &Mol,
+    u: AtomIdx,
+    placed: &[AtomIdx],
+    children: &[AtomIdx],
+    angles: &[f64],
+    pu: P,
+    pos: &[Option<P>],
+) -> Vec<(AtomIdx, f64)> {
+    let default: Vec<(AtomIdx, f64)> = children
+        .iter()
+        .copied()
+        .zip(angles.iter().copied())
+        .collect();
+    for &(other, b) in mol.neighbors(u) {
+        let bond = mol.bond(b);
+        if bond.order != BondOrder::Double || !placed.contains(&other) {
+            continue;
+        }
+        let (ref_u, ref_o, cis) = match bond.stereo {
+            BondStereo::Cis(p, q) if bond.begin == u => (p, q, true),
+            BondStereo::Cis(p, q) => (q, p, true),
+            BondStereo::Trans(p, q) if bond.begin == u => (p, q, false),
+            BondStereo::Trans(p, q) => (q, p, false),
+            BondStereo::None => continue,
+        };
+        let (Some(po), Some(pref_o)) = (get(pos, other), get(pos, ref_o)) else {
+            continue;
+        };
+        let axis = sub(pu, po);
+        let side = |p: P, origin: P| {
+            let v = sub(p, origin);
+            axis[0] * v[1] - axis[1] * v[0]
+        };
+        let want_positive = (side(pref_o, po) > 0.0) == cis;
+        // try each assignment order of children to angles; pick one that fits
+        let mut options: Vec<Vec<(AtomIdx, f64)>> = vec![default.clone()];
+        if children.len() == 2 {
+            if let (Some(&c0), Some(&c1), Some(&a0), Some(&a1)) = (
+                children.first(),
+                children.get(1),
+                angles.first(),
+                angles.get(1),
+            ) {
+                options.push(vec![(c0, a1), (c1, a0)]);
+            }
+        }
+        if children.len() == 1 {
+            if let (Some(&c0), Some(&a0)) = (children.first(), angles.first()) {
+                let back = norm_angle(angle_of(sub(po, pu)));
+                let mirrored = 2.0 * back - a0;
+                options.push(vec![(c0, mirrored)]);
+            }
+        }
+        for opt in &options {
+            let p_ref = if placed.contains(&ref_u) {
+                get(pos, ref_u)
+            } else {
+                opt.iter()
+                    .find(|(c, _)| *c == ref_u)
+                    .map(|&(_, a)| add(pu, scale(unit(a), BOND_LENGTH)))
+            };
+            if let Some(pr) = p_ref {
+                if (side(pr, pu) > 0.0) == want_positive {
+                    return opt.clone();
+                }
+            }
+        }
+    }
+    default
+}
+
+/// Places a ring against atoms already placed (fused, bridged, spiro or first).
+fn place_ring(ring: &[AtomIdx], pos: &mut [Option<P>]) {
+    let n = ring.len();
+    if n < 3 {
+        return;
+    }
+    let placed: Vec<bool> = ring.iter().map(|a| get(pos, *a).is_some()).collect();
+    let count = placed.iter().filter(|&&p| p).count();
+    let radius = BOND_LENGTH / (2.0 * (PI / n as f64).sin());
+    let step = 2.0 * PI / n as f64;
+    if count == 0 {
+        for (i, a) in ring.iter().enumerate() {
+            set(pos, *a, scale(unit(step * i as f64 + PI / 2.0), radius));
+        }
+        return;
+    }
+    // centroid of everything placed so far decides which side is "outside"
+    let all: Vec<P> = pos.iter().flatten().copied().collect();
+    let centroid = scale(
+        all.iter().fold([0.0, 0.0], |s, p| add(s, *p)),
+        1.0 / all.len().max(1) as f64,
+    );
+    if count == 1 {
+        let k = placed.iter().position(|&p| p).unwrap_or(0);
+        let Some(shared) = ring.get(k).and_then(|a| get(pos, *a)) else {
+            return;
+        };
+        let mut out = sub(shared, centroid);
+        let len = (out[0] * out[0] + out[1] * out[1]).sqrt();
+        out = if len < 1e-6 {
+            [1.0, 0.0]
+        } else {
+            scale(out, 1.0 / len)
+        };
+        let center = add(shared, scale(out, radius));
+        let start = angle_of(sub(shared, center));
+        for i in 0..n {
+            if let Some(a) = ring.get((k + i) % n) {
+                if get(pos, *a).is_none() {
+                    set(
+                        pos,
+                        *a,
+                        add(center, scale(unit(start + step * i as f64), radius)),
+                    );
+                }
+            }
+        }
+        return;
+    }
+    // find the longest run of placed atoms (cyclically); its ends anchor the new atoms
+    let mut best: Option<(usize, usize)> = None;
+    for s in 0..n {
+        let prev_placed = placed.get((s + n - 1) % n).copied().unwrap_or(false);
+        if !placed.get(s).copied().unwrap_or(false) || (prev_placed && count < n) {
+            continue;
+        }
+        let mut len = 0;
+        while len < n && placed.get((s + len) % n).copied().unwrap_or(false) {
+            len += 1;
+        }
+        if best.is_none_or(|(_, l)| len > l) {
+            best = Some((s, len));
+        }
+    }
+    let Some((s, len)) = best else { return };
+    if len >= n {
+        return;
+    }
+    let a = ring.get(s).and_then(|x| get(pos, *x));
+    let b = ring.get((s + len - 1) % n).and_then(|x| get(pos, *x));
+    let (Some(pa), Some(pb)) = (a, b) else { return };
+    let m = n - len; // atoms to place, walking from b around to a
+                     // polygon through b .. a with m new vertices: arc of a circle with the same bond length
+    let total = m + 1; // edges from b to a through new atoms
+    let chord = sub(pa, pb);
+    let chord_len = (chord[0] * chord[0] + chord[1] * chord[1]).sqrt().max(1e-6);
+    // regular polygon of `total + 1` sides if possible, else stretch
+    let sides = (total + 1).max(3);
+    let r = BOND_LENGTH / (2.0 * (PI / sides as f64).sin());
+    let r = r.max(chord_len / 2.0 + 1e-6);
+    let mid = scale(add(pa, pb), 0.5);
+    let normal = [-chord[1] / chord_len, chord[0] / chord_len];
+    let h = (r * r - (chord_len / 2.0) * (chord_len / 2.0))
+        .max(0.0)
+        .sqrt();
+    // centre on the side away from what is already drawn
+    let c1 = add(mid, scale(normal, h));
+    let c2 = sub(mid, scale(normal, h));
+    let d = |c: P| {
+        let v = sub(c, centroid);
+        v[0] * v[0] + v[1] * v[1]
+    };
+    let center = if d(c1) >= d(c2) { c1 } else { c2 };
+    let ab = angle_of(sub(pb, center));
+    let aa = angle_of(sub(pa, center));
+    // go from b to a the long way round (away from the placed part)
+    let mut sweep = norm_angle(aa - ab);
+    let other = sweep - 2.0 * PI;
+    // choose the sweep whose midpoint is farther from the centroid
+    let mid_angle = |sw: f64| ab + sw / 2.0;
+    let far = |sw: f64| d(add(center, scale(unit(mid_angle(sw)), r)));
+    if far(other) > far(sweep) {
+        sweep = other;
+    }
+    for i in 1..=m {
+        let t = ab + sweep * i as f64 / total as f64;
+        if let Some(atom) = ring.get((s + len - 1 + i) % n) {
+            if get(pos, *atom).is_none() {
+                set(pos, *atom, add(center, scale(unit(t), r)));
+            }
+        }
+    }
+}
