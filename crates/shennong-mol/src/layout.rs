@@ -110,31 +110,13 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
     ring_list.sort_by_key(|r| (r.len() != 6, r.len()));
     let mut placed_rings = vec![false; ring_list.len()];
     let mut queue: VecDeque<AtomIdx> = VecDeque::new();
-    // ring systems
-    loop {
-        let next = (0..ring_list.len()).find(|&i| {
-            !placed_rings.get(i).copied().unwrap_or(true)
-                && ring_list
-                    .get(i)
-                    .is_some_and(|r| r.iter().any(|a| get(pos, *a).is_some()))
-        });
-        let i = match next {
-            Some(i) => i,
-            None => {
-                // start a new ring system only if no atom of the fragment is placed yet
-                let any_placed = frag.iter().any(|a| get(pos, *a).is_some());
-                match (0..ring_list.len()).find(|&i| !placed_rings.get(i).copied().unwrap_or(true))
-                {
-                    Some(i) if !any_placed => i,
-                    _ => break,
-                }
-            }
-        };
-        if let Some(p) = placed_rings.get_mut(i) {
+    // the first ring system, if any, anchors the fragment
+    if let Some(first) = ring_list.first() {
+        place_ring(first, pos, None);
+        if let Some(p) = placed_rings.first_mut() {
             *p = true;
         }
-        let Some(ring) = ring_list.get(i) else { break };
-        place_ring(ring, pos);
+        place_pending_rings(&ring_list, &mut placed_rings, pos, None);
     }
     let start = frag
         .iter()
@@ -188,7 +170,20 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
         );
         let assignment = stereo_assignment(mol, u, &placed, &children, &angles, pu, pos);
         for (c, ang) in assignment {
-            set(pos, c, add(pu, scale(unit(ang), BOND_LENGTH)));
+            let pc = add(pu, scale(unit(ang), BOND_LENGTH));
+            set(pos, c, pc);
+            // reaching a ring draws its whole ring system, pointing away from `u`
+            let drawn =
+                place_pending_rings(&ring_list, &mut placed_rings, pos, Some((c, sub(pc, pu))));
+            if !drawn.is_empty() && !double_bond_ok(mol, u, c, pos) {
+                // the ring came out on the wrong side of a cis/trans double bond u=c
+                for a in &drawn {
+                    if let Some(p) = get(pos, *a) {
+                        set(pos, *a, reflect(p, pu, pc));
+                    }
+                }
+            }
+            queue.extend(drawn);
             let t = -turn.get(u.index()).copied().unwrap_or(1.0);
             if let Some(slot) = turn.get_mut(c.index()) {
                 *slot = t;
@@ -338,8 +333,82 @@ fn stereo_assignment(
     default
 }
 
+/// Mirror image of `p` across the line through `a` and `b`.
+fn reflect(p: P, a: P, b: P) -> P {
+    let d = sub(b, a);
+    let len2 = (d[0] * d[0] + d[1] * d[1]).max(1e-12);
+    let v = sub(p, a);
+    let t = (v[0] * d[0] + v[1] * d[1]) / len2;
+    let foot = add(a, scale(d, t));
+    sub(scale(foot, 2.0), p)
+}
+
+/// Whether the stereo of the double bond between `u` and `c` (if any) is
+/// realised by the current positions (true when undecidable or unspecified).
+fn double_bond_ok(mol: &Mol, u: AtomIdx, c: AtomIdx, pos: &[Option<P>]) -> bool {
+    let Some(b) = mol.bond_between(u, c) else {
+        return true;
+    };
+    let bond = mol.bond(b);
+    let (ra, rb, cis) = match bond.stereo {
+        BondStereo::Cis(x, y) => (x, y, true),
+        BondStereo::Trans(x, y) => (x, y, false),
+        BondStereo::None => return true,
+    };
+    let (Some(pa), Some(pb), Some(qa), Some(qb)) = (
+        get(pos, bond.begin),
+        get(pos, bond.end),
+        get(pos, ra),
+        get(pos, rb),
+    ) else {
+        return true;
+    };
+    let axis = sub(pb, pa);
+    let side = |q: P, o: P| {
+        let v = sub(q, o);
+        axis[0] * v[1] - axis[1] * v[0]
+    };
+    ((side(qa, pa) > 0.0) == (side(qb, pb) > 0.0)) == cis
+}
+
+/// Places every not-yet-drawn ring that touches drawn atoms, most-anchored first.
+fn place_pending_rings(
+    rings: &[&Vec<AtomIdx>],
+    done: &mut [bool],
+    pos: &mut [Option<P>],
+    hint: Option<(AtomIdx, P)>,
+) -> Vec<AtomIdx> {
+    let mut newly = Vec::new();
+    loop {
+        let mut best: Option<(usize, usize)> = None;
+        for (i, r) in rings.iter().enumerate() {
+            if done.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            let count = r.iter().filter(|a| get(pos, **a).is_some()).count();
+            if count > 0 && best.is_none_or(|(_, c)| count > c) {
+                best = Some((i, count));
+            }
+        }
+        let Some((i, _)) = best else { return newly };
+        if let Some(d) = done.get_mut(i) {
+            *d = true;
+        }
+        if let Some(r) = rings.get(i) {
+            let before: Vec<bool> = r.iter().map(|a| get(pos, *a).is_some()).collect();
+            place_ring(r, pos, hint);
+            for (a, was) in r.iter().zip(before) {
+                if !was && get(pos, *a).is_some() {
+                    newly.push(*a);
+                }
+            }
+        }
+    }
+}
+
 /// Places a ring against atoms already placed (fused, bridged, spiro or first).
-fn place_ring(ring: &[AtomIdx], pos: &mut [Option<P>]) {
+/// `hint` (atom, direction) orients a ring reached through a single atom.
+fn place_ring(ring: &[AtomIdx], pos: &mut [Option<P>], hint: Option<(AtomIdx, P)>) {
     let n = ring.len();
     if n < 3 {
         return;
@@ -362,10 +431,16 @@ fn place_ring(ring: &[AtomIdx], pos: &mut [Option<P>]) {
     );
     if count == 1 {
         let k = placed.iter().position(|&p| p).unwrap_or(0);
-        let Some(shared) = ring.get(k).and_then(|a| get(pos, *a)) else {
+        let Some(shared_atom) = ring.get(k).copied() else {
             return;
         };
-        let mut out = sub(shared, centroid);
+        let Some(shared) = get(pos, shared_atom) else {
+            return;
+        };
+        let mut out = match hint {
+            Some((h, dir)) if h == shared_atom => dir,
+            _ => sub(shared, centroid),
+        };
         let len = (out[0] * out[0] + out[1] * out[1]).sqrt();
         out = if len < 1e-6 {
             [1.0, 0.0]

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Builds Shennong, sets up the pinned RDKit, and runs the side-by-side benchmarks.
+# Usage: bench/run.sh [N]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=.venv
+if ! "$VENV/bin/python" -c "import rdkit, sys; sys.exit(rdkit.__version__ != '2026.09.1')" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "rdkit==2026.9.1"
+fi
+cargo build --release --quiet -p shennong-cli --bin shennong --example bench_core
+"$VENV/bin/python" bench/bench_core.py "${1:-100000}"

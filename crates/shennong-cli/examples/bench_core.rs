@@ -1,0 +1,57 @@
+//! Times Shennong's core operations on in-memory data, single-threaded and on
+//! all threads: SMILES parse+sanitize, canonical SMILES writing, SD reading.
+//! Driven by `bench/bench_core.py`, which times RDKit on the same files.
+//!
+//! Usage: bench_core SMILES_FILE SDF_FILE THREADS
+//! Prints one JSON object.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let smiles: Vec<String> = std::fs::read_to_string(&args[1])
+        .unwrap()
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+        .collect();
+    let sdf = std::fs::read(&args[2]).unwrap();
+    let threads: usize = args[3].parse().unwrap();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap();
+    pool.install(|| {
+        let t = Instant::now();
+        let mols: Vec<_> = smiles.par_iter().map(|s| shennong::smiles::parse(s).ok()).collect();
+        let parse_s = t.elapsed().as_secs_f64();
+        let ok = mols.iter().filter(|m| m.is_some()).count();
+        let t = Instant::now();
+        let total_len: usize = mols
+            .par_iter()
+            .flatten()
+            .map(|m| shennong::smiles::to_smiles(m).len())
+            .sum();
+        let canon_s = t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        let records: Vec<_> = shennong::sdf::SdRecords::new(sdf.as_slice()).map(|r| r.unwrap()).collect();
+        let sdf_mols = records
+            .par_iter()
+            .filter(|r| shennong::sdf::read_molblock(&r.molblock).is_ok())
+            .count();
+        let sdf_s = t.elapsed().as_secs_f64();
+        println!(
+            "{{\"threads\": {threads}, \"n\": {}, \"parsed\": {ok}, \"parse_s\": {parse_s:.4}, \"canon_s\": {canon_s:.4}, \"canon_chars\": {total_len}, \"sdf_n\": {}, \"sdf_ok\": {sdf_mols}, \"sdf_s\": {sdf_s:.4}}}",
+            smiles.len(),
+            records.len()
+        );
+    });
+}
