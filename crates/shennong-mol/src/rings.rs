@@ -260,41 +260,6 @@ const MAX_CANDIDATES: usize = 50_000;
 
 type Paths = Vec<(BitSet, Vec<usize>)>;
 
-/// All shortest paths from the BFS root to `v` (edge sets and inner vertices).
-fn shortest_paths(
-    v: usize,
-    preds: &[Vec<(usize, usize)>],
-    cache: &mut Vec<Option<Paths>>,
-    words: usize,
-) -> Paths {
-    if let Some(Some(p)) = cache.get(v) {
-        return p.clone();
-    }
-    let list = preds.get(v).map_or(&[][..], |x| x.as_slice());
-    let result: Paths = if list.is_empty() {
-        vec![(vec![0u64; words], Vec::new())]
-    } else {
-        let mut out = Vec::new();
-        for &(p, b) in list {
-            for (bits, verts) in shortest_paths(p, preds, cache, words) {
-                if out.len() >= MAX_PATHS {
-                    break;
-                }
-                let mut bits = bits;
-                bit_set(&mut bits, b);
-                let mut verts = verts;
-                verts.push(v);
-                out.push((bits, verts));
-            }
-        }
-        out
-    };
-    if let Some(slot) = cache.get_mut(v) {
-        *slot = Some(result.clone());
-    }
-    result
-}
-
 fn push_combinations(
     pa: &Paths,
     pb: &Paths,
@@ -337,6 +302,10 @@ fn rings_of_system(
     let nv = atoms.len();
     let ne = system.len();
     let nullity = ne + 1 - nv;
+    if nullity == 1 {
+        // a lone ring: the system is the ring
+        return (vec![system.to_vec()], Vec::new());
+    }
     let words = ne.div_ceil(64);
     // local adjacency
     let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
@@ -379,7 +348,32 @@ fn rings_of_system(
                 }
             }
         }
-        let mut path_cache: Vec<Option<Paths>> = vec![None; nv];
+        // all shortest paths from r to every vertex, in BFS order (predecessors first)
+        let mut paths: Vec<Paths> = vec![Vec::new(); nv];
+        for &v in &order {
+            let list = preds.get(v).map_or(&[][..], |x| x.as_slice());
+            let mut out: Paths = Vec::new();
+            if list.is_empty() {
+                out.push((vec![0u64; words], Vec::new()));
+            }
+            for &(p, b) in list {
+                for (bits, verts) in paths.get(p).map_or(&[][..], |x| x.as_slice()) {
+                    if out.len() >= MAX_PATHS {
+                        break;
+                    }
+                    let mut bits = bits.clone();
+                    bit_set(&mut bits, b);
+                    let mut verts = verts.clone();
+                    verts.push(v);
+                    out.push((bits, verts));
+                }
+            }
+            if let Some(slot) = paths.get_mut(v) {
+                *slot = out;
+            }
+        }
+        let empty: Paths = Vec::new();
+        let paths_to = |v: usize| paths.get(v).unwrap_or(&empty);
         for &y in &order {
             if y == r || candidates.len() > MAX_CANDIDATES {
                 continue;
@@ -389,18 +383,14 @@ fn rings_of_system(
             for &(x, b) in adj.get(y).map_or(&[][..], |v| v.as_slice()) {
                 let dx = dist.get(x).copied().unwrap_or(u32::MAX);
                 if dx == dy && x < y {
-                    let px = shortest_paths(x, &preds, &mut path_cache, words);
-                    let py = shortest_paths(y, &preds, &mut path_cache, words);
-                    push_combinations(&px, &py, &[b], 2 * dy as usize + 1, &mut candidates);
+                    push_combinations(paths_to(x), paths_to(y), &[b], 2 * dy as usize + 1, &mut candidates);
                 } else if dx.wrapping_add(1) == dy {
                     preds_at.push((x, b));
                 }
             }
             for (i, &(x, bx)) in preds_at.iter().enumerate() {
                 for &(z, bz) in preds_at.iter().skip(i + 1) {
-                    let px = shortest_paths(x, &preds, &mut path_cache, words);
-                    let pz = shortest_paths(z, &preds, &mut path_cache, words);
-                    push_combinations(&px, &pz, &[bx, bz], 2 * dy as usize, &mut candidates);
+                    push_combinations(paths_to(x), paths_to(z), &[bx, bz], 2 * dy as usize, &mut candidates);
                 }
             }
         }
