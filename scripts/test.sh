@@ -49,6 +49,11 @@ step "RDKit round-trip fidelity of our canonical SMILES"
 step "RDKit parity of SD reading and SDF -> SDF writing"
 "$VENV/bin/python" scripts/parity/check_sdf.py "$DATA" "$OUT"
 
+step "RDKit parity of SMILES -> SDF through the 2D layout"
+"$VENV/bin/python" scripts/parity/check_layout.py prepare "$OUT/reference.tsv" "$OUT/layout_in.smi"
+./target/release/shennong convert "$OUT/layout_in.smi" -o "$OUT/layout.sdf" -q 2> "$OUT/layout-refused.log" || true
+"$VENV/bin/python" scripts/parity/check_layout.py check "$OUT/layout_in.smi" "$OUT/layout.sdf"
+
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 

@@ -112,7 +112,7 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
     let mut queue: VecDeque<AtomIdx> = VecDeque::new();
     // the first ring system, if any, anchors the fragment
     if let Some(first) = ring_list.first() {
-        place_ring(first, pos, None);
+        place_ring(first, pos, None, None);
         if let Some(p) = placed_rings.first_mut() {
             *p = true;
         }
@@ -169,26 +169,31 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
             turn.get(u.index()).copied().unwrap_or(1.0),
         );
         let assignment = stereo_assignment(mol, u, &placed, &children, &angles, pu, pos);
+        let mut rings_drawn: Vec<(AtomIdx, P, Vec<AtomIdx>)> = Vec::new();
         for (c, ang) in assignment {
             let pc = add(pu, scale(unit(ang), BOND_LENGTH));
             set(pos, c, pc);
             // reaching a ring draws its whole ring system, pointing away from `u`
             let drawn =
                 place_pending_rings(&ring_list, &mut placed_rings, pos, Some((c, sub(pc, pu))));
-            if !drawn.is_empty() && !double_bond_ok(mol, u, c, pos) {
-                // the ring came out on the wrong side of a cis/trans double bond u=c
-                for a in &drawn {
-                    if let Some(p) = get(pos, *a) {
-                        set(pos, *a, reflect(p, pu, pc));
-                    }
-                }
-            }
+            rings_drawn.push((c, pc, drawn.clone()));
             queue.extend(drawn);
             let t = -turn.get(u.index()).copied().unwrap_or(1.0);
             if let Some(slot) = turn.get_mut(c.index()) {
                 *slot = t;
             }
             queue.push_back(c);
+        }
+        // once all of u's neighbours are drawn: a ring drawn at c may sit on the
+        // wrong side of a cis/trans double bond u=c; mirror it across the bond
+        for (c, pc, drawn) in rings_drawn {
+            if !drawn.is_empty() && !double_bond_ok(mol, u, c, pos) {
+                for a in &drawn {
+                    if let Some(p) = get(pos, *a) {
+                        set(pos, *a, reflect(p, pu, pc));
+                    }
+                }
+            }
         }
     }
 }
@@ -396,7 +401,26 @@ fn place_pending_rings(
         }
         if let Some(r) = rings.get(i) {
             let before: Vec<bool> = r.iter().map(|a| get(pos, *a).is_some()).collect();
-            place_ring(r, pos, hint);
+            // a fused ring goes on the far side of the drawn ring it shares a bond with
+            let anchor: Vec<P> = rings
+                .iter()
+                .enumerate()
+                .filter(|(j, o)| {
+                    *j != i
+                        && done.get(*j).copied().unwrap_or(false)
+                        && o.iter().filter(|a| r.contains(a)).count() >= 2
+                })
+                .flat_map(|(_, o)| o.iter().filter_map(|a| get(pos, *a)))
+                .collect();
+            let anchor = if anchor.is_empty() {
+                None
+            } else {
+                Some(scale(
+                    anchor.iter().fold([0.0, 0.0], |acc, p| add(acc, *p)),
+                    1.0 / anchor.len() as f64,
+                ))
+            };
+            place_ring(r, pos, hint, anchor);
             for (a, was) in r.iter().zip(before) {
                 if !was && get(pos, *a).is_some() {
                     newly.push(*a);
@@ -408,7 +432,12 @@ fn place_pending_rings(
 
 /// Places a ring against atoms already placed (fused, bridged, spiro or first).
 /// `hint` (atom, direction) orients a ring reached through a single atom.
-fn place_ring(ring: &[AtomIdx], pos: &mut [Option<P>], hint: Option<(AtomIdx, P)>) {
+fn place_ring(
+    ring: &[AtomIdx],
+    pos: &mut [Option<P>],
+    hint: Option<(AtomIdx, P)>,
+    anchor: Option<P>,
+) {
     let n = ring.len();
     if n < 3 {
         return;
@@ -425,10 +454,12 @@ fn place_ring(ring: &[AtomIdx], pos: &mut [Option<P>], hint: Option<(AtomIdx, P)
     }
     // centroid of everything placed so far decides which side is "outside"
     let all: Vec<P> = pos.iter().flatten().copied().collect();
-    let centroid = scale(
-        all.iter().fold([0.0, 0.0], |s, p| add(s, *p)),
-        1.0 / all.len().max(1) as f64,
-    );
+    let centroid = anchor.unwrap_or_else(|| {
+        scale(
+            all.iter().fold([0.0, 0.0], |s, p| add(s, *p)),
+            1.0 / all.len().max(1) as f64,
+        )
+    });
     if count == 1 {
         let k = placed.iter().position(|&p| p).unwrap_or(0);
         let Some(shared_atom) = ring.get(k).copied() else {

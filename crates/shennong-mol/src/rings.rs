@@ -383,14 +383,26 @@ fn rings_of_system(
             for &(x, b) in adj.get(y).map_or(&[][..], |v| v.as_slice()) {
                 let dx = dist.get(x).copied().unwrap_or(u32::MAX);
                 if dx == dy && x < y {
-                    push_combinations(paths_to(x), paths_to(y), &[b], 2 * dy as usize + 1, &mut candidates);
+                    push_combinations(
+                        paths_to(x),
+                        paths_to(y),
+                        &[b],
+                        2 * dy as usize + 1,
+                        &mut candidates,
+                    );
                 } else if dx.wrapping_add(1) == dy {
                     preds_at.push((x, b));
                 }
             }
             for (i, &(x, bx)) in preds_at.iter().enumerate() {
                 for &(z, bz) in preds_at.iter().skip(i + 1) {
-                    push_combinations(paths_to(x), paths_to(z), &[bx, bz], 2 * dy as usize, &mut candidates);
+                    push_combinations(
+                        paths_to(x),
+                        paths_to(z),
+                        &[bx, bz],
+                        2 * dy as usize,
+                        &mut candidates,
+                    );
                 }
             }
         }

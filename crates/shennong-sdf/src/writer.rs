@@ -169,6 +169,12 @@ fn choose_wedges(
             continue;
         }
         let nbrs = mol.neighbors(a);
+        if !well_spread(pos(a), nbrs.iter().map(|&(x, _)| pos(x))) {
+            // overlapping neighbours make wedges ambiguous to readers
+            return Err(WriteError::StereoLayout {
+                what: format!("atom {}", a.index() + 1),
+            });
+        }
         let mut cands: Vec<(usize, AtomIdx)> = nbrs
             .iter()
             .enumerate()
@@ -223,6 +229,32 @@ fn choose_wedges(
         }
     }
     Ok(out)
+}
+
+/// Neighbours of a stereocentre must be clearly apart in the plane (more
+/// than 0.2 Å from the centre, directions more than 10° apart) for a wedge to
+/// be read the same way by every reader.
+fn well_spread(center: [f64; 3], nbrs: impl Iterator<Item = [f64; 3]>) -> bool {
+    let mut angles = Vec::new();
+    for p in nbrs {
+        let (dx, dy) = (p[0] - center[0], p[1] - center[1]);
+        if (dx * dx + dy * dy).sqrt() < 0.2 {
+            return false;
+        }
+        angles.push(dy.atan2(dx));
+    }
+    for (i, a) in angles.iter().enumerate() {
+        for b in angles.iter().skip(i + 1) {
+            let mut d = (a - b).abs() % (2.0 * std::f64::consts::PI);
+            if d > std::f64::consts::PI {
+                d = 2.0 * std::f64::consts::PI - d;
+            }
+            if d < 10f64.to_radians() {
+                return false;
+            }
+        }
+    }
+    true
 }
 
 fn in_small_ring(mol: &Mol, bond: usize) -> bool {
