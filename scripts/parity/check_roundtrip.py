@@ -32,6 +32,8 @@ def main():
         cb = Chem.MolToSmiles(b) if b is not None else None
         if ca is not None and ca == cb:
             same[name] += 1
+        elif name.startswith("informational"):
+            continue  # measured, not gated (mutated SMILES; see the parity test output)
         elif smi not in known:
             failures.append("%s\t%s\t%s\trdkit(ours)=%s\trdkit(input)=%s" % (name, smi, ours, cb, ca))
     print("Round-trip fidelity against RDKit %s:" % rdBase.rdkitVersion)

@@ -61,28 +61,24 @@ impl Mol {
     /// (same element, charge and radicals, these bonds, no explicit H): what
     /// an unbracketed SMILES atom or a molfile atom without a valence field gets.
     pub fn default_hs(&self, a: AtomIdx) -> Option<u8> {
-        let mut b = MolBuilder::new();
-        let atom = *self.atoms.get(a.index())?;
-        let mut probe = Atom::new(atom.atomic_num);
-        probe.aromatic = atom.aromatic;
-        probe.formal_charge = atom.formal_charge;
-        probe.radical_electrons = atom.radical_electrons;
-        let center = b.add_atom(probe);
-        for &(n, bi) in self.neighbors(a) {
-            let other = self.atom(n);
-            let mut o = Atom::new(other.atomic_num);
-            o.no_implicit = true;
-            o.aromatic = other.aromatic;
-            let x = b.add_atom(o);
+        let atom = self.atoms.get(a.index())?;
+        let mut valence_x2 = 0;
+        let mut aromatic = atom.aromatic;
+        for &(_, bi) in self.neighbors(a) {
             let bond = self.bond(bi);
-            let (p, q) = if bond.begin == a {
-                (center, x)
-            } else {
-                (x, center)
-            };
-            b.add_bond(p, q, bond.order).ok()?;
+            valence_x2 += bond.order.valence_x2(bond.end == a);
+            aromatic |= bond.aromatic || bond.order == BondOrder::Aromatic;
         }
-        let h = valence::implicit_hs(&b, center, false).ok()?;
+        let env = valence::AtomEnv {
+            idx: a.index(),
+            z: atom.atomic_num,
+            charge: atom.formal_charge,
+            radicals: atom.radical_electrons,
+            no_implicit: false,
+            aromatic,
+            valence_x2,
+        };
+        let h = valence::implicit_hs_of(&env, false).ok()?;
         u8::try_from(h).ok()
     }
 }

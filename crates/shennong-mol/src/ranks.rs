@@ -37,36 +37,79 @@ pub(crate) fn refine(
     ranks: &mut Vec<u32>,
 ) -> usize {
     let n = adjacency.len();
-    let mut classes = {
-        let mut r = ranks.clone();
-        r.sort_unstable();
-        r.dedup();
-        r.len()
-    };
-    let mut keys: Vec<(u32, Vec<(u32, u32)>)> = Vec::with_capacity(n);
+    let mut classes = count_classes(ranks);
+    // neighbour keys in one flat buffer: atom i owns keys[start[i]..start[i + 1]]
+    let mut start = Vec::with_capacity(n + 1);
+    start.push(0usize);
+    for nbrs in adjacency {
+        start.push(start.last().copied().unwrap_or(0) + nbrs.len());
+    }
+    let mut keys: Vec<(u32, u32)> = vec![(0, 0); start.last().copied().unwrap_or(0)];
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut next = vec![0u32; n];
     loop {
         if classes == n {
             return classes;
         }
-        keys.clear();
         for (i, nbrs) in adjacency.iter().enumerate() {
-            let mut list: Vec<(u32, u32)> = nbrs
-                .iter()
-                .map(|&(a, b)| {
-                    (
-                        ranks.get(a.index()).copied().unwrap_or(0),
-                        bond_weight.get(b.index()).copied().unwrap_or(0),
-                    )
-                })
-                .collect();
-            list.sort_unstable();
-            keys.push((ranks.get(i).copied().unwrap_or(0), list));
+            let (s, e) = (
+                start.get(i).copied().unwrap_or(0),
+                start.get(i + 1).copied().unwrap_or(0),
+            );
+            let Some(slot) = keys.get_mut(s..e) else {
+                continue;
+            };
+            for (k, &(a, b)) in slot.iter_mut().zip(nbrs) {
+                *k = (
+                    ranks.get(a.index()).copied().unwrap_or(0),
+                    bond_weight.get(b.index()).copied().unwrap_or(0),
+                );
+            }
+            slot.sort_unstable();
         }
-        let (new, c) = dense_ranks(&keys);
-        *ranks = new;
+        let key_of = |i: usize| {
+            let (s, e) = (
+                start.get(i).copied().unwrap_or(0),
+                start.get(i + 1).copied().unwrap_or(0),
+            );
+            (
+                ranks.get(i).copied().unwrap_or(0),
+                keys.get(s..e).unwrap_or(&[]),
+            )
+        };
+        order.sort_unstable_by(|&x, &y| key_of(x).cmp(&key_of(y)));
+        let mut rank = 0u32;
+        let mut prev: Option<usize> = None;
+        for &i in &order {
+            if let Some(p) = prev {
+                if key_of(p) != key_of(i) {
+                    rank += 1;
+                }
+            }
+            if let Some(slot) = next.get_mut(i) {
+                *slot = rank;
+            }
+            prev = Some(i);
+        }
+        let c = if n == 0 { 0 } else { rank as usize + 1 };
+        std::mem::swap(ranks, &mut next);
         if c == classes {
             return classes;
         }
         classes = c;
     }
+}
+
+fn count_classes(ranks: &[u32]) -> usize {
+    let mut seen = vec![false; ranks.len() + 1];
+    let mut c = 0;
+    for &r in ranks {
+        if let Some(s) = seen.get_mut(r as usize) {
+            if !*s {
+                *s = true;
+                c += 1;
+            }
+        }
+    }
+    c
 }

@@ -17,6 +17,8 @@ pub struct RingInfo {
     bond_rings: Vec<Vec<BondIdx>>,
     atom_ring_count: Vec<u16>,
     bond_ring_count: Vec<u16>,
+    atom_min_size: Vec<u16>,
+    bond_min_size: Vec<u16>,
     num_sssr: usize,
 }
 
@@ -74,22 +76,12 @@ impl RingInfo {
 
     /// Smallest ring containing the bond (0 if none).
     pub fn min_bond_ring_size(&self, b: BondIdx) -> usize {
-        self.bond_rings
-            .iter()
-            .filter(|r| r.contains(&b))
-            .map(Vec::len)
-            .min()
-            .unwrap_or(0)
+        usize::from(self.bond_min_size.get(b.index()).copied().unwrap_or(0))
     }
 
     /// Smallest ring containing the atom (0 if none).
     pub fn min_atom_ring_size(&self, a: AtomIdx) -> usize {
-        self.atom_rings
-            .iter()
-            .filter(|r| r.contains(&a))
-            .map(Vec::len)
-            .min()
-            .unwrap_or(0)
+        usize::from(self.atom_min_size.get(a.index()).copied().unwrap_or(0))
     }
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
@@ -101,6 +93,8 @@ impl RingInfo {
         let mut info = RingInfo {
             atom_ring_count: vec![0; n],
             bond_ring_count: vec![0; bond_ends.len()],
+            atom_min_size: vec![0; n],
+            bond_min_size: vec![0; bond_ends.len()],
             ..RingInfo::default()
         };
         for system in ring_systems(adjacency, bond_ends.len()) {
@@ -108,15 +102,25 @@ impl RingInfo {
             info.num_sssr += sssr.len();
             for bonds in sssr.into_iter().chain(extra) {
                 let atoms = order_ring(&bonds, bond_ends);
+                let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
+                let shrink = |slot: Option<&mut u16>| {
+                    if let Some(m) = slot {
+                        if *m == 0 || size < *m {
+                            *m = size;
+                        }
+                    }
+                };
                 for a in &atoms {
                     if let Some(c) = info.atom_ring_count.get_mut(a.index()) {
                         *c = c.saturating_add(1);
                     }
+                    shrink(info.atom_min_size.get_mut(a.index()));
                 }
                 for b in &bonds {
                     if let Some(c) = info.bond_ring_count.get_mut(b.index()) {
                         *c = c.saturating_add(1);
                     }
+                    shrink(info.bond_min_size.get_mut(b.index()));
                 }
                 info.atom_rings.push(atoms);
                 info.bond_rings.push(bonds);
@@ -208,45 +212,49 @@ fn set(v: &mut [u32], i: usize, x: u32) {
     }
 }
 
-type BitSet = Vec<u64>;
+/// A fixed-width bit set: `W` 64-bit words, copied by value (no allocation
+/// per path or cycle, which dominates ring perception otherwise).
+type Bits<const W: usize> = [u64; W];
 
-fn bit_set(bits: &mut BitSet, i: usize) {
+fn bit_set<const W: usize>(bits: &mut Bits<W>, i: usize) {
     if let Some(w) = bits.get_mut(i / 64) {
         *w ^= 1u64 << (i % 64);
     }
 }
 
-fn bit_get(bits: &BitSet, i: usize) -> bool {
+fn bit_get<const W: usize>(bits: &Bits<W>, i: usize) -> bool {
     bits.get(i / 64).is_some_and(|w| (w >> (i % 64)) & 1 == 1)
 }
 
+fn xor_into<const W: usize>(a: &mut Bits<W>, b: &Bits<W>) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x ^= y;
+    }
+}
+
 /// Reduces `v` against a basis in echelon form (pivot → row); returns true if independent.
-fn reduce(basis: &[(usize, BitSet)], v: &mut BitSet) -> bool {
+fn reduce<const W: usize>(basis: &[(usize, Bits<W>)], v: &mut Bits<W>) -> bool {
     for (pivot, row) in basis {
         if bit_get(v, *pivot) {
-            for (a, b) in v.iter_mut().zip(row) {
-                *a ^= b;
-            }
+            xor_into(v, row);
         }
     }
     v.iter().any(|&w| w != 0)
 }
 
-fn first_bit(v: &BitSet) -> Option<usize> {
+fn first_bit<const W: usize>(v: &Bits<W>) -> Option<usize> {
     v.iter()
         .enumerate()
         .find(|(_, w)| **w != 0)
         .map(|(i, w)| i * 64 + w.trailing_zeros() as usize)
 }
 
-fn insert_basis(basis: &mut Vec<(usize, BitSet)>, v: BitSet) {
+fn insert_basis<const W: usize>(basis: &mut Vec<(usize, Bits<W>)>, v: Bits<W>) {
     if let Some(p) = first_bit(&v) {
         // keep rows reduced at this pivot
         for (_, row) in basis.iter_mut() {
             if bit_get(row, p) {
-                for (a, b) in row.iter_mut().zip(&v) {
-                    *a ^= b;
-                }
+                xor_into(row, &v);
             }
         }
         basis.push((p, v));
@@ -258,21 +266,25 @@ fn insert_basis(basis: &mut Vec<(usize, BitSet)>, v: BitSet) {
 const MAX_PATHS: usize = 64;
 const MAX_CANDIDATES: usize = 50_000;
 
-type Paths = Vec<(BitSet, Vec<usize>)>;
+/// Shortest paths from a root: (edges, inner vertices) as bit sets.
+type Paths<const W: usize> = Vec<(Bits<W>, Bits<W>)>;
 
-fn push_combinations(
-    pa: &Paths,
-    pb: &Paths,
+fn push_combinations<const W: usize>(
+    pa: &Paths<W>,
+    pb: &Paths<W>,
     closing: &[usize],
     len: usize,
-    out: &mut Vec<(usize, BitSet)>,
+    out: &mut Vec<(usize, Bits<W>)>,
 ) {
     for (ba, va) in pa {
         for (bb, vb) in pb {
-            if va.iter().any(|x| vb.contains(x)) {
+            if va.iter().zip(vb).any(|(x, y)| x & y != 0) {
                 continue;
             }
-            let mut bits: BitSet = ba.iter().zip(bb).map(|(x, y)| x | y).collect();
+            let mut bits = *ba;
+            for (x, y) in bits.iter_mut().zip(bb) {
+                *x |= y;
+            }
             for &c in closing {
                 bit_set(&mut bits, c);
             }
@@ -281,8 +293,105 @@ fn push_combinations(
     }
 }
 
-/// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
+/// Dispatches on the ring system's size to a bit-set width.
 fn rings_of_system(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    system: &[BondIdx],
+) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
+    // an upper bound on the system's atoms is its bond count
+    match system.len() {
+        0..=64 => rings_of_system_w::<1>(adjacency, bond_ends, system),
+        65..=256 => rings_of_system_w::<4>(adjacency, bond_ends, system),
+        257..=1024 => rings_of_system_w::<16>(adjacency, bond_ends, system),
+        1025..=4096 => rings_of_system_w::<64>(adjacency, bond_ends, system),
+        _ => (fundamental_cycles(adjacency, bond_ends, system), Vec::new()),
+    }
+}
+
+/// For ring systems beyond 4,096 bonds (polymers, sheets): a fundamental
+/// cycle basis from a BFS tree, correct in membership but not minimal.
+fn fundamental_cycles(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    system: &[BondIdx],
+) -> Vec<Vec<BondIdx>> {
+    let in_system = |b: BondIdx| system.binary_search(&b).is_ok();
+    let n = adjacency.len();
+    let mut parent: Vec<Option<(usize, BondIdx)>> = vec![None; n];
+    let mut depth = vec![usize::MAX; n];
+    let Some(root) = system
+        .first()
+        .and_then(|b| bond_ends.get(b.index()))
+        .map(|e| e.0.index())
+    else {
+        return Vec::new();
+    };
+    let mut queue = std::collections::VecDeque::from([root]);
+    if let Some(d) = depth.get_mut(root) {
+        *d = 0;
+    }
+    let mut tree = std::collections::HashSet::new();
+    while let Some(v) = queue.pop_front() {
+        let dv = depth.get(v).copied().unwrap_or(0);
+        for &(w, b) in adjacency.get(v).map_or(&[][..], |x| x.as_slice()) {
+            if in_system(b) && depth.get(w.index()).copied() == Some(usize::MAX) {
+                if let Some(d) = depth.get_mut(w.index()) {
+                    *d = dv + 1;
+                }
+                if let Some(p) = parent.get_mut(w.index()) {
+                    *p = Some((v, b));
+                }
+                tree.insert(b);
+                queue.push_back(w.index());
+            }
+        }
+    }
+    let mut cycles = Vec::new();
+    for &b in system {
+        if tree.contains(&b) {
+            continue;
+        }
+        let Some(&(x, y)) = bond_ends.get(b.index()) else {
+            continue;
+        };
+        let (mut u, mut v) = (x.index(), y.index());
+        let mut cyc = vec![b];
+        while u != v {
+            let (du, dv) = (
+                depth.get(u).copied().unwrap_or(0),
+                depth.get(v).copied().unwrap_or(0),
+            );
+            let step = |a: usize, cyc: &mut Vec<BondIdx>| match parent.get(a).copied().flatten() {
+                Some((p, pb)) => {
+                    cyc.push(pb);
+                    p
+                }
+                None => a,
+            };
+            if du >= dv {
+                let nu = step(u, &mut cyc);
+                if nu == u {
+                    break;
+                }
+                u = nu;
+            } else {
+                let nv = step(v, &mut cyc);
+                if nv == v {
+                    break;
+                }
+                v = nv;
+            }
+        }
+        cyc.sort();
+        cycles.push(cyc);
+    }
+    cycles
+}
+
+/// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
+/// Systems with more than `64 * W` bonds keep only the part that fits (4,096 bonds).
+fn rings_of_system_w<const W: usize>(
     adjacency: &[Vec<(AtomIdx, BondIdx)>],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
@@ -306,7 +415,6 @@ fn rings_of_system(
         // a lone ring: the system is the ring
         return (vec![system.to_vec()], Vec::new());
     }
-    let words = ne.div_ceil(64);
     // local adjacency
     let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
     for (li, &ga) in atoms.iter().enumerate() {
@@ -321,7 +429,7 @@ fn rings_of_system(
     // Candidate cycles: every cycle of every Vismara family, i.e. all
     // combinations of shortest paths (RDKit 2026.09 keeps all relevant
     // cycles, as RingDecomposerLib enumerates them).
-    let mut candidates: Vec<(usize, BitSet)> = Vec::new();
+    let mut candidates: Vec<(usize, Bits<W>)> = Vec::new();
     let mut dist = vec![u32::MAX; nv];
     let mut preds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
     let mut order: Vec<usize> = Vec::with_capacity(nv);
@@ -349,22 +457,22 @@ fn rings_of_system(
             }
         }
         // all shortest paths from r to every vertex, in BFS order (predecessors first)
-        let mut paths: Vec<Paths> = vec![Vec::new(); nv];
+        let mut paths: Vec<Paths<W>> = vec![Vec::new(); nv];
         for &v in &order {
             let list = preds.get(v).map_or(&[][..], |x| x.as_slice());
-            let mut out: Paths = Vec::new();
+            let mut out: Paths<W> = Vec::new();
             if list.is_empty() {
-                out.push((vec![0u64; words], Vec::new()));
+                out.push(([0u64; W], [0u64; W]));
             }
             for &(p, b) in list {
                 for (bits, verts) in paths.get(p).map_or(&[][..], |x| x.as_slice()) {
                     if out.len() >= MAX_PATHS {
                         break;
                     }
-                    let mut bits = bits.clone();
+                    let mut bits = *bits;
                     bit_set(&mut bits, b);
-                    let mut verts = verts.clone();
-                    verts.push(v);
+                    let mut verts = *verts;
+                    bit_set(&mut verts, v);
                     out.push((bits, verts));
                 }
             }
@@ -372,7 +480,7 @@ fn rings_of_system(
                 *slot = out;
             }
         }
-        let empty: Paths = Vec::new();
+        let empty: Paths<W> = Vec::new();
         let paths_to = |v: usize| paths.get(v).unwrap_or(&empty);
         for &y in &order {
             if y == r || candidates.len() > MAX_CANDIDATES {
@@ -410,9 +518,9 @@ fn rings_of_system(
     candidates.sort();
     candidates.dedup();
     // Greedy selection by size; relevant cycles = independent of all shorter ones.
-    let mut basis: Vec<(usize, BitSet)> = Vec::new();
-    let mut sssr: Vec<BitSet> = Vec::new();
-    let mut extra: Vec<BitSet> = Vec::new();
+    let mut basis: Vec<(usize, Bits<W>)> = Vec::new();
+    let mut sssr: Vec<Bits<W>> = Vec::new();
+    let mut extra: Vec<Bits<W>> = Vec::new();
     let mut i = 0;
     while i < candidates.len() && sssr.len() < nullity {
         let len = candidates.get(i).map_or(0, |c| c.0);
@@ -421,18 +529,18 @@ fn rings_of_system(
             j += 1;
         }
         let shorter = basis.clone();
-        let mut relevant_unused: Vec<BitSet> = Vec::new();
+        let mut relevant_unused: Vec<Bits<W>> = Vec::new();
         for (_, cyc) in candidates.get(i..j).unwrap_or(&[]) {
-            let mut v = cyc.clone();
+            let mut v = *cyc;
             if !reduce(&shorter, &mut v) {
                 continue;
             }
-            let mut w = cyc.clone();
+            let mut w = *cyc;
             if reduce(&basis, &mut w) && sssr.len() < nullity {
                 insert_basis(&mut basis, w);
-                sssr.push(cyc.clone());
+                sssr.push(*cyc);
             } else {
-                relevant_unused.push(cyc.clone());
+                relevant_unused.push(*cyc);
             }
         }
         if extra.len() + relevant_unused.len() <= MAX_EXTRA_RINGS {
@@ -440,7 +548,7 @@ fn rings_of_system(
         }
         i = j;
     }
-    let to_bonds = |bits: &BitSet| -> Vec<BondIdx> {
+    let to_bonds = |bits: &Bits<W>| -> Vec<BondIdx> {
         (0..ne)
             .filter(|&k| bit_get(bits, k))
             .filter_map(|k| system.get(k).copied())

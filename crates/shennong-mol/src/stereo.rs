@@ -281,7 +281,11 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
         .collect();
     let mut ranks = base_ranks(mol, &weights);
     let legal: Vec<bool> = (0..n as u32)
-        .map(|i| is_legal_center(mol, AtomIdx(i), inp))
+        .map(|i| {
+            let a = AtomIdx(i);
+            mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral())
+                && is_legal_center(mol, a, inp)
+        })
         .collect();
     let mut atom_code: Vec<Option<bool>> = vec![None; n];
     let mut bond_code: Vec<Option<bool>> = vec![None; mol.num_bonds()];

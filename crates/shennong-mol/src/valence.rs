@@ -58,19 +58,53 @@ fn last_valence(z: u8) -> i32 {
 
 /// Explicit valence as RDKit computes it (aromatic bonds rounded), with the
 /// "greater than permitted" check when `strict`.
+/// What the valence model needs to know about one atom.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AtomEnv {
+    pub idx: usize,
+    pub z: u8,
+    pub charge: i8,
+    pub radicals: u8,
+    pub no_implicit: bool,
+    /// Aromatic flag or an aromatic bond.
+    pub aromatic: bool,
+    /// Twice the bond-order sum plus twice the explicit hydrogens.
+    pub valence_x2: i32,
+}
+
+impl AtomEnv {
+    pub(crate) fn of(mol: &MolBuilder, a: AtomIdx) -> Result<AtomEnv> {
+        let Some(atom) = mol.atom(a) else {
+            return Err(MolError::NoSuchAtom { atom: a.index() });
+        };
+        Ok(AtomEnv {
+            idx: a.index(),
+            z: atom.atomic_num,
+            charge: atom.formal_charge,
+            radicals: atom.radical_electrons,
+            no_implicit: atom.no_implicit,
+            aromatic: is_aromatic_atom(mol, a),
+            valence_x2: valence_x2(mol, a),
+        })
+    }
+}
+
+/// Explicit valence as RDKit computes it (aromatic bonds rounded), with the
+/// "greater than permitted" check when `strict`.
 pub(crate) fn explicit_valence(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<i32> {
-    let Some(atom) = mol.atom(a) else {
-        return Err(MolError::NoSuchAtom { atom: a.index() });
-    };
-    let z = atom.atomic_num;
-    let mut acc2 = valence_x2(mol, a);
+    explicit_valence_of(&AtomEnv::of(mol, a)?, strict)
+}
+
+pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
+    let z = env.z;
+    let mut acc2 = env.valence_x2;
     let eff = if uses_effective(z) {
-        effective_atomic_num(z, atom.formal_charge, a.index())?
+        effective_atomic_num(z, env.charge, env.idx)?
     } else {
         z
     };
     let dv = default_valence(eff);
-    if acc2 > 2 * dv && is_aromatic_atom(mol, a) {
+    if acc2 > 2 * dv && env.aromatic {
         let mut pval = dv;
         for &v in valences(eff) {
             let v = i32::from(v);
@@ -89,14 +123,14 @@ pub(crate) fn explicit_valence(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Re
         let mut offset = 0;
         if can_be_hypervalent(z, eff) {
             max_valence = last_valence(z);
-            offset = -i32::from(atom.formal_charge);
+            offset = -i32::from(env.charge);
         }
-        if z == 1 && atom.formal_charge == -1 {
+        if z == 1 && env.charge == -1 {
             max_valence = 2;
         }
         if max_valence >= 0 && last_valence(z) >= 0 && res + offset > max_valence {
             return Err(MolError::Valence {
-                atom: a.index(),
+                atom: env.idx,
                 symbol: symbol(z).to_string(),
                 valence: res,
             });
@@ -107,25 +141,26 @@ pub(crate) fn explicit_valence(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Re
 
 /// Implicit hydrogens as RDKit computes them (0 for bracket atoms).
 pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<i32> {
-    let Some(atom) = mol.atom(a) else {
-        return Err(MolError::NoSuchAtom { atom: a.index() });
-    };
-    if atom.no_implicit {
+    implicit_hs_of(&AtomEnv::of(mol, a)?, strict)
+}
+
+pub(crate) fn implicit_hs_of(env: &AtomEnv, strict: bool) -> Result<i32> {
+    if env.no_implicit {
         return Ok(0);
     }
-    let ev = explicit_valence(mol, a, strict)?;
-    let z = atom.atomic_num;
+    let ev = explicit_valence_of(env, strict)?;
+    let z = env.z;
     if z == 0 {
         return Ok(0);
     }
-    let charge = i32::from(atom.formal_charge);
-    let rad = i32::from(atom.radical_electrons);
+    let charge = i32::from(env.charge);
+    let rad = i32::from(env.radicals);
     if ev == 0 && rad == 0 && z == 1 {
         return match charge {
             1 | -1 => Ok(0),
             0 => Ok(1),
             _ if strict => Err(MolError::Charge {
-                atom: a.index(),
+                atom: env.idx,
                 charge,
             }),
             _ => Ok(0),
@@ -133,7 +168,7 @@ pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<
     }
     let mut explicit_plus_rad = ev + rad;
     let mut eff = if uses_effective(z) {
-        effective_atomic_num(z, atom.formal_charge, a.index())?
+        effective_atomic_num(z, env.charge, env.idx)?
     } else {
         z
     };
@@ -149,7 +184,7 @@ pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<
         explicit_plus_rad -= charge;
     }
     let vals = valences(eff);
-    if is_aromatic_atom(mol, a) {
+    if env.aromatic {
         if explicit_plus_rad <= dv {
             return Ok(dv - explicit_plus_rad);
         }
@@ -159,7 +194,7 @@ pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<
             .any(|&v| i32::from(v) == explicit_plus_rad);
         if !satisfied && strict {
             return Err(MolError::AromaticValence {
-                atom: a.index(),
+                atom: env.idx,
                 symbol: symbol(z).to_string(),
             });
         }
@@ -175,7 +210,7 @@ pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<
     }
     if strict && vals.last().copied() != Some(-1) && last_valence(z) > 0 {
         return Err(MolError::Valence {
-            atom: a.index(),
+            atom: env.idx,
             symbol: symbol(z).to_string(),
             valence: ev,
         });

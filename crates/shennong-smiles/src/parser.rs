@@ -1,7 +1,5 @@
 //! OpenSMILES reader producing a raw [`MolBuilder`].
 
-use std::collections::HashMap;
-
 use shennong_mol::element::atomic_number;
 use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, Chirality, MolBuilder, StereoClass};
 
@@ -54,6 +52,8 @@ struct OpenRing {
 }
 
 struct Parser<'a> {
+    /// Neighbour order is only needed to interpret `@`/`@@`.
+    track_order: bool,
     bytes: &'a [u8],
     pos: usize,
     mol: MolBuilder,
@@ -72,6 +72,7 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         .unwrap_or(text.len());
     let token = text.get(..token_end).unwrap_or("");
     let mut p = Parser {
+        track_order: token.contains('@'),
         bytes: token.as_bytes(),
         pos: 0,
         mol: MolBuilder::new(),
@@ -111,7 +112,8 @@ impl Parser<'_> {
         let mut prev: Option<AtomIdx> = None;
         let mut branches: Vec<(Option<AtomIdx>, usize)> = Vec::new();
         let mut bond: Option<(BondSym, usize)> = None;
-        let mut rings: HashMap<u32, OpenRing> = HashMap::new();
+        // few ring bonds are open at once: a small list beats a hash map
+        let mut rings: Vec<(u32, OpenRing)> = Vec::new();
         let mut dot_pending = false;
         let mut branch_empty = false;
         while let Some(c) = self.peek() {
@@ -193,11 +195,12 @@ impl Parser<'_> {
                     };
                     let num = self.ring_number()?;
                     let sym = bond.take().map(|(s, _)| s);
-                    if let Some(open) = rings.remove(&num) {
+                    if let Some(k) = rings.iter().position(|(n, _)| *n == num) {
+                        let (_, open) = rings.swap_remove(k);
                         self.close_ring(open, atom, sym, num, col)?;
                     } else {
                         let slot = self.push_slot(atom, Slot::Pending);
-                        rings.insert(
+                        rings.push((
                             num,
                             OpenRing {
                                 atom,
@@ -205,13 +208,15 @@ impl Parser<'_> {
                                 slot,
                                 column: col,
                             },
-                        );
+                        ));
                     }
                 }
                 b'[' | b'*' | b'A'..=b'Z' | b'a'..=b'z' => {
                     let (atom, has_h) = self.atom()?;
                     let idx = self.mol.add_atom(atom);
-                    self.order.push(Vec::new());
+                    if self.track_order {
+                        self.order.push(Vec::new());
+                    }
                     if let Some(p) = prev {
                         let sym = bond.take();
                         self.connect(p, idx, sym.map(|s| s.0))?;
@@ -247,6 +252,9 @@ impl Parser<'_> {
     }
 
     fn push_slot(&mut self, atom: AtomIdx, slot: Slot) -> usize {
+        if !self.track_order {
+            return 0;
+        }
         match self.order.get_mut(atom.index()) {
             Some(list) => {
                 list.push(slot);

@@ -132,7 +132,7 @@ fn shuffled(smiles: &str, seed: u64) -> shennong_mol::Mol {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(400))]
+    #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn canonical_is_independent_of_atom_order(i in 0..MOLECULES.len(), seed in any::<u64>()) {
