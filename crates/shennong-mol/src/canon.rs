@@ -61,6 +61,10 @@ pub fn canonical_rank_candidates(mol: &Mol, use_stereo: bool) -> Vec<Vec<u32>> {
         .iter()
         .map(|b| u32::from(b.order.code()))
         .collect();
+    // stereo only matters when the molecule has some
+    let use_stereo = use_stereo
+        && (mol.atoms().iter().any(|a| a.chirality.is_tetrahedral())
+            || mol.bonds().iter().any(|b| b.stereo != BondStereo::None));
     let mut out = Vec::new();
     explore(mol, &base_weights, ranks, use_stereo, &mut out);
     out
