@@ -71,25 +71,68 @@ pub fn write_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolErro
         .unwrap_or_default())
 }
 
+/// Per-atom lists in one buffer: atom `a` owns `items[start[a]..start[a + 1]]`.
+struct Flat<T> {
+    start: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Flat<T> {
+    /// Groups `(owner, item)` pairs by owner, keeping their order within an owner.
+    fn group(n: usize, pairs: &[(usize, T)]) -> Flat<T> {
+        let mut start = vec![0usize; n + 1];
+        for &(o, _) in pairs {
+            if let Some(c) = start.get_mut(o + 1) {
+                *c += 1;
+            }
+        }
+        for i in 0..n {
+            let prev = start.get(i).copied().unwrap_or(0);
+            if let Some(c) = start.get_mut(i + 1) {
+                *c += prev;
+            }
+        }
+        let mut fill = start.clone();
+        let mut items: Vec<Option<T>> = vec![None; pairs.len()];
+        for &(o, x) in pairs {
+            if let Some(pos) = fill.get_mut(o) {
+                if let Some(slot) = items.get_mut(*pos) {
+                    *slot = Some(x);
+                }
+                *pos += 1;
+            }
+        }
+        Flat {
+            start,
+            items: items.into_iter().flatten().collect(),
+        }
+    }
+
+    fn get(&self, a: usize) -> &[T] {
+        let (s, e) = (self.start.get(a).copied().unwrap_or(0), self.start.get(a + 1).copied().unwrap_or(0));
+        self.items.get(s..e).unwrap_or(&[])
+    }
+}
+
 struct Tree {
     /// Atoms in output order.
     order: Vec<AtomIdx>,
     /// Position of each atom in `order`.
     position: Vec<usize>,
     parent_bond: Vec<Option<BondIdx>>,
-    children: Vec<Vec<AtomIdx>>,
+    children: Flat<AtomIdx>,
     /// Ring bonds opened at an atom: (partner, bond), in closing order.
-    opens: Vec<Vec<(AtomIdx, BondIdx)>>,
+    opens: Flat<(AtomIdx, BondIdx)>,
     /// Ring bonds closed at an atom: (partner, bond).
-    closes: Vec<Vec<(AtomIdx, BondIdx)>>,
+    closes: Flat<(AtomIdx, BondIdx)>,
     /// Fragment starts.
     roots: Vec<AtomIdx>,
     /// For each ring bond, the atom where it opens.
     ring_open_atom: Vec<Option<AtomIdx>>,
 }
 
-/// Atom, its neighbours in visiting order, and the next one to visit.
-type DfsFrame = (AtomIdx, Vec<(AtomIdx, BondIdx)>, usize);
+/// Atom and the position of the next neighbour to visit.
+type DfsFrame = (AtomIdx, usize);
 
 fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
     let n = mol.num_atoms();
@@ -97,15 +140,26 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
         order: Vec::with_capacity(n),
         position: vec![usize::MAX; n],
         parent_bond: vec![None; n],
-        children: vec![Vec::new(); n],
-        opens: vec![Vec::new(); n],
-        closes: vec![Vec::new(); n],
+        children: Flat::group(n, &[]),
+        opens: Flat::group(n, &[]),
+        closes: Flat::group(n, &[]),
         roots: Vec::new(),
         ring_open_atom: vec![None; mol.num_bonds()],
     };
     let rank = |a: AtomIdx| ranks.get(a.index()).copied().unwrap_or(u32::MAX);
     let mut by_rank: Vec<AtomIdx> = mol.atom_indices().collect();
     by_rank.sort_by_key(|&a| rank(a));
+    // every atom's neighbours sorted by rank, in one buffer
+    let mut nbr_pairs: Vec<(usize, (AtomIdx, BondIdx))> = Vec::with_capacity(2 * mol.num_bonds());
+    for a in mol.atom_indices() {
+        let first = nbr_pairs.len();
+        nbr_pairs.extend(mol.neighbors(a).iter().map(|&nb| (a.index(), nb)));
+        if let Some(slice) = nbr_pairs.get_mut(first..) {
+            slice.sort_by_key(|&(_, (x, _))| rank(x));
+        }
+    }
+    let sorted_nbrs = Flat::group(n, &nbr_pairs);
+    let mut child_pairs: Vec<(usize, AtomIdx)> = Vec::with_capacity(n);
     let mut visited = vec![false; n];
     let mut bond_done = vec![false; mol.num_bonds()];
     let mut pending_close: Vec<(AtomIdx, AtomIdx, BondIdx)> = Vec::new();
@@ -123,19 +177,16 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
                 *p = t.order.len();
             }
             t.order.push(a);
-            let mut nbrs = mol.neighbors(a).to_vec();
-            nbrs.sort_by_key(|&(x, _)| rank(x));
-            nbrs
         };
-        let nb = visit(root, &mut t, &mut visited);
-        stack.push((root, nb, 0));
+        visit(root, &mut t, &mut visited);
+        stack.push((root, 0));
         while let Some(top) = stack.last_mut() {
             let a = top.0;
-            let Some(&(x, b)) = top.1.get(top.2) else {
+            let Some(&(x, b)) = sorted_nbrs.get(a.index()).get(top.1) else {
                 stack.pop();
                 continue;
             };
-            top.2 += 1;
+            top.1 += 1;
             if bond_done.get(b.index()).copied().unwrap_or(true) {
                 continue;
             }
@@ -152,25 +203,20 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
                 if let Some(p) = t.parent_bond.get_mut(x.index()) {
                     *p = Some(b);
                 }
-                if let Some(c) = t.children.get_mut(a.index()) {
-                    c.push(x);
-                }
-                let nb = visit(x, &mut t, &mut visited);
-                stack.push((x, nb, 0));
+                child_pairs.push((a.index(), x));
+                visit(x, &mut t, &mut visited);
+                stack.push((x, 0));
             }
         }
     }
     // ring bonds: openings sorted by the position of the closing atom
     pending_close
         .sort_by_key(|&(_, c, _)| t.position.get(c.index()).copied().unwrap_or(usize::MAX));
-    for (o, c, b) in pending_close {
-        if let Some(l) = t.opens.get_mut(o.index()) {
-            l.push((c, b));
-        }
-        if let Some(l) = t.closes.get_mut(c.index()) {
-            l.push((o, b));
-        }
-    }
+    let open_pairs: Vec<(usize, (AtomIdx, BondIdx))> = pending_close.iter().map(|&(o, c, b)| (o.index(), (c, b))).collect();
+    let close_pairs: Vec<(usize, (AtomIdx, BondIdx))> = pending_close.iter().map(|&(o, c, b)| (c.index(), (o, b))).collect();
+    t.opens = Flat::group(n, &open_pairs);
+    t.closes = Flat::group(n, &close_pairs);
+    t.children = Flat::group(n, &child_pairs);
     t
 }
 
@@ -485,15 +531,15 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 if three_coordinate && atom.total_hs() > 0 {
                     written.push(None);
                 }
-                let closes = t.closes.get(a.index()).map_or(&[][..], |v| v.as_slice());
-                let opens = t.opens.get(a.index()).map_or(&[][..], |v| v.as_slice());
+                let closes = t.closes.get(a.index());
+                let opens = t.opens.get(a.index());
                 for &(p, _) in closes {
                     written.push(Some(p));
                 }
                 for &(p, _) in opens {
                     written.push(Some(p));
                 }
-                let children = t.children.get(a.index()).map_or(&[][..], |v| v.as_slice());
+                let children = t.children.get(a.index());
                 for &c in children {
                     written.push(Some(c));
                 }
