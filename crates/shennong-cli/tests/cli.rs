@@ -14,6 +14,20 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_shennong"))
 }
 
+/// Runs `shennong convert IN -o OUT [extra...]`.
+fn convert(input: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    bin()
+        .args([
+            "convert",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 fn example() -> String {
     format!(
         "{}/../../examples/molecules.smi",
@@ -52,15 +66,7 @@ fn bad_records_are_reported_counted_and_skipped() {
     let input = dir.path().join("in.smi");
     std::fs::write(&input, "CCO ethanol\nC1CC broken\nc1ccccc1 benzene\n").unwrap();
     let out = dir.path().join("out.smi");
-    let o = bin()
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&input, &out, &[]);
     assert!(o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -80,17 +86,7 @@ fn strict_mode_stops_and_writes_nothing() {
     let input = dir.path().join("in.smi");
     std::fs::write(&input, "CCO ethanol\nC1CC broken\n").unwrap();
     let out = dir.path().join("out.smi");
-    let o = bin()
-        .args([
-            "convert",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--errors",
-            "strict",
-        ])
-        .output()
-        .unwrap();
+    let o = convert(&input, &out, &["--errors", "strict"]);
     assert!(!o.status.success());
     assert!(!out.exists(), "a failed run must not leave an output file");
     let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();

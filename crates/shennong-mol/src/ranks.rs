@@ -34,7 +34,11 @@ pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
 ///
 /// Classic partition refinement: atoms stay sorted by rank, and only classes
 /// with more than one member are re-sorted by their neighbour keys.
-pub(crate) fn refine(adjacency: &[Vec<(AtomIdx, BondIdx)>], bond_weight: &[u32], ranks: &mut Vec<u32>) -> usize {
+pub(crate) fn refine(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    bond_weight: &[u32],
+    ranks: &mut Vec<u32>,
+) -> usize {
     let n = adjacency.len();
     let mut classes = count_classes(ranks);
     if classes == n {
@@ -54,23 +58,38 @@ pub(crate) fn refine(adjacency: &[Vec<(AtomIdx, BondIdx)>], bond_weight: &[u32],
         // keys only for atoms in classes that can still split
         let mut seg = 0;
         while seg < n {
-            let r = order.get(seg).and_then(|&i| ranks.get(i)).copied().unwrap_or(0);
+            let r = order
+                .get(seg)
+                .and_then(|&i| ranks.get(i))
+                .copied()
+                .unwrap_or(0);
             let mut end = seg + 1;
             while end < n && order.get(end).and_then(|&i| ranks.get(i)).copied() == Some(r) {
                 end += 1;
             }
             if end - seg > 1 {
                 for &i in order.get(seg..end).unwrap_or(&[]) {
-                    let (s, e) = (start.get(i).copied().unwrap_or(0), start.get(i + 1).copied().unwrap_or(0));
+                    let (s, e) = (
+                        start.get(i).copied().unwrap_or(0),
+                        start.get(i + 1).copied().unwrap_or(0),
+                    );
                     let nbrs = adjacency.get(i).map_or(&[][..], |v| v.as_slice());
-                    let Some(slot) = keys.get_mut(s..e) else { continue };
+                    let Some(slot) = keys.get_mut(s..e) else {
+                        continue;
+                    };
                     for (k, &(a, b)) in slot.iter_mut().zip(nbrs) {
-                        *k = (ranks.get(a.index()).copied().unwrap_or(0), bond_weight.get(b.index()).copied().unwrap_or(0));
+                        *k = (
+                            ranks.get(a.index()).copied().unwrap_or(0),
+                            bond_weight.get(b.index()).copied().unwrap_or(0),
+                        );
                     }
                     slot.sort_unstable();
                 }
                 let key_of = |i: usize| {
-                    let (s, e) = (start.get(i).copied().unwrap_or(0), start.get(i + 1).copied().unwrap_or(0));
+                    let (s, e) = (
+                        start.get(i).copied().unwrap_or(0),
+                        start.get(i + 1).copied().unwrap_or(0),
+                    );
                     keys.get(s..e).unwrap_or(&[])
                 };
                 if let Some(part) = order.get_mut(seg..end) {
@@ -86,8 +105,12 @@ pub(crate) fn refine(adjacency: &[Vec<(AtomIdx, BondIdx)>], bond_weight: &[u32],
             if let Some(p) = prev {
                 let same_class = ranks.get(p) == ranks.get(i);
                 let same_key = same_class && {
-                    let kp = keys.get(start.get(p).copied().unwrap_or(0)..start.get(p + 1).copied().unwrap_or(0));
-                    let ki = keys.get(start.get(i).copied().unwrap_or(0)..start.get(i + 1).copied().unwrap_or(0));
+                    let kp = keys.get(
+                        start.get(p).copied().unwrap_or(0)..start.get(p + 1).copied().unwrap_or(0),
+                    );
+                    let ki = keys.get(
+                        start.get(i).copied().unwrap_or(0)..start.get(i + 1).copied().unwrap_or(0),
+                    );
                     kp == ki
                 };
                 if !same_key {

@@ -416,6 +416,21 @@ fn plain_valence(mol: &MolBuilder, a: AtomIdx) -> i32 {
     (crate::valence::valence_x2(mol, a) + 1) / 2
 }
 
+/// Lowers the first `from` bond from `a` to a neutral atom of element `z` to
+/// `to`, making `a` positive and the partner negative.
+fn separate_charges(mol: &mut MolBuilder, a: AtomIdx, z: u8, from: BondOrder, to: BondOrder) {
+    let target = mol
+        .neighbors(a)
+        .iter()
+        .find(|&&(x, b)| z_of(mol, x) == z && charge_of(mol, x) == 0 && order_of(mol, b) == from)
+        .copied();
+    if let Some((o, b)) = target {
+        set_order(mol, b, to);
+        set_charge(mol, a, 1);
+        set_charge(mol, o, -1);
+    }
+}
+
 /// RDKit's `cleanUp`: nitro/N-oxide, `N#N` azide, P and halogen oxides.
 fn cleanup(mol: &mut MolBuilder) {
     let n = mol.num_atoms() as u32;
@@ -425,34 +440,13 @@ fn cleanup(mol: &mut MolBuilder) {
             continue;
         }
         considered.push(a);
-        let target = mol
-            .neighbors(a)
-            .iter()
-            .find(|&&(x, b)| {
-                z_of(mol, x) == 8 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Double
-            })
-            .copied();
-        if let Some((o, b)) = target {
-            set_order(mol, b, BondOrder::Single);
-            set_charge(mol, a, 1);
-            set_charge(mol, o, -1);
-        }
+        // N(=O) -> [N+][O-]
+        separate_charges(mol, a, 8, BondOrder::Double, BondOrder::Single);
     }
+    // the "weird N#N case": N(#N) -> [N+]=[N-]
     for a in considered {
-        if charge_of(mol, a) != 0 {
-            continue;
-        }
-        let target = mol
-            .neighbors(a)
-            .iter()
-            .find(|&&(x, b)| {
-                z_of(mol, x) == 7 && charge_of(mol, x) == 0 && order_of(mol, b) == BondOrder::Triple
-            })
-            .copied();
-        if let Some((o, b)) = target {
-            set_order(mol, b, BondOrder::Double);
-            set_charge(mol, a, 1);
-            set_charge(mol, o, -1);
+        if charge_of(mol, a) == 0 {
+            separate_charges(mol, a, 7, BondOrder::Triple, BondOrder::Double);
         }
     }
     for a in (0..n).map(AtomIdx) {

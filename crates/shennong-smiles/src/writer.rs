@@ -109,7 +109,10 @@ impl<T: Copy> Flat<T> {
     }
 
     fn get(&self, a: usize) -> &[T] {
-        let (s, e) = (self.start.get(a).copied().unwrap_or(0), self.start.get(a + 1).copied().unwrap_or(0));
+        let (s, e) = (
+            self.start.get(a).copied().unwrap_or(0),
+            self.start.get(a + 1).copied().unwrap_or(0),
+        );
         self.items.get(s..e).unwrap_or(&[])
     }
 }
@@ -212,8 +215,14 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
     // ring bonds: openings sorted by the position of the closing atom
     pending_close
         .sort_by_key(|&(_, c, _)| t.position.get(c.index()).copied().unwrap_or(usize::MAX));
-    let open_pairs: Vec<(usize, (AtomIdx, BondIdx))> = pending_close.iter().map(|&(o, c, b)| (o.index(), (c, b))).collect();
-    let close_pairs: Vec<(usize, (AtomIdx, BondIdx))> = pending_close.iter().map(|&(o, c, b)| (c.index(), (o, b))).collect();
+    let open_pairs: Vec<(usize, (AtomIdx, BondIdx))> = pending_close
+        .iter()
+        .map(|&(o, c, b)| (o.index(), (c, b)))
+        .collect();
+    let close_pairs: Vec<(usize, (AtomIdx, BondIdx))> = pending_close
+        .iter()
+        .map(|&(o, c, b)| (c.index(), (o, b)))
+        .collect();
     t.opens = Flat::group(n, &open_pairs);
     t.closes = Flat::group(n, &close_pairs);
     t.children = Flat::group(n, &child_pairs);
