@@ -299,6 +299,9 @@ fn rings_of_system(
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
+    if let Some(rings) = theta_rings(adjacency, bond_ends, system) {
+        return rings;
+    }
     // an upper bound on the system's atoms is its bond count
     match system.len() {
         0..=64 => rings_of_system_w::<1>(adjacency, bond_ends, system),
@@ -307,6 +310,65 @@ fn rings_of_system(
         1025..=4096 => rings_of_system_w::<64>(adjacency, bond_ends, system),
         _ => (fundamental_cycles(adjacency, bond_ends, system), Vec::new()),
     }
+}
+
+/// Two fused rings (a biconnected system with cyclomatic number 2 is a
+/// "theta": three paths between two branch atoms). With path lengths
+/// a <= b <= c the SSSR is {a+b, a+c}; b+c is also relevant exactly when a == b.
+/// This is the most common fused system in drug-like molecules, so it skips
+/// the general search.
+#[allow(clippy::type_complexity)]
+fn theta_rings(
+    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    system: &[BondIdx],
+) -> Option<(Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>)> {
+    let in_system = |b: BondIdx| system.binary_search(&b).is_ok();
+    let mut atoms: Vec<AtomIdx> = system
+        .iter()
+        .filter_map(|b| bond_ends.get(b.index()))
+        .flat_map(|&(x, y)| [x, y])
+        .collect();
+    atoms.sort_unstable();
+    atoms.dedup();
+    if system.len() + 1 != atoms.len() + 2 {
+        return None;
+    }
+    let sys_nbrs = |a: AtomIdx| {
+        adjacency
+            .get(a.index())
+            .map_or(&[][..], |v| v.as_slice())
+            .iter()
+            .copied()
+            .filter(move |&(_, b)| in_system(b))
+    };
+    let branch: Vec<AtomIdx> = atoms.iter().copied().filter(|&a| sys_nbrs(a).count() == 3).collect();
+    let [u, v] = branch.as_slice() else { return None };
+    let mut paths: Vec<Vec<BondIdx>> = Vec::with_capacity(3);
+    for (first, b0) in sys_nbrs(*u) {
+        let mut path = vec![b0];
+        let (mut prev_bond, mut cur) = (b0, first);
+        while cur != *v {
+            let next = sys_nbrs(cur).find(|&(_, b)| b != prev_bond)?;
+            path.push(next.1);
+            prev_bond = next.1;
+            cur = next.0;
+            if path.len() > system.len() {
+                return None;
+            }
+        }
+        paths.push(path);
+    }
+    paths.sort_by_key(Vec::len);
+    let [a, b, c] = paths.as_slice() else { return None };
+    let join = |x: &[BondIdx], y: &[BondIdx]| {
+        let mut r: Vec<BondIdx> = x.iter().chain(y).copied().collect();
+        r.sort_unstable();
+        r
+    };
+    let sssr = vec![join(a, b), join(a, c)];
+    let extra = if a.len() == b.len() { vec![join(b, c)] } else { Vec::new() };
+    Some((sssr, extra))
 }
 
 /// For ring systems beyond 4,096 bonds (polymers, sheets): a fundamental

@@ -12,7 +12,7 @@ use crate::mol::{
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
-use crate::valence::{explicit_valence, implicit_hs};
+use crate::valence::{explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_of, AtomEnv};
 
 /// What `sanitize` does besides perception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,8 +50,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     let n = mol.num_atoms();
     for i in 0..n as u32 {
         let a = AtomIdx(i);
-        explicit_valence(&mol, a, true)?;
-        let h = implicit_hs(&mol, a, true)?;
+        let h = checked_implicit_hs(&mol, a)?;
         if let Some(atom) = mol.atom_mut(a) {
             atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
         }
@@ -126,8 +125,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
     for i in 0..n as u32 {
         let a = AtomIdx(i);
-        explicit_valence(&mol, a, true)?;
-        implicit_hs(&mol, a, true)?;
+        checked_implicit_hs(&mol, a)?;
     }
     if options.clean_stereo {
         let inputs = StereoInputs {
@@ -144,6 +142,13 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         rings,
         conformer: mol.conformer,
     })
+}
+
+/// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.
+fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
+    let env = AtomEnv::of(mol, a)?;
+    explicit_valence_of(&env, true)?;
+    implicit_hs_of(&env, true)
 }
 
 fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {
