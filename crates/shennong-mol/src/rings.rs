@@ -342,8 +342,14 @@ fn theta_rings(
             .copied()
             .filter(move |&(_, b)| in_system(b))
     };
-    let branch: Vec<AtomIdx> = atoms.iter().copied().filter(|&a| sys_nbrs(a).count() == 3).collect();
-    let [u, v] = branch.as_slice() else { return None };
+    let branch: Vec<AtomIdx> = atoms
+        .iter()
+        .copied()
+        .filter(|&a| sys_nbrs(a).count() == 3)
+        .collect();
+    let [u, v] = branch.as_slice() else {
+        return None;
+    };
     let mut paths: Vec<Vec<BondIdx>> = Vec::with_capacity(3);
     for (first, b0) in sys_nbrs(*u) {
         let mut path = vec![b0];
@@ -360,14 +366,20 @@ fn theta_rings(
         paths.push(path);
     }
     paths.sort_by_key(Vec::len);
-    let [a, b, c] = paths.as_slice() else { return None };
+    let [a, b, c] = paths.as_slice() else {
+        return None;
+    };
     let join = |x: &[BondIdx], y: &[BondIdx]| {
         let mut r: Vec<BondIdx> = x.iter().chain(y).copied().collect();
         r.sort_unstable();
         r
     };
     let sssr = vec![join(a, b), join(a, c)];
-    let extra = if a.len() == b.len() { vec![join(b, c)] } else { Vec::new() };
+    let extra = if a.len() == b.len() {
+        vec![join(b, c)]
+    } else {
+        Vec::new()
+    };
     Some((sssr, extra))
 }
 

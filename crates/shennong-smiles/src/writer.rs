@@ -333,14 +333,15 @@ fn assign_directions(mol: &Mol, t: &Tree) -> Vec<Option<bool>> {
     dirs
 }
 
-fn ring_label(num: usize) -> String {
-    if num < 10 {
-        num.to_string()
+fn write_ring_label(out: &mut String, num: usize) {
+    use std::fmt::Write as _;
+    let _ = if num < 10 {
+        write!(out, "{num}")
     } else if num < 100 {
-        format!("%{num}")
+        write!(out, "%{num}")
     } else {
-        format!("%({num})")
-    }
+        write!(out, "%({num})")
+    };
 }
 
 fn bond_text(
@@ -387,19 +388,30 @@ fn bond_text(
 
 const AROMATIC_WRITABLE: [u8; 9] = [5, 6, 7, 8, 15, 16, 33, 34, 52];
 
-fn atom_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>], options: &WriteOptions) -> String {
+/// Appends the atom's SMILES text to `out`: a bare organic-subset symbol when
+/// a reader would restore everything from it, a bracket atom otherwise.
+fn write_atom(
+    out: &mut String,
+    mol: &Mol,
+    a: AtomIdx,
+    written: &[Option<AtomIdx>],
+    options: &WriteOptions,
+) {
+    use std::fmt::Write as _;
     let atom = mol.atom(a);
     let z = atom.atomic_num;
     let aromatic = atom.aromatic && !options.kekule && AROMATIC_WRITABLE.contains(&z);
-    let symbol = if aromatic {
-        atom.symbol().to_ascii_lowercase()
-    } else {
-        atom.symbol().to_string()
+    let push_symbol = |out: &mut String| {
+        if aromatic {
+            out.extend(atom.symbol().chars().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push_str(atom.symbol());
+        }
     };
     let chir = if options.stereo {
         chirality_text(mol, a, written)
     } else {
-        String::new()
+        "".into()
     };
     let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
     let map = if options.atom_maps { atom.map_num } else { 0 };
@@ -411,42 +423,48 @@ fn atom_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>], options: &Write
         && atom.radical_electrons == 0
         && (z == 0 && atom.total_hs() == 0 || z != 0 && mol.default_hs(a) == Some(atom.total_hs()));
     if bare_ok {
-        return symbol;
+        push_symbol(out);
+        return;
     }
-    let mut s = String::from("[");
+    out.push('[');
     if atom.isotope > 0 {
-        s.push_str(&atom.isotope.to_string());
+        let _ = write!(out, "{}", atom.isotope);
     }
-    s.push_str(&symbol);
-    s.push_str(&chir);
+    push_symbol(out);
+    out.push_str(&chir);
     match atom.total_hs() {
         0 => {}
-        1 => s.push('H'),
+        1 => out.push('H'),
         h => {
-            s.push('H');
-            s.push_str(&h.to_string());
+            let _ = write!(out, "H{h}");
         }
     }
     match atom.formal_charge {
         0 => {}
-        1 => s.push('+'),
-        -1 => s.push('-'),
-        c if c > 0 => s.push_str(&format!("+{c}")),
-        c => s.push_str(&format!("{c}")),
+        1 => out.push('+'),
+        -1 => out.push('-'),
+        c if c > 0 => {
+            let _ = write!(out, "+{c}");
+        }
+        c => {
+            let _ = write!(out, "{c}");
+        }
     }
     if map > 0 {
-        s.push(':');
-        s.push_str(&map.to_string());
+        let _ = write!(out, ":{map}");
     }
-    s.push(']');
-    s
+    out.push(']');
 }
 
 /// `written` is the output neighbour order, with `None` for the implicit H / lone pair.
-fn chirality_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>]) -> String {
+fn chirality_text(
+    mol: &Mol,
+    a: AtomIdx,
+    written: &[Option<AtomIdx>],
+) -> std::borrow::Cow<'static, str> {
     let atom = mol.atom(a);
     match atom.chirality {
-        Chirality::None => String::new(),
+        Chirality::None => "".into(),
         Chirality::Other { class, permutation } => {
             let c = match class {
                 StereoClass::Allene => "AL",
@@ -455,30 +473,30 @@ fn chirality_text(mol: &Mol, a: AtomIdx, written: &[Option<AtomIdx>]) -> String 
                 StereoClass::Octahedral => "OH",
             };
             if permutation == 0 {
-                format!("@{c}")
+                format!("@{c}").into()
             } else {
-                format!("@{c}{permutation}")
+                format!("@{c}{permutation}").into()
             }
         }
         tag => {
-            let mut internal: Vec<Option<AtomIdx>> =
-                mol.neighbors(a).iter().map(|&(n, _)| Some(n)).collect();
-            if internal.len() == 3 {
-                internal.push(None);
+            // parity of the written neighbour order against the stored one
+            // (implicit H or lone pair last), without allocating
+            let nbrs = mol.neighbors(a);
+            let len = if nbrs.len() == 3 { 4 } else { nbrs.len() };
+            if len != written.len() {
+                return "".into();
             }
-            if internal.len() != written.len() {
-                return String::new();
+            let internal = |k: usize| nbrs.get(k).map(|&(n, _)| n);
+            let mut perm = [0usize; 4];
+            for (slot, k) in perm.iter_mut().zip(0..len) {
+                match written.iter().position(|w| *w == internal(k)) {
+                    Some(p) => *slot = p,
+                    None => return "".into(),
+                }
             }
-            let perm: Option<Vec<usize>> = internal
-                .iter()
-                .map(|s| written.iter().position(|w| w == s))
-                .collect();
-            let Some(perm) = perm else {
-                return String::new();
-            };
             let mut odd = false;
-            for i in 0..perm.len() {
-                for j in (i + 1)..perm.len() {
+            for i in 0..len {
+                for j in (i + 1)..len {
                     if perm.get(i) > perm.get(j) {
                         odd = !odd;
                     }
@@ -506,6 +524,7 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
     let mut digit_of_bond: Vec<usize> = vec![0; mol.num_bonds()];
     let mut in_use: Vec<bool> = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
+    let mut written: Vec<Option<AtomIdx>> = Vec::with_capacity(8);
     for (k, &root) in t.roots.iter().enumerate().rev() {
         steps.push(Step::Atom(root));
         if k > 0 {
@@ -530,7 +549,7 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                     ));
                 }
                 // neighbour order as written
-                let mut written: Vec<Option<AtomIdx>> = Vec::new();
+                written.clear();
                 if let Some(p) = parent {
                     written.push(Some(p));
                 }
@@ -555,10 +574,10 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 if three_coordinate && atom.total_hs() == 0 {
                     written.push(None);
                 }
-                out.push_str(&atom_text(mol, a, &written, options));
+                write_atom(&mut out, mol, a, &written, options);
                 for &(_, b) in closes {
                     let d = digit_of_bond.get(b.index()).copied().unwrap_or(0);
-                    out.push_str(&ring_label(d));
+                    write_ring_label(&mut out, d);
                     if let Some(u) = in_use.get_mut(d) {
                         *u = false;
                     }
@@ -583,7 +602,7 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                         dirs.get(b.index()).copied().flatten(),
                         options.kekule,
                     ));
-                    out.push_str(&ring_label(d));
+                    write_ring_label(&mut out, d);
                 }
                 if let Some((&last, rest)) = children.split_last() {
                     steps.push(Step::Atom(last));
