@@ -26,7 +26,7 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; 5,000 SMILES mutants)"
+step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; informational: 5,000 SMILES mutants, tricky chemistry)"
 mkdir -p "$OUT"
 "$VENV/bin/python" scripts/parity/make_mutants.py "$DATA/chembl_1k.smi" 5000 "$OUT/mutants.smi"
 "$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
@@ -34,7 +34,8 @@ mkdir -p "$OUT"
   chembl_samples="$DATA/chembl_samples.csv" \
   chembl_drugs="$DATA/chembl_drugs.csv" \
   zinc250k_20k="$DATA/zinc250k.smi.gz:20000" \
-  informational_mutants="$OUT/mutants.smi"
+  informational_mutants="$OUT/mutants.smi" \
+  informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
 
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \

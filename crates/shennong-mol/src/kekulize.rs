@@ -92,9 +92,24 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
             bond.order = BondOrder::Double;
         }
     }
-    for a in 0..n as u32 {
-        if let Some(atom) = mol.atom_mut(AtomIdx(a)) {
-            atom.aromatic = false;
+    for a in (0..n as u32).map(AtomIdx) {
+        let Some(atom) = mol.atom_mut(a) else {
+            continue;
+        };
+        let was_aromatic = std::mem::replace(&mut atom.aromatic, false);
+        // An explicit H on a pyrrole-type N or P does not survive kekulisation:
+        // it becomes implicit and is recounted (RDKit's Github issue 141).
+        if was_aromatic
+            && matches!(atom.atomic_num, 7 | 15)
+            && atom.formal_charge == 0
+            && atom.explicit_hs == 1
+        {
+            atom.explicit_hs = 0;
+            atom.no_implicit = false;
+            let h = crate::valence::implicit_hs(mol, a, false).unwrap_or(0);
+            if let Some(atom) = mol.atom_mut(a) {
+                atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(0);
+            }
         }
     }
     Ok(())

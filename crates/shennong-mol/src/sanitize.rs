@@ -45,6 +45,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     }
     if options.cleanup {
         cleanup(&mut mol);
+        cleanup_organometallics(&mut mol);
     }
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
     let n = mol.num_atoms();
@@ -500,6 +501,67 @@ fn cleanup(mol: &mut MolBuilder) {
                 set_charge(mol, a, charge);
             }
             _ => {}
+        }
+    }
+}
+
+/// Elements that are not metals (Marvin's definition, as RDKit uses), plus the dummy atom.
+fn is_metal(z: u8) -> bool {
+    !matches!(z, 0 | 1 | 2 | 5..=10 | 14..=18 | 33..=36 | 52..=54 | 85 | 86)
+}
+
+/// A non-metal above its highest allowed valence (after charge adjustment).
+fn is_hypervalent_non_metal(mol: &MolBuilder, a: AtomIdx) -> bool {
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
+    if is_metal(atom.atomic_num) {
+        return false;
+    }
+    let Ok(ev) = explicit_valence(mol, a, false) else {
+        return false;
+    };
+    let eff = i32::from(atom.atomic_num) - i32::from(atom.formal_charge);
+    let Ok(eff) = u8::try_from(eff) else {
+        return false;
+    };
+    if eff == 0 {
+        return false;
+    }
+    let max_v = valences(eff).last().map_or(-1, |&v| i32::from(v));
+    let total_degree = mol.neighbors(a).len() as i32
+        + i32::from(atom.explicit_hs)
+        + implicit_hs(mol, a, false).unwrap_or(0);
+    max_v > 0 && (ev > max_v || (ev == max_v && atom.aromatic && total_degree == 4))
+}
+
+/// RDKit's `cleanUpOrganometallics`: a single bond from a hypervalent
+/// non-metal to a metal becomes a dative bond to the metal (so that
+/// `Cl[Pt](Cl)([NH3])[NH3]` reads as cisplatin, not as pentavalent nitrogen).
+fn cleanup_organometallics(mol: &mut MolBuilder) {
+    for i in 0..mol.num_atoms() as u32 {
+        let a = AtomIdx(i);
+        if matches!(z_of(mol, a), 1 | 2 | 9 | 10) || !is_hypervalent_non_metal(mol, a) {
+            continue;
+        }
+        let dative_count = |m: AtomIdx| {
+            mol.neighbors(m)
+                .iter()
+                .filter(|&&(_, b)| order_of(mol, b) == BondOrder::Dative)
+                .count()
+        };
+        let target = mol
+            .neighbors(a)
+            .iter()
+            .filter(|&&(m, b)| order_of(mol, b) == BondOrder::Single && is_metal(z_of(mol, m)))
+            .min_by_key(|&&(m, _)| (dative_count(m), m))
+            .copied();
+        if let Some((metal, b)) = target {
+            if let Some(bond) = mol.bond_mut(b) {
+                bond.order = BondOrder::Dative;
+                bond.begin = a;
+                bond.end = metal;
+            }
         }
     }
 }
