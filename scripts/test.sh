@@ -26,14 +26,16 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; informational: 5,000 SMILES mutants, tricky chemistry)"
+step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; informational: 5,000 SMILES mutants, tricky chemistry)"
 mkdir -p "$OUT"
+NCI=$("$VENV/bin/python" -c "import os, rdkit; print(os.path.join(os.path.dirname(rdkit.__file__), 'Data', 'NCI', 'first_5K.smi'))")
 "$VENV/bin/python" scripts/parity/make_mutants.py "$DATA/chembl_1k.smi" 5000 "$OUT/mutants.smi"
 "$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
   chembl_1k="$DATA/chembl_1k.smi" \
   chembl_samples="$DATA/chembl_samples.csv" \
   chembl_drugs="$DATA/chembl_drugs.csv" \
   zinc250k_20k="$DATA/zinc250k.smi.gz:20000" \
+  nci_first5k="$NCI" \
   informational_mutants="$OUT/mutants.smi" \
   informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
 

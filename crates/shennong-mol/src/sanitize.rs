@@ -57,7 +57,23 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         }
     }
     let bond_ends: Vec<(AtomIdx, AtomIdx)> = mol.bonds.iter().map(|b| (b.begin, b.end)).collect();
-    let rings = RingInfo::perceive(&mol.adjacency, &bond_ends);
+    // Dative and zero-order bonds do not close rings (as in RDKit's ring finding).
+    let not_ring_capable = |o: BondOrder| matches!(o, BondOrder::Dative | BondOrder::Zero);
+    let rings = if mol.bonds.iter().any(|b| not_ring_capable(b.order)) {
+        let ring_adjacency: Vec<Vec<(AtomIdx, BondIdx)>> = mol
+            .adjacency
+            .iter()
+            .map(|nbrs| {
+                nbrs.iter()
+                    .copied()
+                    .filter(|&(_, b)| mol.bond(b).is_some_and(|bd| !not_ring_capable(bd.order)))
+                    .collect()
+            })
+            .collect();
+        RingInfo::perceive(&ring_adjacency, &bond_ends)
+    } else {
+        RingInfo::perceive(&mol.adjacency, &bond_ends)
+    };
     for i in 0..n as u32 {
         let a = AtomIdx(i);
         if mol.atom(a).is_some_and(|x| x.aromatic) && !rings.is_ring_atom(a) {

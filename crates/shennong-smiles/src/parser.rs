@@ -333,7 +333,16 @@ impl Parser<'_> {
             (a, b) => a.or(b),
         };
         let order = self.bond_order_between(open.atom, atom, order_sym);
-        let (begin, end) = if order_sym == Some(BondSym::DativeLeft) {
+        // A dative arrow points the way it is written: at the opening digit
+        // from the opening atom, at the closing digit from the closing atom.
+        let arrow_from_closing = match (open.bond, sym) {
+            (Some(BondSym::DativeRight), _) => false,
+            (Some(BondSym::DativeLeft), _) => true,
+            (_, Some(BondSym::DativeRight)) => true,
+            (_, Some(BondSym::DativeLeft)) => false,
+            _ => false,
+        };
+        let (begin, end) = if arrow_from_closing {
             (atom, open.atom)
         } else {
             (open.atom, atom)

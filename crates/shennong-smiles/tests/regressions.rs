@@ -70,3 +70,14 @@ fn directional_and_dummy_bonds_in_aromatic_rings() {
     assert!(parse("c1cc\\cN1").is_ok());
     assert!(parse("c1cccc*1").is_ok());
 }
+
+/// A dative arrow at a closing ring digit points from the closing atom
+/// (`[Fe]1.N->1` is N->Fe); dative bonds do not close rings.
+#[test]
+fn dative_ring_closure_direction() {
+    let a = to_smiles(&parse("[Fe]1.N->1").unwrap());
+    let b = to_smiles(&parse("N->[Fe]").unwrap());
+    assert_eq!(a, b);
+    let m = parse("C1CC[Fe]<-N1").unwrap();
+    assert!(m.rings().num_rings() == 0);
+}
