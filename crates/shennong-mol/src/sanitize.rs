@@ -128,9 +128,17 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
             atom.implicit_hs = u8::try_from(final_h.max(0)).unwrap_or(0);
         }
     }
-    let states = atom_states(&mol)?;
-    let conjugated = conjugation(&mol, &states);
-    let hybridization = hybridization(&mol, &states, &conjugated);
+    // Conjugation and hybridisation are only needed to clean up tetrahedral
+    // tags (the perceived molecule does not store them).
+    let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
+    let (conjugated, hybridization) = if has_tags {
+        let states = atom_states(&mol)?;
+        let conjugated = conjugation(&mol, &states);
+        let hybridization = hybridization(&mol, &states, &conjugated);
+        (conjugated, hybridization)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     for (i, h) in hybridization.iter().enumerate() {
         if let Some(atom) = mol.atoms.get_mut(i) {
             if atom.chirality.is_tetrahedral() && *h != Hybridization::Sp3 {
@@ -195,6 +203,13 @@ fn is_up(mol: &MolBuilder, b: BondIdx, from: AtomIdx) -> Option<bool> {
 
 /// Turns SMILES `/` `\` marks into cis/trans stereo on double bonds.
 fn stereo_from_directions(mol: &mut MolBuilder) {
+    if !mol
+        .bonds
+        .iter()
+        .any(|b| matches!(b.direction, BondDirection::Up | BondDirection::Down))
+    {
+        return;
+    }
     for bi in 0..mol.num_bonds() as u32 {
         let b = BondIdx(bi);
         let Some(bond) = mol.bond(b).copied() else {
