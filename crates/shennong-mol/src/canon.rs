@@ -63,7 +63,10 @@ pub fn canonical_rank_candidates(mol: &Mol, use_stereo: bool) -> Vec<Vec<u32>> {
         .collect();
     // stereo only matters when the molecule has some
     let use_stereo = use_stereo
-        && (mol.atoms().iter().any(|a| a.chirality.is_tetrahedral())
+        && (mol
+            .atoms()
+            .iter()
+            .any(|a| a.chirality != crate::mol::Chirality::None)
             || mol.bonds().iter().any(|b| b.stereo != BondStereo::None));
     let mut out = Vec::new();
     explore(mol, &base_weights, ranks, use_stereo, &mut out);
@@ -80,6 +83,21 @@ fn undetermined_stereo_neighbors(mol: &Mol, ranks: &[u32]) -> Vec<AtomIdx> {
             && atom_label(mol.neighbors(a), atom.chirality, ranks).is_none()
         {
             out.extend(mol.neighbors(a).iter().map(|&(n, _)| n));
+        }
+    }
+    for a in mol.atom_indices() {
+        // @SP/@TB/@OH: which of two tied neighbours comes first changes the
+        // permutation number written, so such ties are branched over too
+        if let crate::mol::Chirality::Other { permutation, .. } = mol.atom(a).chirality {
+            let nbrs = mol.neighbors(a);
+            let mut rs: Vec<u32> = nbrs
+                .iter()
+                .filter_map(|(n, _)| ranks.get(n.index()).copied())
+                .collect();
+            rs.sort_unstable();
+            if permutation > 0 && rs.windows(2).any(|w| w.first() == w.get(1)) {
+                out.extend(nbrs.iter().map(|&(n, _)| n));
+            }
         }
     }
     for b in mol.bonds() {

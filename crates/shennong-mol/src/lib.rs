@@ -28,6 +28,7 @@ mod error;
 mod kekulize;
 pub mod layout;
 mod mol;
+pub mod nontetrahedral;
 mod ranks;
 pub mod rings;
 pub mod sanitize;

@@ -651,6 +651,10 @@ impl Parser<'_> {
             let Some(atom) = self.mol.atom(a).copied() else {
                 continue;
             };
+            if let Chirality::Other { class, permutation } = atom.chirality {
+                self.fix_other_stereo(a, class, permutation);
+                continue;
+            }
             if !atom.chirality.is_tetrahedral() {
                 continue;
             }
@@ -691,6 +695,34 @@ impl Parser<'_> {
                 if let Some(am) = self.mol.atom_mut(a) {
                     am.chirality = am.chirality.inverted();
                 }
+            }
+        }
+    }
+
+    /// Re-expresses an `@SP`/`@TB`/`@OH` permutation relative to the
+    /// neighbour-list order (bracket H last), like tetrahedral tags.
+    fn fix_other_stereo(&mut self, a: AtomIdx, class: StereoClass, permutation: u8) {
+        if permutation == 0 {
+            return;
+        }
+        let written = self.order.get(a.index()).cloned().unwrap_or_default();
+        let mut internal: Vec<Slot> = self
+            .mol
+            .neighbors(a)
+            .iter()
+            .map(|&(n, _)| Slot::Atom(n))
+            .collect();
+        if written.contains(&Slot::Implicit) {
+            internal.push(Slot::Implicit);
+        }
+        if let Some(p) =
+            shennong_mol::nontetrahedral::reorder(class, permutation, &written, &internal)
+        {
+            if let Some(am) = self.mol.atom_mut(a) {
+                am.chirality = Chirality::Other {
+                    class,
+                    permutation: p,
+                };
             }
         }
     }

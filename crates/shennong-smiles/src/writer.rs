@@ -473,10 +473,18 @@ fn chirality_text(
                 StereoClass::Octahedral => "OH",
             };
             if permutation == 0 {
-                format!("@{c}").into()
-            } else {
-                format!("@{c}{permutation}").into()
+                return format!("@{c}").into();
             }
+            // the permutation number is relative to the neighbour order, so it
+            // is re-expressed for the order in which neighbours are written
+            let mut internal: Vec<Option<AtomIdx>> =
+                mol.neighbors(a).iter().map(|&(n, _)| Some(n)).collect();
+            if atom.total_hs() == 1 {
+                internal.push(None);
+            }
+            let p = shennong_mol::nontetrahedral::reorder(class, permutation, &internal, written)
+                .unwrap_or(permutation);
+            format!("@{c}{p}").into()
         }
         tag => {
             // parity of the written neighbour order against the stored one
@@ -555,8 +563,9 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 }
                 let atom = mol.atom(a);
                 let three_coordinate = mol.degree(a) == 3 && atom.chirality.is_tetrahedral();
+                let other_stereo = matches!(atom.chirality, Chirality::Other { .. });
                 // a bracket H follows the preceding atom; a lone pair counts last
-                if three_coordinate && atom.total_hs() > 0 {
+                if (three_coordinate || other_stereo) && atom.total_hs() == 1 {
                     written.push(None);
                 }
                 let closes = t.closes.get(a.index());

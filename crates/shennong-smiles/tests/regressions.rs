@@ -81,3 +81,15 @@ fn dative_ring_closure_direction() {
     let m = parse("C1CC[Fe]<-N1").unwrap();
     assert!(m.rings().num_rings() == 0);
 }
+
+/// `@SP`/`@TB`/`@OH` permutation numbers are relative to the neighbour order;
+/// they were written back unchanged after canonical reordering.
+#[test]
+fn non_tetrahedral_permutations_follow_the_written_order() {
+    let a = to_smiles(&parse("S[As@TB1](F)(Cl)(Br)N").unwrap());
+    // the same arrangement, neighbours listed in another order (from RDKit)
+    let b = to_smiles(&parse("N[As@TB6](F)(S)(Cl)Br").unwrap());
+    assert_eq!(a, b);
+    let c = to_smiles(&parse("S[As@TB7](F)(Cl)(Br)N").unwrap());
+    assert_ne!(a, c);
+}
