@@ -508,7 +508,7 @@ impl Mol {
         self.atoms.get(a.index()).unwrap_or(&DEFAULT_ATOM)
     }
 
-    /// One bond. Out-of-range indices yield a zero-order placeholder.
+    /// One bond. Out-of-range indices (never produced by this crate) yield a zero-order bond.
     #[inline]
     pub fn bond(&self, b: BondIdx) -> &Bond {
         self.bonds.get(b.index()).unwrap_or(&DEFAULT_BOND)
