@@ -33,6 +33,29 @@ fn field(line: &str, start: usize, end: usize) -> &str {
     line.get(start..end).unwrap_or("").trim()
 }
 
+/// A fixed-column number: blank reads as zero (as MDL readers do); anything
+/// else that does not parse is an error naming the field, line and column.
+fn number_field<T: std::str::FromStr + Default>(
+    line: &str,
+    start: usize,
+    end: usize,
+    lineno: usize,
+    what: &str,
+    kind: &str,
+) -> Result<T, MolfileError> {
+    let f = field(line, start, end);
+    if f.is_empty() {
+        return Ok(T::default());
+    }
+    f.parse::<T>().map_err(|_| {
+        err(
+            lineno,
+            start + 1,
+            format!("{what}: expected {kind}, found '{f}'"),
+        )
+    })
+}
+
 fn int_field(
     line: &str,
     start: usize,
@@ -40,17 +63,7 @@ fn int_field(
     lineno: usize,
     what: &str,
 ) -> Result<i64, MolfileError> {
-    let f = field(line, start, end);
-    if f.is_empty() {
-        return Ok(0);
-    }
-    f.parse::<i64>().map_err(|_| {
-        err(
-            lineno,
-            start + 1,
-            format!("{what}: expected an integer, found '{f}'"),
-        )
-    })
+    number_field(line, start, end, lineno, what, "an integer")
 }
 
 fn float_field(
@@ -60,17 +73,7 @@ fn float_field(
     lineno: usize,
     what: &str,
 ) -> Result<f64, MolfileError> {
-    let f = field(line, start, end);
-    if f.is_empty() {
-        return Ok(0.0);
-    }
-    let v = f.parse::<f64>().map_err(|_| {
-        err(
-            lineno,
-            start + 1,
-            format!("{what}: expected a number, found '{f}'"),
-        )
-    })?;
+    let v: f64 = number_field(line, start, end, lineno, what, "a number")?;
     if !v.is_finite() {
         return Err(err(
             lineno,
