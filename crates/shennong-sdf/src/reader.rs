@@ -182,23 +182,20 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         let order =
             bond_order(t).ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
         let (pa, pb) = (AtomIdx(a as u32 - 1), AtomIdx(b as u32 - 1));
-        let bi = mol
-            .add_bond(pa, pb, order)
-            .map_err(|e| err(lineno, 1, e.to_string()))?;
-        if order == BondOrder::Aromatic {
-            for x in [pa, pb] {
-                if let Some(atom) = mol.atom_mut(x) {
-                    atom.aromatic = true;
-                }
-            }
-        }
-        match (order, st) {
-            (BondOrder::Single, 1) => wedges.push((pa, pb, BondDirection::Wedge)),
-            (BondOrder::Single, 6) => wedges.push((pa, pb, BondDirection::Hash)),
-            (BondOrder::Single, 4) => wedges.push((pa, pb, BondDirection::Either)),
-            (BondOrder::Double, 3) => either_double.push(bi),
-            _ => {}
-        }
+        // V2000 bond stereo: 1 wedge, 6 hash, 4 either (single); 3 either (double)
+        let mark = match (order, st) {
+            (BondOrder::Single, 1) => Some(BondDirection::Wedge),
+            (BondOrder::Single, 6) => Some(BondDirection::Hash),
+            (BondOrder::Single, 4) | (BondOrder::Double, 3) => Some(BondDirection::Either),
+            _ => None,
+        };
+        add_molfile_bond(
+            &mut mol,
+            (pa, pb, order, mark),
+            &mut wedges,
+            &mut either_double,
+        )
+        .map_err(|e| err(lineno, 1, e))?;
     }
     // properties block
     let mut saw_chg_iso_rad = false;
@@ -270,6 +267,30 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     let is_3d = positions.iter().any(|p| p[2].abs() > 1e-4);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })
+}
+
+/// Adds one molfile bond: aromatic bonds mark their atoms aromatic; stereo
+/// marks become wedges/hashes on single bonds or "either" on double bonds.
+fn add_molfile_bond(
+    mol: &mut MolBuilder,
+    (pa, pb, order, mark): (AtomIdx, AtomIdx, BondOrder, Option<BondDirection>),
+    wedges: &mut Vec<(AtomIdx, AtomIdx, BondDirection)>,
+    either_double: &mut Vec<shennong_mol::BondIdx>,
+) -> Result<(), String> {
+    let bi = mol.add_bond(pa, pb, order).map_err(|e| e.to_string())?;
+    if order == BondOrder::Aromatic {
+        for x in [pa, pb] {
+            if let Some(atom) = mol.atom_mut(x) {
+                atom.aromatic = true;
+            }
+        }
+    }
+    match (order, mark) {
+        (BondOrder::Single, Some(d)) => wedges.push((pa, pb, d)),
+        (BondOrder::Double, Some(BondDirection::Either)) => either_double.push(bi),
+        _ => {}
+    }
+    Ok(())
 }
 
 fn atom_from_symbol(sym: &str) -> Option<Atom> {
@@ -607,23 +628,20 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                 let (pa, pb) = (find(s1)?, find(s2)?);
                 let order = bond_order(t)
                     .ok_or_else(|| err(lineno, 8, format!("unsupported bond type {t}")))?;
-                let bi = mol
-                    .add_bond(pa, pb, order)
-                    .map_err(|e| err(lineno, 8, e.to_string()))?;
-                if order == BondOrder::Aromatic {
-                    for x in [pa, pb] {
-                        if let Some(atom) = mol.atom_mut(x) {
-                            atom.aromatic = true;
-                        }
-                    }
-                }
-                match (order, kv(rest, "CFG")) {
-                    (BondOrder::Single, Some("1")) => wedges.push((pa, pb, BondDirection::Wedge)),
-                    (BondOrder::Single, Some("3")) => wedges.push((pa, pb, BondDirection::Hash)),
-                    (BondOrder::Single, Some("2")) => wedges.push((pa, pb, BondDirection::Either)),
-                    (BondOrder::Double, Some("2")) => either_double.push(bi),
-                    _ => {}
-                }
+                // V3000 CFG: 1 wedge, 3 hash, 2 either
+                let mark = match kv(rest, "CFG") {
+                    Some("1") => Some(BondDirection::Wedge),
+                    Some("3") => Some(BondDirection::Hash),
+                    Some("2") => Some(BondDirection::Either),
+                    _ => None,
+                };
+                add_molfile_bond(
+                    &mut mol,
+                    (pa, pb, order, mark),
+                    &mut wedges,
+                    &mut either_double,
+                )
+                .map_err(|e| err(lineno, 8, e))?;
             }
             _ => {}
         }

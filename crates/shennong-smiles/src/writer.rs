@@ -108,6 +108,13 @@ impl<T: Copy> Flat<T> {
         }
     }
 
+    fn empty() -> Flat<T> {
+        Flat {
+            start: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+
     fn get(&self, a: usize) -> &[T] {
         let (s, e) = (
             self.start.get(a).copied().unwrap_or(0),
@@ -143,9 +150,10 @@ fn build_tree(mol: &Mol, ranks: &[u32]) -> Tree {
         order: Vec::with_capacity(n),
         position: vec![usize::MAX; n],
         parent_bond: vec![None; n],
-        children: Flat::group(n, &[]),
-        opens: Flat::group(n, &[]),
-        closes: Flat::group(n, &[]),
+        // filled once the traversal is complete
+        children: Flat::empty(),
+        opens: Flat::empty(),
+        closes: Flat::empty(),
         roots: Vec::new(),
         ring_open_atom: vec![None; mol.num_bonds()],
     };
