@@ -42,6 +42,7 @@ pub use mol::{
 };
 pub use rings::RingInfo;
 pub use sanitize::{sanitize, SanitizeOptions};
+pub use stereo::Hybridization;
 
 impl Mol {
     /// A Kekulé form of this molecule: aromatic bonds become alternating
@@ -62,15 +63,36 @@ impl Mol {
     /// (same element, charge and radicals, these bonds, no explicit H): what
     /// an unbracketed SMILES atom or a molfile atom without a valence field gets.
     pub fn default_hs(&self, a: AtomIdx) -> Option<u8> {
+        let env = self.bond_env(a, 0)?;
+        let h = valence::implicit_hs_of(&env, false).ok()?;
+        u8::try_from(h).ok()
+    }
+
+    /// RDKit's total valence of an atom: the explicit valence (bond orders
+    /// plus explicit hydrogens, with RDKit's rounding for aromatic atoms) plus
+    /// the implicit hydrogens. This is what SMARTS `v` compares.
+    pub fn total_valence(&self, a: AtomIdx) -> i32 {
+        let Some(atom) = self.atoms.get(a.index()) else {
+            return 0;
+        };
+        let Some(env) = self.bond_env(a, atom.explicit_hs) else {
+            return 0;
+        };
+        let explicit =
+            valence::explicit_valence_of(&env, false).unwrap_or((env.valence_x2 + 1) / 2);
+        explicit + i32::from(atom.implicit_hs)
+    }
+
+    fn bond_env(&self, a: AtomIdx, explicit_hs: u8) -> Option<valence::AtomEnv> {
         let atom = self.atoms.get(a.index())?;
-        let mut valence_x2 = 0;
+        let mut valence_x2 = 2 * i32::from(explicit_hs);
         let mut aromatic = atom.aromatic;
         for &(_, bi) in self.neighbors(a) {
             let bond = self.bond(bi);
             valence_x2 += bond.order.valence_x2(bond.end == a);
             aromatic |= bond.aromatic || bond.order == BondOrder::Aromatic;
         }
-        let env = valence::AtomEnv {
+        Some(valence::AtomEnv {
             idx: a.index(),
             z: atom.atomic_num,
             charge: atom.formal_charge,
@@ -78,8 +100,6 @@ impl Mol {
             no_implicit: false,
             aromatic,
             valence_x2,
-        };
-        let h = valence::implicit_hs_of(&env, false).ok()?;
-        u8::try_from(h).ok()
+        })
     }
 }

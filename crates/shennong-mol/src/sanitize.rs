@@ -772,3 +772,14 @@ fn hybridization(mol: &MolBuilder, states: &[AtomState], conj: &[bool]) -> Vec<H
         })
         .collect()
 }
+
+impl Mol {
+    /// Hybridisation of every atom as RDKit's `setHybridization` assigns it
+    /// after sanitisation (computed on demand: the molecule does not store it).
+    pub fn hybridizations(&self) -> Result<Vec<Hybridization>> {
+        let b = self.to_builder();
+        let states = atom_states(&b)?;
+        let conjugated = conjugation(&b, &states);
+        Ok(hybridization(&b, &states, &conjugated))
+    }
+}

@@ -1,0 +1,642 @@
+//! Substructure matching: a VF2-style backtracking search over a fixed
+//! query atom order (each atom after the first of its component is reached
+//! through a query bond from an already mapped atom), with per-pair memoised
+//! atom tests, degree pruning and RDKit's uniquification (two matches are the
+//! same when they cover the same target atoms).
+
+use std::cell::OnceCell;
+use std::collections::HashSet;
+
+use shennong_mol::{AtomIdx, BondIdx, BondOrder, Hybridization, Mol};
+
+use crate::query::{AtomExpr, AtomPrim, BondExpr, BondKind, BondPrim, Count, Query};
+
+/// Per-atom properties of a molecule that SMARTS primitives read, computed
+/// once so that many patterns can be matched against the same molecule.
+pub struct Target<'m> {
+    mol: &'m Mol,
+    atoms: Vec<TargetAtom>,
+    hybridization: OnceCell<Vec<Hybridization>>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct TargetAtom {
+    z: u8,
+    aromatic: bool,
+    isotope: u16,
+    charge: i32,
+    degree: i32,
+    non_h_degree: i32,
+    total_degree: i32,
+    total_hs: i32,
+    own_hs: i32,
+    total_valence: i32,
+    num_rings: i32,
+    min_ring: i32,
+    ring_bonds: i32,
+    hetero: i32,
+    aliphatic_hetero: i32,
+}
+
+impl<'m> Target<'m> {
+    /// Precomputes atom properties of `mol`.
+    pub fn new(mol: &'m Mol) -> Target<'m> {
+        let rings = mol.rings();
+        let atoms = mol
+            .atom_indices()
+            .map(|a| {
+                let atom = mol.atom(a);
+                let mut t = TargetAtom {
+                    z: atom.atomic_num,
+                    aromatic: atom.aromatic,
+                    isotope: atom.isotope,
+                    charge: i32::from(atom.formal_charge),
+                    degree: mol.degree(a) as i32,
+                    own_hs: i32::from(atom.total_hs()),
+                    total_valence: mol.total_valence(a),
+                    num_rings: rings.num_atom_rings(a) as i32,
+                    min_ring: rings.min_atom_ring_size(a) as i32,
+                    ..TargetAtom::default()
+                };
+                t.total_degree = t.degree + t.own_hs;
+                t.total_hs = t.own_hs;
+                for &(n, b) in mol.neighbors(a) {
+                    let nbr = mol.atom(n);
+                    if nbr.atomic_num == 1 {
+                        t.total_hs += 1;
+                    }
+                    if nbr.atomic_num != 1 || nbr.isotope > 1 {
+                        t.non_h_degree += 1;
+                    }
+                    if nbr.atomic_num != 1 && nbr.atomic_num != 6 {
+                        t.hetero += 1;
+                        if !nbr.aromatic {
+                            t.aliphatic_hetero += 1;
+                        }
+                    }
+                    if rings.is_ring_bond(b) {
+                        t.ring_bonds += 1;
+                    }
+                }
+                t
+            })
+            .collect();
+        Target {
+            mol,
+            atoms,
+            hybridization: OnceCell::new(),
+        }
+    }
+
+    /// The molecule.
+    pub fn mol(&self) -> &'m Mol {
+        self.mol
+    }
+
+    fn hybridization(&self, a: usize) -> Option<Hybridization> {
+        self.hybridization
+            .get_or_init(|| self.mol.hybridizations().unwrap_or_default())
+            .get(a)
+            .copied()
+    }
+}
+
+/// How to search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MatchOptions {
+    /// Report each set of target atoms once (RDKit's `uniquify`).
+    pub uniquify: bool,
+    /// Stop after this many matches (RDKit's default is 1000).
+    pub max_matches: usize,
+    /// Require tetrahedral tags of query atoms to agree with the target.
+    pub use_chirality: bool,
+}
+
+impl Default for MatchOptions {
+    fn default() -> MatchOptions {
+        MatchOptions {
+            uniquify: true,
+            max_matches: 1000,
+            use_chirality: false,
+        }
+    }
+}
+
+/// The order in which query atoms are mapped.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Plan {
+    order: Vec<usize>,
+    /// For each position: the already mapped query atom and bond it is reached by.
+    parent: Vec<Option<(usize, usize)>>,
+    /// For each position: further bonds to already mapped query atoms.
+    closures: Vec<Vec<(usize, usize)>>,
+}
+
+impl Plan {
+    /// Builds a plan; `anchored` keeps atom 0 first (recursive SMARTS).
+    pub(crate) fn new(q: &Query, anchored: bool) -> Plan {
+        let n = q.atoms.len();
+        let mut placed = vec![false; n];
+        let mut plan = Plan::default();
+        let score = |i: usize| -> i32 {
+            let z = q.definite_atomic_num(i);
+            let elem = match z {
+                Some(6) => 1,
+                Some(_) => 3,
+                None => 0,
+            };
+            elem * 8 + q.neighbors(i).len() as i32
+        };
+        loop {
+            let root = if anchored && plan.order.is_empty() && n > 0 {
+                Some(0)
+            } else {
+                (0..n)
+                    .filter(|&i| !placed.get(i).copied().unwrap_or(true))
+                    .max_by_key(|&i| (score(i), std::cmp::Reverse(i)))
+            };
+            let Some(root) = root else { break };
+            // Depth-first from the root so that each atom's parent is mapped.
+            let mut stack = vec![(root, None)];
+            while let Some((a, via)) = stack.pop() {
+                if placed.get(a).copied().unwrap_or(true) {
+                    continue;
+                }
+                if let Some(p) = placed.get_mut(a) {
+                    *p = true;
+                }
+                let closures = q
+                    .neighbors(a)
+                    .iter()
+                    .filter(|&&(nb, b)| {
+                        placed.get(nb).copied().unwrap_or(false)
+                            && nb != a
+                            && via.is_none_or(|(_, vb)| vb != b)
+                    })
+                    .copied()
+                    .collect();
+                plan.order.push(a);
+                plan.parent.push(via);
+                plan.closures.push(closures);
+                let mut next: Vec<(usize, usize)> = q
+                    .neighbors(a)
+                    .iter()
+                    .filter(|&&(nb, _)| !placed.get(nb).copied().unwrap_or(true))
+                    .copied()
+                    .collect();
+                // Most selective neighbour explored first (pushed last).
+                next.sort_by_key(|&(nb, _)| score(nb));
+                for (nb, b) in next {
+                    stack.push((nb, Some((a, b))));
+                }
+            }
+        }
+        plan
+    }
+}
+
+const UNKNOWN: u8 = 0;
+const YES: u8 = 1;
+const NO: u8 = 2;
+
+struct Searcher<'q, 't, 'm> {
+    q: &'q Query,
+    t: &'t Target<'m>,
+    plan: &'q Plan,
+    map: Vec<u32>,
+    used: Vec<bool>,
+    memo: Vec<u8>,
+    recursive_memo: Vec<Vec<u8>>,
+    recursive: Vec<Option<Box<Searcher<'q, 't, 'm>>>>,
+    opts: MatchOptions,
+    seen: HashSet<Vec<u32>>,
+    results: Vec<Vec<AtomIdx>>,
+    found: usize,
+    collect: bool,
+    done: bool,
+    anchor: Option<usize>,
+}
+
+impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
+    fn new(q: &'q Query, plan: &'q Plan, t: &'t Target<'m>, opts: MatchOptions) -> Self {
+        let n = t.atoms.len();
+        Searcher {
+            q,
+            t,
+            plan,
+            map: vec![u32::MAX; q.atoms.len()],
+            used: vec![false; n],
+            memo: vec![UNKNOWN; q.atoms.len() * n],
+            recursive_memo: vec![Vec::new(); q.recursive.len()],
+            recursive: (0..q.recursive.len()).map(|_| None).collect(),
+            opts,
+            seen: HashSet::new(),
+            results: Vec::new(),
+            found: 0,
+            collect: true,
+            done: false,
+            anchor: None,
+        }
+    }
+
+    fn reset(&mut self) {
+        self.map.fill(u32::MAX);
+        self.used.fill(false);
+        self.seen.clear();
+        self.results.clear();
+        self.found = 0;
+        self.done = false;
+    }
+
+    fn run(&mut self) {
+        if self.q.atoms.is_empty() || self.q.atoms.len() > self.t.atoms.len() {
+            return;
+        }
+        self.extend(0);
+    }
+
+    fn extend(&mut self, depth: usize) {
+        let plan = self.plan;
+        let Some(&qa) = plan.order.get(depth) else {
+            self.complete();
+            return;
+        };
+        match plan.parent.get(depth).copied().flatten() {
+            Some((qp, qb)) => {
+                let Some(&tp) = self.map.get(qp) else { return };
+                let mol = self.t.mol;
+                for &(tn, tb) in mol.neighbors(AtomIdx(tp)) {
+                    if self.done {
+                        return;
+                    }
+                    let tn_i = tn.index();
+                    if self.used.get(tn_i).copied().unwrap_or(true) {
+                        continue;
+                    }
+                    let Some(qbond) = self.q.bonds.get(qb) else {
+                        continue;
+                    };
+                    if !bond_matches(&qbond.expr, self.t, tb) {
+                        continue;
+                    }
+                    self.try_atom(depth, qa, tn_i);
+                }
+            }
+            None => {
+                if depth == 0 {
+                    if let Some(a) = self.anchor {
+                        self.try_atom(depth, qa, a);
+                        return;
+                    }
+                }
+                for tn in 0..self.t.atoms.len() {
+                    if self.done {
+                        return;
+                    }
+                    if self.used.get(tn).copied().unwrap_or(true) {
+                        continue;
+                    }
+                    self.try_atom(depth, qa, tn);
+                }
+            }
+        }
+    }
+
+    fn try_atom(&mut self, depth: usize, qa: usize, tn: usize) {
+        if !self.atom_ok(qa, tn) {
+            return;
+        }
+        let plan = self.plan;
+        if let Some(closures) = plan.closures.get(depth) {
+            for &(qo, qb) in closures {
+                let Some(&to) = self.map.get(qo) else { return };
+                let Some(tb) = self.t.mol.bond_between(AtomIdx(tn as u32), AtomIdx(to)) else {
+                    return;
+                };
+                let Some(qbond) = self.q.bonds.get(qb) else {
+                    return;
+                };
+                if !bond_matches(&qbond.expr, self.t, tb) {
+                    return;
+                }
+            }
+        }
+        if let Some(m) = self.map.get_mut(qa) {
+            *m = tn as u32;
+        }
+        if let Some(u) = self.used.get_mut(tn) {
+            *u = true;
+        }
+        self.extend(depth + 1);
+        if let Some(u) = self.used.get_mut(tn) {
+            *u = false;
+        }
+        if let Some(m) = self.map.get_mut(qa) {
+            *m = u32::MAX;
+        }
+    }
+
+    fn complete(&mut self) {
+        if self.opts.use_chirality && !chirality_ok(self.q, self.t, &self.map) {
+            return;
+        }
+        if self.opts.uniquify {
+            let mut key = self.map.clone();
+            key.sort_unstable();
+            if !self.seen.insert(key) {
+                return;
+            }
+        }
+        self.found += 1;
+        if self.collect {
+            self.results
+                .push(self.map.iter().map(|&t| AtomIdx(t)).collect());
+        }
+        if self.found >= self.opts.max_matches {
+            self.done = true;
+        }
+    }
+
+    fn atom_ok(&mut self, qa: usize, tn: usize) -> bool {
+        let n = self.t.atoms.len();
+        let slot = qa * n + tn;
+        match self.memo.get(slot).copied() {
+            Some(YES) => return true,
+            Some(NO) => return false,
+            _ => {}
+        }
+        let q = self.q;
+        let (Some(qatom), Some(tatom)) = (q.atoms.get(qa), self.t.atoms.get(tn)) else {
+            return false;
+        };
+        let ok = q.neighbors(qa).len() as i32 <= tatom.degree && self.expr_matches(&qatom.expr, tn);
+        if let Some(m) = self.memo.get_mut(slot) {
+            *m = if ok { YES } else { NO };
+        }
+        ok
+    }
+
+    fn expr_matches(&mut self, expr: &'q AtomExpr, tn: usize) -> bool {
+        expr.eval(&mut |p| self.prim_matches(p, tn))
+    }
+
+    fn prim_matches(&mut self, p: &AtomPrim, tn: usize) -> bool {
+        let Some(a) = self.t.atoms.get(tn).copied() else {
+            return false;
+        };
+        match p {
+            AtomPrim::Any => true,
+            AtomPrim::Aromatic => a.aromatic,
+            AtomPrim::Aliphatic => !a.aromatic,
+            AtomPrim::AtomicNum(z) => a.z == *z,
+            AtomPrim::Element { z, aromatic } => a.z == *z && a.aromatic == *aromatic,
+            AtomPrim::Isotope(i) => a.isotope == *i,
+            AtomPrim::Charge(c) => a.charge == *c,
+            AtomPrim::Count(kind, range) => {
+                let v = match kind {
+                    Count::Degree => a.degree,
+                    Count::NonHydrogenDegree => a.non_h_degree,
+                    Count::TotalDegree => a.total_degree,
+                    Count::RingBonds => a.ring_bonds,
+                    Count::TotalValence => a.total_valence,
+                    Count::TotalHs => a.total_hs,
+                    Count::ImplicitHs => a.own_hs,
+                    Count::NumRings => a.num_rings,
+                    Count::MinRingSize => a.min_ring,
+                    Count::HeteroNeighbors => a.hetero,
+                    Count::AliphaticHeteroNeighbors => a.aliphatic_hetero,
+                    Count::FormalCharge => a.charge,
+                    Count::NegatedCharge => -a.charge,
+                };
+                range.contains(v)
+            }
+            AtomPrim::InRing => a.num_rings > 0,
+            AtomPrim::HasRingBond => a.ring_bonds > 0,
+            AtomPrim::HasImplicitH => a.own_hs > 0,
+            AtomPrim::HasHeteroNeighbor => a.hetero > 0,
+            AtomPrim::HasAliphaticHeteroNeighbor => a.aliphatic_hetero > 0,
+            AtomPrim::RingSize(range) => self
+                .t
+                .mol
+                .rings()
+                .atom_rings()
+                .iter()
+                .any(|r| range.contains(r.len() as i32) && r.contains(&AtomIdx(tn as u32))),
+            AtomPrim::Hybridization(h) => {
+                let want = match h {
+                    0 => Hybridization::S,
+                    1 => Hybridization::Sp,
+                    2 => Hybridization::Sp2,
+                    3 => Hybridization::Sp3,
+                    4 => Hybridization::Sp3d,
+                    _ => Hybridization::Sp3d2,
+                };
+                self.t.hybridization(tn) == Some(want)
+            }
+            AtomPrim::Recursive(i) => self.recursive_matches(*i, tn),
+        }
+    }
+
+    fn recursive_matches(&mut self, i: usize, tn: usize) -> bool {
+        let n = self.t.atoms.len();
+        let Some(memo) = self.recursive_memo.get_mut(i) else {
+            return false;
+        };
+        if memo.is_empty() {
+            memo.resize(n, UNKNOWN);
+        }
+        match memo.get(tn).copied() {
+            Some(YES) => return true,
+            Some(NO) => return false,
+            _ => {}
+        }
+        let q = self.q;
+        let (Some(sub), Some(slot)) = (q.recursive.get(i), self.recursive.get_mut(i)) else {
+            return false;
+        };
+        let searcher = slot.get_or_insert_with(|| {
+            let mut s = Searcher::new(
+                sub,
+                &sub.anchored_plan,
+                self.t,
+                MatchOptions {
+                    uniquify: false,
+                    max_matches: 1,
+                    use_chirality: self.opts.use_chirality,
+                },
+            );
+            s.collect = false;
+            Box::new(s)
+        });
+        searcher.reset();
+        searcher.anchor = Some(tn);
+        searcher.run();
+        let ok = searcher.found > 0;
+        if let Some(m) = self.recursive_memo.get_mut(i).and_then(|m| m.get_mut(tn)) {
+            *m = if ok { YES } else { NO };
+        }
+        ok
+    }
+}
+
+fn bond_matches(expr: &BondExpr, t: &Target<'_>, b: BondIdx) -> bool {
+    let bond = t.mol.bond(b);
+    expr.eval(&mut |p| match p {
+        BondPrim::Any => true,
+        BondPrim::SingleOrAromatic => matches!(bond.order, BondOrder::Single | BondOrder::Aromatic),
+        BondPrim::Ring => t.mol.rings().is_ring_bond(b),
+        BondPrim::Kind(k) => {
+            bond.order
+                == match k {
+                    BondKind::Single => BondOrder::Single,
+                    BondKind::Double => BondOrder::Double,
+                    BondKind::Triple => BondOrder::Triple,
+                    BondKind::Quadruple => BondOrder::Quadruple,
+                    BondKind::Aromatic => BondOrder::Aromatic,
+                    BondKind::Dative => BondOrder::Dative,
+                }
+        }
+    })
+}
+
+/// Parity of the permutation that turns `from` into `to` (same elements).
+fn swaps(from: &[i64], to: &[i64]) -> usize {
+    let mut work = from.to_vec();
+    let mut n = 0;
+    for i in 0..work.len() {
+        let Some(&want) = to.get(i) else { break };
+        if work.get(i) == Some(&want) {
+            continue;
+        }
+        if let Some(j) = (i + 1..work.len()).find(|&j| work.get(j) == Some(&want)) {
+            work.swap(i, j);
+            n += 1;
+        }
+    }
+    n
+}
+
+/// RDKit's tetrahedral check of a complete match: the permutation between
+/// the query atom's bonds and the matched target bonds must agree with the
+/// two tags.
+fn chirality_ok(q: &Query, t: &Target<'_>, map: &[u32]) -> bool {
+    for (qa, qatom) in q.atoms.iter().enumerate() {
+        let qdeg = q.neighbors(qa).len();
+        if !qatom.chirality.is_tetrahedral() || qdeg < 3 {
+            continue;
+        }
+        let Some(&ta) = map.get(qa) else { return false };
+        let ta = AtomIdx(ta);
+        let tatom = t.mol.atom(ta);
+        if !tatom.chirality.is_tetrahedral() || qdeg > t.mol.degree(ta) {
+            return false;
+        }
+        let mut q_order: Vec<i64> = Vec::new();
+        let mut m_order: Vec<i64> = Vec::new();
+        for (j, &tj) in map.iter().enumerate() {
+            let qb = q
+                .neighbors(qa)
+                .iter()
+                .find(|&&(nb, _)| nb == j)
+                .map(|&(_, b)| b);
+            let mb = t.mol.bond_between(ta, AtomIdx(tj));
+            if let (Some(qb), Some(mb)) = (qb, mb) {
+                q_order.push(qb as i64);
+                m_order.push(i64::from(mb.0));
+                if q_order.len() == qdeg {
+                    break;
+                }
+            }
+        }
+        let q_native: Vec<i64> = q.neighbors(qa).iter().map(|&(_, b)| b as i64).collect();
+        let q_perm = swaps(&q_native, &q_order);
+        let unmatched = t.mol.degree(ta).saturating_sub(m_order.len());
+        m_order.extend(std::iter::repeat_n(-1, unmatched));
+        let m_native: Vec<i64> = t
+            .mol
+            .neighbors(ta)
+            .iter()
+            .map(|&(_, b)| {
+                let b = i64::from(b.0);
+                if m_order.contains(&b) {
+                    b
+                } else {
+                    -1
+                }
+            })
+            .collect();
+        let m_perm = swaps(&m_native, &m_order);
+        let parity_same = q_perm % 2 == m_perm % 2;
+        let labels_same = qatom.chirality == tatom.chirality;
+        if parity_same != labels_same {
+            return false;
+        }
+    }
+    true
+}
+
+impl Query {
+    /// Whether the pattern occurs in the molecule.
+    ///
+    /// ```
+    /// let mol = shennong_smiles::parse("c1ccccc1C(=O)O").unwrap();
+    /// let acid = shennong_smarts::parse("C(=O)[OH]").unwrap();
+    /// assert!(acid.is_match(&mol));
+    /// ```
+    pub fn is_match(&self, mol: &Mol) -> bool {
+        self.is_match_in(&Target::new(mol))
+    }
+
+    /// [`Query::is_match`] against a prepared target.
+    pub fn is_match_in(&self, t: &Target<'_>) -> bool {
+        self.count_in(
+            t,
+            &MatchOptions {
+                uniquify: false,
+                max_matches: 1,
+                use_chirality: false,
+            },
+        ) > 0
+    }
+
+    /// The first match: target atoms in query atom order.
+    pub fn find_first(&self, mol: &Mol) -> Option<Vec<AtomIdx>> {
+        let opts = MatchOptions {
+            uniquify: false,
+            max_matches: 1,
+            use_chirality: false,
+        };
+        self.find_all_in(&Target::new(mol), &opts)
+            .into_iter()
+            .next()
+    }
+
+    /// All matches (each a list of target atoms in query atom order).
+    pub fn find_all(&self, mol: &Mol, opts: &MatchOptions) -> Vec<Vec<AtomIdx>> {
+        self.find_all_in(&Target::new(mol), opts)
+    }
+
+    /// [`Query::find_all`] against a prepared target.
+    pub fn find_all_in(&self, t: &Target<'_>, opts: &MatchOptions) -> Vec<Vec<AtomIdx>> {
+        let mut s = Searcher::new(self, &self.plan, t, *opts);
+        s.run();
+        s.results
+    }
+
+    /// Number of matches, as `len(mol.GetSubstructMatches(q))` in RDKit with
+    /// the same options.
+    pub fn count(&self, mol: &Mol, opts: &MatchOptions) -> usize {
+        self.count_in(&Target::new(mol), opts)
+    }
+
+    /// [`Query::count`] against a prepared target.
+    pub fn count_in(&self, t: &Target<'_>, opts: &MatchOptions) -> usize {
+        if opts.max_matches == 0 {
+            return 0;
+        }
+        let mut s = Searcher::new(self, &self.plan, t, *opts);
+        s.collect = false;
+        s.run();
+        s.found
+    }
+}
