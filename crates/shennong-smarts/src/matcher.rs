@@ -130,6 +130,9 @@ pub(crate) struct Plan {
     parent: Vec<Option<(usize, usize)>>,
     /// For each position: further bonds to already mapped query atoms.
     closures: Vec<Vec<(usize, usize)>>,
+    /// For component roots: the root atom of the identical component just
+    /// before (its image must be smaller when uniquifying).
+    twin: Vec<Option<usize>>,
 }
 
 impl Plan {
@@ -137,7 +140,6 @@ impl Plan {
     pub(crate) fn new(q: &Query, anchored: bool) -> Plan {
         let n = q.atoms.len();
         let mut placed = vec![false; n];
-        let mut plan = Plan::default();
         let score = |i: usize| -> i32 {
             let z = q.definite_atomic_num(i);
             let elem = match z {
@@ -147,8 +149,10 @@ impl Plan {
             };
             elem * 8 + q.neighbors(i).len() as i32
         };
+        // One depth-first plan per connected component.
+        let mut components: Vec<Plan> = Vec::new();
         loop {
-            let root = if anchored && plan.order.is_empty() && n > 0 {
+            let root = if anchored && components.is_empty() && n > 0 {
                 Some(0)
             } else {
                 (0..n)
@@ -156,7 +160,7 @@ impl Plan {
                     .max_by_key(|&i| (score(i), std::cmp::Reverse(i)))
             };
             let Some(root) = root else { break };
-            // Depth-first from the root so that each atom's parent is mapped.
+            let mut comp = Plan::default();
             let mut stack = vec![(root, None)];
             while let Some((a, via)) = stack.pop() {
                 if placed.get(a).copied().unwrap_or(true) {
@@ -175,9 +179,9 @@ impl Plan {
                     })
                     .copied()
                     .collect();
-                plan.order.push(a);
-                plan.parent.push(via);
-                plan.closures.push(closures);
+                comp.order.push(a);
+                comp.parent.push(via);
+                comp.closures.push(closures);
                 let mut next: Vec<(usize, usize)> = q
                     .neighbors(a)
                     .iter()
@@ -190,9 +194,75 @@ impl Plan {
                     stack.push((nb, Some((a, b))));
                 }
             }
+            components.push(comp);
+        }
+        // Identical components (`C[OH].C[OH]`) are grouped; with
+        // uniquification only embeddings whose roots increase are tried,
+        // since permuting identical components gives the same atom set.
+        let keys: Vec<String> = components.iter().map(|c| component_key(q, c)).collect();
+        let mut order: Vec<usize> = (0..components.len()).collect();
+        if !anchored {
+            order.sort_by_key(|&c| {
+                keys.iter()
+                    .position(|k| Some(k) == keys.get(c))
+                    .unwrap_or(c)
+            });
+        }
+        let mut plan = Plan::default();
+        let mut previous: Option<(usize, &String)> = None;
+        for c in order {
+            let (Some(comp), Some(key)) = (components.get(c), keys.get(c)) else {
+                continue;
+            };
+            let root_pos = plan.order.len();
+            let twin = match previous {
+                Some((pos, k)) if k == key && !(anchored && pos == 0) => {
+                    plan.order.get(pos).copied()
+                }
+                _ => None,
+            };
+            plan.order.extend_from_slice(&comp.order);
+            plan.parent.extend_from_slice(&comp.parent);
+            plan.closures.extend(comp.closures.iter().cloned());
+            plan.twin.resize(plan.order.len(), None);
+            if let Some(t) = plan.twin.get_mut(root_pos) {
+                *t = twin;
+            }
+            previous = Some((root_pos, key));
         }
         plan
     }
+}
+
+/// A text that is equal for two components exactly when they are the same
+/// query graph in the same plan order.
+fn component_key(q: &Query, comp: &Plan) -> String {
+    let pos = |a: usize| comp.order.iter().position(|&x| x == a);
+    let mut key = String::new();
+    for (i, &a) in comp.order.iter().enumerate() {
+        let atom = q.atoms.get(a);
+        key.push_str(&format!(
+            "{:?}|{:?}|",
+            atom.map(|x| &x.expr),
+            atom.map(|x| x.chirality)
+        ));
+        if let Some(Some((p, b))) = comp.parent.get(i) {
+            key.push_str(&format!(
+                "{:?}<{:?}|",
+                pos(*p),
+                q.bonds.get(*b).map(|x| &x.expr)
+            ));
+        }
+        for &(o, b) in comp.closures.get(i).map_or(&[][..], Vec::as_slice) {
+            key.push_str(&format!(
+                "{:?}~{:?}|",
+                pos(o),
+                q.bonds.get(b).map(|x| &x.expr)
+            ));
+        }
+        key.push(';');
+    }
+    key
 }
 
 const UNKNOWN: u8 = 0;
@@ -289,7 +359,11 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                         return;
                     }
                 }
-                for tn in 0..self.t.atoms.len() {
+                let min = match plan.twin.get(depth).copied().flatten() {
+                    Some(t) if self.opts.uniquify => self.map.get(t).map_or(0, |&m| m as usize + 1),
+                    _ => 0,
+                };
+                for tn in min..self.t.atoms.len() {
                     if self.done {
                         return;
                     }

@@ -38,6 +38,7 @@ pub fn parse(smarts: &str) -> Result<Query, SmartsError> {
 pub fn parse_with(smarts: &str, options: ParseOptions) -> Result<Query, SmartsError> {
     // CXSMARTS-style extensions after whitespace are ignored, as for SMILES.
     let text = smarts
+        .trim_start()
         .split([' ', '\t'])
         .next()
         .unwrap_or("")
@@ -747,7 +748,7 @@ impl<'a> Parser<'a> {
                 Count::NonHydrogenDegree,
                 self.range_or_number(Some(1))?.unwrap_or(one(1)),
             ),
-            b'X' => AtomPrim::Count(
+            b'X' if !self.next_lower_makes_element(c) => AtomPrim::Count(
                 Count::TotalDegree,
                 self.range_or_number(Some(1))?.unwrap_or(one(1)),
             ),
