@@ -4,6 +4,8 @@
 
 mod batch;
 mod convert;
+mod fp;
+mod matching;
 
 use clap::{Parser, Subcommand};
 
@@ -24,12 +26,18 @@ struct Cli {
 enum Command {
     /// Convert molecules between SMILES, SD and CSV/TSV files (canonical SMILES by default).
     Convert(convert::ConvertArgs),
+    /// Fingerprint molecules (Morgan/ECFP, FCFP, atom pair, torsion, RDKit path, MACCS, pattern) into an FPS file, or sparse counts into CSV.
+    Fp(fp::FpArgs),
+    /// Substructure search with a SMARTS (or SMILES) pattern: ids of matching records, or match counts.
+    Match(matching::MatchArgs),
 }
 
 fn main() {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),
+        Command::Fp(args) => fp::run(args),
+        Command::Match(args) => matching::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

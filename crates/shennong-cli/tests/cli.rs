@@ -219,3 +219,142 @@ fn unknown_extension_is_a_clear_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("cannot tell the in format"));
 }
+
+#[test]
+fn fp_writes_an_fps_file_that_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lib.fps");
+    let o = bin()
+        .args([
+            "fp",
+            &example(),
+            "-o",
+            out.to_str().unwrap(),
+            "--type",
+            "morgan",
+            "--radius",
+            "2",
+            "--size",
+            "1024",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut reader = shennong::fingerprint::fps::FpsReader::new(text.as_bytes()).unwrap();
+    let spec = reader.header().spec.clone().unwrap();
+    assert_eq!(
+        spec,
+        shennong::fingerprint::FingerprintSpec::morgan(2, 1024)
+    );
+    let (fp, id) = reader.next().unwrap().unwrap();
+    assert_eq!(fp.len(), 1024);
+    assert!(!id.is_empty());
+    assert_eq!(
+        reader.count() + 1,
+        text.lines().filter(|l| !l.starts_with('#')).count()
+    );
+}
+
+#[test]
+fn fp_counts_write_csv_and_bad_options_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("counts.csv");
+    let o = bin()
+        .args([
+            "fp",
+            &example(),
+            "-o",
+            out.to_str().unwrap(),
+            "--type",
+            "atompair",
+            "--counts",
+            "-q",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("# shennong/1 atompair size=2048"),
+        "{text}"
+    );
+    assert!(text.lines().nth(1) == Some("id,bit,count"));
+    let o = bin()
+        .args([
+            "fp",
+            &example(),
+            "-o",
+            out.to_str().unwrap(),
+            "--type",
+            "maccs",
+            "--size",
+            "100",
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("167"));
+}
+
+#[test]
+fn match_lists_ids_and_counts_and_explains_bad_smarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(
+        &input,
+        "OC(=O)c1ccccc1O salicylic\nCCO ethanol\nc1ccccc1 benzene\nC1CC bad\n",
+    )
+    .unwrap();
+    let out = dir.path().join("hits.txt");
+    let o = bin()
+        .args([
+            "match",
+            input.to_str().unwrap(),
+            "--smarts",
+            "[OX2H]",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "salicylic\nethanol\n"
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("record 4"), "{stderr}");
+    assert!(stderr.contains("2 of 3 records match"), "{stderr}");
+    let o = bin()
+        .args([
+            "match",
+            input.to_str().unwrap(),
+            "--smarts",
+            "[OX2H]",
+            "--count",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "id\tcount\nsalicylic\t2\nethanol\t1\nbenzene\t0\n"
+    );
+    let o = bin()
+        .args([
+            "match",
+            input.to_str().unwrap(),
+            "--smarts",
+            "C(=O",
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("SMARTS error at column"), "{stderr}");
+}

@@ -6,6 +6,8 @@
 //! - [`smiles`]: SMILES reading and canonical writing
 //! - [`sdf`]: molfiles and SD files
 //! - [`io`]: streaming readers and atomic writers by file format
+//! - [`smarts`]: SMARTS queries and substructure matching
+//! - [`fingerprint`]: RDKit-identical fingerprints, similarity, FPS files
 //!
 //! ```
 //! let mol = shennong::smiles::parse("c1ccccc1C(=O)O").unwrap();
@@ -13,7 +15,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub use shennong_fingerprint as fingerprint;
 pub use shennong_io as io;
 pub use shennong_mol as mol;
 pub use shennong_sdf as sdf;
+pub use shennong_smarts as smarts;
 pub use shennong_smiles as smiles;

@@ -1,0 +1,133 @@
+//! `shennong fp`: fingerprints into chemfp's FPS format (or sparse counts
+//! into CSV).
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use shennong::fingerprint::{fps, FingerprintSpec, Kind};
+use shennong::io::{OutputFile, RecordError};
+
+use crate::batch::{self, BatchArgs};
+
+/// Fingerprint kinds on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FpType {
+    /// Morgan / ECFP (connectivity invariants).
+    Morgan,
+    /// Morgan with feature invariants (FCFP).
+    Fcfp,
+    /// Atom pairs.
+    Atompair,
+    /// Topological torsions.
+    Torsion,
+    /// RDKit path fingerprint (RDKFingerprint).
+    Rdkit,
+    /// MACCS 166 keys.
+    Maccs,
+    /// Substructure-screening fingerprint.
+    Pattern,
+}
+
+/// Arguments of `shennong fp`.
+#[derive(Args, Debug)]
+pub struct FpArgs {
+    /// Input file (.smi, .sdf, .csv, .tsv, optionally .gz), or - for stdin.
+    pub input: String,
+    /// Output: .fps (optionally .gz) for bits; .csv with --counts.
+    #[arg(short, long)]
+    pub output: String,
+    /// Fingerprint kind.
+    #[arg(long = "type", value_enum, default_value = "morgan")]
+    pub fp_type: FpType,
+    /// Morgan/FCFP radius (2 = ECFP4).
+    #[arg(long, default_value_t = 2)]
+    pub radius: u32,
+    /// Number of bits (MACCS is always 167).
+    #[arg(long)]
+    pub size: Option<u32>,
+    /// Write folded sparse counts as CSV rows `id,bit,count` instead of bits.
+    #[arg(long)]
+    pub counts: bool,
+    #[command(flatten)]
+    pub batch: BatchArgs,
+}
+
+/// The spec the arguments describe.
+pub fn spec_from(args: &FpArgs) -> Result<FingerprintSpec> {
+    let kind = match args.fp_type {
+        FpType::Morgan => Kind::Morgan,
+        FpType::Fcfp => Kind::FeatureMorgan,
+        FpType::Atompair => Kind::AtomPair,
+        FpType::Torsion => Kind::Torsion,
+        FpType::Rdkit => Kind::RdkitPath,
+        FpType::Maccs => Kind::Maccs,
+        FpType::Pattern => Kind::Pattern,
+    };
+    let mut spec = FingerprintSpec::new(kind);
+    spec.radius = args.radius;
+    if let Some(size) = args.size {
+        if kind == Kind::Maccs && size != 167 {
+            bail!("MACCS keys always have 167 bits; leave out --size");
+        }
+        spec.size = size;
+    }
+    spec.validate().context("invalid fingerprint options")?;
+    Ok(spec)
+}
+
+/// Runs `shennong fp`; returns the exit status.
+pub fn run(args: FpArgs) -> Result<i32> {
+    let spec = spec_from(&args)?;
+    let name = args.output.trim_end_matches(".gz");
+    let gz = args.output.ends_with(".gz");
+    if args.counts && !name.ends_with(".csv") && args.output != "-" {
+        bail!("--counts writes CSV: name the output .csv");
+    }
+    if !args.counts && !name.ends_with(".fps") && args.output != "-" {
+        bail!("fingerprints are written as chemfp FPS: name the output .fps (or use --counts with .csv)");
+    }
+    let mut output = OutputFile::create(&args.output, gz)?;
+    if args.counts {
+        output.write_str(&format!("# {spec}\nid,bit,count\n"))?;
+    } else {
+        let mut header = Vec::new();
+        fps::write_header(&mut header, &spec, Some(&args.input))?;
+        output.write_str(&String::from_utf8_lossy(&header))?;
+    }
+    let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
+        let line_no = raw.line;
+        let record = raw.parse()?;
+        if args.counts {
+            let id = csv_field(&record.id);
+            let mut text = String::new();
+            for &(bit, count) in spec.counts(&record.mol).counts() {
+                text.push_str(&format!("{id},{bit},{count}\n"));
+            }
+            Ok(text)
+        } else {
+            let mut line = Vec::new();
+            fps::write_record(&mut line, &spec.bits(&record.mol), &record.id).map_err(|e| {
+                RecordError {
+                    number: record.number,
+                    line: line_no,
+                    column: None,
+                    id: Some(record.id.clone()),
+                    reason: e.to_string(),
+                }
+            })?;
+            Ok(String::from_utf8_lossy(&line).into_owned())
+        }
+    })?;
+    output.commit()?;
+    Ok(i32::from(
+        summary.failed > 0 && summary.processed == summary.failed,
+    ))
+}
+
+/// Quotes a CSV field when needed.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
