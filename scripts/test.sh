@@ -39,8 +39,17 @@ NCI=$("$VENV/bin/python" -c "import os, rdkit; print(os.path.join(os.path.dirnam
   informational_mutants="$OUT/mutants.smi" \
   informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
 
+SETS=(chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_20k="$DATA/zinc250k.smi.gz:20000")
+step "RDKit reference fingerprints (Morgan r2/r3, FCFP, atom pair, torsion, RDKit path, MACCS, counts) on the shared sets"
+"$VENV/bin/python" scripts/parity/make_fp_reference.py "$OUT/fingerprints.tsv" "${SETS[@]}"
+
+step "RDKit reference SMARTS match counts (FilterCatalog PAINS/Brenk/NIH/ZINC/ChEMBL + RDKit functional groups) on the shared sets"
+"$VENV/bin/python" scripts/parity/make_smarts_reference.py "$OUT/smarts_patterns.tsv" "$OUT/smarts_counts.tsv" "${SETS[@]}"
+
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
+  SHENNONG_FP_REF="$OUT/fingerprints.tsv" \
+  SHENNONG_SMARTS_PATTERNS="$OUT/smarts_patterns.tsv" SHENNONG_SMARTS_COUNTS="$OUT/smarts_counts.tsv" \
   cargo test --workspace --release -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
 if ! grep -q "test result" "$OUT/cargo-test.log" || grep -qE "test result: FAILED|error(\[E[0-9]+\])?:" "$OUT/cargo-test.log"; then
   echo "cargo test failed"; exit 1
@@ -56,6 +65,10 @@ step "RDKit parity of SMILES -> SDF through the 2D layout"
 "$VENV/bin/python" scripts/parity/check_layout.py prepare "$OUT/reference.tsv" "$OUT/layout_in.smi"
 ./target/release/shennong convert "$OUT/layout_in.smi" -o "$OUT/layout.sdf" -q 2> "$OUT/layout-refused.log" || true
 "$VENV/bin/python" scripts/parity/check_layout.py check "$OUT/layout_in.smi" "$OUT/layout.sdf"
+
+step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
+./target/release/shennong fp examples/molecules.smi -o "$OUT/examples.fps" -q
+"$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"
 
 step "cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet

@@ -8,7 +8,9 @@ defaults unless named otherwise (morgan2 = ECFP4).
 
 Usage: make_fp_reference.py OUT.tsv NAME=PATH[:N] ...
 """
+import os
 import sys
+from multiprocessing import Pool
 
 from rdkit import Chem, DataStructs, RDLogger, rdBase
 from rdkit.Chem import MACCSkeys, rdFingerprintGenerator as G
@@ -34,23 +36,31 @@ def hexfp(fp):
     return DataStructs.BitVectToFPSText(fp)
 
 
+def row(item):
+    name, k, smi = item
+    mol = Chem.MolFromSmiles(smi)
+    if mol is None:
+        return None
+    cols = [hexfp(g.GetFingerprint(mol)) for g in GENS.values()]
+    cols.append(hexfp(MACCSkeys.GenMACCSKeys(mol)))
+    for c in COUNTS:
+        nz = GENS[c].GetCountFingerprint(mol).GetNonzeroElements()
+        cols.append(",".join("%d:%d" % kv for kv in sorted(nz.items())))
+    return "%s\t%d\t%s\t%s\n" % (name, k, smi, "\t".join(cols))
+
+
 def main():
-    with open(sys.argv[1], "w") as out:
+    items = []
+    for spec in sys.argv[2:]:
+        name, _, rest = spec.partition("=")
+        path, _, n = rest.partition(":")
+        items += [(name, k, smi) for k, smi in enumerate(read_smiles(path, int(n) if n else 0))]
+    with open(sys.argv[1], "w") as out, Pool(os.cpu_count()) as pool:
         out.write("#rdkit\t%s\n" % rdBase.rdkitVersion)
         out.write("#set\tindex\tsmiles\t%s\n" % "\t".join(KINDS))
-        for spec in sys.argv[2:]:
-            name, _, rest = spec.partition("=")
-            path, _, n = rest.partition(":")
-            for k, smi in enumerate(read_smiles(path, int(n) if n else 0)):
-                mol = Chem.MolFromSmiles(smi)
-                if mol is None:
-                    continue
-                cols = [hexfp(g.GetFingerprint(mol)) for g in GENS.values()]
-                cols.append(hexfp(MACCSkeys.GenMACCSKeys(mol)))
-                for c in COUNTS:
-                    nz = GENS[c].GetCountFingerprint(mol).GetNonzeroElements()
-                    cols.append(",".join("%d:%d" % kv for kv in sorted(nz.items())))
-                out.write("%s\t%d\t%s\t%s\n" % (name, k, smi, "\t".join(cols)))
+        for line in pool.imap(row, items, chunksize=64):
+            if line:
+                out.write(line)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::too_many_arguments
 )]
 //! The pattern fingerprint never screens out a true match: for every
 //! molecule × pattern pair of the SMARTS parity reference (shared sets ×
