@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Shennong and converts the bundled example molecules to canonical
-# SMILES and to an SD file (with generated 2D coordinates) in out/.
+# Builds Shennong, converts the bundled example molecules to canonical
+# SMILES and to an SD file (with generated 2D coordinates), fingerprints them
+# into a chemfp FPS file and runs a substructure search, all into out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet -p shennong-cli
@@ -18,3 +19,13 @@ echo "first lines of out/molecules.smi:"
 head -5 out/molecules.smi
 echo "..."
 grep -P '\t(S-naproxen|tamoxifen|L-alanine-zwitterion|cis-1,4-dimethylcyclohexane)$' out/molecules.smi
+echo
+./target/release/shennong fp examples/molecules.smi -o out/molecules.ecfp4.fps --type morgan --radius 2 --size 2048 -q
+./target/release/shennong fp examples/molecules.smi -o out/molecules.maccs.fps --type maccs -q
+echo "out/molecules.ecfp4.fps (chemfp FPS, ECFP4 2048 bits):"
+head -4 out/molecules.ecfp4.fps
+echo
+echo "carboxylic acids (SMARTS [CX3](=O)[OX2H1]) in the examples -> out/acids.txt:"
+./target/release/shennong match examples/molecules.smi --smarts '[CX3](=O)[OX2H1]' -o out/acids.txt -q
+head -5 out/acids.txt
+echo "..."
