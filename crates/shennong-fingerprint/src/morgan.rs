@@ -4,7 +4,6 @@
 //! removal (an environment covering the same bonds as an earlier one is
 //! dropped and its centre stops growing).
 
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use shennong_mol::{element, AtomIdx, BondOrder, Mol};
@@ -164,7 +163,9 @@ pub fn morgan_environments(
     let mut nbhd = vec![0u64; n * words];
     let mut round = nbhd.clone();
     let mut dead = vec![false; n];
-    let mut seen: HashSet<Vec<u64>> = HashSet::new();
+    // Bond sets already covered, as rows of `words` words (few enough for a
+    // linear scan, and no allocation per environment).
+    let mut seen: Vec<u64> = Vec::with_capacity(n * radius as usize * words);
     let mut nbr_inv: Vec<(i32, u32)> = Vec::with_capacity(8);
     for layer in 0..radius {
         let mut this_round: Vec<(usize, u32, usize)> = Vec::with_capacity(n);
@@ -217,8 +218,9 @@ pub fn morgan_environments(
                 .then(x.2.cmp(&y.2))
         });
         for &(a, invar, _) in &this_round {
-            let key = row(a).to_vec();
-            if seen.insert(key) {
+            let key = row(a);
+            if !seen.chunks_exact(words).any(|r| r == key) {
+                seen.extend_from_slice(key);
                 out.push(MorganEnv {
                     id: invar,
                     atom: a as u32,

@@ -16,6 +16,7 @@ use crate::query::{AtomExpr, AtomPrim, BondExpr, BondKind, BondPrim, Count, Quer
 pub struct Target<'m> {
     mol: &'m Mol,
     atoms: Vec<TargetAtom>,
+    element_counts: Vec<u16>,
     hybridization: OnceCell<Vec<Hybridization>>,
 }
 
@@ -81,9 +82,16 @@ impl<'m> Target<'m> {
                 t
             })
             .collect();
+        let mut element_counts = vec![0u16; 256];
+        for a in mol.atoms() {
+            if let Some(c) = element_counts.get_mut(usize::from(a.atomic_num)) {
+                *c = c.saturating_add(1);
+            }
+        }
         Target {
             mol,
             atoms,
+            element_counts,
             hybridization: OnceCell::new(),
         }
     }
@@ -320,6 +328,15 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
 
     fn run(&mut self) {
         if self.q.atoms.is_empty() || self.q.atoms.len() > self.t.atoms.len() {
+            return;
+        }
+        let counts = &self.t.element_counts;
+        if self
+            .q
+            .required_elements
+            .iter()
+            .any(|&(z, k)| counts.get(usize::from(z)).copied().unwrap_or(0) < k)
+        {
             return;
         }
         self.extend(0);

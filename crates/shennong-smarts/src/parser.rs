@@ -85,6 +85,7 @@ fn empty_query(text: String) -> Query {
         text,
         plan: Default::default(),
         anchored_plan: Default::default(),
+        required_elements: Vec::new(),
     }
 }
 

@@ -240,6 +240,9 @@ pub struct Query {
     pub(crate) text: String,
     pub(crate) plan: crate::matcher::Plan,
     pub(crate) anchored_plan: crate::matcher::Plan,
+    /// Elements every match needs, with how many atoms of each: a cheap
+    /// test before any search.
+    pub(crate) required_elements: Vec<(u8, u16)>,
 }
 
 impl Query {
@@ -280,6 +283,13 @@ impl Query {
         }
         self.plan = crate::matcher::Plan::new(self, false);
         self.anchored_plan = crate::matcher::Plan::new(self, true);
+        let mut counts: std::collections::BTreeMap<u8, u16> = std::collections::BTreeMap::new();
+        for i in 0..self.atoms.len() {
+            if let Some(z) = self.definite_atomic_num(i) {
+                *counts.entry(z).or_default() += 1;
+            }
+        }
+        self.required_elements = counts.into_iter().collect();
     }
 
     /// Adds a ring-closure bond, placing it in the opening atom's neighbour
