@@ -28,6 +28,11 @@ fn convert(input: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> st
         .unwrap()
 }
 
+/// Runs `shennong ARGS...`.
+fn shennong(args: &[&str]) -> std::process::Output {
+    bin().args(args).output().unwrap()
+}
+
 fn example() -> String {
     format!(
         "{}/../../examples/molecules.smi",
@@ -224,21 +229,18 @@ fn unknown_extension_is_a_clear_error() {
 fn fp_writes_an_fps_file_that_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("lib.fps");
-    let o = bin()
-        .args([
-            "fp",
-            &example(),
-            "-o",
-            out.to_str().unwrap(),
-            "--type",
-            "morgan",
-            "--radius",
-            "2",
-            "--size",
-            "1024",
-        ])
-        .output()
-        .unwrap();
+    let o = shennong(&[
+        "fp",
+        &example(),
+        "-o",
+        out.to_str().unwrap(),
+        "--type",
+        "morgan",
+        "--radius",
+        "2",
+        "--size",
+        "1024",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     let mut reader = shennong::fingerprint::fps::FpsReader::new(text.as_bytes()).unwrap();
@@ -260,19 +262,16 @@ fn fp_writes_an_fps_file_that_reads_back() {
 fn fp_counts_write_csv_and_bad_options_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("counts.csv");
-    let o = bin()
-        .args([
-            "fp",
-            &example(),
-            "-o",
-            out.to_str().unwrap(),
-            "--type",
-            "atompair",
-            "--counts",
-            "-q",
-        ])
-        .output()
-        .unwrap();
+    let o = shennong(&[
+        "fp",
+        &example(),
+        "-o",
+        out.to_str().unwrap(),
+        "--type",
+        "atompair",
+        "--counts",
+        "-q",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(
@@ -280,19 +279,16 @@ fn fp_counts_write_csv_and_bad_options_are_refused() {
         "{text}"
     );
     assert!(text.lines().nth(1) == Some("id,bit,count"));
-    let o = bin()
-        .args([
-            "fp",
-            &example(),
-            "-o",
-            out.to_str().unwrap(),
-            "--type",
-            "maccs",
-            "--size",
-            "100",
-        ])
-        .output()
-        .unwrap();
+    let o = shennong(&[
+        "fp",
+        &example(),
+        "-o",
+        out.to_str().unwrap(),
+        "--type",
+        "maccs",
+        "--size",
+        "100",
+    ]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("167"));
 }
@@ -307,17 +303,14 @@ fn match_lists_ids_and_counts_and_explains_bad_smarts() {
     )
     .unwrap();
     let out = dir.path().join("hits.txt");
-    let o = bin()
-        .args([
-            "match",
-            input.to_str().unwrap(),
-            "--smarts",
-            "[OX2H]",
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = shennong(&[
+        "match",
+        input.to_str().unwrap(),
+        "--smarts",
+        "[OX2H]",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
@@ -326,34 +319,28 @@ fn match_lists_ids_and_counts_and_explains_bad_smarts() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("record 4"), "{stderr}");
     assert!(stderr.contains("2 of 3 records match"), "{stderr}");
-    let o = bin()
-        .args([
-            "match",
-            input.to_str().unwrap(),
-            "--smarts",
-            "[OX2H]",
-            "--count",
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = shennong(&[
+        "match",
+        input.to_str().unwrap(),
+        "--smarts",
+        "[OX2H]",
+        "--count",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(o.status.success());
     assert_eq!(
         std::fs::read_to_string(&out).unwrap(),
         "id\tcount\nsalicylic\t2\nethanol\t1\nbenzene\t0\n"
     );
-    let o = bin()
-        .args([
-            "match",
-            input.to_str().unwrap(),
-            "--smarts",
-            "C(=O",
-            "-o",
-            out.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let o = shennong(&[
+        "match",
+        input.to_str().unwrap(),
+        "--smarts",
+        "C(=O",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert!(!o.status.success());
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("SMARTS error at column"), "{stderr}");

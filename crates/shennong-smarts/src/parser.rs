@@ -378,66 +378,14 @@ impl<'a> Parser<'a> {
                     aromatic: false,
                 }
             }
-            b'B' => AtomPrim::Element {
-                z: 5,
-                aromatic: false,
+            _ => match (aliphatic_organic(c), aromatic_organic(c)) {
+                (Some(z), _) => AtomPrim::Element { z, aromatic: false },
+                (None, Some(z)) => AtomPrim::Element { z, aromatic: true },
+                (None, None) => {
+                    self.pos -= 1;
+                    return Err(self.err(format!("unexpected '{}'", c as char)));
+                }
             },
-            b'C' => AtomPrim::Element {
-                z: 6,
-                aromatic: false,
-            },
-            b'N' => AtomPrim::Element {
-                z: 7,
-                aromatic: false,
-            },
-            b'O' => AtomPrim::Element {
-                z: 8,
-                aromatic: false,
-            },
-            b'F' => AtomPrim::Element {
-                z: 9,
-                aromatic: false,
-            },
-            b'P' => AtomPrim::Element {
-                z: 15,
-                aromatic: false,
-            },
-            b'S' => AtomPrim::Element {
-                z: 16,
-                aromatic: false,
-            },
-            b'I' => AtomPrim::Element {
-                z: 53,
-                aromatic: false,
-            },
-            b'b' => AtomPrim::Element {
-                z: 5,
-                aromatic: true,
-            },
-            b'c' => AtomPrim::Element {
-                z: 6,
-                aromatic: true,
-            },
-            b'n' => AtomPrim::Element {
-                z: 7,
-                aromatic: true,
-            },
-            b'o' => AtomPrim::Element {
-                z: 8,
-                aromatic: true,
-            },
-            b'p' => AtomPrim::Element {
-                z: 15,
-                aromatic: true,
-            },
-            b's' => AtomPrim::Element {
-                z: 16,
-                aromatic: true,
-            },
-            _ => {
-                self.pos -= 1;
-                return Err(self.err(format!("unexpected '{}'", c as char)));
-            }
         };
         Ok(plain(Expr::Prim(prim)))
     }
@@ -716,28 +664,8 @@ impl<'a> Parser<'a> {
                     aromatic: true,
                 }
             }
-            b'b' => AtomPrim::Element {
-                z: 5,
-                aromatic: true,
-            },
-            b'c' => AtomPrim::Element {
-                z: 6,
-                aromatic: true,
-            },
-            b'n' => AtomPrim::Element {
-                z: 7,
-                aromatic: true,
-            },
-            b'o' => AtomPrim::Element {
-                z: 8,
-                aromatic: true,
-            },
-            b'p' => AtomPrim::Element {
-                z: 15,
-                aromatic: true,
-            },
-            b's' => AtomPrim::Element {
-                z: 16,
+            _ if aromatic_organic(c).is_some() => AtomPrim::Element {
+                z: aromatic_organic(c).unwrap_or(6),
                 aromatic: true,
             },
             b'a' => AtomPrim::Aromatic,
@@ -818,6 +746,34 @@ impl<'a> Parser<'a> {
         }
         Err(self.err("unknown element symbol"))
     }
+}
+
+/// `B C N O F P S I`: organic-subset letters, typed aliphatic.
+fn aliphatic_organic(c: u8) -> Option<u8> {
+    Some(match c {
+        b'B' => 5,
+        b'C' => 6,
+        b'N' => 7,
+        b'O' => 8,
+        b'F' => 9,
+        b'P' => 15,
+        b'S' => 16,
+        b'I' => 53,
+        _ => return None,
+    })
+}
+
+/// `b c n o p s`: aromatic organic-subset letters.
+fn aromatic_organic(c: u8) -> Option<u8> {
+    Some(match c {
+        b'b' => 5,
+        b'c' => 6,
+        b'n' => 7,
+        b'o' => 8,
+        b'p' => 15,
+        b's' => 16,
+        _ => return None,
+    })
 }
 
 /// Element symbols the bracket lexer knows: the organic subset is typed
