@@ -102,3 +102,4 @@ pub fn maccs(mol: &Mol) -> BitFingerprint {
     }
     fp
 }
+

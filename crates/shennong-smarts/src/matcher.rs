@@ -37,6 +37,9 @@ struct TargetAtom {
     ring_bonds: i32,
     hetero: i32,
     aliphatic_hetero: i32,
+    /// In a ring, or next to a dative/zero-order bond (bonds that ring
+    /// perception leaves out but a query cycle may still run through).
+    on_cycle: bool,
 }
 
 impl<'m> Target<'m> {
@@ -78,7 +81,11 @@ impl<'m> Target<'m> {
                     if rings.is_ring_bond(b) {
                         t.ring_bonds += 1;
                     }
+                    if matches!(mol.bond(b).order, BondOrder::Dative | BondOrder::Zero) {
+                        t.on_cycle = true;
+                    }
                 }
+                t.on_cycle |= t.num_rings > 0;
                 t
             })
             .collect();
@@ -360,10 +367,7 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                     if self.used.get(tn_i).copied().unwrap_or(true) {
                         continue;
                     }
-                    let Some(qbond) = self.q.bonds.get(qb) else {
-                        continue;
-                    };
-                    if !bond_matches(&qbond.expr, self.t, tb) {
+                    if !self.bond_ok(qb, tb) {
                         continue;
                     }
                     self.try_atom(depth, qa, tn_i);
@@ -404,10 +408,7 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                 let Some(tb) = self.t.mol.bond_between(AtomIdx(tn as u32), AtomIdx(to)) else {
                     return;
                 };
-                let Some(qbond) = self.q.bonds.get(qb) else {
-                    return;
-                };
-                if !bond_matches(&qbond.expr, self.t, tb) {
+                if !self.bond_ok(qb, tb) {
                     return;
                 }
             }
@@ -448,6 +449,22 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
         }
     }
 
+    fn bond_ok(&self, qb: usize, tb: BondIdx) -> bool {
+        let Some(qbond) = self.q.bonds.get(qb) else {
+            return false;
+        };
+        if self.q.cyclic_bonds.get(qb).copied().unwrap_or(false)
+            && !self.t.mol.rings().is_ring_bond(tb)
+            && !matches!(
+                self.t.mol.bond(tb).order,
+                BondOrder::Dative | BondOrder::Zero
+            )
+        {
+            return false;
+        }
+        bond_matches(&qbond.expr, self.t, tb)
+    }
+
     fn atom_ok(&mut self, qa: usize, tn: usize) -> bool {
         let n = self.t.atoms.len();
         let slot = qa * n + tn;
@@ -460,7 +477,9 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
         let (Some(qatom), Some(tatom)) = (q.atoms.get(qa), self.t.atoms.get(tn)) else {
             return false;
         };
-        let ok = q.neighbors(qa).len() as i32 <= tatom.degree && self.expr_matches(&qatom.expr, tn);
+        let ok = q.neighbors(qa).len() as i32 <= tatom.degree
+            && (tatom.on_cycle || !q.cyclic_atoms.get(qa).copied().unwrap_or(false))
+            && self.expr_matches(&qatom.expr, tn);
         if let Some(m) = self.memo.get_mut(slot) {
             *m = if ok { YES } else { NO };
         }

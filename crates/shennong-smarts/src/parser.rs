@@ -86,6 +86,8 @@ fn empty_query(text: String) -> Query {
         plan: Default::default(),
         anchored_plan: Default::default(),
         required_elements: Vec::new(),
+        cyclic_bonds: Vec::new(),
+        cyclic_atoms: Vec::new(),
     }
 }
 

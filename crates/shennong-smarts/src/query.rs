@@ -243,6 +243,11 @@ pub struct Query {
     /// Elements every match needs, with how many atoms of each: a cheap
     /// test before any search.
     pub(crate) required_elements: Vec<(u8, u16)>,
+    /// Query bonds that lie on a cycle of the query: their images lie on a
+    /// cycle of the molecule, so only ring bonds can match them.
+    pub(crate) cyclic_bonds: Vec<bool>,
+    /// Query atoms on a cycle of the query.
+    pub(crate) cyclic_atoms: Vec<bool>,
 }
 
 impl Query {
@@ -290,6 +295,38 @@ impl Query {
             }
         }
         self.required_elements = counts.into_iter().collect();
+        // A bond is on a cycle when its ends stay connected without it.
+        self.cyclic_bonds = (0..self.bonds.len())
+            .map(|b| {
+                let Some(bond) = self.bonds.get(b) else {
+                    return false;
+                };
+                let mut seen = vec![false; self.atoms.len()];
+                let mut stack = vec![bond.begin];
+                while let Some(a) = stack.pop() {
+                    if a == bond.end {
+                        return true;
+                    }
+                    if std::mem::replace(seen.get_mut(a).unwrap_or(&mut true), true) {
+                        continue;
+                    }
+                    stack.extend(
+                        self.neighbors(a)
+                            .iter()
+                            .filter(|&&(_, via)| via != b)
+                            .map(|&(n, _)| n),
+                    );
+                }
+                false
+            })
+            .collect();
+        self.cyclic_atoms = (0..self.atoms.len())
+            .map(|a| {
+                self.neighbors(a)
+                    .iter()
+                    .any(|&(_, b)| self.cyclic_bonds.get(b).copied().unwrap_or(false))
+            })
+            .collect();
     }
 
     /// Adds a ring-closure bond, placing it in the opening atom's neighbour
