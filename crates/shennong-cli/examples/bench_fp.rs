@@ -69,7 +69,7 @@ fn main() {
         });
         let mols: Vec<_> = smiles.par_iter().filter_map(|s| shennong::smiles::parse(s).ok()).collect();
         let (fp_s, _) = best(3, &|| mols.par_iter().map(|m| ecfp4.bits(m).count_ones() as usize).sum());
-        let (maccs_s, maccs_bits) = best(3, &|| mols.par_iter().map(|m| maccs.bits(m).count_ones() as usize).sum());
+        let (maccs_s, maccs_bits) = best(1, &|| mols.par_iter().map(|m| maccs.bits(m).count_ones() as usize).sum());
         let sub = &mols[..match_n.min(mols.len())];
         let (match_s, hits) = best(1, &|| {
             sub.par_iter()
