@@ -102,4 +102,3 @@ pub fn maccs(mol: &Mol) -> BitFingerprint {
     }
     fp
 }
-

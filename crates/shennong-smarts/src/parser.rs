@@ -211,7 +211,14 @@ impl<'a> Parser<'a> {
                     bond = Some((self.bond_expr()?, col));
                 }
                 _ => {
-                    let atom = self.atom(&mut q)?;
+                    let mut atom = self.atom(&mut q)?;
+                    // A bracket H on an atom that starts a chain stands first
+                    // among its neighbours; tags here count it last (as in
+                    // `Mol`), which reverses the sense of the tag.
+                    if prev.is_none() && atom.chirality.is_tetrahedral() && has_h_count(&atom.expr)
+                    {
+                        atom.chirality = atom.chirality.inverted();
+                    }
                     let idx = q.atoms.len();
                     q.atoms.push(atom);
                     q.adjacency.push(Vec::new());
@@ -747,6 +754,15 @@ impl<'a> Parser<'a> {
             }
         }
         Err(self.err("unknown element symbol"))
+    }
+}
+
+/// Whether a bracket atom's expression holds a hydrogen count (`[C@H]`).
+fn has_h_count(expr: &AtomExpr) -> bool {
+    let is_h = |e: &AtomExpr| matches!(e, Expr::Prim(AtomPrim::Count(Count::TotalHs, r)) if r.min.is_some_and(|m| m > 0));
+    match expr {
+        Expr::And(v) => v.iter().any(is_h),
+        e => is_h(e),
     }
 }
 

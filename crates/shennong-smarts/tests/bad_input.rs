@@ -133,3 +133,36 @@ fn mutation_fuzz_over_real_patterns() {
         "SMARTS mutation fuzz: {accepted} of 20000 mutants parsed, all matched without panics"
     );
 }
+
+/// Chirality-aware counts, as RDKit 2026.09 gives them with `useChirality=True`.
+#[test]
+fn chirality_aware_matching_agrees_with_rdkit() {
+    let cases = [
+        ("C[C@H](N)C(=O)O", "[C@H](N)(C)C(=O)O", 1),
+        ("C[C@H](N)C(=O)O", "[C@@H](N)(C)C(=O)O", 0),
+        ("C[C@@H](N)C(=O)O", "[C@H](N)(C)C(=O)O", 0),
+        ("C[C@H](N)C(=O)O", "N[C@@H](C)C(=O)O", 1),
+        ("C[C@H](N)C(=O)O", "N[C@H](C)C(=O)O", 0),
+        ("CC(N)C(=O)O", "N[C@H](C)C(=O)O", 0),
+        ("F[C@](Cl)(Br)I", "[C@](F)(Cl)(Br)I", 1),
+        ("F[C@](Cl)(Br)I", "[C@@](F)(Cl)(Br)I", 0),
+        ("F[C@](Cl)(Br)I", "Cl[C@](F)(Br)I", 0),
+        ("O[C@H]1CC[C@@H](C)CC1", "[C@H]1(O)CCCCC1", 1),
+        ("C[C@@H]1CCCC[C@H]1O", "C[C@@H]1CCCC[C@H]1O", 1),
+        ("C[C@@H]1CCCC[C@H]1O", "C[C@H]1CCCC[C@H]1O", 0),
+    ];
+    let opts = MatchOptions {
+        use_chirality: true,
+        ..MatchOptions::default()
+    };
+    for (mol, smarts, want) in cases {
+        let m = shennong_smiles::parse(mol).unwrap();
+        let q = parse(smarts).unwrap();
+        assert_eq!(q.count(&m, &opts), want, "{smarts} in {mol}");
+        assert_eq!(
+            q.count(&m, &MatchOptions::default()),
+            1,
+            "{smarts} in {mol} without stereo"
+        );
+    }
+}
