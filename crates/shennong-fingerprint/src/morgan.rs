@@ -219,7 +219,12 @@ pub fn morgan_environments(
         });
         for &(a, invar, _) in &this_round {
             let key = row(a);
-            if !seen.chunks_exact(words).any(|r| r == key) {
+            let already = match key {
+                // one word (up to 64 bonds): plain integer compares
+                [k] => seen.contains(k),
+                _ => seen.chunks_exact(words).any(|r| r == key),
+            };
+            if !already {
                 seen.extend_from_slice(key);
                 out.push(MorganEnv {
                     id: invar,
