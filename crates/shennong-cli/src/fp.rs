@@ -4,7 +4,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use shennong::fingerprint::{fps, FingerprintSpec, Kind};
-use shennong::io::{OutputFile, RecordError};
+use shennong::io::OutputFile;
 
 use crate::batch::{self, BatchArgs};
 
@@ -89,12 +89,9 @@ pub fn run(args: FpArgs) -> Result<i32> {
     if args.counts {
         output.write_str(&format!("# {spec}\nid,bit,count\n"))?;
     } else {
-        let mut header = Vec::new();
-        fps::write_header(&mut header, &spec, Some(&args.input))?;
-        output.write_str(&String::from_utf8_lossy(&header))?;
+        output.write_str(&fps::header(&spec, Some(&args.input)))?;
     }
     let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
-        let line_no = raw.line;
         let record = raw.parse()?;
         if args.counts {
             let id = csv_field(&record.id);
@@ -104,17 +101,7 @@ pub fn run(args: FpArgs) -> Result<i32> {
             }
             Ok(text)
         } else {
-            let mut line = Vec::new();
-            fps::write_record(&mut line, &spec.bits(&record.mol), &record.id).map_err(|e| {
-                RecordError {
-                    number: record.number,
-                    line: line_no,
-                    column: None,
-                    id: Some(record.id.clone()),
-                    reason: e.to_string(),
-                }
-            })?;
-            Ok(String::from_utf8_lossy(&line).into_owned())
+            Ok(fps::record(&spec.bits(&record.mol), &record.id))
         }
     })?;
     output.commit()?;

@@ -116,19 +116,31 @@ pub fn torsion_ids(mol: &Mol, atoms: usize) -> Vec<u32> {
         .map(|c| c.wrapping_sub(2) % limit)
         .collect();
     let heavy = |a: AtomIdx| mol.atom(a).atomic_num != 1;
-    let n = mol.num_atoms();
     let mut out = Vec::new();
     if atoms < 2 {
         return out;
     }
+    // Bonds between heavy atoms only (RDKit's torsions ignore hydrogens).
+    let adjacency: Vec<Vec<usize>> = mol
+        .atom_indices()
+        .map(|a| {
+            if !heavy(a) {
+                return Vec::new();
+            }
+            mol.neighbors(a)
+                .iter()
+                .filter(|&&(o, _)| heavy(o))
+                .map(|&(o, _)| o.index())
+                .collect()
+        })
+        .collect();
     let mut path: Vec<usize> = Vec::with_capacity(atoms);
     let mut pcodes: Vec<u32> = Vec::with_capacity(atoms);
-    // Depth-first, neighbours by ascending index: the first path found for a
-    // bond set is the one RDKit keeps; linear paths are kept once by
-    // requiring start < end, rings closed only back onto the start.
+    // Every walk is enumerated; `emit` keeps one per bond set, the one RDKit
+    // keeps: linear paths once (start < end), a three-membered ring closed
+    // back onto its start as its lexicographically smallest walk.
     fn walk(
-        mol: &Mol,
-        heavy: &dyn Fn(AtomIdx) -> bool,
+        adjacency: &[Vec<usize>],
         atoms: usize,
         path: &mut Vec<usize>,
         emit: &mut dyn FnMut(&[usize]),
@@ -138,30 +150,20 @@ pub fn torsion_ids(mol: &Mol, atoms: usize) -> Vec<u32> {
             return;
         }
         let Some(&last) = path.last() else { return };
-        let mut nbrs: Vec<usize> = mol
-            .neighbors(AtomIdx(last as u32))
-            .iter()
-            .filter(|&&(o, _)| heavy(o))
-            .map(|&(o, _)| o.index())
-            .collect();
-        nbrs.sort_unstable();
-        for o in nbrs {
+        for &o in adjacency.get(last).map_or(&[][..], Vec::as_slice) {
             let in_path = path.contains(&o);
-            let closes_ring = in_path
-                && atoms > 3
-                && path.len() == atoms - 1
-                && path.first() == Some(&o)
-                && path.len() >= 3;
+            let closes_ring =
+                in_path && atoms > 3 && path.len() == atoms - 1 && path.first() == Some(&o);
             if in_path && !closes_ring {
                 continue;
             }
             path.push(o);
-            walk(mol, heavy, atoms, path, emit);
+            walk(adjacency, atoms, path, emit);
             path.pop();
         }
     }
-    for s in 0..n {
-        if !heavy(AtomIdx(s as u32)) {
+    for s in mol.atom_indices().map(AtomIdx::index) {
+        if adjacency.get(s).is_none_or(Vec::is_empty) {
             continue;
         }
         path.clear();
@@ -191,7 +193,7 @@ pub fn torsion_ids(mol: &Mol, atoms: usize) -> Vec<u32> {
             }
             out.push(torsion_hash(&pcodes));
         };
-        walk(mol, &heavy, atoms, &mut path, &mut emit);
+        walk(&adjacency, atoms, &mut path, &mut emit);
     }
     out
 }

@@ -44,24 +44,21 @@ pub struct FpsHeader {
     pub spec: Option<FingerprintSpec>,
 }
 
-/// Writes the FPS header for fingerprints made with `spec`.
-pub fn write_header<W: Write>(
-    out: &mut W,
-    spec: &FingerprintSpec,
-    source: Option<&str>,
-) -> std::io::Result<()> {
-    writeln!(out, "#FPS1")?;
-    writeln!(out, "#num_bits={}", spec.size)?;
-    writeln!(out, "#type={spec}")?;
-    writeln!(out, "#software=shennong/{}", env!("CARGO_PKG_VERSION"))?;
+/// The FPS header for fingerprints made with `spec`.
+pub fn header(spec: &FingerprintSpec, source: Option<&str>) -> String {
+    let mut text = format!(
+        "#FPS1\n#num_bits={}\n#type={spec}\n#software=shennong/{}\n",
+        spec.size,
+        env!("CARGO_PKG_VERSION")
+    );
     if let Some(s) = source {
-        writeln!(out, "#source={s}")?;
+        text.push_str(&format!("#source={s}\n"));
     }
-    Ok(())
+    text
 }
 
-/// Writes one record; tabs and newlines in ids become spaces.
-pub fn write_record<W: Write>(out: &mut W, fp: &BitFingerprint, id: &str) -> std::io::Result<()> {
+/// One record line, `hex<TAB>id\n`; tabs and newlines in ids become spaces.
+pub fn record(fp: &BitFingerprint, id: &str) -> String {
     let id: String = id
         .chars()
         .map(|c| {
@@ -72,7 +69,21 @@ pub fn write_record<W: Write>(out: &mut W, fp: &BitFingerprint, id: &str) -> std
             }
         })
         .collect();
-    writeln!(out, "{}\t{}", fp.to_hex(), id)
+    format!("{}\t{}\n", fp.to_hex(), id)
+}
+
+/// Writes the FPS header for fingerprints made with `spec`.
+pub fn write_header<W: Write>(
+    out: &mut W,
+    spec: &FingerprintSpec,
+    source: Option<&str>,
+) -> std::io::Result<()> {
+    out.write_all(header(spec, source).as_bytes())
+}
+
+/// Writes one record (see [`record`]).
+pub fn write_record<W: Write>(out: &mut W, fp: &BitFingerprint, id: &str) -> std::io::Result<()> {
+    out.write_all(record(fp, id).as_bytes())
 }
 
 /// A streaming FPS reader.

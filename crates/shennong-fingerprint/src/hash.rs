@@ -59,7 +59,6 @@ pub fn twister_outputs(seed: u32, out: &mut [u32]) {
     }
     let mix =
         |hi: u32, lo: u32, far: u32| far ^ (((hi & UPPER) | (lo & LOWER)) >> 1) ^ ((lo & 1) * A);
-    let mut buffer: [u32; 4] = [0; 4];
     let mut used = 4;
     for slot in out.iter_mut() {
         if used == 4 {
@@ -70,10 +69,9 @@ pub fn twister_outputs(seed: u32, out: &mut [u32]) {
             let n2 = mix(s2, s3, n0);
             let n3 = mix(s3, n0, n1);
             x = [n0, n1, n2, n3];
-            buffer = x;
             used = 0;
         }
-        let mut z = buffer.get(used).copied().unwrap_or(0);
+        let mut z = x.get(used).copied().unwrap_or(0);
         used += 1;
         z ^= z >> 11;
         z ^= (z << 7) & 0x9d2c_5680;

@@ -24,17 +24,6 @@ pub(crate) fn rdkit_bond_type(order: BondOrder) -> u32 {
     }
 }
 
-/// Hydrogens attached to an atom, counting hydrogen atoms of the graph too
-/// (RDKit's `getTotalNumHs(true)`).
-pub(crate) fn total_hs_with_neighbors(mol: &Mol, a: AtomIdx) -> u32 {
-    u32::from(mol.atom(a).total_hs())
-        + mol
-            .neighbors(a)
-            .iter()
-            .filter(|&&(n, _)| mol.atom(n).atomic_num == 1)
-            .count() as u32
-}
-
 /// RDKit's Morgan connectivity invariants (`getConnectivityInvariants`):
 /// element, total degree, total H, charge, isotope mass shift and ring membership.
 pub fn connectivity_invariants(mol: &Mol, include_ring_membership: bool) -> Vec<u32> {
@@ -58,7 +47,7 @@ pub fn connectivity_invariants(mol: &Mol, include_ring_membership: bool) -> Vec<
             let mut comps = [
                 u32::from(z),
                 total_degree,
-                total_hs_with_neighbors(mol, a),
+                mol.total_hs_with_graph_hs(a),
                 i32::from(atom.formal_charge) as u32,
                 delta_mass as u32,
                 1,

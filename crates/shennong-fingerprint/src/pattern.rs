@@ -8,7 +8,7 @@
 //! same labels in any molecule the query matches, so the query's bits are a
 //! subset of the molecule's: the screen never rejects a true match.
 
-use shennong_mol::{AtomIdx, Mol};
+use shennong_mol::Mol;
 use shennong_smarts::{BondClass, Query};
 
 use crate::fp::BitFingerprint;
@@ -27,10 +27,10 @@ fn class_code(c: BondClass) -> u32 {
 }
 
 /// A graph with optional labels: `None` marks an atom or bond the query does
-/// not pin down (paths stop there).
-struct Labelled<'a> {
+/// not pin down (paths stop there); only labelled bonds are kept.
+struct Labelled {
     atom_label: Vec<Option<u32>>,
-    neighbors: &'a dyn Fn(usize) -> Vec<(usize, Option<u32>)>,
+    adjacency: Vec<Vec<(usize, u32)>>,
 }
 
 fn set_feature(fp: &mut BitFingerprint, labels: &[u32]) {
@@ -54,14 +54,14 @@ fn set_feature(fp: &mut BitFingerprint, labels: &[u32]) {
     }
 }
 
-fn walk(g: &Labelled<'_>, path: &mut Vec<usize>, labels: &mut Vec<u32>, fp: &mut BitFingerprint) {
+fn walk(g: &Labelled, path: &mut Vec<usize>, labels: &mut Vec<u32>, fp: &mut BitFingerprint) {
     set_feature(fp, labels);
     if path.len() > MAX_PATH {
         return;
     }
     let Some(&last) = path.last() else { return };
-    for (o, bond_label) in (g.neighbors)(last) {
-        let (Some(bl), Some(Some(al))) = (bond_label, g.atom_label.get(o)) else {
+    for &(o, bl) in g.adjacency.get(last).map_or(&[][..], Vec::as_slice) {
+        let Some(Some(al)) = g.atom_label.get(o) else {
             continue;
         };
         if path.contains(&o) {
@@ -77,7 +77,7 @@ fn walk(g: &Labelled<'_>, path: &mut Vec<usize>, labels: &mut Vec<u32>, fp: &mut
     }
 }
 
-fn fingerprint(g: &Labelled<'_>, nbits: u32) -> BitFingerprint {
+fn fingerprint(g: &Labelled, nbits: u32) -> BitFingerprint {
     let mut fp = BitFingerprint::new(nbits);
     let mut path = Vec::with_capacity(MAX_PATH + 1);
     let mut labels = Vec::with_capacity(2 * MAX_PATH + 1);
@@ -94,24 +94,21 @@ fn fingerprint(g: &Labelled<'_>, nbits: u32) -> BitFingerprint {
 
 /// The screening fingerprint of a molecule.
 pub fn pattern_fingerprint(mol: &Mol, nbits: u32) -> BitFingerprint {
-    let neighbors = |a: usize| -> Vec<(usize, Option<u32>)> {
-        mol.neighbors(AtomIdx(a as u32))
-            .iter()
-            .map(|&(o, b)| {
-                (
-                    o.index(),
-                    Some(class_code(BondClass::of(mol.bond(b).order))),
-                )
-            })
-            .collect()
-    };
     let g = Labelled {
         atom_label: mol
             .atoms()
             .iter()
             .map(|a| Some(u32::from(a.atomic_num)))
             .collect(),
-        neighbors: &neighbors,
+        adjacency: mol
+            .atom_indices()
+            .map(|a| {
+                mol.neighbors(a)
+                    .iter()
+                    .map(|&(o, b)| (o.index(), class_code(BondClass::of(mol.bond(b).order))))
+                    .collect()
+            })
+            .collect(),
     };
     fingerprint(&g, nbits)
 }
@@ -119,18 +116,19 @@ pub fn pattern_fingerprint(mol: &Mol, nbits: u32) -> BitFingerprint {
 /// The screening fingerprint of a SMARTS query: a subset of the
 /// fingerprint of every molecule the query matches.
 pub fn query_pattern_fingerprint(query: &Query, nbits: u32) -> BitFingerprint {
-    let neighbors = |a: usize| -> Vec<(usize, Option<u32>)> {
-        query
-            .neighbors(a)
-            .iter()
-            .map(|&(o, b)| (o, query.definite_bond_class(b).map(class_code)))
-            .collect()
-    };
     let g = Labelled {
         atom_label: (0..query.num_atoms())
             .map(|a| query.definite_atomic_num(a).map(u32::from))
             .collect(),
-        neighbors: &neighbors,
+        adjacency: (0..query.num_atoms())
+            .map(|a| {
+                query
+                    .neighbors(a)
+                    .iter()
+                    .filter_map(|&(o, b)| Some((o, class_code(query.definite_bond_class(b)?))))
+                    .collect()
+            })
+            .collect(),
     };
     fingerprint(&g, nbits)
 }

@@ -263,7 +263,7 @@ impl FingerprintSpec {
         Ok(spec)
     }
 
-    /// Raw feature ids and how they map onto bits: `(id, extra bit seeds)`.
+    /// Unfolded feature ids, one per environment, path, pair or torsion.
     fn feature_ids(&self, mol: &Mol) -> Vec<u32> {
         match self.kind {
             Kind::Morgan | Kind::FeatureMorgan => {

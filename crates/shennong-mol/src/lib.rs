@@ -68,6 +68,18 @@ impl Mol {
         u8::try_from(h).ok()
     }
 
+    /// Hydrogens on an atom including hydrogen atoms of the graph bonded to
+    /// it (RDKit's `getTotalNumHs(true)`, what SMARTS `H` and Morgan
+    /// invariants count).
+    pub fn total_hs_with_graph_hs(&self, a: AtomIdx) -> u32 {
+        u32::from(self.atom(a).total_hs())
+            + self
+                .neighbors(a)
+                .iter()
+                .filter(|&&(n, _)| self.atom(n).atomic_num == 1)
+                .count() as u32
+    }
+
     /// RDKit's total valence of an atom: the explicit valence (bond orders
     /// plus explicit hydrogens, with RDKit's rounding for aromatic atoms) plus
     /// the implicit hydrogens. This is what SMARTS `v` compares.

@@ -63,12 +63,9 @@ impl<'m> Target<'m> {
                     ..TargetAtom::default()
                 };
                 t.total_degree = t.degree + t.own_hs;
-                t.total_hs = t.own_hs;
+                t.total_hs = mol.total_hs_with_graph_hs(a) as i32;
                 for &(n, b) in mol.neighbors(a) {
                     let nbr = mol.atom(n);
-                    if nbr.atomic_num == 1 {
-                        t.total_hs += 1;
-                    }
                     if nbr.atomic_num != 1 || nbr.isotope > 1 {
                         t.non_h_degree += 1;
                     }

@@ -545,7 +545,7 @@ impl<'a> Parser<'a> {
         v
     }
 
-    fn range_or_number(&mut self, default: Option<i32>) -> Result<Option<Range>, SmartsError> {
+    fn range_or_number(&mut self) -> Result<Option<Range>, SmartsError> {
         if let Some(n) = self.number() {
             return Ok(Some(Range::exactly(i32::try_from(n).unwrap_or(i32::MAX))));
         }
@@ -568,11 +568,16 @@ impl<'a> Parser<'a> {
                 max: conv(hi),
             }));
         }
-        Ok(default.map(Range::exactly))
+        Ok(None)
+    }
+
+    /// A number or range after `D`, `d`, `X`, `v`, `H`; 1 when absent.
+    fn range_or_one(&mut self) -> Result<Range, SmartsError> {
+        Ok(self.range_or_number()?.unwrap_or(Range::exactly(1)))
     }
 
     fn count(&mut self, kind: Count, bare: AtomPrim) -> Result<AtomPrim, SmartsError> {
-        Ok(match self.range_or_number(None)? {
+        Ok(match self.range_or_number()? {
             Some(r) => AtomPrim::Count(kind, r),
             None => bare,
         })
@@ -589,7 +594,6 @@ impl<'a> Parser<'a> {
             return Ok(AtomPrim::Isotope(iso));
         }
         self.pos += 1;
-        let one = |n: i32| Range::exactly(n);
         Ok(match c {
             b'*' => AtomPrim::Any,
             b'#' => {
@@ -606,7 +610,7 @@ impl<'a> Parser<'a> {
                 if self.peek_at(1) == Some(b'{') {
                     // RDKit: `+{a-b}` ranges the formal charge, `-{a-b}` its negation.
                     self.pos += 1;
-                    let r = self.range_or_number(None)?.unwrap_or(Range::exactly(0));
+                    let r = self.range_or_number()?.unwrap_or(Range::exactly(0));
                     let kind = if c == b'-' {
                         Count::NegatedCharge
                     } else {
@@ -678,22 +682,14 @@ impl<'a> Parser<'a> {
                 aromatic: true,
             },
             b'a' => AtomPrim::Aromatic,
-            b'D' if !self.next_lower_makes_element(c) => AtomPrim::Count(
-                Count::Degree,
-                self.range_or_number(Some(1))?.unwrap_or(one(1)),
-            ),
-            b'd' => AtomPrim::Count(
-                Count::NonHydrogenDegree,
-                self.range_or_number(Some(1))?.unwrap_or(one(1)),
-            ),
-            b'X' if !self.next_lower_makes_element(c) => AtomPrim::Count(
-                Count::TotalDegree,
-                self.range_or_number(Some(1))?.unwrap_or(one(1)),
-            ),
-            b'v' => AtomPrim::Count(
-                Count::TotalValence,
-                self.range_or_number(Some(1))?.unwrap_or(one(1)),
-            ),
+            b'D' if !self.next_lower_makes_element(c) => {
+                AtomPrim::Count(Count::Degree, self.range_or_one()?)
+            }
+            b'd' => AtomPrim::Count(Count::NonHydrogenDegree, self.range_or_one()?),
+            b'X' if !self.next_lower_makes_element(c) => {
+                AtomPrim::Count(Count::TotalDegree, self.range_or_one()?)
+            }
+            b'v' => AtomPrim::Count(Count::TotalValence, self.range_or_one()?),
             b'x' => self.count(Count::RingBonds, AtomPrim::HasRingBond)?,
             b'z' => self.count(Count::HeteroNeighbors, AtomPrim::HasHeteroNeighbor)?,
             b'Z' if !self.next_lower_makes_element(c) => self.count(
@@ -702,14 +698,13 @@ impl<'a> Parser<'a> {
             )?,
             b'h' => self.count(Count::ImplicitHs, AtomPrim::HasImplicitH)?,
             b'r' => self.count(Count::MinRingSize, AtomPrim::InRing)?,
-            b'k' => match self.range_or_number(None)? {
+            b'k' => match self.range_or_number()? {
                 Some(r) => AtomPrim::RingSize(r),
                 None => AtomPrim::InRing,
             },
-            b'H' if !self.next_lower_makes_element(c) => AtomPrim::Count(
-                Count::TotalHs,
-                self.range_or_number(Some(1))?.unwrap_or(one(1)),
-            ),
+            b'H' if !self.next_lower_makes_element(c) => {
+                AtomPrim::Count(Count::TotalHs, self.range_or_one()?)
+            }
             b'R' if !self.next_lower_makes_element(c) => {
                 self.count(Count::NumRings, AtomPrim::InRing)?
             }

@@ -61,14 +61,6 @@ impl<P> Expr<P> {
             (a, b) => Expr::Or(vec![a, b]),
         }
     }
-
-    /// The primitive if the expression is exactly one, not negated.
-    pub fn as_prim(&self) -> Option<&P> {
-        match self {
-            Expr::Prim(p) => Some(p),
-            _ => None,
-        }
-    }
 }
 
 /// Atom properties that SMARTS compares with a number (`D3`, `X{2-4}`).
