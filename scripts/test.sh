@@ -3,6 +3,9 @@
 # the RDKit parity suites (against a pinned RDKit in a local virtualenv), and docs.
 # Usage: ./scripts/test.sh        (CI calls exactly this)
 set -euo pipefail
+# Nothing here reads input: detach stdin so that no tool (cargo probes rustc with
+# `rustc -`) can swallow whatever the caller's stdin carries.
+exec </dev/null
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 DATA=${SHENNONG_DATA:-$ROOT/../shared/data}
