@@ -4,6 +4,7 @@
 
 mod batch;
 mod convert;
+mod filter;
 mod fp;
 mod matching;
 
@@ -30,6 +31,8 @@ enum Command {
     Fp(fp::FpArgs),
     /// Substructure search with a SMARTS (or SMILES) pattern: ids of matching records, or match counts.
     Match(matching::MatchArgs),
+    /// Flag structural alerts (PAINS, Brenk, NIH, ZINC, ChEMBL sets, your SMARTS) on every record; --drop/--keep to split.
+    Filter(filter::FilterArgs),
 }
 
 fn main() {
@@ -38,6 +41,7 @@ fn main() {
         Command::Convert(args) => convert::run(args),
         Command::Fp(args) => fp::run(args),
         Command::Match(args) => matching::run(args),
+        Command::Filter(args) => filter::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

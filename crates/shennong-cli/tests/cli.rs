@@ -345,3 +345,99 @@ fn match_lists_ids_and_counts_and_explains_bad_smarts() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("SMARTS error at column"), "{stderr}");
 }
+
+#[test]
+fn filter_flags_alerts_and_splits_with_drop_and_keep() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(
+        &input,
+        "O=C1C(=Cc2ccc(O)cc2)SC(=S)N1 rhodanine\nCCO ethanol\nC1CC bad\nCC1=CC(=O)C=CC1=O quinone\n",
+    )
+    .unwrap();
+    let path = |name: &str| dir.path().join(name).to_str().unwrap().to_string();
+    let input = input.to_str().unwrap();
+    let o = shennong(&[
+        "filter",
+        input,
+        "--catalog",
+        "pains,brenk",
+        "-o",
+        &path("all.csv"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(path("all.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "smiles,id,n_alerts,alerts");
+    assert!(lines[1].contains(",rhodanine,") && lines[1].contains("pains_a:ene_rhod_A(235)"));
+    assert!(lines[2].ends_with(",ethanol,0,"), "{}", lines[2]);
+    assert!(lines[3].contains("pains_a:quinone_A(370)|brenk:chinone_1"));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("record 3") && stderr.contains("2 of 3 records hit"),
+        "{stderr}"
+    );
+
+    let o = shennong(&[
+        "filter",
+        input,
+        "--catalog",
+        "pains",
+        "--drop",
+        "-o",
+        &path("clean.smi"),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(path("clean.smi")).unwrap(),
+        "CCO\tethanol\t0\t\n"
+    );
+    let o = shennong(&[
+        "filter",
+        input,
+        "--catalog",
+        "pains",
+        "--keep",
+        "-o",
+        &path("hits.smi"),
+    ]);
+    assert!(o.status.success());
+    assert_eq!(
+        std::fs::read_to_string(path("hits.smi"))
+            .unwrap()
+            .lines()
+            .count(),
+        2
+    );
+
+    // a user's SMARTS file, and clear errors for bad catalogs and bad lines
+    std::fs::write(dir.path().join("mine.txt"), "[OX2H] hydroxyl\n").unwrap();
+    let o = shennong(&[
+        "filter",
+        input,
+        "--smarts-file",
+        &path("mine.txt"),
+        "-o",
+        &path("mine.tsv"),
+    ]);
+    assert!(o.status.success());
+    assert!(std::fs::read_to_string(path("mine.tsv"))
+        .unwrap()
+        .contains("ethanol\t1\tmine:hydroxyl"));
+    let o = shennong(&["filter", input, "--catalog", "painz", "-o", &path("x.csv")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown alert catalog 'painz'"));
+    std::fs::write(dir.path().join("bad.txt"), "[OX2H] ok\nC(=O bad\n").unwrap();
+    let o = shennong(&[
+        "filter",
+        input,
+        "--smarts-file",
+        &path("bad.txt"),
+        "-o",
+        &path("x.csv"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("bad, line 2: SMARTS error"), "{stderr}");
+    assert!(!dir.path().join("x.csv").exists());
+}

@@ -42,33 +42,75 @@ impl RecordWriter {
 
     /// Text written before the first record (a table header).
     pub fn header(&self) -> String {
+        self.header_with(&[])
+    }
+
+    /// The table header with extra columns after `smiles` and `id` (the
+    /// columns [`RecordWriter::render_with`] appends); empty for SMILES and SD files.
+    pub fn header_with(&self, extra: &[&str]) -> String {
+        let columns = || ["smiles", "id"].iter().chain(extra.iter());
         match self.options.format {
-            Format::Csv => "smiles,id\n".into(),
-            Format::Tsv => "smiles\tid\n".into(),
+            Format::Csv => {
+                let cols: Vec<String> = columns().map(|c| quote_csv(c, ',')).collect();
+                format!("{}\n", cols.join(","))
+            }
+            Format::Tsv => {
+                let cols: Vec<String> = columns().map(|c| c.replace(['\t', '\n'], " ")).collect();
+                format!("{}\n", cols.join("\t"))
+            }
             _ => String::new(),
         }
     }
 
     /// One record as text, newline-terminated.
     pub fn render(&self, record: &Record) -> Result<String, String> {
+        self.render_with(record, &[])
+    }
+
+    /// One record with extra named values: appended columns in CSV/TSV and
+    /// tab-separated fields after the id in SMILES files (in the order
+    /// given), SD data items in SD files.
+    pub fn render_with(&self, record: &Record, extra: &[(&str, String)]) -> Result<String, String> {
         let smiles = || write_smiles(&record.mol, &self.options.smiles).map_err(|e| e.to_string());
+        let joined = |sep: char, clean: &dyn Fn(&str) -> String| -> String {
+            extra
+                .iter()
+                .map(|(_, v)| format!("{sep}{}", clean(v)))
+                .collect()
+        };
         match self.options.format {
             Format::Smiles => {
-                let id = record.id.replace(['\n', '\r'], " ");
-                Ok(format!("{}\t{}\n", smiles()?, id))
+                let clean = |v: &str| v.replace(['\t', '\n', '\r'], " ");
+                Ok(format!(
+                    "{}\t{}{}\n",
+                    smiles()?,
+                    clean(&record.id),
+                    joined('\t', &clean)
+                ))
             }
             Format::Csv => Ok(format!(
-                "{},{}\n",
+                "{},{}{}\n",
                 quote_csv(&smiles()?, ','),
-                quote_csv(&record.id, ',')
+                quote_csv(&record.id, ','),
+                joined(',', &|v| quote_csv(v, ','))
             )),
-            Format::Tsv => Ok(format!(
-                "{}\t{}\n",
-                smiles()?,
-                record.id.replace(['\t', '\n'], " ")
-            )),
-            Format::Sdf => shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data)
-                .map_err(|e| e.to_string()),
+            Format::Tsv => {
+                let clean = |v: &str| v.replace(['\t', '\n', '\r'], " ");
+                Ok(format!(
+                    "{}\t{}{}\n",
+                    smiles()?,
+                    clean(&record.id),
+                    joined('\t', &clean)
+                ))
+            }
+            Format::Sdf => if extra.is_empty() {
+                shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data)
+            } else {
+                let mut data = record.data.clone();
+                data.extend(extra.iter().map(|(k, v)| (k.to_string(), v.clone())));
+                shennong_sdf::write_sd_record(&record.mol, &record.id, &data)
+            }
+            .map_err(|e| e.to_string()),
         }
     }
 }

@@ -8,6 +8,7 @@
 //! - [`io`]: streaming readers and atomic writers by file format
 //! - [`smarts`]: SMARTS queries and substructure matching
 //! - [`fingerprint`]: RDKit-identical fingerprints, similarity, FPS files
+//! - [`filter`]: structural alert catalogs (PAINS, Brenk, NIH, ZINC, ChEMBL)
 //!
 //! ```
 //! let mol = shennong::smiles::parse("c1ccccc1C(=O)O").unwrap();
@@ -15,6 +16,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub use shennong_filter as filter;
 pub use shennong_fingerprint as fingerprint;
 pub use shennong_io as io;
 pub use shennong_mol as mol;
