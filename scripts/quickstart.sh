@@ -29,3 +29,13 @@ echo "carboxylic acids (SMARTS [CX3](=O)[OX2H1]) in the examples -> out/acids.tx
 ./target/release/shennong match examples/molecules.smi --smarts '[CX3](=O)[OX2H1]' -o out/acids.txt -q
 head -5 out/acids.txt
 echo "..."
+echo
+echo "descriptors (RDKit names) -> out/descriptors.csv; a few columns:"
+./target/release/shennong desc examples/molecules.smi -o out/descriptors.csv -q
+./target/release/shennong desc examples/molecules.smi --names MolWt,MolLogP,TPSA,NumHDonors,NumHAcceptors,qed,SAscore -o out/properties.tsv -q
+head -4 out/properties.tsv
+echo
+echo "PAINS and Brenk alerts -> out/alerts.csv (every record, with the alerts it hits), out/clean.smi (--drop):"
+./target/release/shennong filter examples/molecules.smi --catalog pains,brenk -o out/alerts.csv -q
+./target/release/shennong filter examples/molecules.smi --catalog pains,brenk --drop -o out/clean.smi -q
+head -3 out/alerts.csv

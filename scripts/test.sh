@@ -52,11 +52,14 @@ step "RDKit reference SMARTS match counts (FilterCatalog PAINS/Brenk/NIH/ZINC/Ch
 step "RDKit reference alerts (FilterCatalog: PAINS A/B/C, Brenk, NIH, ZINC, 7 ChEMBL sets) on the shared sets"
 "$VENV/bin/python" scripts/parity/make_filter_reference.py "$OUT/filters.tsv" "${SETS[@]}"
 
+step "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr_*, QED, SA score) on the shared sets"
+"$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
+
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
   SHENNONG_FP_REF="$OUT/fingerprints.tsv" \
   SHENNONG_SMARTS_PATTERNS="$OUT/smarts_patterns.tsv" SHENNONG_SMARTS_COUNTS="$OUT/smarts_counts.tsv" \
-  SHENNONG_FILTER_REF="$OUT/filters.tsv" \
+  SHENNONG_FILTER_REF="$OUT/filters.tsv" SHENNONG_DESC_REF="$OUT/descriptors.tsv" \
   cargo test --workspace --release -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
 if ! grep -q "test result" "$OUT/cargo-test.log" || grep -qE "test result: FAILED|error(\[E[0-9]+\])?:" "$OUT/cargo-test.log"; then
   echo "cargo test failed"; exit 1

@@ -4,6 +4,7 @@
 
 mod batch;
 mod convert;
+mod desc;
 mod filter;
 mod fp;
 mod matching;
@@ -31,6 +32,8 @@ enum Command {
     Fp(fp::FpArgs),
     /// Substructure search with a SMARTS (or SMILES) pattern: ids of matching records, or match counts.
     Match(matching::MatchArgs),
+    /// Compute RDKit-compatible descriptors (MolWt, TPSA, MolLogP, QED, SA score, fr_* counts, ...) into a CSV/TSV table.
+    Desc(desc::DescArgs),
     /// Flag structural alerts (PAINS, Brenk, NIH, ZINC, ChEMBL sets, your SMARTS) on every record; --drop/--keep to split.
     Filter(filter::FilterArgs),
 }
@@ -42,6 +45,7 @@ fn main() {
         Command::Fp(args) => fp::run(args),
         Command::Match(args) => matching::run(args),
         Command::Filter(args) => filter::run(args),
+        Command::Desc(args) => desc::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

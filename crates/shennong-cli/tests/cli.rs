@@ -441,3 +441,59 @@ fn filter_flags_alerts_and_splits_with_drop_and_keep() {
     assert!(stderr.contains("bad, line 2: SMARTS error"), "{stderr}");
     assert!(!dir.path().join("x.csv").exists());
 }
+
+#[test]
+fn desc_writes_rdkit_named_columns_and_refuses_unknown_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(
+        &input,
+        "CC(=O)Oc1ccccc1C(=O)O aspirin\nC1CC bad\nCCO ethanol\n",
+    )
+    .unwrap();
+    let out = dir.path().join("d.csv");
+    let (input, out_s) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let o = shennong(&[
+        "desc",
+        input,
+        "--names",
+        "MolWt,TPSA,NumHDonors,qed",
+        "-o",
+        out_s,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "id,MolWt,TPSA,NumHDonors,qed");
+    assert!(lines[1].starts_with("aspirin,180.15"), "{}", lines[1]);
+    assert!(
+        lines[1].contains(",63.6") && lines[1].contains(",1,0.55"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("ethanol,46.06"), "{}", lines[2]);
+    assert_eq!(lines.len(), 3);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("record 2") && stderr.contains("failed 1"),
+        "{stderr}"
+    );
+
+    let o = shennong(&["desc", input, "-o", out_s]);
+    assert!(o.status.success());
+    let header = std::fs::read_to_string(&out).unwrap();
+    let header = header.lines().next().unwrap();
+    assert!(
+        header.starts_with("id,MolWt,")
+            && header.contains(",fr_benzene,")
+            && header.contains(",SAscore,")
+    );
+
+    let o = shennong(&["desc", input, "--names", "MolWT", "-o", out_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown descriptor 'MolWT'"));
+    let o = shennong(&["desc", "--list"]);
+    assert!(String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .any(|l| l.starts_with("qed\t")));
+}

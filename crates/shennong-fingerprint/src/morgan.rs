@@ -12,7 +12,7 @@ use shennong_smarts::{MatchOptions, Query, Target};
 use crate::hash::{hash_combine, hash_pair, hash_range};
 
 /// RDKit's `Bond::BondType` numbering, used in bond invariants.
-pub(crate) fn rdkit_bond_type(order: BondOrder) -> u32 {
+pub fn rdkit_bond_type(order: BondOrder) -> u32 {
     match order {
         BondOrder::Single => 1,
         BondOrder::Double => 2,

@@ -782,4 +782,37 @@ impl Mol {
         let conjugated = conjugation(&b, &states);
         Ok(hybridization(&b, &states, &conjugated))
     }
+
+    /// Atoms that RDKit's legacy stereo perception flags as possible
+    /// stereocentres, assigned or not (what
+    /// `Chem.FindMolChiralCenters(mol, includeUnassigned=True)` lists).
+    ///
+    /// ```
+    /// use shennong_mol::{Atom, BondOrder, MolBuilder};
+    /// // butan-2-ol, CC(O)CC: one unassigned centre
+    /// let mut b = MolBuilder::new();
+    /// let atoms: Vec<_> = [6, 6, 8, 6, 6].iter().map(|&z| b.add_atom(Atom::new(z))).collect();
+    /// for (x, y) in [(0, 1), (1, 2), (1, 3), (3, 4)] {
+    ///     b.add_bond(atoms[x], atoms[y], BondOrder::Single).unwrap();
+    /// }
+    /// let mol = b.sanitize().unwrap();
+    /// assert_eq!(mol.possible_stereocenters().unwrap(), vec![atoms[1]]);
+    /// ```
+    pub fn possible_stereocenters(&self) -> Result<Vec<AtomIdx>> {
+        let b = self.to_builder();
+        let states = atom_states(&b)?;
+        let conjugated = conjugation(&b, &states);
+        let hybridization = hybridization(&b, &states, &conjugated);
+        let inputs = StereoInputs {
+            rings: &self.rings,
+            hybridization: &hybridization,
+            conjugated: &conjugated,
+        };
+        Ok(crate::stereo::possible_centers(&b, &inputs)
+            .iter()
+            .enumerate()
+            .filter(|(_, &p)| p)
+            .map(|(i, _)| AtomIdx(i as u32))
+            .collect())
+    }
 }

@@ -130,22 +130,43 @@ fn has_conjugated_bond(mol: &MolBuilder, a: AtomIdx, conj: &[bool]) -> bool {
         .any(|&(_, b)| conj.get(b.index()).copied().unwrap_or(false))
 }
 
-fn is_bridgehead(rings: &RingInfo, a: AtomIdx) -> bool {
-    let mine: Vec<&Vec<BondIdx>> = rings
-        .atom_rings()
+/// RDKit's `queryIsAtomBridgehead`: at least three ring bonds, and every
+/// ring through the atom shares two or more bonds with another ring through it.
+fn is_bridgehead(mol: &MolBuilder, rings: &RingInfo, a: AtomIdx) -> bool {
+    let nbrs = mol.neighbors(a);
+    if nbrs.len() < 3 {
+        return false;
+    }
+    let own: Vec<BondIdx> = nbrs
         .iter()
-        .zip(rings.bond_rings())
-        .filter(|(ar, _)| ar.contains(&a))
-        .map(|(_, br)| br)
+        .map(|&(_, b)| b)
+        .filter(|&b| rings.is_ring_bond(b))
         .collect();
-    for (i, x) in mine.iter().enumerate() {
-        for y in mine.iter().skip(i + 1) {
-            if x.iter().filter(|b| y.contains(b)).count() >= 2 {
-                return true;
+    if own.len() < 3 {
+        return false;
+    }
+    let bond_rings = rings.bond_rings();
+    let mut overlaps = vec![false; bond_rings.len()];
+    for (i, ri) in bond_rings.iter().enumerate() {
+        if !ri.iter().any(|b| own.contains(b)) {
+            continue;
+        }
+        for (j, rj) in bond_rings.iter().enumerate().skip(i + 1) {
+            let shared = rj.iter().filter(|b| ri.contains(b)).count();
+            if shared >= 2 && rj.iter().any(|b| own.contains(b)) {
+                if let Some(o) = overlaps.get_mut(i) {
+                    *o = true;
+                }
+                if let Some(o) = overlaps.get_mut(j) {
+                    *o = true;
+                }
             }
         }
+        if !overlaps.get(i).copied().unwrap_or(false) {
+            return false;
+        }
     }
-    false
+    true
 }
 
 fn nonzero_degree(mol: &MolBuilder, a: AtomIdx) -> usize {
@@ -185,7 +206,7 @@ fn is_legal_center(mol: &MolBuilder, a: AtomIdx, inp: &StereoInputs) -> bool {
             7 => {
                 inp.hybridization.get(a.index()) == Some(&Hybridization::Sp3)
                     && !has_conjugated_bond(mol, a, inp.conjugated)
-                    && (inp.rings.is_atom_in_ring_of_size(a, 3) || is_bridgehead(inp.rings, a))
+                    && (inp.rings.is_atom_in_ring_of_size(a, 3) || is_bridgehead(mol, inp.rings, a))
             }
             15 | 33 => true,
             16 | 34 => {
@@ -209,7 +230,7 @@ fn ring_stereo_candidate(mol: &MolBuilder, a: AtomIdx, rings: &RingInfo, ranks: 
     if atom.atomic_num == 7
         && total_degree == 3
         && !rings.is_atom_in_ring_of_size(a, 3)
-        && !is_bridgehead(rings, a)
+        && !is_bridgehead(mol, rings, a)
     {
         return false;
     }
@@ -253,27 +274,17 @@ fn double_bond_ends_ok(mol: &MolBuilder, b: BondIdx, ranks: &[u32]) -> bool {
     true
 }
 
-/// Removes stereo marks that do not describe real stereo elements.
-pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
+/// Legacy CIP-style ranks refined with the stereo codes they allow, and the
+/// codes of tagged atoms and stereo bonds (RDKit's legacy `assignStereochemistry` loop).
+struct LegacyCodes {
+    ranks: Vec<u32>,
+    atom_code: Vec<Option<bool>>,
+    bond_code: Vec<Option<bool>>,
+    legal: Vec<bool>,
+}
+
+fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> LegacyCodes {
     let n = mol.num_atoms();
-    // Double bonds: only non-ring-small double bonds keep stereo.
-    for bi in 0..mol.num_bonds() {
-        let b = BondIdx(bi as u32);
-        let small_ring = {
-            let s = inp.rings.min_bond_ring_size(b);
-            s > 0 && s < MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO
-        };
-        if let Some(bond) = mol.bond_mut(b) {
-            if bond.order != BondOrder::Double || small_ring {
-                bond.stereo = BondStereo::None;
-            }
-        }
-    }
-    let has_atoms = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
-    let has_bonds = mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
-    if !has_atoms && !has_bonds {
-        return;
-    }
     let weights: Vec<u32> = mol
         .bonds
         .iter()
@@ -283,7 +294,8 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
     let legal: Vec<bool> = (0..n as u32)
         .map(|i| {
             let a = AtomIdx(i);
-            mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral())
+            mol.atom(a)
+                .is_some_and(|x| all_atoms || x.chirality.is_tetrahedral())
                 && is_legal_center(mol, a, inp)
         })
         .collect();
@@ -366,6 +378,66 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
         }
         ranks = new_ranks;
     }
+    LegacyCodes {
+        ranks,
+        atom_code,
+        bond_code,
+        legal,
+    }
+}
+
+/// Atoms RDKit's legacy perception flags as possible stereocentres
+/// (`_ChiralityPossible`, what `FindMolChiralCenters(includeUnassigned=True)`
+/// counts): legal centres whose neighbours all rank differently, and tagged
+/// centres that received a label.
+pub(crate) fn possible_centers(mol: &MolBuilder, inp: &StereoInputs) -> Vec<bool> {
+    let codes = legacy_codes(mol, inp, true);
+    (0..mol.num_atoms())
+        .map(|i| {
+            if codes.atom_code.get(i).copied().flatten().is_some() {
+                return true;
+            }
+            if !codes.legal.get(i).copied().unwrap_or(false) {
+                return false;
+            }
+            let mut rs: Vec<u32> = mol
+                .neighbors(AtomIdx(i as u32))
+                .iter()
+                .filter_map(|(a, _)| codes.ranks.get(a.index()).copied())
+                .collect();
+            rs.sort_unstable();
+            !rs.windows(2).any(|w| w.first() == w.get(1))
+        })
+        .collect()
+}
+
+/// Removes stereo marks that do not describe real stereo elements.
+pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
+    let n = mol.num_atoms();
+    // Double bonds: only non-ring-small double bonds keep stereo.
+    for bi in 0..mol.num_bonds() {
+        let b = BondIdx(bi as u32);
+        let small_ring = {
+            let s = inp.rings.min_bond_ring_size(b);
+            s > 0 && s < MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO
+        };
+        if let Some(bond) = mol.bond_mut(b) {
+            if bond.order != BondOrder::Double || small_ring {
+                bond.stereo = BondStereo::None;
+            }
+        }
+    }
+    let has_atoms = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
+    let has_bonds = mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
+    if !has_atoms && !has_bonds {
+        return;
+    }
+    let LegacyCodes {
+        ranks,
+        atom_code,
+        bond_code,
+        ..
+    } = legacy_codes(mol, inp, false);
     // Ring stereo: candidates kept when another candidate is in the same ring system.
     let mut special = vec![false; n];
     let mut seen = vec![false; n];

@@ -730,6 +730,38 @@ impl Query {
         s.results
     }
 
+    /// For every target atom, whether some match maps the query's first atom
+    /// onto it (what the recursive SMARTS `[$(...)]` tests). Atoms whose
+    /// `candidates` entry is false are not searched and report false.
+    ///
+    /// ```
+    /// let mol = shennong_smiles::parse("OCC(=O)O").unwrap();
+    /// let carbonyl_o = shennong_smarts::parse("O=C").unwrap();
+    /// let t = shennong_smarts::Target::new(&mol);
+    /// let hits = carbonyl_o.anchored_matches_in(&t, &[true; 5]);
+    /// assert_eq!(hits, [false, false, false, true, false]);
+    /// ```
+    pub fn anchored_matches_in(&self, t: &Target<'_>, candidates: &[bool]) -> Vec<bool> {
+        let opts = MatchOptions {
+            uniquify: false,
+            max_matches: 1,
+            use_chirality: false,
+        };
+        let mut s = Searcher::new(self, &self.anchored_plan, t, opts);
+        s.collect = false;
+        (0..t.atoms.len())
+            .map(|a| {
+                if !candidates.get(a).copied().unwrap_or(false) {
+                    return false;
+                }
+                s.reset();
+                s.anchor = Some(a);
+                s.run();
+                s.found > 0
+            })
+            .collect()
+    }
+
     /// Number of matches, as `len(mol.GetSubstructMatches(q))` in RDKit with
     /// the same options.
     pub fn count(&self, mol: &Mol, opts: &MatchOptions) -> usize {

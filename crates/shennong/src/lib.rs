@@ -8,6 +8,7 @@
 //! - [`io`]: streaming readers and atomic writers by file format
 //! - [`smarts`]: SMARTS queries and substructure matching
 //! - [`fingerprint`]: RDKit-identical fingerprints, similarity, FPS files
+//! - [`descriptors`]: RDKit-compatible 2D descriptors, QED, SA score
 //! - [`filter`]: structural alert catalogs (PAINS, Brenk, NIH, ZINC, ChEMBL)
 //!
 //! ```
@@ -16,6 +17,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub use shennong_descriptors as descriptors;
 pub use shennong_filter as filter;
 pub use shennong_fingerprint as fingerprint;
 pub use shennong_io as io;
