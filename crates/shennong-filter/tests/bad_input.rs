@@ -1,0 +1,89 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Nasty alert files: the corpus in `tests/corpus/alert_file` and random
+//! mutations of it are read without panicking, and bad lines are reported
+//! with their line number.
+
+use shennong_filter::Catalog;
+
+fn corpus() -> Vec<(String, Vec<u8>)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/alert_file");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.display().to_string(), std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn corpus_reads_or_fails_with_a_line_number() {
+    let mol = shennong_smiles::parse("O=C(O)c1ccccc1[N+](=O)[O-]").unwrap();
+    for (name, bytes) in corpus() {
+        let text = String::from_utf8_lossy(&bytes);
+        match Catalog::parse("corpus", &text) {
+            Ok(c) => {
+                let _ = c.hits(&mol);
+            }
+            Err(e) => assert!(e.to_string().contains(", line "), "{name}: {e}"),
+        }
+    }
+    let good = Catalog::parse(
+        "g",
+        &String::from_utf8_lossy(
+            &corpus()
+                .iter()
+                .find(|(n, _)| n.ends_with("good.tsv"))
+                .unwrap()
+                .1,
+        ),
+    )
+    .unwrap();
+    // the acid alert allows two matches; only the nitro group fires
+    assert_eq!(good.hits(&mol).len(), 1);
+}
+
+#[test]
+fn mutated_alert_files_never_panic() {
+    // xorshift: reproducible without a dependency
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let seeds = corpus();
+    let alphabet = b"[]()=#$@+-*~!&,;:.%0123456789CNOScnosHRrXxDdvh\t\n #";
+    let mol = shennong_smiles::parse("CC(=O)Nc1ccc(O)cc1").unwrap();
+    for _ in 0..3000 {
+        let (_, seed) = &seeds[(next() as usize) % seeds.len()];
+        let mut bytes = seed.clone();
+        for _ in 0..(1 + next() % 4) {
+            let pos = if bytes.is_empty() {
+                0
+            } else {
+                (next() as usize) % bytes.len()
+            };
+            let c = alphabet[(next() as usize) % alphabet.len()];
+            match next() % 3 {
+                0 if !bytes.is_empty() => bytes[pos] = c,
+                1 => bytes.insert(pos, c),
+                _ if !bytes.is_empty() => {
+                    bytes.remove(pos);
+                }
+                _ => bytes.push(c),
+            }
+        }
+        if let Ok(c) = Catalog::parse("m", &String::from_utf8_lossy(&bytes)) {
+            let _ = c.hits(&mol);
+        }
+    }
+}
