@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Shennong, sets up the pinned RDKit, and runs the side-by-side benchmarks.
-# Usage: bench/run.sh [N [M]]   (N molecules; M of them for SMARTS matching)
+# Usage: bench/run.sh [N [M [D]]]   (N molecules; M of them for SMARTS matching; D for descriptors)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 VENV=.venv
@@ -8,6 +8,7 @@ if ! "$VENV/bin/python" -c "import rdkit, sys; sys.exit(rdkit.__version__ != '20
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "rdkit==2026.9.1"
 fi
-cargo build --release --quiet -p shennong-cli --bin shennong --example bench_core --example bench_fp
+cargo build --release --quiet -p shennong-cli --bin shennong --example bench_core --example bench_fp --example bench_desc
 "$VENV/bin/python" bench/bench_core.py "${1:-100000}"
 "$VENV/bin/python" bench/bench_fp.py "${1:-100000}" "${2:-20000}"
+"$VENV/bin/python" bench/bench_desc.py "${3:-20000}"
