@@ -163,6 +163,17 @@ where
     Ok(summary)
 }
 
+/// A record error for a record that parsed but could not be written.
+pub fn render_error(number: usize, line: usize, id: &str, reason: String) -> RecordError {
+    RecordError {
+        number,
+        line,
+        column: None,
+        id: Some(id.to_string()),
+        reason,
+    }
+}
+
 /// 1234567 → "1,234,567".
 pub fn group(n: usize) -> String {
     let s = n.to_string();

@@ -50,13 +50,7 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
         let record = raw.parse()?;
         writer
             .render(&record)
-            .map_err(|reason| shennong::io::RecordError {
-                number,
-                line,
-                column: None,
-                id: Some(record.id.clone()),
-                reason,
-            })
+            .map_err(|reason| batch::render_error(number, line, &record.id, reason))
     })?;
     output.commit()?;
     Ok(0)

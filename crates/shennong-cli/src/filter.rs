@@ -93,13 +93,7 @@ pub fn run(args: FilterArgs) -> Result<i32> {
                     ("alerts", names.join("|")),
                 ],
             )
-            .map_err(|reason| shennong::io::RecordError {
-                number,
-                line,
-                column: None,
-                id: Some(record.id.clone()),
-                reason,
-            })
+            .map_err(|reason| batch::render_error(number, line, &record.id, reason))
     })?;
     output.commit()?;
     eprintln!(

@@ -115,45 +115,23 @@ pub const BUILTIN_CATALOGS: [(&str, &str); 13] = [
 ];
 
 /// Names that stand for several catalogs, as RDKit's `PAINS`, `CHEMBL` and `ALL`.
-const GROUPS: [(&str, &[&str]); 3] = [
-    ("pains", &["pains_a", "pains_b", "pains_c"]),
-    (
-        "chembl",
-        &[
-            "chembl_glaxo",
-            "chembl_dundee",
-            "chembl_bms",
-            "chembl_mlsmr",
-            "chembl_inpharmatica",
-            "chembl_lint",
-            "chembl_surechembl",
-        ],
-    ),
-    (
-        "all",
-        &[
-            "pains_a",
-            "pains_b",
-            "pains_c",
-            "brenk",
-            "nih",
-            "zinc",
-            "chembl_glaxo",
-            "chembl_dundee",
-            "chembl_bms",
-            "chembl_mlsmr",
-            "chembl_inpharmatica",
-            "chembl_lint",
-            "chembl_surechembl",
-        ],
-    ),
-];
+const GROUPS: [&str; 3] = ["pains", "chembl", "all"];
+
+fn group_members(group: &str) -> Option<Vec<&'static str>> {
+    let names = BUILTIN_CATALOGS.iter().map(|(n, _)| *n);
+    match group {
+        "pains" => Some(names.filter(|n| n.starts_with("pains_")).collect()),
+        "chembl" => Some(names.filter(|n| n.starts_with("chembl_")).collect()),
+        "all" => Some(names.collect()),
+        _ => None,
+    }
+}
 
 /// Every name [`Catalog::builtin`] accepts.
 pub fn catalog_names() -> Vec<&'static str> {
     GROUPS
         .iter()
-        .map(|(g, _)| *g)
+        .copied()
         .chain(BUILTIN_CATALOGS.iter().map(|(n, _)| *n))
         .collect()
 }
@@ -162,10 +140,7 @@ impl Catalog {
     /// A built-in catalog or group (`pains`, `chembl`, `all`), by name, case-insensitive.
     pub fn builtin(name: &str) -> Result<Catalog, FilterError> {
         let lower = name.trim().to_ascii_lowercase();
-        let members: Vec<&str> = match GROUPS.iter().find(|(g, _)| *g == lower) {
-            Some((_, members)) => members.to_vec(),
-            None => vec![lower.as_str()],
-        };
+        let members: Vec<&str> = group_members(&lower).unwrap_or_else(|| vec![lower.as_str()]);
         let mut catalog = Catalog::default();
         for member in members {
             let text = BUILTIN_CATALOGS

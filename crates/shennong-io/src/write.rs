@@ -79,7 +79,7 @@ impl RecordWriter {
                 .collect()
         };
         match self.options.format {
-            Format::Smiles => {
+            Format::Smiles | Format::Tsv => {
                 let clean = |v: &str| v.replace(['\t', '\n', '\r'], " ");
                 Ok(format!(
                     "{}\t{}{}\n",
@@ -94,15 +94,6 @@ impl RecordWriter {
                 quote_csv(&record.id, ','),
                 joined(',', &|v| quote_csv(v, ','))
             )),
-            Format::Tsv => {
-                let clean = |v: &str| v.replace(['\t', '\n', '\r'], " ");
-                Ok(format!(
-                    "{}\t{}{}\n",
-                    smiles()?,
-                    clean(&record.id),
-                    joined('\t', &clean)
-                ))
-            }
             Format::Sdf => if extra.is_empty() {
                 shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data)
             } else {
