@@ -48,6 +48,11 @@ pub(crate) fn mol_wt(ctx: &MolContext, heavy_only: bool) -> f64 {
     res
 }
 
+/// MolWt, computed once per molecule (QED and Lipinski reuse it).
+pub(crate) fn avg_mol_wt(ctx: &MolContext) -> f64 {
+    *ctx.mol_wt.get_or_init(|| mol_wt(ctx, false))
+}
+
 /// ExactMolWt: most common isotopes (or the labelled one), less electrons.
 pub(crate) fn exact_mol_wt(ctx: &MolContext) -> f64 {
     let mut res = 0.0;
@@ -94,7 +99,8 @@ pub(crate) fn num_heteroatoms(ctx: &MolContext) -> f64 {
 
 pub(crate) fn num_h_donors(ctx: &MolContext) -> f64 {
     static Q: OnceLock<Option<Query>> = OnceLock::new();
-    count_smarts(ctx, &Q, "[N&!H0&v3,N&!H0&+1&v4,O&H1&+0,S&H1&+0,n&H1&+0]")
+    *ctx.h_donors
+        .get_or_init(|| count_smarts(ctx, &Q, "[N&!H0&v3,N&!H0&+1&v4,O&H1&+0,S&H1&+0,n&H1&+0]"))
 }
 
 pub(crate) fn num_h_acceptors(ctx: &MolContext) -> f64 {
@@ -114,11 +120,11 @@ pub(crate) fn num_amide_bonds(ctx: &MolContext) -> f64 {
 /// RDKit's default (strict) rotatable-bond definition.
 pub(crate) fn num_rotatable_bonds(ctx: &MolContext) -> f64 {
     static Q: OnceLock<Option<Query>> = OnceLock::new();
-    count_smarts(
+    *ctx.rotatable_bonds.get_or_init(|| count_smarts(
         ctx,
         &Q,
         "[!$(*#*)&!D1&!$(C(F)(F)F)&!$(C(Cl)(Cl)Cl)&!$(C(Br)(Br)Br)&!$(C([CH3])([CH3])[CH3])&!$([CH3])&!$([CD3](=[N,O,S])-!@[#7,O,S!D1])&!$([#7,O,S!D1]-!@[CD3]=[N,O,S])&!$([CD3](=[N+])-!@[#7!D1])&!$([#7!D1]-!@[CD3]=[N+])]-,:;!@[!$(*#*)&!D1&!$(C(F)(F)F)&!$(C(Cl)(Cl)Cl)&!$(C(Br)(Br)Br)&!$(C([CH3])([CH3])[CH3])&!$([CH3])]",
-    )
+    ))
 }
 
 /// NOCount (Lipinski acceptors): nitrogens and oxygens.

@@ -3,6 +3,7 @@
 
 use std::cell::OnceCell;
 
+use shennong_fingerprint::morgan::{connectivity_invariants, morgan_environments, MorganEnv};
 use shennong_mol::{AtomIdx, Hybridization, Mol};
 use shennong_smarts::{MatchOptions, Query, Target};
 
@@ -13,7 +14,15 @@ pub struct MolContext<'m> {
     hybridization: OnceCell<Vec<Hybridization>>,
     crippen: OnceCell<(f64, f64)>,
     bo_distances: OnceCell<Vec<f64>>,
-    kappa_paths: OnceCell<(usize, usize)>,
+    /// Atom paths of 3, 4 and 5 atoms (chi orders 2–4, kappa 2–3).
+    paths: [OnceCell<Vec<Vec<usize>>>; 3],
+    /// Morgan environments up to radius 3 (SA score, FpDensityMorgan1–3).
+    morgan: OnceCell<Vec<MorganEnv>>,
+    /// Values several descriptors share (QED, Lipinski and Veber reuse them).
+    pub(crate) rotatable_bonds: OnceCell<f64>,
+    pub(crate) tpsa: OnceCell<f64>,
+    pub(crate) h_donors: OnceCell<f64>,
+    pub(crate) mol_wt: OnceCell<f64>,
 }
 
 impl<'m> MolContext<'m> {
@@ -25,7 +34,12 @@ impl<'m> MolContext<'m> {
             hybridization: OnceCell::new(),
             crippen: OnceCell::new(),
             bo_distances: OnceCell::new(),
-            kappa_paths: OnceCell::new(),
+            paths: Default::default(),
+            morgan: OnceCell::new(),
+            rotatable_bonds: OnceCell::new(),
+            tpsa: OnceCell::new(),
+            h_donors: OnceCell::new(),
+            mol_wt: OnceCell::new(),
         }
     }
 
@@ -58,13 +72,26 @@ impl<'m> MolContext<'m> {
             .get_or_init(|| crate::topology::distance_matrix(self.mol, true))
     }
 
-    /// Number of 2- and 3-bond paths (`FindAllPathsOfLengthN(mol, 2|3)`).
-    pub(crate) fn kappa_paths(&self) -> (usize, usize) {
-        *self.kappa_paths.get_or_init(|| {
-            (
-                crate::topology::atom_paths(self.mol, 3).len(),
-                crate::topology::atom_paths(self.mol, 4).len(),
-            )
-        })
+    /// RDKit's `findAllPathsOfLengthN(mol, atoms, useBonds=false)`; paths of
+    /// 3 to 5 atoms are computed once per molecule.
+    pub(crate) fn paths(&self, atoms: usize) -> std::borrow::Cow<'_, [Vec<usize>]> {
+        match atoms.checked_sub(3).and_then(|i| self.paths.get(i)) {
+            Some(cell) => std::borrow::Cow::Borrowed(
+                cell.get_or_init(|| crate::topology::atom_paths(self.mol, atoms)),
+            ),
+            None => std::borrow::Cow::Owned(crate::topology::atom_paths(self.mol, atoms)),
+        }
+    }
+
+    /// Morgan environments (RDKit connectivity invariants, bond types) up
+    /// to `radius`, at most 3. Lower layers do not depend on how many are
+    /// computed, so one radius-3 run serves every radius.
+    pub(crate) fn morgan_environments(&self, radius: u32) -> impl Iterator<Item = &MorganEnv> {
+        self.morgan
+            .get_or_init(|| {
+                morgan_environments(self.mol, &connectivity_invariants(self.mol, true), 3, true)
+            })
+            .iter()
+            .filter(move |e| e.radius <= radius)
     }
 }

@@ -102,9 +102,12 @@ type Entry = (&'static str, bool, &'static str, fn(&MolContext) -> f64);
 
 fn builtin() -> Vec<Entry> {
     vec![
-        ("MolWt", false, "average molecular weight", |c| {
-            basic::mol_wt(c, false)
-        }),
+        (
+            "MolWt",
+            false,
+            "average molecular weight",
+            basic::avg_mol_wt,
+        ),
         (
             "HeavyAtomMolWt",
             false,
@@ -408,7 +411,7 @@ fn builtin() -> Vec<Entry> {
 /// Lipinski's rule of five (Adv. Drug Deliv. Rev. 1997, 23, 3): at most one violation.
 fn lipinski(c: &MolContext) -> f64 {
     let violations = [
-        basic::mol_wt(c, false) > 500.0,
+        basic::avg_mol_wt(c) > 500.0,
         c.crippen().0 > 5.0,
         basic::nhoh_count(c) > 5.0,
         basic::no_count(c) > 10.0,

@@ -231,7 +231,7 @@ pub(crate) fn properties(ctx: &MolContext) -> [f64; 8] {
         .filter(|q| q.is_match_in(&ctx.target))
         .count();
     [
-        crate::basic::mol_wt(ctx, false),
+        crate::basic::avg_mol_wt(ctx),
         ctx.crippen().0,
         hba as f64,
         crate::basic::num_h_donors(ctx),

@@ -8,8 +8,6 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::OnceLock;
 
-use shennong_fingerprint::morgan::{connectivity_invariants, morgan_environments};
-
 use crate::context::MolContext;
 
 const TABLE_GZ: &[u8] = include_bytes!("../data/sa_fragment_scores.tsv.gz");
@@ -108,9 +106,8 @@ pub(crate) fn sa_score(ctx: &MolContext) -> f64 {
     if n_atoms == 0 {
         return f64::NAN;
     }
-    let envs = morgan_environments(mol, &connectivity_invariants(mol, true), 2, true);
     let mut counts: HashMap<u32, u32> = HashMap::new();
-    for e in &envs {
+    for e in ctx.morgan_environments(2) {
         *counts.entry(e.id).or_insert(0) += 1;
     }
     let mut score1 = 0.0;
@@ -160,11 +157,7 @@ pub(crate) fn fp_density_morgan(ctx: &MolContext, radius: u32) -> f64 {
     if heavy == 0 {
         return 0.0;
     }
-    let mut ids: Vec<u32> =
-        morgan_environments(mol, &connectivity_invariants(mol, true), radius, true)
-            .iter()
-            .map(|e| e.id)
-            .collect();
+    let mut ids: Vec<u32> = ctx.morgan_environments(radius).map(|e| e.id).collect();
     ids.sort_unstable();
     ids.dedup();
     ids.len() as f64 / heavy as f64

@@ -10,6 +10,10 @@ use crate::tables::rb0;
 
 /// TPSA (Å²), RDKit's `CalcTPSA(includeSandP=False)`.
 pub(crate) fn tpsa(ctx: &MolContext) -> f64 {
+    *ctx.tpsa.get_or_init(|| tpsa_of(ctx))
+}
+
+fn tpsa_of(ctx: &MolContext) -> f64 {
     let mol = ctx.mol;
     let n = mol.num_atoms();
     let mut nbrs = vec![0i32; n];

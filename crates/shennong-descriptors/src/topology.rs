@@ -185,7 +185,8 @@ fn n_vals(mol: &Mol) -> Vec<f64> {
         .collect()
 }
 
-fn chi_from(mol: &Mol, vals: &[f64], order: usize) -> f64 {
+fn chi_from(ctx: &MolContext, vals: &[f64], order: usize) -> f64 {
+    let mol = ctx.mol;
     match order {
         0 => vals.iter().sum(),
         1 => mol
@@ -196,7 +197,8 @@ fn chi_from(mol: &Mol, vals: &[f64], order: usize) -> f64 {
                     * vals.get(b.end.index()).copied().unwrap_or(0.0)
             })
             .sum(),
-        _ => atom_paths(mol, order + 1)
+        _ => ctx
+            .paths(order + 1)
             .iter()
             .map(|p| {
                 let val = |i: usize| p.get(i).and_then(|&a| vals.get(a)).copied().unwrap_or(0.0);
@@ -212,12 +214,12 @@ fn chi_from(mol: &Mol, vals: &[f64], order: usize) -> f64 {
 
 /// ChiNv (Hall & Kier valence connectivity index of order N).
 pub(crate) fn chi_v(ctx: &MolContext, order: usize) -> f64 {
-    chi_from(ctx.mol, &hk_deltas(ctx.mol), order)
+    chi_from(ctx, &hk_deltas(ctx.mol), order)
 }
 
 /// ChiNn (connectivity index on outer-electron counts).
 pub(crate) fn chi_n(ctx: &MolContext, order: usize) -> f64 {
-    chi_from(ctx.mol, &n_vals(ctx.mol), order)
+    chi_from(ctx, &n_vals(ctx.mol), order)
 }
 
 /// Chi0: sum of 1/sqrt(degree) over atoms with neighbours.
@@ -321,7 +323,7 @@ pub(crate) fn kappa1(ctx: &MolContext) -> f64 {
 /// Kappa2 shape index.
 pub(crate) fn kappa2(ctx: &MolContext) -> f64 {
     kappa2_of(
-        ctx.kappa_paths().0 as f64,
+        ctx.paths(3).len() as f64,
         heavy_atoms(ctx.mol) as f64,
         hall_kier_alpha(ctx),
     )
@@ -329,7 +331,7 @@ pub(crate) fn kappa2(ctx: &MolContext) -> f64 {
 
 /// Kappa3 shape index (odd and even atom counts differ).
 pub(crate) fn kappa3(ctx: &MolContext) -> f64 {
-    let p3 = ctx.kappa_paths().1 as f64;
+    let p3 = ctx.paths(4).len() as f64;
     let n = heavy_atoms(ctx.mol);
     let a = n as f64;
     let alpha = hall_kier_alpha(ctx);
