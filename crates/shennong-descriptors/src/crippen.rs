@@ -18,6 +18,7 @@ struct AtomType {
 
 const TABLE: &str = include_str!("../data/crippen.tsv");
 
+/// The table's heavy-atom types, in order.
 fn heavy_types() -> &'static [AtomType] {
     static TYPES: OnceLock<Vec<AtomType>> = OnceLock::new();
     TYPES.get_or_init(|| {
@@ -26,6 +27,11 @@ fn heavy_types() -> &'static [AtomType] {
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| {
                 let f: Vec<&str> = l.split('\t').collect();
+                // hydrogen rows (`[#1]...`) never match a heavy atom; hydrogens
+                // are typed by `hydrogen_type`
+                if f.get(1).is_some_and(|s| s.starts_with("[#1]")) {
+                    return None;
+                }
                 let num = |i: usize| {
                     f.get(i)
                         .and_then(|s| s.trim().parse::<f64>().ok())
