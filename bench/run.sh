@@ -3,11 +3,13 @@
 # Usage: bench/run.sh [N [M [D]]]   (N molecules; M of them for SMARTS matching; D for descriptors)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/common.sh
 VENV=.venv
 if ! "$VENV/bin/python" -c "import rdkit, sys; sys.exit(rdkit.__version__ != '2026.09.1')" 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "rdkit==2026.9.1"
 fi
+clear_devnull
 cargo build --release --quiet -p shennong-cli --bin shennong --example bench_core --example bench_fp --example bench_desc
 "$VENV/bin/python" bench/bench_core.py "${1:-100000}"
 "$VENV/bin/python" bench/bench_fp.py "${1:-100000}" "${2:-20000}"

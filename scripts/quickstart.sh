@@ -4,6 +4,8 @@
 # into a chemfp FPS file and runs a substructure search, all into out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/common.sh
+clear_devnull
 cargo build --release --quiet -p shennong-cli
 mkdir -p out
 ./target/release/shennong convert examples/molecules.smi -o out/molecules.smi

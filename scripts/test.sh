@@ -7,6 +7,7 @@ set -euo pipefail
 # `rustc -`) can swallow whatever the caller's stdin carries.
 exec </dev/null
 cd "$(dirname "$0")/.."
+. scripts/common.sh
 ROOT=$(pwd)
 DATA=${SHENNONG_DATA:-$ROOT/../shared/data}
 RDKIT_PIN=2026.9.1          # pip version string
@@ -24,9 +25,11 @@ if ! "$VENV/bin/python" -c "import rdkit, sys; sys.exit(rdkit.__version__ != '$R
 fi
 
 step "cargo fmt --check"
+clear_devnull
 cargo fmt --all -- --check
 
 step "cargo clippy -D warnings"
+clear_devnull
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; informational: 5,000 SMILES mutants, tricky chemistry)"
@@ -56,6 +59,7 @@ step "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr
 "$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
 
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
+clear_devnull
 SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
   SHENNONG_FP_REF="$OUT/fingerprints.tsv" \
   SHENNONG_SMARTS_PATTERNS="$OUT/smarts_patterns.tsv" SHENNONG_SMARTS_COUNTS="$OUT/smarts_counts.tsv" \
@@ -81,6 +85,7 @@ step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
 "$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"
 
 step "cargo doc"
+clear_devnull
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --quiet
 
 passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$OUT/cargo-test.log" | awk '{s+=$4} END {print s+0}')
