@@ -391,6 +391,90 @@ impl MolBuilder {
         Ok(())
     }
 
+    /// A copy holding only the atoms with `keep_atoms[i]` and the bonds with
+    /// `keep_bonds[j]` whose two atoms are both kept, renumbered in order.
+    /// Neighbour order (and so tetrahedral tags) is kept for surviving
+    /// neighbours; double-bond stereo whose reference atom goes is dropped.
+    pub fn subgraph(&self, keep_atoms: &[bool], keep_bonds: &[bool]) -> MolBuilder {
+        let mut new_index: Vec<Option<AtomIdx>> = Vec::with_capacity(self.atoms.len());
+        let mut out = MolBuilder::new();
+        for (i, atom) in self.atoms.iter().enumerate() {
+            if keep_atoms.get(i).copied().unwrap_or(false) {
+                new_index.push(Some(out.add_atom(*atom)));
+            } else {
+                new_index.push(None);
+            }
+        }
+        let map = |a: AtomIdx| new_index.get(a.index()).copied().flatten();
+        let mut new_bond: Vec<Option<BondIdx>> = vec![None; self.bonds.len()];
+        for (j, bond) in self.bonds.iter().enumerate() {
+            if !keep_bonds.get(j).copied().unwrap_or(false) {
+                continue;
+            }
+            let (Some(b), Some(e)) = (map(bond.begin), map(bond.end)) else {
+                continue;
+            };
+            let stereo = match bond.stereo {
+                BondStereo::Cis(x, y) => match (map(x), map(y)) {
+                    (Some(x), Some(y)) => BondStereo::Cis(x, y),
+                    _ => BondStereo::None,
+                },
+                BondStereo::Trans(x, y) => match (map(x), map(y)) {
+                    (Some(x), Some(y)) => BondStereo::Trans(x, y),
+                    _ => BondStereo::None,
+                },
+                BondStereo::None => BondStereo::None,
+            };
+            if let Some(slot) = new_bond.get_mut(j) {
+                *slot = Some(BondIdx(out.bonds.len() as u32));
+            }
+            out.bonds.push(Bond {
+                begin: b,
+                end: e,
+                stereo,
+                ..*bond
+            });
+        }
+        // Adjacency in the old neighbour order, so that chirality tags keep their meaning.
+        for (i, nbrs) in self.adjacency.iter().enumerate() {
+            let Some(a) = new_index.get(i).copied().flatten() else {
+                continue;
+            };
+            let list: Vec<(AtomIdx, BondIdx)> = nbrs
+                .iter()
+                .filter_map(|&(n, bi)| Some((map(n)?, new_bond.get(bi.index()).copied().flatten()?)))
+                .collect();
+            if let Some(slot) = out.adjacency.get_mut(a.index()) {
+                *slot = list;
+            }
+        }
+        if let Some(conf) = &self.conformer {
+            let positions = conf
+                .positions
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep_atoms.get(*i).copied().unwrap_or(false))
+                .map(|(_, p)| *p)
+                .collect();
+            out.conformer = Some(Conformer {
+                positions,
+                is_3d: conf.is_3d,
+            });
+        }
+        out
+    }
+
+    /// Removes the bond between `a` and `b`, if any (see [`MolBuilder::subgraph`]).
+    pub fn remove_bond(&mut self, a: AtomIdx, b: AtomIdx) -> bool {
+        let Some(bi) = self.bond_between(a, b) else {
+            return false;
+        };
+        let keep_atoms = vec![true; self.atoms.len()];
+        let keep_bonds: Vec<bool> = (0..self.bonds.len()).map(|j| j != bi.index()).collect();
+        *self = self.subgraph(&keep_atoms, &keep_bonds);
+        true
+    }
+
     /// Perceives the molecule with default options (RDKit's `SanitizeMol`
     /// plus hydrogen removal and stereo clean-up, as `MolFromSmiles` does).
     pub fn sanitize(self) -> Result<Mol> {
