@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """RDKit reference standardisation for the standardize parity suite: for
 every molecule of the named sets, RDKit's rdMolStandardize parents as
-canonical SMILES (`ERROR` where RDKit raises), plus SaltRemover stripping
+canonical SMILES (`ERROR` where RDKit raises, `INVALID smiles` where RDKit
+returns a structure that it cannot read back itself), plus SaltRemover stripping
 with a salt definition file.
 
 Columns: set, index, input SMILES, cleanup, fragment, charge, isotope,
@@ -65,7 +66,10 @@ def run(item):
     cols = []
     for _, f in STEPS:
         try:
-            cols.append(Chem.MolToSmiles(f(Chem.Mol(mol))))
+            out = Chem.MolToSmiles(f(Chem.Mol(mol)))
+            # RDKit carries on with molecules it failed to sanitise (a normalisation
+            # that cannot be kekulised, say); mark output it cannot read back itself.
+            cols.append(out if Chem.MolFromSmiles(out) is not None else "INVALID " + out)
         except Exception:
             cols.append("ERROR")
     return "%s\t%d\t%s\t%s\n" % (name, k, smi, "\t".join(cols))

@@ -8,6 +8,7 @@ mod desc;
 mod filter;
 mod fp;
 mod matching;
+mod standardize;
 
 use clap::{Parser, Subcommand};
 
@@ -36,6 +37,8 @@ enum Command {
     Desc(desc::DescArgs),
     /// Flag structural alerts (PAINS, Brenk, NIH, ZINC, ChEMBL sets, your SMARTS) on every record; --drop/--keep to split.
     Filter(filter::FilterArgs),
+    /// Standardise structures as RDKit's MolStandardize does (clean-up, salts, largest fragment, uncharge, canonical tautomer; --parent to choose).
+    Standardize(standardize::StandardizeArgs),
 }
 
 fn main() {
@@ -46,6 +49,7 @@ fn main() {
         Command::Match(args) => matching::run(args),
         Command::Filter(args) => filter::run(args),
         Command::Desc(args) => desc::run(args),
+        Command::Standardize(args) => standardize::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

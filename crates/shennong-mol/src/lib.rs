@@ -59,6 +59,20 @@ impl Mol {
         })
     }
 
+    /// Kekulé bond orders with the aromatic flags of atoms and bonds kept
+    /// (RDKit's `Kekulize(mol, markAtomsBonds=false)`): SMARTS `=` then
+    /// matches ring double bonds while `c`, `n` still match aromatic atoms.
+    pub fn kekule_bonds_keeping_flags(&self) -> Result<Mol> {
+        let mut k = self.kekulized()?;
+        for (atom, original) in k.atoms.iter_mut().zip(&self.atoms) {
+            atom.aromatic = original.aromatic;
+        }
+        for (bond, original) in k.bonds.iter_mut().zip(&self.bonds) {
+            bond.aromatic = original.aromatic;
+        }
+        Ok(k)
+    }
+
     /// Hydrogens a reader would add to this atom by default valence rules
     /// (same element, charge and radicals, these bonds, no explicit H): what
     /// an unbracketed SMILES atom or a molfile atom without a valence field gets.

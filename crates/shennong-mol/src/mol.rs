@@ -442,7 +442,9 @@ impl MolBuilder {
             };
             let list: Vec<(AtomIdx, BondIdx)> = nbrs
                 .iter()
-                .filter_map(|&(n, bi)| Some((map(n)?, new_bond.get(bi.index()).copied().flatten()?)))
+                .filter_map(|&(n, bi)| {
+                    Some((map(n)?, new_bond.get(bi.index()).copied().flatten()?))
+                })
                 .collect();
             if let Some(slot) = out.adjacency.get_mut(a.index()) {
                 *slot = list;

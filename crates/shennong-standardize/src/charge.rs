@@ -26,9 +26,17 @@ pub const DEFAULT_ACID_BASE_PAIRS: &[(&str, &str, &str)] = &[
     ("thiophenol", "c[SH]", "c[S-]"),
     ("(-OPO3H)-", "OP(=O)([O-])[OH]", "OP(=O)([O-])[O-]"),
     ("(-PO3H)-", "[!O]P(=O)([O-])[OH]", "[!O]P(=O)([O-])[O-]"),
-    ("phthalimide", "O=C2c1ccccc1C(=O)[NH]2", "O=C2c1ccccc1C(=O)[N-]2"),
+    (
+        "phthalimide",
+        "O=C2c1ccccc1C(=O)[NH]2",
+        "O=C2c1ccccc1C(=O)[N-]2",
+    ),
     ("CO3H (peracetyl)", "C(=O)O[OH]", "C(=O)O[O-]"),
-    ("alpha-carbon-hydrogen-nitro group", "O=N(O)[CH]", "O=N(O)[C-]"),
+    (
+        "alpha-carbon-hydrogen-nitro group",
+        "O=N(O)[CH]",
+        "O=N(O)[C-]",
+    ),
     ("-SO2NH2", "S(=O)(=O)[NH2]", "S(=O)(=O)[NH-]"),
     ("-OBO2H2", "OB([OH])[OH]", "OB([OH])[O-]"),
     ("-BO2H2", "[!O]B([OH])[OH]", "[!O]B([OH])[O-]"),
@@ -40,11 +48,27 @@ pub const DEFAULT_ACID_BASE_PAIRS: &[(&str, &str, &str)] = &[
     ("-CONH2", "C(=O)[NH2]", "C(=O)[NH-]"),
     ("imidazole", "c1cnc[nH]1", "c1cnc[n-]1"),
     ("-OH (aliphatic alcohol)", "[CX4][OH]", "[CX4][O-]"),
-    ("alpha-carbon-hydrogen-keto group", "O=C([!O])[C!H0+0]", "O=C([!O])[C-]"),
-    ("alpha-carbon-hydrogen-acetyl ester group", "OC(=O)[C!H0+0]", "OC(=O)[C-]"),
+    (
+        "alpha-carbon-hydrogen-keto group",
+        "O=C([!O])[C!H0+0]",
+        "O=C([!O])[C-]",
+    ),
+    (
+        "alpha-carbon-hydrogen-acetyl ester group",
+        "OC(=O)[C!H0+0]",
+        "OC(=O)[C-]",
+    ),
     ("sp carbon hydrogen", "C#[CH]", "C#[C-]"),
-    ("alpha-carbon-hydrogen-sulfone group", "CS(=O)(=O)[C!H0+0]", "CS(=O)(=O)[C-]"),
-    ("alpha-carbon-hydrogen-sulfoxide group", "C[SD3](=O)[C!H0+0]", "C[SD3](=O)[C-]"),
+    (
+        "alpha-carbon-hydrogen-sulfone group",
+        "CS(=O)(=O)[C!H0+0]",
+        "CS(=O)(=O)[C-]",
+    ),
+    (
+        "alpha-carbon-hydrogen-sulfoxide group",
+        "C[SD3](=O)[C!H0+0]",
+        "C[SD3](=O)[C-]",
+    ),
     ("-NH2", "[CX4][NH2]", "[CX4][NH-]"),
     ("benzyl hydrogen", "c[CX4H2]", "c[CX3H-]"),
     ("sp2-carbon hydrogen", "[CX3]=[CX3!H0+0]", "[CX3]=[CX2-]"),
@@ -53,7 +77,11 @@ pub const DEFAULT_ACID_BASE_PAIRS: &[(&str, &str, &str)] = &[
 
 /// RDKit's charge corrections: isolated alkali, alkaline-earth and chloride
 /// atoms get their usual ionic charge.
-const CHARGE_CORRECTIONS: &[(&str, i8)] = &[("[Li,Na,K;X0+0]", 1), ("[Mg,Ca;X0+0]", 2), ("[Cl;X0+0]", -1)];
+const CHARGE_CORRECTIONS: &[(&str, i8)] = &[
+    ("[Li,Na,K;X0+0]", 1),
+    ("[Mg,Ca;X0+0]", 2),
+    ("[Cl;X0+0]", -1),
+];
 
 fn builtin(text: &str, origin: &str, line: usize) -> Result<Query> {
     shennong_smarts::parse(text).map_err(|source| StandardizeError::Pattern {
@@ -85,12 +113,16 @@ impl Reionizer {
         let pairs = DEFAULT_ACID_BASE_PAIRS
             .iter()
             .enumerate()
-            .map(|(i, (_, acid, base))| Ok((builtin(acid, origin, i + 1)?, builtin(base, origin, i + 1)?)))
+            .map(|(i, (_, acid, base))| {
+                Ok((builtin(acid, origin, i + 1)?, builtin(base, origin, i + 1)?))
+            })
             .collect::<Result<Vec<_>>>()?;
         let corrections = CHARGE_CORRECTIONS
             .iter()
             .enumerate()
-            .map(|(i, (smarts, c))| Ok((builtin(smarts, "built-in charge corrections", i + 1)?, *c)))
+            .map(|(i, (smarts, c))| {
+                Ok((builtin(smarts, "built-in charge corrections", i + 1)?, *c))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Reionizer { pairs, corrections })
     }
@@ -148,12 +180,10 @@ impl Reionizer {
             }
         }
         let mut already_moved: Vec<(AtomIdx, AtomIdx)> = Vec::new();
-        loop {
-            let (Some((ppos, p)), Some((ipos, i))) =
-                (self.strongest_protonated(&current), self.weakest_ionized(&current))
-            else {
-                break;
-            };
+        while let (Some((ppos, p)), Some((ipos, i))) = (
+            self.strongest_protonated(&current),
+            self.weakest_ionized(&current),
+        ) {
             if ppos >= ipos || p == i {
                 break;
             }
@@ -227,7 +257,11 @@ impl Uncharger {
         let a_matches = ordered_matches(&self.neg_acid, mol, true);
         let first = |m: &Vec<AtomIdx>| m.first().copied();
         let charge = |a: AtomIdx| i32::from(mol.atom(a).formal_charge);
-        let mut total_hs: Vec<i32> = mol.atoms().iter().map(|a| i32::from(a.total_hs())).collect();
+        let mut total_hs: Vec<i32> = mol
+            .atoms()
+            .iter()
+            .map(|a| i32::from(a.total_hs()))
+            .collect();
         let hs = |t: &Vec<i32>, a: AtomIdx| t.get(a.index()).copied().unwrap_or(0);
 
         let mut q_matched: i32 = q_matches.iter().filter_map(first).map(charge).sum();
@@ -236,21 +270,28 @@ impl Uncharger {
                 q_matched += charge(a);
             }
         }
-        let needs_neutralization = q_matched > 0 && (!n_matches.is_empty() || !a_matches.is_empty());
+        let needs_neutralization =
+            q_matched > 0 && (!n_matches.is_empty() || !a_matches.is_empty());
         let ranks: Vec<u32> = if self.canonical_order && needs_neutralization {
             canonical_ranks(mol, true)
         } else {
             (0..mol.num_atoms() as u32).collect()
         };
         let rank_of = |a: AtomIdx| (ranks.get(a.index()).copied().unwrap_or(0), a.index());
-        let mut n_atoms: Vec<(u32, usize)> = n_matches.iter().filter_map(first).map(rank_of).collect();
-        let mut a_atoms: Vec<(u32, usize)> = a_matches.iter().filter_map(first).map(rank_of).collect();
+        let mut n_atoms: Vec<(u32, usize)> =
+            n_matches.iter().filter_map(first).map(rank_of).collect();
+        let mut a_atoms: Vec<(u32, usize)> =
+            a_matches.iter().filter_map(first).map(rank_of).collect();
         if self.canonical_order {
             n_atoms.sort();
             a_atoms.sort();
         }
         let acid: Vec<usize> = a_atoms.iter().map(|&(_, i)| i).collect();
-        let mut neg_atoms: Vec<usize> = n_atoms.iter().map(|&(_, i)| i).filter(|i| !acid.contains(i)).collect();
+        let mut neg_atoms: Vec<usize> = n_atoms
+            .iter()
+            .map(|&(_, i)| i)
+            .filter(|i| !acid.contains(i))
+            .collect();
         // An acid anion next to a cation is a charge-separated pair (nitro, N-oxide): leave it.
         let mut skip = vec![0i32; mol.num_atoms()];
         for &i in &acid {
@@ -270,7 +311,11 @@ impl Uncharger {
                 }
             }
         }
-        neg_atoms.extend(acid.iter().copied().filter(|&i| skip.get(i).copied().unwrap_or(0) == 0));
+        neg_atoms.extend(
+            acid.iter()
+                .copied()
+                .filter(|&i| skip.get(i).copied().unwrap_or(0) == 0),
+        );
 
         let mut b = mol.to_builder();
         let mut neg_surplus = neg_atoms.len() as i32 - q_matched;

@@ -70,7 +70,10 @@ pub fn largest_fragment(mol: &Mol, prefer_organic: bool) -> Result<Mol> {
                 }
             }
         }
-        let atoms: u32 = frag.iter().map(|&a| 1 + u32::from(mol.atom(a).total_hs())).sum();
+        let atoms: u32 = frag
+            .iter()
+            .map(|&a| 1 + u32::from(mol.atom(a).total_hs()))
+            .sum();
         if best.as_ref().is_some_and(|b| atoms < b.atoms) {
             continue;
         }
@@ -78,11 +81,15 @@ pub fn largest_fragment(mol: &Mol, prefer_organic: bool) -> Result<Mol> {
             .iter()
             .map(|&a| {
                 let x = mol.atom(a);
-                100.0 * f64::from(x.atomic_num) + f64::from(x.isotope) - f64::from(x.formal_charge) * 0.1
+                100.0 * f64::from(x.atomic_num) + f64::from(x.isotope)
+                    - f64::from(x.formal_charge) * 0.1
                     + f64::from(x.total_hs())
             })
             .sum();
-        if best.as_ref().is_some_and(|b| atoms == b.atoms && weight < b.weight) {
+        if best
+            .as_ref()
+            .is_some_and(|b| atoms == b.atoms && weight < b.weight)
+        {
             continue;
         }
         let smiles = fragment_smiles(mol, frag);
@@ -142,11 +149,12 @@ impl SaltRemover {
                 Some((p, n)) => (p, n.trim()),
                 None => (trimmed, ""),
             };
-            let query = shennong_smarts::parse(pattern).map_err(|source| StandardizeError::Pattern {
-                origin: origin.to_string(),
-                line: i + 1,
-                source,
-            })?;
+            let query =
+                shennong_smarts::parse(pattern).map_err(|source| StandardizeError::Pattern {
+                    origin: origin.to_string(),
+                    line: i + 1,
+                    source,
+                })?;
             salts.push(SaltDefinition {
                 name: name.to_string(),
                 query,

@@ -23,6 +23,7 @@ mod fragment;
 mod matching;
 mod metal;
 mod normalize;
+mod tautomer;
 mod transform;
 
 pub use charge::{Reionizer, Uncharger, DEFAULT_ACID_BASE_PAIRS};
@@ -30,6 +31,7 @@ pub use error::{Result, StandardizeError};
 pub use fragment::{largest_fragment, SaltDefinition, SaltRemover};
 pub use metal::MetalDisconnector;
 pub use normalize::{Normalizer, DEFAULT_NORMALIZATIONS, MAX_RESTARTS};
+pub use tautomer::{TautomerCanonicalizer, DEFAULT_TAUTOMER_TRANSFORMS};
 pub use transform::Transform;
 
 use shennong_mol::{sanitize, BondDirection, BondStereo, Chirality, Mol, SanitizeOptions};
@@ -50,22 +52,35 @@ pub enum Parent {
     /// `SuperParent` without the tautomer step: charge, isotope and stereo
     /// parents in turn.
     SuperNoTautomer,
+    /// `TautomerParent`: the clean-up, the canonical tautomer, cleaned up again.
+    Tautomer,
+    /// The charge parent's canonical tautomer (`TautomerParent(ChargeParent(m))`):
+    /// the full registration pipeline.
+    Full,
+    /// `SuperParent`: charge, isotope, stereo and tautomer parents in turn.
+    Super,
 }
 
 impl Parent {
     /// Every parent with its command-line name.
-    pub const ALL: [(&'static str, Parent); 6] = [
+    pub const ALL: [(&'static str, Parent); 9] = [
+        ("full", Parent::Full),
         ("cleanup", Parent::Cleanup),
         ("fragment", Parent::Fragment),
         ("charge", Parent::Charge),
         ("isotope", Parent::Isotope),
         ("stereo", Parent::Stereo),
+        ("tautomer", Parent::Tautomer),
+        ("super", Parent::Super),
         ("super-no-tautomer", Parent::SuperNoTautomer),
     ];
 
     /// The parent named `name` (see [`Parent::ALL`]).
     pub fn from_name(name: &str) -> Option<Parent> {
-        Parent::ALL.iter().find(|(n, _)| *n == name).map(|&(_, p)| p)
+        Parent::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|&(_, p)| p)
     }
 }
 
@@ -76,6 +91,7 @@ pub struct Standardizer {
     normalizer: Normalizer,
     reionizer: Reionizer,
     uncharger: Uncharger,
+    tautomers: TautomerCanonicalizer,
     salts: Option<SaltRemover>,
     /// Let a fragment holding carbon win over any inorganic one (RDKit's
     /// `preferOrganic`, off by default).
@@ -90,6 +106,7 @@ impl Standardizer {
             normalizer: Normalizer::rdkit_default()?,
             reionizer: Reionizer::new()?,
             uncharger: Uncharger::new()?,
+            tautomers: TautomerCanonicalizer::new()?,
             salts: None,
             prefer_organic: false,
         })
@@ -145,17 +162,28 @@ impl Standardizer {
             Parent::Charge => self.charge_parent_of_clean(&clean),
             Parent::Isotope => clear_isotopes(&clean),
             Parent::Stereo => remove_stereo(&clean),
-            Parent::SuperNoTautomer => {
+            Parent::SuperNoTautomer | Parent::Super => {
                 let charge = self.charge_parent_of_clean(&clean)?;
                 let plain = remove_stereo(&clear_isotopes(&charge)?)?;
-                self.cleanup(&plain)
+                if parent == Parent::Super {
+                    let taut = self.cleanup(&self.tautomers.canonicalize(&plain))?;
+                    self.cleanup(&taut)
+                } else {
+                    self.cleanup(&plain)
+                }
+            }
+            Parent::Tautomer => self.cleanup(&self.tautomers.canonicalize(&clean)),
+            Parent::Full => {
+                let charge = self.charge_parent_of_clean(&clean)?;
+                self.cleanup(&self.tautomers.canonicalize(&charge))
             }
         }
     }
 }
 
 fn reperceived(b: shennong_mol::MolBuilder, step: &'static str) -> Result<Mol> {
-    sanitize(b, &normalize::reperceive()).map_err(|source| StandardizeError::Perception { step, source })
+    sanitize(b, &normalize::reperceive())
+        .map_err(|source| StandardizeError::Perception { step, source })
 }
 
 /// Every isotope label removed (RDKit's isotope parent step).

@@ -52,7 +52,10 @@ impl MetalDisconnector {
                 let (Some(&metal), Some(&non)) = (m.first(), m.get(1)) else {
                     continue;
                 };
-                if cuts.iter().any(|&(a, b, _)| a == metal.index() && b == non.index()) {
+                if cuts
+                    .iter()
+                    .any(|&(a, b, _)| a == metal.index() && b == non.index())
+                {
                     continue;
                 }
                 let Some(bi) = mol.bond_between(metal, non) else {
@@ -128,7 +131,8 @@ impl MetalDisconnector {
             {
                 fc_after = 0;
             }
-            nm.metals.sort_by_key(|m| metal_excess.get(m).copied().unwrap_or(0));
+            nm.metals
+                .sort_by_key(|m| metal_excess.get(m).copied().unwrap_or(0));
             fc_after += lone_electrons;
             while fc_after < 0 {
                 for &m in &nm.metals {

@@ -74,7 +74,10 @@ pub struct Normalizer {
 impl Normalizer {
     /// RDKit's default transforms.
     pub fn rdkit_default() -> Result<Normalizer> {
-        Normalizer::from_pairs(DEFAULT_NORMALIZATIONS.iter().copied(), "built-in normalizations")
+        Normalizer::from_pairs(
+            DEFAULT_NORMALIZATIONS.iter().copied(),
+            "built-in normalizations",
+        )
     }
 
     /// Transforms from `(name, reactant>>product)` pairs.

@@ -87,7 +87,13 @@ impl Transform {
         let product_bonds = product
             .bonds()
             .iter()
-            .map(|b| (b.begin, b.end, template_bond_type(&b.expr, aromatic(b.begin) && aromatic(b.end))))
+            .map(|b| {
+                (
+                    b.begin,
+                    b.end,
+                    template_bond_type(&b.expr, aromatic(b.begin) && aromatic(b.end)),
+                )
+            })
             .collect();
         Ok(Transform {
             name: name.to_string(),
@@ -157,18 +163,24 @@ impl Transform {
             let (Some(ta), Some(tb)) = (target_of_product(pa), target_of_product(pb)) else {
                 continue;
             };
-            let (Some(ra), Some(rb)) = (reactant_index_of_product(pa), reactant_index_of_product(pb)) else {
+            let (Some(ra), Some(rb)) =
+                (reactant_index_of_product(pa), reactant_index_of_product(pb))
+            else {
                 continue;
             };
-            let reactant_bond = self.reactant.neighbors(ra).iter().find(|&&(n, _)| n == rb).map(|&(_, bi)| bi);
+            let reactant_bond = self
+                .reactant
+                .neighbors(ra)
+                .iter()
+                .find(|&&(n, _)| n == rb)
+                .map(|&(_, bi)| bi);
             let template_changes = match reactant_bond {
                 Some(rbi) => {
-                    let ends_aromatic = |q: usize| atom_is_aromatic(self.reactant.atoms().get(q).map(|a| &a.expr));
-                    let rtype = self
-                        .reactant
-                        .bonds()
-                        .get(rbi)
-                        .map(|rbond| template_bond_type(&rbond.expr, ends_aromatic(ra) && ends_aromatic(rb)));
+                    let ends_aromatic =
+                        |q: usize| atom_is_aromatic(self.reactant.atoms().get(q).map(|a| &a.expr));
+                    let rtype = self.reactant.bonds().get(rbi).map(|rbond| {
+                        template_bond_type(&rbond.expr, ends_aromatic(ra) && ends_aromatic(rb))
+                    });
                     rtype != Some(order)
                 }
                 None => true,
@@ -265,7 +277,9 @@ fn atom_is_aromatic(expr: Option<&AtomExpr>) -> bool {
         collect_edits(e, &mut edit);
         if let Expr::Or(v) = e {
             // `[n,o,p,s]`: an aromatic-only alternative list.
-            return v.iter().all(|x| matches!(x, Expr::Prim(AtomPrim::Element { aromatic: true, .. })));
+            return v
+                .iter()
+                .all(|x| matches!(x, Expr::Prim(AtomPrim::Element { aromatic: true, .. })));
         }
     }
     edit.aromatic

@@ -25,3 +25,4 @@ pub use shennong_mol as mol;
 pub use shennong_sdf as sdf;
 pub use shennong_smarts as smarts;
 pub use shennong_smiles as smiles;
+pub use shennong_standardize as standardize;
