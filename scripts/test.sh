@@ -58,12 +58,16 @@ step "RDKit reference alerts (FilterCatalog: PAINS A/B/C, Brenk, NIH, ZINC, 7 Ch
 step "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr_*, QED, SA score) on the shared sets"
 "$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
 
+step "RDKit reference standardisation (rdMolStandardize parents, SaltRemover; tautomer parents on chembl_drugs) on the shared sets"
+"$VENV/bin/python" scripts/parity/make_standardize_reference.py --tautomer-sets chembl_drugs "$OUT/standardize.tsv" "$DATA/salts_solvents.smi" "${SETS[@]}"
+
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 clear_devnull
 SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
   SHENNONG_FP_REF="$OUT/fingerprints.tsv" \
   SHENNONG_SMARTS_PATTERNS="$OUT/smarts_patterns.tsv" SHENNONG_SMARTS_COUNTS="$OUT/smarts_counts.tsv" \
   SHENNONG_FILTER_REF="$OUT/filters.tsv" SHENNONG_DESC_REF="$OUT/descriptors.tsv" \
+  SHENNONG_STD_REF="$OUT/standardize.tsv" SHENNONG_STD_SALTS="$DATA/salts_solvents.smi" \
   cargo test --workspace --release -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
 if ! grep -q "test result" "$OUT/cargo-test.log" || grep -qE "test result: FAILED|error(\[E[0-9]+\])?:" "$OUT/cargo-test.log"; then
   echo "cargo test failed"; exit 1

@@ -11,7 +11,11 @@ then cleanup, as SuperParent does before its tautomer step), tautomer
 (TautomerParent), full (TautomerParent of the ChargeParent), salts
 (SaltRemover(defnFilename=SALTS).StripMol(mol, dontRemoveEverything=True)).
 
-Usage: make_standardize_reference.py OUT.tsv SALTS NAME=PATH[:N] ...
+Tautomer columns (tautomer, full) are computed only for the sets named in
+--tautomer-sets (comma-separated; default all) and are `SKIP` elsewhere:
+RDKit's enumeration is slow on large peptides.
+
+Usage: make_standardize_reference.py [--tautomer-sets A,B] OUT.tsv SALTS NAME=PATH[:N] ...
 """
 import os
 import sys
@@ -58,13 +62,19 @@ STEPS = [
 ]
 
 
+TAUTOMER_COLUMNS = {"tautomer", "full"}
+
+
 def run(item):
-    name, k, smi = item
+    name, k, smi, with_tautomers = item
     mol = Chem.MolFromSmiles(smi)
     if mol is None:
         return None
     cols = []
-    for _, f in STEPS:
+    for col, f in STEPS:
+        if col in TAUTOMER_COLUMNS and not with_tautomers:
+            cols.append("SKIP")
+            continue
         try:
             out = Chem.MolToSmiles(f(Chem.Mol(mol)))
             # RDKit carries on with molecules it failed to sanitise (a normalisation
@@ -76,12 +86,19 @@ def run(item):
 
 
 def main():
-    out_path, salts = sys.argv[1], sys.argv[2]
+    args = sys.argv[1:]
+    tautomer_sets = None
+    if args and args[0] == "--tautomer-sets":
+        tautomer_sets = set(args[1].split(","))
+        args = args[2:]
+    out_path, salts = args[0], args[1]
     items = []
-    for spec in sys.argv[3:]:
+    for spec in args[2:]:
         name, _, rest = spec.partition("=")
         path, _, n = rest.partition(":")
-        items += [(name, k, smi) for k, smi in enumerate(read_smiles(path, int(n) if n else 0))]
+        with_tautomers = tautomer_sets is None or name in tautomer_sets
+        items += [(name, k, smi, with_tautomers)
+                  for k, smi in enumerate(read_smiles(path, int(n) if n else 0))]
     with open(out_path, "w") as out, Pool(os.cpu_count(), initializer=init, initargs=(salts,)) as pool:
         out.write("#rdkit\t%s\n" % rdBase.rdkitVersion)
         out.write("#columns\tset\tindex\tsmiles\t%s\n" % "\t".join(n for n, _ in STEPS))

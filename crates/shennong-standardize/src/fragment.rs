@@ -136,13 +136,20 @@ pub struct SaltRemover {
 
 impl SaltRemover {
     /// Reads a definition list: one SMARTS per line, optionally followed by
-    /// whitespace and a name; blank lines and lines starting with `//` or `#`
-    /// are skipped. `origin` names the file in errors.
+    /// whitespace and a name; `//` starts a comment, blank lines are skipped
+    /// (RDKit's `Salts.txt` format). `origin` names the file in errors.
+    ///
+    /// ```
+    /// let salts = shennong_standardize::SaltRemover::parse("mine", "[Cl,Br,I]\n[Na,K] // cations").unwrap();
+    /// let mol = shennong_smiles::parse("CN(C)C.Cl.[Na+].[Cl-]").unwrap();
+    /// assert_eq!(shennong_smiles::to_smiles(&salts.strip(&mol).unwrap()), "CN(C)C");
+    /// ```
     pub fn parse(origin: &str, text: &str) -> Result<SaltRemover> {
         let mut salts = Vec::new();
         for (i, line) in text.lines().enumerate() {
-            let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with("//") || trimmed.starts_with('#') {
+            // As RDKit's SaltRemover: `//` starts a comment anywhere on the line.
+            let trimmed = line.split("//").next().unwrap_or("").trim();
+            if trimmed.is_empty() {
                 continue;
             }
             let (pattern, name) = match trimmed.split_once(char::is_whitespace) {

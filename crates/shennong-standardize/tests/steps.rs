@@ -1,0 +1,106 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Each standardisation step on molecules whose RDKit 2026.09.1 result is
+//! known (checked with rdMolStandardize by hand), written in our canonical form.
+
+use shennong_smiles::{parse, to_smiles};
+use shennong_standardize::{Parent, Standardizer};
+
+fn canon(s: &str) -> String {
+    to_smiles(&parse(s).unwrap())
+}
+
+fn parent(smiles: &str, p: Parent) -> String {
+    let std = Standardizer::new().unwrap();
+    to_smiles(&std.parent(&parse(smiles).unwrap(), p).unwrap())
+}
+
+#[test]
+fn cleanup_normalizes_functional_groups() {
+    // Sulfoxide drawn as S=O becomes charge-separated S+(O-).
+    assert_eq!(parent("CS(=O)C", Parent::Cleanup), canon("C[S+](C)[O-]"));
+    // Azide as N=N#N.
+    assert_eq!(parent("CN=N#N", Parent::Cleanup), canon("CN=[N+]=[N-]"));
+    // 1,3-separated charges recombine: C(-[O-])=[N+] → C(=O)N.
+    assert_eq!(parent("[O-]C=[NH2+]", Parent::Cleanup), canon("O=CN"));
+}
+
+#[test]
+fn cleanup_disconnects_metals() {
+    assert_eq!(
+        parent("CC(=O)O[Na]", Parent::Cleanup),
+        canon("CC(=O)[O-].[Na+]")
+    );
+}
+
+#[test]
+fn cleanup_reionizes_the_strongest_acid() {
+    // The phenolate takes the proton back from the stronger sulfonic acid.
+    assert_eq!(
+        parent("[O-]c1ccc(cc1)S(=O)(=O)O", Parent::Cleanup),
+        canon("Oc1ccc(cc1)S(=O)(=O)[O-]")
+    );
+}
+
+#[test]
+fn fragment_parent_keeps_the_largest_fragment() {
+    assert_eq!(parent("CCN(CC)CC.Cl", Parent::Fragment), canon("CCN(CC)CC"));
+    assert_eq!(
+        parent("[Na+].CC(=O)[O-]", Parent::Fragment),
+        canon("CC(=O)[O-]")
+    );
+}
+
+#[test]
+fn charge_parent_neutralizes_but_keeps_zwitterion_balance() {
+    assert_eq!(parent("C[NH3+].[Cl-]", Parent::Charge), canon("CN"));
+    assert_eq!(parent("CC(=O)[O-].[Na+]", Parent::Charge), canon("CC(=O)O"));
+    // A quaternary ammonium cannot lose its charge: the carboxylate stays.
+    assert_eq!(
+        parent("C[N+](C)(C)CC(=O)[O-]", Parent::Charge),
+        canon("C[N+](C)(C)CC(=O)[O-]")
+    );
+}
+
+#[test]
+fn isotope_and_stereo_parents() {
+    assert_eq!(parent("[13CH3]C(=O)O", Parent::Isotope), canon("CC(=O)O"));
+    assert_eq!(
+        parent("C/C=C/[C@H](N)O", Parent::Stereo),
+        canon("CC=CC(N)O")
+    );
+}
+
+#[test]
+fn canonical_tautomers() {
+    // 2-hydroxypyridine → 2-pyridone; enol → ketone.
+    assert_eq!(
+        parent("Oc1ccccn1", Parent::Tautomer),
+        canon("O=c1cccc[nH]1")
+    );
+    assert_eq!(parent("CC(O)=CC", Parent::Tautomer), canon("CCC(C)=O"));
+    // Acetamide stays an amide, not an imidic acid.
+    assert_eq!(parent("CC(O)=N", Parent::Tautomer), canon("CC(N)=O"));
+}
+
+#[test]
+fn full_parent_chains_salt_removal_uncharging_and_tautomer() {
+    assert_eq!(parent("Oc1ccccn1.Cl", Parent::Full), canon("O=c1cccc[nH]1"));
+}
+
+#[test]
+fn parents_do_not_depend_on_input_atom_order() {
+    for (a, b) in [
+        ("C[NH3+].[Cl-]", "[Cl-].[NH3+]C"),
+        ("Oc1ccccn1", "n1ccccc1O"),
+        ("OC(=O)c1ccccc1[O-].[Na+]", "[Na+].[O-]c1ccccc1C(O)=O"),
+    ] {
+        for (_, p) in Parent::ALL {
+            assert_eq!(parent(a, p), parent(b, p), "{a} vs {b}, {p:?}");
+        }
+    }
+}
