@@ -497,3 +497,87 @@ fn desc_writes_rdkit_named_columns_and_refuses_unknown_names() {
         .lines()
         .any(|l| l.starts_with("qed\t")));
 }
+
+#[test]
+fn standardize_writes_parents_strips_salts_and_explains_bad_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(
+        &input,
+        "CC(=O)[O-].[Na+] acetate\nOc1ccccn1.Cl pyridone\nC1CC bad\nCS(=O)C dmso\n",
+    )
+    .unwrap();
+    let out = dir.path().join("std.smi");
+    let (input, out_s) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let o = shennong(&["standardize", input, "-o", out_s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "CC(=O)O\tacetate",
+            "O=c1cccc[nH]1\tpyridone",
+            "C[S+](C)[O-]\tdmso"
+        ]
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("record 3") && stderr.contains("failed 1"),
+        "{stderr}"
+    );
+
+    // The clean-up keeps every fragment; salt lists act when the fragment
+    // parent is chosen (the sodium goes, the pyridine beats the unlisted HCl
+    // by size).
+    let salts = dir.path().join("salts.txt");
+    std::fs::write(&salts, "// mine\n[Na,K]\n").unwrap();
+    let o = shennong(&[
+        "standardize",
+        input,
+        "--parent",
+        "cleanup",
+        "--salts",
+        salts.to_str().unwrap(),
+        "-o",
+        out_s,
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("[Na+].CC([O-])=O\tacetate\n"), "{text}");
+    let o = shennong(&[
+        "standardize",
+        input,
+        "--parent",
+        "fragment",
+        "--salts",
+        salts.to_str().unwrap(),
+        "-o",
+        out_s,
+    ]);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("CC([O-])=O\tacetate\nOc1ccccn1\tpyridone\n"),
+        "{text}"
+    );
+
+    let o = shennong(&["standardize", input, "--parent", "grandparent", "-o", out_s]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown parent 'grandparent'"));
+    std::fs::write(&salts, "[Na,K]\nC1CC\n").unwrap();
+    let o = shennong(&[
+        "standardize",
+        input,
+        "--salts",
+        salts.to_str().unwrap(),
+        "-o",
+        out_s,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("line 2: SMARTS error"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
