@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Shennong, sets up the pinned RDKit, and runs the side-by-side benchmarks.
-# Usage: bench/run.sh [N [M [D]]]   (N molecules; M of them for SMARTS matching; D for descriptors)
+# Usage: bench/run.sh [N [M [D [S]]]]   (N molecules; M of them for SMARTS matching; D for descriptors; S zinc molecules added to chembl_drugs for standardisation)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
@@ -14,3 +14,4 @@ cargo build --release --quiet -p shennong-cli --bin shennong --example bench_cor
 "$VENV/bin/python" bench/bench_core.py "${1:-100000}"
 "$VENV/bin/python" bench/bench_fp.py "${1:-100000}" "${2:-20000}"
 "$VENV/bin/python" bench/bench_desc.py "${3:-20000}"
+"$VENV/bin/python" bench/bench_std.py "${4:-5000}"
