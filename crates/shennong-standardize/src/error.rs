@@ -6,6 +6,7 @@ use thiserror::Error;
 
 /// Why a molecule or a definition could not be standardised.
 #[derive(Debug, Error)]
+#[non_exhaustive]
 pub enum StandardizeError {
     /// A step produced a molecule that cannot be perceived (kekulised,
     /// valence-checked); the input is left unchanged.
