@@ -10,6 +10,10 @@
 
 use shennong_filter::Catalog;
 
+#[path = "../../../tests/common/mutation.rs"]
+mod mutation;
+use mutation::{mutate, rng};
+
 fn corpus() -> Vec<(String, Vec<u8>)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/alert_file");
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -52,36 +56,13 @@ fn corpus_reads_or_fails_with_a_line_number() {
 
 #[test]
 fn mutated_alert_files_never_panic() {
-    // xorshift: reproducible without a dependency
-    let mut state = 0x9e37_79b9_7f4a_7c15u64;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut next = rng(0x9e37_79b9_7f4a_7c15);
     let seeds = corpus();
     let alphabet = b"[]()=#$@+-*~!&,;:.%0123456789CNOScnosHRrXxDdvh\t\n #";
     let mol = shennong_smiles::parse("CC(=O)Nc1ccc(O)cc1").unwrap();
     for _ in 0..3000 {
         let (_, seed) = &seeds[(next() as usize) % seeds.len()];
-        let mut bytes = seed.clone();
-        for _ in 0..(1 + next() % 4) {
-            let pos = if bytes.is_empty() {
-                0
-            } else {
-                (next() as usize) % bytes.len()
-            };
-            let c = alphabet[(next() as usize) % alphabet.len()];
-            match next() % 3 {
-                0 if !bytes.is_empty() => bytes[pos] = c,
-                1 => bytes.insert(pos, c),
-                _ if !bytes.is_empty() => {
-                    bytes.remove(pos);
-                }
-                _ => bytes.push(c),
-            }
-        }
+        let bytes = mutate(seed, alphabet, &mut next);
         if let Ok(c) = Catalog::parse("m", &String::from_utf8_lossy(&bytes)) {
             let _ = c.hits(&mol);
         }

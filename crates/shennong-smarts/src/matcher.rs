@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use shennong_mol::{AtomIdx, BondIdx, BondOrder, Hybridization, Mol};
 
-use crate::query::{AtomExpr, AtomPrim, BondExpr, BondKind, BondPrim, Count, Query};
+use crate::query::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Query};
 
 /// Per-atom properties of a molecule that SMARTS primitives read, computed
 /// once so that many patterns can be matched against the same molecule.
@@ -592,17 +592,7 @@ fn bond_matches(expr: &BondExpr, t: &Target<'_>, b: BondIdx) -> bool {
         BondPrim::Any => true,
         BondPrim::SingleOrAromatic => matches!(bond.order, BondOrder::Single | BondOrder::Aromatic),
         BondPrim::Ring => t.mol.rings().is_ring_bond(b),
-        BondPrim::Kind(k) => {
-            bond.order
-                == match k {
-                    BondKind::Single => BondOrder::Single,
-                    BondKind::Double => BondOrder::Double,
-                    BondKind::Triple => BondOrder::Triple,
-                    BondKind::Quadruple => BondOrder::Quadruple,
-                    BondKind::Aromatic => BondOrder::Aromatic,
-                    BondKind::Dative => BondOrder::Dative,
-                }
-        }
+        BondPrim::Kind(k) => bond.order == k.order(),
     })
 }
 

@@ -179,6 +179,21 @@ pub enum BondKind {
     Dative,
 }
 
+impl BondKind {
+    /// The molecule bond type this primitive matches.
+    pub fn order(self) -> shennong_mol::BondOrder {
+        use shennong_mol::BondOrder;
+        match self {
+            BondKind::Single => BondOrder::Single,
+            BondKind::Double => BondOrder::Double,
+            BondKind::Triple => BondOrder::Triple,
+            BondKind::Quadruple => BondOrder::Quadruple,
+            BondKind::Aromatic => BondOrder::Aromatic,
+            BondKind::Dative => BondOrder::Dative,
+        }
+    }
+}
+
 /// One bond primitive.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BondPrim {

@@ -8,7 +8,7 @@
 //! the product are deleted. Everything outside the match is untouched.
 
 use shennong_mol::{AtomIdx, BondOrder, MolBuilder};
-use shennong_smarts::{AtomExpr, AtomPrim, BondExpr, BondKind, BondPrim, Count, Expr, Query};
+use shennong_smarts::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Expr, Query};
 
 use crate::error::{Result, StandardizeError};
 use crate::matching::first_match;
@@ -290,14 +290,7 @@ fn atom_is_aromatic(expr: Option<&AtomExpr>) -> bool {
 fn template_bond_type(expr: &BondExpr, both_aromatic: bool) -> BondOrder {
     fn stated(expr: &BondExpr) -> Option<BondOrder> {
         match expr {
-            Expr::Prim(BondPrim::Kind(k)) => Some(match k {
-                BondKind::Single => BondOrder::Single,
-                BondKind::Double => BondOrder::Double,
-                BondKind::Triple => BondOrder::Triple,
-                BondKind::Quadruple => BondOrder::Quadruple,
-                BondKind::Aromatic => BondOrder::Aromatic,
-                BondKind::Dative => BondOrder::Dative,
-            }),
+            Expr::Prim(BondPrim::Kind(k)) => Some(k.order()),
             Expr::And(v) => v.iter().find_map(stated),
             _ => None,
         }

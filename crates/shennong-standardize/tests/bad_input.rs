@@ -11,6 +11,10 @@
 
 use shennong_standardize::{Parent, SaltRemover, Standardizer};
 
+#[path = "../../../tests/common/mutation.rs"]
+mod mutation;
+use mutation::{mutate, rng};
+
 fn corpus(dir: &str) -> Vec<(String, Vec<u8>)> {
     let dir = format!("{}/../../tests/corpus/{dir}", env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<_> = std::fs::read_dir(dir)
@@ -22,37 +26,6 @@ fn corpus(dir: &str) -> Vec<(String, Vec<u8>)> {
         .collect();
     files.sort();
     files
-}
-
-/// xorshift: reproducible without a dependency.
-fn rng(mut state: u64) -> impl FnMut() -> u64 {
-    move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    }
-}
-
-fn mutate(seed: &[u8], alphabet: &[u8], next: &mut impl FnMut() -> u64) -> Vec<u8> {
-    let mut bytes = seed.to_vec();
-    for _ in 0..(1 + next() % 4) {
-        let pos = if bytes.is_empty() {
-            0
-        } else {
-            (next() as usize) % bytes.len()
-        };
-        let c = alphabet[(next() as usize) % alphabet.len()];
-        match next() % 3 {
-            0 if !bytes.is_empty() => bytes[pos] = c,
-            1 => bytes.insert(pos, c),
-            _ if !bytes.is_empty() => {
-                bytes.remove(pos);
-            }
-            _ => bytes.push(c),
-        }
-    }
-    bytes
 }
 
 #[test]
