@@ -25,3 +25,19 @@ pub fn parse(text: &str) -> Result<Mol, ParseError> {
     let raw = parse_raw(text)?;
     Ok(sanitize(raw, &SanitizeOptions::default())?)
 }
+
+/// RDKit's reading of `@`/`@@` on an atom with three neighbours, no
+/// hydrogen, only single bonds and exactly one ring-closure digit (such as
+/// `C[C@@H]1CC[S@@+]1[O-]` or `C[P@]1CCC1`): the tag means the opposite of
+/// what the written neighbour order gives (RDKit `chiralAtomNeedsTagInversion`,
+/// applied when reading and when writing). We follow it so that such SMILES
+/// mean what they mean in RDKit; unsaturated atoms (`C[S@]1(=O)CCC1`) are
+/// read plainly.
+pub(crate) fn rdkit_ring_closure_inversion(
+    degree: usize,
+    hydrogens: u8,
+    unsaturated: bool,
+    ring_closures: usize,
+) -> bool {
+    degree == 3 && hydrogens != 1 && ring_closures == 1 && !unsaturated
+}

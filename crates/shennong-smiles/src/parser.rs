@@ -58,6 +58,8 @@ struct Parser<'a> {
     pos: usize,
     mol: MolBuilder,
     order: Vec<Vec<Slot>>,
+    /// Ring-closure digits written at each atom (opening or closing).
+    closures: Vec<u8>,
 }
 
 /// Parses the SMILES token of `text` (up to the first whitespace) into a raw graph.
@@ -77,6 +79,7 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         pos: 0,
         mol: MolBuilder::new(),
         order: Vec::new(),
+        closures: Vec::new(),
     };
     p.run().map_err(|(column, reason)| SmilesError {
         column,
@@ -195,6 +198,12 @@ impl Parser<'_> {
                     };
                     let num = self.ring_number()?;
                     let sym = bond.take().map(|(s, _)| s);
+                    if self.closures.len() <= atom.index() {
+                        self.closures.resize(atom.index() + 1, 0);
+                    }
+                    if let Some(c) = self.closures.get_mut(atom.index()) {
+                        *c = c.saturating_add(1);
+                    }
                     if let Some(k) = rings.iter().position(|(n, _)| *n == num) {
                         let (_, open) = rings.swap_remove(k);
                         self.close_ring(open, atom, sym, num, col)?;
@@ -690,6 +699,20 @@ impl Parser<'_> {
                         odd = !odd;
                     }
                 }
+            }
+            let unsaturated = self.mol.neighbors(a).iter().any(|&(_, b)| {
+                self.mol
+                    .bond(b)
+                    .is_some_and(|bd| bd.order.valence_x2(true) > 2 || bd.aromatic)
+            });
+            let closures = usize::from(self.closures.get(i).copied().unwrap_or(0));
+            if crate::rdkit_ring_closure_inversion(
+                self.mol.neighbors(a).len(),
+                atom.explicit_hs,
+                unsaturated,
+                closures,
+            ) {
+                odd = !odd;
             }
             if odd {
                 if let Some(am) = self.mol.atom_mut(a) {

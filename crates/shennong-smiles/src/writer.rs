@@ -403,6 +403,7 @@ fn write_atom(
     mol: &Mol,
     a: AtomIdx,
     written: &[Option<AtomIdx>],
+    ring_closures: usize,
     options: &WriteOptions,
 ) {
     use std::fmt::Write as _;
@@ -417,7 +418,7 @@ fn write_atom(
         }
     };
     let chir = if options.stereo {
-        chirality_text(mol, a, written)
+        chirality_text(mol, a, written, ring_closures)
     } else {
         "".into()
     };
@@ -469,6 +470,7 @@ fn chirality_text(
     mol: &Mol,
     a: AtomIdx,
     written: &[Option<AtomIdx>],
+    ring_closures: usize,
 ) -> std::borrow::Cow<'static, str> {
     let atom = mol.atom(a);
     match atom.chirality {
@@ -517,6 +519,17 @@ fn chirality_text(
                         odd = !odd;
                     }
                 }
+            }
+            let unsaturated = nbrs
+                .iter()
+                .any(|&(_, b)| mol.bond(b).order.valence_x2(true) > 2 || mol.bond(b).aromatic);
+            if crate::rdkit_ring_closure_inversion(
+                nbrs.len(),
+                atom.total_hs(),
+                unsaturated,
+                ring_closures,
+            ) {
+                odd = !odd;
             }
             let t = if odd { tag.inverted() } else { tag };
             if t == Chirality::CounterClockwise {
@@ -591,7 +604,14 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 if three_coordinate && atom.total_hs() == 0 {
                     written.push(None);
                 }
-                write_atom(&mut out, mol, a, &written, options);
+                write_atom(
+                    &mut out,
+                    mol,
+                    a,
+                    &written,
+                    closes.len() + opens.len(),
+                    options,
+                );
                 for &(_, b) in closes {
                     let d = digit_of_bond.get(b.index()).copied().unwrap_or(0);
                     write_ring_label(&mut out, d);

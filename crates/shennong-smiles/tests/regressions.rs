@@ -93,3 +93,44 @@ fn non_tetrahedral_permutations_follow_the_written_order() {
     let c = to_smiles(&parse("S[As@TB7](F)(Cl)(Br)N").unwrap());
     assert_ne!(a, c);
 }
+
+/// Bug: a three-coordinate, saturated, H-free stereocentre with one
+/// ring-closure digit (`C[C@@H]1CC[S@@+]1[O-]`) was read by the plain
+/// neighbour order, while RDKit inverts the tag there (its
+/// `chiralAtomNeedsTagInversion`), so the same SMILES meant the opposite
+/// configuration in RDKit; normalising a ring sulfoxide `[S@]1=O` to
+/// `[S@@+]1[O-]` exposed it. Every RDKit-written random SMILES of these
+/// molecules must now read as one molecule.
+#[test]
+fn ring_closure_three_coordinate_chirality_reads_as_rdkit() {
+    let variants: &[&[&str]] = &[
+        &[
+            "C[C@@H]1CC[S@@+]1[O-]",
+            "[C@@H]1([S@@+](CC1)[O-])C",
+            "C[C@H]1[S@@+](CC1)[O-]",
+            "[O-][S@+]1CC[C@H]1C",
+            "[C@H]1(C)[S@+]([O-])CC1",
+            "[S@@+]1([C@H](C)CC1)[O-]",
+            "[O-][S@@+]1[C@H](C)CC1",
+            "[S@@+]1([O-])CC[C@H]1C",
+        ],
+        &[
+            "C[P@]1CC[C@H]1C",
+            "[C@@H]1(C)CC[P@@]1C",
+            "C[P@@]1[C@H](C)CC1",
+            "C1C[P@]([C@@H]1C)C",
+            "[P@@]1(C)CC[C@H]1C",
+            "[P@]1(C)[C@@H](CC1)C",
+        ],
+    ];
+    for set in variants {
+        let canon: Vec<String> = set.iter().map(|s| to_smiles(&parse(s).unwrap())).collect();
+        for (s, c) in set.iter().zip(&canon) {
+            assert_eq!(
+                c, &canon[0],
+                "{s} reads as a different molecule than {}",
+                set[0]
+            );
+        }
+    }
+}
