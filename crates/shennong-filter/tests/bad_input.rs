@@ -10,27 +10,14 @@
 
 use shennong_filter::Catalog;
 
-#[path = "../../../tests/common/mutation.rs"]
-mod mutation;
-use mutation::{mutate, rng};
-
-fn corpus() -> Vec<(String, Vec<u8>)> {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/alert_file");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (p.display().to_string(), std::fs::read(&p).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
+#[path = "../../../tests/common/nasty.rs"]
+mod nasty;
+use nasty::{corpus, mutate, rng};
 
 #[test]
 fn corpus_reads_or_fails_with_a_line_number() {
     let mol = shennong_smiles::parse("O=C(O)c1ccccc1[N+](=O)[O-]").unwrap();
-    for (name, bytes) in corpus() {
+    for (name, bytes) in corpus("alert_file") {
         let text = String::from_utf8_lossy(&bytes);
         match Catalog::parse("corpus", &text) {
             Ok(c) => {
@@ -42,7 +29,7 @@ fn corpus_reads_or_fails_with_a_line_number() {
     let good = Catalog::parse(
         "g",
         &String::from_utf8_lossy(
-            &corpus()
+            &corpus("alert_file")
                 .iter()
                 .find(|(n, _)| n.ends_with("good.tsv"))
                 .unwrap()
@@ -57,7 +44,7 @@ fn corpus_reads_or_fails_with_a_line_number() {
 #[test]
 fn mutated_alert_files_never_panic() {
     let mut next = rng(0x9e37_79b9_7f4a_7c15);
-    let seeds = corpus();
+    let seeds = corpus("alert_file");
     let alphabet = b"[]()=#$@+-*~!&,;:.%0123456789CNOScnosHRrXxDdvh\t\n #";
     let mol = shennong_smiles::parse("CC(=O)Nc1ccc(O)cc1").unwrap();
     for _ in 0..3000 {

@@ -11,22 +11,9 @@
 
 use shennong_standardize::{Parent, SaltRemover, Standardizer};
 
-#[path = "../../../tests/common/mutation.rs"]
-mod mutation;
-use mutation::{mutate, rng};
-
-fn corpus(dir: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = format!("{}/../../tests/corpus/{dir}", env!("CARGO_MANIFEST_DIR"));
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let p = e.unwrap().path();
-            (p.display().to_string(), std::fs::read(&p).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
-}
+#[path = "../../../tests/common/nasty.rs"]
+mod nasty;
+use nasty::{corpus, mutate, rng};
 
 #[test]
 fn salt_corpus_reads_or_fails_with_a_line_number() {

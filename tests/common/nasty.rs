@@ -1,6 +1,20 @@
-//! Random byte mutations of seed inputs for the crates' bad-input tests
-//! (included with `#[path]`, so that every crate uses the same mutator
-//! without a test-only crate).
+//! Nasty-input helpers for the crates' bad-input tests: the seed corpora in
+//! `tests/corpus/` and random byte mutations of them (included with
+//! `#[path]`, so that every crate uses the same code without a test-only crate).
+
+/// Every file of `tests/corpus/<name>`, as (path, bytes), sorted by path.
+pub fn corpus(name: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = format!("{}/../../tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let p = e.unwrap().path();
+            (p.display().to_string(), std::fs::read(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
 
 /// A reproducible xorshift generator, without a dependency.
 pub fn rng(mut state: u64) -> impl FnMut() -> u64 {
