@@ -42,6 +42,6 @@ echo "PAINS and Brenk alerts -> out/alerts.csv (every record, with the alerts it
 ./target/release/shennong filter examples/molecules.smi --catalog pains,brenk --drop -o out/clean.smi -q
 head -3 out/alerts.csv
 echo
-echo "standardised (charge parent's canonical tautomer, salts stripped) -> out/standardized.smi:"
+echo "standardised (largest fragment, uncharged, canonical tautomer) -> out/standardized.smi:"
 ./target/release/shennong standardize examples/molecules.smi -o out/standardized.smi -q
 head -3 out/standardized.smi
