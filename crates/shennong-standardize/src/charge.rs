@@ -5,12 +5,12 @@
 
 use shennong_mol::canon::canonical_ranks;
 use shennong_mol::element::{is_early_atom, valences};
-use shennong_mol::{sanitize, AtomIdx, Mol, MolBuilder};
+use shennong_mol::{AtomIdx, Mol, MolBuilder};
 use shennong_smarts::Query;
 
-use crate::error::{Result, StandardizeError};
+use crate::error::{parse_pattern, Result};
 use crate::matching::{first_match, ordered_matches};
-use crate::normalize::reperceive;
+use crate::normalize::reperceived;
 
 /// RDKit 2026.09's acid/base pairs (`acid_base_pairs.in`, BSD), strongest
 /// acid first: name, acid SMARTS, conjugate base SMARTS. The last atom of each
@@ -83,18 +83,6 @@ const CHARGE_CORRECTIONS: &[(&str, i8)] = &[
     ("[Cl;X0+0]", -1),
 ];
 
-fn builtin(text: &str, origin: &str, line: usize) -> Result<Query> {
-    shennong_smarts::parse(text).map_err(|source| StandardizeError::Pattern {
-        origin: origin.to_string(),
-        line,
-        source,
-    })
-}
-
-fn reperceived(b: MolBuilder, step: &'static str) -> Result<Mol> {
-    sanitize(b, &reperceive()).map_err(|source| StandardizeError::Perception { step, source })
-}
-
 fn net_charge(mol: &Mol) -> i32 {
     mol.atoms().iter().map(|a| i32::from(a.formal_charge)).sum()
 }
@@ -114,14 +102,20 @@ impl Reionizer {
             .iter()
             .enumerate()
             .map(|(i, (_, acid, base))| {
-                Ok((builtin(acid, origin, i + 1)?, builtin(base, origin, i + 1)?))
+                Ok((
+                    parse_pattern(acid, origin, i + 1)?,
+                    parse_pattern(base, origin, i + 1)?,
+                ))
             })
             .collect::<Result<Vec<_>>>()?;
         let corrections = CHARGE_CORRECTIONS
             .iter()
             .enumerate()
             .map(|(i, (smarts, c))| {
-                Ok((builtin(smarts, "built-in charge corrections", i + 1)?, *c))
+                Ok((
+                    parse_pattern(smarts, "built-in charge corrections", i + 1)?,
+                    *c,
+                ))
             })
             .collect::<Result<Vec<_>>>()?;
         Ok(Reionizer { pairs, corrections })
@@ -237,10 +231,10 @@ impl Uncharger {
     pub fn new() -> Result<Uncharger> {
         let origin = "built-in uncharger patterns";
         Ok(Uncharger {
-            pos_h: builtin("[+,+2,+3,+4;!h0;!$(*~[-]),$(*(~[-])~[-])]", origin, 1)?,
-            pos_noh: builtin("[+,+2,+3,+4;h0;!$(*~[-])]", origin, 2)?,
-            neg: builtin("[-!$(*~[+,+2,+3,+4])]", origin, 3)?,
-            neg_acid: builtin(
+            pos_h: parse_pattern("[+,+2,+3,+4;!h0;!$(*~[-]),$(*(~[-])~[-])]", origin, 1)?,
+            pos_noh: parse_pattern("[+,+2,+3,+4;h0;!$(*~[-])]", origin, 2)?,
+            neg: parse_pattern("[-!$(*~[+,+2,+3,+4])]", origin, 3)?,
+            neg_acid: parse_pattern(
                 "[$([O,S;-][C,S;+0]=[O,S]),$([O,S;-][N,P;+](=[O,S])[O,S;-]),$([O-][Cl,Br,I;+,+2,+3][O-]),$([n-]1nnnc1),$([n-]1ncnn1)]",
                 origin,
                 4,

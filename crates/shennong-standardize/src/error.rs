@@ -41,3 +41,17 @@ pub enum StandardizeError {
 
 /// Result alias of this crate.
 pub type Result<T> = std::result::Result<T, StandardizeError>;
+
+/// Parses a SMARTS of a definition (`origin`, 1-based `line`) into a query,
+/// reporting a bad pattern as [`StandardizeError::Pattern`].
+pub(crate) fn parse_pattern(
+    text: &str,
+    origin: &str,
+    line: usize,
+) -> Result<shennong_smarts::Query> {
+    shennong_smarts::parse(text).map_err(|source| StandardizeError::Pattern {
+        origin: origin.to_string(),
+        line,
+        source,
+    })
+}

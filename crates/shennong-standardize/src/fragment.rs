@@ -3,28 +3,20 @@
 //! a definition list (RDKit `SaltRemover`, the format of RDKit's `Salts.txt`
 //! and datamol's `salts_solvents.smi`).
 
-use shennong_mol::{sanitize, AtomIdx, Mol, SanitizeOptions};
+use shennong_mol::{AtomIdx, Mol};
 use shennong_smarts::Query;
 use shennong_smiles::{write_smiles, WriteOptions};
 
-use crate::error::{Result, StandardizeError};
+use crate::error::{parse_pattern, Result, StandardizeError};
+use crate::normalize::reperceived;
 
 /// Keeps only the atoms of `keep` (whole fragments), perceived again.
 pub(crate) fn keep_atoms(mol: &Mol, keep: &[bool]) -> Result<Mol> {
     let bonds = vec![true; mol.num_bonds()];
-    let b = mol.to_builder().subgraph(keep, &bonds);
-    sanitize(
-        b,
-        &SanitizeOptions {
-            remove_hydrogens: false,
-            cleanup: false,
-            clean_stereo: true,
-        },
+    reperceived(
+        mol.to_builder().subgraph(keep, &bonds),
+        "fragment selection",
     )
-    .map_err(|source| StandardizeError::Perception {
-        step: "fragment selection",
-        source,
-    })
 }
 
 /// Canonical SMILES of one fragment (RDKit's `MolFragmentToSmiles` with defaults).
@@ -156,12 +148,7 @@ impl SaltRemover {
                 Some((p, n)) => (p, n.trim()),
                 None => (trimmed, ""),
             };
-            let query =
-                shennong_smarts::parse(pattern).map_err(|source| StandardizeError::Pattern {
-                    origin: origin.to_string(),
-                    line: i + 1,
-                    source,
-                })?;
+            let query = parse_pattern(pattern, origin, i + 1)?;
             salts.push(SaltDefinition {
                 name: name.to_string(),
                 query,

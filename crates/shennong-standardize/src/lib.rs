@@ -34,6 +34,7 @@ pub use normalize::{Normalizer, DEFAULT_NORMALIZATIONS, MAX_RESTARTS};
 pub use tautomer::{TautomerCanonicalizer, DEFAULT_TAUTOMER_TRANSFORMS};
 pub use transform::Transform;
 
+use normalize::reperceived;
 use shennong_mol::{sanitize, BondDirection, BondStereo, Chirality, Mol, SanitizeOptions};
 
 /// Which standardised form to produce (RDKit's `rdMolStandardize` functions).
@@ -179,11 +180,6 @@ impl Standardizer {
             }
         }
     }
-}
-
-fn reperceived(b: shennong_mol::MolBuilder, step: &'static str) -> Result<Mol> {
-    sanitize(b, &normalize::reperceive())
-        .map_err(|source| StandardizeError::Perception { step, source })
 }
 
 /// Every isotope label removed (RDKit's isotope parent step).

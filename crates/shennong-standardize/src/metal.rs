@@ -7,12 +7,12 @@
 use std::collections::BTreeMap;
 
 use shennong_mol::element::valences;
-use shennong_mol::{sanitize, AtomIdx, Mol};
+use shennong_mol::{AtomIdx, Mol};
 use shennong_smarts::Query;
 
-use crate::error::{Result, StandardizeError};
+use crate::error::{parse_pattern, Result};
 use crate::matching::ordered_matches;
-use crate::normalize::reperceive;
+use crate::normalize::reperceived;
 
 const METAL_NOF: &str = "[Li,Na,K,Rb,Cs,Fr,Be,Mg,Ca,Sr,Ba,Ra,Sc,Ti,V,Cr,Mn,Fe,Co,Ni,Cu,Zn,Al,Ga,Y,Zr,Nb,Mo,Tc,Ru,Rh,Pd,Ag,Cd,In,Sn,Hf,Ta,W,Re,Os,Ir,Pt,Au,Hg,Tl,Pb,Bi]~[#7,#8,F]";
 const METAL_NON: &str = "[Al,Sc,Ti,V,Cr,Mn,Fe,Co,Ni,Cu,Zn,Y,Zr,Nb,Mo,Tc,Ru,Rh,Pd,Ag,Cd,Hf,Ta,W,Re,Os,Ir,Pt,Au]~[B,C,Si,P,As,Sb,S,Se,Te,Cl,Br,I,At]";
@@ -32,15 +32,11 @@ struct NonMetal {
 impl MetalDisconnector {
     /// RDKit's default disconnector.
     pub fn new() -> Result<MetalDisconnector> {
-        let parse = |text: &str, line| {
-            shennong_smarts::parse(text).map_err(|source| StandardizeError::Pattern {
-                origin: "built-in metal patterns".into(),
-                line,
-                source,
-            })
-        };
         Ok(MetalDisconnector {
-            patterns: [parse(METAL_NOF, 1)?, parse(METAL_NON, 2)?],
+            patterns: [
+                parse_pattern(METAL_NOF, "built-in metal patterns", 1)?,
+                parse_pattern(METAL_NON, "built-in metal patterns", 2)?,
+            ],
         })
     }
 
@@ -185,9 +181,6 @@ impl MetalDisconnector {
             atom.explicit_hs = 0;
             atom.no_implicit = false;
         }
-        sanitize(b, &reperceive()).map_err(|source| StandardizeError::Perception {
-            step: "metal disconnection",
-            source,
-        })
+        reperceived(b, "metal disconnection")
     }
 }

@@ -127,3 +127,10 @@ pub(crate) fn reperceive() -> SanitizeOptions {
         clean_stereo: true,
     }
 }
+
+/// Perceives an edited molecule again ([`reperceive`]), reporting failure
+/// as a [`StandardizeError::Perception`] of `step`.
+pub(crate) fn reperceived(b: shennong_mol::MolBuilder, step: &'static str) -> Result<Mol> {
+    sanitize(b, &reperceive())
+        .map_err(|source| crate::error::StandardizeError::Perception { step, source })
+}

@@ -18,7 +18,7 @@ use shennong_mol::{
 use shennong_smarts::{MatchOptions, Query};
 use shennong_smiles::to_smiles;
 
-use crate::error::{Result, StandardizeError};
+use crate::error::{parse_pattern, Result};
 use crate::normalize::reperceive;
 
 /// RDKit 2026.09's tautomer transforms (`tautomerTransforms.in`, BSD): name,
@@ -173,14 +173,6 @@ pub struct TautomerCanonicalizer {
     terms: Vec<ScoreTerm>,
 }
 
-fn pattern(text: &str, origin: &str, line: usize) -> Result<Query> {
-    shennong_smarts::parse(text).map_err(|source| StandardizeError::Pattern {
-        origin: origin.to_string(),
-        line,
-        source,
-    })
-}
-
 fn bond_type(c: char) -> Option<BondOrder> {
     match c {
         '-' => Some(BondOrder::Single),
@@ -208,7 +200,7 @@ impl TautomerCanonicalizer {
                     })
                     .collect();
                 Ok(TautomerTransform {
-                    query: pattern(smarts, origin, i + 1)?,
+                    query: parse_pattern(smarts, origin, i + 1)?,
                     bond_types: bonds.chars().filter_map(bond_type).collect(),
                     charges,
                 })
@@ -220,13 +212,13 @@ impl TautomerCanonicalizer {
             .enumerate()
             .map(|(i, (_, smarts, score, elements, conn))| {
                 Ok(ScoreTerm {
-                    query: pattern(smarts, origin, i + 1)?,
+                    query: parse_pattern(smarts, origin, i + 1)?,
                     score: *score,
                     elements,
                     connectivity: if conn.is_empty() {
                         None
                     } else {
-                        Some(pattern(conn, origin, i + 1)?)
+                        Some(parse_pattern(conn, origin, i + 1)?)
                     },
                 })
             })

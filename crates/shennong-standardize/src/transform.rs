@@ -10,7 +10,7 @@
 use shennong_mol::{AtomIdx, BondOrder, MolBuilder};
 use shennong_smarts::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Expr, Query};
 
-use crate::error::{Result, StandardizeError};
+use crate::error::{parse_pattern, Result, StandardizeError};
 use crate::matching::first_match;
 
 /// What a product template atom sets on the atom it maps to.
@@ -47,15 +47,8 @@ impl Transform {
         let (left, right) = smirks
             .split_once(">>")
             .ok_or_else(|| bad(format!("'{smirks}' is not a reaction (no '>>')")))?;
-        let pattern = |text: &str| {
-            shennong_smarts::parse(text).map_err(|source| StandardizeError::Pattern {
-                origin: origin.to_string(),
-                line,
-                source,
-            })
-        };
-        let reactant = pattern(left)?;
-        let product = pattern(right)?;
+        let reactant = parse_pattern(left, origin, line)?;
+        let product = parse_pattern(right, origin, line)?;
         let product_atoms: Vec<AtomEdit> = product
             .atoms()
             .iter()
