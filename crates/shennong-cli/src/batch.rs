@@ -79,6 +79,20 @@ pub fn run<F>(args: &BatchArgs, input: &str, output: &mut OutputFile, work: F) -
 where
     F: Fn(RawRecord) -> Result<String, RecordError> + Sync,
 {
+    run_into(args, input, work, |text: String| {
+        Ok(output.write_str(&text)?)
+    })
+}
+
+/// Runs `work` on every record in parallel and hands each result to `sink`
+/// in input order. Returns the totals; in strict mode, stops at the first
+/// bad record.
+pub fn run_into<T, F, S>(args: &BatchArgs, input: &str, work: F, mut sink: S) -> Result<Summary>
+where
+    T: Send,
+    F: Fn(RawRecord) -> Result<T, RecordError> + Sync,
+    S: FnMut(T) -> Result<()>,
+{
     let threads = args.threads.unwrap_or(0);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -117,12 +131,12 @@ where
         if chunk.is_empty() {
             break;
         }
-        let results: Vec<Result<String, RecordError>> =
+        let results: Vec<Result<T, RecordError>> =
             pool.install(|| chunk.into_par_iter().map(|r| r.and_then(&work)).collect());
         for r in results {
             summary.processed += 1;
             match r {
-                Ok(text) => output.write_str(&text)?,
+                Ok(value) => sink(value)?,
                 Err(e) => {
                     summary.failed += 1;
                     let msg = e.to_string();

@@ -53,7 +53,16 @@ pub struct FpArgs {
 
 /// The spec the arguments describe.
 pub fn spec_from(args: &FpArgs) -> Result<FingerprintSpec> {
-    let kind = match args.fp_type {
+    spec_from_options(args.fp_type, args.radius, args.size)
+}
+
+/// The spec of a kind, Morgan radius and size (`None`: the kind's default).
+pub fn spec_from_options(
+    fp_type: FpType,
+    radius: u32,
+    size: Option<u32>,
+) -> Result<FingerprintSpec> {
+    let kind = match fp_type {
         FpType::Morgan => Kind::Morgan,
         FpType::Fcfp => Kind::FeatureMorgan,
         FpType::Atompair => Kind::AtomPair,
@@ -63,8 +72,8 @@ pub fn spec_from(args: &FpArgs) -> Result<FingerprintSpec> {
         FpType::Pattern => Kind::Pattern,
     };
     let mut spec = FingerprintSpec::new(kind);
-    spec.radius = args.radius;
-    if let Some(size) = args.size {
+    spec.radius = radius;
+    if let Some(size) = size {
         if kind == Kind::Maccs && size != 167 {
             bail!("MACCS keys always have 167 bits; leave out --size");
         }

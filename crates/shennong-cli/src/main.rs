@@ -3,11 +3,14 @@
 //! library crates.
 
 mod batch;
+mod cluster;
 mod convert;
 mod desc;
 mod filter;
 mod fp;
+mod index;
 mod matching;
+mod search;
 mod standardize;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +42,16 @@ enum Command {
     Filter(filter::FilterArgs),
     /// Standardise structures as RDKit's MolStandardize does (clean-up, salts, largest fragment, uncharge, canonical tautomer; --parent to choose).
     Standardize(standardize::StandardizeArgs),
+    /// Build a memory-mapped library index (fingerprints, ids, SMILES, pattern screen), or describe one.
+    #[command(subcommand)]
+    Index(index::IndexCommand),
+    /// Search an index: similarity (k-NN, threshold), substructure, or NxN neighbour lists.
+    #[command(subcommand)]
+    Search(search::SearchCommand),
+    /// Cluster an index (Taylor-Butina, as RDKit's Butina.ClusterData).
+    Cluster(cluster::ClusterArgs),
+    /// Pick a diverse subset of an index (MaxMin, as RDKit's MaxMinPicker).
+    Pick(cluster::PickArgs),
 }
 
 fn main() {
@@ -50,6 +63,10 @@ fn main() {
         Command::Filter(args) => filter::run(args),
         Command::Desc(args) => desc::run(args),
         Command::Standardize(args) => standardize::run(args),
+        Command::Index(command) => index::run(command),
+        Command::Search(command) => search::run(command),
+        Command::Cluster(args) => cluster::run_cluster(args),
+        Command::Pick(args) => cluster::run_pick(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

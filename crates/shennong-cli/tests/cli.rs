@@ -581,3 +581,188 @@ fn standardize_writes_parents_strips_salts_and_explains_bad_options() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+#[test]
+fn index_build_search_cluster_and_pick_on_the_bundled_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("ex.shx");
+    let lib = lib.to_str().unwrap();
+    let o = shennong(&["index", "build", &example(), "-o", lib, "-q"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("284 records, 0 failed"), "{err}");
+
+    let o = shennong(&["index", "info", lib]);
+    let info = String::from_utf8_lossy(&o.stdout);
+    assert!(info.contains("records\t284"), "{info}");
+    assert!(
+        info.contains("fingerprint\tshennong/1 morgan size=2048 radius=2"),
+        "{info}"
+    );
+
+    // the query itself is in the library: rank 1 at similarity 1
+    let o = shennong(&[
+        "search",
+        "sim",
+        lib,
+        "--query",
+        "C[C@H](N)C(=O)O",
+        "-k",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "query_id\thit_id\tsimilarity\trank");
+    assert_eq!(lines.len(), 4, "{out}");
+    assert!(lines[1].ends_with("\t1\t1"), "{out}");
+
+    // queries from a file, threshold search: every molecule finds itself
+    let out_path = dir.path().join("hits.tsv");
+    let o = shennong(&[
+        "search",
+        "sim",
+        lib,
+        "--queries",
+        &example(),
+        "--threshold",
+        "0.99",
+        "-o",
+        out_path.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let hits = std::fs::read_to_string(&out_path).unwrap();
+    assert!(hits.lines().count() > 284, "{hits}");
+
+    let o = shennong(&[
+        "search",
+        "sub",
+        lib,
+        "--smarts",
+        "C(=O)[OH]",
+        "--max-hits",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 4);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("stopped at --max-hits"));
+
+    let o = shennong(&["search", "sub", lib, "--smarts", "C(=O", "-q"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success() && err.contains('^'), "{err}");
+
+    let o = shennong(&["search", "nxn", lib, "--threshold", "0.7"]);
+    assert!(o.status.success());
+    let nxn = String::from_utf8_lossy(&o.stdout).to_string();
+    // symmetric: every pair appears in both directions
+    let pairs: std::collections::HashSet<(String, String)> = nxn
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0].to_string(), f[1].to_string())
+        })
+        .collect();
+    assert!(!pairs.is_empty());
+    assert!(pairs
+        .iter()
+        .all(|(a, b)| pairs.contains(&(b.clone(), a.clone()))));
+
+    let o = shennong(&["cluster", lib, "--threshold", "0.35"]);
+    assert!(o.status.success());
+    let clusters = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(clusters.lines().count(), 285, "every record in one cluster");
+
+    let o = shennong(&["pick", lib, "-n", "5", "--seed", "7"]);
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 6);
+    let o = shennong(&["pick", lib, "-n", "500"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot pick 500 of 284"));
+}
+
+#[test]
+fn damaged_or_foreign_index_files_are_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = dir.path().join("ex.shx");
+    let o = shennong(&[
+        "index",
+        "build",
+        &example(),
+        "-o",
+        lib.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(o.status.success());
+    let bytes = std::fs::read(&lib).unwrap();
+
+    let cut = dir.path().join("cut.shx");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let o = shennong(&["index", "info", cut.to_str().unwrap()]);
+    assert!(!o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("damaged index"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+
+    let mut newer = bytes.clone();
+    newer[8] = 99;
+    let v = dir.path().join("v99.shx");
+    std::fs::write(&v, &newer).unwrap();
+    let o = shennong(&["search", "sim", v.to_str().unwrap(), "--query", "CCO"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("index format version 99"));
+
+    let o = shennong(&["index", "info", &example()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a Shennong index"));
+
+    // FPS input: similarity search works with FPS queries, substructure is refused
+    let fps = dir.path().join("ex.fps");
+    assert!(
+        shennong(&["fp", &example(), "-o", fps.to_str().unwrap(), "-q"])
+            .status
+            .success()
+    );
+    let flib = dir.path().join("fps.shx");
+    let o = shennong(&[
+        "index",
+        "build",
+        fps.to_str().unwrap(),
+        "-o",
+        flib.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = shennong(&[
+        "search",
+        "sim",
+        flib.to_str().unwrap(),
+        "--queries",
+        fps.to_str().unwrap(),
+        "-k",
+        "1",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 285);
+    let o = shennong(&["search", "sub", flib.to_str().unwrap(), "--smarts", "CCO"]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("built from fingerprints (FPS) alone"));
+    let maccs = dir.path().join("maccs.fps");
+    assert!(shennong(&[
+        "fp",
+        &example(),
+        "--type",
+        "maccs",
+        "-o",
+        maccs.to_str().unwrap(),
+        "-q"
+    ])
+    .status
+    .success());
+    let o = shennong(&[
+        "search",
+        "sim",
+        flib.to_str().unwrap(),
+        "--queries",
+        maccs.to_str().unwrap(),
+    ]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("do not match the index"));
+}

@@ -20,7 +20,7 @@ mod read;
 mod write;
 
 pub use read::{open_input, InputOptions, RawReader};
-pub use write::{OutputFile, OutputOptions, RecordWriter};
+pub use write::{temp_builder, OutputFile, OutputOptions, RecordWriter};
 
 use std::fmt;
 use std::path::Path;

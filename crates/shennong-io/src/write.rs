@@ -137,6 +137,21 @@ impl FileWriter {
     }
 }
 
+/// A builder for temporary files that become outputs: created with the
+/// permissions of an ordinary new file (`0666` less the umask on Unix)
+/// rather than tempfile's private `0600`, so that renamed outputs are as
+/// readable by colleagues as any file the user writes.
+pub fn temp_builder() -> tempfile::Builder<'static, 'static> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".shennong-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder
+}
+
 /// An output that appears atomically: a temporary file beside the target,
 /// renamed into place by [`OutputFile::commit`]; dropped uncommitted, it is
 /// removed and the target is untouched. `-` writes to standard output.
@@ -161,10 +176,7 @@ impl OutputFile {
             path: path.to_string(),
             source,
         };
-        let named = tempfile::Builder::new()
-            .prefix(".shennong-")
-            .tempfile_in(dir)
-            .map_err(os)?;
+        let named = temp_builder().tempfile_in(dir).map_err(os)?;
         let (file, temp): (File, tempfile::TempPath) = named.into_parts();
         let buffered = BufWriter::with_capacity(1 << 16, file);
         let writer = if gzip {

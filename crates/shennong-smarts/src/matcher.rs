@@ -618,14 +618,23 @@ fn swaps(from: &[i64], to: &[i64]) -> usize {
 /// two tags.
 fn chirality_ok(q: &Query, t: &Target<'_>, map: &[u32]) -> bool {
     for (qa, qatom) in q.atoms.iter().enumerate() {
-        let qdeg = q.neighbors(qa).len();
-        if !qatom.chirality.is_tetrahedral() || qdeg < 3 {
+        if !qatom.chirality.is_tetrahedral() {
             continue;
         }
         let Some(&ta) = map.get(qa) else { return false };
         let ta = AtomIdx(ta);
         let tatom = t.mol.atom(ta);
-        if !tatom.chirality.is_tetrahedral() || qdeg > t.mol.degree(ta) {
+        // RDKit's atom label check: a tagged query atom needs a tagged
+        // target atom whatever its degree
+        if !tatom.chirality.is_tetrahedral() {
+            return false;
+        }
+        let qdeg = q.neighbors(qa).len();
+        // with fewer than three neighbours the parity cannot be compared
+        if qdeg < 3 {
+            continue;
+        }
+        if qdeg > t.mol.degree(ta) {
             return false;
         }
         let mut q_order: Vec<i64> = Vec::new();

@@ -166,3 +166,30 @@ fn chirality_aware_matching_agrees_with_rdkit() {
         );
     }
 }
+
+/// Regression (chirality-aware matching accepted untagged target atoms for
+/// tagged query atoms of fewer than three neighbours): RDKit's atom label
+/// check requires a tetrahedral tag on the target whatever the degree;
+/// counts from RDKit 2026.09 `GetSubstructMatches(q, useChirality=True)`.
+#[test]
+fn tagged_query_atom_of_low_degree_needs_a_tagged_target() {
+    let cases = [
+        ("CC(N)C(=O)O", "[C@H](N)C", 0),
+        ("C[C@H](N)C(=O)O", "[C@H]", 1),
+        ("C[C@H](N)C(=O)O", "[C@@H](N)C", 2),
+        ("CC(N)C(=O)O", "[C@H]", 0),
+        ("OC(F)(Cl)Br", "[C@](F)Cl", 0),
+    ];
+    let opts = MatchOptions {
+        use_chirality: true,
+        ..MatchOptions::default()
+    };
+    for (mol, smarts, want) in cases {
+        let m = shennong_smiles::parse(mol).unwrap();
+        assert_eq!(
+            parse(smarts).unwrap().count(&m, &opts),
+            want,
+            "{smarts} in {mol}"
+        );
+    }
+}

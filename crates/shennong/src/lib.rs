@@ -8,6 +8,7 @@
 //! - [`io`]: streaming readers and atomic writers by file format
 //! - [`smarts`]: SMARTS queries and substructure matching
 //! - [`fingerprint`]: RDKit-identical fingerprints, similarity, FPS files
+//! - [`index`]: memory-mapped library index; similarity, NxN, Butina, MaxMin and substructure search
 //! - [`descriptors`]: RDKit-compatible 2D descriptors, QED, SA score
 //! - [`filter`]: structural alert catalogs (PAINS, Brenk, NIH, ZINC, ChEMBL)
 //!
@@ -20,6 +21,7 @@
 pub use shennong_descriptors as descriptors;
 pub use shennong_filter as filter;
 pub use shennong_fingerprint as fingerprint;
+pub use shennong_index as index;
 pub use shennong_io as io;
 pub use shennong_mol as mol;
 pub use shennong_sdf as sdf;

@@ -1,0 +1,59 @@
+//! The on-disk layout of a `.shx` index (see the crate docs for the table),
+//! shared by the builder and the reader.
+
+/// The first eight bytes of every index file.
+pub const MAGIC: [u8; 8] = *b"SHNGIDX\0";
+
+/// Version of the index layout; bumped whenever the layout or the meaning
+/// of a section changes. Files of another version are refused.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// Sections start at multiples of this many bytes (a cache line), so that
+/// fingerprint rows of 512 bits or more never straddle one needlessly.
+pub const ALIGN: u64 = 64;
+
+/// Bytes of the fixed preamble before the section table.
+pub const PREAMBLE_BYTES: usize = 48;
+
+/// Number of sections in the table.
+pub const SECTION_COUNT: usize = 8;
+
+/// Bytes of the preamble plus the section table; the header text follows.
+pub const FIXED_HEADER_BYTES: usize = PREAMBLE_BYTES + SECTION_COUNT * 16;
+
+/// Flag: the SMILES column is present.
+pub const FLAG_SMILES: u32 = 1;
+/// Flag: the pattern (substructure screen) fingerprints are present.
+pub const FLAG_PATTERNS: u32 = 2;
+
+/// The sections, in file order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// `n × words` little-endian `u64`, rows sorted by popcount, then by
+    /// input order.
+    Fingerprints = 0,
+    /// `bits + 2` `u64`: the first row of each popcount; the last entry is `n`.
+    PopcountStarts = 1,
+    /// `n` `u32`: the input position (ordinal) of each row.
+    Ordinals = 2,
+    /// `n + 1` `u64` offsets into the id bytes, by row.
+    IdOffsets = 3,
+    /// UTF-8 ids, concatenated.
+    IdBytes = 4,
+    /// `n + 1` `u64` offsets into the SMILES bytes, by row (empty without SMILES).
+    SmilesOffsets = 5,
+    /// Canonical SMILES, concatenated.
+    SmilesBytes = 6,
+    /// `n × pattern words` `u64` substructure-screen fingerprints, by row.
+    Patterns = 7,
+}
+
+/// Rounds `x` up to the next multiple of [`ALIGN`].
+pub fn align_up(x: u64) -> u64 {
+    x.div_ceil(ALIGN) * ALIGN
+}
+
+/// Words of 64 bits holding `bits` bits.
+pub fn words_for(bits: u32) -> usize {
+    (bits as usize).div_ceil(64)
+}
