@@ -7,7 +7,7 @@
 use std::cell::OnceCell;
 use std::collections::HashSet;
 
-use shennong_mol::{AtomIdx, BondIdx, BondOrder, Hybridization, Mol};
+use shennong_mol::{AtomIdx, BondIdx, BondOrder, BondStereo, Hybridization, Mol};
 
 use crate::query::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Query};
 
@@ -675,6 +675,42 @@ fn chirality_ok(q: &Query, t: &Target<'_>, map: &[u32]) -> bool {
         let parity_same = q_perm % 2 == m_perm % 2;
         let labels_same = qatom.chirality == tatom.chirality;
         if parity_same != labels_same {
+            return false;
+        }
+    }
+    double_bonds_ok(q, t, map)
+}
+
+/// RDKit's check of query double bonds with cis/trans marks: the matched
+/// target double bond must have its stereo specified, and the query's
+/// reference atoms must sit on the same (cis) or opposite (trans) sides of
+/// it; a reference atom matched to the target's other neighbour flips the
+/// relation.
+fn double_bonds_ok(q: &Query, t: &Target<'_>, map: &[u32]) -> bool {
+    for (b, stereo) in q.double_stereo.iter().enumerate() {
+        let (Some((x, y, query_cis)), Some(bond)) = (*stereo, q.bonds.get(b)) else {
+            continue;
+        };
+        let image = |a: usize| map.get(a).map(|&i| AtomIdx(i));
+        let (Some(ta), Some(tb), Some(tx), Some(ty)) =
+            (image(bond.begin), image(bond.end), image(x), image(y))
+        else {
+            return false;
+        };
+        let Some(tbond) = t.mol.bond_between(ta, tb).map(|i| t.mol.bond(i)) else {
+            return false;
+        };
+        if tbond.order != BondOrder::Double {
+            continue;
+        }
+        let (p, r, target_cis) = match tbond.stereo {
+            BondStereo::Cis(p, r) => (p, r, true),
+            BondStereo::Trans(p, r) => (p, r, false),
+            BondStereo::None => return false,
+        };
+        let (ref_begin, ref_end) = if tbond.begin == ta { (p, r) } else { (r, p) };
+        let same_refs = usize::from(tx == ref_begin) + usize::from(ty == ref_end);
+        if (target_cis == query_cis) == (same_refs == 1) {
             return false;
         }
     }

@@ -88,6 +88,7 @@ fn empty_query(text: String) -> Query {
         required_elements: Vec::new(),
         cyclic_bonds: Vec::new(),
         cyclic_atoms: Vec::new(),
+        double_stereo: Vec::new(),
     }
 }
 
@@ -130,6 +131,7 @@ impl<'a> Parser<'a> {
         let mut prev: Option<usize> = None;
         let mut branches: Vec<(usize, usize)> = Vec::new();
         let mut bond: Option<(BondExpr, usize)> = None;
+        let mut bond_direction: i8 = 0;
         let mut rings: HashMap<u32, OpenRing> = HashMap::new();
         while let Some(c) = self.peek() {
             match c {
@@ -173,6 +175,7 @@ impl<'a> Parser<'a> {
                     };
                     let label = self.ring_label()?;
                     let this_bond = bond.take().map(|b| b.0);
+                    bond_direction = 0;
                     match rings.remove(&label) {
                         Some(open) => {
                             if open.atom == p {
@@ -209,6 +212,11 @@ impl<'a> Parser<'a> {
                     }
                     let col = self.pos + 1;
                     bond = Some((self.bond_expr()?, col));
+                    bond_direction = match self.s.get(col - 1..self.pos) {
+                        Some(b"/") => 1,
+                        Some(b"\\") | Some(b"\\\\") => -1,
+                        _ => 0,
+                    };
                 }
                 _ => {
                     let mut atom = self.atom(&mut q)?;
@@ -226,7 +234,7 @@ impl<'a> Parser<'a> {
                         let expr = bond
                             .take()
                             .map_or(Expr::Prim(BondPrim::SingleOrAromatic), |b| b.0);
-                        q.add_bond(p, idx, expr);
+                        q.add_bond(p, idx, expr, bond_direction);
                     }
                     prev = Some(idx);
                 }
@@ -877,7 +885,7 @@ pub(crate) fn merge_query_hs(q: &mut Query) {
             continue;
         };
         if nb != usize::MAX && ne != usize::MAX {
-            q.add_bond(nb, ne, b.expr);
+            q.add_bond(nb, ne, b.expr, b.direction);
         }
     }
 }

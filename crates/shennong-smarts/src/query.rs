@@ -233,6 +233,9 @@ pub struct QueryBond {
     pub end: usize,
     /// What a matching bond must satisfy.
     pub expr: BondExpr,
+    /// `/` (+1) or `\` (-1) written from `begin` to `end`, else 0: with
+    /// chirality-aware matching these fix the geometry of double bonds.
+    pub direction: i8,
 }
 
 /// A parsed SMARTS pattern.
@@ -255,6 +258,10 @@ pub struct Query {
     pub(crate) cyclic_bonds: Vec<bool>,
     /// Query atoms on a cycle of the query.
     pub(crate) cyclic_atoms: Vec<bool>,
+    /// Per bond: for a double bond with `/` `\` marks on both ends, a
+    /// reference neighbour of its begin and of its end atom and whether
+    /// they are cis.
+    pub(crate) double_stereo: Vec<Option<(usize, usize, bool)>>,
 }
 
 impl Query {
@@ -293,6 +300,9 @@ impl Query {
         for sub in &mut self.recursive {
             sub.finish();
         }
+        self.double_stereo = (0..self.bonds.len())
+            .map(|b| self.double_bond_stereo(b))
+            .collect();
         self.plan = crate::matcher::Plan::new(self, false);
         self.anchored_plan = crate::matcher::Plan::new(self, true);
         let mut counts: std::collections::BTreeMap<u8, u16> = std::collections::BTreeMap::new();
@@ -340,7 +350,12 @@ impl Query {
     /// list where its digit was written (this order defines `@`/`@@`).
     pub(crate) fn add_ring_bond(&mut self, begin: usize, end: usize, expr: BondExpr, slot: usize) {
         let idx = self.bonds.len();
-        self.bonds.push(QueryBond { begin, end, expr });
+        self.bonds.push(QueryBond {
+            begin,
+            end,
+            expr,
+            direction: 0,
+        });
         if let Some(v) = self.adjacency.get_mut(begin) {
             let at = slot.min(v.len());
             v.insert(at, (end, idx));
@@ -350,15 +365,53 @@ impl Query {
         }
     }
 
-    pub(crate) fn add_bond(&mut self, begin: usize, end: usize, expr: BondExpr) {
+    pub(crate) fn add_bond(&mut self, begin: usize, end: usize, expr: BondExpr, direction: i8) {
         let idx = self.bonds.len();
-        self.bonds.push(QueryBond { begin, end, expr });
+        self.bonds.push(QueryBond {
+            begin,
+            end,
+            expr,
+            direction,
+        });
         if let Some(v) = self.adjacency.get_mut(begin) {
             v.push((end, idx));
         }
         if let Some(v) = self.adjacency.get_mut(end) {
             v.push((begin, idx));
         }
+    }
+
+    /// The reference neighbour of `atom` (other than `other`) written with
+    /// a `/` or `\` bond, and whether it lies "above" `atom` (OpenSMILES:
+    /// `p/q` puts `q` above `p`).
+    fn directed_neighbour(&self, atom: usize, other: usize) -> Option<(usize, bool)> {
+        self.neighbors(atom).iter().find_map(|&(n, b)| {
+            let bond = self.bonds.get(b)?;
+            if n == other || bond.direction == 0 {
+                return None;
+            }
+            let above_from_begin = bond.direction > 0;
+            Some((
+                n,
+                if bond.begin == atom {
+                    above_from_begin
+                } else {
+                    !above_from_begin
+                },
+            ))
+        })
+    }
+
+    /// Cis/trans of a plain `=` bond whose two ends both carry a marked
+    /// single bond, as RDKit's SMARTS parser derives it.
+    fn double_bond_stereo(&self, b: usize) -> Option<(usize, usize, bool)> {
+        let bond = self.bonds.get(b)?;
+        if bond.expr != Expr::Prim(BondPrim::Kind(BondKind::Double)) {
+            return None;
+        }
+        let (x, x_above) = self.directed_neighbour(bond.begin, bond.end)?;
+        let (y, y_above) = self.directed_neighbour(bond.end, bond.begin)?;
+        Some((x, y, x_above == y_above))
     }
 
     /// The atomic number every match of this atom must have, if the

@@ -193,3 +193,40 @@ fn tagged_query_atom_of_low_degree_needs_a_tagged_target() {
         );
     }
 }
+
+/// Regression (chirality-aware matching ignored `/` `\` marks of SMARTS
+/// double bonds, so `C/C=C\C` matched trans isomers): counts from RDKit
+/// 2026.09 `GetSubstructMatches(q, useChirality=True)`.
+#[test]
+fn double_bond_stereo_of_smarts_is_matched_as_rdkit() {
+    let cases = [
+        ("C/C=C/C", "C/C=C/C", 1),
+        ("C/C=C/C", "C/C=C\\C", 0),
+        ("C/C=C\\C", "C/C=C\\C", 1),
+        ("CC=CC", "C/C=C/C", 0),
+        ("F/C=C/Cl", "F/C=C/Cl", 1),
+        ("F/C=C/Cl", "Cl/C=C/F", 1),
+        ("F/C=C/Cl", "F\\C=C/Cl", 0),
+        ("F/C(Br)=C/Cl", "Br/C=C/Cl", 0),
+        ("F/C(Br)=C/Cl", "F/C=C\\Cl", 0),
+        ("C/C=C/C=C/C", "C/C=C\\C", 0),
+        ("OC(=O)/C=C\\C(=O)O", "O=C/C=C\\C=O", 1),
+        ("OC(=O)/C=C/C(=O)O", "O=C/C=C\\C=O", 0),
+        ("C1CCCCCCC/C=C/1", "C/C=C/C", 1),
+        ("C/C=C/C", "C=C", 1),
+        ("C/C=C/C", "CC=CC", 1),
+    ];
+    let opts = MatchOptions {
+        use_chirality: true,
+        ..MatchOptions::default()
+    };
+    for (mol, smarts, want) in cases {
+        let m = shennong_smiles::parse(mol).unwrap();
+        let q = parse(smarts).unwrap();
+        assert_eq!(q.count(&m, &opts), want, "{smarts} in {mol}");
+        assert!(
+            q.count(&m, &MatchOptions::default()) > 0,
+            "{smarts} in {mol} without stereo"
+        );
+    }
+}
