@@ -45,3 +45,9 @@ echo
 echo "standardised (largest fragment, uncharged, canonical tautomer) -> out/standardized.smi:"
 ./target/release/shennong standardize examples/molecules.smi -o out/standardized.smi -q
 head -3 out/standardized.smi
+echo
+echo "library index of the examples -> out/molecules.shx; 5 nearest neighbours of aspirin, Butina clusters:"
+./target/release/shennong index build examples/molecules.smi -o out/molecules.shx -q
+./target/release/shennong search sim out/molecules.shx --query 'CC(=O)Oc1ccccc1C(=O)O' -k 5 -q
+./target/release/shennong cluster out/molecules.shx --threshold 0.35 -o out/clusters.tsv -q
+head -4 out/clusters.tsv
