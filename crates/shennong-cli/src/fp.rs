@@ -35,15 +35,8 @@ pub struct FpArgs {
     /// Output: .fps (optionally .gz) for bits; .csv with --counts.
     #[arg(short, long)]
     pub output: String,
-    /// Fingerprint kind.
-    #[arg(long = "type", value_enum, default_value = "morgan")]
-    pub fp_type: FpType,
-    /// Morgan/FCFP radius (2 = ECFP4).
-    #[arg(long, default_value_t = 2)]
-    pub radius: u32,
-    /// Number of bits (MACCS is always 167).
-    #[arg(long)]
-    pub size: Option<u32>,
+    #[command(flatten)]
+    pub fp: FpOptions,
     /// Write folded sparse counts as CSV rows `id,bit,count` instead of bits.
     #[arg(long)]
     pub counts: bool,
@@ -51,17 +44,34 @@ pub struct FpArgs {
     pub batch: BatchArgs,
 }
 
-/// The spec the arguments describe.
-pub fn spec_from(args: &FpArgs) -> Result<FingerprintSpec> {
-    spec_from_options(args.fp_type, args.radius, args.size)
+/// Which fingerprint: shared by `fp` and `index build`.
+#[derive(Args, Debug, Clone)]
+pub struct FpOptions {
+    /// Fingerprint kind.
+    #[arg(
+        long = "type",
+        visible_alias = "fp",
+        value_enum,
+        default_value = "morgan"
+    )]
+    pub fp_type: FpType,
+    /// Morgan/FCFP radius (2 = ECFP4).
+    #[arg(long, default_value_t = 2)]
+    pub radius: u32,
+    /// Number of bits (MACCS is always 167).
+    #[arg(long)]
+    pub size: Option<u32>,
+}
+
+impl FpOptions {
+    /// The spec the options describe.
+    pub fn spec(&self) -> Result<FingerprintSpec> {
+        spec_from_options(self.fp_type, self.radius, self.size)
+    }
 }
 
 /// The spec of a kind, Morgan radius and size (`None`: the kind's default).
-pub fn spec_from_options(
-    fp_type: FpType,
-    radius: u32,
-    size: Option<u32>,
-) -> Result<FingerprintSpec> {
+fn spec_from_options(fp_type: FpType, radius: u32, size: Option<u32>) -> Result<FingerprintSpec> {
     let kind = match fp_type {
         FpType::Morgan => Kind::Morgan,
         FpType::Fcfp => Kind::FeatureMorgan,
@@ -85,7 +95,7 @@ pub fn spec_from_options(
 
 /// Runs `shennong fp`; returns the exit status.
 pub fn run(args: FpArgs) -> Result<i32> {
-    let spec = spec_from(&args)?;
+    let spec = args.fp.spec()?;
     let name = args.output.trim_end_matches(".gz");
     let gz = args.output.ends_with(".gz");
     if args.counts && !name.ends_with(".csv") && args.output != "-" {

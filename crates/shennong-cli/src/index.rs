@@ -9,7 +9,7 @@ use shennong::fingerprint::fps::FpsReader;
 use shennong::index::{default_pattern_spec, Index, IndexBuilder, IndexParams};
 
 use crate::batch::{self, group, BatchArgs};
-use crate::fp::{spec_from_options, FpType};
+use crate::fp::FpOptions;
 
 /// `shennong index …`.
 #[derive(Subcommand, Debug)]
@@ -28,15 +28,9 @@ pub struct BuildArgs {
     /// The index file to write (.shx).
     #[arg(short, long)]
     pub output: String,
-    /// Similarity fingerprint kind.
-    #[arg(long = "fp", value_enum, default_value = "morgan")]
-    pub fp_type: FpType,
-    /// Morgan/FCFP radius (2 = ECFP4).
-    #[arg(long, default_value_t = 2)]
-    pub radius: u32,
-    /// Bits per similarity fingerprint (MACCS is always 167).
-    #[arg(long)]
-    pub size: Option<u32>,
+    /// The similarity fingerprint (--fp or --type, --radius, --size).
+    #[command(flatten)]
+    pub fp: FpOptions,
     /// Leave out the SMILES and pattern fingerprints (no substructure search; smaller file).
     #[arg(long)]
     pub no_molecules: bool,
@@ -77,7 +71,7 @@ fn build(args: BuildArgs) -> Result<i32> {
     let (summary, failed) = if is_fps(&args.input) {
         build_from_fps(&args, dir)?
     } else {
-        let spec = spec_from_options(args.fp_type, args.radius, args.size)?;
+        let spec = args.fp.spec()?;
         let pattern = (!args.no_molecules).then(default_pattern_spec);
         let params = IndexParams {
             fp_type: spec.to_string(),
