@@ -365,6 +365,7 @@ fn sub(args: SubArgs) -> Result<i32> {
     out.write_str("query_id\thit_id\n")?;
     let mut bad = 0usize;
     let start = Instant::now();
+    let rows = index.rows_by_ordinal()?;
     for (line, (id, smarts)) in patterns.iter().enumerate() {
         let query = match parse_with(smarts, ParseOptions::default()) {
             Ok(q) => q,
@@ -386,7 +387,8 @@ fn sub(args: SubArgs) -> Result<i32> {
         let qid = tsv(id);
         let mut text = String::new();
         for &o in &found.ordinals {
-            text.push_str(&format!("{qid}\t{}\n", tsv(&index.id(row_of(&index, o)))));
+            let row = rows.get(o as usize).copied().unwrap_or(u32::MAX);
+            text.push_str(&format!("{qid}\t{}\n", tsv(&index.id(row as usize))));
         }
         out.write_str(&text)?;
         let note = match (found.truncated, found.timed_out) {
@@ -420,16 +422,6 @@ fn sub(args: SubArgs) -> Result<i32> {
         start.elapsed().as_secs_f64()
     );
     Ok(i32::from(bad > 0 && bad == patterns.len()))
-}
-
-/// The row of an ordinal (a linear scan; for the few hits of one query
-/// this beats building the whole inverse map).
-fn row_of(index: &Index, ordinal: u32) -> usize {
-    index
-        .ordinals()
-        .iter()
-        .position(|&o| o == ordinal)
-        .unwrap_or(usize::MAX)
 }
 
 fn nxn(args: NxnArgs) -> Result<i32> {
