@@ -10,8 +10,8 @@ use shennong_fingerprint::BitFingerprint;
 
 use crate::error::IndexError;
 use crate::format::{
-    align_up, words_for, Section, FIXED_HEADER_BYTES, FLAG_PATTERNS, FLAG_SMILES, FORMAT_VERSION,
-    MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
+    align_up, chunk_counts, chunks_for, words_for, Section, CHUNK_WORDS, FIXED_HEADER_BYTES,
+    FLAG_PATTERNS, FLAG_SMILES, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
 };
 
 /// What an index is made of, written into its header.
@@ -255,6 +255,7 @@ impl IndexBuilder {
             smiles_offsets.len() as u64 * 8,
             self.smiles_bytes,
             n64 * self.pattern_words as u64 * 8,
+            n64 * chunks_for(self.fp_words) as u64,
         ];
         let mut sections = [(0u64, 0u64); SECTION_COUNT];
         let mut at = align_up((FIXED_HEADER_BYTES + header_text.len()) as u64);
@@ -296,7 +297,7 @@ impl IndexBuilder {
         fixed.extend_from_slice(&self.params.pattern_bits.to_le_bytes());
         fixed.extend_from_slice(&(self.pattern_words as u32).to_le_bytes());
         fixed.extend_from_slice(&(header_text.len() as u32).to_le_bytes());
-        fixed.extend_from_slice(&0u32.to_le_bytes());
+        fixed.extend_from_slice(&(CHUNK_WORDS as u32).to_le_bytes());
         debug_assert_eq!(fixed.len(), PREAMBLE_BYTES);
         for (offset, size) in sections {
             fixed.extend_from_slice(&offset.to_le_bytes());
@@ -354,6 +355,16 @@ impl IndexBuilder {
                 &mut map,
                 section(Section::Fingerprints).0 + (row * fp_row_bytes) as u64,
                 fp,
+            )?;
+            let words: Vec<u64> = fp
+                .chunks_exact(8)
+                .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
+                .collect();
+            let counts = chunk_counts(&words);
+            put(
+                &mut map,
+                section(Section::ChunkCounts).0 + (row * counts.len()) as u64,
+                &counts,
             )?;
             if pattern_row_bytes > 0 {
                 put(

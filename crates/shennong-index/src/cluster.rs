@@ -5,8 +5,9 @@
 use rayon::prelude::*;
 
 use crate::error::IndexError;
+use crate::format::chunk_counts;
 use crate::index::Index;
-use crate::kernel::{for_each_common, popcount};
+use crate::kernel::popcount;
 use crate::search::Metric;
 
 /// Symmetric sparse neighbour lists in input order: for every record, the
@@ -62,9 +63,7 @@ impl Index {
             ));
         }
         let n = self.len();
-        let w = self.fp_words();
         let bits = self.info().fp_bits;
-        let fps = self.fingerprints();
         let ordinals = self.ordinals();
         // pairs (row i, row j > i): rows j sit in i's popcount run after i,
         // and in the runs above it while the bound allows
@@ -73,24 +72,18 @@ impl Index {
             .map(|i| {
                 let mut found = Vec::new();
                 let query = self.fingerprint(i);
+                let query_counts = chunk_counts(query);
                 let a = popcount(query);
                 let oi = ordinals.get(i).copied().unwrap_or(u32::MAX);
                 for b in a..=bits {
                     if metric.bound(a, b) < min_score {
                         break;
                     }
-                    let rows = self.rows_with_popcount(b);
-                    let from = rows.start.max(i + 1);
-                    if from >= rows.end {
-                        continue;
-                    }
-                    let Some(block) = fps.get(from * w..rows.end * w) else {
-                        continue;
-                    };
-                    for_each_common(query, block, |k, c| {
+                    let needed = metric.min_common(a, b, min_score);
+                    self.scan_popcount(query, &query_counts, b, i + 1, needed, |row, c| {
                         let score = metric.score(c, a, b);
                         if score >= min_score && accept(score) {
-                            let oj = ordinals.get(from + k).copied().unwrap_or(u32::MAX);
+                            let oj = ordinals.get(row).copied().unwrap_or(u32::MAX);
                             found.push((oi, oj, score));
                         }
                     });

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::IndexError;
 use crate::format::{
-    words_for, Section, ALIGN, FIXED_HEADER_BYTES, FLAG_PATTERNS, FLAG_SMILES, FORMAT_VERSION,
-    MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
+    chunks_for, words_for, Section, ALIGN, CHUNK_WORDS, FIXED_HEADER_BYTES, FLAG_PATTERNS,
+    FLAG_SMILES, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
 };
 
 /// What the header of an index says.
@@ -100,6 +100,9 @@ impl Index {
         let pattern_bits = field32(32)?;
         let pattern_words = field32(36)? as usize;
         let text_len = field32(40)? as usize;
+        if field32(44)? as usize != CHUNK_WORDS {
+            return Err(corrupt("chunk size differs from this build's"));
+        }
         if fp_bits == 0
             || fp_words != words_for(fp_bits)
             || pattern_words != words_for(pattern_bits)
@@ -147,6 +150,11 @@ impl Index {
             Section::SmilesOffsets,
             if has_smiles { (n + 1) * 8 } else { 0 },
             "SMILES offset",
+        )?;
+        expect(
+            Section::ChunkCounts,
+            n * chunks_for(fp_words),
+            "chunk count",
         )?;
         expect(
             Section::Patterns,
@@ -244,6 +252,17 @@ impl Index {
     pub fn fingerprint(&self, row: usize) -> &[u64] {
         let w = self.fp_words;
         self.fingerprints().get(row * w..row * w + w).unwrap_or(&[])
+    }
+
+    /// Chunk popcounts ([`crate::format::CHUNK_WORDS`] words per chunk),
+    /// row after row.
+    pub fn chunk_counts(&self) -> &[u8] {
+        self.bytes(Section::ChunkCounts)
+    }
+
+    /// Chunks per row.
+    pub fn chunks_per_row(&self) -> usize {
+        chunks_for(self.fp_words)
     }
 
     /// The pattern fingerprints, row after row (empty without).

@@ -43,6 +43,144 @@ fn common_any<F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], f: &mut F) {
     }
 }
 
+/// The bounded scan with fixed widths: `W` words, `C` chunk counts per row.
+#[inline(always)]
+fn bounded_fixed<const W: usize, const C: usize, F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_counts: &[u8],
+    rows: &[u64],
+    row_counts: &[u8],
+    needed: u32,
+    f: &mut F,
+) {
+    let (Ok(q), Ok(qc)) = (
+        <&[u64; W]>::try_from(query),
+        <&[u8; C]>::try_from(query_counts),
+    ) else {
+        return;
+    };
+    for (i, (counts, row)) in row_counts
+        .chunks_exact(C)
+        .zip(rows.chunks_exact(W))
+        .enumerate()
+    {
+        let mut bound = 0u32;
+        for (a, b) in qc.iter().zip(counts) {
+            bound += u32::from(*a.min(b));
+        }
+        if bound < needed {
+            continue;
+        }
+        let mut c = 0u32;
+        for (a, b) in q.iter().zip(row) {
+            c += (a & b).count_ones();
+        }
+        f(i, c);
+    }
+}
+
+#[inline(always)]
+fn bounded_any<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_counts: &[u8],
+    rows: &[u64],
+    row_counts: &[u8],
+    needed: u32,
+    f: &mut F,
+) {
+    match (query.len(), query_counts.len()) {
+        (16, 16) => bounded_fixed::<16, 16, F>(query, query_counts, rows, row_counts, needed, f),
+        (32, 32) => bounded_fixed::<32, 32, F>(query, query_counts, rows, row_counts, needed, f),
+        (64, 64) => bounded_fixed::<64, 64, F>(query, query_counts, rows, row_counts, needed, f),
+        (0, _) | (_, 0) => {}
+        (w, c) => {
+            for (i, (counts, row)) in row_counts
+                .chunks_exact(c)
+                .zip(rows.chunks_exact(w))
+                .enumerate()
+            {
+                let bound: u32 = query_counts
+                    .iter()
+                    .zip(counts)
+                    .map(|(a, b)| u32::from(*a.min(b)))
+                    .sum();
+                if bound >= needed {
+                    f(
+                        i,
+                        query
+                            .iter()
+                            .zip(row)
+                            .map(|(a, b)| (a & b).count_ones())
+                            .sum(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn bounded_avx2<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_counts: &[u8],
+    rows: &[u64],
+    row_counts: &[u8],
+    needed: u32,
+    f: &mut F,
+) {
+    bounded_any(query, query_counts, rows, row_counts, needed, f)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn bounded_popcnt<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_counts: &[u8],
+    rows: &[u64],
+    row_counts: &[u8],
+    needed: u32,
+    f: &mut F,
+) {
+    bounded_any(query, query_counts, rows, row_counts, needed, f)
+}
+
+/// Like [`for_each_common`], but only for rows that can share at least
+/// `needed` bits with the query: a row is skipped, without reading its
+/// fingerprint, when `Σ min(query chunk count, row chunk count)` (an upper
+/// bound on the bits in common) falls short. `row_counts` holds
+/// `query_counts.len()` chunk popcounts per row.
+#[inline]
+#[allow(unsafe_code)]
+pub fn for_each_common_bounded<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_counts: &[u8],
+    rows: &[u64],
+    row_counts: &[u8],
+    needed: u32,
+    mut f: F,
+) {
+    if needed == 0 {
+        return for_each_common(query, rows, f);
+    }
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            // SAFETY: the CPU was just seen to support AVX2 and POPCNT.
+            unsafe { bounded_avx2(query, query_counts, rows, row_counts, needed, &mut f) };
+            return;
+        }
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU was just seen to support POPCNT.
+            unsafe { bounded_popcnt(query, query_counts, rows, row_counts, needed, &mut f) };
+            return;
+        }
+    }
+    bounded_any(query, query_counts, rows, row_counts, needed, &mut f)
+}
+
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
 fn common_avx2<F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], f: &mut F) {
@@ -134,6 +272,25 @@ mod tests {
                 .collect();
             assert_eq!(fast, naive);
             assert_eq!(slow, naive);
+            // the bounded scan keeps exactly the rows reaching `needed`
+            let qc = crate::format::chunk_counts(&query);
+            let rc: Vec<u8> = rows
+                .chunks(words)
+                .flat_map(crate::format::chunk_counts)
+                .collect();
+            for needed in [0u32, 1, 5, 12, 40] {
+                let mut kept = Vec::new();
+                for_each_common_bounded(&query, &qc, &rows, &rc, needed, |i, c| kept.push((i, c)));
+                let want: Vec<(usize, u32)> = naive
+                    .iter()
+                    .copied()
+                    .filter(|&(_, c)| c >= needed)
+                    .collect();
+                let kept_enough: Vec<(usize, u32)> =
+                    kept.iter().copied().filter(|&(_, c)| c >= needed).collect();
+                assert_eq!(kept_enough, want);
+                assert!(kept.iter().all(|x| naive.contains(x)));
+            }
         }
     }
 }

@@ -13,8 +13,9 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::error::IndexError;
+use crate::format::chunk_counts;
 use crate::index::Index;
-use crate::kernel::{for_each_common, popcount};
+use crate::kernel::{for_each_common_bounded, popcount};
 
 /// A similarity measure on bit fingerprints, computed exactly as RDKit's
 /// `DataStructs` functions compute it (same formula, same edge cases), so
@@ -79,6 +80,22 @@ impl Metric {
         self.score(query.min(target), query, target)
     }
 
+    /// The fewest bits in common with which a target of `target` bits can
+    /// score at least `min_score` (`min(query, target) + 1` when none can).
+    /// Scores grow with the bits in common, so a binary search finds it.
+    pub fn min_common(self, query: u32, target: u32, min_score: f64) -> u32 {
+        let (mut lo, mut hi) = (0u32, query.min(target) + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if self.score(mid, query, target) >= min_score {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
+    }
+
     /// Whether `score(q, t) == score(t, q)`, which NxN search relies on.
     pub fn is_symmetric(self) -> bool {
         match self {
@@ -99,6 +116,9 @@ impl Metric {
         Ok(())
     }
 }
+
+/// Rows per block of a k-nearest scan, between updates of the bar.
+const KNN_BLOCK_ROWS: usize = 512;
 
 /// One search hit.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -151,15 +171,51 @@ impl Index {
         Ok(())
     }
 
-    /// Calls `f(row, common)` for every row with `popcount` bits.
-    fn scan_popcount<F: FnMut(usize, u32)>(&self, query: &[u64], popcount: u32, mut f: F) {
+    /// Calls `f(row, common)` for every row from `from` on with `popcount`
+    /// bits whose chunk bound allows `needed` bits in common (rows that
+    /// share fewer may or may not be reported).
+    pub(crate) fn scan_popcount<F: FnMut(usize, u32)>(
+        &self,
+        query: &[u64],
+        query_counts: &[u8],
+        popcount: u32,
+        from: usize,
+        needed: u32,
+        f: F,
+    ) {
         let rows = self.rows_with_popcount(popcount);
-        let w = self.fp_words();
-        let Some(block) = self.fingerprints().get(rows.start * w..rows.end * w) else {
+        self.scan_rows(
+            query,
+            query_counts,
+            rows.start.max(from)..rows.end,
+            needed,
+            f,
+        );
+    }
+
+    /// [`Index::scan_popcount`] over a range of rows.
+    fn scan_rows<F: FnMut(usize, u32)>(
+        &self,
+        query: &[u64],
+        query_counts: &[u8],
+        rows: std::ops::Range<usize>,
+        needed: u32,
+        mut f: F,
+    ) {
+        let start = rows.start;
+        if start >= rows.end {
+            return;
+        }
+        let (w, c) = (self.fp_words(), self.chunks_per_row());
+        let (Some(block), Some(counts)) = (
+            self.fingerprints().get(start * w..rows.end * w),
+            self.chunk_counts().get(start * c..rows.end * c),
+        ) else {
             return;
         };
-        let first = rows.start;
-        for_each_common(query, block, |i, c| f(first + i, c));
+        for_each_common_bounded(query, query_counts, block, counts, needed, |i, c| {
+            f(start + i, c)
+        });
     }
 
     /// Every record scoring at least `threshold`, best first (ties in
@@ -172,13 +228,15 @@ impl Index {
     ) -> Result<Vec<Hit>, IndexError> {
         self.check_query(query, metric)?;
         let a = popcount(query);
+        let query_counts = chunk_counts(query);
         let mut hits = Vec::new();
         let ordinals = self.ordinals();
         for b in 0..=self.info().fp_bits {
             if self.rows_with_popcount(b).is_empty() || metric.bound(a, b) < threshold {
                 continue;
             }
-            self.scan_popcount(query, b, |row, c| {
+            let needed = metric.min_common(a, b, threshold);
+            self.scan_popcount(query, &query_counts, b, 0, needed, |row, c| {
                 let score = metric.score(c, a, b);
                 if score >= threshold {
                     hits.push(Hit {
@@ -208,6 +266,7 @@ impl Index {
             return Ok(Vec::new());
         }
         let a = popcount(query);
+        let query_counts = chunk_counts(query);
         let bits = self.info().fp_bits;
         let ordinals = self.ordinals();
         let mut heap: BinaryHeap<std::cmp::Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
@@ -226,34 +285,50 @@ impl Index {
             let b = if pick_down { down } else { up };
             let Some(b) = b else { break };
             let bound = metric.bound(a, b);
-            let kth = if heap.len() == k {
-                heap.peek().map(|w| w.0 .0.score)
-            } else {
-                None
+            let kth = |heap: &BinaryHeap<std::cmp::Reverse<Ranked>>| {
+                if heap.len() == k {
+                    heap.peek().map(|w| w.0 .0.score)
+                } else {
+                    None
+                }
             };
             // every remaining bucket is bounded by this one: stop when it
             // cannot beat (or tie, for an earlier ordinal) the current k-th
-            if bound < floor || kth.is_some_and(|s| bound < s) {
+            if bound < floor || kth(&heap).is_some_and(|s| bound < s) {
                 break;
             }
-            self.scan_popcount(query, b, |row, c| {
-                let score = metric.score(c, a, b);
-                if score < floor {
-                    return;
-                }
-                let hit = Ranked(Hit {
-                    row,
-                    ordinal: ordinals.get(row).copied().unwrap_or(u32::MAX),
-                    score,
-                });
-                if heap.len() < k {
-                    heap.push(std::cmp::Reverse(hit));
-                } else if let Some(mut worst) = heap.peek_mut() {
-                    if hit > worst.0 {
-                        *worst = std::cmp::Reverse(hit);
+            // in blocks, so that the bar rows must clear (the k-th score so
+            // far: ties may still win on input order; and the floor) rises
+            // as better hits arrive, even within the first run scanned
+            let rows = self.rows_with_popcount(b);
+            let mut at = rows.start;
+            while at < rows.end {
+                let end = (at + KNN_BLOCK_ROWS).min(rows.end);
+                let needed = match kth(&heap) {
+                    Some(s) => metric.min_common(a, b, s.max(floor)),
+                    None if floor > f64::NEG_INFINITY => metric.min_common(a, b, floor),
+                    None => 0,
+                };
+                self.scan_rows(query, &query_counts, at..end, needed, |row, c| {
+                    let score = metric.score(c, a, b);
+                    if score < floor {
+                        return;
                     }
-                }
-            });
+                    let hit = Ranked(Hit {
+                        row,
+                        ordinal: ordinals.get(row).copied().unwrap_or(u32::MAX),
+                        score,
+                    });
+                    if heap.len() < k {
+                        heap.push(std::cmp::Reverse(hit));
+                    } else if let Some(mut worst) = heap.peek_mut() {
+                        if hit > worst.0 {
+                            *worst = std::cmp::Reverse(hit);
+                        }
+                    }
+                });
+                at = end;
+            }
             if pick_down {
                 down = b.checked_sub(1);
             } else {
