@@ -119,30 +119,65 @@ fn bounded_any<F: FnMut(usize, u32)>(
     }
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
-fn bounded_avx2<F: FnMut(usize, u32)>(
-    query: &[u64],
-    query_counts: &[u8],
-    rows: &[u64],
-    row_counts: &[u8],
-    needed: u32,
-    f: &mut F,
-) {
-    bounded_any(query, query_counts, rows, row_counts, needed, f)
+/// Copies of a generic scan compiled for AVX2 + POPCNT and for POPCNT,
+/// which [`run_best!`] picks from at run time.
+macro_rules! feature_copies {
+    ($portable:ident => $avx2:ident, $popcnt:ident, ($($arg:ident: $ty:ty),*)) => {
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx2,popcnt")]
+        fn $avx2<F: FnMut(usize, u32)>($($arg: $ty,)* f: &mut F) {
+            $portable($($arg,)* f)
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "popcnt")]
+        fn $popcnt<F: FnMut(usize, u32)>($($arg: $ty,)* f: &mut F) {
+            $portable($($arg,)* f)
+        }
+    };
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-fn bounded_popcnt<F: FnMut(usize, u32)>(
-    query: &[u64],
-    query_counts: &[u8],
-    rows: &[u64],
-    row_counts: &[u8],
-    needed: u32,
-    f: &mut F,
-) {
-    bounded_any(query, query_counts, rows, row_counts, needed, f)
+feature_copies!(common_any => common_avx2, common_popcnt, (query: &[u64], rows: &[u64]));
+feature_copies!(bounded_any => bounded_avx2, bounded_popcnt,
+    (query: &[u64], query_counts: &[u8], rows: &[u64], row_counts: &[u8], needed: u32));
+
+/// The builds of the scans.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Build {
+    Avx2,
+    Popcnt,
+    Portable,
+}
+
+/// The best build this CPU runs (the detection result is cached by std).
+fn best_build() -> Build {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("popcnt")
+        {
+            return Build::Avx2;
+        }
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            return Build::Popcnt;
+        }
+    }
+    Build::Portable
+}
+
+/// Runs the best build of a scan.
+macro_rules! run_best {
+    ($portable:ident, $avx2:ident, $popcnt:ident, ($($arg:expr),*)) => {
+        match best_build() {
+            // SAFETY: best_build saw the CPU support AVX2 and POPCNT.
+            #[cfg(target_arch = "x86_64")]
+            Build::Avx2 => unsafe { $avx2($($arg),*) },
+            // SAFETY: best_build saw the CPU support POPCNT.
+            #[cfg(target_arch = "x86_64")]
+            Build::Popcnt => unsafe { $popcnt($($arg),*) },
+            _ => $portable($($arg),*),
+        }
+    };
 }
 
 /// Like [`for_each_common`], but only for rows that can share at least
@@ -163,50 +198,21 @@ pub fn for_each_common_bounded<F: FnMut(usize, u32)>(
     if needed == 0 {
         return for_each_common(query, rows, f);
     }
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("popcnt")
-        {
-            // SAFETY: the CPU was just seen to support AVX2 and POPCNT.
-            unsafe { bounded_avx2(query, query_counts, rows, row_counts, needed, &mut f) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU was just seen to support POPCNT.
-            unsafe { bounded_popcnt(query, query_counts, rows, row_counts, needed, &mut f) };
-            return;
-        }
-    }
-    bounded_any(query, query_counts, rows, row_counts, needed, &mut f)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
-fn common_avx2<F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], f: &mut F) {
-    common_any(query, rows, f)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-fn common_popcnt<F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], f: &mut F) {
-    common_any(query, rows, f)
+    run_best!(
+        bounded_any,
+        bounded_avx2,
+        bounded_popcnt,
+        (query, query_counts, rows, row_counts, needed, &mut f)
+    )
 }
 
 /// Which build of the loop runs here.
 pub fn popcount_method() -> &'static str {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("popcnt")
-        {
-            return "avx2";
-        }
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            return "popcnt";
-        }
+    match best_build() {
+        Build::Avx2 => "avx2",
+        Build::Popcnt => "popcnt",
+        Build::Portable => "portable",
     }
-    "portable"
 }
 
 /// Calls `f(i, common)` for every row `i` of `rows` (rows of
@@ -215,22 +221,12 @@ pub fn popcount_method() -> &'static str {
 #[inline]
 #[allow(unsafe_code)]
 pub fn for_each_common<F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], mut f: F) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("popcnt")
-        {
-            // SAFETY: the CPU was just seen to support AVX2 and POPCNT.
-            unsafe { common_avx2(query, rows, &mut f) };
-            return;
-        }
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU was just seen to support POPCNT.
-            unsafe { common_popcnt(query, rows, &mut f) };
-            return;
-        }
-    }
-    common_any(query, rows, &mut f)
+    run_best!(
+        common_any,
+        common_avx2,
+        common_popcnt,
+        (query, rows, &mut f)
+    )
 }
 
 /// Number of bits set in `words`.
