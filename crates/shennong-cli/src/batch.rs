@@ -44,6 +44,10 @@ pub struct BatchArgs {
     /// Also write every bad record's message to this file.
     #[arg(long)]
     pub error_log: Option<String>,
+    /// Carry the other CSV/TSV columns in each record's data (set by verbs
+    /// that read targets or labels from the table, not a flag).
+    #[arg(skip)]
+    pub carry_columns: bool,
 }
 
 /// Format and gzip flag from `--X-format` or the path.
@@ -103,6 +107,7 @@ where
     let options = InputOptions {
         smiles_column: args.smiles_col.clone(),
         id_column: args.id_col.clone(),
+        carry_columns: args.carry_columns,
     };
     let mut reader = RawReader::new(reader_input, format, &options)?;
     let progress = if args.quiet || !std::io::stderr().is_terminal() {

@@ -6,12 +6,16 @@ mod batch;
 mod cluster;
 mod convert;
 mod desc;
+mod evaluate;
 mod filter;
 mod fp;
 mod index;
+mod labelled;
 mod matching;
+mod predict;
 mod search;
 mod standardize;
+mod train;
 
 use clap::{Parser, Subcommand};
 
@@ -52,6 +56,12 @@ enum Command {
     Cluster(cluster::ClusterArgs),
     /// Pick a diverse subset of an index (MaxMin, as RDKit's MaxMinPicker).
     Pick(cluster::PickArgs),
+    /// Train a QSAR/ADMET model (GP, random forest, boosting, k-NN) with conformal intervals.
+    Train(train::TrainArgs),
+    /// Predict with a model file: values, intervals, applicability domain.
+    Predict(predict::PredictArgs),
+    /// Print a model's metrics on labelled data.
+    Evaluate(evaluate::EvaluateArgs),
 }
 
 fn main() {
@@ -67,6 +77,9 @@ fn main() {
         Command::Search(command) => search::run(command),
         Command::Cluster(args) => cluster::run_cluster(args),
         Command::Pick(args) => cluster::run_pick(args),
+        Command::Train(args) => train::run(args),
+        Command::Predict(args) => predict::run(args),
+        Command::Evaluate(args) => evaluate::run(args),
     };
     match result {
         Ok(code) => std::process::exit(code),

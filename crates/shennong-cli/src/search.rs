@@ -254,6 +254,7 @@ fn read_queries(args: &SimArgs, index: &Index) -> Result<(Vec<QueryFp>, usize)> 
     let options = InputOptions {
         smiles_column: args.smiles_col.clone(),
         id_column: args.id_col.clone(),
+        ..InputOptions::default()
     };
     let reader = RawReader::new(shennong::io::open_input(path, gz)?, format, &options)?;
     for raw in reader {

@@ -16,6 +16,9 @@ pub struct InputOptions {
     pub smiles_column: Option<String>,
     /// Column holding ids in CSV/TSV input (default: `id`, `name`, `title`, or the record number).
     pub id_column: Option<String>,
+    /// Carry the other CSV/TSV columns in [`RawRecord::data`] as
+    /// `(header, value)` pairs (training targets, split labels).
+    pub carry_columns: bool,
 }
 
 /// Opens a path (or `-` for stdin), decompressing `.gz`.
@@ -49,6 +52,8 @@ enum Inner {
         smiles_col: usize,
         id_col: Option<usize>,
         record: csv::StringRecord,
+        /// Header names of the carried columns; empty unless asked for.
+        carried: Vec<(usize, String)>,
     },
 }
 
@@ -110,11 +115,22 @@ impl RawReader {
                         .iter()
                         .find_map(|n| find(n)),
                 };
+                let carried = if options.carry_columns {
+                    headers
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != smiles_col && Some(*i) != id_col)
+                        .map(|(i, h)| (i, h.trim().to_string()))
+                        .collect()
+                } else {
+                    Vec::new()
+                };
                 Inner::Table {
                     reader,
                     smiles_col,
                     id_col,
                     record: csv::StringRecord::new(),
+                    carried,
                 }
             }
         };
@@ -245,6 +261,7 @@ impl Iterator for RawReader {
                 smiles_col,
                 id_col,
                 record,
+                carried,
             } => match reader.read_record(record) {
                 Ok(false) => {
                     self.done = true;
@@ -272,7 +289,10 @@ impl Iterator for RawReader {
                         column: 1,
                         id,
                         text: RawText::Smiles(smi.trim().to_string()),
-                        data: Vec::new(),
+                        data: carried
+                            .iter()
+                            .map(|(c, h)| (h.clone(), record.get(*c).unwrap_or("").to_string()))
+                            .collect(),
                     }))
                 }
                 Err(e) => {

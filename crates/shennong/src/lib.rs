@@ -11,6 +11,7 @@
 //! - [`index`]: memory-mapped library index; similarity, NxN, Butina, MaxMin and substructure search
 //! - [`descriptors`]: RDKit-compatible 2D descriptors, QED, SA score
 //! - [`filter`]: structural alert catalogs (PAINS, Brenk, NIH, ZINC, ChEMBL)
+//! - [`model`]: QSAR/ADMET models with conformal intervals and an applicability domain
 //!
 //! ```
 //! let mol = shennong::smiles::parse("c1ccccc1C(=O)O").unwrap();
@@ -23,6 +24,7 @@ pub use shennong_filter as filter;
 pub use shennong_fingerprint as fingerprint;
 pub use shennong_index as index;
 pub use shennong_io as io;
+pub use shennong_model as model;
 pub use shennong_mol as mol;
 pub use shennong_sdf as sdf;
 pub use shennong_smarts as smarts;
