@@ -139,6 +139,22 @@ fn domain_spec() -> FingerprintSpec {
     FingerprintSpec::morgan(2, 2048)
 }
 
+/// The interval around a prediction from the target's calibration.
+fn interval(t: &TargetModel, p: crate::learners::Prediction, coverage: f64) -> TargetPrediction {
+    let (lo, hi) = match &t.calibration {
+        Some(c) => {
+            let w = c.half_width(p.sigma, coverage);
+            (p.value - w, p.value + w)
+        }
+        None => (f64::NAN, f64::NAN),
+    };
+    TargetPrediction {
+        value: p.value,
+        lo,
+        hi,
+    }
+}
+
 /// SHA-256 of the training rows.
 pub fn training_hash(smiles: &[String], targets: &[(String, Vec<f64>)]) -> String {
     let mut h = Sha256::new();
@@ -248,16 +264,33 @@ impl Model {
     }
 
     /// Predicts every target for each molecule, with intervals at `coverage`
-    /// (e.g. 0.9) and the applicability-domain similarity.
+    /// (e.g. 0.9) and the applicability-domain similarity. Rows are
+    /// predicted together (the GP solves for their variances in blocks).
     pub fn predict(
         &self,
         featurizer: &Featurizer,
         mols: &[Mol],
         coverage: f64,
     ) -> Result<Vec<MolPrediction>> {
-        mols.par_iter()
-            .map(|m| self.predict_one(featurizer, m, coverage))
-            .collect()
+        let rows: Vec<SparseRow> = mols.par_iter().map(|m| featurizer.row(m)).collect();
+        let mut per_target = Vec::with_capacity(self.targets.len());
+        for t in &self.targets {
+            per_target.push(t.learner.predict(&rows, self.task)?);
+        }
+        let ad: Vec<f64> = mols.par_iter().map(|m| self.ad_similarity(m)).collect();
+        Ok(ad
+            .into_iter()
+            .enumerate()
+            .map(|(i, ad_similarity)| MolPrediction {
+                targets: self
+                    .targets
+                    .iter()
+                    .zip(&per_target)
+                    .filter_map(|(t, preds)| preds.get(i).map(|p| interval(t, *p, coverage)))
+                    .collect(),
+                ad_similarity,
+            })
+            .collect())
     }
 
     /// Predicts one molecule.
@@ -271,30 +304,22 @@ impl Model {
         let mut targets = Vec::with_capacity(self.targets.len());
         for t in &self.targets {
             let p = t.learner.predict_one(&row, self.task)?;
-            let (lo, hi) = match &t.calibration {
-                Some(c) => {
-                    let w = c.half_width(p.sigma, coverage);
-                    (p.value - w, p.value + w)
-                }
-                None => (f64::NAN, f64::NAN),
-            };
-            targets.push(TargetPrediction {
-                value: p.value,
-                lo,
-                hi,
-            });
+            targets.push(interval(t, p, coverage));
         }
+        Ok(MolPrediction {
+            targets,
+            ad_similarity: self.ad_similarity(mol),
+        })
+    }
+
+    /// Nearest training-set Tanimoto similarity on ECFP4.
+    pub fn ad_similarity(&self, mol: &Mol) -> f64 {
         let fp = domain_spec().bits(mol);
-        let ad_similarity = self
-            .domain
+        self.domain
             .parsed
             .iter()
             .map(|t| fp.tanimoto(t))
-            .fold(0.0, f64::max);
-        Ok(MolPrediction {
-            targets,
-            ad_similarity,
-        })
+            .fold(0.0, f64::max)
     }
 
     /// Names of the targets.

@@ -2,12 +2,14 @@
 
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{ModelError, Result};
 use crate::features::SparseRow;
 use crate::kernel::Kernel;
-use crate::learners::{Learner, LearnerKind, Prediction, Task, GP_MAX_ROWS};
+use crate::learners::{gp_cross_validate, Learner, LearnerKind, Prediction, Task, GP_MAX_ROWS};
 use crate::metrics::Metrics;
 use crate::split::{kfold, Split};
 
@@ -126,49 +128,63 @@ pub fn cross_validate(
         };
         rows.len()
     ];
-    for (f, split) in folds.iter().enumerate() {
-        if split.train.len() < 2 || split.test.is_empty() {
-            continue;
-        }
-        let tr: Vec<SparseRow> = split
-            .train
-            .iter()
-            .filter_map(|&i| rows.get(i).cloned())
-            .collect();
-        let ty: Vec<f64> = split
-            .train
-            .iter()
-            .filter_map(|&i| y.get(i).copied())
-            .collect();
-        let te: Vec<SparseRow> = split
-            .test
-            .iter()
-            .filter_map(|&i| rows.get(i).cloned())
-            .collect();
-        let learner = Learner::fit(
-            kind,
-            &tr,
-            &ty,
-            dim,
-            kernel,
-            task,
-            seed.wrapping_add(f as u64),
-        )?;
-        for (&i, p) in split.test.iter().zip(learner.predict(&te, task)?) {
-            if let Some(slot) = oof.get_mut(i) {
-                *slot = p;
-            }
+    // Folds train in parallel (each fit is parallel inside too; rayon
+    // shares the cores between them).
+    let per_fold: Vec<Vec<(usize, Prediction)>> = folds
+        .par_iter()
+        .enumerate()
+        .filter(|(_, split)| split.train.len() >= 2 && !split.test.is_empty())
+        .map(|(f, split)| -> Result<Vec<(usize, Prediction)>> {
+            let pick = |idx: &[usize]| -> Vec<SparseRow> {
+                idx.iter().filter_map(|&i| rows.get(i).cloned()).collect()
+            };
+            let ty: Vec<f64> = split
+                .train
+                .iter()
+                .filter_map(|&i| y.get(i).copied())
+                .collect();
+            let learner = Learner::fit(
+                kind,
+                &pick(&split.train),
+                &ty,
+                dim,
+                kernel,
+                task,
+                seed.wrapping_add(f as u64),
+            )?;
+            Ok(split
+                .test
+                .iter()
+                .copied()
+                .zip(learner.predict(&pick(&split.test), task)?)
+                .collect())
+        })
+        .collect::<Result<_>>()?;
+    for (i, p) in per_fold.into_iter().flatten() {
+        if let Some(slot) = oof.get_mut(i) {
+            *slot = p;
         }
     }
     let values: Vec<f64> = oof.iter().map(|p| p.value).collect();
-    let metrics = match task {
-        Task::Regression => Metrics::regression(y, &values, None),
+    let metrics = metrics_of(y, &values, task);
+    Ok((metrics, oof))
+}
+
+fn clip_value(v: f64, task: Task) -> f64 {
+    match task {
+        Task::Regression => v,
+        Task::Classification => v.clamp(0.0, 1.0),
+    }
+}
+
+fn metrics_of(y: &[f64], values: &[f64], task: Task) -> Metrics {
+    match task {
+        Task::Regression => Metrics::regression(y, values, None),
         Task::Classification => {
             let labels: Vec<bool> = y.iter().map(|&v| v >= 0.5).collect();
-            Metrics::classification(&labels, &values)
+            Metrics::classification(&labels, values)
         }
-    };
-    Ok((metrics, oof))
+    }
 }
 
 /// Smaller is better for regression RMSE; larger for AUROC.
@@ -222,15 +238,27 @@ pub fn train_target(
         }
     };
     let start = Instant::now();
-    let mut results: Vec<(Candidate, Vec<Prediction>)> = Vec::new();
+    let mut results: Vec<(Candidate, Vec<Prediction>, Option<Learner>)> = Vec::new();
     for kind in kinds {
         if !results.is_empty() && start.elapsed() > options.time_budget {
             report(&format!("{}: skipped (time budget spent)", kind.name()));
             continue;
         }
         let t = Instant::now();
-        let (metrics, oof) =
-            cross_validate(kind, rows, y, dim, kernel, task, &folds, options.seed)?;
+        // The GP's noise is chosen once, on all rows, by the marginal
+        // likelihood; the folds reuse it, and the fit is kept as the final one.
+        let (full, metrics, oof) = match kind {
+            LearnerKind::Gp => {
+                let (full, oof) = gp_cross_validate(rows, y, kernel, &folds)?;
+                let values: Vec<f64> = oof.iter().map(|p| clip_value(p.value, task)).collect();
+                (Some(full), metrics_of(y, &values, task), oof)
+            }
+            _ => {
+                let (m, oof) =
+                    cross_validate(kind, rows, y, dim, kernel, task, &folds, options.seed)?;
+                (None, m, oof)
+            }
+        };
         let candidate = Candidate {
             learner: kind,
             metrics,
@@ -249,21 +277,24 @@ pub fn train_target(
                 .join(", "),
             candidate.seconds
         ));
-        results.push((candidate, oof));
+        results.push((candidate, oof, full));
     }
     results.sort_by(|a, b| score(&b.0.metrics, task).total_cmp(&score(&a.0.metrics, task)));
-    let Some((best, oof)) = results.first() else {
+    let Some((best, oof, full)) = results.first_mut() else {
         return Err(ModelError::Learner("no learner was trained".into()));
     };
     let calibration = match task {
         Task::Regression => Some(Calibration::from_out_of_fold(y, oof)),
         Task::Classification => None,
     };
-    let learner = Learner::fit(best.learner, rows, y, dim, kernel, task, options.seed)?;
+    let learner = match full.take() {
+        Some(l) => l,
+        None => Learner::fit(best.learner, rows, y, dim, kernel, task, options.seed)?,
+    };
     Ok(Trained {
         learner,
         calibration,
-        candidates: results.into_iter().map(|(c, _)| c).collect(),
+        candidates: results.into_iter().map(|(c, _, _)| c).collect(),
     })
 }
 
