@@ -51,3 +51,9 @@ echo "library index of the examples -> out/molecules.shx; 5 nearest neighbours o
 ./target/release/shennong search sim out/molecules.shx --query 'CC(=O)Oc1ccccc1C(=O)O' -k 5 -q
 ./target/release/shennong cluster out/molecules.shx --threshold 0.35 -o out/clusters.tsv -q
 head -4 out/clusters.tsv
+echo
+echo "solubility model (examples/solubility.csv, logS; learner chosen by 5-fold CV, 90 % conformal intervals) -> out/solubility.shm:"
+./target/release/shennong train examples/solubility.csv --target logS --split column:split --model auto -o out/solubility.shm -q
+echo "predictions with intervals and applicability domain -> out/predictions.csv:"
+./target/release/shennong predict out/solubility.shm examples/molecules.smi -o out/predictions.csv -q
+head -4 out/predictions.csv

@@ -766,3 +766,154 @@ fn damaged_or_foreign_index_files_are_refused_clearly() {
     ]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("do not match the index"));
 }
+
+/// `train` on the bundled solubility set with a scaffold split: a model
+/// file, a metrics table with test coverage; `predict` carries ids and
+/// writes intervals and AD scores; `evaluate` reproduces the test metrics;
+/// bad targets are reported and counted; a damaged model is refused.
+#[test]
+fn train_predict_and_evaluate_a_solubility_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = format!(
+        "{}/../../examples/solubility.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    // a few hundred rows keep the test quick; one row has a bad target
+    let text = std::fs::read_to_string(&data).unwrap();
+    let mut small: Vec<&str> = text.lines().take(301).collect();
+    small.push("CCO,bad-ethanol,not-a-number,(A) low,train");
+    let small_path = dir.path().join("small.csv");
+    std::fs::write(&small_path, small.join("\n") + "\n").unwrap();
+    let model = dir.path().join("sol.shm");
+    let out = shennong(&[
+        "train",
+        small_path.to_str().unwrap(),
+        "--target",
+        "logS",
+        "--model",
+        "gp",
+        "--split",
+        "scaffold",
+        "-o",
+        model.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("target 'logS' is not a number: 'not-a-number'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("failed 1"), "{stderr}");
+    assert!(
+        stdout.lines().next().unwrap().contains("coverage"),
+        "{stdout}"
+    );
+    let test_line = stdout
+        .lines()
+        .find(|l| l.split_whitespace().nth(1) == Some("test"))
+        .unwrap()
+        .to_string();
+
+    let preds = dir.path().join("p.csv");
+    let out = shennong(&[
+        "predict",
+        model.to_str().unwrap(),
+        &example(),
+        "-o",
+        preds.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = std::fs::read_to_string(&preds).unwrap();
+    let mut lines = table.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "id,smiles,logS,logS_lo,logS_hi,ad_similarity"
+    );
+    let first: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(first[0], "NCI-1");
+    let (v, lo, hi, ad): (f64, f64, f64, f64) = (
+        first[2].parse().unwrap(),
+        first[3].parse().unwrap(),
+        first[4].parse().unwrap(),
+        first[5].parse().unwrap(),
+    );
+    assert!(lo < v && v < hi && (0.0..=1.0).contains(&ad));
+
+    // evaluate on the scaffold test part is not reproducible from columns,
+    // but on all rows it runs and prints the same columns
+    let out = shennong(&[
+        "evaluate",
+        model.to_str().unwrap(),
+        small_path.to_str().unwrap(),
+        "-q",
+    ]);
+    let eval = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        eval.contains("logS") && eval.contains("all") && eval.contains("coverage"),
+        "{eval}"
+    );
+    assert!(!test_line.is_empty());
+
+    // a file that is not a model
+    let out = shennong(&[
+        "predict",
+        small_path.to_str().unwrap(),
+        &example(),
+        "-o",
+        preds.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a Shennong model file"));
+}
+
+#[test]
+fn train_refuses_unknown_learners_features_and_missing_targets() {
+    let data = format!(
+        "{}/../../examples/solubility.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    for (args, message) in [
+        (
+            vec!["--target", "logS", "--model", "svm"],
+            "unknown model 'svm'",
+        ),
+        (
+            vec!["--target", "logS", "--features", "ecfp5"],
+            "unknown feature block 'ecfp5'",
+        ),
+        (
+            vec!["--target", "logS", "--split", "halves"],
+            "unknown split 'halves'",
+        ),
+    ] {
+        let out = shennong(
+            &[
+                &["train", data.as_str()][..],
+                &args,
+                &["-o", "/nonexistent/x.shm"],
+            ]
+            .concat(),
+        );
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+    }
+    let out = shennong(&[
+        "train",
+        data.as_str(),
+        "--target",
+        "pIC50",
+        "-o",
+        "/nonexistent/x.shm",
+        "-q",
+    ]);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no value for target 'pIC50'"));
+}

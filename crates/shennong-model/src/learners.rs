@@ -135,11 +135,34 @@ impl Learner {
         match self {
             Learner::Gp(gp) => gp.restore(),
             Learner::Knn(knn) => {
+                if knn.k == 0 || knn.y.len() != knn.rows.len() || knn.y.is_empty() {
+                    return Err(ModelError::Learner("damaged k-NN model".into()));
+                }
                 knn.restore();
                 Ok(())
             }
             Learner::Rf(f) => check_trees(&f.trees),
             Learner::Gbm(b) => check_trees(&b.trees),
+        }
+    }
+
+    /// Checks that stored training rows (GP, k-NN) have ascending columns
+    /// below `dim`.
+    pub fn check_rows(&self, dim: u32) -> Result<()> {
+        let rows = match self {
+            Learner::Gp(gp) => &gp.rows,
+            Learner::Knn(knn) => &knn.rows,
+            Learner::Rf(_) | Learner::Gbm(_) => return Ok(()),
+        };
+        let ok = rows.iter().all(|r| {
+            r.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0))
+                && r.last().is_none_or(|&(c, _)| c < dim)
+                && r.iter().all(|&(_, v)| v.is_finite())
+        });
+        if ok {
+            Ok(())
+        } else {
+            Err(ModelError::Learner("damaged training rows".into()))
         }
     }
 

@@ -174,8 +174,30 @@ pub fn coverage(y: &[f64], lo: &[f64], hi: &[f64]) -> f64 {
 pub struct Metrics {
     /// Number of points.
     pub n: usize,
-    /// Metric name and value, in a fixed order.
+    /// Metric name and value, in a fixed order (NaN where undefined).
+    #[serde(with = "nan_as_null")]
     pub values: Vec<(String, f64)>,
+}
+
+/// JSON has no NaN: undefined metrics (a constant column's R²) are written
+/// as `null` and read back as NaN.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(values: &[(String, f64)], s: S) -> Result<S::Ok, S::Error> {
+        let v: Vec<(&str, Option<f64>)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.is_finite().then_some(*v)))
+            .collect();
+        v.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, f64)>, D::Error> {
+        let v: Vec<(String, Option<f64>)> = Vec::deserialize(d)?;
+        Ok(v.into_iter()
+            .map(|(k, v)| (k, v.unwrap_or(f64::NAN)))
+            .collect())
+    }
 }
 
 impl Metrics {
@@ -254,6 +276,15 @@ mod tests {
             mcc(&[true, true, true, false], &[0.9, 0.1, 0.7, 0.6]),
             -1.0 / 3.0
         ));
+    }
+
+    #[test]
+    fn undefined_metrics_survive_json() {
+        let m = Metrics::regression(&[1.0, 1.0], &[1.0, 2.0], None);
+        assert!(m.get("r2").unwrap().is_nan());
+        let back: Metrics = serde_json::from_str(&serde_json::to_string(&m).unwrap()).unwrap();
+        assert!(back.get("r2").unwrap().is_nan());
+        assert_eq!(back.get("rmse"), m.get("rmse"));
     }
 
     #[test]

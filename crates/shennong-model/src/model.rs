@@ -423,6 +423,24 @@ impl Model {
         if self.targets.is_empty() {
             return Err(ModelError::Learner("no targets".into()));
         }
+        for t in &self.targets {
+            t.learner.check_rows(featurizer.dim())?;
+            if t.calibration
+                .as_ref()
+                .is_some_and(|c| c.scores.is_empty() || !c.beta.is_finite())
+            {
+                return Err(ModelError::Learner(format!(
+                    "damaged calibration of target {}",
+                    t.name
+                )));
+            }
+            if (self.task == Task::Regression) != t.calibration.is_some() {
+                return Err(ModelError::Learner(format!(
+                    "calibration of target {} does not match the task",
+                    t.name
+                )));
+            }
+        }
         self.targets
             .par_iter_mut()
             .try_for_each(|t| t.learner.restore())?;

@@ -180,3 +180,35 @@ fn a_gp_file_with_a_broken_kernel_matrix_is_refused() {
     v["targets"][0]["learner"]["noise"] = (-1.0).into();
     assert!(refusal(&bytes_of(&v)).contains("damaged GP"));
 }
+
+/// The corpus of damaged and mismatched files (the fuzz target's seeds):
+/// valid files load and predict; every other file is refused with a
+/// message, and nothing panics.
+#[test]
+fn the_model_file_corpus_is_loaded_or_refused_without_panics() {
+    let corpus = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/corpus/model_file");
+    let mut seen = 0;
+    let mol = shennong_smiles::parse("CC(=O)Oc1ccccc1C(=O)O").unwrap();
+    for entry in std::fs::read_dir(corpus).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let bytes = std::fs::read(&path).unwrap();
+        seen += 1;
+        match Model::from_bytes(&bytes, &name) {
+            Ok(model) => {
+                assert!(
+                    name.starts_with("valid_"),
+                    "{name} should have been refused"
+                );
+                let f = model.compile_featurizer().unwrap();
+                let p = model.predict_one(&f, &mol, 0.9).unwrap();
+                assert!(p.targets[0].value.is_finite() && p.targets[0].lo <= p.targets[0].hi);
+            }
+            Err(e) => {
+                assert!(!name.starts_with("valid_"), "{name}: {e}");
+                assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+    assert!(seen >= 20, "corpus missing ({seen} files)");
+}
