@@ -9,7 +9,8 @@ the solubility train/test SD files. Methods:
 - SVR with a Tanimoto kernel on RDKit ECFP4 counts (MoleculeACE's
   definition, T = x.y / (|x|^2 + |y|^2 - x.y)), C chosen by 5-fold CV on the
   training part.
-- Random forest (scikit-learn, 500 trees) on RDKit ECFP4 bits.
+- Random forest (scikit-learn defaults: 100 trees, all features per split) on
+  RDKit ECFP4 bits.
 - Chemprop 2.x D-MPNN on CPU, default settings, 50 epochs, 10 % of the
   training part held out for checkpoint selection.
 
@@ -148,7 +149,7 @@ def run_rf(name, df, work):
 
     t = time.perf_counter()
     tr, te = df[df.split == "train"], df[df.split == "test"]
-    m = RandomForestRegressor(n_estimators=500, n_jobs=-1, random_state=0).fit(ecfp_bits(tr.smiles), tr.y.values)
+    m = RandomForestRegressor(n_estimators=100, n_jobs=-1, random_state=0).fit(ecfp_bits(tr.smiles), tr.y.values)
     pred = m.predict(ecfp_bits(te.smiles))
     out = scores(df, pred)
     out["train_s"] = time.perf_counter() - t
@@ -187,25 +188,32 @@ def main():
     ap.add_argument("--methods", default="shennong,svr,rf,chemprop")
     ap.add_argument("--sets", default="ace,freesolv,solubility")
     ap.add_argument("--fresh", action="store_true", help="ignore cached results")
+    ap.add_argument("--only", default="", help="comma-separated set names to run (default: all)")
+    ap.add_argument("--table-only", action="store_true", help="print the table from cached results; sets lacking a method are listed without it")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     work = os.path.join(OUT, "work")
     os.makedirs(work, exist_ok=True)
     methods = args.methods.split(",")
     table = []
+    only = set(filter(None, args.only.split(",")))
     for name, df in datasets(args.sets.split(",")):
+        if only and name not in only:
+            continue
         row = {"set": name, "n_train": int((df.split == "train").sum()), "n_test": int((df.split == "test").sum())}
         for m in methods:
             cache = os.path.join(OUT, f"{m}__{name}.json")
             if os.path.exists(cache) and not args.fresh:
                 res = json.load(open(cache))
+            elif args.table_only:
+                continue
             else:
                 res = METHODS[m](name, df, work)
                 json.dump(res, open(cache, "w"))
             row[m] = res
         table.append(row)
         cells = "  ".join(f"{m} {row[m]['rmse']:.3f}" + (f"/{row[m]['cliff_rmse']:.3f}" if "cliff_rmse" in row[m] else "")
-                          + f" ({row[m]['train_s']:.1f}s)" for m in methods)
+                          + f" ({row[m]['train_s']:.1f}s)" for m in methods if m in row)
         print(f"{name:<20} {cells}", flush=True)
     print_summary(table, methods)
 
@@ -218,24 +226,29 @@ def print_summary(table, methods):
     for row in table:
         cells = []
         for m in methods:
-            r = row[m]
+            r = row.get(m)
+            if r is None:
+                cells.append("–")
+                continue
             cells.append(f"{r['rmse']:.3f}" + (f" ({r['cliff_rmse']:.3f})" if "cliff_rmse" in r else ""))
         sh = row.get("shennong", {})
         print(f"| {row['set']} | {row['n_train']}/{row['n_test']} | " + " | ".join(cells)
               + f" | {sh.get('learner', '')} | {sh.get('coverage90', float('nan')):.3f} | "
-              + " | ".join(f"{row[m]['train_s']:.1f}" for m in methods) + " |")
+              + " | ".join(f"{row[m]['train_s']:.1f}" if m in row else "–" for m in methods) + " |")
     for group, prefix in (("MoleculeACE mean", "CHEMBL"), ("FreeSolv mean", "freesolv")):
         rows = [r for r in table if r["set"].startswith(prefix)]
         if not rows:
             continue
+        # means over the sets every listed method has, so that columns compare
+        full = [r for r in rows if all(m in r for m in methods)]
         cells = []
         for m in methods:
-            mean = np.mean([r[m]["rmse"] for r in rows])
-            cl = [r[m]["cliff_rmse"] for r in rows if "cliff_rmse" in r[m]]
+            mean = np.mean([r[m]["rmse"] for r in full]) if full else float("nan")
+            cl = [r[m]["cliff_rmse"] for r in full if "cliff_rmse" in r[m]]
             cells.append(f"**{mean:.3f}**" + (f" ({np.mean(cl):.3f})" if cl else ""))
-        cov = [r["shennong"]["coverage90"] for r in rows if "shennong" in r]
-        print(f"| {group} | | " + " | ".join(cells) + f" | | {np.mean(cov) if cov else float('nan'):.3f} | "
-              + " | ".join(f"{sum(r[m]['train_s'] for r in rows):.0f} total" for m in methods) + " |")
+        cov = [r["shennong"]["coverage90"] for r in full if "shennong" in r]
+        print(f"| {group} ({len(full)} sets) | | " + " | ".join(cells) + f" | | {np.mean(cov) if cov else float('nan'):.3f} | "
+              + " | ".join(f"{sum(r[m]['train_s'] for r in full):.0f} total" for m in methods) + " |")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use anyhow::Result;
 use clap::Args;
-use shennong::model::{evaluate, Model};
+use shennong::model::Model;
 
 use crate::batch::BatchArgs;
 use crate::labelled::{self, print_table};
@@ -33,7 +33,6 @@ pub struct EvaluateArgs {
 pub fn run(args: EvaluateArgs) -> Result<i32> {
     crate::train::init_threads(args.batch.threads);
     let model = Model::load(Path::new(&args.model))?;
-    let featurizer = model.compile_featurizer()?;
     let targets: Vec<String> = model.target_names().iter().map(|s| s.to_string()).collect();
     let mut data = labelled::read(
         &args.batch,
@@ -49,23 +48,8 @@ pub fn run(args: EvaluateArgs) -> Result<i32> {
     } else {
         "all"
     };
-    let predictions = model.predict(&featurizer, &data.set.mols, args.coverage)?;
-    let mut table = Vec::new();
-    for (name, m) in evaluate(&model, &predictions, &data.set.targets)? {
-        table.push((name, part.to_string(), m));
-    }
-    if args.cliff_col.is_some() {
-        let rows: Vec<usize> = (0..data.ids.len())
-            .filter(|&i| data.cliff.get(i) == Some(&true))
-            .collect();
-        let preds: Vec<_> = rows
-            .iter()
-            .filter_map(|&i| predictions.get(i).cloned())
-            .collect();
-        for (name, m) in evaluate(&model, &preds, &data.subset(&rows).set.targets)? {
-            table.push((name, format!("{part}:cliff"), m));
-        }
-    }
+    let table =
+        labelled::metrics_rows(&model, &data, part, args.coverage, args.cliff_col.is_some())?;
     print_table(&table);
     Ok(0)
 }

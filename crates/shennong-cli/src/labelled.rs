@@ -204,6 +204,37 @@ impl Labelled {
     }
 }
 
+/// Metrics of `model` on the labelled rows `data`, as table rows named
+/// `part`, plus `part:cliff` rows on the cliff compounds when asked.
+pub fn metrics_rows(
+    model: &shennong::model::Model,
+    data: &Labelled,
+    part: &str,
+    coverage: f64,
+    with_cliffs: bool,
+) -> Result<Vec<(String, String, shennong::model::Metrics)>> {
+    use shennong::model::evaluate;
+    let featurizer = model.compile_featurizer()?;
+    let predictions = model.predict(&featurizer, &data.set.mols, coverage)?;
+    let mut table: Vec<_> = evaluate(model, &predictions, &data.set.targets)?
+        .into_iter()
+        .map(|(name, m)| (name, part.to_string(), m))
+        .collect();
+    if with_cliffs {
+        let rows: Vec<usize> = (0..data.ids.len())
+            .filter(|&i| data.cliff.get(i) == Some(&true))
+            .collect();
+        let preds: Vec<_> = rows
+            .iter()
+            .filter_map(|&i| predictions.get(i).cloned())
+            .collect();
+        for (name, m) in evaluate(model, &preds, &data.subset(&rows).set.targets)? {
+            table.push((name, format!("{part}:cliff"), m));
+        }
+    }
+    Ok(table)
+}
+
 /// Prints a metrics table: one row per (target, part).
 pub fn print_table(rows: &[(String, String, shennong::model::Metrics)]) {
     let mut names: Vec<String> = Vec::new();

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use shennong::model::{
-    evaluate, murcko_scaffold, random_split, scaffold_split, FeaturizerSpec, LearnerKind, Model,
-    Task, TrainOptions,
+    murcko_scaffold, random_split, scaffold_split, FeaturizerSpec, LearnerKind, Model, Task,
+    TrainOptions,
 };
 
 use crate::batch::BatchArgs;
@@ -193,24 +193,13 @@ pub fn run(args: TrainArgs) -> Result<i32> {
     }
     if !test_rows.is_empty() {
         let test = data.subset(&test_rows);
-        let featurizer = model.compile_featurizer()?;
-        let predictions = model.predict(&featurizer, &test.set.mols, args.coverage)?;
-        for (name, m) in evaluate(&model, &predictions, &test.set.targets)? {
-            table.push((name, "test".into(), m));
-        }
-        if args.cliff_col.is_some() {
-            let cliff_rows: Vec<usize> = (0..test.ids.len())
-                .filter(|&i| test.cliff.get(i) == Some(&true))
-                .collect();
-            let cliff_pred: Vec<_> = cliff_rows
-                .iter()
-                .filter_map(|&i| predictions.get(i).cloned())
-                .collect();
-            let cliff = test.subset(&cliff_rows);
-            for (name, m) in evaluate(&model, &cliff_pred, &cliff.set.targets)? {
-                table.push((name, "test:cliff".into(), m));
-            }
-        }
+        table.extend(labelled::metrics_rows(
+            &model,
+            &test,
+            "test",
+            args.coverage,
+            args.cliff_col.is_some(),
+        )?);
     }
     print_table(&table);
     model.save(Path::new(&args.output))?;
