@@ -29,6 +29,9 @@ pub struct PredictArgs {
     pub batch: BatchArgs,
 }
 
+/// Molecules predicted together.
+const BLOCK: usize = 1024;
+
 fn number(v: f64) -> String {
     if v.is_finite() {
         format!("{v:.6}")
@@ -79,26 +82,50 @@ pub fn run(args: PredictArgs) -> Result<i32> {
             .collect::<Vec<_>>()
             .join(&sep.to_string())
     ))?;
-    let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
-        let (number_, line) = (raw.number, raw.line);
-        let record = raw.parse()?;
-        let p = model
-            .predict_one(&featurizer, &record.mol, args.coverage)
-            .map_err(|e| batch::render_error(number_, line, &record.id, e.to_string()))?;
-        let mut cols = vec![
-            field(&record.id),
-            field(&shennong::smiles::to_smiles(&record.mol)),
-        ];
-        for t in &p.targets {
-            cols.push(number(t.value));
-            if model.task == Task::Regression {
-                cols.push(number(t.lo));
-                cols.push(number(t.hi));
+    // Records are parsed in parallel and predicted in blocks, so that the
+    // GP solves for a block's variances in one pass over its factor.
+    let mut pending: Vec<(String, shennong::mol::Mol)> = Vec::with_capacity(BLOCK);
+    let sep_str = sep.to_string();
+    let flush =
+        |pending: &mut Vec<(String, shennong::mol::Mol)>, output: &mut OutputFile| -> Result<()> {
+            if pending.is_empty() {
+                return Ok(());
             }
-        }
-        cols.push(number(p.ad_similarity));
-        Ok(format!("{}\n", cols.join(&sep.to_string())))
-    })?;
+            let (ids, mols): (Vec<String>, Vec<shennong::mol::Mol>) = pending.drain(..).unzip();
+            let predictions = model.predict(&featurizer, &mols, args.coverage)?;
+            let mut text = String::new();
+            for ((id, mol), p) in ids.iter().zip(&mols).zip(&predictions) {
+                let mut cols = vec![field(id), field(&shennong::smiles::to_smiles(mol))];
+                for t in &p.targets {
+                    cols.push(number(t.value));
+                    if model.task == Task::Regression {
+                        cols.push(number(t.lo));
+                        cols.push(number(t.hi));
+                    }
+                }
+                cols.push(number(p.ad_similarity));
+                text.push_str(&cols.join(&sep_str));
+                text.push('\n');
+            }
+            output.write_str(&text)?;
+            Ok(())
+        };
+    let summary = batch::run_into(
+        &args.batch,
+        &args.input,
+        |raw| {
+            let record = raw.parse()?;
+            Ok((record.id, record.mol))
+        },
+        |item| {
+            pending.push(item);
+            if pending.len() >= BLOCK {
+                flush(&mut pending, &mut output)?;
+            }
+            Ok(())
+        },
+    )?;
+    flush(&mut pending, &mut output)?;
     output.commit()?;
     Ok(if summary.failed > 0 { 1 } else { 0 })
 }
