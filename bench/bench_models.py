@@ -97,7 +97,7 @@ def run_shennong(name, df, work):
     out = {"rmse": float(test[col["rmse"]]), "coverage90": float(test[col["coverage"]]),
            "width90": float(test[col["mean_width"]]), "n_test": int(test[col["n"]]), "train_s": secs,
            "learner": next(k for k in rows if k.startswith("cv:"))[3:]}
-    if "test:cliff" in rows:
+    if "test:cliff" in rows and int(rows["test:cliff"][col["n"]]) > 0:
         out["cliff_rmse"] = float(rows["test:cliff"][col["rmse"]])
     return out
 
