@@ -112,7 +112,7 @@ impl Learner {
             )));
         }
         Ok(match kind {
-            LearnerKind::Gp => Learner::Gp(Gp::fit(rows, y, kernel, None)?),
+            LearnerKind::Gp => Learner::Gp(Gp::fit(rows, y, kernel)?),
             LearnerKind::Rf => Learner::Rf(Forest::fit(rows, y, dim, task, seed)),
             LearnerKind::Gbm => Learner::Gbm(Boosted::fit(rows, y, dim, task, seed)),
             LearnerKind::Knn => Learner::Knn(Knn::fit(rows, y, kernel)),
@@ -191,7 +191,7 @@ impl Learner {
 }
 
 /// Probabilities stay in [0, 1].
-fn clip(p: Prediction, task: Task) -> Prediction {
+pub(crate) fn clip(p: Prediction, task: Task) -> Prediction {
     match task {
         Task::Regression => p,
         Task::Classification => Prediction {
@@ -236,16 +236,9 @@ struct GpState {
 const NOISE_GRID: [f64; 6] = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0];
 
 impl Gp {
-    fn fit(rows: &[SparseRow], y: &[f64], kernel: &Kernel, fixed_noise: Option<f64>) -> Result<Gp> {
-        if rows.len() > GP_MAX_ROWS {
-            return Err(ModelError::Learner(format!(
-                "the exact GP takes at most {GP_MAX_ROWS} training rows, have {}; use rf or gbm",
-                rows.len()
-            )));
-        }
-        let prepared: Vec<Prepared> = rows.par_iter().map(|r| kernel.prepare(r)).collect();
-        let k = gram(kernel, &prepared);
-        Gp::fit_gram(rows, y, kernel, prepared, &k, fixed_noise)
+    fn fit(rows: &[SparseRow], y: &[f64], kernel: &Kernel) -> Result<Gp> {
+        let (prepared, k) = prepare_gram(rows, kernel)?;
+        Gp::fit_gram(rows, y, kernel, prepared, &k)
     }
 
     /// Fits on a precomputed kernel matrix `k` of `rows`.
@@ -255,13 +248,9 @@ impl Gp {
         kernel: &Kernel,
         prepared: Vec<Prepared>,
         k: &[f64],
-        fixed_noise: Option<f64>,
     ) -> Result<Gp> {
         let n = rows.len();
-        let noise = match fixed_noise {
-            Some(v) => v,
-            None => choose_noise(k, n, y)?,
-        };
+        let noise = choose_noise(k, n, y)?;
         let (mean, noise, signal, chol, alpha) = solve_gp(k, n, y, &[noise])?;
         Ok(Gp {
             kernel: kernel.clone(),
@@ -283,12 +272,7 @@ impl Gp {
         if n == 0 || self.y.len() != n || self.noise.is_nan() || self.noise <= 0.0 {
             return Err(ModelError::Learner("damaged GP parameters".into()));
         }
-        let prepared: Vec<Prepared> = self
-            .rows
-            .par_iter()
-            .map(|r| self.kernel.prepare(r))
-            .collect();
-        let k = gram(&self.kernel, &prepared);
+        let (prepared, k) = prepare_gram(&self.rows, &self.kernel)?;
         let (_, _, _, chol, alpha) = solve_gp(&k, n, &self.y, &[self.noise])?;
         self.state = Some(GpState {
             prepared,
@@ -353,21 +337,11 @@ fn choose_noise(k: &[f64], n: usize, y: &[f64]) -> Result<f64> {
         return Ok(solve_gp(k, n, y, &NOISE_GRID)?.1);
     }
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Mt64::new(n as u64);
-    for i in (1..n).rev() {
-        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
-    }
+    crate::split::shuffle(&mut order, &mut Mt64::new(n as u64));
     let mut pick: Vec<usize> = order.into_iter().take(NOISE_SUBSET).collect();
     pick.sort_unstable();
     let m = pick.len();
-    let mut sub = Vec::with_capacity(m * m);
-    for &i in &pick {
-        sub.extend(
-            pick.iter()
-                .map(|&j| k.get(i * n + j).copied().unwrap_or(0.0)),
-        );
-    }
+    let sub = submatrix(k, n, &pick, &pick);
     let ys: Vec<f64> = pick.iter().filter_map(|&i| y.get(i).copied()).collect();
     Ok(solve_gp(&sub, m, &ys, &NOISE_GRID)?.1)
 }
@@ -443,16 +417,9 @@ pub fn gp_cross_validate(
     kernel: &Kernel,
     folds: &[crate::split::Split],
 ) -> Result<(Learner, Vec<Prediction>)> {
-    if rows.len() > GP_MAX_ROWS {
-        return Err(ModelError::Learner(format!(
-            "the exact GP takes at most {GP_MAX_ROWS} training rows, have {}; use rf or gbm",
-            rows.len()
-        )));
-    }
     let n = rows.len();
-    let prepared: Vec<Prepared> = rows.par_iter().map(|r| kernel.prepare(r)).collect();
-    let k = gram(kernel, &prepared);
-    let full = Gp::fit_gram(rows, y, kernel, prepared, &k, None)?;
+    let (prepared, k) = prepare_gram(rows, kernel)?;
+    let full = Gp::fit_gram(rows, y, kernel, prepared, &k)?;
     let noise = full.noise;
     let mut oof = vec![
         Prediction {
@@ -466,31 +433,16 @@ pub fn gp_cross_validate(
         .filter(|split| split.train.len() >= 2 && !split.test.is_empty())
         .map(|split| -> Result<Vec<(usize, Prediction)>> {
             let m = split.train.len();
-            let mut sub = Vec::with_capacity(m * m);
-            for &i in &split.train {
-                sub.extend(
-                    split
-                        .train
-                        .iter()
-                        .map(|&j| k.get(i * n + j).copied().unwrap_or(0.0)),
-                );
-            }
+            let sub = submatrix(&k, n, &split.train, &split.train);
             let ty: Vec<f64> = split
                 .train
                 .iter()
                 .filter_map(|&i| y.get(i).copied())
                 .collect();
             let (mean, _, signal, chol, alpha) = solve_gp(&sub, m, &ty, &[noise])?;
-            let cross: Vec<Vec<f64>> = split
-                .test
-                .iter()
-                .map(|&i| {
-                    split
-                        .train
-                        .iter()
-                        .map(|&j| k.get(i * n + j).copied().unwrap_or(0.0))
-                        .collect()
-                })
+            let cross: Vec<Vec<f64>> = submatrix(&k, n, &split.test, &split.train)
+                .chunks(m.max(1))
+                .map(<[f64]>::to_vec)
                 .collect();
             Ok(split
                 .test
@@ -506,6 +458,31 @@ pub fn gp_cross_validate(
         }
     }
     Ok((Learner::Gp(full), oof))
+}
+
+/// Prepared rows and their kernel matrix, refusing sets too large for the exact GP.
+fn prepare_gram(rows: &[SparseRow], kernel: &Kernel) -> Result<(Vec<Prepared>, Vec<f64>)> {
+    if rows.len() > GP_MAX_ROWS {
+        return Err(ModelError::Learner(format!(
+            "the exact GP takes at most {GP_MAX_ROWS} training rows, have {}; use rf or gbm",
+            rows.len()
+        )));
+    }
+    let prepared: Vec<Prepared> = rows.par_iter().map(|r| kernel.prepare(r)).collect();
+    let k = gram(kernel, &prepared);
+    Ok((prepared, k))
+}
+
+/// The `rows × cols` block of the row-major `n × n` matrix `k`.
+fn submatrix(k: &[f64], n: usize, rows: &[usize], cols: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(rows.len() * cols.len());
+    for &i in rows {
+        out.extend(
+            cols.iter()
+                .map(|&j| k.get(i * n + j).copied().unwrap_or(0.0)),
+        );
+    }
+    out
 }
 
 /// The kernel matrix, rows in parallel.

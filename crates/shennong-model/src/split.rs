@@ -120,7 +120,8 @@ pub struct Split {
     pub test: Vec<usize>,
 }
 
-fn shuffle<T>(items: &mut [T], rng: &mut Mt64) {
+/// Fisher–Yates shuffle driven by `rng`.
+pub(crate) fn shuffle<T>(items: &mut [T], rng: &mut Mt64) {
     for i in (1..items.len()).rev() {
         let j = (rng.next_u64() % (i as u64 + 1)) as usize;
         items.swap(i, j);

@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::error::{ModelError, Result};
 use crate::features::SparseRow;
 use crate::kernel::Kernel;
-use crate::learners::{gp_cross_validate, Learner, LearnerKind, Prediction, Task, GP_MAX_ROWS};
+use crate::learners::{
+    clip, gp_cross_validate, Learner, LearnerKind, Prediction, Task, GP_MAX_ROWS,
+};
 use crate::metrics::Metrics;
 use crate::split::{kfold, Split};
 
@@ -170,13 +172,6 @@ pub fn cross_validate(
     Ok((metrics, oof))
 }
 
-fn clip_value(v: f64, task: Task) -> f64 {
-    match task {
-        Task::Regression => v,
-        Task::Classification => v.clamp(0.0, 1.0),
-    }
-}
-
 fn metrics_of(y: &[f64], values: &[f64], task: Task) -> Metrics {
     match task {
         Task::Regression => Metrics::regression(y, values, None),
@@ -250,7 +245,7 @@ pub fn train_target(
         let (full, metrics, oof) = match kind {
             LearnerKind::Gp => {
                 let (full, oof) = gp_cross_validate(rows, y, kernel, &folds)?;
-                let values: Vec<f64> = oof.iter().map(|p| clip_value(p.value, task)).collect();
+                let values: Vec<f64> = oof.iter().map(|p| clip(*p, task).value).collect();
                 (Some(full), metrics_of(y, &values, task), oof)
             }
             _ => {
