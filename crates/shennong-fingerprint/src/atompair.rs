@@ -106,6 +106,34 @@ pub fn atom_pair_ids(mol: &Mol, min_distance: u32, max_distance: u32) -> Vec<u32
     out
 }
 
+/// Unhashed atom-pair codes as RDKit's sparse count fingerprints hold them
+/// (`GetAtomPairFingerprint`, `GetSparseCountFingerprint`): the distance in
+/// the low 5 bits, then the smaller and the larger atom code.
+pub fn atom_pair_codes(mol: &Mol, min_distance: u32, max_distance: u32) -> Vec<u32> {
+    const NUM_PATH_BITS: u32 = 5;
+    let codes = atom_codes(mol);
+    let limit = (1u32 << CODE_SIZE) - 1;
+    let n = mol.num_atoms();
+    let mut dist = vec![u32::MAX; n];
+    let mut queue = VecDeque::new();
+    let mut out = Vec::new();
+    for i in 0..n {
+        distances_from(mol, i, &mut dist, &mut queue);
+        let ci = codes.get(i).copied().unwrap_or(0) % limit;
+        for j in i + 1..n {
+            let d = dist.get(j).copied().unwrap_or(u32::MAX);
+            if d < min_distance || d > max_distance || d >= 1 << NUM_PATH_BITS {
+                continue;
+            }
+            let cj = codes.get(j).copied().unwrap_or(0) % limit;
+            out.push(
+                d | (ci.min(cj) << NUM_PATH_BITS) | (ci.max(cj) << (NUM_PATH_BITS + CODE_SIZE)),
+            );
+        }
+    }
+    out
+}
+
 /// Hashed topological-torsion ids: paths of `atoms` atoms between heavy
 /// atoms (a three-membered ring closes a four-atom path), each once.
 pub fn torsion_ids(mol: &Mol, atoms: usize) -> Vec<u32> {

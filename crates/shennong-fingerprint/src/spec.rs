@@ -5,7 +5,7 @@ use std::fmt;
 
 use shennong_mol::Mol;
 
-use crate::atompair::{atom_pair_ids, torsion_ids};
+use crate::atompair::{atom_pair_codes, atom_pair_ids, torsion_ids};
 use crate::fp::{BitFingerprint, CountFingerprint};
 use crate::hash::twister_outputs;
 use crate::maccs::maccs;
@@ -290,6 +290,21 @@ impl FingerprintSpec {
             ),
             Kind::Maccs | Kind::Pattern => Vec::new(),
         }
+    }
+
+    /// Unfolded sparse counts, as RDKit's legacy `GetMorganFingerprint(mol, r)`
+    /// (32-bit environment ids; `useFeatures=True` for FCFP) and
+    /// `GetAtomPairFingerprint(mol, minLength, maxLength)` (unhashed pair codes)
+    /// return them; torsion and path kinds give their hashed 32-bit ids.
+    /// The index space is 2^32. Tanimoto on these equals RDKit's
+    /// `TanimotoSimilarity` on the `SparseIntVect`s.
+    pub fn unfolded_counts(&self, mol: &Mol) -> CountFingerprint {
+        let ids = match self.kind {
+            Kind::AtomPair => atom_pair_codes(mol, self.min_length, self.max_length),
+            Kind::Maccs | Kind::Pattern => return self.counts(mol),
+            _ => self.feature_ids(mol),
+        };
+        CountFingerprint::from_pairs(1 << 32, ids.into_iter().map(|i| (i, 1)).collect())
     }
 
     /// Counts per folded index of `fold` bins, with RDKit's extra bits per

@@ -1,0 +1,204 @@
+//! The graph genetic algorithm (Jensen, *Chem. Sci.* 10, 3567 (2019)) as
+//! PMO runs it: a population of 120, 70 offspring per generation made by
+//! crossover of two parents drawn with probability proportional to their
+//! scores, mutation with rate 0.067, and survival of the best 120 distinct
+//! molecules.
+
+use rayon::prelude::*;
+use shennong_mol::Mol;
+
+use crate::edit::{crossover, mutate, Limits};
+use crate::oracle::Oracle;
+use crate::rng::Rng;
+
+/// Graph GA settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GaConfig {
+    /// Population size (PMO: 120).
+    pub population: usize,
+    /// Offspring per generation (PMO: 70).
+    pub offspring: usize,
+    /// Probability that a child is mutated (PMO: 0.067).
+    pub mutation_rate: f64,
+    /// Size and ring rules for children.
+    pub limits: Limits,
+    /// Generations without a single new oracle call before the run stops.
+    pub max_stalled_generations: usize,
+}
+
+impl Default for GaConfig {
+    fn default() -> Self {
+        GaConfig {
+            population: 120,
+            offspring: 70,
+            mutation_rate: 0.067,
+            limits: Limits::default(),
+            max_stalled_generations: 20,
+        }
+    }
+}
+
+/// A population member.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// The molecule.
+    pub mol: Mol,
+    /// Its fitness.
+    pub fitness: f64,
+}
+
+/// Why a run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    /// The oracle budget is spent.
+    Budget,
+    /// No new molecule was produced for too many generations.
+    Stalled,
+    /// The caller asked to stop.
+    Interrupted,
+}
+
+/// A GA run's state; it can start from scored members (resume).
+pub struct GraphGa {
+    config: GaConfig,
+    population: Vec<Member>,
+    generation: usize,
+    rng: Rng,
+}
+
+/// Keeps the best `size` distinct members (by canonical SMILES), best first.
+fn select(mut members: Vec<(String, Member)>, size: usize) -> Vec<Member> {
+    members.sort_by(|a, b| {
+        b.1.fitness
+            .total_cmp(&a.1.fitness)
+            .then_with(|| a.0.cmp(&b.0))
+    });
+    let mut seen = std::collections::HashSet::new();
+    members
+        .into_iter()
+        .filter(|(s, _)| seen.insert(s.clone()))
+        .map(|(_, m)| m)
+        .take(size)
+        .collect()
+}
+
+impl GraphGa {
+    /// A GA whose first generation number is `generation` (0 for a new run).
+    pub fn new(config: GaConfig, seed: u64, generation: usize) -> GraphGa {
+        GraphGa {
+            config,
+            population: Vec::new(),
+            generation,
+            rng: Rng::new(seed ^ (generation as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+        }
+    }
+
+    /// The current population, best first.
+    pub fn population(&self) -> &[Member] {
+        &self.population
+    }
+
+    /// The next generation number.
+    pub fn generation(&self) -> usize {
+        self.generation
+    }
+
+    /// Sets the population from already-scored members (resume).
+    pub fn set_population(&mut self, members: Vec<Member>) {
+        let keyed = members
+            .into_iter()
+            .map(|m| (shennong_smiles::to_smiles(&m.mol), m))
+            .collect();
+        self.population = select(keyed, self.config.population);
+    }
+
+    /// Scores the starting molecules (step 0) and makes them the population.
+    pub fn start(&mut self, initial: Vec<Mol>, oracle: &mut Oracle<'_>) {
+        let fitness = oracle.score(&initial, self.generation);
+        let keyed = initial
+            .into_iter()
+            .zip(fitness)
+            .filter_map(|(mol, f)| {
+                Some((
+                    shennong_smiles::to_smiles(&mol),
+                    Member { mol, fitness: f? },
+                ))
+            })
+            .collect();
+        self.population = select(keyed, self.config.population);
+        self.generation += 1;
+    }
+
+    /// Draws `n` parents with probability proportional to fitness.
+    fn mating_pool(&mut self, n: usize) -> Vec<Mol> {
+        let weights: Vec<f64> = self.population.iter().map(|m| m.fitness + 1e-12).collect();
+        (0..n)
+            .filter_map(|_| {
+                let i = self.rng.weighted(&weights);
+                self.population.get(i).map(|m| m.mol.clone())
+            })
+            .collect()
+    }
+
+    /// One generation: offspring made in parallel (each from its own seed,
+    /// so results do not depend on the thread count), scored, and merged.
+    /// Returns the number of new oracle calls.
+    pub fn step(&mut self, oracle: &mut Oracle<'_>) -> usize {
+        let pool = self.mating_pool(self.config.population);
+        let seeds: Vec<u64> = (0..self.config.offspring)
+            .map(|_| self.rng.next_u64())
+            .collect();
+        let config = self.config;
+        let children: Vec<Mol> = seeds
+            .par_iter()
+            .filter_map(|&seed| {
+                let mut rng = Rng::new(seed);
+                let a = rng.choose(&pool)?;
+                let b = rng.choose(&pool)?;
+                let child = crossover(a, b, &config.limits, &mut rng)?;
+                mutate(&child, config.mutation_rate, &config.limits, &mut rng)
+            })
+            .collect();
+        let before = oracle.calls();
+        let fitness = oracle.score(&children, self.generation);
+        let mut keyed: Vec<(String, Member)> = self
+            .population
+            .drain(..)
+            .map(|m| (shennong_smiles::to_smiles(&m.mol), m))
+            .collect();
+        keyed.extend(children.into_iter().zip(fitness).filter_map(|(mol, f)| {
+            Some((
+                shennong_smiles::to_smiles(&mol),
+                Member { mol, fitness: f? },
+            ))
+        }));
+        self.population = select(keyed, self.config.population);
+        self.generation += 1;
+        oracle.calls() - before
+    }
+
+    /// Runs generations until the budget is spent, the search stalls, or
+    /// `after_generation` (called after each one with the oracle and the
+    /// generation just finished) returns false.
+    pub fn run(
+        &mut self,
+        oracle: &mut Oracle<'_>,
+        mut after_generation: impl FnMut(&Oracle<'_>, usize) -> bool,
+    ) -> Stop {
+        let mut stalled = 0;
+        while !oracle.exhausted() {
+            if self.population.is_empty() {
+                return Stop::Stalled;
+            }
+            let new = self.step(oracle);
+            stalled = if new == 0 { stalled + 1 } else { 0 };
+            if !after_generation(oracle, self.generation - 1) {
+                return Stop::Interrupted;
+            }
+            if stalled >= self.config.max_stalled_generations {
+                return Stop::Stalled;
+            }
+        }
+        Stop::Budget
+    }
+}
