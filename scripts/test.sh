@@ -65,6 +65,10 @@ step "RDKit reference library search (BulkTanimoto/Dice/Tversky top-k and thresh
 "$VENV/bin/python" scripts/parity/make_index_reference.py "$OUT/index" \
   chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" -- chembl_drugs="$DATA/chembl_drugs.csv:60"
 
+step "PMO oracle reference values (PyTDC's oracle definitions evaluated with the pinned RDKit) on chembl_1k, chembl_drugs and 2,000 zinc250k molecules"
+"$VENV/bin/python" scripts/parity/make_pmo_reference.py "$OUT/pmo.tsv" \
+  chembl_1k="$DATA/chembl_1k.smi" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_2k="$DATA/zinc250k.smi.gz:2000"
+
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 clear_devnull
 SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
@@ -72,7 +76,7 @@ SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHE
   SHENNONG_SMARTS_PATTERNS="$OUT/smarts_patterns.tsv" SHENNONG_SMARTS_COUNTS="$OUT/smarts_counts.tsv" \
   SHENNONG_FILTER_REF="$OUT/filters.tsv" SHENNONG_DESC_REF="$OUT/descriptors.tsv" \
   SHENNONG_STD_REF="$OUT/standardize.tsv" SHENNONG_STD_SALTS="$DATA/salts_solvents.smi" \
-  SHENNONG_INDEX_REF="$OUT/index" \
+  SHENNONG_INDEX_REF="$OUT/index" SHENNONG_PMO_REF="$OUT/pmo.tsv" \
   cargo test --workspace --release -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
 if ! grep -q "test result" "$OUT/cargo-test.log" || grep -qE "test result: FAILED|error(\[E[0-9]+\])?:" "$OUT/cargo-test.log"; then
   echo "cargo test failed"; exit 1

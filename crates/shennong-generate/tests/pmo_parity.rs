@@ -1,0 +1,70 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! PMO oracle parity: every oracle Shennong computes equals PyTDC's
+//! definition (evaluated with the pinned RDKit by
+//! `scripts/parity/make_pmo_reference.py`, path in `SHENNONG_PMO_REF`) to
+//! 1e-6 absolute, for every molecule of the shared sets.
+
+use std::collections::BTreeMap;
+
+use shennong_generate::pmo::{pmo_scoring, PMO_TASKS};
+
+#[test]
+fn pmo_oracles_match_pytdc_definitions() {
+    let Ok(path) = std::env::var("SHENNONG_PMO_REF") else {
+        eprintln!("SHENNONG_PMO_REF not set; PMO oracle parity skipped (scripts/test.sh sets it)");
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut lines = text.lines();
+    let version = lines
+        .next()
+        .unwrap()
+        .trim_start_matches("#rdkit\t")
+        .to_string();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    let tasks = &header[3..];
+    let mut sorted = PMO_TASKS.to_vec();
+    sorted.sort_unstable();
+    assert_eq!(
+        tasks,
+        sorted.as_slice(),
+        "reference tasks differ from PMO_TASKS"
+    );
+    let scorings: Vec<_> = tasks.iter().map(|t| pmo_scoring(t).unwrap()).collect();
+    let mut tally: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let mut failures: Vec<String> = Vec::new();
+    for line in lines {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let smiles = cols[2];
+        let mol = shennong_smiles::parse(smiles).unwrap_or_else(|e| panic!("{smiles}: {e}"));
+        for (k, task) in tasks.iter().enumerate() {
+            let theirs: f64 = cols[3 + k].parse().unwrap_or(f64::NAN);
+            let ours = scorings[k].score(&mol).total;
+            let ok = (ours - theirs).abs() <= 1e-6;
+            let t = tally.entry(task).or_default();
+            t.1 += 1;
+            if ok {
+                t.0 += 1;
+            } else if failures.len() < 20 {
+                failures.push(format!("{task} {smiles}: pytdc {theirs} ours {ours}"));
+            }
+        }
+    }
+    println!("PMO oracle parity vs PyTDC definitions on RDKit {version}:");
+    for (task, (ok, n)) in &tally {
+        println!(
+            "  {task:<26} {ok}/{n} ({:.2} %)",
+            100.0 * *ok as f64 / *n as f64
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "PMO oracle mismatches:\n{}",
+        failures.join("\n")
+    );
+}
