@@ -6,6 +6,7 @@ mod batch;
 mod cluster;
 mod convert;
 mod desc;
+mod design;
 mod evaluate;
 mod filter;
 mod fp;
@@ -58,6 +59,8 @@ enum Command {
     Pick(cluster::PickArgs),
     /// Train a QSAR/ADMET model (GP, random forest, boosting, k-NN) with conformal intervals.
     Train(train::TrainArgs),
+    /// Design molecules with the graph GA against a TOML scoring configuration or a PMO task.
+    Design(design::DesignArgs),
     /// Predict with a model file: values, intervals, applicability domain.
     Predict(predict::PredictArgs),
     /// Print a model's metrics on labelled data.
@@ -78,6 +81,7 @@ fn main() {
         Command::Cluster(args) => cluster::run_cluster(args),
         Command::Pick(args) => cluster::run_pick(args),
         Command::Train(args) => train::run(args),
+        Command::Design(args) => design::run(args),
         Command::Predict(args) => predict::run(args),
         Command::Evaluate(args) => evaluate::run(args),
     };

@@ -18,6 +18,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod design;
 pub mod edit;
 pub mod ga;
 pub mod oracle;
@@ -31,4 +32,15 @@ pub enum GenerateError {
     /// A bad configuration (scoring, task, formula, reference molecule).
     #[error("{0}")]
     Config(String),
+    /// A file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// A run directory cannot be resumed.
+    #[error("cannot resume: {0}")]
+    Resume(String),
 }

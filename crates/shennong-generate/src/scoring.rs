@@ -598,8 +598,11 @@ impl ScoringConfig {
         }
         let mut components = Vec::with_capacity(self.components.len());
         for (i, c) in self.components.iter().enumerate() {
-            let comp = compile(c, base).map_err(|GenerateError::Config(m)| {
-                GenerateError::Config(format!("component {}: {m}", i + 1))
+            let comp = compile(c, base).map_err(|e| match e {
+                GenerateError::Config(m) => {
+                    GenerateError::Config(format!("component {}: {m}", i + 1))
+                }
+                other => other,
             })?;
             if !(comp.weight.is_finite() && comp.weight >= 0.0) {
                 return Err(GenerateError::Config(format!(

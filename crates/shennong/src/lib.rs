@@ -22,6 +22,7 @@
 pub use shennong_descriptors as descriptors;
 pub use shennong_filter as filter;
 pub use shennong_fingerprint as fingerprint;
+pub use shennong_generate as generate;
 pub use shennong_index as index;
 pub use shennong_io as io;
 pub use shennong_model as model;
