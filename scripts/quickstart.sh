@@ -57,3 +57,7 @@ echo "solubility model (examples/solubility.csv, logS; learner chosen by 5-fold 
 echo "predictions with intervals and applicability domain -> out/predictions.csv:"
 ./target/release/shennong predict out/solubility.shm examples/molecules.smi -o out/predictions.csv -q
 head -4 out/predictions.csv
+echo
+echo "design run (QED + similarity to celecoxib, SA <= 4, no PAINS; 2,000 oracle calls) -> out/design/:"
+rm -rf out/design
+./target/release/shennong design examples/design/qed_celecoxib.toml -o out/design -q

@@ -7,8 +7,13 @@ and imports `rdkit.six`, which RDKit removed. So this script evaluates the
 same definitions — the same RDKit calls (`AllChem.GetMorganFingerprint`,
 `GetAtomPairFingerprint(maxLength=10)`, `Descriptors.TPSA/MolLogP/BertzCT`,
 `QED.qed`, `CalcNumRings`, `CalcNumAromaticRings`, `AddHs` + `CalcMolFormula`
-for isomers), the same GuacaMol score modifiers and SciPy's `gmean` — with the
-pinned RDKit. Floats are written with repr.
+for isomers, `Generate.Gen2DFingerprint(mol, Gobbi_Pharm2D.factory)` for the
+hop tasks), the same GuacaMol score modifiers, SciPy's `gmean` and NumPy's
+`mean` — with the pinned RDKit. Floats are written with repr; the last column
+holds each molecule's Gobbi 2D pharmacophore on-bits. RDKit's Pharm2D is
+pure Python and slow (seconds per drug-sized molecule), so the hop tasks and
+the bits are computed for the first PMO_HOP_LIMIT (default 40) molecules of
+each set and written as `skip` for the rest.
 
 Usage: make_pmo_reference.py OUT.tsv NAME=PATH[:N] ...
 """
@@ -20,6 +25,7 @@ from multiprocessing import Pool
 
 from rdkit import Chem, DataStructs, RDLogger, rdBase
 from rdkit.Chem import AllChem, Descriptors, QED, rdMolDescriptors
+from rdkit.Chem.Pharm2D import Generate, Gobbi_Pharm2D
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from make_reference import read_smiles  # noqa: E402
@@ -109,8 +115,33 @@ _val_target = Chem.MolFromSmiles("NC(CC(=O)N1CCn2c(nnc2C(F)(F)F)C1)Cc1cc(F)c(F)c
 _valsartan = Chem.MolFromSmarts("CN(C=O)Cc1ccc(c2ccccc2)cc1")
 
 
+def phco(m):
+    return Generate.Gen2DFingerprint(m, Gobbi_Pharm2D.factory)
+
+
+def smarts_score(smarts, inverse):
+    q = Chem.MolFromSmarts(smarts)
+    return lambda m: (0.0 if inverse else 1.0) if m.GetSubstructMatches(q) else (1.0 if inverse else 0.0)
+
+
+HOP_TASKS = ("deco_hop", "scaffold_hop")
+
+
 def make_tasks():
     t = {}
+    pharmacophore = phco(Chem.MolFromSmiles("CCCOc1cc2ncnc(Nc3ccc4ncsc4c3)c2cc1S(=O)(=O)C(C)(C)C"))
+    deco1 = smarts_score("CS([#6])(=O)=O", True)
+    deco2 = smarts_score("[#7]-c1ccc2ncsc2c1", True)
+    core = smarts_score("[#7]-c1n[c;h1]nc2[c;h1]c(-[#8])[c;h0][c;h1]c12", False)
+    # the hop tasks take the molecule's pharmacophore fingerprint, computed once
+    t["deco_hop"] = lambda m, fp: sum([
+        clipped(0.85)(DataStructs.TanimotoSimilarity(fp, pharmacophore)),
+        deco1(m), deco2(m), core(m)]) / 4.0
+    deco = smarts_score("[#6]-[#6]-[#6]-[#8]-[#6]~[#6]~[#6]~[#6]~[#6]-[#7]-c1ccc2ncsc2c1", False)
+    not_core = smarts_score("[#7]-c1n[c;h1]nc2[c;h1]c(-[#8])[c;h0][c;h1]c12", True)
+    t["scaffold_hop"] = lambda m, fp: sum([
+        clipped(0.75)(DataStructs.TanimotoSimilarity(fp, pharmacophore)),
+        deco(m), not_core(m)]) / 3.0
     t["albuterol_similarity"] = (lambda s: lambda m: clipped(0.75)(s(m)))(
         sim(fcfp4, "CC(C)(C)NCC(O)c1ccc(O)c(CO)c1"))
     s_aml = sim(ecfp4, "Clc1ccccc1C2C(=C(/N/C(=C2/C(=O)OCC)COCCN)C)\\C(=O)OC")
@@ -163,6 +194,7 @@ def make_tasks():
 
 
 TASKS = None
+HOP_LIMIT = int(os.environ.get("PMO_HOP_LIMIT", "40"))
 
 
 def init():
@@ -171,16 +203,25 @@ def init():
 
 
 def row(item):
-    name, k, smi = item
+    name, k, smi, with_hops = item
     mol = Chem.MolFromSmiles(smi)
     if mol is None:
         return None
+    # RDKit's Python Pharm2D takes seconds per drug-sized molecule, so the
+    # pharmacophore columns are filled for the first HOP_LIMIT molecules of
+    # each set only ("skip" elsewhere)
+    fp = phco(mol) if with_hops else None
     vals = []
     for task in sorted(TASKS):
+        if task in HOP_TASKS and fp is None:
+            vals.append("skip")
+            continue
         try:
-            vals.append(repr(float(TASKS[task](mol))))
+            f = TASKS[task]
+            vals.append(repr(float(f(mol, fp) if task in HOP_TASKS else f(mol))))
         except Exception:
             vals.append("error")
+    vals.append("skip" if fp is None else ",".join(str(b) for b in fp.GetOnBits()))
     return "%s\t%d\t%s\t%s\n" % (name, k, smi, "\t".join(vals))
 
 
@@ -189,11 +230,12 @@ def main():
     for spec in sys.argv[2:]:
         name, _, rest = spec.partition("=")
         path, _, n = rest.partition(":")
-        items += [(name, k, smi) for k, smi in enumerate(read_smiles(path, int(n) if n else 0))]
+        items += [(name, k, smi, k < HOP_LIMIT)
+                  for k, smi in enumerate(read_smiles(path, int(n) if n else 0))]
     names = sorted(make_tasks())
     with open(sys.argv[1], "w") as out, Pool(os.cpu_count(), initializer=init) as pool:
         out.write("#rdkit\t%s\n" % rdBase.rdkitVersion)
-        out.write("set\tindex\tsmiles\t%s\n" % "\t".join(names))
+        out.write("set\tindex\tsmiles\t%s\tgobbi_pharm2d_bits\n" % "\t".join(names))
         for line in pool.imap(row, items, chunksize=32):
             if line:
                 out.write(line)

@@ -13,8 +13,8 @@ use shennong::generate::pmo::{PMO_MISSING, PMO_TASKS};
 /// Arguments of `shennong design`.
 #[derive(Args, Debug)]
 pub struct DesignArgs {
-    /// Design configuration (TOML: [run], [scoring] components, optional
-    /// [diversity_filter]); omit with --pmo.
+    /// Design configuration (TOML: `[run]`, `[scoring]` components, optional
+    /// `[diversity_filter]`); omit with --pmo.
     pub config: Option<String>,
     /// Run directory: run.toml, scored.csv (every scored molecule with each
     /// component and the total), summary.json. Running again on the same
@@ -30,6 +30,11 @@ pub struct DesignArgs {
     /// Random seed for --pmo.
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// For --pmo: model-guided screening factor (1: plain Graph GA; 5, the default:
+    /// make five times the offspring and score the best fifth by a
+    /// k-nearest-neighbour model of all scores so far).
+    #[arg(long, default_value_t = 5)]
+    pub screen: usize,
     /// Starting pool (.smi / .smi.gz); for --pmo defaults to zinc250k in
     /// $SHENNONG_DATA or ../shared/data.
     #[arg(long)]
@@ -73,9 +78,10 @@ pub fn run(args: DesignArgs) -> Result<i32> {
             let start = std::fs::canonicalize(&start)
                 .with_context(|| format!("starting pool {}", start.display()))?;
             let text = format!(
-                "# PMO task {task}\n[run]\npmo = \"{task}\"\nbudget = {}\nseed = {}\nstart = \"{}\"\n",
+                "# PMO task {task}\n[run]\npmo = \"{task}\"\nbudget = {}\nseed = {}\nscreen_factor = {}\nstart = \"{}\"\n",
                 args.budget,
                 args.seed,
+                args.screen,
                 start.display().to_string().replace('\\', "\\\\").replace('"', "\\\"")
             );
             (text, PathBuf::from("."))

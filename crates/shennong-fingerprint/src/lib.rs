@@ -25,6 +25,7 @@ pub mod maccs;
 mod maccs_patterns;
 pub mod morgan;
 pub mod pattern;
+pub mod pharm2d;
 pub mod rdkit_path;
 mod spec;
 

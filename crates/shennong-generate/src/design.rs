@@ -57,6 +57,10 @@ pub struct RunConfig {
     /// Mean of the drawn heavy-atom bound for generated molecules.
     #[serde(default = "mean_atoms")]
     pub mean_atoms: f64,
+    /// Model-guided screening factor (default 5; 1: plain Graph GA; see
+    /// [`GaConfig::screen_factor`]).
+    #[serde(default = "screen_factor")]
+    pub screen_factor: usize,
 }
 
 fn population() -> usize {
@@ -70,6 +74,9 @@ fn mutation_rate() -> f64 {
 }
 fn mean_atoms() -> f64 {
     39.15
+}
+fn screen_factor() -> usize {
+    5
 }
 
 /// The `[diversity_filter]` section (REINVENT's identical Murcko scaffold filter).
@@ -424,6 +431,7 @@ pub fn run_design(
             mean_atoms: config.run.mean_atoms,
             ..Limits::default()
         },
+        screen_factor: config.run.screen_factor,
         ..GaConfig::default()
     };
     let resumed = previous.len();

@@ -5,6 +5,7 @@
 //! molecules.
 
 use rayon::prelude::*;
+use shennong_fingerprint::{BitFingerprint, FingerprintSpec};
 use shennong_mol::Mol;
 
 use crate::edit::{crossover, mutate, Limits};
@@ -24,6 +25,12 @@ pub struct GaConfig {
     pub limits: Limits,
     /// Generations without a single new oracle call before the run stops.
     pub max_stalled_generations: usize,
+    /// Model-guided screening: make `screen_factor` times the offspring,
+    /// rank the new ones with a similarity-weighted k-nearest-neighbour
+    /// model of every score seen so far (plus an exploration bonus for
+    /// molecules far from all of them) and send only the best `offspring`
+    /// to the oracle. 1 is the plain Graph GA.
+    pub screen_factor: usize,
 }
 
 impl Default for GaConfig {
@@ -34,6 +41,7 @@ impl Default for GaConfig {
             mutation_rate: 0.067,
             limits: Limits::default(),
             max_stalled_generations: 20,
+            screen_factor: 1,
         }
     }
 }
@@ -64,6 +72,7 @@ pub struct GraphGa {
     population: Vec<Member>,
     generation: usize,
     rng: Rng,
+    surrogate: Surrogate,
 }
 
 /// Keeps the best `size` distinct members (by canonical SMILES), best first.
@@ -90,6 +99,7 @@ impl GraphGa {
             population: Vec::new(),
             generation,
             rng: Rng::new(seed ^ (generation as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
+            surrogate: Surrogate::default(),
         }
     }
 
@@ -145,9 +155,8 @@ impl GraphGa {
     /// Returns the number of new oracle calls.
     pub fn step(&mut self, oracle: &mut Oracle<'_>) -> usize {
         let pool = self.mating_pool(self.config.population);
-        let seeds: Vec<u64> = (0..self.config.offspring)
-            .map(|_| self.rng.next_u64())
-            .collect();
+        let made = self.config.offspring * self.config.screen_factor.max(1);
+        let seeds: Vec<u64> = (0..made).map(|_| self.rng.next_u64()).collect();
         let config = self.config;
         let children: Vec<Mol> = seeds
             .par_iter()
@@ -159,6 +168,12 @@ impl GraphGa {
                 mutate(&child, config.mutation_rate, &config.limits, &mut rng)
             })
             .collect();
+        let children = if self.config.screen_factor > 1 {
+            self.surrogate
+                .screen(children, oracle, self.config.offspring)
+        } else {
+            children
+        };
         let before = oracle.calls();
         let fitness = oracle.score(&children, self.generation);
         let mut keyed: Vec<(String, Member)> = self
@@ -200,5 +215,78 @@ impl GraphGa {
             }
         }
         Stop::Budget
+    }
+}
+
+/// The screening model: ECFP4 bits of every scored molecule and its
+/// fitness; a candidate's estimate is the similarity-weighted mean fitness
+/// of its `K` nearest scored neighbours plus `EXPLORE` × (1 − the largest
+/// similarity), an upper-confidence-style bonus for unexplored chemistry.
+#[derive(Default)]
+struct Surrogate {
+    fps: Vec<BitFingerprint>,
+    fitness: Vec<f64>,
+}
+
+impl Surrogate {
+    const K: usize = 5;
+    const EXPLORE: f64 = 0.1;
+
+    /// Adds the oracle records not seen yet.
+    fn update(&mut self, oracle: &Oracle<'_>) {
+        let spec = FingerprintSpec::morgan(2, 2048);
+        let new: Vec<_> = oracle.records().iter().skip(self.fps.len()).collect();
+        let fps: Vec<BitFingerprint> = new
+            .par_iter()
+            .map(|r| {
+                shennong_smiles::parse(&r.smiles)
+                    .map(|m| spec.bits(&m))
+                    .unwrap_or_else(|_| BitFingerprint::new(2048))
+            })
+            .collect();
+        self.fitness.extend(new.iter().map(|r| r.fitness));
+        self.fps.extend(fps);
+    }
+
+    fn estimate(&self, fp: &BitFingerprint) -> f64 {
+        let mut best: Vec<(f64, f64)> = Vec::with_capacity(Self::K + 1);
+        for (other, &f) in self.fps.iter().zip(&self.fitness) {
+            let s = fp.tanimoto(other);
+            if best.len() < Self::K || best.last().is_some_and(|b| s > b.0) {
+                let at = best.partition_point(|b| b.0 >= s);
+                best.insert(at, (s, f));
+                best.truncate(Self::K);
+            }
+        }
+        let wsum: f64 = best.iter().map(|b| b.0).sum();
+        let mean = if wsum > 0.0 {
+            best.iter().map(|b| b.0 * b.1).sum::<f64>() / wsum
+        } else {
+            0.0
+        };
+        let nearest = best.first().map_or(0.0, |b| b.0);
+        mean + Self::EXPLORE * (1.0 - nearest)
+    }
+
+    /// Keeps the `keep` most promising candidates not scored yet (and any
+    /// already scored, which cost nothing).
+    fn screen(&mut self, candidates: Vec<Mol>, oracle: &Oracle<'_>, keep: usize) -> Vec<Mol> {
+        self.update(oracle);
+        let spec = FingerprintSpec::morgan(2, 2048);
+        let keyed: Vec<(String, Mol)> = candidates
+            .into_par_iter()
+            .map(|m| (shennong_smiles::to_smiles(&m), m))
+            .collect();
+        let mut seen = std::collections::HashSet::new();
+        let fresh: Vec<(String, Mol)> = keyed
+            .into_iter()
+            .filter(|(s, _)| oracle.lookup(s).is_none() && seen.insert(s.clone()))
+            .collect();
+        let mut scored: Vec<(f64, Mol)> = fresh
+            .into_par_iter()
+            .map(|(_, m)| (self.estimate(&spec.bits(&m)), m))
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+        scored.into_iter().take(keep).map(|(_, m)| m).collect()
     }
 }

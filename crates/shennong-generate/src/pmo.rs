@@ -5,19 +5,21 @@
 //! components. Values equal PyTDC's for the same molecule (checked against
 //! the same definitions evaluated with RDKit in the test suite).
 //!
-//! Not here: `drd2`, `gsk3b` and `jnk3` (they need PyTDC's trained model
-//! files) and `deco_hop` / `scaffold_hop` (they need RDKit's Gobbi 2D
-//! pharmacophore fingerprint, which Shennong does not have yet).
+//! Not here: `drd2`, `gsk3b` and `jnk3`, which need PyTDC's trained model
+//! files.
 
-use crate::scoring::build::{atom_count, descriptor, descriptor_of, isomer, similarity, smarts};
+use crate::scoring::build::{
+    atom_count, descriptor, descriptor_of, isomer, pharmacophore, similarity, smarts,
+};
 use crate::scoring::{Aggregation, Scoring, SimilarityFingerprint as Fp, Transform};
 use crate::GenerateError;
 
 /// The PMO tasks Shennong computes, in PMO's alphabetical order.
-pub const PMO_TASKS: [&str; 18] = [
+pub const PMO_TASKS: [&str; 20] = [
     "albuterol_similarity",
     "amlodipine_mpo",
     "celecoxib_rediscovery",
+    "deco_hop",
     "fexofenadine_mpo",
     "isomers_c7h8n2o2",
     "isomers_c9h10n2o2pf2cl",
@@ -28,6 +30,7 @@ pub const PMO_TASKS: [&str; 18] = [
     "perindopril_mpo",
     "qed",
     "ranolazine_mpo",
+    "scaffold_hop",
     "sitagliptin_mpo",
     "thiothixene_rediscovery",
     "troglitazone_rediscovery",
@@ -47,6 +50,8 @@ pub const PMO_MISSING: [(&str, &str); 5] = [
     ("jnk3", "needs PyTDC's trained random forest file"),
 ];
 
+const HOP_REFERENCE: &str = "CCCOc1cc2ncnc(Nc3ccc4ncsc4c3)c2cc1S(=O)(=O)C(C)(C)C";
+const HOP_CORE: &str = "[#7]-c1n[c;h1]nc2[c;h1]c(-[#8])[c;h0][c;h1]c12";
 const SITAGLIPTIN: &str = "Fc1cc(c(F)cc1F)CC(N)CC(=O)N3Cc2nnc(n2CC3)C(F)(F)F";
 
 fn gaussian(mu: f64, sigma: f64) -> Transform {
@@ -232,6 +237,27 @@ pub fn pmo_scoring(task: &str) -> Result<Scoring, GenerateError> {
                 )?,
                 descriptor("TPSA", gaussian(descriptor_of(SITAGLIPTIN, "TPSA")?, 5.0))?,
                 isomer("isomer", "C16H15F6N5O")?,
+            ],
+        ),
+        "deco_hop" => (
+            Aggregation::ArithmeticMean,
+            vec![
+                pharmacophore("similarity", HOP_REFERENCE, clipped(0.85))?,
+                smarts("no_sulfone", "CS([#6])(=O)=O", true)?,
+                smarts("no_benzothiazole", "[#7]-c1ccc2ncsc2c1", true)?,
+                smarts("quinazoline_core", HOP_CORE, false)?,
+            ],
+        ),
+        "scaffold_hop" => (
+            Aggregation::ArithmeticMean,
+            vec![
+                pharmacophore("similarity", HOP_REFERENCE, clipped(0.75))?,
+                smarts(
+                    "decoration",
+                    "[#6]-[#6]-[#6]-[#8]-[#6]~[#6]~[#6]~[#6]~[#6]-[#7]-c1ccc2ncsc2c1",
+                    false,
+                )?,
+                smarts("no_quinazoline_core", HOP_CORE, true)?,
             ],
         ),
         "valsartan_smarts" => {

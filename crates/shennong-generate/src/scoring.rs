@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use shennong_descriptors::{Descriptor, DescriptorSet, MolContext};
 use shennong_filter::Catalog;
+use shennong_fingerprint::pharm2d::Pharm2D;
 use shennong_fingerprint::{CountFingerprint, FingerprintSpec, Kind};
 use shennong_mol::Mol;
 use shennong_smarts::Query;
@@ -186,7 +187,8 @@ impl Transform {
 /// unfolded sparse counts as GuacaMol and PyTDC use them (`ecfp4` is
 /// `GetMorganFingerprint(mol, 2)`, `fcfp4` adds `useFeatures=True`, `ap` is
 /// `GetAtomPairFingerprint(mol, maxLength=max_distance)`); `ecfp4_bits` is
-/// the 2048-bit Morgan radius-2 bit vector.
+/// the 2048-bit Morgan radius-2 bit vector and `pharm2d` the Gobbi 2D
+/// pharmacophore fingerprint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum SimilarityFingerprint {
@@ -203,6 +205,8 @@ pub enum SimilarityFingerprint {
     Ap,
     /// Morgan radius 2, 2048 bits.
     Ecfp4Bits,
+    /// Gobbi–Poppinger 2D pharmacophore bits (RDKit `Gobbi_Pharm2D`).
+    Pharm2d,
 }
 
 /// A fingerprint ready to compare (counts or bits).
@@ -210,6 +214,7 @@ pub enum SimilarityFingerprint {
 enum Fp {
     Counts(CountFingerprint),
     Bits(shennong_fingerprint::BitFingerprint),
+    Sparse(Vec<u32>),
 }
 
 impl Fp {
@@ -217,6 +222,7 @@ impl Fp {
         match (self, other) {
             (Fp::Counts(a), Fp::Counts(b)) => a.tanimoto(b),
             (Fp::Bits(a), Fp::Bits(b)) => a.tanimoto(b),
+            (Fp::Sparse(a), Fp::Sparse(b)) => Pharm2D::tanimoto(a, b),
             _ => 0.0,
         }
     }
@@ -243,6 +249,7 @@ fn fingerprint(kind: SimilarityFingerprint, max_distance: u32, mol: &Mol) -> Fp 
             Fp::Counts(s.unfolded_counts(mol))
         }
         SimilarityFingerprint::Ecfp4Bits => Fp::Bits(FingerprintSpec::morgan(2, 2048).bits(mol)),
+        SimilarityFingerprint::Pharm2d => Fp::Sparse(Pharm2D::gobbi().bits(mol)),
     }
 }
 
@@ -914,6 +921,14 @@ pub(crate) mod build {
                 references: vec![reference],
             },
         })
+    }
+
+    pub fn pharmacophore(
+        name: &str,
+        smiles: &str,
+        transform: Transform,
+    ) -> Result<Component, GenerateError> {
+        similarity(name, smiles, SimilarityFingerprint::Pharm2d, 0, transform)
     }
 
     pub fn descriptor(name: &str, transform: Transform) -> Result<Component, GenerateError> {

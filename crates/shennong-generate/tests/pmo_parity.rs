@@ -7,7 +7,10 @@
 //! PMO oracle parity: every oracle Shennong computes equals PyTDC's
 //! definition (evaluated with the pinned RDKit by
 //! `scripts/parity/make_pmo_reference.py`, path in `SHENNONG_PMO_REF`) to
-//! 1e-6 absolute, for every molecule of the shared sets.
+//! 1e-6 absolute, for every molecule of the shared sets (the hop tasks and
+//! the Gobbi 2D pharmacophore bits, which equal RDKit's bit for bit, on the
+//! first molecules of each set: RDKit's Pharm2D is slow), failing on any
+//! difference.
 
 use std::collections::BTreeMap;
 
@@ -27,7 +30,10 @@ fn pmo_oracles_match_pytdc_definitions() {
         .trim_start_matches("#rdkit\t")
         .to_string();
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
-    let tasks = &header[3..];
+    assert_eq!(header.last(), Some(&"gobbi_pharm2d_bits"));
+    let tasks = &header[3..header.len() - 1];
+    let gobbi = shennong_fingerprint::pharm2d::Pharm2D::gobbi();
+    let (mut bits_ok, mut bits_n) = (0usize, 0usize);
     let mut sorted = PMO_TASKS.to_vec();
     sorted.sort_unstable();
     assert_eq!(
@@ -42,7 +48,24 @@ fn pmo_oracles_match_pytdc_definitions() {
         let cols: Vec<&str> = line.split('\t').collect();
         let smiles = cols[2];
         let mol = shennong_smiles::parse(smiles).unwrap_or_else(|e| panic!("{smiles}: {e}"));
+        let bits_col = cols[cols.len() - 1];
+        if bits_col != "skip" {
+            let theirs_bits: Vec<u32> = bits_col
+                .split(',')
+                .filter(|b| !b.is_empty())
+                .map(|b| b.parse().unwrap())
+                .collect();
+            bits_n += 1;
+            if gobbi.bits(&mol) == theirs_bits {
+                bits_ok += 1;
+            } else if failures.len() < 20 {
+                failures.push(format!("Gobbi pharm2d bits differ for {smiles}"));
+            }
+        }
         for (k, task) in tasks.iter().enumerate() {
+            if cols[3 + k] == "skip" {
+                continue;
+            }
             let theirs: f64 = cols[3 + k].parse().unwrap_or(f64::NAN);
             let ours = scorings[k].score(&mol).total;
             let ok = (ours - theirs).abs() <= 1e-6;
@@ -56,6 +79,10 @@ fn pmo_oracles_match_pytdc_definitions() {
         }
     }
     println!("PMO oracle parity vs PyTDC definitions on RDKit {version}:");
+    println!(
+        "  Gobbi 2D pharmacophore bits  {bits_ok}/{bits_n} ({:.2} %)",
+        100.0 * bits_ok as f64 / bits_n as f64
+    );
     for (task, (ok, n)) in &tally {
         println!(
             "  {task:<26} {ok}/{n} ({:.2} %)",
