@@ -78,9 +78,14 @@ fn distances_from(mol: &Mol, start: usize, dist: &mut [u32], queue: &mut VecDequ
     }
 }
 
-/// Hashed atom-pair feature ids (one per pair of atoms whose topological
-/// distance lies in `min_distance..=max_distance`).
-pub fn atom_pair_ids(mol: &Mol, min_distance: u32, max_distance: u32) -> Vec<u32> {
+/// One id per pair of atoms whose topological distance lies in
+/// `min_distance..=max_distance`, from (smaller code, distance, larger code).
+fn atom_pairs(
+    mol: &Mol,
+    min_distance: u32,
+    max_distance: u32,
+    id: impl Fn(u32, u32, u32) -> u32,
+) -> Vec<u32> {
     let codes = atom_codes(mol);
     let limit = (1u32 << CODE_SIZE) - 1;
     let n = mol.num_atoms();
@@ -96,42 +101,34 @@ pub fn atom_pair_ids(mol: &Mol, min_distance: u32, max_distance: u32) -> Vec<u32
                 continue;
             }
             let cj = codes.get(j).copied().unwrap_or(0) % limit;
-            let mut id = 0;
-            hash_combine(&mut id, ci.min(cj));
-            hash_combine(&mut id, d);
-            hash_combine(&mut id, ci.max(cj));
-            out.push(id);
+            out.push(id(ci.min(cj), d, ci.max(cj)));
         }
     }
     out
 }
 
+/// Hashed atom-pair feature ids (one per pair of atoms whose topological
+/// distance lies in `min_distance..=max_distance`).
+pub fn atom_pair_ids(mol: &Mol, min_distance: u32, max_distance: u32) -> Vec<u32> {
+    atom_pairs(mol, min_distance, max_distance, |lo, d, hi| {
+        let mut id = 0;
+        hash_combine(&mut id, lo);
+        hash_combine(&mut id, d);
+        hash_combine(&mut id, hi);
+        id
+    })
+}
+
 /// Unhashed atom-pair codes as RDKit's sparse count fingerprints hold them
 /// (`GetAtomPairFingerprint`, `GetSparseCountFingerprint`): the distance in
-/// the low 5 bits, then the smaller and the larger atom code.
+/// the low 5 bits, then the smaller and the larger atom code (distances
+/// beyond 31 do not fit and are left out, as RDKit's `maxPathLen` does).
 pub fn atom_pair_codes(mol: &Mol, min_distance: u32, max_distance: u32) -> Vec<u32> {
     const NUM_PATH_BITS: u32 = 5;
-    let codes = atom_codes(mol);
-    let limit = (1u32 << CODE_SIZE) - 1;
-    let n = mol.num_atoms();
-    let mut dist = vec![u32::MAX; n];
-    let mut queue = VecDeque::new();
-    let mut out = Vec::new();
-    for i in 0..n {
-        distances_from(mol, i, &mut dist, &mut queue);
-        let ci = codes.get(i).copied().unwrap_or(0) % limit;
-        for j in i + 1..n {
-            let d = dist.get(j).copied().unwrap_or(u32::MAX);
-            if d < min_distance || d > max_distance || d >= 1 << NUM_PATH_BITS {
-                continue;
-            }
-            let cj = codes.get(j).copied().unwrap_or(0) % limit;
-            out.push(
-                d | (ci.min(cj) << NUM_PATH_BITS) | (ci.max(cj) << (NUM_PATH_BITS + CODE_SIZE)),
-            );
-        }
-    }
-    out
+    let max = max_distance.min((1 << NUM_PATH_BITS) - 1);
+    atom_pairs(mol, min_distance, max, |lo, d, hi| {
+        d | (lo << NUM_PATH_BITS) | (hi << (NUM_PATH_BITS + CODE_SIZE))
+    })
 }
 
 /// Hashed topological-torsion ids: paths of `atoms` atoms between heavy

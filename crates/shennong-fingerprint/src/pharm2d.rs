@@ -63,21 +63,30 @@ pub struct Pharm2D {
     size: u32,
 }
 
-/// Non-decreasing index tuples of `slots` items from `0..n`, lexicographic.
-fn index_combinations(n: usize, slots: usize) -> Vec<Vec<usize>> {
-    fn rec(n: usize, slots: usize, from: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if cur.len() == slots {
+/// Index tuples of length `k` from `0..n` in lexicographic order:
+/// non-decreasing (RDKit's `GetIndexCombinations`) or, with `strict`,
+/// strictly increasing (k-combinations).
+fn index_tuples(n: usize, k: usize, strict: bool) -> Vec<Vec<usize>> {
+    fn rec(
+        n: usize,
+        k: usize,
+        from: usize,
+        strict: bool,
+        cur: &mut Vec<usize>,
+        out: &mut Vec<Vec<usize>>,
+    ) {
+        if cur.len() == k {
             out.push(cur.clone());
             return;
         }
         for x in from..n {
             cur.push(x);
-            rec(n, slots, x, cur, out);
+            rec(n, k, x + usize::from(strict), strict, cur, out);
             cur.pop();
         }
     }
     let mut out = Vec::new();
-    rec(n, slots, 0, &mut Vec::new(), &mut out);
+    rec(n, k, 0, strict, &mut Vec::new(), &mut out);
     out
 }
 
@@ -115,7 +124,7 @@ impl Pharm2D {
                 }
             }
         }
-        let combos = [index_combinations(n, 2), index_combinations(n, 3)];
+        let combos = [index_tuples(n, 2, false), index_tuples(n, 3, false)];
         let start3 = (combos[0].len() * two.len()) as u32;
         let size = start3 + (combos[1].len() * three.len()) as u32;
         Pharm2D {
@@ -274,7 +283,7 @@ fn unique_choices<'m>(perm: &[usize], matches: &'m [Vec<Vec<usize>>]) -> Vec<Vec
     while let Some(&feature) = perm.get(i) {
         let run = perm.iter().skip(i).take_while(|&&f| f == feature).count();
         let list = matches.get(feature).map_or(&[][..], Vec::as_slice);
-        let picks = increasing_picks(list.len(), run);
+        let picks = index_tuples(list.len(), run, true);
         let mut next = Vec::new();
         for prefix in &out {
             for pick in &picks {
@@ -299,24 +308,6 @@ fn unique_choices<'m>(perm: &[usize], matches: &'m [Vec<Vec<usize>>]) -> Vec<Vec
             .enumerate()
             .all(|(k, a)| v.iter().skip(k + 1).all(|b| a != b))
     });
-    out
-}
-
-/// Strictly increasing index tuples of length `k` from `0..n`.
-fn increasing_picks(n: usize, k: usize) -> Vec<Vec<usize>> {
-    fn rec(n: usize, k: usize, from: usize, cur: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
-        if cur.len() == k {
-            out.push(cur.clone());
-            return;
-        }
-        for x in from..n {
-            cur.push(x);
-            rec(n, k, x + 1, cur, out);
-            cur.pop();
-        }
-    }
-    let mut out = Vec::new();
-    rec(n, k, 0, &mut Vec::new(), &mut out);
     out
 }
 
