@@ -20,7 +20,7 @@ pub struct DesignArgs {
     /// component and the total), summary.json. Running again on the same
     /// directory resumes the run.
     #[arg(short, long)]
-    pub output: String,
+    pub output: Option<String>,
     /// Run a PMO benchmark task instead of a configuration (`--pmo list` lists them).
     #[arg(long)]
     pub pmo: Option<String>,
@@ -98,6 +98,9 @@ pub fn run(args: DesignArgs) -> Result<i32> {
         (Some(_), Some(_)) => bail!("give a configuration file or --pmo, not both"),
         (None, None) => bail!("give a configuration file (or --pmo TASK)"),
     };
+    let Some(output) = args.output.as_deref() else {
+        bail!("give the run directory with -o");
+    };
     let pool = match (&args.start, &args.config) {
         (Some(s), Some(_)) => Some(read_pool(Path::new(s))?),
         _ => None,
@@ -120,8 +123,8 @@ pub fn run(args: DesignArgs) -> Result<i32> {
         bar.set_message(format!("{:.4} (generation {})", p.best, p.generation));
         true
     };
-    let summary = run_design(&text, &base, pool, Path::new(&args.output), on_progress)
-        .with_context(|| format!("design run in {}", args.output))?;
+    let summary = run_design(&text, &base, pool, Path::new(output), on_progress)
+        .with_context(|| format!("design run in {output}"))?;
     bar.finish_and_clear();
     eprintln!(
         "design: {} oracle calls of {} ({} resumed), {} generations, stopped: {}",
@@ -140,6 +143,6 @@ pub fn run(args: DesignArgs) -> Result<i32> {
     for (smiles, total) in summary.top.iter().take(3) {
         eprintln!("  {total:.4}  {smiles}");
     }
-    eprintln!("wrote {}/scored.csv and summary.json", args.output);
+    eprintln!("wrote {output}/scored.csv and summary.json");
     Ok(0)
 }

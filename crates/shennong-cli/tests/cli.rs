@@ -917,3 +917,111 @@ fn train_refuses_unknown_learners_features_and_missing_targets() {
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no value for target 'pIC50'"));
 }
+
+#[test]
+fn design_runs_the_bundled_example_and_scores_with_a_model_component() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = format!("{}/../..", env!("CARGO_MANIFEST_DIR"));
+    // the bundled example, with a smaller budget
+    let example = std::fs::read_to_string(format!("{root}/examples/design/qed_celecoxib.toml"))
+        .unwrap()
+        .replace("budget = 2000", "budget = 300");
+    let config = dir.path().join("example.toml");
+    std::fs::write(&config, example).unwrap();
+    std::fs::copy(
+        format!("{root}/examples/design/zinc_start.smi"),
+        dir.path().join("zinc_start.smi"),
+    )
+    .unwrap();
+    let run = dir.path().join("run");
+    let out = shennong(&[
+        "design",
+        config.to_str().unwrap(),
+        "-o",
+        run.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("300 oracle calls of 300"), "{stderr}");
+    let scored = std::fs::read_to_string(run.join("scored.csv")).unwrap();
+    assert!(scored.starts_with(
+        "smiles,id,step,call,qed_raw,qed,sim_celecoxib_raw,sim_celecoxib,sa_score_raw,sa_score,alerts_raw,alerts,total,fitness\n"
+    ));
+    assert_eq!(scored.lines().count(), 301);
+    // a model component: a quick k-NN solubility model, scored by the lower
+    // end of its 90 % interval
+    let text = std::fs::read_to_string(format!("{root}/examples/solubility.csv")).unwrap();
+    let small: Vec<&str> = text.lines().take(201).collect();
+    let data = dir.path().join("sol.csv");
+    std::fs::write(&data, small.join("\n") + "\n").unwrap();
+    let model = dir.path().join("sol.shm");
+    let out = shennong(&[
+        "train",
+        data.to_str().unwrap(),
+        "--target",
+        "logS",
+        "--model",
+        "knn",
+        "-o",
+        model.to_str().unwrap(),
+        "-q",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = dir.path().join("model.toml");
+    std::fs::write(
+        &config,
+        r#"
+[run]
+budget = 150
+start = "zinc_start.smi"
+population = 40
+offspring = 40
+[scoring]
+[[scoring.component]]
+kind = "model"
+path = "sol.shm"
+value = "lower"
+transform = { type = "sigmoid", low = -6.0, high = -1.0 }
+[[scoring.component]]
+kind = "qed"
+"#,
+    )
+    .unwrap();
+    let run2 = dir.path().join("run2");
+    let out = shennong(&[
+        "design",
+        config.to_str().unwrap(),
+        "-o",
+        run2.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scored = std::fs::read_to_string(run2.join("scored.csv")).unwrap();
+    let header: Vec<&str> = scored.lines().next().unwrap().split(',').collect();
+    assert_eq!(header[4], "logS_raw");
+    for line in scored.lines().skip(1) {
+        let lo: f64 = line.split(',').nth(4).unwrap().parse().unwrap();
+        assert!(lo.is_finite() && lo < 5.0 && lo > -20.0, "{line}");
+    }
+    // list and refusals
+    let out = shennong(&["design", "--pmo", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.contains("deco_hop") && listed.contains("drd2\t(not available"));
+    let out = shennong(&[
+        "design",
+        "--pmo",
+        "nosuch",
+        "-o",
+        run.to_str().unwrap(),
+        "--start",
+        config.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+}
