@@ -469,6 +469,7 @@ pub fn run_design(
         for (mol, record) in previous {
             members.push(Member {
                 mol: mol.clone(),
+                smiles: record.smiles.clone(),
                 fitness: record.fitness,
             });
             oracle.restore(&mol, record);

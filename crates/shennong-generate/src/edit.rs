@@ -294,21 +294,17 @@ impl EditGraph {
                 next += 1;
             }
         }
-        for b in &self.bonds {
-            if gone.contains(&b.a) {
-                let other = b.b;
-                if let Some(x) = self.atoms.get_mut(other) {
-                    x.explicit_hs = 0;
-                    x.no_implicit = false;
-                }
-            }
-            if gone.contains(&b.b) {
-                let other = b.a;
-                if let Some(x) = self.atoms.get_mut(other) {
-                    x.explicit_hs = 0;
-                    x.no_implicit = false;
-                }
-            }
+        let losing_a_bond: Vec<usize> = self
+            .bonds
+            .iter()
+            .filter_map(|b| match (gone.contains(&b.a), gone.contains(&b.b)) {
+                (true, false) => Some(b.b),
+                (false, true) => Some(b.a),
+                _ => None,
+            })
+            .collect();
+        for a in losing_a_bond {
+            self.touch(a);
         }
         let m = |i: usize| map.get(i).copied().flatten();
         self.bonds = self

@@ -51,6 +51,8 @@ impl Default for GaConfig {
 pub struct Member {
     /// The molecule.
     pub mol: Mol,
+    /// Its canonical SMILES.
+    pub smiles: String,
     /// Its fitness.
     pub fitness: f64,
 }
@@ -76,18 +78,40 @@ pub struct GraphGa {
 }
 
 /// Keeps the best `size` distinct members (by canonical SMILES), best first.
-fn select(mut members: Vec<(String, Member)>, size: usize) -> Vec<Member> {
+fn select(mut members: Vec<Member>, size: usize) -> Vec<Member> {
     members.sort_by(|a, b| {
-        b.1.fitness
-            .total_cmp(&a.1.fitness)
-            .then_with(|| a.0.cmp(&b.0))
+        b.fitness
+            .total_cmp(&a.fitness)
+            .then_with(|| a.smiles.cmp(&b.smiles))
     });
     let mut seen = std::collections::HashSet::new();
     members
         .into_iter()
-        .filter(|(s, _)| seen.insert(s.clone()))
-        .map(|(_, m)| m)
+        .filter(|m| seen.insert(m.smiles.clone()))
         .take(size)
+        .collect()
+}
+
+/// Members for the molecules the oracle scored (those it left unscored
+/// when the budget ran out are dropped).
+fn scored_members(keyed: Vec<(String, Mol)>, fitness: Vec<Option<f64>>) -> Vec<Member> {
+    keyed
+        .into_iter()
+        .zip(fitness)
+        .filter_map(|((smiles, mol), f)| {
+            Some(Member {
+                mol,
+                smiles,
+                fitness: f?,
+            })
+        })
+        .collect()
+}
+
+/// Molecules with their canonical SMILES.
+fn keyed(mols: Vec<Mol>) -> Vec<(String, Mol)> {
+    mols.into_par_iter()
+        .map(|m| (shennong_smiles::to_smiles(&m), m))
         .collect()
 }
 
@@ -115,27 +139,14 @@ impl GraphGa {
 
     /// Sets the population from already-scored members (resume).
     pub fn set_population(&mut self, members: Vec<Member>) {
-        let keyed = members
-            .into_iter()
-            .map(|m| (shennong_smiles::to_smiles(&m.mol), m))
-            .collect();
-        self.population = select(keyed, self.config.population);
+        self.population = select(members, self.config.population);
     }
 
     /// Scores the starting molecules (step 0) and makes them the population.
     pub fn start(&mut self, initial: Vec<Mol>, oracle: &mut Oracle<'_>) {
-        let fitness = oracle.score(&initial, self.generation);
-        let keyed = initial
-            .into_iter()
-            .zip(fitness)
-            .filter_map(|(mol, f)| {
-                Some((
-                    shennong_smiles::to_smiles(&mol),
-                    Member { mol, fitness: f? },
-                ))
-            })
-            .collect();
-        self.population = select(keyed, self.config.population);
+        let initial = keyed(initial);
+        let fitness = oracle.score_keyed(&initial, self.generation);
+        self.population = select(scored_members(initial, fitness), self.config.population);
         self.generation += 1;
     }
 
@@ -168,6 +179,7 @@ impl GraphGa {
                 mutate(&child, config.mutation_rate, &config.limits, &mut rng)
             })
             .collect();
+        let children = keyed(children);
         let children = if self.config.screen_factor > 1 {
             self.surrogate
                 .screen(children, oracle, self.config.offspring)
@@ -175,19 +187,10 @@ impl GraphGa {
             children
         };
         let before = oracle.calls();
-        let fitness = oracle.score(&children, self.generation);
-        let mut keyed: Vec<(String, Member)> = self
-            .population
-            .drain(..)
-            .map(|m| (shennong_smiles::to_smiles(&m.mol), m))
-            .collect();
-        keyed.extend(children.into_iter().zip(fitness).filter_map(|(mol, f)| {
-            Some((
-                shennong_smiles::to_smiles(&mol),
-                Member { mol, fitness: f? },
-            ))
-        }));
-        self.population = select(keyed, self.config.population);
+        let fitness = oracle.score_keyed(&children, self.generation);
+        let mut members: Vec<Member> = self.population.drain(..).collect();
+        members.extend(scored_members(children, fitness));
+        self.population = select(members, self.config.population);
         self.generation += 1;
         oracle.calls() - before
     }
@@ -268,25 +271,25 @@ impl Surrogate {
         mean + Self::EXPLORE * (1.0 - nearest)
     }
 
-    /// Keeps the `keep` most promising candidates not scored yet (and any
-    /// already scored, which cost nothing).
-    fn screen(&mut self, candidates: Vec<Mol>, oracle: &Oracle<'_>, keep: usize) -> Vec<Mol> {
+    /// Keeps the `keep` most promising candidates not scored yet.
+    fn screen(
+        &mut self,
+        candidates: Vec<(String, Mol)>,
+        oracle: &Oracle<'_>,
+        keep: usize,
+    ) -> Vec<(String, Mol)> {
         self.update(oracle);
         let spec = FingerprintSpec::morgan(2, 2048);
-        let keyed: Vec<(String, Mol)> = candidates
-            .into_par_iter()
-            .map(|m| (shennong_smiles::to_smiles(&m), m))
-            .collect();
         let mut seen = std::collections::HashSet::new();
-        let fresh: Vec<(String, Mol)> = keyed
+        let fresh: Vec<(String, Mol)> = candidates
             .into_iter()
             .filter(|(s, _)| oracle.lookup(s).is_none() && seen.insert(s.clone()))
             .collect();
-        let mut scored: Vec<(f64, Mol)> = fresh
+        let mut scored: Vec<(f64, (String, Mol))> = fresh
             .into_par_iter()
-            .map(|(_, m)| (self.estimate(&spec.bits(&m)), m))
+            .map(|c| (self.estimate(&spec.bits(&c.1)), c))
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-        scored.into_iter().take(keep).map(|(_, m)| m).collect()
+        scored.into_iter().take(keep).map(|(_, c)| c).collect()
     }
 }

@@ -2,7 +2,7 @@
 //! canonical SMILES) costs one call the first time it is scored and is
 //! free afterwards; once the budget is spent nothing more is scored.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use shennong_mol::Mol;
@@ -143,24 +143,33 @@ impl<'s> Oracle<'s> {
     /// the budget ran out. New molecules are scored in parallel and numbered
     /// in input order, so a run is the same whatever the thread count.
     pub fn score(&mut self, mols: &[Mol], step: usize) -> Vec<Option<f64>> {
-        let smiles: Vec<String> = mols.par_iter().map(shennong_smiles::to_smiles).collect();
+        let keyed: Vec<(String, Mol)> = mols
+            .par_iter()
+            .map(|m| (shennong_smiles::to_smiles(m), m.clone()))
+            .collect();
+        self.score_keyed(&keyed, step)
+    }
+
+    /// [`Oracle::score`] for molecules whose canonical SMILES the caller
+    /// already has.
+    pub fn score_keyed(&mut self, mols: &[(String, Mol)], step: usize) -> Vec<Option<f64>> {
         let mut fresh: Vec<usize> = Vec::new();
-        let mut seen: HashMap<&str, ()> = HashMap::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let remaining = self.budget.saturating_sub(self.records.len());
-        for (i, s) in smiles.iter().enumerate() {
+        for (i, (s, _)) in mols.iter().enumerate() {
             if fresh.len() >= remaining {
                 break;
             }
-            if !self.index.contains_key(s) && seen.insert(s.as_str(), ()).is_none() {
+            if !self.index.contains_key(s) && seen.insert(s.as_str()) {
                 fresh.push(i);
             }
         }
         let rows: Vec<_> = fresh
             .par_iter()
-            .filter_map(|&i| mols.get(i).map(|m| self.scoring.score(m)))
+            .filter_map(|&i| mols.get(i).map(|(_, m)| self.scoring.score(m)))
             .collect();
         for (&i, row) in fresh.iter().zip(rows) {
-            let (Some(s), Some(mol)) = (smiles.get(i), mols.get(i)) else {
+            let Some((s, mol)) = mols.get(i) else {
                 continue;
             };
             let fitness = match &mut self.filter {
@@ -178,9 +187,8 @@ impl<'s> Oracle<'s> {
                 fitness,
             });
         }
-        smiles
-            .iter()
-            .map(|s| self.lookup(s).map(|r| r.fitness))
+        mols.iter()
+            .map(|(s, _)| self.lookup(s).map(|r| r.fitness))
             .collect()
     }
 }
