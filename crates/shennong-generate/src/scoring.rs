@@ -635,6 +635,16 @@ impl ScoringConfig {
     }
 }
 
+/// An RDKit descriptor by name.
+fn descriptor(name: &str) -> Result<Descriptor, GenerateError> {
+    DescriptorSet::from_names(&[name])
+        .map_err(|e| GenerateError::Config(e.to_string()))?
+        .descriptors()
+        .first()
+        .cloned()
+        .ok_or_else(|| GenerateError::Config(format!("unknown descriptor '{name}'")))
+}
+
 fn parse_reference(smiles: &str) -> Result<Mol, GenerateError> {
     shennong_smiles::parse(smiles)
         .map_err(|e| GenerateError::Config(format!("reference SMILES '{smiles}': {e}")))
@@ -648,14 +658,6 @@ fn compile(c: &ComponentConfig, base: &Path) -> Result<Component, GenerateError>
             transform,
             calc,
         };
-    let descriptor = |n: &str| -> Result<Descriptor, GenerateError> {
-        DescriptorSet::from_names(&[n])
-            .map_err(|e| GenerateError::Config(e.to_string()))?
-            .descriptors()
-            .first()
-            .cloned()
-            .ok_or_else(|| GenerateError::Config(format!("unknown descriptor '{n}'")))
-    };
     Ok(match c {
         ComponentConfig::Qed {
             name,
@@ -932,12 +934,7 @@ pub(crate) mod build {
     }
 
     pub fn descriptor(name: &str, transform: Transform) -> Result<Component, GenerateError> {
-        let d = DescriptorSet::from_names(&[name])
-            .map_err(|e| GenerateError::Config(e.to_string()))?
-            .descriptors()
-            .first()
-            .cloned()
-            .ok_or_else(|| GenerateError::Config(format!("unknown descriptor '{name}'")))?;
+        let d = super::descriptor(name)?;
         Ok(Component {
             name: name.into(),
             weight: 1.0,
@@ -983,12 +980,7 @@ pub(crate) mod build {
     /// A reference molecule's descriptor value (targets of some PMO tasks).
     pub fn descriptor_of(smiles: &str, name: &str) -> Result<f64, GenerateError> {
         let mol = parse_reference(smiles)?;
-        let set =
-            DescriptorSet::from_names(&[name]).map_err(|e| GenerateError::Config(e.to_string()))?;
-        set.compute(&mol)
-            .first()
-            .copied()
-            .ok_or_else(|| GenerateError::Config(format!("unknown descriptor '{name}'")))
+        Ok(super::descriptor(name)?.compute(&MolContext::new(&mol)))
     }
 }
 
