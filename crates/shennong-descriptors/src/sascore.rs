@@ -4,7 +4,7 @@
 //! (table converted from RDKit's `fpscores.pkl.gz`), minus size, stereo,
 //! spiro, bridgehead and macrocycle penalties, scaled to 1 (easy) – 10 (hard).
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::OnceLock;
 
@@ -106,7 +106,9 @@ pub(crate) fn sa_score(ctx: &MolContext) -> f64 {
     if n_atoms == 0 {
         return f64::NAN;
     }
-    let mut counts: HashMap<u32, u32> = HashMap::new();
+    // sorted by fragment id, as RDKit's GetNonzeroElements, so that the
+    // float sum is the same in every run
+    let mut counts: BTreeMap<u32, u32> = BTreeMap::new();
     for e in ctx.morgan_environments(2) {
         *counts.entry(e.id).or_insert(0) += 1;
     }

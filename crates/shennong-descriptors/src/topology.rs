@@ -4,7 +4,7 @@
 //! Balaban, Chem. Phys. Lett. 1982, 89, 399; Bertz, J. Am. Chem. Soc. 1981,
 //! 103, 3599).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use shennong_mol::element::outer_electrons;
 use shennong_mol::{AtomIdx, BondOrder, Hybridization, Mol};
@@ -456,9 +456,11 @@ pub(crate) fn bertz_ct(ctx: &MolContext) -> f64 {
     }
     let bond_order = |a: usize, b: usize| order.get(&(a.min(b), a.max(b))).copied().unwrap_or(0.0);
     let class = |a: usize| classes.get(a).copied().unwrap_or(0);
-    let mut atom_types: HashMap<u8, f64> = HashMap::new();
+    // ordered maps: the entropies sum these values, and a hash order
+    // would change the last bits of BertzCT from run to run
+    let mut atom_types: BTreeMap<u8, f64> = BTreeMap::new();
     // keys: (min class, max class) for double-bond terms, (min, hinge, max) for pairs
-    let mut connections: HashMap<(usize, usize, usize), f64> = HashMap::new();
+    let mut connections: BTreeMap<(usize, usize, usize), f64> = BTreeMap::new();
     for (atom, nbrs) in neighbors.iter().enumerate() {
         *atom_types
             .entry(mol.atom(AtomIdx(atom as u32)).atomic_num)
