@@ -1,12 +1,11 @@
-//! `shennong desc`: RDKit-compatible descriptors into a CSV/TSV table.
+//! `shennong desc`: RDKit-compatible descriptors into a CSV, TSV or Parquet table.
 
 use anyhow::{bail, Result};
 use clap::Args;
 use shennong::descriptors::{all_descriptors, DescriptorSet};
-use shennong::io::OutputFile;
+use shennong::io::{Cell, Column, ColumnType, TableWriter};
 
 use crate::batch::{self, BatchArgs};
-use crate::fp::csv_field;
 
 /// Arguments of `shennong desc`.
 #[derive(Args, Debug)]
@@ -14,8 +13,9 @@ pub struct DescArgs {
     /// Input file (.smi, .sdf, .csv, .tsv, optionally .gz), or - for stdin.
     #[arg(required_unless_present = "list")]
     pub input: Option<String>,
-    /// Output table: .csv or .tsv (optionally .gz), or - for stdout (CSV).
-    /// Columns: id, then one column per descriptor under RDKit's name.
+    /// Output table: .csv or .tsv (optionally .gz), .parquet, or - for
+    /// stdout (CSV). Columns: id, then one column per descriptor under
+    /// RDKit's name (integer descriptors as integers; NaN as missing).
     #[arg(short, long, required_unless_present = "list")]
     pub output: Option<String>,
     /// Descriptors to compute, comma-separated RDKit names (default: all).
@@ -31,15 +31,15 @@ pub struct DescArgs {
     pub batch: BatchArgs,
 }
 
-/// Formats a value as RDKit's Python would print it in a table: integers
-/// without a decimal point, floats in shortest round-trip form, NaN empty.
-fn format_value(v: f64, integer: bool) -> String {
+/// A descriptor value as a table cell: integer descriptors as integers,
+/// NaN (not computable for this molecule) as missing.
+fn cell(v: f64, integer: bool) -> Cell {
     if v.is_nan() {
-        String::new()
+        Cell::Missing
     } else if integer && v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
+        Cell::Integer(v as i64)
     } else {
-        format!("{v:?}")
+        Cell::Float(v)
     }
 }
 
@@ -64,47 +64,43 @@ pub fn run(args: DescArgs) -> Result<i32> {
     } else {
         DescriptorSet::from_names(&args.names)?
     };
-    let stem = output_path.trim_end_matches(".gz");
-    let sep = if stem.ends_with(".tsv") {
-        '\t'
-    } else if stem.ends_with(".csv") || output_path == "-" {
-        ','
-    } else if stem.ends_with(".parquet") {
-        bail!("Parquet output is not available yet; write .csv or .tsv (pandas reads both)");
-    } else {
-        bail!("cannot tell the table format of '{output_path}': use .csv or .tsv (optionally .gz)");
-    };
-    let gz = output_path.ends_with(".gz");
-    let mut output = OutputFile::create(output_path, gz)?;
-    let mut header = vec!["id".to_string()];
-    header.extend(set.names().iter().map(|n| n.to_string()));
-    output.write_str(&format!("{}\n", header.join(&sep.to_string())))?;
+    let integer: Vec<bool> = set.descriptors().iter().map(|d| d.is_integer()).collect();
+    let mut columns = vec![Column::new("id", ColumnType::Text)];
+    columns.extend(set.names().iter().zip(&integer).map(|(name, &int)| {
+        Column::new(
+            *name,
+            if int {
+                ColumnType::Integer
+            } else {
+                ColumnType::Float
+            },
+        )
+    }));
+    let spec = set.spec();
+    let mut table =
+        TableWriter::create(output_path, columns, &[("shennong.descriptor_set", &spec)])?;
     if args.names.is_empty() {
         eprintln!(
             "descriptor set: all {} descriptors ({})",
             set.names().len(),
-            set.spec().split(" names=").next().unwrap_or_default()
+            spec.split(" names=").next().unwrap_or_default()
         );
     } else {
-        eprintln!("descriptor set: {}", set.spec());
+        eprintln!("descriptor set: {spec}");
     }
-    let integer: Vec<bool> = set.descriptors().iter().map(|d| d.is_integer()).collect();
-    batch::run(&args.batch, input, &mut output, |raw| {
-        let record = raw.parse()?;
-        let values = set.compute(&record.mol);
-        let id = if sep == ',' {
-            csv_field(&record.id)
-        } else {
-            record.id.replace(['\t', '\n', '\r'], " ")
-        };
-        let mut line = id;
-        for (v, int) in values.iter().zip(&integer) {
-            line.push(sep);
-            line.push_str(&format_value(*v, *int));
-        }
-        line.push('\n');
-        Ok(line)
-    })?;
-    output.commit()?;
+    batch::run_into(
+        &args.batch,
+        input,
+        |raw| {
+            let record = raw.parse()?;
+            let values = set.compute(&record.mol);
+            let mut row = Vec::with_capacity(values.len() + 1);
+            row.push(Cell::Text(record.id));
+            row.extend(values.iter().zip(&integer).map(|(v, int)| cell(*v, *int)));
+            Ok(row)
+        },
+        |row| Ok(table.write_row(row)?),
+    )?;
+    table.commit()?;
     Ok(0)
 }

@@ -17,8 +17,8 @@ pub struct DesignArgs {
     /// `[diversity_filter]`); omit with --pmo.
     pub config: Option<String>,
     /// Run directory: run.toml, scored.csv (every scored molecule with each
-    /// component and the total), summary.json. Running again on the same
-    /// directory resumes the run.
+    /// component and the total), scored.parquet (the same, typed),
+    /// summary.json. Running again on the same directory resumes the run.
     #[arg(short, long)]
     pub output: Option<String>,
     /// Run a PMO benchmark task instead of a configuration (`--pmo list` lists them).
@@ -143,6 +143,6 @@ pub fn run(args: DesignArgs) -> Result<i32> {
     for (smiles, total) in summary.top.iter().take(3) {
         eprintln!("  {total:.4}  {smiles}");
     }
-    eprintln!("wrote {output}/scored.csv and summary.json");
+    eprintln!("wrote {output}/scored.csv, scored.parquet and summary.json");
     Ok(0)
 }

@@ -1,10 +1,10 @@
 //! `shennong fp`: fingerprints into chemfp's FPS format (or sparse counts
-//! into CSV).
+//! into a CSV, TSV or Parquet table).
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use shennong::fingerprint::{fps, FingerprintSpec, Kind};
-use shennong::io::OutputFile;
+use shennong::io::{Cell, Column, ColumnType, OutputFile, TableFormat, TableWriter};
 
 use crate::batch::{self, BatchArgs};
 
@@ -32,12 +32,13 @@ pub enum FpType {
 pub struct FpArgs {
     /// Input file (.smi, .sdf, .csv, .tsv, optionally .gz), or - for stdin.
     pub input: String,
-    /// Output: .fps (optionally .gz) for bits; .csv with --counts.
+    /// Output: .fps (optionally .gz) for bits; with --counts a table,
+    /// .csv/.tsv (optionally .gz) or .parquet.
     #[arg(short, long)]
     pub output: String,
     #[command(flatten)]
     pub fp: FpOptions,
-    /// Write folded sparse counts as CSV rows `id,bit,count` instead of bits.
+    /// Write folded sparse counts as rows `id,bit,count` instead of bits.
     #[arg(long)]
     pub counts: bool,
     #[command(flatten)]
@@ -96,37 +97,68 @@ fn spec_from_options(fp_type: FpType, radius: u32, size: Option<u32>) -> Result<
 /// Runs `shennong fp`; returns the exit status.
 pub fn run(args: FpArgs) -> Result<i32> {
     let spec = args.fp.spec()?;
-    let name = args.output.trim_end_matches(".gz");
-    let gz = args.output.ends_with(".gz");
-    if args.counts && !name.ends_with(".csv") && args.output != "-" {
-        bail!("--counts writes CSV: name the output .csv");
-    }
-    if !args.counts && !name.ends_with(".fps") && args.output != "-" {
-        bail!("fingerprints are written as chemfp FPS: name the output .fps (or use --counts with .csv)");
-    }
-    let mut output = OutputFile::create(&args.output, gz)?;
-    if args.counts {
-        output.write_str(&format!("# {spec}\nid,bit,count\n"))?;
+    let summary = if args.counts {
+        write_counts(&args, &spec)?
     } else {
-        output.write_str(&fps::header(&spec, Some(&args.input)))?;
-    }
-    let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
-        let record = raw.parse()?;
-        if args.counts {
-            let id = csv_field(&record.id);
-            let mut text = String::new();
-            for &(bit, count) in spec.counts(&record.mol).counts() {
-                text.push_str(&format!("{id},{bit},{count}\n"));
-            }
-            Ok(text)
-        } else {
-            Ok(fps::record(&spec.bits(&record.mol), &record.id))
+        let name = args.output.trim_end_matches(".gz");
+        if !name.ends_with(".fps") && args.output != "-" {
+            bail!("fingerprints are written as chemfp FPS: name the output .fps (or use --counts with .csv, .tsv or .parquet)");
         }
-    })?;
-    output.commit()?;
+        let mut output = OutputFile::create(&args.output, args.output.ends_with(".gz"))?;
+        output.write_str(&fps::header(&spec, Some(&args.input)))?;
+        let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
+            let record = raw.parse()?;
+            Ok(fps::record(&spec.bits(&record.mol), &record.id))
+        })?;
+        output.commit()?;
+        summary
+    };
     Ok(i32::from(
         summary.failed > 0 && summary.processed == summary.failed,
     ))
+}
+
+/// `--counts`: one `id, bit, count` row per set bit. Text tables start with
+/// a `# spec` comment line; Parquet keeps the spec in its metadata.
+fn write_counts(args: &FpArgs, spec: &FingerprintSpec) -> Result<batch::Summary> {
+    let (format, gz) = TableFormat::from_path(&args.output).context(
+        "--counts writes a table: name the output .csv, .tsv (optionally .gz) or .parquet",
+    )?;
+    let columns = vec![
+        Column::new("id", ColumnType::Text),
+        Column::new("bit", ColumnType::Integer),
+        Column::new("count", ColumnType::Integer),
+    ];
+    let spec_text = spec.to_string();
+    let mut table = TableWriter::create_as(
+        &args.output,
+        format,
+        gz,
+        columns,
+        &[("shennong.fingerprint_spec", &spec_text)],
+        Some(&format!("# {spec_text}\n")),
+    )?;
+    let summary = batch::run_into(
+        &args.batch,
+        &args.input,
+        |raw| {
+            let record = raw.parse()?;
+            let counts = spec.counts(&record.mol);
+            Ok((record.id, counts.counts().to_vec()))
+        },
+        |(id, counts)| {
+            for (bit, count) in counts {
+                table.write_row(vec![
+                    Cell::Text(id.clone()),
+                    Cell::Integer(i64::from(bit)),
+                    Cell::Integer(i64::from(count)),
+                ])?;
+            }
+            Ok(())
+        },
+    )?;
+    table.commit()?;
+    Ok(summary)
 }
 
 /// Quotes a CSV field when needed.

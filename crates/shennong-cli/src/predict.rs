@@ -4,11 +4,10 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use shennong::io::OutputFile;
+use shennong::io::{Cell, Column, ColumnType, TableWriter};
 use shennong::model::{Model, Task};
 
 use crate::batch::{self, BatchArgs};
-use crate::fp::csv_field;
 
 /// Arguments of `shennong predict`.
 #[derive(Args, Debug)]
@@ -17,7 +16,7 @@ pub struct PredictArgs {
     pub model: String,
     /// Molecules (.smi, .sdf, .csv, .tsv, optionally .gz), or - for stdin.
     pub input: String,
-    /// Output CSV (or .tsv): id, smiles, per target the prediction and its
+    /// Output table, .csv or .tsv (optionally .gz) or .parquet: id, smiles, per target the prediction and its
     /// interval (regression) or probability (classification), and
     /// ad_similarity (nearest training-set Tanimoto on ECFP4).
     #[arg(short, long)]
@@ -32,15 +31,13 @@ pub struct PredictArgs {
 /// Molecules predicted together.
 const BLOCK: usize = 1024;
 
-fn number(v: f64) -> String {
+/// A prediction as a cell, rounded to 6 decimals: more would only repeat
+/// the model's noise.
+fn number(v: f64) -> Cell {
     if v.is_finite() {
-        format!("{v:.6}")
-    } else if v.is_nan() {
-        String::new()
-    } else if v > 0.0 {
-        "inf".into()
+        Cell::Float((v * 1e6).round() / 1e6)
     } else {
-        "-inf".into()
+        Cell::Float(v)
     }
 }
 
@@ -52,62 +49,54 @@ pub fn run(args: PredictArgs) -> Result<i32> {
     }
     let model = Model::load(Path::new(&args.model))?;
     let featurizer = model.compile_featurizer()?;
-    let stem = args.output.trim_end_matches(".gz");
-    let sep = if stem.ends_with(".tsv") { '\t' } else { ',' };
-    let mut output = OutputFile::create(&args.output, args.output.ends_with(".gz"))?;
-    let mut header = vec!["id".to_string(), "smiles".to_string()];
+    let mut columns = vec![
+        Column::new("id", ColumnType::Text),
+        Column::new("smiles", ColumnType::Text),
+    ];
     for name in model.target_names() {
         match model.task {
             Task::Regression => {
-                header.push(name.to_string());
-                header.push(format!("{name}_lo"));
-                header.push(format!("{name}_hi"));
+                columns.push(Column::new(name, ColumnType::Float));
+                columns.push(Column::new(format!("{name}_lo"), ColumnType::Float));
+                columns.push(Column::new(format!("{name}_hi"), ColumnType::Float));
             }
-            Task::Classification => header.push(format!("{name}_prob")),
+            Task::Classification => {
+                columns.push(Column::new(format!("{name}_prob"), ColumnType::Float))
+            }
         }
     }
-    header.push("ad_similarity".into());
-    let field = |s: &str| {
-        if sep == ',' {
-            csv_field(s)
-        } else {
-            s.replace(['\t', '\n', '\r'], " ")
-        }
-    };
-    output.write_str(&format!(
-        "{}\n",
-        header
-            .iter()
-            .map(|h| field(h))
-            .collect::<Vec<_>>()
-            .join(&sep.to_string())
-    ))?;
+    columns.push(Column::new("ad_similarity", ColumnType::Float));
+    let coverage = args.coverage.to_string();
+    let mut table = TableWriter::create(
+        &args.output,
+        columns,
+        &[
+            ("shennong.model", &args.model),
+            ("shennong.coverage", &coverage),
+        ],
+    )?;
     // Records are parsed in parallel and predicted in blocks, so that the
     // GP solves for a block's variances in one pass over its factor.
     let mut pending: Vec<(String, shennong::mol::Mol)> = Vec::with_capacity(BLOCK);
-    let sep_str = sep.to_string();
     let flush =
-        |pending: &mut Vec<(String, shennong::mol::Mol)>, output: &mut OutputFile| -> Result<()> {
+        |pending: &mut Vec<(String, shennong::mol::Mol)>, table: &mut TableWriter| -> Result<()> {
             if pending.is_empty() {
                 return Ok(());
             }
             let (ids, mols): (Vec<String>, Vec<shennong::mol::Mol>) = pending.drain(..).unzip();
             let predictions = model.predict(&featurizer, &mols, args.coverage)?;
-            let mut text = String::new();
-            for ((id, mol), p) in ids.iter().zip(&mols).zip(&predictions) {
-                let mut cols = vec![field(id), field(&shennong::smiles::to_smiles(mol))];
+            for ((id, mol), p) in ids.into_iter().zip(&mols).zip(&predictions) {
+                let mut row = vec![Cell::Text(id), Cell::Text(shennong::smiles::to_smiles(mol))];
                 for t in &p.targets {
-                    cols.push(number(t.value));
+                    row.push(number(t.value));
                     if model.task == Task::Regression {
-                        cols.push(number(t.lo));
-                        cols.push(number(t.hi));
+                        row.push(number(t.lo));
+                        row.push(number(t.hi));
                     }
                 }
-                cols.push(number(p.ad_similarity));
-                text.push_str(&cols.join(&sep_str));
-                text.push('\n');
+                row.push(number(p.ad_similarity));
+                table.write_row(row)?;
             }
-            output.write_str(&text)?;
             Ok(())
         };
     let summary = batch::run_into(
@@ -120,12 +109,12 @@ pub fn run(args: PredictArgs) -> Result<i32> {
         |item| {
             pending.push(item);
             if pending.len() >= BLOCK {
-                flush(&mut pending, &mut output)?;
+                flush(&mut pending, &mut table)?;
             }
             Ok(())
         },
     )?;
-    flush(&mut pending, &mut output)?;
-    output.commit()?;
+    flush(&mut pending, &mut table)?;
+    table.commit()?;
     Ok(if summary.failed > 0 { 1 } else { 0 })
 }

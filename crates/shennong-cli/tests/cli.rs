@@ -498,6 +498,106 @@ fn desc_writes_rdkit_named_columns_and_refuses_unknown_names() {
         .any(|l| l.starts_with("qed\t")));
 }
 
+/// The rows of a Parquet file, each as (column name, field) pairs.
+fn parquet_rows(path: &std::path::Path) -> Vec<Vec<(String, parquet::record::Field)>> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+    reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|row| {
+            row.unwrap()
+                .get_column_iter()
+                .map(|(name, field)| (name.clone(), field.clone()))
+                .collect()
+        })
+        .collect()
+}
+
+fn parquet_metadata(path: &std::path::Path, key: &str) -> Option<String> {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    let reader = SerializedFileReader::new(std::fs::File::open(path).unwrap()).unwrap();
+    let kv = reader
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()?
+        .clone();
+    kv.into_iter().find(|k| k.key == key)?.value
+}
+
+#[test]
+fn desc_and_fp_counts_write_typed_parquet_with_their_spec() {
+    use parquet::record::Field;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(
+        &input,
+        "CC(=O)Oc1ccccc1C(=O)O aspirin\nC1CC bad\nCCO ethanol\n",
+    )
+    .unwrap();
+    let input = input.to_str().unwrap();
+    let out = dir.path().join("d.parquet");
+    let o = shennong(&[
+        "desc",
+        input,
+        "--names",
+        "MolWt,NumHDonors",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = parquet_rows(&out);
+    assert_eq!(rows.len(), 2, "the bad record is reported, not written");
+    assert_eq!(rows[0][0], ("id".to_string(), Field::Str("aspirin".into())));
+    assert_eq!(rows[0][1].0, "MolWt");
+    assert!(matches!(rows[0][1].1, Field::Double(w) if (w - 180.159).abs() < 1e-3));
+    assert_eq!(rows[0][2], ("NumHDonors".to_string(), Field::Long(1)));
+    assert!(parquet_metadata(&out, "shennong.descriptor_set")
+        .unwrap()
+        .starts_with("shennong-desc/1"));
+
+    let counts = dir.path().join("c.parquet");
+    let o = shennong(&[
+        "fp",
+        input,
+        "-o",
+        counts.to_str().unwrap(),
+        "--type",
+        "atompair",
+        "--counts",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let csv = dir.path().join("c.csv");
+    let o = shennong(&[
+        "fp",
+        input,
+        "-o",
+        csv.to_str().unwrap(),
+        "--type",
+        "atompair",
+        "--counts",
+    ]);
+    assert!(o.status.success());
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let from_csv: Vec<String> = text.lines().skip(2).map(String::from).collect();
+    let from_parquet: Vec<String> = parquet_rows(&counts)
+        .iter()
+        .map(|row| match (&row[0].1, &row[1].1, &row[2].1) {
+            (Field::Str(id), Field::Long(bit), Field::Long(count)) => format!("{id},{bit},{count}"),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(from_parquet, from_csv);
+    assert!(parquet_metadata(&counts, "shennong.fingerprint_spec")
+        .unwrap()
+        .starts_with("shennong/1 atompair"));
+    let o = shennong(&["desc", input, "-o", "-", "--names", "MolWt"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("id,MolWt\naspirin,"));
+    let o = shennong(&["desc", input, "-o", "x.parquet.gz"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("drop the .gz"));
+}
+
 #[test]
 fn standardize_writes_parents_strips_salts_and_explains_bad_options() {
     let dir = tempfile::tempdir().unwrap();

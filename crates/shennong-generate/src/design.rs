@@ -4,8 +4,10 @@
 //! The run directory holds `run.toml` (a format line, then the
 //! configuration exactly as given), `scored.csv` (every scored molecule,
 //! appended generation by generation: SMILES, id, step, call, each
-//! component's raw value and score, total, fitness) and `summary.json`
-//! (replaced atomically after each generation). Started again on the same
+//! component's raw value and score, total, fitness), `scored.parquet` (the
+//! same table with its types, the configuration in its metadata; rewritten
+//! atomically whenever a session ends) and `summary.json` (replaced
+//! atomically when a session ends). Started again on the same
 //! directory with the same configuration, a run continues where it
 //! stopped; with a different configuration it is refused.
 
@@ -15,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
+use shennong_io::{Cell, Column, ColumnType, TableWriter};
 use shennong_mol::Mol;
 
 use crate::edit::Limits;
@@ -231,10 +234,17 @@ fn io_err(path: &Path) -> impl Fn(std::io::Error) -> GenerateError + '_ {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
+/// Writes `bytes` to `path` through a temporary file and a rename. The
+/// temporary file gets an ordinary new file's permissions, not tempfile's
+/// private 0600, so that colleagues can read the run as any other output.
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), GenerateError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io_err(path))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = shennong_io::temp_builder()
+        .tempfile_in(dir)
+        .map_err(io_err(path))?;
     tmp.write_all(bytes).map_err(io_err(path))?;
     tmp.persist(path).map_err(|e| GenerateError::Io {
         path: path.to_path_buf(),
@@ -261,6 +271,58 @@ fn csv_row(r: &Record) -> String {
     }
     s.push_str(&format!(",{},{}\n", r.total, r.fitness));
     s
+}
+
+/// Writes every record so far as `scored.parquet`: the columns of
+/// `scored.csv`, typed, with the run format and configuration as metadata.
+fn write_parquet(
+    path: &Path,
+    names: &[&str],
+    records: &[Record],
+    config_text: &str,
+) -> Result<(), GenerateError> {
+    let path_text = path.to_str().ok_or_else(|| GenerateError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::other("the path is not valid UTF-8"),
+    })?;
+    let mut columns = vec![
+        Column::new("smiles", ColumnType::Text),
+        Column::new("id", ColumnType::Text),
+        Column::new("step", ColumnType::Integer),
+        Column::new("call", ColumnType::Integer),
+    ];
+    for n in names {
+        columns.push(Column::new(format!("{n}_raw"), ColumnType::Float));
+        columns.push(Column::new(*n, ColumnType::Float));
+    }
+    columns.push(Column::new("total", ColumnType::Float));
+    columns.push(Column::new("fitness", ColumnType::Float));
+    let format = RUN_FORMAT_VERSION.to_string();
+    let mut table = TableWriter::create(
+        path_text,
+        columns,
+        &[
+            ("shennong.design_run_format", &format),
+            ("shennong.design_config", config_text),
+        ],
+    )?;
+    let count = |v: usize| Cell::Integer(i64::try_from(v).unwrap_or(i64::MAX));
+    for r in records {
+        let mut row = vec![
+            Cell::Text(r.smiles.clone()),
+            Cell::Text(format!("design-{}", r.call)),
+            count(r.step),
+            count(r.call),
+        ];
+        for (i, v) in r.scores.iter().enumerate() {
+            row.push(Cell::Float(r.raw.get(i).copied().unwrap_or(f64::NAN)));
+            row.push(Cell::Float(*v));
+        }
+        row.push(Cell::Float(r.total));
+        row.push(Cell::Float(r.fitness));
+        table.write_row(row)?;
+    }
+    Ok(table.commit()?)
 }
 
 /// Reads the records of an earlier session; a torn last line (the process
@@ -527,6 +589,12 @@ pub fn run_design(
         path: summary_path.clone(),
         source: std::io::Error::other(e),
     })?;
+    write_parquet(
+        &run_dir.join("scored.parquet"),
+        &names,
+        oracle.records(),
+        config_text,
+    )?;
     write_atomic(&summary_path, json.as_bytes())?;
     Ok(s)
 }

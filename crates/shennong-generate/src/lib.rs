@@ -43,4 +43,7 @@ pub enum GenerateError {
     /// A run directory cannot be resumed.
     #[error("cannot resume: {0}")]
     Resume(String),
+    /// A result table could not be written.
+    #[error(transparent)]
+    Table(#[from] shennong_io::IoError),
 }

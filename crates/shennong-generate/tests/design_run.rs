@@ -86,6 +86,54 @@ fn budget_is_enforced_exactly_and_every_molecule_is_valid() {
         assert!((0.0..=1.0).contains(&total));
     }
     assert!(summary.best > 0.3, "GA made no progress: {}", summary.best);
+    parquet_holds_the_csv_rows(dir.path(), &rows);
+}
+
+/// `scored.parquet` has the rows of `scored.csv`, typed.
+fn parquet_holds_the_csv_rows(dir: &Path, rows: &[Vec<String>]) {
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
+    let file = std::fs::File::open(dir.join("scored.parquet")).unwrap();
+    let reader = SerializedFileReader::new(file).unwrap();
+    let parquet_rows: Vec<_> = reader
+        .get_row_iter(None)
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect();
+    assert_eq!(parquet_rows.len(), rows.len());
+    for (row, csv) in parquet_rows.iter().zip(rows) {
+        let fields: Vec<&Field> = row.get_column_iter().map(|(_, f)| f).collect();
+        assert_eq!(fields.len(), csv.len());
+        for (field, text) in fields.iter().zip(csv) {
+            match field {
+                Field::Str(s) => assert_eq!(s, text),
+                Field::Long(v) => assert_eq!(v.to_string(), *text),
+                Field::Double(v) => assert_eq!(*v, text.parse::<f64>().unwrap()),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+}
+
+/// Regression: run files were written through tempfile's private 0600
+/// files, so colleagues could not read a shared run directory.
+#[cfg(unix)]
+#[test]
+fn run_files_get_ordinary_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    run_design(&config(60), Path::new("."), pool(), dir.path(), |_| true).unwrap();
+    let probe = dir.path().join("probe");
+    std::fs::File::create(&probe).unwrap();
+    let ordinary = std::fs::metadata(&probe).unwrap().permissions().mode() & 0o777;
+    for name in ["run.toml", "scored.csv", "scored.parquet", "summary.json"] {
+        let mode = std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, ordinary, "{name}");
+    }
 }
 
 #[test]

@@ -17,9 +17,11 @@
 #![deny(missing_docs)]
 
 mod read;
+mod table;
 mod write;
 
 pub use read::{open_input, InputOptions, RawReader};
+pub use table::{Cell, Column, ColumnType, TableFormat, TableWriter};
 pub use write::{temp_builder, OutputFile, OutputOptions, RecordWriter};
 
 use std::fmt;

@@ -232,3 +232,24 @@ impl OutputFile {
         }
     }
 }
+
+/// Byte-level writing, for encoders that produce binary files (Parquet).
+impl Write for OutputFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.sink {
+            Sink::Stdout(w) => w.write_all(buf),
+            Sink::File { writer, .. } => writer.write_all(buf),
+        }?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.sink {
+            Sink::Stdout(w) => w.flush(),
+            Sink::File { writer, .. } => match writer {
+                FileWriter::Plain(w) => w.flush(),
+                FileWriter::Gzip(w) => w.flush(),
+            },
+        }
+    }
+}
