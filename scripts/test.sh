@@ -12,16 +12,18 @@ ROOT=$(pwd)
 DATA=${SHENNONG_DATA:-$ROOT/../shared/data}
 RDKIT_PIN=2026.9.1          # pip version string
 RDKIT_VERSION=2026.09.1     # rdkit.__version__
+PANDAS_PIN=3.1.1            # reads back our CSV and Parquet tables
+PYARROW_PIN=26.0.1
 VENV=$ROOT/.venv
 OUT=$ROOT/target/parity
 export SHENNONG_DATA=$DATA
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "python virtualenv with rdkit==$RDKIT_PIN (the oracle; never a runtime dependency)"
-if ! "$VENV/bin/python" -c "import rdkit, sys; sys.exit(rdkit.__version__ != '$RDKIT_VERSION')" 2>/dev/null; then
+step "python virtualenv with rdkit==$RDKIT_PIN, pandas==$PANDAS_PIN, pyarrow==$PYARROW_PIN (the oracle and table reader; never a runtime dependency)"
+if ! "$VENV/bin/python" -c "import rdkit, pandas, pyarrow, sys; sys.exit((rdkit.__version__, pandas.__version__, pyarrow.__version__) != ('$RDKIT_VERSION', '$PANDAS_PIN', '$PYARROW_PIN'))" 2>/dev/null; then
   python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check "rdkit==$RDKIT_PIN"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "rdkit==$RDKIT_PIN" "pandas==$PANDAS_PIN" "pyarrow==$PYARROW_PIN"
 fi
 
 step "cargo fmt --check"
@@ -96,6 +98,14 @@ step "RDKit parity of SMILES -> SDF through the 2D layout"
 step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
 ./target/release/shennong fp examples/molecules.smi -o "$OUT/examples.fps" -q
 "$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"
+
+step "Parquet tables (desc, fp --counts, design run) read back in pandas/pyarrow equal to the CSV and to RDKit"
+TABLES=$OUT/tables
+rm -rf "$TABLES" && mkdir -p "$TABLES"
+for t in desc.csv desc.parquet; do ./target/release/shennong desc examples/molecules.smi -o "$TABLES/$t" -q 2>/dev/null; done
+for t in counts.csv counts.parquet; do ./target/release/shennong fp examples/molecules.smi -o "$TABLES/$t" --type atompair --counts -q 2>/dev/null; done
+./target/release/shennong design examples/design/qed_celecoxib.toml -o "$TABLES/run" --quiet > /dev/null
+"$VENV/bin/python" scripts/parity/check_tables.py examples/molecules.smi "$TABLES"
 
 step "cargo doc"
 clear_devnull
