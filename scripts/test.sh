@@ -99,13 +99,13 @@ step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
 ./target/release/shennong fp examples/molecules.smi -o "$OUT/examples.fps" -q
 "$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"
 
-step "Parquet tables (desc, fp --counts, design run) read back in pandas/pyarrow equal to the CSV and to RDKit"
+step "Parquet tables (desc, fp --counts, design run) read back in pandas/pyarrow equal to the CSV and to RDKit; pandas-written Parquet reads as its SMILES file"
 TABLES=$OUT/tables
 rm -rf "$TABLES" && mkdir -p "$TABLES"
 for t in desc.csv desc.parquet; do ./target/release/shennong desc examples/molecules.smi -o "$TABLES/$t" -q 2>/dev/null; done
 for t in counts.csv counts.parquet; do ./target/release/shennong fp examples/molecules.smi -o "$TABLES/$t" --type atompair --counts -q 2>/dev/null; done
 ./target/release/shennong design examples/design/qed_celecoxib.toml -o "$TABLES/run" --quiet > /dev/null
-"$VENV/bin/python" scripts/parity/check_tables.py examples/molecules.smi "$TABLES"
+"$VENV/bin/python" scripts/parity/check_tables.py examples/molecules.smi "$TABLES" ./target/release/shennong
 
 step "cargo doc"
 clear_devnull

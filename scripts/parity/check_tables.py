@@ -3,12 +3,17 @@
 (through pyarrow) with the values of the CSV written from the same input,
 and with numbers that agree with RDKit's own where RDKit computes them.
 
-Usage: check_tables.py INPUT.smi DIR
+It also writes INPUT as a Parquet table with pandas (zstd, the way polars
+writes by default, with a pandas index column and a numeric column) and
+checks that shennong reads it back as it reads INPUT.
+
+Usage: check_tables.py INPUT.smi DIR SHENNONG_BINARY
 DIR holds desc.csv/desc.parquet (shennong desc INPUT), counts.csv/
 counts.parquet (shennong fp INPUT --type atompair --counts) and run/
 (a design run: scored.csv and scored.parquet).
 """
 import os
+import subprocess
 import sys
 
 import numpy as np
@@ -72,6 +77,18 @@ def main():
     same_frame("design scored", scored, read_csv(os.path.join(run, "scored.csv")))
     meta = pq.read_metadata(os.path.join(run, "scored.parquet")).metadata
     assert b"[scoring]" in meta[b"shennong.design_config"], meta.keys()
+    records = [line.split() for line in open(smi) if line.strip() and not line.startswith("#")]
+    frame = pd.DataFrame({"SMILES": [r[0] for r in records], "Name": [r[1] for r in records],
+                          "weight": [float(i) for i in range(len(records))]}, index=range(100, 100 + len(records)))
+    pandas_in = os.path.join(out, "pandas_in.parquet")
+    frame.to_parquet(pandas_in, compression="zstd")
+    converted = []
+    for source in (smi, pandas_in):
+        target = os.path.join(out, os.path.basename(source) + ".out.smi")
+        subprocess.run([sys.argv[3], "convert", source, "-o", target, "--id-col", "name", "-q"], check=True, stderr=subprocess.DEVNULL)
+        converted.append(open(target).read())
+    assert converted[0] == converted[1], "a pandas-written Parquet table reads differently from its SMILES file"
+    print(f"  pandas_in.parquet      {len(records)} records (zstd, pandas index) read as from {os.path.basename(smi)}")
     print("Parquet check passed")
 
 

@@ -32,7 +32,7 @@ pub struct BatchArgs {
     /// No progress bar.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Input format when it cannot be told from the file name (smi, sdf, csv, tsv).
+    /// Input format when it cannot be told from the file name (smi, sdf, csv, tsv, parquet).
     #[arg(long)]
     pub in_format: Option<String>,
     /// SMILES column of CSV/TSV input (default: a column named "smiles").
@@ -57,15 +57,16 @@ pub fn resolve_format(path: &str, explicit: Option<&str>, what: &str) -> Result<
             Some(n) => (n, true),
             None => (name, path.ends_with(".gz")),
         };
-        let f = Format::from_name(name)
-            .with_context(|| format!("unknown {what} format '{name}' (smi, sdf, csv, tsv)"))?;
+        let f = Format::from_name(name).with_context(|| {
+            format!("unknown {what} format '{name}' (smi, sdf, csv, tsv, parquet)")
+        })?;
         return Ok((f, gz));
     }
     if path == "-" {
         bail!("{what} is '-': name its format with --{what}-format");
     }
     Format::from_path(std::path::Path::new(path)).with_context(|| {
-        format!("cannot tell the {what} format of '{path}' from its extension; use --{what}-format (smi, sdf, csv, tsv, optionally .gz)")
+        format!("cannot tell the {what} format of '{path}' from its extension; use --{what}-format (smi, sdf, csv, tsv, optionally .gz; parquet)")
     })
 }
 
@@ -103,13 +104,12 @@ where
         .build()
         .context("cannot start worker threads")?;
     let (format, gz) = resolve_format(input, args.in_format.as_deref(), "in")?;
-    let reader_input = shennong::io::open_input(input, gz)?;
     let options = InputOptions {
         smiles_column: args.smiles_col.clone(),
         id_column: args.id_col.clone(),
         carry_columns: args.carry_columns,
     };
-    let mut reader = RawReader::new(reader_input, format, &options)?;
+    let mut reader = RawReader::open(input, format, gz, &options)?;
     let progress = if args.quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {

@@ -2,7 +2,7 @@
 
 use anyhow::Result;
 use clap::Args;
-use shennong::io::{OutputFile, OutputOptions, RecordWriter};
+use shennong::io::{OutputOptions, RecordOutput, RecordWriter};
 use shennong::smiles::WriteOptions;
 
 use crate::batch::{self, resolve_format, BatchArgs};
@@ -43,15 +43,19 @@ pub fn run(args: ConvertArgs) -> Result<i32> {
             atom_maps: true,
         },
     });
-    let mut output = OutputFile::create(&args.output, gz)?;
-    output.write_str(&writer.header())?;
-    batch::run(&args.batch, &args.input, &mut output, |raw| {
-        let (number, line) = (raw.number, raw.line);
-        let record = raw.parse()?;
-        writer
-            .render(&record)
-            .map_err(|reason| batch::render_error(number, line, &record.id, reason))
-    })?;
+    let mut output = RecordOutput::create(&args.output, &writer, gz, &[])?;
+    batch::run_into(
+        &args.batch,
+        &args.input,
+        |raw| {
+            let (number, line) = (raw.number, raw.line);
+            let record = raw.parse()?;
+            writer
+                .render_record(&record, &[])
+                .map_err(|reason| batch::render_error(number, line, &record.id, reason))
+        },
+        |rendered| Ok(output.write(rendered)?),
+    )?;
     output.commit()?;
     Ok(0)
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use shennong::filter::Catalog;
-use shennong::io::{OutputFile, OutputOptions, RecordWriter};
+use shennong::io::{OutputOptions, RecordOutput, RecordWriter, Rendered};
 use shennong::smarts::Target;
 use shennong::smiles::WriteOptions;
 
@@ -67,10 +67,9 @@ pub fn run(args: FilterArgs) -> Result<i32> {
         format,
         smiles: WriteOptions::default(),
     });
-    let mut output = OutputFile::create(&args.output, gz)?;
-    output.write_str(&writer.header_with(&["n_alerts", "alerts"]))?;
+    let mut output = RecordOutput::create(&args.output, &writer, gz, &["n_alerts", "alerts"])?;
     let flagged = AtomicUsize::new(0);
-    let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
+    let work = |raw: shennong::io::RawRecord| {
         let (number, line) = (raw.number, raw.line);
         let record = raw.parse()?;
         let target = Target::new(&record.mol);
@@ -79,14 +78,14 @@ pub fn run(args: FilterArgs) -> Result<i32> {
             flagged.fetch_add(1, Ordering::Relaxed);
         }
         if (args.drop && !hits.is_empty()) || (args.keep && hits.is_empty()) {
-            return Ok(String::new());
+            return Ok(Rendered::Skip);
         }
         let names: Vec<String> = hits
             .iter()
             .map(|a| format!("{}:{}", a.catalog, a.name))
             .collect();
         writer
-            .render_with(
+            .render_record(
                 &record,
                 &[
                     ("n_alerts", hits.len().to_string()),
@@ -94,6 +93,9 @@ pub fn run(args: FilterArgs) -> Result<i32> {
                 ],
             )
             .map_err(|reason| batch::render_error(number, line, &record.id, reason))
+    };
+    let summary = batch::run_into(&args.batch, &args.input, work, |rendered| {
+        Ok(output.write(rendered)?)
     })?;
     output.commit()?;
     eprintln!(

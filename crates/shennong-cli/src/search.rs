@@ -256,7 +256,7 @@ fn read_queries(args: &SimArgs, index: &Index) -> Result<(Vec<QueryFp>, usize)> 
         id_column: args.id_col.clone(),
         ..InputOptions::default()
     };
-    let reader = RawReader::new(shennong::io::open_input(path, gz)?, format, &options)?;
+    let reader = RawReader::open(path, format, gz, &options)?;
     for raw in reader {
         match raw.and_then(|r| r.parse()) {
             Ok(record) => queries.push(QueryFp {

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
-use shennong::io::{OutputFile, OutputOptions, RecordWriter};
+use shennong::io::{OutputOptions, RecordOutput, RecordWriter};
 use shennong::smiles::WriteOptions;
 use shennong::standardize::{Parent, SaltRemover, Standardizer};
 
@@ -61,10 +61,9 @@ pub fn run(args: StandardizeArgs) -> Result<i32> {
         format,
         smiles: WriteOptions::default(),
     });
-    let mut output = OutputFile::create(&args.output, gz)?;
-    output.write_str(&writer.header())?;
+    let mut output = RecordOutput::create(&args.output, &writer, gz, &[])?;
     let changed = AtomicUsize::new(0);
-    let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
+    let work = |raw: shennong::io::RawRecord| {
         let (number, line) = (raw.number, raw.line);
         let mut record = raw.parse()?;
         let before = shennong::smiles::to_smiles(&record.mol);
@@ -75,8 +74,11 @@ pub fn run(args: StandardizeArgs) -> Result<i32> {
             changed.fetch_add(1, Ordering::Relaxed);
         }
         writer
-            .render(&record)
+            .render_record(&record, &[])
             .map_err(|reason| batch::render_error(number, line, &record.id, reason))
+    };
+    let summary = batch::run_into(&args.batch, &args.input, work, |rendered| {
+        Ok(output.write(rendered)?)
     })?;
     output.commit()?;
     eprintln!(

@@ -599,6 +599,70 @@ fn desc_and_fp_counts_write_typed_parquet_with_their_spec() {
 }
 
 #[test]
+fn parquet_molecule_tables_convert_both_ways_and_filter() {
+    use parquet::record::Field;
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("mols.parquet");
+    let o = convert(std::path::Path::new(&example()), &pq, &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = parquet_rows(&pq);
+    assert_eq!(rows[0][0].0, "smiles");
+    assert_eq!(rows[0][1].0, "id");
+    // Parquet in, SMILES out: the same as converting the original
+    let (from_pq, from_smi) = (dir.path().join("a.smi"), dir.path().join("b.smi"));
+    assert!(convert(&pq, &from_pq, &[]).status.success());
+    assert!(convert(std::path::Path::new(&example()), &from_smi, &[])
+        .status
+        .success());
+    assert_eq!(
+        std::fs::read_to_string(&from_pq).unwrap(),
+        std::fs::read_to_string(&from_smi).unwrap()
+    );
+    // and from standard input, with its format named
+    let o = bin()
+        .args([
+            "convert",
+            "-",
+            "--in-format",
+            "parquet",
+            "-o",
+            "-",
+            "--out-format",
+            "smi",
+            "-q",
+        ])
+        .stdin(std::fs::File::open(&pq).unwrap())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        std::fs::read_to_string(&from_smi).unwrap()
+    );
+    let flagged = dir.path().join("alerts.parquet");
+    let o = shennong(&[
+        "filter",
+        pq.to_str().unwrap(),
+        "--catalog",
+        "pains",
+        "-o",
+        flagged.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let rows = parquet_rows(&flagged);
+    let names: Vec<&str> = rows[0].iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["smiles", "id", "n_alerts", "alerts"]);
+    assert!(rows
+        .iter()
+        .all(|r| matches!(&r[2].1, Field::Str(n) if n.parse::<usize>().is_ok())));
+    let damaged = dir.path().join("damaged.parquet");
+    let bytes = std::fs::read(&pq).unwrap();
+    std::fs::write(&damaged, &bytes[..bytes.len() / 2]).unwrap();
+    let o = convert(&damaged, &dir.path().join("x.smi"), &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a readable Parquet file"));
+}
+
+#[test]
 fn standardize_writes_parents_strips_salts_and_explains_bad_options() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.smi");

@@ -22,7 +22,7 @@ mod write;
 
 pub use read::{open_input, InputOptions, RawReader};
 pub use table::{Cell, Column, ColumnType, TableFormat, TableWriter};
-pub use write::{temp_builder, OutputFile, OutputOptions, RecordWriter};
+pub use write::{temp_builder, OutputFile, OutputOptions, RecordOutput, RecordWriter, Rendered};
 
 use std::fmt;
 use std::path::Path;
@@ -40,16 +40,21 @@ pub enum Format {
     Csv,
     /// Tab-separated table with a SMILES column.
     Tsv,
+    /// Apache Parquet table with a SMILES column (input only; tables of
+    /// results are written by [`TableWriter`]).
+    Parquet,
 }
 
 impl Format {
-    /// Parses a format name (`smi`, `smiles`, `sdf`, `sd`, `mol`, `csv`, `tsv`).
+    /// Parses a format name (`smi`, `smiles`, `sdf`, `sd`, `mol`, `csv`, `tsv`,
+    /// `parquet`).
     pub fn from_name(name: &str) -> Option<Format> {
         match name.to_ascii_lowercase().trim_start_matches('.') {
             "smi" | "smiles" | "ism" | "can" => Some(Format::Smiles),
             "sdf" | "sd" | "mol" => Some(Format::Sdf),
             "csv" => Some(Format::Csv),
             "tsv" | "tab" => Some(Format::Tsv),
+            "parquet" | "pq" => Some(Format::Parquet),
             _ => None,
         }
     }

@@ -5,6 +5,11 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 use flate2::read::MultiGzDecoder;
+use parquet::errors::ParquetError;
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::reader::RowIter;
+use parquet::record::Field;
+use parquet::schema::types::Type;
 use shennong_sdf::SdRecords;
 
 use crate::{Format, IoError, RawRecord, RawText, RecordError};
@@ -55,6 +60,41 @@ enum Inner {
         /// Header names of the carried columns; empty unless asked for.
         carried: Vec<(usize, String)>,
     },
+    Parquet {
+        rows: Box<RowIter<'static>>,
+        smiles: String,
+        id: Option<String>,
+        carried: Vec<String>,
+    },
+}
+
+/// Runs a Parquet decoding step, turning a panic inside the decoder (it
+/// has assertions that malformed files can trip) into an error, so that a
+/// damaged file is refused like any other bad input.
+fn guarded<T>(step: impl FnOnce() -> Result<T, ParquetError>) -> Result<T, ParquetError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(step)).unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("malformed data");
+        Err(ParquetError::General(format!("damaged file ({why})")))
+    })
+}
+
+/// A Parquet value as text: strings as they are, numbers in Rust's
+/// shortest round-trip form, null as empty.
+fn field_text(field: &Field) -> Result<String, String> {
+    Ok(match field {
+        Field::Null => String::new(),
+        Field::Str(s) => s.clone(),
+        Field::Bytes(b) => std::str::from_utf8(b.data())
+            .map_err(|_| "a binary value that is not UTF-8 text".to_string())?
+            .to_string(),
+        Field::Float(v) => v.to_string(),
+        Field::Double(v) => v.to_string(),
+        other => other.to_string(),
+    })
 }
 
 /// Iterator of raw records from one input.
@@ -64,7 +104,111 @@ pub struct RawReader {
     done: bool,
 }
 
+/// Which columns of a table hold the SMILES, the id and the carried values:
+/// the named ones, else `smiles` and the first of `id`, `name`, `title`,
+/// `chembl_id`, `compound_id` (any case).
+type ChosenColumns = (usize, Option<usize>, Vec<(usize, String)>);
+
+fn choose_columns(headers: &[String], options: &InputOptions) -> Result<ChosenColumns, IoError> {
+    let find = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let listed = || headers.join(", ");
+    let smiles_col = match &options.smiles_column {
+        Some(c) => find(c).ok_or_else(|| {
+            IoError::Columns(format!("no column '{c}' in the header ({})", listed()))
+        })?,
+        None => find("smiles").ok_or_else(|| {
+            IoError::Columns(format!(
+                "no 'smiles' column in the header ({}); name one with --smiles-col",
+                listed()
+            ))
+        })?,
+    };
+    let id_col = match &options.id_column {
+        Some(c) => Some(
+            find(c).ok_or_else(|| IoError::Columns(format!("no id column '{c}' in the header")))?,
+        ),
+        None => ["id", "name", "title", "chembl_id", "compound_id"]
+            .iter()
+            .find_map(|n| find(n)),
+    };
+    let carried = if options.carry_columns {
+        headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != smiles_col && Some(*i) != id_col)
+            .map(|(i, h)| (i, h.trim().to_string()))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok((smiles_col, id_col, carried))
+}
+
 impl RawReader {
+    /// Opens `path` (`-` for standard input) as `format`, decompressing
+    /// when `gzip`. Parquet files are read row group by row group through
+    /// the file; Parquet on standard input is first read into memory.
+    pub fn open(
+        path: &str,
+        format: Format,
+        gzip: bool,
+        options: &InputOptions,
+    ) -> Result<RawReader, IoError> {
+        if format == Format::Parquet && path != "-" && !gzip {
+            let file = File::open(Path::new(path)).map_err(|source| IoError::Os {
+                path: path.to_string(),
+                source,
+            })?;
+            let reader = guarded(|| SerializedFileReader::new(file)).map_err(|e| {
+                IoError::Format(format!("{path}: not a readable Parquet file: {e}"))
+            })?;
+            return RawReader::from_parquet(Box::new(reader), options);
+        }
+        RawReader::new(open_input(path, gzip)?, format, options)
+    }
+
+    fn from_parquet(
+        reader: Box<dyn FileReader>,
+        options: &InputOptions,
+    ) -> Result<RawReader, IoError> {
+        let schema = reader.metadata().file_metadata().schema().clone();
+        let fields = schema.get_fields();
+        let names: Vec<String> = fields.iter().map(|f| f.name().to_string()).collect();
+        let (smiles_col, id_col, carried) = choose_columns(&names, options)?;
+        // read only the columns a record needs, in file order
+        let wanted: Vec<usize> = (0..names.len())
+            .filter(|i| {
+                *i == smiles_col || Some(*i) == id_col || carried.iter().any(|(c, _)| c == i)
+            })
+            .collect();
+        let projection = Type::group_type_builder(schema.name())
+            .with_fields(
+                wanted
+                    .iter()
+                    .filter_map(|i| fields.get(*i).cloned())
+                    .collect(),
+            )
+            .build()
+            .map_err(|e| IoError::Format(format!("cannot select Parquet columns: {e}")))?;
+        let rows = guarded(|| RowIter::from_file_into(reader).project(Some(projection)))
+            .map_err(|e| IoError::Format(format!("cannot select Parquet columns: {e}")))?;
+        let name = |i: usize| names.get(i).cloned().unwrap_or_default();
+        Ok(RawReader {
+            inner: Inner::Parquet {
+                rows: Box::new(rows),
+                smiles: name(smiles_col),
+                id: id_col.map(name),
+                carried: carried.into_iter().map(|(_, h)| h).collect(),
+            },
+            count: 0,
+            done: false,
+        })
+    }
+
     /// Creates a reader of `format` over `input`.
     pub fn new(
         input: Box<dyn BufRead + Send>,
@@ -72,6 +216,21 @@ impl RawReader {
         options: &InputOptions,
     ) -> Result<RawReader, IoError> {
         let inner = match format {
+            Format::Parquet => {
+                let mut bytes = Vec::new();
+                let mut input = input;
+                input
+                    .read_to_end(&mut bytes)
+                    .map_err(|source| IoError::Os {
+                        path: "<input>".into(),
+                        source,
+                    })?;
+                let reader = guarded(|| SerializedFileReader::new(bytes::Bytes::from(bytes)))
+                    .map_err(|e| {
+                        IoError::Format(format!("input is not a readable Parquet file: {e}"))
+                    })?;
+                return RawReader::from_parquet(Box::new(reader), options);
+            }
             Format::Smiles => Inner::Smiles {
                 reader: input,
                 line: 0,
@@ -88,43 +247,8 @@ impl RawReader {
                     .headers()
                     .map_err(|e| IoError::Columns(format!("cannot read the header row: {e}")))?
                     .clone();
-                let find = |name: &str| {
-                    headers
-                        .iter()
-                        .position(|h| h.trim().eq_ignore_ascii_case(name))
-                };
-                let smiles_col = match &options.smiles_column {
-                    Some(c) => find(c).ok_or_else(|| {
-                        IoError::Columns(format!(
-                            "no column '{c}' in the header ({})",
-                            headers.iter().collect::<Vec<_>>().join(", ")
-                        ))
-                    })?,
-                    None => find("smiles").ok_or_else(|| {
-                        IoError::Columns(format!(
-                            "no 'smiles' column in the header ({}); name one with --smiles-col",
-                            headers.iter().collect::<Vec<_>>().join(", ")
-                        ))
-                    })?,
-                };
-                let id_col = match &options.id_column {
-                    Some(c) => Some(find(c).ok_or_else(|| {
-                        IoError::Columns(format!("no id column '{c}' in the header"))
-                    })?),
-                    None => ["id", "name", "title", "chembl_id", "compound_id"]
-                        .iter()
-                        .find_map(|n| find(n)),
-                };
-                let carried = if options.carry_columns {
-                    headers
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| *i != smiles_col && Some(*i) != id_col)
-                        .map(|(i, h)| (i, h.trim().to_string()))
-                        .collect()
-                } else {
-                    Vec::new()
-                };
+                let names: Vec<String> = headers.iter().map(str::to_string).collect();
+                let (smiles_col, id_col, carried) = choose_columns(&names, options)?;
                 Inner::Table {
                     reader,
                     smiles_col,
@@ -310,12 +434,67 @@ impl Iterator for RawReader {
                     }))
                 }
             },
+            Inner::Parquet {
+                rows,
+                smiles,
+                id,
+                carried,
+            } => {
+                let row = match guarded(|| Ok(rows.next())) {
+                    Ok(row) => row?,
+                    Err(e) => Err(e),
+                };
+                self.count += 1;
+                let number = self.count;
+                // Parquet has no lines: the row number stands in for one
+                let fail = |reason: String| RecordError {
+                    number,
+                    line: number,
+                    column: None,
+                    id: None,
+                    reason,
+                };
+                let row = match row {
+                    Ok(row) => row,
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(fail(format!("cannot read the Parquet row: {e}"))));
+                    }
+                };
+                let mut text = None;
+                let mut record_id = None;
+                let mut data = Vec::with_capacity(carried.len());
+                for (name, field) in row.get_column_iter() {
+                    let value = match field_text(field) {
+                        Ok(v) => v,
+                        Err(why) => return Some(Err(fail(format!("column '{name}': {why}")))),
+                    };
+                    if name == smiles {
+                        text = Some(value);
+                    } else if Some(name) == id.as_ref() {
+                        record_id = Some(value);
+                    } else if carried.contains(name) {
+                        data.push((name.clone(), value));
+                    }
+                }
+                Some(Ok(RawRecord {
+                    number,
+                    line: number,
+                    column: 1,
+                    id: record_id
+                        .filter(|s| !s.is_empty())
+                        .unwrap_or_else(|| number.to_string()),
+                    text: RawText::Smiles(text.unwrap_or_default().trim().to_string()),
+                    data,
+                }))
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]
@@ -349,5 +528,93 @@ mod tests {
         let rec = recs[0].as_ref().unwrap();
         assert_eq!(rec.id, "aspirin");
         assert_eq!(rec.line, 2);
+    }
+
+    fn parquet_input(dir: &Path) -> String {
+        use crate::{Cell, Column, ColumnType, TableWriter};
+        let path = dir.join("in.parquet");
+        let columns = vec![
+            Column::new("Compound_ID", ColumnType::Integer),
+            Column::new("logS", ColumnType::Float),
+            Column::new("SMILES", ColumnType::Text),
+        ];
+        let mut table = TableWriter::create(path.to_str().unwrap(), columns, &[]).unwrap();
+        for (id, y, smiles) in [
+            (
+                Cell::Integer(7),
+                Cell::Float(-1.5),
+                Cell::Text("CCO".into()),
+            ),
+            (Cell::Missing, Cell::Missing, Cell::Text("C1CC".into())),
+            (Cell::Integer(9), Cell::Float(0.25), Cell::Missing),
+        ] {
+            table.write_row(vec![id, y, smiles]).unwrap();
+        }
+        table.commit().unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    #[test]
+    fn parquet_rows_become_records_with_ids_and_carried_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = parquet_input(dir.path());
+        let options = InputOptions {
+            id_column: Some("compound_id".into()),
+            carry_columns: true,
+            ..InputOptions::default()
+        };
+        let from_file: Vec<_> = RawReader::open(&path, Format::Parquet, false, &options)
+            .unwrap()
+            .collect();
+        // the same through a byte stream (standard input)
+        let bytes = std::fs::read(&path).unwrap();
+        let from_stream: Vec<_> = RawReader::new(
+            Box::new(std::io::Cursor::new(bytes)),
+            Format::Parquet,
+            &options,
+        )
+        .unwrap()
+        .collect();
+        assert_eq!(from_file, from_stream);
+        assert_eq!(from_file.len(), 3);
+        let first = from_file[0].as_ref().unwrap();
+        assert_eq!(first.id, "7");
+        assert_eq!(first.text, RawText::Smiles("CCO".into()));
+        assert_eq!(first.data, vec![("logS".to_string(), "-1.5".to_string())]);
+        let second = from_file[1].as_ref().unwrap();
+        assert_eq!(second.id, "2", "a null id falls back to the record number");
+        assert!(second.clone().parse().is_err(), "C1CC has an unclosed ring");
+        let third = from_file[2].as_ref().unwrap();
+        assert_eq!(third.text, RawText::Smiles(String::new()));
+    }
+
+    #[test]
+    fn parquet_without_a_smiles_column_or_not_parquet_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = parquet_input(dir.path());
+        let options = InputOptions {
+            smiles_column: Some("smi".into()),
+            ..InputOptions::default()
+        };
+        let err = RawReader::open(&path, Format::Parquet, false, &options)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            err.contains("no column 'smi'") && err.contains("SMILES"),
+            "{err}"
+        );
+        let text = dir.path().join("fake.parquet");
+        std::fs::write(&text, "smiles\nCCO\n").unwrap();
+        let err = RawReader::open(
+            text.to_str().unwrap(),
+            Format::Parquet,
+            false,
+            &InputOptions::default(),
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(err.contains("not a readable Parquet file"), "{err}");
     }
 }

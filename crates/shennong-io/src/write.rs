@@ -8,7 +8,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use shennong_smiles::{write_smiles, WriteOptions};
 
-use crate::{Format, IoError, Record};
+use crate::{Cell, Column, ColumnType, Format, IoError, Record, TableFormat, TableWriter};
 
 /// How records are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,9 @@ impl RecordWriter {
                 quote_csv(&record.id, ','),
                 joined(',', &|v| quote_csv(v, ','))
             )),
+            Format::Parquet => {
+                Err("Parquet rows are made by RecordWriter::render_record".to_string())
+            }
             Format::Sdf => if extra.is_empty() {
                 shennong_sdf::write_sd_record(&record.mol, &record.id, &record.data)
             } else {
@@ -102,6 +105,102 @@ impl RecordWriter {
                 shennong_sdf::write_sd_record(&record.mol, &record.id, &data)
             }
             .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// A record made ready for its output: text for SMILES, SD, CSV and TSV,
+/// a row of cells for Parquet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rendered {
+    /// Text, newline-terminated.
+    Text(String),
+    /// A table row: SMILES, id, then the extra values.
+    Row(Vec<Cell>),
+    /// Nothing to write (a record filtered out).
+    Skip,
+}
+
+impl RecordWriter {
+    /// One record, with extra named values, ready for a [`RecordOutput`].
+    pub fn render_record(
+        &self,
+        record: &Record,
+        extra: &[(&str, String)],
+    ) -> Result<Rendered, String> {
+        if self.options.format == Format::Parquet {
+            let smiles =
+                write_smiles(&record.mol, &self.options.smiles).map_err(|e| e.to_string())?;
+            let mut row = Vec::with_capacity(2 + extra.len());
+            row.push(Cell::Text(smiles));
+            row.push(Cell::Text(record.id.clone()));
+            row.extend(extra.iter().map(|(_, v)| Cell::Text(v.clone())));
+            return Ok(Rendered::Row(row));
+        }
+        self.render_with(record, extra).map(Rendered::Text)
+    }
+}
+
+/// Where rendered records go: a text file (with the table header for CSV
+/// and TSV) or a Parquet table of text columns `smiles`, `id` and the
+/// extra columns. Appears atomically on [`RecordOutput::commit`].
+pub struct RecordOutput {
+    sink: RecordSink,
+}
+
+enum RecordSink {
+    Text(OutputFile),
+    Table(TableWriter),
+}
+
+impl RecordOutput {
+    /// Creates the output at `path` for records rendered by `writer`, with
+    /// `extra` columns after `smiles` and `id`.
+    pub fn create(
+        path: &str,
+        writer: &RecordWriter,
+        gzip: bool,
+        extra: &[&str],
+    ) -> Result<RecordOutput, IoError> {
+        let sink = if writer.options.format == Format::Parquet {
+            let columns = ["smiles", "id"]
+                .iter()
+                .chain(extra)
+                .map(|name| Column::new(*name, ColumnType::Text))
+                .collect();
+            RecordSink::Table(TableWriter::create_as(
+                path,
+                TableFormat::Parquet,
+                gzip,
+                columns,
+                &[],
+                None,
+            )?)
+        } else {
+            let mut output = OutputFile::create(path, gzip)?;
+            output.write_str(&writer.header_with(extra))?;
+            RecordSink::Text(output)
+        };
+        Ok(RecordOutput { sink })
+    }
+
+    /// Writes one rendered record.
+    pub fn write(&mut self, rendered: Rendered) -> Result<(), IoError> {
+        match (&mut self.sink, rendered) {
+            (_, Rendered::Skip) => Ok(()),
+            (RecordSink::Text(out), Rendered::Text(text)) => out.write_str(&text),
+            (RecordSink::Table(table), Rendered::Row(row)) => table.write_row(row),
+            _ => Err(IoError::Write(
+                "a record rendered for another output format".into(),
+            )),
+        }
+    }
+
+    /// Finishes the output and moves it into place.
+    pub fn commit(self) -> Result<(), IoError> {
+        match self.sink {
+            RecordSink::Text(out) => out.commit(),
+            RecordSink::Table(table) => table.commit(),
         }
     }
 }
