@@ -40,8 +40,8 @@ pub enum Format {
     Csv,
     /// Tab-separated table with a SMILES column.
     Tsv,
-    /// Apache Parquet table with a SMILES column (input only; tables of
-    /// results are written by [`TableWriter`]).
+    /// Apache Parquet table with a SMILES column (records are written by
+    /// [`RecordOutput`], typed result tables by [`TableWriter`]).
     Parquet,
 }
 
