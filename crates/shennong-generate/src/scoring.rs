@@ -628,6 +628,22 @@ impl ScoringConfig {
                 w.first().copied().unwrap_or_default()
             )));
         }
+        // names become table columns (`NAME_raw`, `NAME`) beside the fixed ones
+        const FIXED: [&str; 6] = ["smiles", "id", "step", "call", "total", "fitness"];
+        for name in &names {
+            if name.is_empty() || name.contains([',', '"', '\n', '\r', '\t']) {
+                return Err(GenerateError::Config(format!(
+                    "component name {name:?}: names are table columns, so they must be non-empty and free of commas, quotes, tabs and line breaks"
+                )));
+            }
+            let raw = format!("{name}_raw");
+            if FIXED.contains(name) || names.contains(&raw.as_str()) {
+                return Err(GenerateError::Config(format!(
+                    "component name '{name}' would repeat a column of the scored table ({}, and NAME_raw for every component); choose another `name`",
+                    FIXED.join(", ")
+                )));
+            }
+        }
         Ok(Scoring {
             method: self.method,
             components,
@@ -1075,5 +1091,25 @@ mod tests {
             toml::from_str("[[component]]\nkind = \"descriptor\"\ndescriptor = \"NoSuch\"")
                 .unwrap();
         assert!(config.build(Path::new(".")).is_err());
+    }
+
+    /// Regression: component names went unchecked into the scored table, so
+    /// a comma broke `scored.csv` and `total` or `qed_raw` repeated a column.
+    #[test]
+    fn component_names_that_would_break_the_scored_table_are_refused() {
+        for (names, why) in [
+            (vec!["a,b"], "commas"),
+            (vec!["total"], "repeat a column"),
+            (vec!["qed", "qed_raw"], "repeat a column"),
+            (vec![""], "non-empty"),
+        ] {
+            let text: String = names
+                .iter()
+                .map(|n| format!("[[component]]\nkind = \"qed\"\nname = {n:?}\n"))
+                .collect();
+            let config: ScoringConfig = toml::from_str(&text).unwrap();
+            let err = config.build(Path::new(".")).err().unwrap().to_string();
+            assert!(err.contains(why), "{names:?}: {err}");
+        }
     }
 }
