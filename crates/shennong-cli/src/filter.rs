@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use shennong::filter::Catalog;
-use shennong::io::{OutputOptions, RecordOutput, RecordWriter, Rendered};
+use shennong::io::{Cell, Column, ColumnType, OutputOptions, RecordOutput, RecordWriter, Rendered};
 use shennong::smarts::Target;
 use shennong::smiles::WriteOptions;
 
@@ -67,7 +67,11 @@ pub fn run(args: FilterArgs) -> Result<i32> {
         format,
         smiles: WriteOptions::default(),
     });
-    let mut output = RecordOutput::create(&args.output, &writer, gz, &["n_alerts", "alerts"])?;
+    let columns = [
+        Column::new("n_alerts", ColumnType::Integer),
+        Column::new("alerts", ColumnType::Text),
+    ];
+    let mut output = RecordOutput::create(&args.output, &writer, gz, &columns)?;
     let flagged = AtomicUsize::new(0);
     let work = |raw: shennong::io::RawRecord| {
         let (number, line) = (raw.number, raw.line);
@@ -88,8 +92,11 @@ pub fn run(args: FilterArgs) -> Result<i32> {
             .render_record(
                 &record,
                 &[
-                    ("n_alerts", hits.len().to_string()),
-                    ("alerts", names.join("|")),
+                    (
+                        "n_alerts",
+                        Cell::Integer(i64::try_from(hits.len()).unwrap_or(i64::MAX)),
+                    ),
+                    ("alerts", Cell::Text(names.join("|"))),
                 ],
             )
             .map_err(|reason| batch::render_error(number, line, &record.id, reason))

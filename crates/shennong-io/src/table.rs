@@ -68,6 +68,22 @@ pub enum Cell {
     Missing,
 }
 
+impl Cell {
+    /// The value as text tables write it: integers plainly, floats in the
+    /// shortest form that reads back as the same double, booleans as
+    /// `True`/`False` (as pandas reads them), NaN and missing as empty.
+    pub fn to_text(&self) -> String {
+        match self {
+            Cell::Text(s) => s.clone(),
+            Cell::Integer(v) => v.to_string(),
+            Cell::Float(v) if v.is_nan() => String::new(),
+            Cell::Float(v) => format!("{v:?}"),
+            Cell::Boolean(b) => if *b { "True" } else { "False" }.to_string(),
+            Cell::Missing => String::new(),
+        }
+    }
+}
+
 /// Table formats, chosen from the output's name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TableFormat {
@@ -312,12 +328,7 @@ impl TableWriter {
                     }
                     match cell {
                         Cell::Text(s) => push_text(line, s, *separator),
-                        Cell::Integer(v) => line.push_str(&v.to_string()),
-                        Cell::Float(v) if v.is_nan() => {}
-                        // shortest text that reads back as the same double
-                        Cell::Float(v) => line.push_str(&format!("{v:?}")),
-                        Cell::Boolean(b) => line.push_str(if *b { "True" } else { "False" }),
-                        Cell::Missing => {}
+                        other => line.push_str(&other.to_text()),
                     }
                 }
                 line.push('\n');

@@ -122,11 +122,12 @@ pub enum Rendered {
 }
 
 impl RecordWriter {
-    /// One record, with extra named values, ready for a [`RecordOutput`].
+    /// One record, with extra named values (the columns given to
+    /// [`RecordOutput::create`], in order), ready for a [`RecordOutput`].
     pub fn render_record(
         &self,
         record: &Record,
-        extra: &[(&str, String)],
+        extra: &[(&str, Cell)],
     ) -> Result<Rendered, String> {
         if self.options.format == Format::Parquet {
             let smiles =
@@ -134,16 +135,17 @@ impl RecordWriter {
             let mut row = Vec::with_capacity(2 + extra.len());
             row.push(Cell::Text(smiles));
             row.push(Cell::Text(record.id.clone()));
-            row.extend(extra.iter().map(|(_, v)| Cell::Text(v.clone())));
+            row.extend(extra.iter().map(|(_, v)| v.clone()));
             return Ok(Rendered::Row(row));
         }
-        self.render_with(record, extra).map(Rendered::Text)
+        let text: Vec<(&str, String)> = extra.iter().map(|(k, v)| (*k, v.to_text())).collect();
+        self.render_with(record, &text).map(Rendered::Text)
     }
 }
 
 /// Where rendered records go: a text file (with the table header for CSV
-/// and TSV) or a Parquet table of text columns `smiles`, `id` and the
-/// extra columns. Appears atomically on [`RecordOutput::commit`].
+/// and TSV) or a Parquet table of `smiles`, `id` (text) and the extra
+/// columns. Appears atomically on [`RecordOutput::commit`].
 pub struct RecordOutput {
     sink: RecordSink,
 }
@@ -160,14 +162,16 @@ impl RecordOutput {
         path: &str,
         writer: &RecordWriter,
         gzip: bool,
-        extra: &[&str],
+        extra: &[Column],
     ) -> Result<RecordOutput, IoError> {
         let sink = if writer.options.format == Format::Parquet {
-            let columns = ["smiles", "id"]
-                .iter()
-                .chain(extra)
-                .map(|name| Column::new(*name, ColumnType::Text))
-                .collect();
+            let columns = [
+                Column::new("smiles", ColumnType::Text),
+                Column::new("id", ColumnType::Text),
+            ]
+            .into_iter()
+            .chain(extra.iter().cloned())
+            .collect();
             RecordSink::Table(TableWriter::create_as(
                 path,
                 TableFormat::Parquet,
@@ -178,7 +182,8 @@ impl RecordOutput {
             )?)
         } else {
             let mut output = OutputFile::create(path, gzip)?;
-            output.write_str(&writer.header_with(extra))?;
+            let names: Vec<&str> = extra.iter().map(|c| c.name.as_str()).collect();
+            output.write_str(&writer.header_with(&names))?;
             RecordSink::Text(output)
         };
         Ok(RecordOutput { sink })
