@@ -68,6 +68,7 @@ enum Command {
 }
 
 fn main() {
+    shennong::io::quiet_parquet_panics();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Convert(args) => convert::run(args),

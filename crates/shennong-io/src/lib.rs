@@ -20,7 +20,7 @@ mod read;
 mod table;
 mod write;
 
-pub use read::{open_input, InputOptions, RawReader};
+pub use read::{open_input, quiet_parquet_panics, InputOptions, RawReader};
 pub use table::{Cell, Column, ColumnType, TableFormat, TableWriter};
 pub use write::{temp_builder, OutputFile, OutputOptions, RecordOutput, RecordWriter, Rendered};
 

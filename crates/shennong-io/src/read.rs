@@ -82,6 +82,25 @@ fn guarded<T>(step: impl FnOnce() -> Result<T, ParquetError>) -> Result<T, Parqu
     })
 }
 
+/// Installs a panic hook that keeps quiet about panics raised inside the
+/// Parquet decoder — [`RawReader`] catches those and reports the file as
+/// damaged, so the default "thread panicked" message would only look like a
+/// crash — and hands every other panic to the hook that was installed
+/// before. For applications (the `shennong` binary calls it at start); the
+/// hook is process-wide.
+pub fn quiet_parquet_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_parquet = info.location().is_some_and(|l| {
+            let file = l.file().replace('\\', "/");
+            file.contains("/parquet-") && file.contains("/src/")
+        });
+        if !in_parquet {
+            previous(info);
+        }
+    }));
+}
+
 /// A Parquet value as text: strings as they are, numbers in Rust's
 /// shortest round-trip form, null as empty.
 fn field_text(field: &Field) -> Result<String, String> {
