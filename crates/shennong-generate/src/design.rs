@@ -253,13 +253,26 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), GenerateError> {
     Ok(())
 }
 
-fn csv_header(names: &[&str]) -> String {
-    let mut cols: Vec<String> = ["smiles", "id", "step", "call"].map(String::from).to_vec();
+/// The columns of the scored table, shared by `scored.csv` and
+/// `scored.parquet`.
+fn scored_columns(names: &[&str]) -> Vec<Column> {
+    let mut columns = vec![
+        Column::new("smiles", ColumnType::Text),
+        Column::new("id", ColumnType::Text),
+        Column::new("step", ColumnType::Integer),
+        Column::new("call", ColumnType::Integer),
+    ];
     for n in names {
-        cols.push(format!("{n}_raw"));
-        cols.push((*n).to_string());
+        columns.push(Column::new(format!("{n}_raw"), ColumnType::Float));
+        columns.push(Column::new(*n, ColumnType::Float));
     }
-    cols.extend(["total", "fitness"].map(String::from));
+    columns.push(Column::new("total", ColumnType::Float));
+    columns.push(Column::new("fitness", ColumnType::Float));
+    columns
+}
+
+fn csv_header(names: &[&str]) -> String {
+    let cols: Vec<String> = scored_columns(names).into_iter().map(|c| c.name).collect();
     cols.join(",") + "\n"
 }
 
@@ -285,18 +298,7 @@ fn write_parquet(
         path: path.to_path_buf(),
         source: std::io::Error::other("the path is not valid UTF-8"),
     })?;
-    let mut columns = vec![
-        Column::new("smiles", ColumnType::Text),
-        Column::new("id", ColumnType::Text),
-        Column::new("step", ColumnType::Integer),
-        Column::new("call", ColumnType::Integer),
-    ];
-    for n in names {
-        columns.push(Column::new(format!("{n}_raw"), ColumnType::Float));
-        columns.push(Column::new(*n, ColumnType::Float));
-    }
-    columns.push(Column::new("total", ColumnType::Float));
-    columns.push(Column::new("fitness", ColumnType::Float));
+    let columns = scored_columns(names);
     let format = RUN_FORMAT_VERSION.to_string();
     let mut table = TableWriter::create(
         path_text,

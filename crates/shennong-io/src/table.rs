@@ -471,12 +471,8 @@ fn push_text(line: &mut String, text: &str, separator: char) {
             '\t' | '\n' | '\r' => ' ',
             c => c,
         }));
-    } else if text.contains([separator, '"', '\n', '\r']) {
-        line.push('"');
-        line.push_str(&text.replace('"', "\"\""));
-        line.push('"');
     } else {
-        line.push_str(text);
+        line.push_str(&crate::write::quote_csv(text, separator));
     }
 }
 

@@ -26,7 +26,9 @@ pub struct RecordWriter {
     options: OutputOptions,
 }
 
-fn quote_csv(field: &str, delimiter: char) -> String {
+/// A field quoted for a CSV-style table when it holds the delimiter, a
+/// quote or a line break (RFC 4180).
+pub(crate) fn quote_csv(field: &str, delimiter: char) -> String {
     if field.contains([delimiter, '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
@@ -299,14 +301,11 @@ impl OutputFile {
 
     /// Appends text.
     pub fn write_str(&mut self, text: &str) -> Result<(), IoError> {
-        let r = match &mut self.sink {
-            Sink::Stdout(w) => w.write_all(text.as_bytes()),
-            Sink::File { writer, .. } => writer.write_all(text.as_bytes()),
-        };
-        r.map_err(|source| IoError::Os {
-            path: self.path_name(),
-            source,
-        })
+        self.write_all(text.as_bytes())
+            .map_err(|source| IoError::Os {
+                path: self.path_name(),
+                source,
+            })
     }
 
     fn path_name(&self) -> String {
