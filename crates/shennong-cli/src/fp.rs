@@ -160,12 +160,3 @@ fn write_counts(args: &FpArgs, spec: &FingerprintSpec) -> Result<batch::Summary>
     table.commit()?;
     Ok(summary)
 }
-
-/// Quotes a CSV field when needed.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}

@@ -6,7 +6,6 @@ use shennong::io::OutputFile;
 use shennong::smarts::{parse_with, MatchOptions, ParseOptions};
 
 use crate::batch::{self, BatchArgs};
-use crate::fp::csv_field;
 
 /// Arguments of `shennong match`.
 #[derive(Args, Debug)]
@@ -58,7 +57,7 @@ pub fn run(args: MatchArgs) -> Result<i32> {
     let hits = std::sync::atomic::AtomicUsize::new(0);
     let summary = batch::run(&args.batch, &args.input, &mut output, |raw| {
         let record = raw.parse()?;
-        let id = csv_field(&record.id.replace('\t', " "));
+        let id = shennong::io::quote_csv(&record.id.replace('\t', " "), ',');
         if args.count {
             let n = query.count(&record.mol, &opts);
             if n > 0 {

@@ -22,7 +22,9 @@ mod write;
 
 pub use read::{open_input, quiet_parquet_panics, InputOptions, RawReader};
 pub use table::{Cell, Column, ColumnType, TableFormat, TableWriter};
-pub use write::{temp_builder, OutputFile, OutputOptions, RecordOutput, RecordWriter, Rendered};
+pub use write::{
+    quote_csv, temp_builder, OutputFile, OutputOptions, RecordOutput, RecordWriter, Rendered,
+};
 
 use std::fmt;
 use std::path::Path;

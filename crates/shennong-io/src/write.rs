@@ -28,7 +28,7 @@ pub struct RecordWriter {
 
 /// A field quoted for a CSV-style table when it holds the delimiter, a
 /// quote or a line break (RFC 4180).
-pub(crate) fn quote_csv(field: &str, delimiter: char) -> String {
+pub fn quote_csv(field: &str, delimiter: char) -> String {
     if field.contains([delimiter, '"', '\n', '\r']) {
         format!("\"{}\"", field.replace('"', "\"\""))
     } else {
