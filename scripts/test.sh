@@ -18,7 +18,27 @@ VENV=$ROOT/.venv
 OUT=$ROOT/target/parity
 export SHENNONG_DATA=$DATA
 
-step() { printf '\n==> %s\n' "$*"; }
+LOGS=$OUT/logs
+BIN=$ROOT/target/ci/shennong
+
+# Steps print the time since the suite started, so that slow steps stand out.
+elapsed() { printf '%dm%02ds' $((SECONDS / 60)) $((SECONDS % 60)); }
+step() { printf '\n==> [%s] %s\n' "$(elapsed)" "$*"; }
+
+# logged_step NAME TITLE COMMAND...: runs COMMAND with its output in $LOGS/NAME.log
+# and prints the title, the time it took and the log when it ends (two of these run
+# at once, so the output of each stays in one piece); on failure, the same and exit 1.
+logged_step() {
+  local name=$1 title=$2 t0=$SECONDS status=0
+  shift 2
+  "$@" >"$LOGS/$name.log" 2>&1 || status=$?
+  {
+    flock 9
+    printf '\n==> [%s] %s (%ds)\n' "$(elapsed)" "$title" $((SECONDS - t0))
+    cat "$LOGS/$name.log"
+  } 9>"$LOGS/.print-lock"
+  if [ "$status" != 0 ]; then echo "step '$name' failed with status $status"; return 1; fi
+}
 
 step "python virtualenv with rdkit==$RDKIT_PIN, pandas==$PANDAS_PIN, pyarrow==$PYARROW_PIN (the oracle and table reader; never a runtime dependency)"
 if ! "$VENV/bin/python" -c "import rdkit, pandas, pyarrow, sys; sys.exit((rdkit.__version__, pandas.__version__, pyarrow.__version__) != ('$RDKIT_VERSION', '$PANDAS_PIN', '$PYARROW_PIN'))" 2>/dev/null; then
@@ -34,42 +54,64 @@ step "cargo clippy -D warnings"
 clear_devnull
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 
-step "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; informational: 5,000 SMILES mutants, tricky chemistry)"
-mkdir -p "$OUT"
+# The RDKit reference steps are single-threaded Python and the test build spends
+# much of its time in one rustc at a time, so on a 2-core machine they overlap:
+# the build runs in the background while two lanes of reference steps run beside
+# it. Each step's output goes to its own log, printed when the step ends.
+mkdir -p "$OUT" "$LOGS"
 NCI=$("$VENV/bin/python" -c "import os, rdkit; print(os.path.join(os.path.dirname(rdkit.__file__), 'Data', 'NCI', 'first_5K.smi'))")
-"$VENV/bin/python" scripts/parity/make_mutants.py "$DATA/chembl_1k.smi" 5000 "$OUT/mutants.smi"
-"$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
-  chembl_1k="$DATA/chembl_1k.smi" \
-  chembl_samples="$DATA/chembl_samples.csv" \
-  chembl_drugs="$DATA/chembl_drugs.csv" \
-  zinc250k_20k="$DATA/zinc250k.smi.gz:20000" \
-  nci_first5k="$NCI" \
-  informational_mutants="$OUT/mutants.smi" \
-  informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
-
 SETS=(chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_20k="$DATA/zinc250k.smi.gz:20000")
-step "RDKit reference fingerprints (Morgan r2/r3, FCFP, atom pair, torsion, RDKit path, MACCS, counts) on the shared sets"
-"$VENV/bin/python" scripts/parity/make_fp_reference.py "$OUT/fingerprints.tsv" "${SETS[@]}"
 
-step "RDKit reference SMARTS match counts (FilterCatalog PAINS/Brenk/NIH/ZINC/ChEMBL + RDKit functional groups) on the shared sets"
-"$VENV/bin/python" scripts/parity/make_smarts_reference.py "$OUT/smarts_patterns.tsv" "$OUT/smarts_counts.tsv" "${SETS[@]}"
+step "build the test binaries (profile ci) in the background; RDKit reference steps beside it"
+clear_devnull
+(cargo test --workspace --profile ci --no-run >"$LOGS/build.log" 2>&1) &
+BUILD_PID=$!
 
-step "RDKit reference alerts (FilterCatalog: PAINS A/B/C, Brenk, NIH, ZINC, 7 ChEMBL sets) on the shared sets"
-"$VENV/bin/python" scripts/parity/make_filter_reference.py "$OUT/filters.tsv" "${SETS[@]}"
+reference_lane_a() {
+  logged_step mutants "5,000 SMILES mutants of chembl_1k (informational parity input)" \
+    "$VENV/bin/python" scripts/parity/make_mutants.py "$DATA/chembl_1k.smi" 5000 "$OUT/mutants.smi"
+  logged_step reference "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; informational: 5,000 SMILES mutants, tricky chemistry)" \
+    "$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
+    chembl_1k="$DATA/chembl_1k.smi" \
+    chembl_samples="$DATA/chembl_samples.csv" \
+    chembl_drugs="$DATA/chembl_drugs.csv" \
+    zinc250k_20k="$DATA/zinc250k.smi.gz:20000" \
+    nci_first5k="$NCI" \
+    informational_mutants="$OUT/mutants.smi" \
+    informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
+  logged_step fingerprints "RDKit reference fingerprints (Morgan r2/r3, FCFP, atom pair, torsion, RDKit path, MACCS, counts) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_fp_reference.py "$OUT/fingerprints.tsv" "${SETS[@]}"
+  logged_step descriptors "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr_*, QED, SA score) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
+  logged_step index "RDKit reference library search (BulkTanimoto/Dice/Tversky top-k and thresholds, Butina, MaxMinPicker, SubstructLibrary) on chembl_1k + chembl_samples" \
+    "$VENV/bin/python" scripts/parity/make_index_reference.py "$OUT/index" \
+    chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" -- chembl_drugs="$DATA/chembl_drugs.csv:60"
+  logged_step pmo "PMO oracle reference values (PyTDC's oracle definitions evaluated with the pinned RDKit) on chembl_1k, chembl_drugs and 2,000 zinc250k molecules" \
+    "$VENV/bin/python" scripts/parity/make_pmo_reference.py "$OUT/pmo.tsv" \
+    chembl_1k="$DATA/chembl_1k.smi" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_2k="$DATA/zinc250k.smi.gz:2000"
+}
 
-step "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr_*, QED, SA score) on the shared sets"
-"$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
+reference_lane_b() {
+  logged_step smarts "RDKit reference SMARTS match counts (FilterCatalog PAINS/Brenk/NIH/ZINC/ChEMBL + RDKit functional groups) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_smarts_reference.py "$OUT/smarts_patterns.tsv" "$OUT/smarts_counts.tsv" "${SETS[@]}"
+  logged_step filters "RDKit reference alerts (FilterCatalog: PAINS A/B/C, Brenk, NIH, ZINC, 7 ChEMBL sets) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_filter_reference.py "$OUT/filters.tsv" "${SETS[@]}"
+  logged_step standardize "RDKit reference standardisation (rdMolStandardize parents, SaltRemover; tautomer parents on chembl_drugs) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_standardize_reference.py --tautomer-sets chembl_drugs "$OUT/standardize.tsv" "$DATA/salts_solvents.smi" "${SETS[@]}"
+}
 
-step "RDKit reference standardisation (rdMolStandardize parents, SaltRemover; tautomer parents on chembl_drugs) on the shared sets"
-"$VENV/bin/python" scripts/parity/make_standardize_reference.py --tautomer-sets chembl_drugs "$OUT/standardize.tsv" "$DATA/salts_solvents.smi" "${SETS[@]}"
-
-step "RDKit reference library search (BulkTanimoto/Dice/Tversky top-k and thresholds, Butina, MaxMinPicker, SubstructLibrary) on chembl_1k + chembl_samples"
-"$VENV/bin/python" scripts/parity/make_index_reference.py "$OUT/index" \
-  chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" -- chembl_drugs="$DATA/chembl_drugs.csv:60"
-
-step "PMO oracle reference values (PyTDC's oracle definitions evaluated with the pinned RDKit) on chembl_1k, chembl_drugs and 2,000 zinc250k molecules"
-"$VENV/bin/python" scripts/parity/make_pmo_reference.py "$OUT/pmo.tsv" \
-  chembl_1k="$DATA/chembl_1k.smi" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_2k="$DATA/zinc250k.smi.gz:2000"
+(set -e; reference_lane_a) &
+LANE_A=$!
+(set -e; reference_lane_b) &
+LANE_B=$!
+failed=0
+wait "$LANE_A" || failed=1
+wait "$LANE_B" || failed=1
+if ! wait "$BUILD_PID"; then
+  cat "$LOGS/build.log"; echo "building the test binaries failed"; failed=1
+fi
+[ "$failed" = 0 ] || exit 1
+step "test binaries built, references ready"
 
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 clear_devnull
@@ -79,7 +121,7 @@ SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHE
   SHENNONG_FILTER_REF="$OUT/filters.tsv" SHENNONG_DESC_REF="$OUT/descriptors.tsv" \
   SHENNONG_STD_REF="$OUT/standardize.tsv" SHENNONG_STD_SALTS="$DATA/salts_solvents.smi" \
   SHENNONG_INDEX_REF="$OUT/index" SHENNONG_PMO_REF="$OUT/pmo.tsv" \
-  cargo test --workspace --release -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
+  cargo test --workspace --profile ci -- --nocapture 2>&1 | tee "$OUT/cargo-test.log" | grep -vE '^\s*$' | grep -vE '^(running [0-9]+ tests?|test .* \.\.\. ok)$' || true
 if ! grep -q "test result" "$OUT/cargo-test.log" || grep -qE "test result: FAILED|error(\[E[0-9]+\])?:" "$OUT/cargo-test.log"; then
   echo "cargo test failed"; exit 1
 fi
@@ -92,20 +134,20 @@ step "RDKit parity of SD reading and SDF -> SDF writing"
 
 step "RDKit parity of SMILES -> SDF through the 2D layout"
 "$VENV/bin/python" scripts/parity/check_layout.py prepare "$OUT/reference.tsv" "$OUT/layout_in.smi"
-./target/release/shennong convert "$OUT/layout_in.smi" -o "$OUT/layout.sdf" -q 2> "$OUT/layout-refused.log" || true
+"$BIN" convert "$OUT/layout_in.smi" -o "$OUT/layout.sdf" -q 2> "$OUT/layout-refused.log" || true
 "$VENV/bin/python" scripts/parity/check_layout.py check "$OUT/layout_in.smi" "$OUT/layout.sdf"
 
 step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
-./target/release/shennong fp examples/molecules.smi -o "$OUT/examples.fps" -q
+"$BIN" fp examples/molecules.smi -o "$OUT/examples.fps" -q
 "$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"
 
 step "Parquet tables (desc, fp --counts, design run) read back in pandas/pyarrow equal to the CSV and to RDKit; pandas-written Parquet reads as its SMILES file"
 TABLES=$OUT/tables
 rm -rf "$TABLES" && mkdir -p "$TABLES"
-for t in desc.csv desc.parquet; do ./target/release/shennong desc examples/molecules.smi -o "$TABLES/$t" -q 2>/dev/null; done
-for t in counts.csv counts.parquet; do ./target/release/shennong fp examples/molecules.smi -o "$TABLES/$t" --type atompair --counts -q 2>/dev/null; done
-./target/release/shennong design examples/design/qed_celecoxib.toml -o "$TABLES/run" --quiet > /dev/null
-"$VENV/bin/python" scripts/parity/check_tables.py examples/molecules.smi "$TABLES" ./target/release/shennong
+for t in desc.csv desc.parquet; do "$BIN" desc examples/molecules.smi -o "$TABLES/$t" -q 2>/dev/null; done
+for t in counts.csv counts.parquet; do "$BIN" fp examples/molecules.smi -o "$TABLES/$t" --type atompair --counts -q 2>/dev/null; done
+"$BIN" design examples/design/qed_celecoxib.toml -o "$TABLES/run" --quiet > /dev/null
+"$VENV/bin/python" scripts/parity/check_tables.py examples/molecules.smi "$TABLES" "$BIN"
 
 step "cargo doc"
 clear_devnull

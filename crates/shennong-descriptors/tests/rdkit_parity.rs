@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use shennong_descriptors::DescriptorSet;
 
 fn agrees(ours: f64, theirs: &str) -> bool {
@@ -44,11 +45,18 @@ fn descriptors_match_rdkit() {
     let mut tally: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut per_set: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut failures: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for line in lines {
-        let cols: Vec<&str> = line.split('\t').collect();
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split('\t').collect()).collect();
+    // Molecules are independent: compute on all cores, then compare in input order.
+    let computed: Vec<Vec<f64>> = rows
+        .par_iter()
+        .map(|cols| {
+            let mol =
+                shennong_smiles::parse(cols[2]).unwrap_or_else(|e| panic!("{}: {e}", cols[2]));
+            set.compute(&mol)
+        })
+        .collect();
+    for (cols, values) in rows.iter().zip(computed) {
         let (set_name, smiles) = (cols[0], cols[2]);
-        let mol = shennong_smiles::parse(smiles).unwrap_or_else(|e| panic!("{smiles}: {e}"));
-        let values = set.compute(&mol);
         let mut all_ok = true;
         for (k, name) in names.iter().enumerate() {
             let ok = agrees(values[k], cols[3 + k]);

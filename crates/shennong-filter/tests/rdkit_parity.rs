@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use shennong_filter::{Catalog, BUILTIN_CATALOGS};
 use shennong_smarts::Target;
 
@@ -38,41 +39,57 @@ fn alerts_match_rdkit_filter_catalog() {
         format!("#sizes\t{ours_sizes}"),
         "catalog sizes differ"
     );
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split('\t').collect()).collect();
+    // Molecules are independent: check them on all cores, then tally in input order.
+    // Per molecule: (catalogs that agree, catalogs checked as (index, agrees), diffs).
+    type Checked = (Vec<(usize, bool)>, Vec<String>);
+    let per_molecule: Vec<Checked> = rows
+        .par_iter()
+        .map(|cols| {
+            let (set, smiles, expected) = (cols[0], cols[2], cols.get(3).copied().unwrap_or(""));
+            let Ok(mol) = shennong_smiles::parse(smiles) else {
+                return (Vec::new(), vec![format!("{set}: we reject {smiles}")]);
+            };
+            let target = Target::new(&mol);
+            let mut checked = Vec::new();
+            let mut diffs = Vec::new();
+            for (c, (name, catalog)) in catalogs.iter().enumerate() {
+                let prefix = format!("{name}:");
+                let want: Vec<&str> = expected
+                    .split('|')
+                    .filter(|h| h.starts_with(&prefix))
+                    .collect();
+                let got: Vec<String> = catalog
+                    .hits_in(&target)
+                    .iter()
+                    .map(|a| format!("{name}:{}", a.name))
+                    .collect();
+                checked.push((c, got == want));
+                if got != want {
+                    diffs.push(format!(
+                        "{set} {smiles}: rdkit [{}] ours [{}]",
+                        want.join(" | "),
+                        got.join(" | ")
+                    ));
+                }
+            }
+            (checked, diffs)
+        })
+        .collect();
     // (set, catalog) -> (agree, total)
     let mut tally: BTreeMap<(String, &str), (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
-    for line in lines {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (set, smiles, expected) = (cols[0], cols[2], cols.get(3).copied().unwrap_or(""));
-        let Ok(mol) = shennong_smiles::parse(smiles) else {
-            failures.push(format!("{set}: we reject {smiles}"));
-            continue;
-        };
-        let target = Target::new(&mol);
-        for (name, catalog) in &catalogs {
-            let prefix = format!("{name}:");
-            let want: Vec<&str> = expected
-                .split('|')
-                .filter(|h| h.starts_with(&prefix))
-                .collect();
-            let got: Vec<String> = catalog
-                .hits_in(&target)
-                .iter()
-                .map(|a| format!("{name}:{}", a.name))
-                .collect();
-            let t = tally.entry((set.to_string(), name)).or_default();
+    for (cols, (checked, diffs)) in rows.iter().zip(per_molecule) {
+        for (c, agrees) in checked {
+            let t = tally
+                .entry((cols[0].to_string(), catalogs[c].0))
+                .or_default();
             t.1 += 1;
-            if got == want {
-                t.0 += 1;
-            } else if failures.len() < 30 {
-                failures.push(format!(
-                    "{set} {smiles}: rdkit [{}] ours [{}]",
-                    want.join(" | "),
-                    got.join(" | ")
-                ));
-            }
+            t.0 += usize::from(agrees);
         }
+        failures.extend(diffs);
     }
+    failures.truncate(30);
     eprintln!("filter parity against RDKit {version}:");
     let mut all_ok = true;
     for ((set, catalog), (agree, total)) in &tally {

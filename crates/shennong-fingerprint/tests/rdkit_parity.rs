@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use shennong_fingerprint::{FingerprintSpec, Kind};
 
 fn spec_for(kind: &str) -> (FingerprintSpec, bool) {
@@ -44,36 +45,50 @@ fn fingerprints_match_rdkit() {
     let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
     let kinds: Vec<&str> = header[3..].to_vec();
     let specs: Vec<(FingerprintSpec, bool)> = kinds.iter().map(|k| spec_for(k)).collect();
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split('\t').collect()).collect();
+    // Molecules are independent: fingerprint them on all cores, then tally in
+    // input order. Per molecule: whether each kind agrees, or None if we reject it.
+    let per_molecule: Vec<Option<Vec<bool>>> = rows
+        .par_iter()
+        .map(|cols| {
+            let mol = shennong_smiles::parse(cols[2]).ok()?;
+            let agree = specs
+                .iter()
+                .enumerate()
+                .map(|(k, (spec, counts))| {
+                    let ours = if *counts {
+                        spec.counts(&mol)
+                            .counts()
+                            .iter()
+                            .map(|(i, c)| format!("{i}:{c}"))
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    } else {
+                        spec.bits(&mol).to_hex()
+                    };
+                    ours == cols[3 + k]
+                })
+                .collect();
+            Some(agree)
+        })
+        .collect();
     // (set, kind) -> (agree, total)
     let mut tally: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut unparsed = 0;
-    for line in lines {
-        let cols: Vec<&str> = line.split('\t').collect();
+    for (cols, agree) in rows.iter().zip(per_molecule) {
         let (set, smiles) = (cols[0], cols[2]);
-        let Ok(mol) = shennong_smiles::parse(smiles) else {
+        let Some(agree) = agree else {
             unparsed += 1;
             failures.push(format!("{set}: we reject {smiles}"));
             continue;
         };
-        for (k, kind) in kinds.iter().enumerate() {
-            let (spec, counts) = &specs[k];
-            let expected = cols[3 + k];
-            let ours = if *counts {
-                spec.counts(&mol)
-                    .counts()
-                    .iter()
-                    .map(|(i, c)| format!("{i}:{c}"))
-                    .collect::<Vec<_>>()
-                    .join(",")
-            } else {
-                spec.bits(&mol).to_hex()
-            };
+        for (kind, agrees) in kinds.iter().zip(agree) {
             let entry = tally
                 .entry((set.to_string(), kind.to_string()))
                 .or_default();
             entry.1 += 1;
-            if ours == expected {
+            if agrees {
                 entry.0 += 1;
             } else if !set.starts_with("informational") {
                 failures.push(format!("{set} {kind}: {smiles}"));

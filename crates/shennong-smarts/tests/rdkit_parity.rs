@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use shennong_smarts::{parse_with, MatchOptions, ParseOptions, Target};
 
 #[test]
@@ -47,50 +48,62 @@ fn match_counts_equal_rdkit() {
         .trim_start_matches("#rdkit\t")
         .to_string();
     let opts = MatchOptions::default();
-    let mut first_set: Option<String> = None;
+    let rows: Vec<Vec<&str>> = lines.map(|line| line.split('\t').collect()).collect();
+    let first_set = rows.first().map(|cols| cols[0]).unwrap_or_default();
+    let mut molecules: BTreeMap<String, usize> = BTreeMap::new();
+    for cols in &rows {
+        *molecules.entry(cols[0].to_string()).or_default() += 1;
+    }
+    // Molecules are independent: match them on all cores, then tally in input order.
+    // Per molecule: for each pattern checked, (source index, RDKit count > 0, agrees).
+    type Checked = (Vec<(usize, bool, bool)>, Vec<String>);
+    let per_molecule: Vec<Checked> = rows
+        .par_iter()
+        .map(|cols| {
+            let (set, smiles) = (cols[0], cols[2]);
+            let expected: HashMap<usize, usize> = cols
+                .get(3)
+                .unwrap_or(&"")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(|kv| {
+                    let (k, v) = kv.split_once(':').unwrap();
+                    (k.parse().unwrap(), v.parse().unwrap())
+                })
+                .collect();
+            let Ok(mol) = shennong_smiles::parse(smiles) else {
+                return (Vec::new(), vec![format!("{set}: we reject {smiles}")]);
+            };
+            let target = Target::new(&mol);
+            let mut checked = Vec::new();
+            let mut mismatches = Vec::new();
+            for (i, (source, query, heavy)) in patterns.iter().enumerate() {
+                let Some(query) = query else { continue };
+                if *heavy && set != first_set {
+                    continue;
+                }
+                let want = expected.get(&i).copied().unwrap_or(0);
+                let got = query.count_in(&target, &opts);
+                checked.push((i, want > 0, got == want));
+                if got != want {
+                    mismatches.push(format!(
+                        "{set} {source} pattern {i}: ours {got}, RDKit {want}: {} on {smiles}",
+                        query.text()
+                    ));
+                }
+            }
+            (checked, mismatches)
+        })
+        .collect();
     // source -> (agreeing pairs, pairs, matching pairs)
     let mut tally: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
-    let mut molecules: BTreeMap<String, usize> = BTreeMap::new();
-    for line in lines {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (set, smiles) = (cols[0], cols[2]);
-        let first = first_set.get_or_insert_with(|| set.to_string()) == set;
-        *molecules.entry(set.to_string()).or_default() += 1;
-        let expected: HashMap<usize, usize> = cols
-            .get(3)
-            .unwrap_or(&"")
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(|kv| {
-                let (k, v) = kv.split_once(':').unwrap();
-                (k.parse().unwrap(), v.parse().unwrap())
-            })
-            .collect();
-        let Ok(mol) = shennong_smiles::parse(smiles) else {
-            failures.push(format!("{set}: we reject {smiles}"));
-            continue;
-        };
-        let target = Target::new(&mol);
-        for (i, (source, query, heavy)) in patterns.iter().enumerate() {
-            let Some(query) = query else { continue };
-            if *heavy && !first {
-                continue;
-            }
-            let want = expected.get(&i).copied().unwrap_or(0);
-            let got = query.count_in(&target, &opts);
-            let t = tally.entry(source.clone()).or_default();
+    for (checked, mismatches) in per_molecule {
+        failures.extend(mismatches);
+        for (i, rdkit_matches, agrees) in checked {
+            let t = tally.entry(patterns[i].0.clone()).or_default();
             t.1 += 1;
-            if want > 0 {
-                t.2 += 1;
-            }
-            if got == want {
-                t.0 += 1;
-            } else {
-                failures.push(format!(
-                    "{set} {source} pattern {i}: ours {got}, RDKit {want}: {} on {smiles}",
-                    query.text()
-                ));
-            }
+            t.2 += usize::from(rdkit_matches);
+            t.0 += usize::from(agrees);
         }
     }
     println!("SMARTS parity against RDKit {version}: unique match counts, molecules {molecules:?}");
