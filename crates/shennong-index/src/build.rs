@@ -10,8 +10,9 @@ use shennong_fingerprint::BitFingerprint;
 
 use crate::error::IndexError;
 use crate::format::{
-    align_up, chunk_counts, chunks_for, words_for, Section, CHUNK_WORDS, FIXED_HEADER_BYTES,
-    FLAG_PATTERNS, FLAG_SMILES, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
+    align_up, chunk_counts, chunks_for, offset_width, words_for, Section, CHUNK_WORDS,
+    FIXED_HEADER_BYTES, FLAG_PATTERNS, FLAG_SMILES, FLAG_WIDE_OFFSETS, FORMAT_VERSION, MAGIC,
+    PREAMBLE_BYTES, SECTION_COUNT,
 };
 
 /// What an index is made of, written into its header.
@@ -70,6 +71,9 @@ pub struct IndexBuilder {
     smiles_lengths: Vec<u32>,
     id_bytes: u64,
     smiles_bytes: u64,
+    /// Text columns up to this many bytes get `u32` offsets (lowered in tests
+    /// to exercise the `u64` layout without writing 4 GiB).
+    narrow_offsets_limit: u64,
     dir: PathBuf,
 }
 
@@ -113,6 +117,7 @@ impl IndexBuilder {
             smiles_lengths: Vec::new(),
             id_bytes: 0,
             smiles_bytes: 0,
+            narrow_offsets_limit: u64::from(u32::MAX),
             dir: dir.to_path_buf(),
         })
     }
@@ -244,15 +249,30 @@ impl IndexBuilder {
             Vec::new()
         };
 
+        let offset_bytes = offset_width(
+            self.id_bytes.max(self.smiles_bytes),
+            self.narrow_offsets_limit,
+        );
+        let offsets_section = |offsets: &[u64]| -> Vec<u8> {
+            if offset_bytes == 8 {
+                le_u64(offsets)
+            } else {
+                // every offset fits: offset_width chose u32 for columns under 4 GiB
+                offsets
+                    .iter()
+                    .flat_map(|&o| (o as u32).to_le_bytes())
+                    .collect()
+            }
+        };
         let header_text = header_text(&self.params);
         let n64 = n as u64;
         let sizes: [u64; SECTION_COUNT] = [
             n64 * self.fp_words as u64 * 8,
             starts.len() as u64 * 8,
             n64 * 4,
-            id_offsets.len() as u64 * 8,
+            (id_offsets.len() * offset_bytes) as u64,
             self.id_bytes,
-            smiles_offsets.len() as u64 * 8,
+            (smiles_offsets.len() * offset_bytes) as u64,
             self.smiles_bytes,
             n64 * self.pattern_words as u64 * 8,
             n64 * chunks_for(self.fp_words) as u64,
@@ -287,6 +307,10 @@ impl IndexBuilder {
             0
         } | if self.pattern_words > 0 {
             FLAG_PATTERNS
+        } else {
+            0
+        } | if offset_bytes == 8 {
+            FLAG_WIDE_OFFSETS
         } else {
             0
         };
@@ -329,12 +353,12 @@ impl IndexBuilder {
         put(
             &mut map,
             section(Section::IdOffsets).0,
-            &le_u64(&id_offsets),
+            &offsets_section(&id_offsets),
         )?;
         put(
             &mut map,
             section(Section::SmilesOffsets).0,
-            &le_u64(&smiles_offsets),
+            &offsets_section(&smiles_offsets),
         )?;
 
         // second pass: every spilled record into its row
@@ -426,4 +450,50 @@ fn map_mut(file: &File) -> std::io::Result<memmap2::MmapMut> {
     // knows by name until it is persisted, so nothing else modifies or
     // truncates it while the mapping lives.
     unsafe { memmap2::MmapMut::map_mut(file) }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use crate::Index;
+
+    fn build(dir: &Path, name: &str, wide: bool) -> (Index, BuildSummary) {
+        let params = IndexParams {
+            fp_type: "test".into(),
+            fp_bits: 128,
+            pattern_type: None,
+            pattern_bits: 0,
+            with_smiles: true,
+            source: "unit test".into(),
+        };
+        let mut b = IndexBuilder::new(params, dir).unwrap();
+        if wide {
+            b.narrow_offsets_limit = 0;
+        }
+        for i in 0..50u64 {
+            let fp = BitFingerprint::from_words(128, vec![i * 0x9e37_79b9, !i]);
+            let smiles = "C".repeat(1 + i as usize % 7);
+            b.add(&fp, None, &format!("mol-{i}"), Some(&smiles))
+                .unwrap();
+        }
+        let path = dir.join(name);
+        let summary = b.finish(&path).unwrap();
+        (Index::open(&path).unwrap(), summary)
+    }
+
+    #[test]
+    fn u32_and_u64_text_offsets_read_the_same_ids_and_smiles() {
+        let dir = tempfile::tempdir().unwrap();
+        let (narrow, narrow_summary) = build(dir.path(), "narrow.shx", false);
+        let (wide, wide_summary) = build(dir.path(), "wide.shx", true);
+        assert!(wide_summary.file_bytes > narrow_summary.file_bytes);
+        for row in 0..narrow.len() {
+            assert_eq!(narrow.id(row), wide.id(row));
+            assert_eq!(narrow.smiles(row), wide.smiles(row));
+            let ordinal = narrow.ordinal(row) as usize;
+            assert_eq!(narrow.id(row), format!("mol-{ordinal}"));
+            assert_eq!(narrow.smiles(row), "C".repeat(1 + ordinal % 7));
+        }
+    }
 }

@@ -6,7 +6,7 @@ pub const MAGIC: [u8; 8] = *b"SHNGIDX\0";
 
 /// Version of the index layout; bumped whenever the layout or the meaning
 /// of a section changes. Files of another version are refused.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Sections start at multiples of this many bytes (a cache line), so that
 /// fingerprint rows of 512 bits or more never straddle one needlessly.
@@ -29,6 +29,20 @@ pub const FIXED_HEADER_BYTES: usize = PREAMBLE_BYTES + SECTION_COUNT * 16;
 pub const FLAG_SMILES: u32 = 1;
 /// Flag: the pattern (substructure screen) fingerprints are present.
 pub const FLAG_PATTERNS: u32 = 2;
+/// Flag: the id and SMILES offsets are `u64` (a text column of 4 GiB or
+/// more); without it they are `u32`, which saves 8 bytes per record.
+pub const FLAG_WIDE_OFFSETS: u32 = 4;
+
+/// Bytes per id/SMILES offset for text columns of `longest_column` bytes,
+/// when columns up to `narrow_limit` bytes (`u32::MAX` outside tests) take
+/// `u32` offsets.
+pub fn offset_width(longest_column: u64, narrow_limit: u64) -> usize {
+    if longest_column > narrow_limit {
+        8
+    } else {
+        4
+    }
+}
 
 /// The sections, in file order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,11 +54,13 @@ pub enum Section {
     PopcountStarts = 1,
     /// `n` `u32`: the input position (ordinal) of each row.
     Ordinals = 2,
-    /// `n + 1` `u64` offsets into the id bytes, by row.
+    /// `n + 1` offsets into the id bytes, by row (`u32`, or `u64` with
+    /// [`FLAG_WIDE_OFFSETS`]).
     IdOffsets = 3,
     /// UTF-8 ids, concatenated.
     IdBytes = 4,
-    /// `n + 1` `u64` offsets into the SMILES bytes, by row (empty without SMILES).
+    /// `n + 1` offsets into the SMILES bytes, by row, as wide as the id
+    /// offsets (empty without SMILES).
     SmilesOffsets = 5,
     /// Canonical SMILES, concatenated.
     SmilesBytes = 6,

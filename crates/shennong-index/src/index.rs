@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::error::IndexError;
 use crate::format::{
     chunks_for, words_for, Section, ALIGN, CHUNK_WORDS, FIXED_HEADER_BYTES, FLAG_PATTERNS,
-    FLAG_SMILES, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
+    FLAG_SMILES, FLAG_WIDE_OFFSETS, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
 };
 
 /// What the header of an index says.
@@ -45,6 +45,8 @@ pub struct Index {
     info: IndexInfo,
     fp_words: usize,
     pattern_words: usize,
+    /// Text offsets are `u64` (else `u32`).
+    wide_offsets: bool,
     sections: [Range<usize>; SECTION_COUNT],
 }
 
@@ -138,6 +140,7 @@ impl Index {
         };
         let has_smiles = flags & FLAG_SMILES != 0;
         let has_patterns = flags & FLAG_PATTERNS != 0;
+        let offset_bytes = if flags & FLAG_WIDE_OFFSETS != 0 { 8 } else { 4 };
         expect(Section::Fingerprints, n * fp_words * 8, "fingerprint")?;
         expect(
             Section::PopcountStarts,
@@ -145,10 +148,14 @@ impl Index {
             "popcount",
         )?;
         expect(Section::Ordinals, n * 4, "ordinal")?;
-        expect(Section::IdOffsets, (n + 1) * 8, "id offset")?;
+        expect(Section::IdOffsets, (n + 1) * offset_bytes, "id offset")?;
         expect(
             Section::SmilesOffsets,
-            if has_smiles { (n + 1) * 8 } else { 0 },
+            if has_smiles {
+                (n + 1) * offset_bytes
+            } else {
+                0
+            },
             "SMILES offset",
         )?;
         expect(
@@ -192,6 +199,7 @@ impl Index {
             info,
             fp_words,
             pattern_words: if has_patterns { pattern_words } else { 0 },
+            wide_offsets: offset_bytes == 8,
             sections,
         };
         let starts = index.popcount_starts();
@@ -313,10 +321,22 @@ impl Index {
         Ok(rows)
     }
 
+    /// Offset `i` of a text-offset section, whichever its width.
+    fn text_offset(&self, offsets: Section, i: usize) -> Option<usize> {
+        if self.wide_offsets {
+            self.words(offsets).get(i).map(|&o| o as usize)
+        } else {
+            let narrow: &[u32] = bytemuck::try_cast_slice(self.bytes(offsets)).unwrap_or(&[]);
+            narrow.get(i).map(|&o| o as usize)
+        }
+    }
+
     fn text(&self, offsets: Section, bytes: Section, row: usize) -> Cow<'_, str> {
-        let offsets = self.words(offsets);
-        let text = match (offsets.get(row), offsets.get(row + 1)) {
-            (Some(&a), Some(&b)) => self.bytes(bytes).get(a as usize..b as usize),
+        let text = match (
+            self.text_offset(offsets, row),
+            self.text_offset(offsets, row + 1),
+        ) {
+            (Some(a), Some(b)) => self.bytes(bytes).get(a..b),
             _ => None,
         };
         String::from_utf8_lossy(text.unwrap_or(&[]))

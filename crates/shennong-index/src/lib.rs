@@ -25,7 +25,7 @@
 //! assert_eq!(index.id(hits[0].row), "m0");
 //! ```
 //!
-//! # File format (`.shx`, version 1)
+//! # File format (`.shx`, version 2)
 //!
 //! All integers are little-endian. The file starts with a 48-byte preamble:
 //!
@@ -33,7 +33,7 @@
 //! |---|---|---|
 //! | 0 | `[u8; 8]` | magic `SHNGIDX\0` |
 //! | 8 | `u32` | format version ([`FORMAT_VERSION`]) |
-//! | 12 | `u32` | flags: 1 = SMILES column, 2 = pattern fingerprints |
+//! | 12 | `u32` | flags: 1 = SMILES column, 2 = pattern fingerprints, 4 = `u64` text offsets |
 //! | 16 | `u64` | records `n` |
 //! | 24 | `u32` | bits per similarity fingerprint |
 //! | 28 | `u32` | 64-bit words per similarity fingerprint |
@@ -53,9 +53,9 @@
 //! | 0 | fingerprints | `n` rows of `words` `u64`, sorted by popcount, then input order |
 //! | 1 | popcount starts | `bits + 2` `u64`: first row with each popcount; last = `n` |
 //! | 2 | ordinals | `n` `u32`: input position of each row (ties are broken by it) |
-//! | 3 | id offsets | `n + 1` `u64` into section 4, by row |
+//! | 3 | id offsets | `n + 1` `u32` (`u64` with flag 4) into section 4, by row |
 //! | 4 | ids | UTF-8 bytes |
-//! | 5 | SMILES offsets | `n + 1` `u64` into section 6, by row (empty without SMILES) |
+//! | 5 | SMILES offsets | `n + 1` offsets as wide as the id offsets into section 6, by row (empty without SMILES) |
 //! | 6 | SMILES | canonical SMILES, UTF-8 bytes |
 //! | 7 | pattern fingerprints | `n` rows of pattern words, by row (empty without) |
 //! | 8 | chunk counts | `n` rows of one byte per 64-bit word: that word's popcount |
@@ -64,6 +64,9 @@
 //! run: a row can share at most `Σ min(query chunk count, row chunk count)`
 //! bits with the query, and for sparse fingerprints such as ECFP this bound
 //! rejects most rows of a run after reading 32 bytes instead of 256.
+//!
+//! Text offsets are `u32` unless the id or SMILES column reaches 4 GiB
+//! (version 1 always used `u64`; version 2 saves 8 bytes per record).
 //!
 //! Files of another version, with a truncated section or an inconsistent
 //! popcount table are refused when opened; query fingerprints are checked
