@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use shennong_io::{Cell, Column, ColumnType, TableWriter};
 use shennong_mol::Mol;
 
-use crate::edit::Limits;
+use crate::edit::{Limits, ReactionMoves};
 use crate::ga::{GaConfig, GraphGa, Member, Stop};
 use crate::oracle::{auc_top_k, DiversityFilter, Oracle, Record};
 use crate::rng::Rng;
@@ -101,6 +101,71 @@ fn min_score() -> f64 {
     0.4
 }
 
+/// One reaction-SMARTS move of the `[transforms]` section.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformRule {
+    /// A name for messages.
+    pub name: String,
+    /// `reactant>>product` with atom maps; unmapped product atoms are added.
+    pub smirks: String,
+}
+
+/// The `[transforms]` section: reaction-SMARTS moves applied to children
+/// after the graph moves (see [`ReactionMoves`]).
+///
+/// ```toml
+/// [transforms]
+/// rate = 0.2
+/// rules = [
+///   { name = "fluorine scan", smirks = "[cH:1]>>[c:1]F" },
+///   { name = "CH to N in an aromatic ring", smirks = "[cH:1]>>[nX2:1]" },
+/// ]
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransformsConfig {
+    /// Probability that a child gets one move (default 0.2).
+    #[serde(default = "transform_rate")]
+    pub rate: f64,
+    /// The moves.
+    pub rules: Vec<TransformRule>,
+}
+
+fn transform_rate() -> f64 {
+    0.2
+}
+
+impl TransformsConfig {
+    /// Parses every rule (errors name the rule).
+    pub fn moves(&self) -> Result<ReactionMoves, GenerateError> {
+        let rules = self
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                shennong_standardize::Transform::parse_reaction(
+                    &r.name,
+                    &r.smirks,
+                    "[transforms]",
+                    i + 1,
+                )
+                .map_err(|e| {
+                    GenerateError::Config(format!(
+                        "transforms.rules[{}] ('{}'): {e}",
+                        i + 1,
+                        r.name
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ReactionMoves {
+            rate: self.rate,
+            rules,
+        })
+    }
+}
+
 /// A whole design configuration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,6 +176,8 @@ pub struct DesignConfig {
     pub scoring: Option<ScoringConfig>,
     /// Optional diversity filter.
     pub diversity_filter: Option<FilterConfig>,
+    /// Optional reaction-SMARTS moves.
+    pub transforms: Option<TransformsConfig>,
 }
 
 impl DesignConfig {
@@ -132,6 +199,20 @@ impl DesignConfig {
             return Err(GenerateError::Config(
                 "run.mutation_rate must lie in [0, 1]".into(),
             ));
+        }
+        if let Some(t) = &config.transforms {
+            if !(0.0..=1.0).contains(&t.rate) {
+                return Err(GenerateError::Config(
+                    "transforms.rate must lie in [0, 1]".into(),
+                ));
+            }
+            if t.rules.is_empty() {
+                return Err(GenerateError::Config(
+                    "transforms.rules is empty (remove the [transforms] section or add a rule)"
+                        .into(),
+                ));
+            }
+            t.moves()?;
         }
         match (&config.run.pmo, &config.scoring) {
             (Some(_), Some(_)) => Err(GenerateError::Config(
@@ -498,6 +579,10 @@ pub fn run_design(
         screen_factor: config.run.screen_factor,
         ..GaConfig::default()
     };
+    let moves = match &config.transforms {
+        Some(t) => t.moves()?,
+        None => ReactionMoves::default(),
+    };
     let resumed = previous.len();
     let mut bad_start = 0;
     let mut ga;
@@ -525,7 +610,7 @@ pub fn run_design(
                 Err(_) => bad_start += 1,
             }
         }
-        ga = GraphGa::new(ga_config, config.run.seed, 0);
+        ga = GraphGa::new(ga_config, config.run.seed, 0).with_moves(moves.clone());
         ga.start(initial, &mut oracle);
     } else {
         let generation = previous.iter().map(|(_, r)| r.step).max().unwrap_or(0) + 1;
@@ -538,7 +623,7 @@ pub fn run_design(
             });
             oracle.restore(&mol, record);
         }
-        ga = GraphGa::new(ga_config, config.run.seed, generation);
+        ga = GraphGa::new(ga_config, config.run.seed, generation).with_moves(moves.clone());
         ga.set_population(members);
     }
     let mut file = OpenOptions::new()

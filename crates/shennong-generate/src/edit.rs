@@ -667,6 +667,45 @@ pub fn mutate(mol: &Mol, rate: f64, limits: &Limits, rng: &mut Rng) -> Option<Mo
     None
 }
 
+/// Reaction-SMARTS moves (e.g. `[cH:1]>>[c:1]F`, a fluorine scan), the
+/// medicinal-chemistry edits a user adds to the graph moves: with
+/// probability `rate` a child also gets one, drawn at random among the
+/// rules and their matches that give a valid molecule. Reactions may add
+/// atoms (unmapped product atoms) and remove them (unmapped reactant atoms);
+/// see [`shennong_standardize::Transform::parse_reaction`].
+#[derive(Debug, Clone, Default)]
+pub struct ReactionMoves {
+    /// Probability that a child gets one move.
+    pub rate: f64,
+    /// The reactions.
+    pub rules: Vec<shennong_standardize::Transform>,
+}
+
+impl ReactionMoves {
+    /// One move on `mol`, or `None` when the draw says no move, or when no
+    /// rule gives a sanitizable product that passes `limits`. Without rules
+    /// no random number is drawn, so runs without moves are unchanged.
+    pub fn apply(&self, mol: &Mol, limits: &Limits, rng: &mut Rng) -> Option<Mol> {
+        if self.rules.is_empty() || rng.uniform() >= self.rate {
+            return None;
+        }
+        let mut order: Vec<usize> = (0..self.rules.len()).collect();
+        rng.shuffle(&mut order);
+        for rule in order.iter().filter_map(|&i| self.rules.get(i)) {
+            let mut products = rule.products(mol);
+            rng.shuffle(&mut products);
+            for product in products {
+                if let Ok(m) = product.sanitize() {
+                    if limits.accepts(&m, rng) {
+                        return Some(m);
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
 /// A fragment of a cut molecule: its graph and the atoms that lost a bond,
 /// with the order of the bond each lost.
 #[derive(Debug, Clone)]

@@ -2,13 +2,14 @@
 //! PMO runs it: a population of 120, 70 offspring per generation made by
 //! crossover of two parents drawn with probability proportional to their
 //! scores, mutation with rate 0.067, and survival of the best 120 distinct
-//! molecules.
+//! molecules; optionally, user reaction-SMARTS moves ([`ReactionMoves`]) on
+//! top.
 
 use rayon::prelude::*;
 use shennong_fingerprint::{BitFingerprint, FingerprintSpec};
 use shennong_mol::Mol;
 
-use crate::edit::{crossover, mutate, Limits};
+use crate::edit::{crossover, mutate, Limits, ReactionMoves};
 use crate::oracle::Oracle;
 use crate::rng::Rng;
 
@@ -75,6 +76,7 @@ pub struct GraphGa {
     generation: usize,
     rng: Rng,
     surrogate: Surrogate,
+    moves: ReactionMoves,
 }
 
 /// Keeps the best `size` distinct members (by canonical SMILES), best first.
@@ -124,7 +126,14 @@ impl GraphGa {
             generation,
             rng: Rng::new(seed ^ (generation as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)),
             surrogate: Surrogate::default(),
+            moves: ReactionMoves::default(),
         }
+    }
+
+    /// Adds reaction-SMARTS moves, applied to children after mutation.
+    pub fn with_moves(mut self, moves: ReactionMoves) -> GraphGa {
+        self.moves = moves;
+        self
     }
 
     /// The current population, best first.
@@ -169,6 +178,7 @@ impl GraphGa {
         let made = self.config.offspring * self.config.screen_factor.max(1);
         let seeds: Vec<u64> = (0..made).map(|_| self.rng.next_u64()).collect();
         let config = self.config;
+        let moves = &self.moves;
         let children: Vec<Mol> = seeds
             .par_iter()
             .filter_map(|&seed| {
@@ -176,7 +186,12 @@ impl GraphGa {
                 let a = rng.choose(&pool)?;
                 let b = rng.choose(&pool)?;
                 let child = crossover(a, b, &config.limits, &mut rng)?;
-                mutate(&child, config.mutation_rate, &config.limits, &mut rng)
+                let child = mutate(&child, config.mutation_rate, &config.limits, &mut rng)?;
+                Some(
+                    moves
+                        .apply(&child, &config.limits, &mut rng)
+                        .unwrap_or(child),
+                )
             })
             .collect();
         let children = keyed(children);

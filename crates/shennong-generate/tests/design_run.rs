@@ -206,3 +206,50 @@ fn bad_configurations_get_clear_errors() {
     .to_string();
     assert!(err.contains("not available"), "{err}");
 }
+
+#[test]
+fn reaction_moves_from_the_config_reach_the_scored_molecules() {
+    // Silicon is outside the graph moves' element set, so every Si in the
+    // scored molecules comes from the reaction move.
+    let with_moves = format!(
+        "{}\n[transforms]\nrate = 0.5\nrules = [{{ name = \"TMS scan\", smirks = \"[cH:1]>>[c:1][Si](C)(C)C\" }}]\n",
+        config(300)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let summary = run_design(&with_moves, Path::new("."), pool(), dir.path(), |_| true).unwrap();
+    assert_eq!(summary.calls, 300);
+    let scored = rows(dir.path());
+    let with_si = scored.iter().filter(|r| r[0].contains("[Si]")).count();
+    assert!(with_si > 0, "no scored molecule carries the moved group");
+    for row in &scored {
+        let mol = shennong_smiles::parse(&row[0]).unwrap_or_else(|e| panic!("{}: {e}", row[0]));
+        assert_eq!(shennong_smiles::to_smiles(&mol), row[0]);
+    }
+    // a run without the section never makes one
+    let plain = tempfile::tempdir().unwrap();
+    run_design(&config(300), Path::new("."), pool(), plain.path(), |_| true).unwrap();
+    assert!(rows(plain.path()).iter().all(|r| !r[0].contains("[Si]")));
+}
+
+#[test]
+fn bad_reaction_moves_get_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for (section, expected) in [
+        (
+            "[transforms]\nrules = [{ name = \"bad\", smirks = \"[C:1]>>[C:1]*\" }]\n",
+            "transforms.rules[1] ('bad')",
+        ),
+        (
+            "[transforms]\nrate = 2\nrules = [{ name = \"ok\", smirks = \"[cH:1]>>[c:1]F\" }]\n",
+            "transforms.rate",
+        ),
+        ("[transforms]\nrules = []\n", "transforms.rules is empty"),
+    ] {
+        let text = format!("{}\n{section}", config(50));
+        let err = run_design(&text, Path::new("."), pool(), dir.path(), |_| true)
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains(expected), "{err}");
+    }
+}

@@ -6,12 +6,18 @@
 //! where the two templates differ, are added where only the product has them
 //! and removed where only the reactant has them; reactant atoms missing from
 //! the product are deleted. Everything outside the match is untouched.
+//!
+//! [`Transform::parse_reaction`] also accepts product atoms without a mapped
+//! reactant atom: they are added, with the element, charge, hydrogen count
+//! and isotope the template states, bonded as the template bonds them (as
+//! RDKit's `runReactants` creates unmapped product atoms). Design uses such
+//! reactions as medicinal-chemistry moves ([`Transform::products`]).
 
 use shennong_mol::{AtomIdx, BondOrder, MolBuilder};
 use shennong_smarts::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Expr, Query};
 
 use crate::error::{parse_pattern, Result, StandardizeError};
-use crate::matching::first_match;
+use crate::matching::{first_match, ordered_matches};
 
 /// What a product template atom sets on the atom it maps to.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -34,11 +40,49 @@ pub struct Transform {
     product_atoms: Vec<AtomEdit>,
     /// Product bonds as (product atom, product atom, type).
     product_bonds: Vec<(usize, usize, BondOrder)>,
+    /// Product atoms that no reactant atom maps to: created by the edit.
+    new_atoms: Vec<usize>,
 }
 
 impl Transform {
-    /// Parses `reactant>>product`; `origin` and `line` locate errors.
+    /// Parses an in-place transform `reactant>>product`, whose product atoms
+    /// all map to reactant atoms; `origin` and `line` locate errors.
     pub fn parse(name: &str, smirks: &str, origin: &str, line: usize) -> Result<Transform> {
+        Self::parse_with(name, smirks, origin, line, false)
+    }
+
+    /// Parses a reaction `reactant>>product` whose product may also have
+    /// unmapped atoms, which the edit creates; each needs a stated element.
+    ///
+    /// ```
+    /// use shennong_standardize::Transform;
+    /// let fluorinate = Transform::parse_reaction("F scan", "[cH:1]>>[c:1]F", "example", 1).unwrap();
+    /// let benzoic = shennong_smiles::parse("OC(=O)c1ccccc1").unwrap();
+    /// let products: Vec<String> = fluorinate
+    ///     .products(&benzoic)
+    ///     .into_iter()
+    ///     .filter_map(|b| b.sanitize().ok())
+    ///     .map(|m| shennong_smiles::to_smiles(&m))
+    ///     .collect();
+    /// assert_eq!(products.len(), 5); // one per aromatic CH
+    /// assert!(products.contains(&"O=C(O)c1ccc(F)cc1".to_string()));
+    /// ```
+    pub fn parse_reaction(
+        name: &str,
+        smirks: &str,
+        origin: &str,
+        line: usize,
+    ) -> Result<Transform> {
+        Self::parse_with(name, smirks, origin, line, true)
+    }
+
+    fn parse_with(
+        name: &str,
+        smirks: &str,
+        origin: &str,
+        line: usize,
+        allow_new_atoms: bool,
+    ) -> Result<Transform> {
         let bad = |reason: String| StandardizeError::Definition {
             origin: origin.to_string(),
             line,
@@ -68,13 +112,27 @@ impl Transform {
                 .flatten();
             product_of.push(p);
         }
+        let mut new_atoms = Vec::new();
         for (i, edit) in product_atoms.iter().enumerate() {
-            if edit.map == 0 || !product_of.contains(&Some(i)) {
+            if edit.map != 0 && product_of.contains(&Some(i)) {
+                continue;
+            }
+            if !allow_new_atoms {
                 return Err(bad(format!(
                     "product atom {} has no mapped reactant atom: in-place transforms cannot add atoms",
                     i + 1
                 )));
             }
+            if edit.atomic_num.is_none() {
+                return Err(bad(format!(
+                    "product atom {} is new (no mapped reactant atom) but its element is not stated",
+                    i + 1
+                )));
+            }
+            new_atoms.push(i);
+        }
+        if reactant.num_atoms() == 0 {
+            return Err(bad(format!("'{smirks}' has an empty reactant template")));
         }
         let aromatic = |i: usize| product_atoms.get(i).is_some_and(|e| e.aromatic);
         let product_bonds = product
@@ -94,6 +152,7 @@ impl Transform {
             product_of,
             product_atoms,
             product_bonds,
+            new_atoms,
         })
     }
 
@@ -106,6 +165,22 @@ impl Transform {
     /// not match or the edit changes nothing (RDKit then moves on).
     pub(crate) fn apply(&self, mol: &shennong_mol::Mol) -> Option<MolBuilder> {
         let matched = first_match(&self.reactant, mol)?;
+        self.apply_at(mol, &matched)
+    }
+
+    /// The edited molecule for every match of the reactant template (one per
+    /// set of matched atoms, in RDKit's match order), unsanitized: pass each
+    /// through `MolBuilder::sanitize`, which refuses impossible valences.
+    /// Matches where the edit changes nothing give nothing.
+    pub fn products(&self, mol: &shennong_mol::Mol) -> Vec<MolBuilder> {
+        ordered_matches(&self.reactant, mol, true)
+            .iter()
+            .filter_map(|matched| self.apply_at(mol, matched))
+            .collect()
+    }
+
+    /// Edits the match `matched` (target atom of each reactant atom).
+    fn apply_at(&self, mol: &shennong_mol::Mol, matched: &[AtomIdx]) -> Option<MolBuilder> {
         let mut b = mol.to_builder();
         let mut modified = false;
         for (ri, &target) in matched.iter().enumerate() {
@@ -145,7 +220,26 @@ impl Transform {
                 }
             }
         }
+        let mut created: Vec<(usize, AtomIdx)> = Vec::with_capacity(self.new_atoms.len());
+        for &p in &self.new_atoms {
+            let Some(edit) = self.product_atoms.get(p) else {
+                continue;
+            };
+            let mut atom = shennong_mol::Atom::new(edit.atomic_num.unwrap_or(0));
+            atom.formal_charge = edit.charge.unwrap_or(0);
+            atom.isotope = edit.isotope.unwrap_or(0);
+            atom.aromatic = edit.aromatic;
+            if let Some(h) = edit.hydrogens {
+                atom.explicit_hs = h;
+                atom.no_implicit = true;
+            }
+            created.push((p, b.add_atom(atom)));
+            modified = true;
+        }
         let target_of_product = |p: usize| -> Option<AtomIdx> {
+            if let Some(&(_, t)) = created.iter().find(|&&(q, _)| q == p) {
+                return Some(t);
+            }
             let ri = self.product_of.iter().position(|&x| x == Some(p))?;
             matched.get(ri).copied()
         };
@@ -156,19 +250,17 @@ impl Transform {
             let (Some(ta), Some(tb)) = (target_of_product(pa), target_of_product(pb)) else {
                 continue;
             };
-            let (Some(ra), Some(rb)) =
-                (reactant_index_of_product(pa), reactant_index_of_product(pb))
-            else {
-                continue;
-            };
-            let reactant_bond = self
-                .reactant
-                .neighbors(ra)
-                .iter()
-                .find(|&&(n, _)| n == rb)
-                .map(|&(_, bi)| bi);
-            let template_changes = match reactant_bond {
-                Some(rbi) => {
+            let reactant_ends = reactant_index_of_product(pa).zip(reactant_index_of_product(pb));
+            // A bond to a created atom has no reactant counterpart: it is added.
+            let reactant_bond = reactant_ends.and_then(|(ra, rb)| {
+                self.reactant
+                    .neighbors(ra)
+                    .iter()
+                    .find(|&&(n, _)| n == rb)
+                    .map(|&(_, bi)| bi)
+            });
+            let template_changes = match (reactant_bond, reactant_ends) {
+                (Some(rbi), Some((ra, rb))) => {
                     let ends_aromatic =
                         |q: usize| atom_is_aromatic(self.reactant.atoms().get(q).map(|a| &a.expr));
                     let rtype = self.reactant.bonds().get(rbi).map(|rbond| {
@@ -176,7 +268,7 @@ impl Transform {
                     });
                     rtype != Some(order)
                 }
-                None => true,
+                _ => true,
             };
             if !template_changes {
                 continue;
