@@ -169,6 +169,10 @@ pub enum BondDirection {
     Either,
 }
 
+/// Neighbours of one atom as (neighbour, bond): inline for up to four, so
+/// that building a molecule does not allocate per atom.
+pub(crate) type Neighbors = smallvec::SmallVec<[(AtomIdx, BondIdx); 4]>;
+
 /// One atom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub struct Atom {
@@ -264,7 +268,7 @@ pub struct Conformer {
 pub struct MolBuilder {
     pub(crate) atoms: Vec<Atom>,
     pub(crate) bonds: Vec<Bond>,
-    pub(crate) adjacency: Vec<Vec<(AtomIdx, BondIdx)>>,
+    pub(crate) adjacency: Vec<Neighbors>,
     pub(crate) conformer: Option<Conformer>,
 }
 
@@ -278,7 +282,7 @@ impl MolBuilder {
     pub fn add_atom(&mut self, atom: Atom) -> AtomIdx {
         let idx = AtomIdx(self.atoms.len() as u32);
         self.atoms.push(atom);
-        self.adjacency.push(Vec::new());
+        self.adjacency.push(Neighbors::new());
         idx
     }
 
@@ -386,7 +390,7 @@ impl MolBuilder {
             }
         }
         if let Some(slot) = self.adjacency.get_mut(a.index()) {
-            *slot = order;
+            *slot = Neighbors::from_vec(order);
         }
         Ok(())
     }
@@ -440,7 +444,7 @@ impl MolBuilder {
             let Some(a) = new_index.get(i).copied().flatten() else {
                 continue;
             };
-            let list: Vec<(AtomIdx, BondIdx)> = nbrs
+            let list: Neighbors = nbrs
                 .iter()
                 .filter_map(|&(n, bi)| {
                     Some((map(n)?, new_bond.get(bi.index()).copied().flatten()?))
@@ -533,7 +537,7 @@ pub(crate) fn permutation_is_odd(perm: &[usize]) -> bool {
 pub struct Mol {
     pub(crate) atoms: Vec<Atom>,
     pub(crate) bonds: Vec<Bond>,
-    pub(crate) adjacency: Vec<Vec<(AtomIdx, BondIdx)>>,
+    pub(crate) adjacency: Vec<Neighbors>,
     pub(crate) rings: RingInfo,
     pub(crate) conformer: Option<Conformer>,
 }

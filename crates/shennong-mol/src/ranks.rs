@@ -2,7 +2,7 @@
 //! Morgan-like): atoms start in classes by an invariant and classes split by
 //! the sorted ranks of their neighbours until nothing changes.
 
-use crate::mol::{AtomIdx, BondIdx};
+use crate::mol::Neighbors;
 
 /// Dense ranks (0..k) of `keys`, ordered by key.
 pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
@@ -34,11 +34,7 @@ pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
 ///
 /// Classic partition refinement: atoms stay sorted by rank, and only classes
 /// with more than one member are re-sorted by their neighbour keys.
-pub(crate) fn refine(
-    adjacency: &[Vec<(AtomIdx, BondIdx)>],
-    bond_weight: &[u32],
-    ranks: &mut Vec<u32>,
-) -> usize {
+pub(crate) fn refine(adjacency: &[Neighbors], bond_weight: &[u32], ranks: &mut Vec<u32>) -> usize {
     let n = adjacency.len();
     let mut classes = count_classes(ranks);
     if classes == n {

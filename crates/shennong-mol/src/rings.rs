@@ -8,6 +8,7 @@
 //! shortest-path predecessors. A cycle is *relevant* when it is not a GF(2)
 //! sum of strictly shorter cycles; the SSSR is chosen greedily by size.
 
+use crate::mol::Neighbors;
 use crate::mol::{AtomIdx, BondIdx};
 
 /// Ring membership of atoms and bonds.
@@ -85,10 +86,7 @@ impl RingInfo {
     }
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
-    pub fn perceive(
-        adjacency: &[Vec<(AtomIdx, BondIdx)>],
-        bond_ends: &[(AtomIdx, AtomIdx)],
-    ) -> RingInfo {
+    pub fn perceive(adjacency: &[Neighbors], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
         let n = adjacency.len();
         let mut info = RingInfo {
             atom_ring_count: vec![0; n],
@@ -131,7 +129,7 @@ impl RingInfo {
 }
 
 /// Bonds of each ring system (biconnected component with a cycle), each sorted.
-fn ring_systems(adjacency: &[Vec<(AtomIdx, BondIdx)>], num_bonds: usize) -> Vec<Vec<BondIdx>> {
+fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> {
     // Iterative Hopcroft–Tarjan biconnected components over edges.
     let n = adjacency.len();
     let mut disc = vec![0u32; n];
@@ -295,7 +293,7 @@ fn push_combinations<const W: usize>(
 
 /// Dispatches on the ring system's size to a bit-set width.
 fn rings_of_system(
-    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
@@ -312,14 +310,14 @@ fn rings_of_system(
     }
 }
 
-/// Two fused rings (a biconnected system with cyclomatic number 2 is a
+/// One ring, or two fused rings (a biconnected system with cyclomatic number 2 is a
 /// "theta": three paths between two branch atoms). With path lengths
 /// a <= b <= c the SSSR is {a+b, a+c}; b+c is also relevant exactly when a == b.
 /// This is the most common fused system in drug-like molecules, so it skips
 /// the general search.
 #[allow(clippy::type_complexity)]
 fn theta_rings(
-    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
 ) -> Option<(Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>)> {
@@ -331,6 +329,11 @@ fn theta_rings(
         .collect();
     atoms.sort_unstable();
     atoms.dedup();
+    // A system with as many bonds as atoms is one simple ring, the most
+    // common system of all: it is its own SSSR.
+    if system.len() == atoms.len() {
+        return Some((vec![system.to_vec()], Vec::new()));
+    }
     if system.len() + 1 != atoms.len() + 2 {
         return None;
     }
@@ -386,7 +389,7 @@ fn theta_rings(
 /// For ring systems beyond 4,096 bonds (polymers, sheets): a fundamental
 /// cycle basis from a BFS tree, correct in membership but not minimal.
 fn fundamental_cycles(
-    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
 ) -> Vec<Vec<BondIdx>> {
@@ -466,7 +469,7 @@ fn fundamental_cycles(
 /// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
 /// Systems with more than `64 * W` bonds keep only the part that fits (4,096 bonds).
 fn rings_of_system_w<const W: usize>(
-    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
@@ -674,7 +677,7 @@ mod tests {
     use super::*;
 
     fn graph(n: usize, edges: &[(u32, u32)]) -> RingInfo {
-        let mut adj = vec![Vec::new(); n];
+        let mut adj = vec![Neighbors::new(); n];
         let mut ends = Vec::new();
         for (k, &(a, b)) in edges.iter().enumerate() {
             adj[a as usize].push((AtomIdx(b), BondIdx(k as u32)));

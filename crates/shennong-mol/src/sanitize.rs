@@ -7,6 +7,7 @@ use crate::aromaticity::{self, count_atom_elec, AtomState};
 use crate::element::{outer_electrons, valences};
 use crate::error::{MolError, Result};
 use crate::kekulize::kekulize;
+use crate::mol::Neighbors;
 use crate::mol::{
     AtomIdx, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
 };
@@ -60,7 +61,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // Dative and zero-order bonds do not close rings (as in RDKit's ring finding).
     let not_ring_capable = |o: BondOrder| matches!(o, BondOrder::Dative | BondOrder::Zero);
     let rings = if mol.bonds.iter().any(|b| not_ring_capable(b.order)) {
-        let ring_adjacency: Vec<Vec<(AtomIdx, BondIdx)>> = mol
+        let ring_adjacency: Vec<Neighbors> = mol
             .adjacency
             .iter()
             .map(|nbrs| {
@@ -80,6 +81,10 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
             return Err(MolError::AromaticOutsideRing { atom: a.index() });
         }
     }
+    // Atoms whose valence environment perception may change (ends of an
+    // out-of-ring aromatic bond, aromatic atoms); the others need no second
+    // valence check, their first one saw the same environment.
+    let mut changed = vec![false; n];
     // Aromatic bonds outside rings cannot be kekulised; RDKit makes them single.
     for bi in 0..mol.num_bonds() as u32 {
         let b = BondIdx(bi);
@@ -88,6 +93,11 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
                 if bond.order == BondOrder::Aromatic {
                     bond.order = BondOrder::Single;
                     bond.aromatic = false;
+                    for end in [bond.begin, bond.end] {
+                        if let Some(c) = changed.get_mut(end.index()) {
+                            *c = true;
+                        }
+                    }
                 }
             }
         }
@@ -116,14 +126,16 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         }
         let before = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
         let after = implicit_hs(&mol, a, false)?;
-        if after < before {
+        let final_h = if after < before {
             if let Some(atom) = mol.atom_mut(a) {
                 atom.explicit_hs = atom
                     .explicit_hs
                     .saturating_add(u8::try_from(before - after).unwrap_or(0));
             }
-        }
-        let final_h = implicit_hs(&mol, a, false)?;
+            implicit_hs(&mol, a, false)?
+        } else {
+            after
+        };
         if let Some(atom) = mol.atom_mut(a) {
             atom.implicit_hs = u8::try_from(final_h.max(0)).unwrap_or(0);
         }
@@ -148,9 +160,10 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     }
     // RDKit re-checks valences on the perceived structure (an aromatic-looking
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
-    for i in 0..n as u32 {
-        let a = AtomIdx(i);
-        checked_implicit_hs(&mol, a)?;
+    for i in 0..n {
+        if changed.get(i).copied().unwrap_or(true) || adjust.get(i).copied().unwrap_or(true) {
+            checked_implicit_hs(&mol, AtomIdx(i as u32))?;
+        }
     }
     if options.clean_stereo {
         let inputs = StereoInputs {
@@ -382,7 +395,7 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
         if remove.get(i).copied().unwrap_or(false) {
             continue;
         }
-        let list: Vec<(AtomIdx, BondIdx)> = mol
+        let list: Neighbors = mol
             .neighbors(AtomIdx(i as u32))
             .iter()
             .filter(|(x, _)| !remove.get(x.index()).copied().unwrap_or(false))

@@ -5,6 +5,7 @@
 //! the same ring system; double bonds need distinct substituents on each end
 //! and must not sit in a ring of fewer than eight atoms.
 
+use crate::mol::Neighbors;
 use crate::mol::{
     permutation_is_odd, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
 };
@@ -87,7 +88,7 @@ fn top_neighbor(
 /// Label of a stereo double bond relative to ranks: `Some(true)` when the
 /// highest-ranked substituents are cis. `None` when an end has tied substituents.
 pub(crate) fn bond_label(
-    adjacency: &[Vec<(AtomIdx, BondIdx)>],
+    adjacency: &[Neighbors],
     begin: AtomIdx,
     end: AtomIdx,
     stereo: BondStereo,

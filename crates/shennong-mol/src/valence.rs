@@ -73,18 +73,27 @@ pub(crate) struct AtomEnv {
 }
 
 impl AtomEnv {
+    /// The atom's environment from one pass over its bonds.
     pub(crate) fn of(mol: &MolBuilder, a: AtomIdx) -> Result<AtomEnv> {
         let Some(atom) = mol.atom(a) else {
             return Err(MolError::NoSuchAtom { atom: a.index() });
         };
+        let mut valence_x2 = 2 * i32::from(atom.explicit_hs);
+        let mut aromatic = atom.aromatic;
+        for &(_, b) in mol.neighbors(a) {
+            if let Some(bond) = mol.bond(b) {
+                valence_x2 += bond.order.valence_x2(bond.end == a);
+                aromatic |= bond.aromatic || bond.order == crate::mol::BondOrder::Aromatic;
+            }
+        }
         Ok(AtomEnv {
             idx: a.index(),
             z: atom.atomic_num,
             charge: atom.formal_charge,
             radicals: atom.radical_electrons,
             no_implicit: atom.no_implicit,
-            aromatic: is_aromatic_atom(mol, a),
-            valence_x2: valence_x2(mol, a),
+            aromatic,
+            valence_x2,
         })
     }
 }
