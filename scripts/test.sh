@@ -89,6 +89,8 @@ reference_lane_a() {
   logged_step pmo "PMO oracle reference values (PyTDC's oracle definitions evaluated with the pinned RDKit) on chembl_1k, chembl_drugs and 2,000 zinc250k molecules" \
     "$VENV/bin/python" scripts/parity/make_pmo_reference.py "$OUT/pmo.tsv" \
     chembl_1k="$DATA/chembl_1k.smi" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_2k="$DATA/zinc250k.smi.gz:2000"
+  logged_step standardize "RDKit reference standardisation (rdMolStandardize parents, SaltRemover; tautomer parents on chembl_drugs) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_standardize_reference.py --tautomer-sets chembl_drugs "$OUT/standardize.tsv" "$DATA/salts_solvents.smi" "${SETS[@]}"
 }
 
 reference_lane_b() {
@@ -96,8 +98,6 @@ reference_lane_b() {
     "$VENV/bin/python" scripts/parity/make_smarts_reference.py "$OUT/smarts_patterns.tsv" "$OUT/smarts_counts.tsv" "${SETS[@]}"
   logged_step filters "RDKit reference alerts (FilterCatalog: PAINS A/B/C, Brenk, NIH, ZINC, 7 ChEMBL sets) on the shared sets" \
     "$VENV/bin/python" scripts/parity/make_filter_reference.py "$OUT/filters.tsv" "${SETS[@]}"
-  logged_step standardize "RDKit reference standardisation (rdMolStandardize parents, SaltRemover; tautomer parents on chembl_drugs) on the shared sets" \
-    "$VENV/bin/python" scripts/parity/make_standardize_reference.py --tautomer-sets chembl_drugs "$OUT/standardize.tsv" "$DATA/salts_solvents.smi" "${SETS[@]}"
 }
 
 (set -e; reference_lane_a) &
