@@ -30,10 +30,7 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
     let n = mol.num_atoms();
     let arom_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
         .map(BondIdx)
-        .filter(|&b| {
-            mol.bond(b)
-                .is_some_and(|bd| bd.aromatic || bd.order == BondOrder::Aromatic)
-        })
+        .filter(|&b| mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like))
         .collect();
     let any_arom_atom = (0..n as u32).any(|a| mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));
     if arom_bonds.is_empty() && !any_arom_atom {
@@ -190,7 +187,7 @@ fn double_bond_need(mol: &MolBuilder, a: AtomIdx) -> Result<Need> {
     let mut n_ignore = 0i32;
     for &(_, b) in mol.neighbors(a) {
         let Some(bond) = mol.bond(b) else { continue };
-        if bond.aromatic || bond.order == BondOrder::Aromatic {
+        if bond.is_aromatic_like() {
             sbo += 1;
         } else {
             let c = (bond.order.valence_x2(bond.end == a) + 1) / 2;

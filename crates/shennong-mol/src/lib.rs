@@ -111,21 +111,13 @@ impl Mol {
 
     fn bond_env(&self, a: AtomIdx, explicit_hs: u8) -> Option<valence::AtomEnv> {
         let atom = self.atoms.get(a.index())?;
-        let mut valence_x2 = 2 * i32::from(explicit_hs);
-        let mut aromatic = atom.aromatic;
-        for &(_, bi) in self.neighbors(a) {
-            let bond = self.bond(bi);
-            valence_x2 += bond.order.valence_x2(bond.end == a);
-            aromatic |= bond.aromatic || bond.order == BondOrder::Aromatic;
-        }
-        Some(valence::AtomEnv {
-            idx: a.index(),
-            z: atom.atomic_num,
-            charge: atom.formal_charge,
-            radicals: atom.radical_electrons,
-            no_implicit: false,
-            aromatic,
-            valence_x2,
-        })
+        let bonds = self.neighbors(a).iter().map(|&(_, b)| self.bond(b));
+        Some(valence::AtomEnv::from_bonds(
+            a,
+            atom,
+            explicit_hs,
+            false,
+            bonds,
+        ))
     }
 }

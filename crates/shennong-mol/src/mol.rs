@@ -243,6 +243,13 @@ pub struct Bond {
 }
 
 impl Bond {
+    /// Whether the bond is flagged aromatic or has the aromatic order (the
+    /// two differ on raw input: SMILES `:` or lowercase atoms, molfile type 4).
+    #[inline]
+    pub(crate) fn is_aromatic_like(&self) -> bool {
+        self.aromatic || self.order == BondOrder::Aromatic
+    }
+
     /// The atom at the other end from `a`.
     #[inline]
     pub fn other(&self, a: AtomIdx) -> AtomIdx {

@@ -8,7 +8,7 @@
 
 use crate::element::{default_valence, symbol, valences, MAX_ATOMIC_NUM};
 use crate::error::{MolError, Result};
-use crate::mol::{AtomIdx, MolBuilder};
+use crate::mol::{Atom, AtomIdx, Bond, MolBuilder};
 
 /// Twice the bond-order sum of an atom plus twice its explicit hydrogens.
 pub(crate) fn valence_x2(mol: &MolBuilder, a: AtomIdx) -> i32 {
@@ -26,10 +26,9 @@ pub(crate) fn is_aromatic_atom(mol: &MolBuilder, a: AtomIdx) -> bool {
     if mol.atom(a).is_some_and(|x| x.aromatic) {
         return true;
     }
-    mol.neighbors(a).iter().any(|&(_, b)| {
-        mol.bond(b)
-            .is_some_and(|bd| bd.aromatic || bd.order == crate::mol::BondOrder::Aromatic)
-    })
+    mol.neighbors(a)
+        .iter()
+        .any(|&(_, b)| mol.bond(b).is_some_and(Bond::is_aromatic_like))
 }
 
 fn effective_atomic_num(z: u8, charge: i8, idx: usize) -> Result<u8> {
@@ -73,28 +72,45 @@ pub(crate) struct AtomEnv {
 }
 
 impl AtomEnv {
-    /// The atom's environment from one pass over its bonds.
+    /// The environment of an atom of a raw molecule, as it stands.
     pub(crate) fn of(mol: &MolBuilder, a: AtomIdx) -> Result<AtomEnv> {
         let Some(atom) = mol.atom(a) else {
             return Err(MolError::NoSuchAtom { atom: a.index() });
         };
-        let mut valence_x2 = 2 * i32::from(atom.explicit_hs);
+        let bonds = mol.neighbors(a).iter().filter_map(|&(_, b)| mol.bond(b));
+        Ok(AtomEnv::from_bonds(
+            a,
+            atom,
+            atom.explicit_hs,
+            atom.no_implicit,
+            bonds,
+        ))
+    }
+
+    /// The environment of atom `a` (`atom`) with `bonds` (its bonds) and the
+    /// hydrogen settings given, from one pass over the bonds.
+    pub(crate) fn from_bonds<'a>(
+        a: AtomIdx,
+        atom: &Atom,
+        explicit_hs: u8,
+        no_implicit: bool,
+        bonds: impl Iterator<Item = &'a Bond>,
+    ) -> AtomEnv {
+        let mut valence_x2 = 2 * i32::from(explicit_hs);
         let mut aromatic = atom.aromatic;
-        for &(_, b) in mol.neighbors(a) {
-            if let Some(bond) = mol.bond(b) {
-                valence_x2 += bond.order.valence_x2(bond.end == a);
-                aromatic |= bond.aromatic || bond.order == crate::mol::BondOrder::Aromatic;
-            }
+        for bond in bonds {
+            valence_x2 += bond.order.valence_x2(bond.end == a);
+            aromatic |= bond.is_aromatic_like();
         }
-        Ok(AtomEnv {
+        AtomEnv {
             idx: a.index(),
             z: atom.atomic_num,
             charge: atom.formal_charge,
             radicals: atom.radical_electrons,
-            no_implicit: atom.no_implicit,
+            no_implicit,
             aromatic,
             valence_x2,
-        })
+        }
     }
 }
 
