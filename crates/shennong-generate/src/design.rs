@@ -610,7 +610,7 @@ pub fn run_design(
                 Err(_) => bad_start += 1,
             }
         }
-        ga = GraphGa::new(ga_config, config.run.seed, 0).with_moves(moves.clone());
+        ga = GraphGa::new(ga_config, config.run.seed, 0).with_moves(moves);
         ga.start(initial, &mut oracle);
     } else {
         let generation = previous.iter().map(|(_, r)| r.step).max().unwrap_or(0) + 1;
@@ -623,7 +623,7 @@ pub fn run_design(
             });
             oracle.restore(&mol, record);
         }
-        ga = GraphGa::new(ga_config, config.run.seed, generation).with_moves(moves.clone());
+        ga = GraphGa::new(ga_config, config.run.seed, generation).with_moves(moves);
         ga.set_population(members);
     }
     let mut file = OpenOptions::new()
