@@ -21,7 +21,8 @@ pub struct ConvertArgs {
     /// Write Kekulé SMILES (no aromatic lower-case atoms).
     #[arg(long)]
     pub kekule: bool,
-    /// Leave out stereo in SMILES output.
+    /// Non-isomeric SMILES: leave out stereo and isotopes (RDKit's
+    /// `isomericSmiles=False`).
     #[arg(long)]
     pub no_stereo: bool,
     /// Keep the input atom order instead of canonical SMILES.

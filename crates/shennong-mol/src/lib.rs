@@ -22,6 +22,7 @@
 
 mod aromaticity;
 pub mod canon;
+pub mod canon_rdkit;
 pub mod element;
 mod element_data;
 mod error;
@@ -32,6 +33,7 @@ pub mod nontetrahedral;
 mod ranks;
 pub mod rings;
 pub mod sanitize;
+pub mod slots;
 pub mod stereo;
 mod valence;
 
@@ -57,6 +59,15 @@ impl Mol {
             rings: self.rings.clone(),
             conformer: b.conformer,
         })
+    }
+
+    /// This molecule with all atom map numbers cleared.
+    pub fn without_atom_maps(&self) -> Mol {
+        let mut m = self.clone();
+        for a in &mut m.atoms {
+            a.map_num = 0;
+        }
+        m
     }
 
     /// Kekulé bond orders with the aromatic flags of atoms and bonds kept

@@ -412,6 +412,106 @@ pub(crate) fn possible_centers(mol: &MolBuilder, inp: &StereoInputs) -> Vec<bool
         .collect()
 }
 
+/// Ring stereo (RDKit's `_ringStereoAtoms`): tagged ring atoms without a
+/// label of their own that are candidates for cis/trans across a ring, kept
+/// when another candidate lies in the same ring system. Each kept atom gets
+/// the index of the first candidate of its ring system as its group.
+fn ring_stereo_groups(
+    mol: &MolBuilder,
+    inp: &StereoInputs,
+    ranks: &[u32],
+    atom_code: &[Option<bool>],
+) -> Vec<Option<u32>> {
+    let n = mol.num_atoms();
+    let mut groups: Vec<Option<u32>> = vec![None; n];
+    let mut seen = vec![false; n];
+    let is_cand = |i: usize| -> bool {
+        mol.atoms
+            .get(i)
+            .is_some_and(|a| a.chirality.is_tetrahedral())
+            && atom_code.get(i).copied().flatten().is_none()
+            && ring_stereo_candidate(mol, AtomIdx(i as u32), inp.rings, ranks)
+    };
+    for start in 0..n {
+        if seen.get(start).copied().unwrap_or(true) || !is_cand(start) {
+            continue;
+        }
+        let mut used = vec![false; n];
+        let mut bond_seen = vec![false; mol.num_bonds()];
+        let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+        for &(nb, b) in mol.neighbors(AtomIdx(start as u32)) {
+            if let Some(s) = bond_seen.get_mut(b.index()) {
+                *s = true;
+            }
+            if inp.rings.is_ring_bond(b) && !seen.get(nb.index()).copied().unwrap_or(true) {
+                queue.push_back(nb.index());
+                if let Some(u) = used.get_mut(nb.index()) {
+                    *u = true;
+                }
+            }
+        }
+        let mut found = false;
+        while let Some(r) = queue.pop_front() {
+            if let Some(s) = seen.get_mut(r) {
+                *s = true;
+            }
+            if r != start && is_cand(r) {
+                found = true;
+                if let Some(g) = groups.get_mut(r) {
+                    *g = Some(start as u32);
+                }
+            }
+            for &(nb, b) in mol.neighbors(AtomIdx(r as u32)) {
+                if bond_seen.get(b.index()).copied().unwrap_or(true) {
+                    continue;
+                }
+                if let Some(s) = bond_seen.get_mut(b.index()) {
+                    *s = true;
+                }
+                let j = nb.index();
+                if inp.rings.is_ring_bond(b)
+                    && !seen.get(j).copied().unwrap_or(true)
+                    && !used.get(j).copied().unwrap_or(true)
+                {
+                    queue.push_back(j);
+                    if let Some(u) = used.get_mut(j) {
+                        *u = true;
+                    }
+                }
+            }
+        }
+        if found {
+            if let Some(g) = groups.get_mut(start) {
+                *g = Some(start as u32);
+            }
+        }
+        if let Some(s) = seen.get_mut(start) {
+            *s = true;
+        }
+    }
+    groups
+}
+
+/// What RDKit's legacy stereo perception records beside the tags, needed to
+/// reproduce its canonical SMILES: the CIP-style E/Z label of each stereo
+/// double bond and the ring-stereo group of each ring-stereo atom.
+#[derive(Debug, Clone, Default)]
+pub struct LegacyStereo {
+    /// Per bond: `Some(true)` for Z, `Some(false)` for E, `None` without stereo.
+    pub bond_z: Vec<Option<bool>>,
+    /// Per atom: the ring-stereo group (an atom index shared by the group).
+    pub ring_stereo_group: Vec<Option<u32>>,
+}
+
+pub(crate) fn legacy_stereo(mol: &MolBuilder, inp: &StereoInputs) -> LegacyStereo {
+    let codes = legacy_codes(mol, inp, false);
+    let ring_stereo_group = ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code);
+    LegacyStereo {
+        bond_z: codes.bond_code,
+        ring_stereo_group,
+    }
+}
+
 /// Removes stereo marks that do not describe real stereo elements.
 pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
     let n = mol.num_atoms();
@@ -439,73 +539,10 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
         bond_code,
         ..
     } = legacy_codes(mol, inp, false);
-    // Ring stereo: candidates kept when another candidate is in the same ring system.
-    let mut special = vec![false; n];
-    let mut seen = vec![false; n];
-    let is_cand = |mol: &MolBuilder, i: usize, ranks: &[u32], atom_code: &[Option<bool>]| -> bool {
-        mol.atoms
-            .get(i)
-            .is_some_and(|a| a.chirality.is_tetrahedral())
-            && atom_code.get(i).copied().flatten().is_none()
-            && ring_stereo_candidate(mol, AtomIdx(i as u32), inp.rings, ranks)
-    };
-    for start in 0..n {
-        if seen.get(start).copied().unwrap_or(true) || !is_cand(mol, start, &ranks, &atom_code) {
-            continue;
-        }
-        let mut used = vec![false; n];
-        let mut bond_seen = vec![false; mol.num_bonds()];
-        let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
-        for &(nb, b) in mol.neighbors(AtomIdx(start as u32)) {
-            if let Some(s) = bond_seen.get_mut(b.index()) {
-                *s = true;
-            }
-            if inp.rings.is_ring_bond(b) && !seen.get(nb.index()).copied().unwrap_or(true) {
-                queue.push_back(nb.index());
-                if let Some(u) = used.get_mut(nb.index()) {
-                    *u = true;
-                }
-            }
-        }
-        let mut found = false;
-        while let Some(r) = queue.pop_front() {
-            if let Some(s) = seen.get_mut(r) {
-                *s = true;
-            }
-            if r != start && is_cand(mol, r, &ranks, &atom_code) {
-                found = true;
-                if let Some(s) = special.get_mut(r) {
-                    *s = true;
-                }
-            }
-            for &(nb, b) in mol.neighbors(AtomIdx(r as u32)) {
-                if bond_seen.get(b.index()).copied().unwrap_or(true) {
-                    continue;
-                }
-                if let Some(s) = bond_seen.get_mut(b.index()) {
-                    *s = true;
-                }
-                let j = nb.index();
-                if inp.rings.is_ring_bond(b)
-                    && !seen.get(j).copied().unwrap_or(true)
-                    && !used.get(j).copied().unwrap_or(true)
-                {
-                    queue.push_back(j);
-                    if let Some(u) = used.get_mut(j) {
-                        *u = true;
-                    }
-                }
-            }
-        }
-        if found {
-            if let Some(s) = special.get_mut(start) {
-                *s = true;
-            }
-        }
-    }
+    let groups = ring_stereo_groups(mol, inp, &ranks, &atom_code);
     for i in 0..n {
         let keep = atom_code.get(i).copied().flatten().is_some()
-            || special.get(i).copied().unwrap_or(false);
+            || groups.get(i).copied().flatten().is_some();
         let Some(atom) = mol.atoms.get(i).copied() else {
             continue;
         };

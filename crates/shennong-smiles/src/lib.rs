@@ -12,10 +12,12 @@
 
 mod error;
 mod parser;
+mod rdkit;
 mod writer;
 
 pub use error::{ParseError, SmilesError};
 pub use parser::parse_raw;
+pub use rdkit::to_rdkit_smiles;
 pub use writer::{to_smiles, write_smiles, WriteOptions};
 
 use shennong_mol::{sanitize, Mol, SanitizeOptions};

@@ -12,7 +12,9 @@ pub struct WriteOptions {
     pub canonical: bool,
     /// Write Kekulé bonds instead of aromatic atoms.
     pub kekule: bool,
-    /// Write tetrahedral and double-bond stereo.
+    /// Isomeric SMILES: tetrahedral and double-bond stereo and isotopes
+    /// (with `false`, canonical output leaves out both, as RDKit's
+    /// `isomericSmiles=False`).
     pub stereo: bool,
     /// Write atom map numbers.
     pub atom_maps: bool,
@@ -41,7 +43,30 @@ pub fn to_smiles(mol: &Mol) -> String {
 }
 
 /// SMILES with the given options. Fails only if a Kekulé form is requested and none exists.
+///
+/// Canonical SMILES are RDKit's canonical SMILES (`Chem.MolToSmiles`, with
+/// `isomericSmiles` = `options.stereo` and `kekuleSmiles` = `options.kekule`),
+/// the same string to the byte, so that keys made by either tool join. The
+/// few molecules RDKit's writer treats in ways we do not reproduce
+/// (non-tetrahedral stereo) get our own canonical form.
 pub fn write_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolError> {
+    if options.canonical {
+        let unmapped;
+        let source = if !options.atom_maps && mol.atoms().iter().any(|a| a.map_num != 0) {
+            unmapped = mol.without_atom_maps();
+            &unmapped
+        } else {
+            mol
+        };
+        if let Some(s) = crate::rdkit::rdkit_smiles(source, options.stereo, options.kekule) {
+            return Ok(s);
+        }
+    }
+    own_smiles(mol, options)
+}
+
+/// Our own writer: non-canonical output, and the canonical fallback.
+fn own_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolError> {
     let kek;
     let mol = if options.kekule {
         kek = mol.kekulized()?;

@@ -1,0 +1,1030 @@
+//! Canonical atom ranks exactly as RDKit 2026.09 computes them for its
+//! canonical SMILES (`Canon::rankMolAtoms`), so that our canonical SMILES can
+//! be RDKit's string to the byte.
+//!
+//! The algorithm is the one of Schneider, Sayle & Landrum, "Get Your Atoms in
+//! Order — An Open-Source Implementation of a Novel and Robust Molecular
+//! Canonicalization Algorithm", J. Chem. Inf. Model. 55, 2111 (2015): atoms
+//! start in one partition; partitions are refined by an atom invariant
+//! (current class, atom map, degree, element, isotope, hydrogens, charge,
+//! chirality relative to neighbour classes, ring-stereo neighbours) and the
+//! sorted (bond type, bond stereo, neighbour class) lists of their bonds,
+//! with a merge sort that groups equal atoms ("hanoi" sort) and a stack of
+//! partitions to revisit; two special refinements follow (chirality that
+//! depends on neighbouring centres, and highly symmetric ring systems);
+//! ties are broken by individualising the last atom of the first tied
+//! class and refining again. Class numbers are positions in the sorted
+//! order, so the ranks are the same whatever the input atom order. Every
+//! choice here (comparison order, which atom a tie is broken on, the order
+//! in which partitions are revisited) follows RDKit's behaviour because the
+//! resulting string depends on it.
+
+use std::cmp::Ordering;
+
+use crate::mol::{AtomIdx, BondIdx, BondOrder, Chirality, Mol};
+use crate::slots::Slots;
+use crate::stereo::LegacyStereo;
+
+/// RDKit's `Bond::BondType` numbers, which order bonds in the invariants.
+pub fn rdkit_bond_type(order: BondOrder) -> u8 {
+    match order {
+        BondOrder::Single => 1,
+        BondOrder::Double => 2,
+        BondOrder::Triple => 3,
+        BondOrder::Quadruple => 4,
+        BondOrder::Aromatic => 12,
+        BondOrder::Dative => 17,
+        BondOrder::Zero => 21,
+    }
+}
+
+/// RDKit's chiral tag numbers: 0 none, 1 clockwise (`@@`), 2
+/// counter-clockwise (`@`), 3 any non-tetrahedral class.
+pub const TAG_NONE: u8 = 0;
+/// Clockwise (`@@`).
+pub const TAG_CW: u8 = 1;
+/// Counter-clockwise (`@`).
+pub const TAG_CCW: u8 = 2;
+/// Non-tetrahedral stereo.
+pub const TAG_OTHER: u8 = 3;
+
+/// One connected component as RDKit's SMILES writer sees it: its own atom
+/// and bond numbering (the molecule's order restricted to the fragment),
+/// each atom's bonds in bond-number order (RDKit's adjacency order), and
+/// tetrahedral tags re-expressed for that neighbour order.
+#[derive(Debug, Clone)]
+pub struct Fragment {
+    /// Molecule atoms, in increasing order.
+    pub atoms: Vec<AtomIdx>,
+    /// Molecule bonds, in increasing order.
+    pub bonds: Vec<BondIdx>,
+    /// Per local atom: (local neighbour, local bond), by bond number.
+    pub nbrs: Vec<Vec<(usize, usize)>>,
+    /// Per local atom: chiral tag ([`TAG_NONE`], …) relative to `nbrs`.
+    pub tags: Vec<u8>,
+    /// Per local bond: local (begin, end).
+    pub ends: Vec<(usize, usize)>,
+}
+
+/// Parity of the permutation that takes `from` to `to` (same elements).
+pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
+    // RDKit's countSwapsToInterconvert: selection by swapping into place
+    let mut probe: Vec<T> = to.to_vec();
+    let mut odd = false;
+    for (i, want) in from.iter().enumerate() {
+        if probe.get(i) == Some(want) {
+            continue;
+        }
+        if let Some(j) = probe
+            .iter()
+            .skip(i + 1)
+            .position(|x| x == want)
+            .map(|p| p + i + 1)
+        {
+            probe.swap(i, j);
+            odd = !odd;
+        }
+    }
+    odd
+}
+
+/// The molecule's connected components, each with RDKit's local numbering.
+pub fn fragments(mol: &Mol) -> Vec<Fragment> {
+    let n = mol.num_atoms();
+    let mut component: Vec<usize> = vec![usize::MAX; n];
+    let mut members: Vec<Vec<AtomIdx>> = Vec::new();
+    for start in 0..n {
+        if component.at(start) != usize::MAX {
+            continue;
+        }
+        let id = members.len();
+        let mut atoms = vec![AtomIdx(start as u32)];
+        component.put(start, id);
+        let mut k = 0;
+        while let Some(&a) = atoms.get(k) {
+            k += 1;
+            for &(x, _) in mol.neighbors(a) {
+                if component.at(x.index()) == usize::MAX {
+                    component.put(x.index(), id);
+                    atoms.push(x);
+                }
+            }
+        }
+        atoms.sort_unstable();
+        members.push(atoms);
+    }
+    let mut local: Vec<usize> = vec![0; n];
+    for atoms in &members {
+        for (i, a) in atoms.iter().enumerate() {
+            local.put(a.index(), i);
+        }
+    }
+    let mut bonds_of: Vec<Vec<BondIdx>> = vec![Vec::new(); members.len()];
+    let mut local_bond: Vec<usize> = vec![0; mol.num_bonds()];
+    for (bi, b) in mol.bonds().iter().enumerate() {
+        let c = component.at(b.begin.index());
+        if let Some(list) = bonds_of.get_mut(c) {
+            local_bond.put(bi, list.len());
+            list.push(BondIdx(bi as u32));
+        }
+    }
+    members
+        .into_iter()
+        .zip(bonds_of)
+        .map(|(atoms, bonds)| {
+            let nbrs: Vec<Vec<(usize, usize)>> = atoms
+                .iter()
+                .map(|&a| {
+                    let mut v: Vec<(usize, usize)> = mol
+                        .neighbors(a)
+                        .iter()
+                        .map(|&(x, b)| (local.at(x.index()), local_bond.at(b.index())))
+                        .collect();
+                    v.sort_by_key(|&(_, b)| b);
+                    v
+                })
+                .collect();
+            let tags: Vec<u8> = atoms
+                .iter()
+                .zip(&nbrs)
+                .map(|(&a, sorted)| {
+                    let atom = mol.atom(a);
+                    match atom.chirality {
+                        Chirality::None => TAG_NONE,
+                        Chirality::Other { .. } => TAG_OTHER,
+                        tag => {
+                            let ours: Vec<usize> = mol
+                                .neighbors(a)
+                                .iter()
+                                .map(|&(_, b)| local_bond.at(b.index()))
+                                .collect();
+                            let theirs: Vec<usize> = sorted.iter().map(|&(_, b)| b).collect();
+                            let t = if swaps_are_odd(&ours, &theirs) {
+                                tag.inverted()
+                            } else {
+                                tag
+                            };
+                            if t == Chirality::Clockwise {
+                                TAG_CW
+                            } else {
+                                TAG_CCW
+                            }
+                        }
+                    }
+                })
+                .collect();
+            let ends = bonds
+                .iter()
+                .map(|&b| {
+                    let bond = mol.bond(b);
+                    (local.at(bond.begin.index()), local.at(bond.end.index()))
+                })
+                .collect();
+            Fragment {
+                atoms,
+                bonds,
+                nbrs,
+                tags,
+                ends,
+            }
+        })
+        .collect()
+}
+
+/// RDKit's legacy CIP-style ranks (`assignAtomCIPRanks` without the
+/// new-stereo build): atoms sorted by element, isotope and map number, then
+/// by the ranks of their neighbours (repeated twice the bond order; once
+/// for a double bond to a three- or four-coordinate phosphorus) and their
+/// hydrogen count, for at most n/2 + 1 rounds. RDKit picks the reference
+/// atoms of a stereo double bond by these ranks.
+pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
+    let n = mol.num_atoms();
+    let invariant = |a: &crate::mol::Atom| -> i64 {
+        let mut mass: i64 = 0;
+        if a.isotope != 0 {
+            let common = crate::element::element(a.atomic_num).map_or(0, |e| e.common_isotope);
+            mass = i64::from(a.isotope) - i64::from(common);
+            if mass >= 0 {
+                mass += 1;
+            }
+        }
+        mass += 512;
+        let mass = if mass < 0 { 0 } else { mass % 1024 };
+        let map = if a.map_num == 0 {
+            0
+        } else {
+            i64::from(a.map_num) + 1
+        } % 1024;
+        (((i64::from(a.atomic_num % 128)) << 10 | mass) << 10) | map
+    };
+    let mut entries: Vec<Vec<i64>> = mol.atoms().iter().map(|a| vec![invariant(a)]).collect();
+    let mut sorted: Vec<usize> = (0..n).collect();
+    sorted.sort_by(|&a, &b| entries.get(a).cmp(&entries.get(b)));
+    let mut ranks = vec![0u32; n];
+    let segments = |sorted: &[usize], entries: &[Vec<i64>], ranks: &mut Vec<u32>| {
+        let mut segs: Vec<(usize, usize)> = Vec::new();
+        let mut rank = 0u32;
+        let mut distinct = n;
+        for (i, &a) in sorted.iter().enumerate() {
+            if i > 0 {
+                let prev = sorted.at(i - 1);
+                if entries.get(prev) == entries.get(a) {
+                    distinct -= 1;
+                    match segs.last_mut() {
+                        Some(last) if last.1 == i - 1 => last.1 = i,
+                        _ => segs.push((i - 1, i)),
+                    }
+                } else {
+                    rank += 1;
+                }
+            }
+            ranks.put(a, rank);
+        }
+        (segs, distinct)
+    };
+    let (mut segs, mut num_ranks) = segments(&sorted, &entries, &mut ranks);
+    for (i, e) in entries.iter_mut().enumerate() {
+        *e = vec![
+            i64::from(mol.atom(AtomIdx(i as u32)).atomic_num),
+            i64::from(ranks.at(i)),
+        ];
+    }
+    // neighbours with their weights (twice the bond order)
+    let weighted: Vec<Vec<(usize, usize)>> = (0..n)
+        .map(|i| {
+            let a = AtomIdx(i as u32);
+            mol.neighbors(a)
+                .iter()
+                .map(|&(x, b)| {
+                    let bond = mol.bond(b);
+                    let px = mol.atom(x);
+                    let phosphorus = bond.order == BondOrder::Double
+                        && px.atomic_num == 15
+                        && matches!(mol.degree(x), 3 | 4);
+                    let w = if phosphorus {
+                        1
+                    } else if bond.aromatic {
+                        3
+                    } else {
+                        match bond.order {
+                            BondOrder::Single | BondOrder::Dative => 2,
+                            BondOrder::Double => 4,
+                            BondOrder::Triple => 6,
+                            BondOrder::Quadruple => 8,
+                            BondOrder::Aromatic => 3,
+                            BondOrder::Zero => 0,
+                        }
+                    };
+                    (x.index(), w)
+                })
+                .collect()
+        })
+        .collect();
+    let max_its = n / 2 + 1;
+    let mut its = 0;
+    let mut last: Option<usize> = None;
+    while !segs.is_empty() && its < max_its && last.is_none_or(|l| l < num_ranks) {
+        for (i, e) in entries.iter_mut().enumerate() {
+            let mut nb = weighted.get(i).cloned().unwrap_or_default();
+            nb.sort_by_key(|q| std::cmp::Reverse(ranks.at(q.0)));
+            for (x, w) in nb {
+                e.extend(std::iter::repeat_n(i64::from(ranks.at(x)) + 1, w));
+            }
+            let hs = usize::from(mol.atom(AtomIdx(i as u32)).total_hs());
+            e.extend(std::iter::repeat_n(0, hs));
+        }
+        last = Some(num_ranks);
+        for &(first, end) in &segs {
+            if let Some(part) = sorted.get_mut(first..=end) {
+                part.sort_by(|&a, &b| entries.get(a).cmp(&entries.get(b)));
+            }
+        }
+        (segs, num_ranks) = segments(&sorted, &entries, &mut ranks);
+        if last != Some(num_ranks) {
+            for (i, e) in entries.iter_mut().enumerate() {
+                e.truncate(3);
+                e.resize(3, 0);
+                if let Some(slot) = e.get_mut(2) {
+                    *slot = i64::from(ranks.at(i));
+                }
+            }
+        }
+        its += 1;
+    }
+    ranks
+}
+
+/// The reference atoms RDKit's legacy perception records for a stereo
+/// double bond (`getStereoAtoms`), and whether they are cis: on each end
+/// the neighbour ranked higher by [`legacy_cip_ranks`], so that "cis"
+/// means Z.
+pub fn rdkit_stereo_atoms(mol: &Mol, b: BondIdx, cip: &[u32]) -> Option<(AtomIdx, AtomIdx, bool)> {
+    let bond = mol.bond(b);
+    let (ra, rb, cis) = match bond.stereo {
+        crate::mol::BondStereo::Cis(p, q) => (p, q, true),
+        crate::mol::BondStereo::Trans(p, q) => (p, q, false),
+        crate::mol::BondStereo::None => return None,
+    };
+    let pick = |end: AtomIdx, partner: AtomIdx, ours: AtomIdx| -> AtomIdx {
+        // RDKit walks the bonds in bond-number order and keeps the second
+        // neighbour unless the first ranks higher
+        let mut others: Vec<(BondIdx, AtomIdx)> = mol
+            .neighbors(end)
+            .iter()
+            .filter(|&&(x, _)| x != partner)
+            .map(|&(x, nb)| (nb, x))
+            .collect();
+        others.sort_unstable();
+        match others.as_slice() {
+            [(_, one)] => *one,
+            [(_, x), (_, y)] => {
+                if cip.at(x.index()) > cip.at(y.index()) {
+                    *x
+                } else {
+                    *y
+                }
+            }
+            _ => ours,
+        }
+    };
+    let pa = pick(bond.begin, bond.end, ra);
+    let pb = pick(bond.end, bond.begin, rb);
+    Some((pa, pb, cis ^ (pa != ra) ^ (pb != rb)))
+}
+
+/// One bond as an atom sees it in the invariants.
+#[derive(Debug, Clone, Copy, Default)]
+struct Holder {
+    bond_type: u8,
+    stereo: u8,
+    sym: i64,
+    nbr: usize,
+}
+
+fn holder_cmp(x: &Holder, y: &Holder) -> Ordering {
+    x.bond_type
+        .cmp(&y.bond_type)
+        .then(x.stereo.cmp(&y.stereo))
+        .then(x.sym.cmp(&y.sym))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Basic,
+    Chiral,
+    Symmetry,
+}
+
+struct Partitions {
+    order: Vec<usize>,
+    count: Vec<usize>,
+    next: Vec<i64>,
+    changed: Vec<bool>,
+    touched: Vec<bool>,
+    active: i64,
+}
+
+struct Ranker<'a> {
+    frag: &'a Fragment,
+    index: Vec<i64>,
+    degree: Vec<usize>,
+    z: Vec<u8>,
+    isotope: Vec<u16>,
+    hs: Vec<u8>,
+    charge: Vec<i8>,
+    map: Vec<u32>,
+    ring_count: Vec<usize>,
+    ring_stereo: Vec<bool>,
+    has_ring_nbr: Vec<bool>,
+    bonds: Vec<Vec<Holder>>,
+    neighbor_num: Vec<Vec<i64>>,
+    revisited: Vec<Vec<i64>>,
+    chirality: bool,
+    isotopes: bool,
+}
+
+fn sign(o: Ordering) -> i32 {
+    match o {
+        Ordering::Less => -1,
+        Ordering::Equal => 0,
+        Ordering::Greater => 1,
+    }
+}
+
+/// Stable insertion sort, largest first (RDKit keeps bond lists this way).
+fn sort_desc(list: &mut [Holder]) {
+    for i in 1..list.len() {
+        let mut j = i;
+        while j > 0 {
+            let (Some(a), Some(b)) = (list.get(j - 1), list.get(j)) else {
+                break;
+            };
+            if holder_cmp(b, a) == Ordering::Greater {
+                list.swap(j - 1, j);
+                j -= 1;
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+impl<'a> Ranker<'a> {
+    fn new(mol: &Mol, frag: &'a Fragment, stereo: &LegacyStereo, chirality: bool) -> Ranker<'a> {
+        let n = frag.atoms.len();
+        let atom = |i: usize| mol.atom(frag.atoms.get(i).copied().unwrap_or(AtomIdx(0)));
+        let ring_stereo: Vec<bool> = (0..n)
+            .map(|i| {
+                let tag = frag.tags.at(i);
+                (tag == TAG_CW || tag == TAG_CCW)
+                    && frag
+                        .atoms
+                        .get(i)
+                        .is_some_and(|a| stereo.ring_stereo_group.at(a.index()).is_some())
+            })
+            .collect();
+        let empty: Vec<(usize, usize)> = Vec::new();
+        let nbrs_of = |i: usize| frag.nbrs.get(i).unwrap_or(&empty);
+        let has_ring_nbr = (0..n)
+            .map(|i| nbrs_of(i).iter().any(|&(x, _)| ring_stereo.at(x)))
+            .collect();
+        let bonds = (0..n)
+            .map(|i| {
+                let mut list: Vec<Holder> = nbrs_of(i)
+                    .iter()
+                    .map(|&(x, lb)| {
+                        let gb = frag.bonds.get(lb).copied().unwrap_or(BondIdx(0));
+                        let bond = mol.bond(gb);
+                        let bond_type = if bond.aromatic {
+                            12
+                        } else {
+                            rdkit_bond_type(bond.order)
+                        };
+                        let stereo = if chirality {
+                            match stereo.bond_z.get(gb.index()).copied().flatten() {
+                                Some(true) => 2,
+                                Some(false) => 3,
+                                None => 0,
+                            }
+                        } else {
+                            0
+                        };
+                        Holder {
+                            bond_type,
+                            stereo,
+                            sym: 0,
+                            nbr: x,
+                        }
+                    })
+                    .collect();
+                sort_desc(&mut list);
+                list
+            })
+            .collect();
+        Ranker {
+            frag,
+            index: vec![0; n],
+            degree: (0..n).map(|i| nbrs_of(i).len()).collect(),
+            z: (0..n).map(|i| atom(i).atomic_num).collect(),
+            isotope: (0..n).map(|i| atom(i).isotope).collect(),
+            hs: (0..n).map(|i| atom(i).total_hs()).collect(),
+            charge: (0..n).map(|i| atom(i).formal_charge).collect(),
+            map: (0..n).map(|i| atom(i).map_num).collect(),
+            ring_count: frag
+                .atoms
+                .iter()
+                .map(|&a| mol.rings().num_atom_rings(a))
+                .collect(),
+            ring_stereo,
+            has_ring_nbr,
+            bonds,
+            neighbor_num: vec![Vec::new(); n],
+            revisited: vec![Vec::new(); n],
+            chirality,
+            isotopes: chirality,
+        }
+    }
+
+    fn nbrs(&self, i: usize) -> &[(usize, usize)] {
+        self.frag.nbrs.get(i).map_or(&[], |v| v.as_slice())
+    }
+
+    fn update_neighbor_index(&mut self, i: usize) {
+        let index = &self.index;
+        if let Some(list) = self.bonds.get_mut(i) {
+            for h in list.iter_mut() {
+                h.sym = index.at(h.nbr);
+            }
+            sort_desc(list);
+        }
+    }
+
+    fn chiral_rank(&self, i: usize) -> u8 {
+        let tag = self.frag.tags.at(i);
+        let mut perm: Vec<i64> = Vec::with_capacity(4);
+        for &(x, _) in self.nbrs(i) {
+            let r = self.index.at(x);
+            if perm.contains(&r) {
+                return 0;
+            }
+            perm.push(r);
+        }
+        if tag != TAG_CW && tag != TAG_CCW {
+            return 0;
+        }
+        let mut sorted = perm.clone();
+        sorted.sort_unstable();
+        let res = if tag == TAG_CW { 2 } else { 1 };
+        if swaps_are_odd(&sorted, &perm) {
+            3 - res
+        } else {
+            res
+        }
+    }
+
+    fn ring_nbr_code(&self, i: usize) -> i64 {
+        if !self.has_ring_nbr.at(i) {
+            return 0;
+        }
+        self.nbrs(i)
+            .iter()
+            .filter(|&&(x, _)| self.ring_stereo.at(x))
+            .map(|&(x, _)| self.index.at(x) * 10000 + 1)
+            .sum()
+    }
+
+    fn base_cmp(&self, i: usize, j: usize) -> Ordering {
+        let mut o = self
+            .index
+            .at(i)
+            .cmp(&self.index.at(j))
+            .then(self.map.at(i).cmp(&self.map.at(j)))
+            .then(self.degree.at(i).cmp(&self.degree.at(j)))
+            .then(self.z.at(i).cmp(&self.z.at(j)));
+        if self.isotopes {
+            o = o.then(self.isotope.at(i).cmp(&self.isotope.at(j)));
+        }
+        o = o
+            .then(self.hs.at(i).cmp(&self.hs.at(j)))
+            // RDKit compares charges as unsigned numbers: 0 < +1 < … < −1
+            .then(
+                (i32::from(self.charge.at(i)) as u32).cmp(&(i32::from(self.charge.at(j)) as u32)),
+            );
+        if o != Ordering::Equal || !self.chirality {
+            return o;
+        }
+        let (ti, tj) = (self.frag.tags.at(i) != 0, self.frag.tags.at(j) != 0);
+        o = ti.cmp(&tj);
+        if o == Ordering::Equal && ti {
+            o = self.chiral_rank(i).cmp(&self.chiral_rank(j));
+        }
+        o.then_with(|| self.ring_nbr_code(i).cmp(&self.ring_nbr_code(j)))
+    }
+
+    fn bond_lists_cmp(&self, i: usize, j: usize, with_sizes: bool) -> Ordering {
+        let (Some(a), Some(b)) = (self.bonds.get(i), self.bonds.get(j)) else {
+            return Ordering::Equal;
+        };
+        for (x, y) in a.iter().zip(b) {
+            let o = holder_cmp(x, y);
+            if o != Ordering::Equal {
+                return o;
+            }
+        }
+        if with_sizes {
+            a.len().cmp(&b.len())
+        } else {
+            Ordering::Equal
+        }
+    }
+
+    /// RDKit's `updateAtomNeighborNumSwaps`: for each neighbour, its class
+    /// and the parity of the neighbour's own tag seen from this atom.
+    fn neighbor_swaps(&self, i: usize) -> Vec<(i64, u8)> {
+        let ring = self.ring_count.at(i) > 0;
+        let mut out = Vec::new();
+        for h in self.bonds.get(i).map_or(&[][..], |v| v.as_slice()) {
+            let nbr = h.nbr;
+            let tag = self.frag.tags.at(nbr);
+            if !(ring && tag != TAG_NONE) {
+                out.push((h.sym, 0));
+                continue;
+            }
+            let reference: Vec<usize> = self.nbrs(nbr).iter().map(|&(x, _)| x).collect();
+            let mut seen: Vec<i64> = Vec::new();
+            let mut too_many = false;
+            for &x in &reference {
+                if x != i {
+                    let c = self.index.at(x);
+                    if seen.contains(&c) {
+                        too_many = true;
+                    } else {
+                        seen.push(c);
+                    }
+                }
+            }
+            let mut probe = vec![i];
+            probe.extend(
+                self.bonds
+                    .get(nbr)
+                    .map_or(&[][..], |v| v.as_slice())
+                    .iter()
+                    .map(|b| b.nbr)
+                    .filter(|&x| x != i),
+            );
+            if too_many {
+                out.push((h.sym, 0));
+            } else {
+                let odd = swaps_are_odd(&reference, &probe);
+                match tag {
+                    TAG_CW => out.push((h.sym, if odd { 2 } else { 1 })),
+                    TAG_CCW => out.push((h.sym, if odd { 1 } else { 2 })),
+                    _ => {}
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    fn compare(&mut self, mode: Mode, i: usize, j: usize) -> i32 {
+        match mode {
+            Mode::Basic => {
+                let o = self.base_cmp(i, j);
+                if o != Ordering::Equal {
+                    return sign(o);
+                }
+                self.update_neighbor_index(i);
+                self.update_neighbor_index(j);
+                sign(self.bond_lists_cmp(i, j, true))
+            }
+            Mode::Chiral => {
+                self.update_neighbor_index(i);
+                self.update_neighbor_index(j);
+                let o = self.bond_lists_cmp(i, j, false);
+                if o != Ordering::Equal {
+                    return sign(o);
+                }
+                let si = self.neighbor_swaps(i);
+                let sj = self.neighbor_swaps(j);
+                for (a, b) in si.iter().zip(&sj) {
+                    let d = i32::from(a.1) - i32::from(b.1);
+                    if d != 0 {
+                        return d.signum();
+                    }
+                }
+                0
+            }
+            Mode::Symmetry => {
+                let o = self
+                    .neighbor_num
+                    .get(i)
+                    .cmp(&self.neighbor_num.get(j))
+                    .then(self.revisited.get(i).cmp(&self.revisited.get(j)));
+                if o != Ordering::Equal {
+                    return sign(o);
+                }
+                self.update_neighbor_index(i);
+                self.update_neighbor_index(j);
+                sign(self.bond_lists_cmp(i, j, true))
+            }
+        }
+    }
+
+    /// RDKit's grouping merge sort of one partition: equal atoms end up
+    /// adjacent with the group size in `count` of the first and 0 in the
+    /// others. Atoms are only compared when one of them has changed.
+    fn hanoi(&mut self, mode: Mode, base: &mut [usize], count: &mut [usize], changed: &[bool]) {
+        let n = base.len();
+        if n <= 1 {
+            if let Some(&a) = base.first() {
+                count.put(a, 1);
+            }
+            return;
+        }
+        let stat = |s: &mut Ranker, a: usize, b: usize| -> i32 {
+            if changed.at(a) || changed.at(b) {
+                s.compare(mode, a, b)
+            } else {
+                0
+            }
+        };
+        if n == 2 {
+            let (a, b) = (base.at(0), base.at(1));
+            let st = stat(self, a, b);
+            if st == 0 {
+                count.put(a, 2);
+                count.put(b, 0);
+            } else {
+                count.put(a, 1);
+                count.put(b, 1);
+                if st > 0 {
+                    base.swap(0, 1);
+                }
+            }
+            return;
+        }
+        let n1 = n / 2;
+        {
+            let (left, right) = base.split_at_mut(n1);
+            self.hanoi(mode, left, count, changed);
+            self.hanoi(mode, right, count, changed);
+        }
+        let s1: Vec<usize> = base.get(..n1).unwrap_or(&[]).to_vec();
+        let s2: Vec<usize> = base.get(n1..).unwrap_or(&[]).to_vec();
+        let (mut i1, mut i2, mut p) = (0usize, 0usize, 0usize);
+        let copy = |base: &mut [usize], p: &mut usize, src: &[usize]| {
+            for &x in src {
+                base.put(*p, x);
+                *p += 1;
+            }
+        };
+        loop {
+            let (a, b) = (s1.at(i1), s2.at(i2));
+            let st = stat(self, a, b);
+            let (len1, len2) = (count.at(a).max(1), count.at(b).max(1));
+            if st == 0 {
+                count.put(a, len1 + len2);
+                count.put(b, 0);
+            }
+            if st <= 0 {
+                copy(base, &mut p, s1.get(i1..i1 + len1).unwrap_or(&[]));
+                i1 += len1;
+                if i1 >= s1.len() {
+                    copy(base, &mut p, s2.get(i2..).unwrap_or(&[]));
+                    return;
+                }
+            }
+            if st >= 0 {
+                copy(base, &mut p, s2.get(i2..i2 + len2).unwrap_or(&[]));
+                i2 += len2;
+                if i2 >= s2.len() {
+                    copy(base, &mut p, s1.get(i1..).unwrap_or(&[]));
+                    return;
+                }
+            }
+        }
+    }
+
+    fn activate(&self, part: &mut Partitions) {
+        let n = part.order.len();
+        part.active = -1;
+        part.next.iter_mut().for_each(|x| *x = -2);
+        let mut i = 0;
+        while i < n {
+            let j = part.order.at(i);
+            let c = part.count.at(j);
+            if c > 1 {
+                part.next.put(j, part.active);
+                part.active = j as i64;
+                i += c;
+            } else {
+                i += 1;
+            }
+        }
+        part.changed.iter_mut().for_each(|x| *x = true);
+    }
+
+    /// Re-sorts the partitions on the active stack until none splits.
+    fn refine(&mut self, mode: Mode, part: &mut Partitions) {
+        let n = part.order.len();
+        while part.active >= 0 {
+            let partition = part.active as usize;
+            part.active = part.next.at(partition);
+            part.next.put(partition, -2);
+            let len = part.count.at(partition);
+            let offset = usize::try_from(self.index.at(partition)).unwrap_or(0);
+            let Partitions {
+                order,
+                count,
+                changed,
+                ..
+            } = part;
+            if let Some(slice) = order.get_mut(offset..offset + len) {
+                self.hanoi(mode, slice, count, changed);
+            }
+            let members: Vec<usize> = order.get(offset..offset + len).unwrap_or(&[]).to_vec();
+            for &a in &members {
+                changed.put(a, false);
+            }
+            let first_len = members.first().map_or(len, |&a| count.at(a));
+            let mut symclass = offset as i64;
+            for (k, &a) in members.iter().enumerate().skip(first_len) {
+                if count.at(a) > 0 {
+                    symclass = (offset + k) as i64;
+                }
+                self.index.put(a, symclass);
+                for &(x, _) in self.frag.nbrs.get(a).map_or(&[][..], |v| v.as_slice()) {
+                    changed.put(x, true);
+                }
+            }
+            for &a in members.iter().skip(first_len) {
+                for &(x, _) in self.frag.nbrs.get(a).map_or(&[][..], |v| v.as_slice()) {
+                    let c = usize::try_from(self.index.at(x)).unwrap_or(0);
+                    part.touched.put(c, true);
+                }
+            }
+            self.push_touched(part, n);
+        }
+    }
+
+    fn push_touched(&self, part: &mut Partitions, n: usize) {
+        for ii in 0..n {
+            if part.touched.at(ii) {
+                let p = part.order.at(ii);
+                if part.count.at(p) > 1 && part.next.at(p) == -2 {
+                    part.next.put(p, part.active);
+                    part.active = p as i64;
+                }
+                part.touched.put(ii, false);
+            }
+        }
+    }
+
+    fn break_ties(&mut self, part: &mut Partitions) {
+        let n = part.order.len();
+        let mut i = 0;
+        // RDKit revisits a position whose class moved; bound the revisits
+        let mut guard = 0usize;
+        while i < n && guard <= n.saturating_mul(n) + n {
+            guard += 1;
+            let partition = part.order.at(i);
+            let old = self.index.at(partition);
+            while part.count.at(partition) > 1 {
+                let len = part.count.at(partition);
+                let offset = usize::try_from(self.index.at(partition)).unwrap_or(0) + len - 1;
+                let idx = part.order.at(offset);
+                self.index.put(idx, offset as i64);
+                part.count.put(partition, len - 1);
+                part.count.put(idx, 1);
+                if self.degree.at(idx) < 1 {
+                    continue;
+                }
+                for &(x, _) in self.frag.nbrs.get(idx).map_or(&[][..], |v| v.as_slice()) {
+                    let c = usize::try_from(self.index.at(x)).unwrap_or(0);
+                    part.touched.put(c, true);
+                    part.changed.put(x, true);
+                }
+                self.push_touched(part, n);
+                self.refine(Mode::Basic, part);
+            }
+            if self.index.at(partition) == old {
+                i += 1;
+            }
+        }
+    }
+
+    /// RDKit's `compareRingAtomsConcerningNumNeighbors`: per ring atom, the
+    /// number of new atoms at each breadth-first level and how often atoms
+    /// of a level are reached again.
+    fn ring_neighborhoods(&mut self) {
+        let n = self.frag.atoms.len();
+        for idx in 0..n {
+            if self.ring_count.at(idx) < 1 {
+                continue;
+            }
+            let mut visited = vec![false; n];
+            let mut last_level = vec![false; n];
+            let mut current_level = vec![false; n];
+            let mut revisits = vec![0i64; n];
+            let mut last_indices: Vec<usize> = Vec::new();
+            let mut modified: Vec<usize> = Vec::new();
+            let mut neighbor_num: Vec<i64> = Vec::new();
+            let mut revisited: Vec<i64> = Vec::new();
+            let mut queue: std::collections::VecDeque<usize> = std::collections::VecDeque::new();
+            queue.push_back(idx);
+            while !queue.is_empty() {
+                let mut level_count = 0i64;
+                let mut next_level: Vec<usize> = Vec::new();
+                while let Some(a) = queue.pop_front() {
+                    if self.ring_count.at(a) < 1 {
+                        continue;
+                    }
+                    last_level.put(a, true);
+                    last_indices.push(a);
+                    visited.put(a, true);
+                    for &(x, _) in self.nbrs(a) {
+                        if !visited.at(x) {
+                            current_level.put(x, true);
+                            level_count += 1;
+                            visited.put(x, true);
+                            next_level.push(x);
+                        }
+                    }
+                }
+                for &a in &next_level {
+                    for &(x, _) in self.nbrs(a) {
+                        if current_level.at(x) || last_level.at(x) {
+                            if revisits.at(x) == 0 {
+                                modified.push(x);
+                            }
+                            revisits.put(x, revisits.at(x) + 1);
+                        }
+                    }
+                }
+                for &a in &last_indices {
+                    last_level.put(a, false);
+                }
+                last_indices.clear();
+                for &a in &next_level {
+                    last_level.put(a, true);
+                    last_indices.push(a);
+                    current_level.put(a, false);
+                }
+                let mut tmp: Vec<i64> = modified.iter().map(|&a| revisits.at(a)).collect();
+                tmp.sort_unstable();
+                tmp.push(-1);
+                revisited.extend(tmp);
+                for &a in &modified {
+                    revisits.put(a, 0);
+                }
+                modified.clear();
+                neighbor_num.push(level_count);
+                neighbor_num.push(-1);
+                queue.extend(next_level);
+            }
+            if let Some(slot) = self.neighbor_num.get_mut(idx) {
+                *slot = neighbor_num;
+            }
+            if let Some(slot) = self.revisited.get_mut(idx) {
+                *slot = revisited;
+            }
+        }
+    }
+
+    fn rank(mut self) -> Vec<u32> {
+        let n = self.frag.atoms.len();
+        if n == 0 {
+            return Vec::new();
+        }
+        let mut count = vec![0usize; n];
+        count.put(0, n);
+        let mut part = Partitions {
+            order: (0..n).collect(),
+            count,
+            next: vec![-2; n],
+            changed: vec![true; n],
+            touched: vec![false; n],
+            active: -1,
+        };
+        self.activate(&mut part);
+        self.refine(Mode::Basic, &mut part);
+        let ties = part.count.contains(&0);
+        if self.chirality && ties {
+            self.activate(&mut part);
+            self.refine(Mode::Chiral, &mut part);
+        }
+        let ties = part.count.contains(&0);
+        let (mut sym_ring_atoms, mut ring_atoms, mut branching) = (0usize, 0usize, false);
+        for &a in &part.order {
+            if self.ring_count.at(a) > 0 {
+                let c = part.count.at(a);
+                if c > 2 {
+                    sym_ring_atoms += c;
+                }
+                ring_atoms += 1;
+                if self.ring_count.at(a) > 1 && c > 1 {
+                    branching = true;
+                }
+            }
+        }
+        if ties
+            && ring_atoms > 0
+            && (sym_ring_atoms as f32) / (ring_atoms as f32) > 0.5
+            && branching
+        {
+            self.ring_neighborhoods();
+            self.activate(&mut part);
+            self.refine(Mode::Symmetry, &mut part);
+        }
+        self.break_ties(&mut part);
+        let mut ranks = vec![0u32; n];
+        for &a in &part.order {
+            ranks.put(a, u32::try_from(self.index.at(a)).unwrap_or(0));
+        }
+        ranks
+    }
+}
+
+/// RDKit's canonical ranks of a fragment's atoms (local numbering). With
+/// `isomeric` false, chirality, bond stereo and isotopes are left out, as
+/// for RDKit's non-isomeric SMILES.
+///
+/// ```
+/// use shennong_mol::canon_rdkit::{fragments, rdkit_ranks};
+/// use shennong_mol::{Atom, BondOrder, MolBuilder};
+/// // ethanol written O-C-C: terminal atoms first (carbon before oxygen)
+/// let mut b = MolBuilder::new();
+/// let o = b.add_atom(Atom::new(8));
+/// let c1 = b.add_atom(Atom::new(6));
+/// let c2 = b.add_atom(Atom::new(6));
+/// b.add_bond(o, c1, BondOrder::Single).unwrap();
+/// b.add_bond(c1, c2, BondOrder::Single).unwrap();
+/// let mol = b.sanitize().unwrap();
+/// let stereo = mol.legacy_stereo().unwrap();
+/// let frags = fragments(&mol);
+/// assert_eq!(rdkit_ranks(&mol, &frags[0], &stereo, true), vec![1, 2, 0]);
+/// ```
+pub fn rdkit_ranks(mol: &Mol, frag: &Fragment, stereo: &LegacyStereo, isomeric: bool) -> Vec<u32> {
+    Ranker::new(mol, frag, stereo, isomeric).rank()
+}

@@ -1,0 +1,1209 @@
+//! RDKit's canonical SMILES, byte for byte: the same atom ranks
+//! ([`shennong_mol::canon_rdkit`]), the same depth-first traversal (ring
+//! closures first, then branches by rank, ring bonds after chain bonds), the
+//! same ring-closure digits, bracket rules, tetrahedral tags relative to the
+//! written order (with RDKit's ring-stereo normalisation) and the same
+//! placement of `/` `\` around stereo double bonds, and fragments sorted by
+//! their text. Follows RDKit 2026.09's `MolToSmiles` (`SmilesWrite.cpp`,
+//! `Canon.cpp`) as observed; the parity suite compares the strings.
+
+use shennong_mol::canon_rdkit::{
+    fragments, rdkit_bond_type, rdkit_ranks, swaps_are_odd, Fragment, TAG_CCW, TAG_CW, TAG_NONE,
+    TAG_OTHER,
+};
+use shennong_mol::slots::Slots;
+use shennong_mol::stereo::LegacyStereo;
+use shennong_mol::{BondOrder, BondStereo, Mol};
+
+// RDKit's traversal weights (`Canon.h`): MAX_NATOMS, MAX_BONDTYPE.
+const MAX_NATOMS: i64 = 5000;
+const MAX_BONDTYPE: i64 = 32;
+const MAX_CYCLES: usize = 1024;
+
+const WHITE: u8 = 0;
+const GREY: u8 = 1;
+const BLACK: u8 = 2;
+
+// bond directions: RDKit's ENDUPRIGHT (`/`) and ENDDOWNRIGHT (`\`)
+const DIR_NONE: u8 = 0;
+const DIR_UP: u8 = 1;
+const DIR_DOWN: u8 = 2;
+
+fn flip(dir: u8) -> u8 {
+    match dir {
+        DIR_UP => DIR_DOWN,
+        DIR_DOWN => DIR_UP,
+        d => d,
+    }
+}
+
+/// Depth-first frame: atom, its neighbours (atom, bond) in visiting order, next position.
+type CycleFrame = (usize, Vec<(usize, usize)>, usize);
+
+#[derive(Debug, Clone, Copy)]
+enum Elem {
+    Atom(usize),
+    /// Bond and the atom written to its left.
+    Bond(usize, usize),
+    Ring(usize),
+    Open,
+    Close,
+}
+
+/// RDKit's canonical SMILES of a molecule (isomeric: stereo and isotopes
+/// written; otherwise left out, as `MolToSmiles(isomericSmiles=False)`).
+///
+/// Returns `None` for what RDKit's writer handles in ways we do not
+/// reproduce (non-tetrahedral stereo); callers fall back to [`crate::to_smiles`].
+///
+/// ```
+/// let mol = shennong_smiles::parse("OC(=O)c1ccccc1C").unwrap();
+/// assert_eq!(shennong_smiles::to_rdkit_smiles(&mol, true).unwrap(), "Cc1ccccc1C(=O)O");
+/// ```
+pub fn to_rdkit_smiles(mol: &Mol, isomeric: bool) -> Option<String> {
+    rdkit_smiles(mol, isomeric, false)
+}
+
+/// [`to_rdkit_smiles`] with RDKit's `kekuleSmiles` option: ranks from the
+/// aromatic molecule, then Kekulé bonds (aromatic flags kept, as RDKit's
+/// writer keeps them) for the traversal and the text. `None` also when no
+/// Kekulé form exists.
+pub(crate) fn rdkit_smiles(mol: &Mol, isomeric: bool, kekule: bool) -> Option<String> {
+    let kekulized;
+    let mol = if kekule {
+        kekulized = mol.kekule_bonds_keeping_flags().ok()?;
+        &kekulized
+    } else {
+        mol
+    };
+    if isomeric
+        && mol
+            .atoms()
+            .iter()
+            .any(|a| matches!(a.chirality, shennong_mol::Chirality::Other { .. }))
+    {
+        return None;
+    }
+    let stereo = if isomeric {
+        mol.legacy_stereo().ok()?
+    } else {
+        LegacyStereo {
+            bond_z: vec![None; mol.num_bonds()],
+            ring_stereo_group: vec![None; mol.num_atoms()],
+        }
+    };
+    let mut parts: Vec<String> = fragments(mol)
+        .iter()
+        .map(|f| Writer::new(mol, f, &stereo, isomeric, kekule).write())
+        .collect();
+    parts.sort();
+    Some(parts.join("."))
+}
+
+struct Writer<'a> {
+    mol: &'a Mol,
+    frag: &'a Fragment,
+    stereo: &'a LegacyStereo,
+    isomeric: bool,
+    kekule: bool,
+    ranks: Vec<u32>,
+    /// RDKit bond type per local bond, from the bond order (what the
+    /// traversal and the stereo marks look at).
+    bond_type: Vec<u8>,
+    ring_bond: Vec<bool>,
+}
+
+impl<'a> Writer<'a> {
+    fn new(
+        mol: &'a Mol,
+        frag: &'a Fragment,
+        stereo: &'a LegacyStereo,
+        isomeric: bool,
+        kekule: bool,
+    ) -> Self {
+        let ranks = rdkit_ranks(mol, frag, stereo, isomeric);
+        let bond_type = frag
+            .bonds
+            .iter()
+            .map(|&b| rdkit_bond_type(mol.bond(b).order))
+            .collect();
+        let ring_bond = frag
+            .bonds
+            .iter()
+            .map(|&b| mol.rings().is_ring_bond(b))
+            .collect();
+        Writer {
+            mol,
+            frag,
+            stereo,
+            isomeric,
+            kekule,
+            ranks,
+            bond_type,
+            ring_bond,
+        }
+    }
+
+    fn n(&self) -> usize {
+        self.frag.atoms.len()
+    }
+
+    fn nbrs(&self, a: usize) -> &[(usize, usize)] {
+        self.frag.nbrs.get(a).map_or(&[], |v| v.as_slice())
+    }
+
+    fn other(&self, b: usize, a: usize) -> usize {
+        let (x, y) = self.frag.ends.get(b).copied().unwrap_or((a, a));
+        if x == a {
+            y
+        } else {
+            x
+        }
+    }
+
+    fn atom(&self, a: usize) -> &shennong_mol::Atom {
+        self.mol.atom(
+            self.frag
+                .atoms
+                .get(a)
+                .copied()
+                .unwrap_or(shennong_mol::AtomIdx(0)),
+        )
+    }
+
+    fn bond(&self, b: usize) -> &shennong_mol::Bond {
+        self.mol.bond(
+            self.frag
+                .bonds
+                .get(b)
+                .copied()
+                .unwrap_or(shennong_mol::BondIdx(0)),
+        )
+    }
+
+    /// Stereo of a local double bond: (local reference atoms, cis).
+    fn double_stereo(&self, b: usize) -> Option<(usize, usize, bool)> {
+        if !self.isomeric || self.bond_type.at(b) != 2 {
+            return None;
+        }
+        let gb = self.frag.bonds.get(b).copied()?;
+        self.stereo.bond_z.get(gb.index()).copied().flatten()?;
+        let local = |g: shennong_mol::AtomIdx| self.frag.atoms.iter().position(|&x| x == g);
+        match self.bond(b).stereo {
+            BondStereo::Cis(p, q) => Some((local(p)?, local(q)?, true)),
+            BondStereo::Trans(p, q) => Some((local(p)?, local(q)?, false)),
+            BondStereo::None => None,
+        }
+    }
+
+    fn write(&self) -> String {
+        let n = self.n();
+        let start = (0..n).min_by_key(|&a| self.ranks.at(a)).unwrap_or(0);
+        let closures = self.find_cycles(start);
+        let (stack, trav, closure_bond) = self.build_stack(start, &closures);
+        let mut atom_visit = vec![0usize; n];
+        let mut bond_visit = vec![0usize; self.frag.bonds.len()];
+        for (pos, e) in stack.iter().enumerate() {
+            match *e {
+                Elem::Atom(a) => atom_visit.put(a, pos + 1),
+                Elem::Bond(b, _) => bond_visit.put(b, pos + 1),
+                _ => {}
+            }
+        }
+        let tags = self.written_tags(&stack, &trav, &closures, &atom_visit, start);
+        let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &closure_bond);
+        self.text(&stack, &tags, &dirs)
+    }
+
+    fn traversal_rank(&self, x: usize, b: usize, grey: bool) -> i64 {
+        let mut rank = i64::from(self.ranks.at(x));
+        let bt = i64::from(self.bond_type.at(b));
+        if grey {
+            rank -= (MAX_BONDTYPE + 1) * MAX_NATOMS * MAX_NATOMS;
+            rank += (MAX_BONDTYPE - bt) * MAX_NATOMS;
+        } else if self.ring_bond.at(b) {
+            rank += (MAX_BONDTYPE - bt) * MAX_NATOMS * MAX_NATOMS;
+        }
+        rank
+    }
+
+    /// RDKit's `dfsFindCycles`: the ring-closure bonds of each atom, in the
+    /// order the traversal meets them.
+    fn find_cycles(&self, start: usize) -> Vec<Vec<usize>> {
+        let n = self.n();
+        let mut colors = vec![WHITE; n];
+        let mut closures: Vec<Vec<usize>> = vec![Vec::new(); n];
+        // (atom, sorted (neighbour, bond), next position)
+        let mut frames: Vec<CycleFrame> = Vec::new();
+        let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>| {
+            colors.put(a, GREY);
+            let mut possibles: Vec<(i64, usize, usize)> = self
+                .nbrs(a)
+                .iter()
+                .filter(|&&(_, b)| Some(b) != in_bond)
+                .map(|&(x, b)| (self.traversal_rank(x, b, colors.at(x) == GREY), x, b))
+                .collect();
+            possibles.sort_by_key(|p| p.0);
+            (
+                a,
+                possibles.into_iter().map(|(_, x, b)| (x, b)).collect(),
+                0,
+            )
+        };
+        frames.push(enter(start, None, &mut colors));
+        while let Some(top) = frames.last_mut() {
+            let a = top.0;
+            let Some(&(x, b)) = top.1.get(top.2) else {
+                colors.put(a, BLACK);
+                frames.pop();
+                continue;
+            };
+            top.2 += 1;
+            match colors.at(x) {
+                WHITE => {
+                    let f = enter(x, Some(b), &mut colors);
+                    frames.push(f);
+                }
+                GREY => {
+                    if let Some(v) = closures.get_mut(x) {
+                        v.push(b);
+                    }
+                    if let Some(v) = closures.get_mut(a) {
+                        v.push(b);
+                    }
+                }
+                _ => {}
+            }
+        }
+        closures
+    }
+
+    /// RDKit's `dfsBuildStack`: the written sequence, each atom's bonds in
+    /// written order, and which bonds are ring closures.
+    #[allow(clippy::type_complexity)]
+    fn build_stack(
+        &self,
+        start: usize,
+        closures: &[Vec<usize>],
+    ) -> (Vec<Elem>, Vec<Vec<usize>>, Vec<bool>) {
+        struct Frame {
+            atom: usize,
+            possibles: Vec<(usize, usize)>,
+            pos: usize,
+            close_after: bool,
+        }
+        let n = self.n();
+        let nb = self.frag.bonds.len();
+        let mut colors = vec![WHITE; n];
+        let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
+        let mut trav: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut ring_idx: Vec<usize> = vec![0; nb];
+        let mut available = vec![true; MAX_CYCLES];
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut enter = |a: usize,
+                         in_bond: Option<usize>,
+                         close_after: bool,
+                         colors: &mut Vec<u8>,
+                         stack: &mut Vec<Elem>,
+                         trav: &mut Vec<Vec<usize>>|
+         -> Frame {
+            stack.push(Elem::Atom(a));
+            colors.put(a, GREY);
+            let mut t: Vec<usize> = in_bond.into_iter().collect();
+            let mut seen_here = vec![a];
+            let mut closed: Vec<usize> = Vec::new();
+            for &b in closures.get(a).map_or(&[][..], |v| v.as_slice()) {
+                t.push(b);
+                seen_here.push(self.other(b, a));
+                let idx = ring_idx.at(b);
+                if idx > 0 {
+                    stack.push(Elem::Bond(b, a));
+                    stack.push(Elem::Ring(idx));
+                    closed.push(idx - 1);
+                } else {
+                    let lowest = available.iter().position(|&x| x).unwrap_or(MAX_CYCLES - 1);
+                    available.put(lowest, false);
+                    ring_idx.put(b, lowest + 1);
+                    stack.push(Elem::Ring(lowest + 1));
+                }
+            }
+            for c in closed {
+                available.put(c, true);
+            }
+            let mut possibles: Vec<(i64, usize, usize)> = self
+                .nbrs(a)
+                .iter()
+                .filter(|&&(x, b)| {
+                    Some(b) != in_bond && colors.at(x) == WHITE && !seen_here.contains(&x)
+                })
+                .map(|&(x, b)| (self.traversal_rank(x, b, false), x, b))
+                .collect();
+            possibles.sort_by_key(|p| p.0);
+            if let Some(slot) = trav.get_mut(a) {
+                *slot = t;
+            }
+            Frame {
+                atom: a,
+                possibles: possibles.into_iter().map(|(_, x, b)| (x, b)).collect(),
+                pos: 0,
+                close_after,
+            }
+        };
+        let first = enter(start, None, false, &mut colors, &mut stack, &mut trav);
+        frames.push(first);
+        while let Some(top) = frames.last_mut() {
+            let a = top.atom;
+            let k = top.pos;
+            let Some(&(x, b)) = top.possibles.get(k) else {
+                colors.put(a, BLACK);
+                let close = top.close_after;
+                frames.pop();
+                if close {
+                    stack.push(Elem::Close);
+                }
+                continue;
+            };
+            top.pos += 1;
+            if colors.at(x) != WHITE {
+                continue;
+            }
+            let branch = k + 1 != top.possibles.len();
+            if let Some(t) = trav.get_mut(a) {
+                t.push(b);
+            }
+            if branch {
+                stack.push(Elem::Open);
+            }
+            stack.push(Elem::Bond(b, a));
+            let f = enter(x, Some(b), branch, &mut colors, &mut stack, &mut trav);
+            frames.push(f);
+        }
+        let closure_bond = ring_idx.iter().map(|&i| i > 0).collect();
+        (stack, trav, closure_bond)
+    }
+
+    fn unsaturated(&self, a: usize) -> bool {
+        self.nbrs(a).iter().any(|&(_, b)| {
+            let t = self.bond_type.at(b);
+            // bond orders above one: double, triple, quadruple, aromatic
+            (2..=4).contains(&t) || t == 12
+        })
+    }
+
+    /// Tetrahedral tags as written: each tag re-expressed for the written
+    /// neighbour order, RDKit's inversion for three-coordinate centres, and
+    /// ring-stereo groups normalised so that their first written atom is `@`.
+    fn written_tags(
+        &self,
+        stack: &[Elem],
+        trav: &[Vec<usize>],
+        closures: &[Vec<usize>],
+        atom_visit: &[usize],
+        start: usize,
+    ) -> Vec<u8> {
+        let n = self.n();
+        let mut odd = vec![false; n];
+        let mut tags: Vec<u8> = self.frag.tags.clone();
+        if !self.isomeric {
+            return vec![TAG_NONE; n];
+        }
+        for a in 0..n {
+            let tag = self.frag.tags.at(a);
+            if tag != TAG_CW && tag != TAG_CCW {
+                continue;
+            }
+            let bonds: Vec<usize> = self.nbrs(a).iter().map(|&(_, b)| b).collect();
+            let mut order = trav.get(a).cloned().unwrap_or_default();
+            for &b in &bonds {
+                if !order.contains(&b) {
+                    order.push(b);
+                }
+            }
+            let mut o = swaps_are_odd(&bonds, &order);
+            let atom = self.atom(a);
+            let fourth = atom.explicit_hs == 1 || atom.implicit_hs() == 1;
+            let n_closures = closures.get(a).map_or(0, |v| v.len());
+            if bonds.len() == 3
+                && ((a == start && atom.explicit_hs == 1)
+                    || (!fourth && n_closures == 1 && !self.unsaturated(a)))
+            {
+                o = !o;
+            }
+            odd.put(a, o);
+        }
+        let group = |a: usize| {
+            self.frag
+                .atoms
+                .get(a)
+                .and_then(|g| self.stereo.ring_stereo_group.at(g.index()))
+        };
+        let mut adjusted = vec![false; n];
+        for e in stack {
+            let Elem::Atom(a) = *e else {
+                continue;
+            };
+            let tag = self.frag.tags.at(a);
+            if tag == TAG_NONE || tag == TAG_OTHER {
+                continue;
+            }
+            if let Some(g) = group(a) {
+                if !adjusted.at(a) {
+                    tags.put(a, TAG_CCW);
+                    adjusted.put(a, true);
+                }
+                for p in 0..n {
+                    if p == a
+                        || group(p) != Some(g)
+                        || adjusted.at(p)
+                        || atom_visit.at(p) <= atom_visit.at(a)
+                    {
+                        continue;
+                    }
+                    let mut t = tags.at(a);
+                    if self.frag.tags.at(p) != self.frag.tags.at(a) {
+                        t = 3 - t;
+                    }
+                    if odd.at(a) != odd.at(p) {
+                        t = 3 - t;
+                    }
+                    tags.put(p, t);
+                    adjusted.put(p, true);
+                }
+            } else if odd.at(a) {
+                tags.put(a, 3 - tag);
+            }
+        }
+        tags
+    }
+
+    fn can_set_double_bond_stereo(&self, b: usize) -> bool {
+        matches!(self.bond_type.at(b), 1 | 12 | 17)
+    }
+
+    fn can_have_direction(&self, b: usize) -> bool {
+        matches!(self.bond_type.at(b), 1 | 12)
+    }
+
+    /// RDKit's `canonicalizeDoubleBonds`, `removeUnwantedBondDirSpecs` and
+    /// `removeRedundantBondDirSpecs`: `/` and `\` marks per local bond.
+    fn bond_directions(
+        &self,
+        stack: &[Elem],
+        atom_visit: &[usize],
+        bond_visit: &[usize],
+        closure_bond: &[bool],
+    ) -> Vec<u8> {
+        let nb = self.frag.bonds.len();
+        let mut st = DirState {
+            dir: vec![DIR_NONE; nb],
+            bond_count: vec![0i32; nb],
+            atom_count: vec![0i32; self.n()],
+        };
+        if !self.isomeric {
+            return st.dir;
+        }
+        let stereo_bonds: Vec<usize> = stack
+            .iter()
+            .filter_map(|e| match *e {
+                Elem::Bond(b, _) if self.double_stereo(b).is_some() => Some(b),
+                _ => None,
+            })
+            .collect();
+        if stereo_bonds.is_empty() {
+            return st.dir;
+        }
+        // neighbouring stereo double bonds, through one single/aromatic bond
+        let neighbors_of = |b: usize| -> Vec<usize> {
+            let (x, y) = self.frag.ends.get(b).copied().unwrap_or((0, 0));
+            let mut out: Vec<usize> = Vec::new();
+            for end in [x, y] {
+                for &(_, nbb) in self.nbrs(end) {
+                    if !self.can_have_direction(nbb) {
+                        continue;
+                    }
+                    let other = self.other(nbb, end);
+                    if let Some(&(_, d)) = self
+                        .nbrs(other)
+                        .iter()
+                        .find(|&&(_, d)| d != nbb && self.double_stereo(d).is_some())
+                    {
+                        out.push(d);
+                    }
+                }
+            }
+            out.sort_by_key(|&d| bond_visit.at(d));
+            out
+        };
+        let nbr_lists: Vec<(usize, Vec<usize>)> =
+            stereo_bonds.iter().map(|&b| (b, neighbors_of(b))).collect();
+        let mut queue_order: Vec<&(usize, Vec<usize>)> = nbr_lists.iter().collect();
+        queue_order.sort_by(|p, q| {
+            q.1.len()
+                .cmp(&p.1.len())
+                .then(bond_visit.at(p.0).cmp(&bond_visit.at(q.0)))
+        });
+        let mut seen = vec![false; nb];
+        for (first, _) in queue_order {
+            if seen.at(*first) {
+                continue;
+            }
+            let mut connected = std::collections::VecDeque::from([*first]);
+            while let Some(b) = connected.pop_front() {
+                if seen.at(b) || bond_visit.at(b) == 0 {
+                    continue;
+                }
+                seen.put(b, true);
+                if self.double_stereo(b).is_none() {
+                    continue;
+                }
+                self.canonicalize_double_bond(b, &mut st, atom_visit, bond_visit, closure_bond);
+                if let Some((_, list)) = nbr_lists.iter().find(|(x, _)| *x == b) {
+                    for &d in list {
+                        if !seen.at(d) {
+                            connected.push_back(d);
+                        }
+                    }
+                }
+            }
+        }
+        self.remove_unwanted_dirs(stack, &mut st, bond_visit);
+        self.remove_redundant_dirs(stack, &mut st);
+        st.dir
+    }
+
+    /// RDKit's `getReferenceDirection`.
+    #[allow(clippy::too_many_arguments)]
+    fn reference_direction(
+        &self,
+        dbl: usize,
+        ref_atom: usize,
+        target_atom: usize,
+        ref_bond: usize,
+        ref_flipped: bool,
+        target_bond: usize,
+        target_flipped: bool,
+        st: &DirState,
+    ) -> u8 {
+        let Some((p, q, cis)) = self.double_stereo(dbl) else {
+            return DIR_NONE;
+        };
+        let mut dir = st.dir.at(ref_bond);
+        if cis {
+            dir = flip(dir);
+        }
+        let is_stereo_atom = |x: usize| x == p || x == q;
+        if self.nbrs(ref_atom).len() == 3 && !is_stereo_atom(self.other(ref_bond, ref_atom)) {
+            dir = flip(dir);
+        }
+        if self.nbrs(target_atom).len() == 3
+            && !is_stereo_atom(self.other(target_bond, target_atom))
+        {
+            dir = flip(dir);
+        }
+        if ref_flipped != target_flipped {
+            dir = flip(dir);
+        }
+        dir
+    }
+
+    fn canonicalize_double_bond(
+        &self,
+        dbl: usize,
+        st: &mut DirState,
+        atom_visit: &[usize],
+        bond_visit: &[usize],
+        closure_bond: &[bool],
+    ) {
+        let (mut atom1, mut atom2) = self.frag.ends.get(dbl).copied().unwrap_or((0, 0));
+        let deg_ok = |a: usize| matches!(self.nbrs(a).len(), 2 | 3);
+        if !deg_ok(atom1) || !deg_ok(atom2) {
+            return;
+        }
+        if atom_visit.at(atom1) >= atom_visit.at(atom2) {
+            std::mem::swap(&mut atom1, &mut atom2);
+        }
+        // (first, second, dir set) per end, by visit order
+        let find = |atom: usize, st: &DirState| {
+            let mut first: Option<usize> = None;
+            let mut second: Option<usize> = None;
+            let mut first_visit = usize::MAX;
+            let mut dir_set = false;
+            for &(_, b) in self.nbrs(atom) {
+                if b == dbl || !self.can_set_double_bond_stereo(b) {
+                    continue;
+                }
+                if st.bond_count.at(b) > 0 {
+                    dir_set = true;
+                }
+                if first.is_none() || bond_visit.at(b) < first_visit {
+                    if first.is_some() {
+                        second = first;
+                    }
+                    first = Some(b);
+                    first_visit = bond_visit.at(b);
+                } else {
+                    second = Some(b);
+                }
+            }
+            (first, second, dir_set)
+        };
+        let (f1, s1, dir1_set) = find(atom1, st);
+        let (f2, s2, dir2_set) = find(atom2, st);
+        let (Some(f1), Some(f2)) = (f1, f2) else {
+            return;
+        };
+        // an anchor written after atom1 (or before atom2) is "flipped"; ring
+        // closures invert that
+        let flipped1 = |b: usize| {
+            let anchor = self.other(b, atom1);
+            (atom_visit.at(atom1) < atom_visit.at(anchor)) != closure_bond.at(b)
+        };
+        let flipped2 = |b: usize| {
+            let anchor = self.other(b, atom2);
+            (atom_visit.at(anchor) < atom_visit.at(atom2)) != closure_bond.at(b)
+        };
+        let ff1 = flipped1(f1);
+        let sf1 = s1.is_some_and(flipped1);
+        let ff2 = flipped2(f2);
+        let sf2 = s2.is_some_and(flipped2);
+
+        if dir1_set && dir2_set {
+            let mut consistent1 = true;
+            if let Some(s1) = s1 {
+                if st.bond_count.at(f1) == 0 {
+                    st.set_from_neighbor(s1, sf1, f1, ff1);
+                } else if st.bond_count.at(s1) == 0 {
+                    st.set_from_neighbor(f1, ff1, s1, sf1);
+                } else {
+                    consistent1 = st.same_side_compatible(f1, s1, ff1, sf1);
+                }
+                st.bump(s1, atom1, 1);
+            }
+            st.bump(f1, atom1, 1);
+            let mut consistent2 = true;
+            if let Some(s2) = s2 {
+                if st.bond_count.at(f2) == 0 {
+                    st.set_from_neighbor(s2, sf2, f2, ff2);
+                } else if st.bond_count.at(s2) == 0 {
+                    st.set_from_neighbor(f2, ff2, s2, sf2);
+                } else {
+                    consistent2 = st.same_side_compatible(f2, s2, ff2, sf2);
+                }
+                st.bump(s2, atom2, 1);
+            }
+            st.bump(f2, atom2, 1);
+            self.fix_conflicts_across(
+                dbl,
+                (atom1, consistent1, f1, ff1, s1, sf1),
+                (atom2, consistent2, f2, ff2, s2, sf2),
+                st,
+            );
+            return;
+        }
+
+        let mut set_from_1 = true;
+        let mut ctrl1 = f1;
+        let mut ctrl2 = f2;
+        if !dir1_set && !dir2_set {
+            st.dir.put(f1, DIR_UP);
+            st.bump(f1, atom1, 1);
+        } else if !dir2_set {
+            if st.bond_count.at(f1) > 0 {
+                st.bump(f1, atom1, 1);
+                if let Some(s1) = s1 {
+                    if st.bond_count.at(s1) > 0 {
+                        st.bump(s1, atom1, 1);
+                    }
+                }
+            } else if let Some(s1) = s1 {
+                st.set_from_neighbor(s1, sf1, f1, ff1);
+                st.bond_count.put(s1, st.bond_count.at(s1) + 1);
+                st.bond_count.put(f1, st.bond_count.at(f1) + 1);
+                st.atom_count.put(atom1, st.atom_count.at(atom1) + 2);
+                ctrl1 = s1;
+            }
+        } else {
+            set_from_1 = false;
+            if st.bond_count.at(f2) > 0 {
+                st.bump(f2, atom2, 1);
+                if let Some(s2) = s2 {
+                    if st.bond_count.at(s2) > 0 {
+                        st.bump(s2, atom2, 1);
+                    }
+                }
+            } else if let Some(s2) = s2 {
+                st.set_from_neighbor(s2, sf2, f2, ff2);
+                st.bond_count.put(s2, st.bond_count.at(s2) + 1);
+                st.bond_count.put(f2, st.bond_count.at(f2) + 1);
+                st.atom_count.put(atom2, st.atom_count.at(atom2) + 2);
+                ctrl2 = s2;
+            }
+        }
+        if set_from_1 {
+            let cf = if ctrl1 == f1 { ff1 } else { sf1 };
+            let d = self.reference_direction(dbl, atom1, atom2, ctrl1, cf, f2, ff2, st);
+            st.dir.put(f2, d);
+            st.bump(f2, atom2, 1);
+        } else {
+            let cf = if ctrl2 == f2 { ff2 } else { sf2 };
+            let d = self.reference_direction(dbl, atom2, atom1, ctrl2, cf, f1, ff1, st);
+            st.dir.put(f1, d);
+            st.bump(f1, atom1, 1);
+        }
+        if self.nbrs(atom1).len() == 3 {
+            if let Some(s1) = s1 {
+                if st.bond_count.at(s1) == 0 {
+                    st.set_from_neighbor(f1, ff1, s1, sf1);
+                    st.bump(s1, atom1, 1);
+                }
+            }
+        }
+        if self.nbrs(atom2).len() == 3 {
+            if let Some(s2) = s2 {
+                if st.bond_count.at(s2) == 0 {
+                    st.set_from_neighbor(f2, ff2, s2, sf2);
+                    st.bump(s2, atom2, 1);
+                }
+            }
+        }
+    }
+
+    /// RDKit's `handleDirConflictsAcrossDoubleBond` (the result only feeds a
+    /// warning there, so it is not returned).
+    fn fix_conflicts_across(
+        &self,
+        dbl: usize,
+        side1: (usize, bool, usize, bool, Option<usize>, bool),
+        side2: (usize, bool, usize, bool, Option<usize>, bool),
+        st: &mut DirState,
+    ) {
+        let (atom1, ok1, f1, ff1, s1, sf1) = side1;
+        let (atom2, ok2, f2, ff2, s2, sf2) = side2;
+        match (ok1, ok2) {
+            (true, true) => {}
+            (true, false) => {
+                if let Some(s2) = s2 {
+                    self.fix_conflict_on(dbl, atom2, (f2, ff2), (s2, sf2), atom1, (f1, ff1), st);
+                }
+            }
+            (false, true) => {
+                if let Some(s1) = s1 {
+                    self.fix_conflict_on(dbl, atom1, (f1, ff1), (s1, sf1), atom2, (f2, ff2), st);
+                }
+            }
+            (false, false) => {
+                let (Some(s1), Some(s2)) = (s1, s2) else {
+                    return;
+                };
+                for (b1, fl1) in [(f1, ff1), (s1, sf1)] {
+                    for (b2, fl2) in [(f2, ff2), (s2, sf2)] {
+                        let expected =
+                            self.reference_direction(dbl, atom1, atom2, b1, fl1, b2, fl2, st);
+                        if expected != st.dir.at(b2) {
+                            continue;
+                        }
+                        let other1 = if b1 == f1 { s1 } else { f1 };
+                        let o1 = self.other(other1, atom1);
+                        if st.atom_count.at(o1) != 2 {
+                            continue;
+                        }
+                        let other2 = if b2 == f2 { s2 } else { f2 };
+                        let o2 = self.other(other2, atom2);
+                        if o1 == o2 || st.atom_count.at(o2) != 2 {
+                            continue;
+                        }
+                        st.bond_count.put(other1, 0);
+                        st.atom_count.put(atom1, st.atom_count.at(atom1) - 1);
+                        st.atom_count.put(o1, st.atom_count.at(o1) - 1);
+                        st.bond_count.put(other2, 0);
+                        st.atom_count.put(atom2, st.atom_count.at(atom2) - 1);
+                        st.atom_count.put(o2, st.atom_count.at(o2) - 1);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// RDKit's `fixConflictAcrossDoubleBond`.
+    #[allow(clippy::too_many_arguments)]
+    fn fix_conflict_on(
+        &self,
+        dbl: usize,
+        atom: usize,
+        first: (usize, bool),
+        second: (usize, bool),
+        ref_atom: usize,
+        reference: (usize, bool),
+        st: &mut DirState,
+    ) {
+        for (bond, flipped) in [first, second] {
+            let other_bond = if bond == first.0 { second.0 } else { first.0 };
+            let other_idx = self.other(other_bond, atom);
+            if st.atom_count.at(other_idx) != 2 {
+                continue;
+            }
+            let expected = self.reference_direction(
+                dbl,
+                ref_atom,
+                atom,
+                reference.0,
+                reference.1,
+                bond,
+                flipped,
+                st,
+            );
+            if expected == st.dir.at(bond) {
+                st.bond_count.put(other_bond, 0);
+                st.atom_count.put(atom, st.atom_count.at(atom) - 1);
+                st.atom_count
+                    .put(other_idx, st.atom_count.at(other_idx) - 1);
+                return;
+            }
+        }
+    }
+
+    fn has_stereo_double(&self, a: usize, except: usize) -> bool {
+        self.nbrs(a)
+            .iter()
+            .any(|&(_, b)| b != except && self.double_stereo(b).is_some())
+    }
+
+    /// RDKit's `removeUnwantedBondDirSpecs`: marks that would make a
+    /// non-stereo double bond look like a stereo one are dropped where the
+    /// stereo bond keeps another mark.
+    fn remove_unwanted_dirs(&self, stack: &[Elem], st: &mut DirState, bond_visit: &[usize]) {
+        for e in stack {
+            let Elem::Bond(b, _) = *e else {
+                continue;
+            };
+            if self.bond_type.at(b) != 2 || self.double_stereo(b).is_some() {
+                continue;
+            }
+            let (first, second) = self.frag.ends.get(b).copied().unwrap_or((0, 0));
+            if self.nbrs(first).len() == 1 || self.nbrs(second).len() == 1 {
+                continue;
+            }
+            let mut candidates: Vec<usize> = self
+                .nbrs(first)
+                .iter()
+                .map(|&(_, x)| x)
+                .filter(|&x| st.bond_count.at(x) != 0)
+                .collect();
+            if candidates.is_empty() {
+                continue;
+            }
+            if st.atom_count.at(first) != 0 {
+                candidates.clear();
+            }
+            let on_second: Vec<usize> = self
+                .nbrs(second)
+                .iter()
+                .map(|&(_, x)| x)
+                .filter(|&x| st.bond_count.at(x) != 0)
+                .collect();
+            if on_second.is_empty() || st.atom_count.at(second) != 0 {
+                continue;
+            }
+            candidates.extend(on_second);
+            candidates.sort_by_key(|&x| bond_visit.at(x));
+            for c in candidates {
+                let (cb, ce) = self.frag.ends.get(c).copied().unwrap_or((0, 0));
+                let other = if cb == first || ce == first {
+                    self.other(c, first)
+                } else {
+                    self.other(c, second)
+                };
+                if st.atom_count.at(other) == 2 {
+                    st.bond_count.put(c, 0);
+                    st.dir.put(c, DIR_NONE);
+                    st.atom_count.put(other, st.atom_count.at(other) - 1);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// RDKit's `removeRedundantBondDirSpecs` / `clearBondDirs`: of two marks
+    /// on the same side of a stereo double bond, one goes.
+    fn remove_redundant_dirs(&self, stack: &[Elem], st: &mut DirState) {
+        for e in stack {
+            let Elem::Bond(b, left) = *e else {
+                continue;
+            };
+            if self.can_have_direction(b) && st.bond_count.at(b) != 0 {
+                let right = self.other(b, left);
+                for atom in [left, right] {
+                    if st.atom_count.at(atom) < 2 || !self.has_stereo_double(atom, b) {
+                        continue;
+                    }
+                    self.clear_bond_dirs(b, atom, st);
+                }
+            } else if st.dir.at(b) != DIR_NONE {
+                st.dir.put(b, DIR_NONE);
+            }
+        }
+    }
+
+    fn clear_bond_dirs(&self, ref_bond: usize, from: usize, st: &mut DirState) {
+        let clear = |st: &mut DirState, bond: usize| {
+            st.bond_count.put(bond, st.bond_count.at(bond) - 1);
+            if st.bond_count.at(bond) == 0 {
+                st.dir.put(bond, DIR_NONE);
+                st.atom_count.put(from, st.atom_count.at(from) - 1);
+                let other = self.other(bond, from);
+                if st.atom_count.at(other) != 0 {
+                    st.atom_count.put(other, st.atom_count.at(other) - 1);
+                }
+            }
+        };
+        let ends = |b: usize| self.frag.ends.get(b).copied().unwrap_or((0, 0));
+        for &(_, o) in self.nbrs(from) {
+            if o == ref_bond || !self.can_have_direction(o) {
+                continue;
+            }
+            let (ob, oe) = ends(o);
+            let (rb, re) = ends(ref_bond);
+            if st.bond_count.at(o) >= st.bond_count.at(ref_bond)
+                && st.atom_count.at(ob) != 1
+                && st.atom_count.at(oe) != 1
+            {
+                clear(st, o);
+            } else if st.atom_count.at(rb) != 1 && st.atom_count.at(re) != 1 {
+                clear(st, ref_bond);
+            }
+            break;
+        }
+    }
+
+    fn atom_text(&self, out: &mut String, a: usize, tag: u8) {
+        use std::fmt::Write as _;
+        let atom = self.atom(a);
+        let z = atom.atomic_num;
+        let chir = if !self.isomeric {
+            ""
+        } else if tag == TAG_CW {
+            "@@"
+        } else if tag == TAG_CCW {
+            "@"
+        } else {
+            ""
+        };
+        let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
+        let total_hs = atom.total_hs();
+        let g = self
+            .frag
+            .atoms
+            .get(a)
+            .copied()
+            .unwrap_or(shennong_mol::AtomIdx(0));
+        let default_valence = match z {
+            5 | 7 | 15 => 3,
+            6 => 4,
+            8 | 16 => 2,
+            9 | 17 | 35 | 53 => 1,
+            _ => -1,
+        };
+        // RDKit's "non-standard valence": radicals, aromatic N/P with explicit
+        // H, or hydrogens on an atom whose valence is not the default
+        let non_standard = atom.radical_electrons > 0
+            || (matches!(z, 7 | 15) && atom.aromatic && atom.explicit_hs > 0)
+            || (total_hs > 0 && self.mol.total_valence(g) != default_valence);
+        let metal_nbr = self
+            .nbrs(a)
+            .iter()
+            .any(|&(x, _)| is_metal(self.atom(x).atomic_num));
+        // a bare atom must read back with its hydrogens: where our molecule
+        // holds a count a reader would not restore (a ring-bond ':' between
+        // non-aromatic atoms, kept as single), brackets keep it
+        let unreadable = z != 0 && self.mol.default_hs(g) != Some(total_hs);
+        let bracket = !organic
+            || atom.formal_charge != 0
+            || (self.isomeric && (atom.isotope != 0 || !chir.is_empty()))
+            || atom.map_num != 0
+            || non_standard
+            || metal_nbr
+            || unreadable;
+        let symbol = atom.symbol();
+        let lower = !self.kekule
+            && atom.aromatic
+            && matches!(z, 5 | 6 | 7 | 8 | 14 | 15 | 16 | 33 | 34 | 52);
+        if bracket {
+            out.push('[');
+            if self.isomeric && atom.isotope != 0 {
+                let _ = write!(out, "{}", atom.isotope);
+            }
+        }
+        if lower {
+            let mut cs = symbol.chars();
+            if let Some(c) = cs.next() {
+                out.push(c.to_ascii_lowercase());
+            }
+            out.extend(cs);
+        } else {
+            out.push_str(symbol);
+        }
+        out.push_str(chir);
+        if bracket {
+            match total_hs {
+                0 => {}
+                1 => out.push('H'),
+                h => {
+                    let _ = write!(out, "H{h}");
+                }
+            }
+            match atom.formal_charge {
+                0 => {}
+                1 => out.push('+'),
+                -1 => out.push('-'),
+                c if c > 1 => {
+                    let _ = write!(out, "+{c}");
+                }
+                c => {
+                    let _ = write!(out, "{c}");
+                }
+            }
+            if atom.map_num != 0 {
+                let _ = write!(out, ":{}", atom.map_num);
+            }
+            out.push(']');
+        }
+    }
+
+    fn bond_text(&self, b: usize, left: usize, dir: u8) -> &'static str {
+        let right = self.other(b, left);
+        let (l, r) = (self.atom(left), self.atom(right));
+        let aromatic =
+            !self.kekule && l.aromatic && r.aromatic && (l.atomic_num != 0 || r.atomic_num != 0);
+        let bond = self.bond(b);
+        let slash = match (self.isomeric, dir) {
+            (true, DIR_UP) => Some("/"),
+            (true, DIR_DOWN) => Some("\\"),
+            _ => None,
+        };
+        match bond.order {
+            BondOrder::Aromatic => slash.unwrap_or(if aromatic { "" } else { ":" }),
+            BondOrder::Single => slash.unwrap_or(if aromatic && !bond.aromatic { "-" } else { "" }),
+            BondOrder::Double => {
+                if !aromatic || !bond.aromatic {
+                    "="
+                } else {
+                    ""
+                }
+            }
+            BondOrder::Triple => "#",
+            BondOrder::Quadruple => "$",
+            BondOrder::Dative => {
+                if self.frag.ends.get(b).is_some_and(|&(x, _)| x == left) {
+                    "->"
+                } else {
+                    "<-"
+                }
+            }
+            BondOrder::Zero => "~",
+        }
+    }
+
+    fn text(&self, stack: &[Elem], tags: &[u8], dirs: &[u8]) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(2 * stack.len());
+        // ring index -> digit, as RDKit's FragmentSmilesConstruct assigns them
+        let mut open: Vec<(usize, usize)> = Vec::new();
+        let mut to_erase: Vec<usize> = Vec::new();
+        for e in stack {
+            match *e {
+                Elem::Atom(a) => {
+                    open.retain(|(idx, _)| !to_erase.contains(idx));
+                    to_erase.clear();
+                    self.atom_text(&mut out, a, tags.at(a));
+                }
+                Elem::Bond(b, left) => out.push_str(self.bond_text(b, left, dirs.at(b))),
+                Elem::Ring(idx) => {
+                    let digit = if let Some(&(_, d)) = open.iter().find(|(i, _)| *i == idx) {
+                        to_erase.push(idx);
+                        d
+                    } else {
+                        let d = (1..)
+                            .find(|d| !open.iter().any(|(_, x)| x == d))
+                            .unwrap_or(1);
+                        open.push((idx, d));
+                        d
+                    };
+                    let _ = if digit < 10 {
+                        write!(out, "{digit}")
+                    } else if digit < 100 {
+                        write!(out, "%{digit}")
+                    } else {
+                        write!(out, "%({digit})")
+                    };
+                }
+                Elem::Open => out.push('('),
+                Elem::Close => out.push(')'),
+            }
+        }
+        out
+    }
+}
+
+/// RDKit's metal test (`QueryOps::isMetal`): anything but the non-metals.
+fn is_metal(z: u8) -> bool {
+    !matches!(
+        z,
+        0 | 1
+            | 2
+            | 5
+            | 6
+            | 7
+            | 8
+            | 9
+            | 10
+            | 14
+            | 15
+            | 16
+            | 17
+            | 18
+            | 33
+            | 34
+            | 35
+            | 36
+            | 52
+            | 53
+            | 54
+            | 85
+            | 86
+    )
+}
+
+struct DirState {
+    dir: Vec<u8>,
+    bond_count: Vec<i32>,
+    atom_count: Vec<i32>,
+}
+
+impl DirState {
+    fn bump(&mut self, bond: usize, atom: usize, by: i32) {
+        self.bond_count.put(bond, self.bond_count.at(bond) + by);
+        self.atom_count.put(atom, self.atom_count.at(atom) + by);
+    }
+
+    /// RDKit's `setDirectionFromNeighboringBond`.
+    fn set_from_neighbor(
+        &mut self,
+        source: usize,
+        source_flipped: bool,
+        target: usize,
+        target_flipped: bool,
+    ) {
+        let mut d = self.dir.at(source);
+        if source_flipped == target_flipped {
+            d = flip(d);
+        }
+        self.dir.put(target, d);
+    }
+
+    /// RDKit's `sameSideDirsAreCompatible`.
+    fn same_side_compatible(&self, first: usize, second: usize, ff: bool, sf: bool) -> bool {
+        let should_match = ff != sf;
+        (self.dir.at(first) == self.dir.at(second)) == should_match
+    }
+}
