@@ -58,18 +58,30 @@ pub struct Fragment {
     pub atoms: Vec<AtomIdx>,
     /// Molecule bonds, in increasing order.
     pub bonds: Vec<BondIdx>,
-    /// Per local atom: (local neighbour, local bond), by bond number.
-    pub nbrs: Vec<Vec<(usize, usize)>>,
+    /// (local neighbour, local bond) of all atoms, each atom's by bond
+    /// number; atom `a` owns `nbr_list[nbr_start[a]..nbr_start[a + 1]]`.
+    nbr_list: Vec<(usize, usize)>,
+    nbr_start: Vec<usize>,
     /// Per local atom: chiral tag ([`TAG_NONE`], …) relative to `nbrs`.
     pub tags: Vec<u8>,
     /// Per local bond: local (begin, end).
     pub ends: Vec<(usize, usize)>,
 }
 
+impl Fragment {
+    /// (local neighbour, local bond) of local atom `a`, by bond number.
+    #[inline]
+    pub fn nbrs(&self, a: usize) -> &[(usize, usize)] {
+        self.nbr_list
+            .get(self.nbr_start.at(a)..self.nbr_start.at(a + 1))
+            .unwrap_or(&[])
+    }
+}
+
 /// Parity of the permutation that takes `from` to `to` (same elements).
 pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
     // RDKit's countSwapsToInterconvert: selection by swapping into place
-    let mut probe: Vec<T> = to.to_vec();
+    let mut probe: smallvec::SmallVec<[T; 8]> = to.iter().copied().collect();
     let mut odd = false;
     for (i, want) in from.iter().enumerate() {
         if probe.get(i) == Some(want) {
@@ -132,22 +144,28 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
         .into_iter()
         .zip(bonds_of)
         .map(|(atoms, bonds)| {
-            let nbrs: Vec<Vec<(usize, usize)>> = atoms
-                .iter()
-                .map(|&a| {
-                    let mut v: Vec<(usize, usize)> = mol
-                        .neighbors(a)
+            let mut nbr_start: Vec<usize> = Vec::with_capacity(atoms.len() + 1);
+            let mut nbr_list: Vec<(usize, usize)> = Vec::with_capacity(2 * bonds.len());
+            nbr_start.push(0);
+            for &a in &atoms {
+                let first = nbr_list.len();
+                nbr_list.extend(
+                    mol.neighbors(a)
                         .iter()
-                        .map(|&(x, b)| (local.at(x.index()), local_bond.at(b.index())))
-                        .collect();
-                    v.sort_by_key(|&(_, b)| b);
-                    v
-                })
-                .collect();
+                        .map(|&(x, b)| (local.at(x.index()), local_bond.at(b.index()))),
+                );
+                if let Some(own) = nbr_list.get_mut(first..) {
+                    own.sort_unstable_by_key(|&(_, b)| b);
+                }
+                nbr_start.push(nbr_list.len());
+            }
             let tags: Vec<u8> = atoms
                 .iter()
-                .zip(&nbrs)
-                .map(|(&a, sorted)| {
+                .enumerate()
+                .map(|(i, &a)| {
+                    let sorted = nbr_list
+                        .get(nbr_start.at(i)..nbr_start.at(i + 1))
+                        .unwrap_or(&[]);
                     let atom = mol.atom(a);
                     match atom.chirality {
                         Chirality::None => TAG_NONE,
@@ -183,7 +201,8 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
             Fragment {
                 atoms,
                 bonds,
-                nbrs,
+                nbr_list,
+                nbr_start,
                 tags,
                 ends,
             }
@@ -377,6 +396,8 @@ enum Mode {
 
 struct Partitions {
     order: Vec<usize>,
+    /// Merge buffer of the hanoi sort.
+    scratch: Vec<usize>,
     count: Vec<usize>,
     next: Vec<i64>,
     changed: Vec<bool>,
@@ -388,19 +409,19 @@ struct Ranker<'a> {
     frag: &'a Fragment,
     index: Vec<i64>,
     degree: Vec<usize>,
-    z: Vec<u8>,
-    isotope: Vec<u16>,
-    hs: Vec<u8>,
-    charge: Vec<i8>,
-    map: Vec<u32>,
+    /// RDKit's atom invariants after the class, packed so that one integer
+    /// comparison orders them as RDKit does: map number, degree, element,
+    /// isotope (isomeric only), hydrogens, charge (compared as unsigned).
+    key: Vec<u128>,
     ring_count: Vec<usize>,
     ring_stereo: Vec<bool>,
     has_ring_nbr: Vec<bool>,
-    bonds: Vec<Vec<Holder>>,
+    /// Each atom's bonds as holders, in `frag`'s neighbour layout, kept
+    /// sorted largest first per atom.
+    holders: Vec<Holder>,
     neighbor_num: Vec<Vec<i64>>,
     revisited: Vec<Vec<i64>>,
     chirality: bool,
-    isotopes: bool,
 }
 
 fn sign(o: Ordering) -> i32 {
@@ -443,53 +464,62 @@ impl<'a> Ranker<'a> {
                         .is_some_and(|a| stereo.ring_stereo_group.at(a.index()).is_some())
             })
             .collect();
-        let empty: Vec<(usize, usize)> = Vec::new();
-        let nbrs_of = |i: usize| frag.nbrs.get(i).unwrap_or(&empty);
+        let nbrs_of = |i: usize| frag.nbrs(i);
         let has_ring_nbr = (0..n)
             .map(|i| nbrs_of(i).iter().any(|&(x, _)| ring_stereo.at(x)))
             .collect();
-        let bonds = (0..n)
-            .map(|i| {
-                let mut list: Vec<Holder> = nbrs_of(i)
-                    .iter()
-                    .map(|&(x, lb)| {
-                        let gb = frag.bonds.get(lb).copied().unwrap_or(BondIdx(0));
-                        let bond = mol.bond(gb);
-                        let bond_type = if bond.aromatic {
-                            12
-                        } else {
-                            rdkit_bond_type(bond.order)
-                        };
-                        let stereo = if chirality {
-                            match stereo.bond_z.get(gb.index()).copied().flatten() {
-                                Some(true) => 2,
-                                Some(false) => 3,
-                                None => 0,
-                            }
-                        } else {
-                            0
-                        };
-                        Holder {
-                            bond_type,
-                            stereo,
-                            sym: 0,
-                            nbr: x,
-                        }
-                    })
-                    .collect();
-                sort_desc(&mut list);
-                list
+        let mut holders: Vec<Holder> = frag
+            .nbr_list
+            .iter()
+            .map(|&(x, lb)| {
+                let gb = frag.bonds.get(lb).copied().unwrap_or(BondIdx(0));
+                let bond = mol.bond(gb);
+                let bond_type = if bond.aromatic {
+                    12
+                } else {
+                    rdkit_bond_type(bond.order)
+                };
+                let stereo = if chirality {
+                    match stereo.bond_z.get(gb.index()).copied().flatten() {
+                        Some(true) => 2,
+                        Some(false) => 3,
+                        None => 0,
+                    }
+                } else {
+                    0
+                };
+                Holder {
+                    bond_type,
+                    stereo,
+                    sym: 0,
+                    nbr: x,
+                }
             })
             .collect();
+        for i in 0..n {
+            if let Some(list) = holders.get_mut(frag.nbr_start.at(i)..frag.nbr_start.at(i + 1)) {
+                sort_desc(list);
+            }
+        }
         Ranker {
             frag,
             index: vec![0; n],
             degree: (0..n).map(|i| nbrs_of(i).len()).collect(),
-            z: (0..n).map(|i| atom(i).atomic_num).collect(),
-            isotope: (0..n).map(|i| atom(i).isotope).collect(),
-            hs: (0..n).map(|i| atom(i).total_hs()).collect(),
-            charge: (0..n).map(|i| atom(i).formal_charge).collect(),
-            map: (0..n).map(|i| atom(i).map_num).collect(),
+            key: (0..n)
+                .map(|i| {
+                    let a = atom(i);
+                    let isotope = if chirality { a.isotope } else { 0 };
+                    // two's complement byte: 0 < +1 < … < +127 < −128 < … < −1,
+                    // RDKit's unsigned order of charges
+                    let charge = a.formal_charge as u8;
+                    (u128::from(a.map_num) << 64)
+                        | (u128::from(u32::try_from(nbrs_of(i).len()).unwrap_or(u32::MAX)) << 32)
+                        | (u128::from(a.atomic_num) << 24)
+                        | (u128::from(isotope) << 16)
+                        | (u128::from(a.total_hs()) << 8)
+                        | u128::from(charge)
+                })
+                .collect(),
             ring_count: frag
                 .atoms
                 .iter()
@@ -497,21 +527,27 @@ impl<'a> Ranker<'a> {
                 .collect(),
             ring_stereo,
             has_ring_nbr,
-            bonds,
+            holders,
             neighbor_num: vec![Vec::new(); n],
             revisited: vec![Vec::new(); n],
             chirality,
-            isotopes: chirality,
         }
     }
 
     fn nbrs(&self, i: usize) -> &[(usize, usize)] {
-        self.frag.nbrs.get(i).map_or(&[], |v| v.as_slice())
+        self.frag.nbrs(i)
+    }
+
+    fn holders_of(&self, i: usize) -> &[Holder] {
+        self.holders
+            .get(self.frag.nbr_start.at(i)..self.frag.nbr_start.at(i + 1))
+            .unwrap_or(&[])
     }
 
     fn update_neighbor_index(&mut self, i: usize) {
         let index = &self.index;
-        if let Some(list) = self.bonds.get_mut(i) {
+        let range = self.frag.nbr_start.at(i)..self.frag.nbr_start.at(i + 1);
+        if let Some(list) = self.holders.get_mut(range) {
             for h in list.iter_mut() {
                 h.sym = index.at(h.nbr);
             }
@@ -521,7 +557,7 @@ impl<'a> Ranker<'a> {
 
     fn chiral_rank(&self, i: usize) -> u8 {
         let tag = self.frag.tags.at(i);
-        let mut perm: Vec<i64> = Vec::with_capacity(4);
+        let mut perm: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
         for &(x, _) in self.nbrs(i) {
             let r = self.index.at(x);
             if perm.contains(&r) {
@@ -558,18 +594,7 @@ impl<'a> Ranker<'a> {
             .index
             .at(i)
             .cmp(&self.index.at(j))
-            .then(self.map.at(i).cmp(&self.map.at(j)))
-            .then(self.degree.at(i).cmp(&self.degree.at(j)))
-            .then(self.z.at(i).cmp(&self.z.at(j)));
-        if self.isotopes {
-            o = o.then(self.isotope.at(i).cmp(&self.isotope.at(j)));
-        }
-        o = o
-            .then(self.hs.at(i).cmp(&self.hs.at(j)))
-            // RDKit compares charges as unsigned numbers: 0 < +1 < … < −1
-            .then(
-                (i32::from(self.charge.at(i)) as u32).cmp(&(i32::from(self.charge.at(j)) as u32)),
-            );
+            .then(self.key.at(i).cmp(&self.key.at(j)));
         if o != Ordering::Equal || !self.chirality {
             return o;
         }
@@ -582,9 +607,7 @@ impl<'a> Ranker<'a> {
     }
 
     fn bond_lists_cmp(&self, i: usize, j: usize, with_sizes: bool) -> Ordering {
-        let (Some(a), Some(b)) = (self.bonds.get(i), self.bonds.get(j)) else {
-            return Ordering::Equal;
-        };
+        let (a, b) = (self.holders_of(i), self.holders_of(j));
         for (x, y) in a.iter().zip(b) {
             let o = holder_cmp(x, y);
             if o != Ordering::Equal {
@@ -603,7 +626,7 @@ impl<'a> Ranker<'a> {
     fn neighbor_swaps(&self, i: usize) -> Vec<(i64, u8)> {
         let ring = self.ring_count.at(i) > 0;
         let mut out = Vec::new();
-        for h in self.bonds.get(i).map_or(&[][..], |v| v.as_slice()) {
+        for h in self.holders_of(i) {
             let nbr = h.nbr;
             let tag = self.frag.tags.at(nbr);
             if !(ring && tag != TAG_NONE) {
@@ -625,9 +648,7 @@ impl<'a> Ranker<'a> {
             }
             let mut probe = vec![i];
             probe.extend(
-                self.bonds
-                    .get(nbr)
-                    .map_or(&[][..], |v| v.as_slice())
+                self.holders_of(nbr)
                     .iter()
                     .map(|b| b.nbr)
                     .filter(|&x| x != i),
@@ -694,7 +715,14 @@ impl<'a> Ranker<'a> {
     /// RDKit's grouping merge sort of one partition: equal atoms end up
     /// adjacent with the group size in `count` of the first and 0 in the
     /// others. Atoms are only compared when one of them has changed.
-    fn hanoi(&mut self, mode: Mode, base: &mut [usize], count: &mut [usize], changed: &[bool]) {
+    fn hanoi(
+        &mut self,
+        mode: Mode,
+        base: &mut [usize],
+        scratch: &mut [usize],
+        count: &mut [usize],
+        changed: &[bool],
+    ) {
         let n = base.len();
         if n <= 1 {
             if let Some(&a) = base.first() {
@@ -727,17 +755,22 @@ impl<'a> Ranker<'a> {
         let n1 = n / 2;
         {
             let (left, right) = base.split_at_mut(n1);
-            self.hanoi(mode, left, count, changed);
-            self.hanoi(mode, right, count, changed);
+            let (sl, sr) = scratch.split_at_mut(n1.min(scratch.len()));
+            self.hanoi(mode, left, sl, count, changed);
+            self.hanoi(mode, right, sr, count, changed);
         }
-        let s1: Vec<usize> = base.get(..n1).unwrap_or(&[]).to_vec();
-        let s2: Vec<usize> = base.get(n1..).unwrap_or(&[]).to_vec();
+        // merge the two sorted halves (copied aside) back into `base`
+        let Some(tmp) = scratch.get_mut(..n) else {
+            return;
+        };
+        tmp.copy_from_slice(base);
+        let (s1, s2) = tmp.split_at(n1);
         let (mut i1, mut i2, mut p) = (0usize, 0usize, 0usize);
         let copy = |base: &mut [usize], p: &mut usize, src: &[usize]| {
-            for &x in src {
-                base.put(*p, x);
-                *p += 1;
+            if let Some(dst) = base.get_mut(*p..*p + src.len()) {
+                dst.copy_from_slice(src);
             }
+            *p += src.len();
         };
         loop {
             let (a, b) = (s1.at(i1), s2.at(i2));
@@ -798,28 +831,32 @@ impl<'a> Ranker<'a> {
                 order,
                 count,
                 changed,
+                scratch,
                 ..
             } = part;
-            if let Some(slice) = order.get_mut(offset..offset + len) {
-                self.hanoi(mode, slice, count, changed);
+            if let (Some(slice), Some(tmp)) =
+                (order.get_mut(offset..offset + len), scratch.get_mut(..len))
+            {
+                self.hanoi(mode, slice, tmp, count, changed);
             }
-            let members: Vec<usize> = order.get(offset..offset + len).unwrap_or(&[]).to_vec();
-            for &a in &members {
-                changed.put(a, false);
+            let members = offset..offset + len;
+            for pos in members.clone() {
+                changed.put(order.at(pos), false);
             }
-            let first_len = members.first().map_or(len, |&a| count.at(a));
+            let first_len = count.at(order.at(offset));
             let mut symclass = offset as i64;
-            for (k, &a) in members.iter().enumerate().skip(first_len) {
+            for pos in members.clone().skip(first_len) {
+                let a = order.at(pos);
                 if count.at(a) > 0 {
-                    symclass = (offset + k) as i64;
+                    symclass = pos as i64;
                 }
                 self.index.put(a, symclass);
-                for &(x, _) in self.frag.nbrs.get(a).map_or(&[][..], |v| v.as_slice()) {
+                for &(x, _) in self.frag.nbrs(a) {
                     changed.put(x, true);
                 }
             }
-            for &a in members.iter().skip(first_len) {
-                for &(x, _) in self.frag.nbrs.get(a).map_or(&[][..], |v| v.as_slice()) {
+            for pos in members.skip(first_len) {
+                for &(x, _) in self.frag.nbrs(order.at(pos)) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
                     part.touched.put(c, true);
                 }
@@ -860,7 +897,7 @@ impl<'a> Ranker<'a> {
                 if self.degree.at(idx) < 1 {
                     continue;
                 }
-                for &(x, _) in self.frag.nbrs.get(idx).map_or(&[][..], |v| v.as_slice()) {
+                for &(x, _) in self.frag.nbrs(idx) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
                     part.touched.put(c, true);
                     part.changed.put(x, true);
@@ -961,6 +998,7 @@ impl<'a> Ranker<'a> {
         count.put(0, n);
         let mut part = Partitions {
             order: (0..n).collect(),
+            scratch: vec![0; n],
             count,
             next: vec![-2; n],
             changed: vec![true; n],

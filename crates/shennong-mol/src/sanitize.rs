@@ -800,40 +800,43 @@ impl Mol {
     /// perception derives from the tags (computed on demand; empty when the
     /// molecule has no stereo).
     pub fn legacy_stereo(&self) -> Result<crate::stereo::LegacyStereo> {
-        let any = self.atoms.iter().any(|a| a.chirality.is_tetrahedral())
-            || self
-                .bonds
-                .iter()
-                .any(|b| b.stereo != crate::mol::BondStereo::None);
-        if !any {
-            return Ok(crate::stereo::LegacyStereo {
-                bond_z: vec![None; self.num_bonds()],
-                ring_stereo_group: vec![None; self.num_atoms()],
-            });
-        }
-        let b = self.to_builder();
-        let states = atom_states(&b)?;
-        let conjugated = conjugation(&b, &states);
-        let hybridization = hybridization(&b, &states, &conjugated);
-        let inputs = StereoInputs {
-            rings: &self.rings,
-            hybridization: &hybridization,
-            conjugated: &conjugated,
+        let mut out = crate::stereo::LegacyStereo {
+            bond_z: vec![None; self.num_bonds()],
+            ring_stereo_group: vec![None; self.num_atoms()],
         };
-        let mut out = crate::stereo::legacy_stereo(&b, &inputs);
-        // E/Z relative to the reference atoms RDKit records
-        if out.bond_z.iter().any(Option::is_some) {
+        // E/Z relative to the reference atoms RDKit records (every stereo
+        // mark left after sanitisation is a real stereo bond)
+        if self
+            .bonds
+            .iter()
+            .any(|b| b.stereo != crate::mol::BondStereo::None)
+        {
             let cip = crate::canon_rdkit::legacy_cip_ranks(self);
             for (i, z) in out.bond_z.iter_mut().enumerate() {
-                if z.is_some() {
-                    *z = crate::canon_rdkit::rdkit_stereo_atoms(
-                        self,
-                        crate::mol::BondIdx(i as u32),
-                        &cip,
-                    )
-                    .map(|(_, _, cis)| cis);
-                }
+                *z = crate::canon_rdkit::rdkit_stereo_atoms(
+                    self,
+                    crate::mol::BondIdx(i as u32),
+                    &cip,
+                )
+                .map(|(_, _, cis)| cis);
             }
+        }
+        // ring stereo needs two tagged ring atoms
+        let tagged_ring_atoms = self
+            .atom_indices()
+            .filter(|&a| self.atom(a).chirality.is_tetrahedral() && self.rings.is_ring_atom(a))
+            .count();
+        if tagged_ring_atoms >= 2 {
+            let b = self.to_builder();
+            let states = atom_states(&b)?;
+            let conjugated = conjugation(&b, &states);
+            let hybridization = hybridization(&b, &states, &conjugated);
+            let inputs = StereoInputs {
+                rings: &self.rings,
+                hybridization: &hybridization,
+                conjugated: &conjugated,
+            };
+            out.ring_stereo_group = crate::stereo::legacy_stereo(&b, &inputs).ring_stereo_group;
         }
         Ok(out)
     }

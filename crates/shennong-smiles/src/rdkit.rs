@@ -14,6 +14,7 @@ use shennong_mol::canon_rdkit::{
 use shennong_mol::slots::Slots;
 use shennong_mol::stereo::LegacyStereo;
 use shennong_mol::{BondOrder, BondStereo, Mol};
+use smallvec::SmallVec;
 
 // RDKit's traversal weights (`Canon.h`): MAX_NATOMS, MAX_BONDTYPE.
 const MAX_NATOMS: i64 = 5000;
@@ -38,7 +39,11 @@ fn flip(dir: u8) -> u8 {
 }
 
 /// Depth-first frame: atom, its neighbours (atom, bond) in visiting order, next position.
-type CycleFrame = (usize, Vec<(usize, usize)>, usize);
+type CycleFrame = (usize, Pairs, usize);
+
+/// Short per-atom lists, inline for the usual four neighbours.
+type Pairs = SmallVec<[(usize, usize); 4]>;
+type Bonds = SmallVec<[usize; 4]>;
 
 #[derive(Debug, Clone, Copy)]
 enum Elem {
@@ -149,7 +154,7 @@ impl<'a> Writer<'a> {
     }
 
     fn nbrs(&self, a: usize) -> &[(usize, usize)] {
-        self.frag.nbrs.get(a).map_or(&[], |v| v.as_slice())
+        self.frag.nbrs(a)
     }
 
     fn other(&self, b: usize, a: usize) -> usize {
@@ -229,15 +234,15 @@ impl<'a> Writer<'a> {
 
     /// RDKit's `dfsFindCycles`: the ring-closure bonds of each atom, in the
     /// order the traversal meets them.
-    fn find_cycles(&self, start: usize) -> Vec<Vec<usize>> {
+    fn find_cycles(&self, start: usize) -> Vec<Bonds> {
         let n = self.n();
         let mut colors = vec![WHITE; n];
-        let mut closures: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut closures: Vec<Bonds> = vec![Bonds::new(); n];
         // (atom, sorted (neighbour, bond), next position)
         let mut frames: Vec<CycleFrame> = Vec::new();
         let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>| {
             colors.put(a, GREY);
-            let mut possibles: Vec<(i64, usize, usize)> = self
+            let mut possibles: SmallVec<[(i64, usize, usize); 4]> = self
                 .nbrs(a)
                 .iter()
                 .filter(|&&(_, b)| Some(b) != in_bond)
@@ -281,14 +286,10 @@ impl<'a> Writer<'a> {
     /// RDKit's `dfsBuildStack`: the written sequence, each atom's bonds in
     /// written order, and which bonds are ring closures.
     #[allow(clippy::type_complexity)]
-    fn build_stack(
-        &self,
-        start: usize,
-        closures: &[Vec<usize>],
-    ) -> (Vec<Elem>, Vec<Vec<usize>>, Vec<bool>) {
+    fn build_stack(&self, start: usize, closures: &[Bonds]) -> (Vec<Elem>, Vec<Bonds>, Vec<bool>) {
         struct Frame {
             atom: usize,
-            possibles: Vec<(usize, usize)>,
+            possibles: Pairs,
             pos: usize,
             close_after: bool,
         }
@@ -296,7 +297,7 @@ impl<'a> Writer<'a> {
         let nb = self.frag.bonds.len();
         let mut colors = vec![WHITE; n];
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
-        let mut trav: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut trav: Vec<Bonds> = vec![Bonds::new(); n];
         let mut ring_idx: Vec<usize> = vec![0; nb];
         let mut available = vec![true; MAX_CYCLES];
         let mut frames: Vec<Frame> = Vec::new();
@@ -305,13 +306,13 @@ impl<'a> Writer<'a> {
                          close_after: bool,
                          colors: &mut Vec<u8>,
                          stack: &mut Vec<Elem>,
-                         trav: &mut Vec<Vec<usize>>|
+                         trav: &mut Vec<Bonds>|
          -> Frame {
             stack.push(Elem::Atom(a));
             colors.put(a, GREY);
-            let mut t: Vec<usize> = in_bond.into_iter().collect();
-            let mut seen_here = vec![a];
-            let mut closed: Vec<usize> = Vec::new();
+            let mut t: Bonds = in_bond.into_iter().collect();
+            let mut seen_here: Bonds = SmallVec::from_elem(a, 1);
+            let mut closed: Bonds = Bonds::new();
             for &b in closures.get(a).map_or(&[][..], |v| v.as_slice()) {
                 t.push(b);
                 seen_here.push(self.other(b, a));
@@ -330,7 +331,7 @@ impl<'a> Writer<'a> {
             for c in closed {
                 available.put(c, true);
             }
-            let mut possibles: Vec<(i64, usize, usize)> = self
+            let mut possibles: SmallVec<[(i64, usize, usize); 4]> = self
                 .nbrs(a)
                 .iter()
                 .filter(|&&(x, b)| {
@@ -396,8 +397,8 @@ impl<'a> Writer<'a> {
     fn written_tags(
         &self,
         stack: &[Elem],
-        trav: &[Vec<usize>],
-        closures: &[Vec<usize>],
+        trav: &[Bonds],
+        closures: &[Bonds],
         atom_visit: &[usize],
         start: usize,
     ) -> Vec<u8> {
@@ -412,7 +413,7 @@ impl<'a> Writer<'a> {
             if tag != TAG_CW && tag != TAG_CCW {
                 continue;
             }
-            let bonds: Vec<usize> = self.nbrs(a).iter().map(|&(_, b)| b).collect();
+            let bonds: Bonds = self.nbrs(a).iter().map(|&(_, b)| b).collect();
             let mut order = trav.get(a).cloned().unwrap_or_default();
             for &b in &bonds {
                 if !order.contains(&b) {
@@ -1016,14 +1017,13 @@ impl<'a> Writer<'a> {
         // a bare atom must read back with its hydrogens: where our molecule
         // holds a count a reader would not restore (a ring-bond ':' between
         // non-aromatic atoms, kept as single), brackets keep it
-        let unreadable = z != 0 && self.mol.default_hs(g) != Some(total_hs);
         let bracket = !organic
             || atom.formal_charge != 0
             || (self.isomeric && (atom.isotope != 0 || !chir.is_empty()))
             || atom.map_num != 0
             || non_standard
             || metal_nbr
-            || unreadable;
+            || (z != 0 && self.mol.default_hs(g) != Some(total_hs));
         let symbol = atom.symbol();
         let lower = !self.kekule
             && atom.aromatic
