@@ -134,3 +134,71 @@ fn ring_closure_three_coordinate_chirality_reads_as_rdkit() {
         }
     }
 }
+
+/// Canonical SMILES are RDKit's strings (RDKit 2026.09.1 `MolToSmiles`,
+/// recorded here so that the check runs without RDKit): ring cis/trans,
+/// conjugated and symmetric E/Z, charges (RDKit orders `[O-]` after `=O`),
+/// isotopes, atom maps, fragments sorted as text.
+#[test]
+fn canonical_smiles_are_rdkit_strings() {
+    let cases = [
+        ("C[C@H]1CC[C@@H](C)CC1", "C[C@H]1CC[C@@H](C)CC1"),
+        ("C[C@H]1CC[C@H](O)CC1", "C[C@H]1CC[C@H](O)CC1"),
+        ("OC(=O)[C@@H]1CC[C@H](N)CC1", "N[C@H]1CC[C@@H](C(=O)O)CC1"),
+        ("CC(=O)[O-].[Na+]", "CC(=O)[O-].[Na+]"),
+        ("[2H]C([2H])([2H])Oc1ccccc1", "[2H]C([2H])([2H])Oc1ccccc1"),
+        ("F/C=C/C=C/Cl", "F/C=C/C=C/Cl"),
+        ("C/C=C(/C)C(=O)O", "C/C=C(/C)C(=O)O"),
+        (
+            "N/C(=N/C(=O)CCCC(=O)/N=C(\\N)NC)NC",
+            "CN/C(N)=N\\C(=O)CCCC(=O)/N=C(\\N)NC",
+        ),
+        (
+            "CC(=C/c1ccccc1)/C=N/NC(=O)C",
+            "CC(=O)N/N=C/C(C)=C\\c1ccccc1",
+        ),
+        ("[CH3:1][OH:2]", "[CH3:1][OH:2]"),
+        ("c1ccc2c(c1)[nH]c1ccccc12", "c1ccc2c(c1)[nH]c1ccccc12"),
+        ("C1CC2CCC1CC2", "C1CC2CCC1CC2"),
+        ("O=S(=O)(O)c1ccc(N)cc1", "Nc1ccc(S(=O)(=O)O)cc1"),
+        ("[O-][n+]1ccccc1", "[O-][n+]1ccccc1"),
+        ("C[S@@](=O)c1ccccc1", "C[S@@](=O)c1ccccc1"),
+        (
+            "C[C@@H]1CCCN1C(=O)/C=C/c1ccccc1",
+            "C[C@@H]1CCCN1C(=O)/C=C/c1ccccc1",
+        ),
+        (
+            "OC[C@H]1O[C@@H](O)[C@H](O)[C@@H](O)[C@@H]1O",
+            "OC[C@H]1O[C@@H](O)[C@H](O)[C@@H](O)[C@@H]1O",
+        ),
+        ("C1=CC=CC=C1.[Cl-].[NH4+]", "[Cl-].[NH4+].c1ccccc1"),
+        ("CC12CCC(CC1)CC2", "CC12CCC(CC1)CC2"),
+        ("c1cc2ccc3cccc4ccc(c1)c2c34", "c1cc2ccc3cccc4ccc(c1)c2c34"),
+    ];
+    for (input, rdkit) in cases {
+        let mol = parse(input).unwrap();
+        assert_eq!(to_smiles(&mol), rdkit, "{input}");
+    }
+}
+
+/// Regression: RDKit compares formal charges as unsigned numbers, so a
+/// negative charge ranks after every positive one; ranking them as signed
+/// wrote `CC([O-])=O` where RDKit writes `CC(=O)[O-]`.
+#[test]
+fn negative_charges_rank_after_neutral_atoms_as_in_rdkit() {
+    assert_eq!(to_smiles(&parse("[O-]C(=O)C").unwrap()), "CC(=O)[O-]");
+    assert_eq!(
+        to_smiles(&parse("OC1=C(Cl)C=C(C=C1[N+]([O-])=O)[N+]([O-])=O").unwrap()),
+        "O=[N+]([O-])c1cc(Cl)c(O)c([N+](=O)[O-])c1"
+    );
+}
+
+/// Regression: the E/Z label that enters RDKit's ranking refers to the
+/// higher-ranked neighbour by RDKit's legacy CIP ranks on each end, not to
+/// the neighbour that carried the `/` mark; with the marked neighbour the two
+/// halves of this symmetric bis-guanidine were written in the other order.
+#[test]
+fn double_bond_labels_use_rdkit_reference_atoms() {
+    let mol = parse("N/C(=N/C(=O)CCCC(=O)/N=C(\\N)NC)NC").unwrap();
+    assert_eq!(to_smiles(&mol), "CN/C(N)=N\\C(=O)CCCC(=O)/N=C(\\N)NC");
+}
