@@ -22,6 +22,7 @@ RDLogger.DisableLog("rdApp.*")
 
 GENS = {
     "morgan2": G.GetMorganGenerator(radius=2, fpSize=2048),
+    "morgan2_chiral": G.GetMorganGenerator(radius=2, fpSize=2048, includeChirality=True),
     "morgan3": G.GetMorganGenerator(),
     "fcfp2": G.GetMorganGenerator(radius=2, atomInvariantsGenerator=G.GetMorganFeatureAtomInvGen()),
     "atompair": G.GetAtomPairGenerator(),

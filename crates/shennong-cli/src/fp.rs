@@ -62,12 +62,22 @@ pub struct FpOptions {
     /// Number of bits (MACCS is always 167).
     #[arg(long)]
     pub size: Option<u32>,
+    /// Morgan/FCFP with stereo (RDKit's `includeChirality=True`).
+    #[arg(long)]
+    pub chirality: bool,
 }
 
 impl FpOptions {
     /// The spec the options describe.
     pub fn spec(&self) -> Result<FingerprintSpec> {
-        spec_from_options(self.fp_type, self.radius, self.size)
+        let mut spec = spec_from_options(self.fp_type, self.radius, self.size)?;
+        if self.chirality {
+            if !matches!(spec.kind, Kind::Morgan | Kind::FeatureMorgan) {
+                bail!("--chirality applies to morgan and fcfp fingerprints");
+            }
+            spec.include_chirality = true;
+        }
+        Ok(spec)
     }
 }
 

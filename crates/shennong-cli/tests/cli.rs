@@ -291,6 +291,37 @@ fn fp_counts_write_csv_and_bad_options_are_refused() {
     ]);
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("167"));
+    let o = shennong(&[
+        "fp",
+        &example(),
+        "-o",
+        out.to_str().unwrap(),
+        "--type",
+        "maccs",
+        "--chirality",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--chirality applies to morgan and fcfp"));
+}
+
+#[test]
+fn fp_chirality_writes_its_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("chiral.fps");
+    let o = shennong(&[
+        "fp",
+        &example(),
+        "-o",
+        out.to_str().unwrap(),
+        "--chirality",
+        "-q",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let reader = shennong::fingerprint::fps::FpsReader::new(text.as_bytes()).unwrap();
+    let spec = reader.header().spec.clone().unwrap();
+    assert!(spec.include_chirality);
+    assert!(text.contains("chirality=1"), "{text}");
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use shennong_mol::{element, AtomIdx, BondOrder, Mol};
+use shennong_mol::{element, AtomIdx, BondOrder, Chirality, Mol};
 use shennong_smarts::{MatchOptions, Query, Target};
 
 use crate::hash::{hash_combine, hash_pair, hash_range};
@@ -123,20 +123,46 @@ pub fn morgan_environments(
     radius: u32,
     use_bond_types: bool,
 ) -> Vec<MorganEnv> {
+    morgan_environments_with_chirality(mol, atom_invariants, radius, use_bond_types, false)
+}
+
+/// [`morgan_environments`] with RDKit's `includeChirality`: stereo double
+/// bonds get their own bond invariant (100 + 10 × bond type + E 3 / Z 2),
+/// and from the first layer where a tagged centre's neighbours are all
+/// single-bonded with distinct invariants, its R/S label (RDKit's legacy
+/// `_CIPCode`: R 3, S 2, none 1) enters its identifier at every layer.
+pub fn morgan_environments_with_chirality(
+    mol: &Mol,
+    atom_invariants: &[u32],
+    radius: u32,
+    use_bond_types: bool,
+    include_chirality: bool,
+) -> Vec<MorganEnv> {
     let n = mol.num_atoms();
     let nb = mol.num_bonds();
     let words = nb.div_ceil(64).max(1);
+    let labels = if include_chirality {
+        shennong_mol::canon_rdkit::legacy_labels(mol)
+    } else {
+        shennong_mol::canon_rdkit::LegacyLabels::default()
+    };
     let bond_inv: Vec<u32> = mol
         .bonds()
         .iter()
-        .map(|b| {
-            if use_bond_types {
-                rdkit_bond_type(b.order)
-            } else {
-                1
+        .enumerate()
+        .map(|(i, b)| {
+            if !use_bond_types {
+                return 1;
+            }
+            match labels.bond_z.get(i).copied().flatten() {
+                Some(z) if b.order == BondOrder::Double => {
+                    100 + 10 * rdkit_bond_type(b.order) + if z { 2 } else { 3 }
+                }
+                _ => rdkit_bond_type(b.order),
             }
         })
         .collect();
+    let mut chiral_done = vec![false; n];
     let mut out = Vec::with_capacity(n * (radius as usize + 1));
     let mut current: Vec<u32> = atom_invariants.to_vec();
     current.resize(n, 0);
@@ -187,8 +213,27 @@ pub fn morgan_environments(
             nbr_inv.sort_unstable();
             let mut invar = layer;
             hash_combine(&mut invar, current.get(a).copied().unwrap_or(0));
+            let mut looks_chiral =
+                include_chirality && mol.atom(AtomIdx(a as u32)).chirality != Chirality::None;
+            let checking = looks_chiral && !chiral_done.get(a).copied().unwrap_or(true);
+            let mut prev: Option<u32> = None;
             for &(bt, ci) in &nbr_inv {
                 hash_combine(&mut invar, hash_pair(bt as u32, ci));
+                if checking && (bt != 1 || prev == Some(ci)) {
+                    looks_chiral = false;
+                }
+                prev = Some(ci);
+            }
+            if looks_chiral {
+                if let Some(d) = chiral_done.get_mut(a) {
+                    *d = true;
+                }
+                let code = match labels.atom_r.get(a).copied().flatten() {
+                    Some(true) => 3,
+                    Some(false) => 2,
+                    None => 1,
+                };
+                hash_combine(&mut invar, code);
             }
             if let Some(x) = next.get_mut(a) {
                 *x = invar;

@@ -9,7 +9,9 @@ use crate::atompair::{atom_pair_codes, atom_pair_ids, torsion_ids};
 use crate::fp::{BitFingerprint, CountFingerprint};
 use crate::hash::twister_outputs;
 use crate::maccs::maccs;
-use crate::morgan::{connectivity_invariants, feature_invariants, morgan_environments};
+use crate::morgan::{
+    connectivity_invariants, feature_invariants, morgan_environments_with_chirality,
+};
 use crate::pattern::pattern_fingerprint;
 use crate::rdkit_path::{path_ids, PathOptions};
 
@@ -79,6 +81,9 @@ pub struct FingerprintSpec {
     pub use_bond_types: bool,
     /// Morgan: ring membership in the atom invariants.
     pub include_ring_membership: bool,
+    /// Morgan/FCFP: stereo (RDKit's `includeChirality`: R/S of tetrahedral
+    /// centres, E/Z of double bonds, as RDKit's default perception labels them).
+    pub include_chirality: bool,
     /// Atom pair: shortest and longest distance; path: shortest and longest path.
     pub min_length: u32,
     /// See `min_length`.
@@ -128,6 +133,7 @@ impl FingerprintSpec {
             radius: 3,
             use_bond_types: true,
             include_ring_membership: true,
+            include_chirality: false,
             min_length: 1,
             max_length: 30,
             torsion_atoms: 4,
@@ -177,6 +183,9 @@ impl FingerprintSpec {
         }
         if self.kind == Kind::Maccs && self.size != 167 {
             return bad("MACCS keys have 167 bits");
+        }
+        if self.include_chirality && !matches!(self.kind, Kind::Morgan | Kind::FeatureMorgan) {
+            return bad("chirality applies to Morgan and FCFP fingerprints");
         }
         if self.count_simulation && self.size < 8 {
             return bad("count simulation needs at least 8 bits");
@@ -250,6 +259,7 @@ impl FingerprintSpec {
                 "radius" => spec.radius = num()?,
                 "bond_types" => spec.use_bond_types = flag()?,
                 "ring_membership" => spec.include_ring_membership = flag()?,
+                "chirality" => spec.include_chirality = flag()?,
                 "min" => spec.min_length = num()?,
                 "max" => spec.max_length = num()?,
                 "atoms" => spec.torsion_atoms = num()?,
@@ -272,10 +282,16 @@ impl FingerprintSpec {
                 } else {
                     feature_invariants(mol)
                 };
-                morgan_environments(mol, &inv, self.radius, self.use_bond_types)
-                    .into_iter()
-                    .map(|e| e.id)
-                    .collect()
+                morgan_environments_with_chirality(
+                    mol,
+                    &inv,
+                    self.radius,
+                    self.use_bond_types,
+                    self.include_chirality,
+                )
+                .into_iter()
+                .map(|e| e.id)
+                .collect()
             }
             Kind::AtomPair => atom_pair_ids(mol, self.min_length, self.max_length),
             Kind::Torsion => torsion_ids(mol, self.torsion_atoms as usize),
@@ -385,18 +401,30 @@ impl fmt::Display for FingerprintSpec {
         )?;
         let b = u8::from;
         match self.kind {
+            // `chirality=1` only when set, so that specs written before the
+            // option existed read and compare as before
             Kind::Morgan => write!(
                 f,
-                " radius={} bond_types={} ring_membership={}",
+                " radius={} bond_types={} ring_membership={}{}",
                 self.radius,
                 b(self.use_bond_types),
-                b(self.include_ring_membership)
+                b(self.include_ring_membership),
+                if self.include_chirality {
+                    " chirality=1"
+                } else {
+                    ""
+                }
             ),
             Kind::FeatureMorgan => write!(
                 f,
-                " radius={} bond_types={}",
+                " radius={} bond_types={}{}",
                 self.radius,
-                b(self.use_bond_types)
+                b(self.use_bond_types),
+                if self.include_chirality {
+                    " chirality=1"
+                } else {
+                    ""
+                }
             ),
             Kind::AtomPair => write!(
                 f,
@@ -448,5 +476,21 @@ mod tests {
         ));
         assert!(FingerprintSpec::parse("shennong/1 morgan size=0").is_err());
         assert!(FingerprintSpec::parse("shennong/1 morgan colour=red").is_err());
+    }
+
+    #[test]
+    fn chirality_option_round_trips_and_is_refused_off_morgan() {
+        let spec = FingerprintSpec {
+            include_chirality: true,
+            ..FingerprintSpec::morgan(2, 2048)
+        };
+        let text = spec.to_string();
+        assert!(text.ends_with(" chirality=1"), "{text}");
+        assert_eq!(FingerprintSpec::parse(&text).unwrap(), spec);
+        // specs written before the option read as achiral
+        assert!(!FingerprintSpec::morgan(2, 2048)
+            .to_string()
+            .contains("chirality"));
+        assert!(FingerprintSpec::parse("shennong/1 maccs size=167 chirality=1").is_err());
     }
 }

@@ -19,6 +19,10 @@ fn spec_for(kind: &str) -> (FingerprintSpec, bool) {
     let base = kind.trim_end_matches("_counts");
     let spec = match base {
         "morgan2" => FingerprintSpec::morgan(2, 2048),
+        "morgan2_chiral" => FingerprintSpec {
+            include_chirality: true,
+            ..FingerprintSpec::morgan(2, 2048)
+        },
         "morgan3" => FingerprintSpec::new(Kind::Morgan),
         "fcfp2" => FingerprintSpec {
             radius: 2,

@@ -217,7 +217,6 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
 /// hydrogen count, for at most n/2 + 1 rounds. RDKit picks the reference
 /// atoms of a stereo double bond by these ranks.
 pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
-    let n = mol.num_atoms();
     let invariant = |a: &crate::mol::Atom| -> i64 {
         let mut mass: i64 = 0;
         if a.isotope != 0 {
@@ -236,7 +235,17 @@ pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
         } % 1024;
         (((i64::from(a.atomic_num % 128)) << 10 | mass) << 10) | map
     };
-    let mut entries: Vec<Vec<i64>> = mol.atoms().iter().map(|a| vec![invariant(a)]).collect();
+    let invars: Vec<i64> = mol.atoms().iter().map(invariant).collect();
+    iterate_cip_ranks(mol, &invars, false)
+}
+
+/// RDKit's `iterateCIPRanks`: sort by the invariants, then refine by the
+/// neighbours' ranks (weighted by twice the bond order) and hydrogen counts.
+/// With `seed_with_invariants` the invariants stay the first key (as in
+/// RDKit's re-ranking with stereo labels); otherwise the element does.
+fn iterate_cip_ranks(mol: &Mol, invars: &[i64], seed_with_invariants: bool) -> Vec<u32> {
+    let n = mol.num_atoms();
+    let mut entries: Vec<Vec<i64>> = invars.iter().map(|&v| vec![v]).collect();
     let mut sorted: Vec<usize> = (0..n).collect();
     sorted.sort_by(|&a, &b| entries.get(a).cmp(&entries.get(b)));
     let mut ranks = vec![0u32; n];
@@ -263,11 +272,16 @@ pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
     };
     let (mut segs, mut num_ranks) = segments(&sorted, &entries, &mut ranks);
     for (i, e) in entries.iter_mut().enumerate() {
-        *e = vec![
-            i64::from(mol.atom(AtomIdx(i as u32)).atomic_num),
-            i64::from(ranks.at(i)),
-        ];
+        *e = if seed_with_invariants {
+            vec![invars.at(i)]
+        } else {
+            vec![
+                i64::from(mol.atom(AtomIdx(i as u32)).atomic_num),
+                i64::from(ranks.at(i)),
+            ]
+        };
     }
+    let rank_index = if seed_with_invariants { 1 } else { 2 };
     // neighbours with their weights (twice the bond order)
     let weighted: Vec<Vec<(usize, usize)>> = (0..n)
         .map(|i| {
@@ -321,9 +335,9 @@ pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
         (segs, num_ranks) = segments(&sorted, &entries, &mut ranks);
         if last != Some(num_ranks) {
             for (i, e) in entries.iter_mut().enumerate() {
-                e.truncate(3);
-                e.resize(3, 0);
-                if let Some(slot) = e.get_mut(2) {
+                e.truncate(rank_index + 1);
+                e.resize(rank_index + 1, 0);
+                if let Some(slot) = e.get_mut(rank_index) {
                     *slot = i64::from(ranks.at(i));
                 }
             }
@@ -331,6 +345,141 @@ pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
         its += 1;
     }
     ranks
+}
+
+/// RDKit's legacy stereo labels (`_CIPCode` on atoms, `STEREOE`/`STEREOZ`
+/// on bonds), as its default stereo perception assigns them and as Morgan
+/// fingerprints with chirality read them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LegacyLabels {
+    /// Per atom: `Some(true)` for R, `Some(false)` for S.
+    pub atom_r: Vec<Option<bool>>,
+    /// Per bond: `Some(true)` for Z, `Some(false)` for E.
+    pub bond_z: Vec<Option<bool>>,
+}
+
+/// RDKit's legacy R/S and E/Z labels: tetrahedral centres whose neighbours
+/// all rank differently by [`legacy_cip_ranks`] get R or S from their tag
+/// and the neighbour order by rank; double bonds get E or Z from their
+/// highest-ranked neighbours; while centres remain unlabelled, the ranks are
+/// refined again with the labels found (R above S, Z above E) and the
+/// remaining centres retried, as RDKit's `assignStereochemistry` loop does.
+/// Not the full CIP rules (RDKit's new `CIPLabeler`): the labels RDKit's
+/// default perception stores.
+pub fn legacy_labels(mol: &Mol) -> LegacyLabels {
+    let n = mol.num_atoms();
+    let mut out = LegacyLabels {
+        atom_r: vec![None; n],
+        bond_z: vec![None; mol.num_bonds()],
+    };
+    let tagged: Vec<AtomIdx> = mol
+        .atom_indices()
+        .filter(|&a| mol.atom(a).chirality.is_tetrahedral())
+        .collect();
+    let stereo_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
+        .map(BondIdx)
+        .filter(|&b| mol.bond(b).stereo != crate::mol::BondStereo::None)
+        .collect();
+    if tagged.is_empty() && stereo_bonds.is_empty() {
+        return out;
+    }
+    let mut ranks = legacy_cip_ranks(mol);
+    let factor: i64 = {
+        let mut f = 100i64;
+        while f < n as i64 {
+            f *= 10;
+        }
+        f
+    };
+    // guard: each round labels something or stops
+    for _ in 0..=n + mol.num_bonds() {
+        let mut changed = false;
+        let mut unassigned = 0usize;
+        for &a in &tagged {
+            if out.atom_r.at(a.index()).is_some() {
+                continue;
+            }
+            unassigned += 1;
+            let nbrs = mol.neighbors(a);
+            let mut by_rank: Vec<(u32, crate::mol::BondIdx)> = nbrs
+                .iter()
+                .map(|&(x, b)| (ranks.at(x.index()), b))
+                .collect();
+            by_rank.sort_unstable();
+            if by_rank
+                .windows(2)
+                .any(|w| w.first().map(|p| p.0) == w.get(1).map(|p| p.0))
+            {
+                continue;
+            }
+            let stored: Vec<crate::mol::BondIdx> = nbrs.iter().map(|&(_, b)| b).collect();
+            let sorted: Vec<crate::mol::BondIdx> = by_rank.iter().map(|&(_, b)| b).collect();
+            let mut odd = swaps_are_odd(&stored, &sorted);
+            if nbrs.len() == 3 && mol.atom(a).total_hs() == 1 {
+                odd = !odd;
+            }
+            let tag = if odd {
+                mol.atom(a).chirality.inverted()
+            } else {
+                mol.atom(a).chirality
+            };
+            out.atom_r.put(a.index(), Some(tag == Chirality::Clockwise));
+            unassigned -= 1;
+            changed = true;
+        }
+        for &b in &stereo_bonds {
+            if out.bond_z.at(b.index()).is_some() {
+                continue;
+            }
+            // an end whose two substituents rank alike waits for a later round
+            let bond = mol.bond(b);
+            let tied =
+                [(bond.begin, bond.end), (bond.end, bond.begin)]
+                    .iter()
+                    .any(|&(x, partner)| {
+                        let r: Vec<u32> = mol
+                            .neighbors(x)
+                            .iter()
+                            .filter(|&&(y, _)| y != partner)
+                            .map(|&(y, _)| ranks.at(y.index()))
+                            .collect();
+                        r.len() == 2 && r.first() == r.get(1)
+                    });
+            if tied {
+                unassigned += 1;
+                continue;
+            }
+            if let Some((_, _, cis)) = rdkit_stereo_atoms(mol, b, &ranks) {
+                out.bond_z.put(b.index(), Some(cis));
+                changed = true;
+            }
+        }
+        if unassigned == 0 || !changed {
+            break;
+        }
+        let invars: Vec<i64> = (0..n)
+            .map(|i| {
+                let mut v = i64::from(ranks.at(i)) * factor;
+                v += match out.atom_r.at(i) {
+                    Some(true) => 20,
+                    Some(false) => 10,
+                    None => 0,
+                };
+                for &(_, b) in mol.neighbors(AtomIdx(i as u32)) {
+                    if mol.bond(b).order == BondOrder::Double {
+                        v += match out.bond_z.at(b.index()) {
+                            Some(true) => 2,
+                            Some(false) => 1,
+                            None => 0,
+                        };
+                    }
+                }
+                v
+            })
+            .collect();
+        ranks = iterate_cip_ranks(mol, &invars, true);
+    }
+    out
 }
 
 /// The reference atoms RDKit's legacy perception records for a stereo

@@ -804,22 +804,14 @@ impl Mol {
             bond_z: vec![None; self.num_bonds()],
             ring_stereo_group: vec![None; self.num_atoms()],
         };
-        // E/Z relative to the reference atoms RDKit records (every stereo
-        // mark left after sanitisation is a real stereo bond)
+        // E/Z as RDKit's legacy perception labels them (relative to the
+        // highest-ranked neighbours)
         if self
             .bonds
             .iter()
             .any(|b| b.stereo != crate::mol::BondStereo::None)
         {
-            let cip = crate::canon_rdkit::legacy_cip_ranks(self);
-            for (i, z) in out.bond_z.iter_mut().enumerate() {
-                *z = crate::canon_rdkit::rdkit_stereo_atoms(
-                    self,
-                    crate::mol::BondIdx(i as u32),
-                    &cip,
-                )
-                .map(|(_, _, cis)| cis);
-            }
+            out.bond_z = crate::canon_rdkit::legacy_labels(self).bond_z;
         }
         // ring stereo needs two tagged ring atoms
         let tagged_ring_atoms = self
