@@ -13,15 +13,7 @@ use crate::hash::{hash_combine, hash_pair, hash_range};
 
 /// RDKit's `Bond::BondType` numbering, used in bond invariants.
 pub fn rdkit_bond_type(order: BondOrder) -> u32 {
-    match order {
-        BondOrder::Single => 1,
-        BondOrder::Double => 2,
-        BondOrder::Triple => 3,
-        BondOrder::Quadruple => 4,
-        BondOrder::Aromatic => 12,
-        BondOrder::Dative => 17,
-        BondOrder::Zero => 21,
-    }
+    u32::from(shennong_mol::canon_rdkit::rdkit_bond_type(order))
 }
 
 /// RDKit's Morgan connectivity invariants (`getConnectivityInvariants`):

@@ -790,10 +790,17 @@ impl Mol {
     /// Hybridisation of every atom as RDKit's `setHybridization` assigns it
     /// after sanitisation (computed on demand: the molecule does not store it).
     pub fn hybridizations(&self) -> Result<Vec<Hybridization>> {
+        Ok(self.stereo_perception_inputs()?.2)
+    }
+
+    /// What stereo perception looks at beside the graph: the molecule as a
+    /// builder, conjugated bonds and hybridisation (not stored in `Mol`).
+    fn stereo_perception_inputs(&self) -> Result<(MolBuilder, Vec<bool>, Vec<Hybridization>)> {
         let b = self.to_builder();
         let states = atom_states(&b)?;
         let conjugated = conjugation(&b, &states);
-        Ok(hybridization(&b, &states, &conjugated))
+        let hybridization = hybridization(&b, &states, &conjugated);
+        Ok((b, conjugated, hybridization))
     }
 
     /// The E/Z labels and ring-stereo groups that RDKit's legacy stereo
@@ -819,10 +826,7 @@ impl Mol {
             .filter(|&a| self.atom(a).chirality.is_tetrahedral() && self.rings.is_ring_atom(a))
             .count();
         if tagged_ring_atoms >= 2 {
-            let b = self.to_builder();
-            let states = atom_states(&b)?;
-            let conjugated = conjugation(&b, &states);
-            let hybridization = hybridization(&b, &states, &conjugated);
+            let (b, conjugated, hybridization) = self.stereo_perception_inputs()?;
             let inputs = StereoInputs {
                 rings: &self.rings,
                 hybridization: &hybridization,
@@ -849,10 +853,7 @@ impl Mol {
     /// assert_eq!(mol.possible_stereocenters().unwrap(), vec![atoms[1]]);
     /// ```
     pub fn possible_stereocenters(&self) -> Result<Vec<AtomIdx>> {
-        let b = self.to_builder();
-        let states = atom_states(&b)?;
-        let conjugated = conjugation(&b, &states);
-        let hybridization = hybridization(&b, &states, &conjugated);
+        let (b, conjugated, hybridization) = self.stereo_perception_inputs()?;
         let inputs = StereoInputs {
             rings: &self.rings,
             hybridization: &hybridization,

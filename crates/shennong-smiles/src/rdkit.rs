@@ -709,36 +709,10 @@ impl<'a> Writer<'a> {
             st.dir.put(f1, DIR_UP);
             st.bump(f1, atom1, 1);
         } else if !dir2_set {
-            if st.bond_count.at(f1) > 0 {
-                st.bump(f1, atom1, 1);
-                if let Some(s1) = s1 {
-                    if st.bond_count.at(s1) > 0 {
-                        st.bump(s1, atom1, 1);
-                    }
-                }
-            } else if let Some(s1) = s1 {
-                st.set_from_neighbor(s1, sf1, f1, ff1);
-                st.bond_count.put(s1, st.bond_count.at(s1) + 1);
-                st.bond_count.put(f1, st.bond_count.at(f1) + 1);
-                st.atom_count.put(atom1, st.atom_count.at(atom1) + 2);
-                ctrl1 = s1;
-            }
+            ctrl1 = adopt_set_side(st, atom1, (f1, ff1), s1.map(|b| (b, sf1)));
         } else {
             set_from_1 = false;
-            if st.bond_count.at(f2) > 0 {
-                st.bump(f2, atom2, 1);
-                if let Some(s2) = s2 {
-                    if st.bond_count.at(s2) > 0 {
-                        st.bump(s2, atom2, 1);
-                    }
-                }
-            } else if let Some(s2) = s2 {
-                st.set_from_neighbor(s2, sf2, f2, ff2);
-                st.bond_count.put(s2, st.bond_count.at(s2) + 1);
-                st.bond_count.put(f2, st.bond_count.at(f2) + 1);
-                st.atom_count.put(atom2, st.atom_count.at(atom2) + 2);
-                ctrl2 = s2;
-            }
+            ctrl2 = adopt_set_side(st, atom2, (f2, ff2), s2.map(|b| (b, sf2)));
         }
         if set_from_1 {
             let cf = if ctrl1 == f1 { ff1 } else { sf1 };
@@ -1045,28 +1019,7 @@ impl<'a> Writer<'a> {
         }
         out.push_str(chir);
         if bracket {
-            match total_hs {
-                0 => {}
-                1 => out.push('H'),
-                h => {
-                    let _ = write!(out, "H{h}");
-                }
-            }
-            match atom.formal_charge {
-                0 => {}
-                1 => out.push('+'),
-                -1 => out.push('-'),
-                c if c > 1 => {
-                    let _ = write!(out, "+{c}");
-                }
-                c => {
-                    let _ = write!(out, "{c}");
-                }
-            }
-            if atom.map_num != 0 {
-                let _ = write!(out, ":{}", atom.map_num);
-            }
-            out.push(']');
+            crate::writer::push_bracket_tail(out, total_hs, atom.formal_charge, atom.map_num);
         }
     }
 
@@ -1142,6 +1095,35 @@ impl<'a> Writer<'a> {
             }
         }
         out
+    }
+}
+
+/// One end of a double bond whose marks are (partly) set already, as RDKit's
+/// `canonicalizeDoubleBond` takes it over: count the set marks, or derive the
+/// first bond's mark from the second's. Returns the bond that controls the
+/// other end's mark.
+fn adopt_set_side(
+    st: &mut DirState,
+    atom: usize,
+    (first, first_flipped): (usize, bool),
+    second: Option<(usize, bool)>,
+) -> usize {
+    if st.bond_count.at(first) > 0 {
+        st.bump(first, atom, 1);
+        if let Some((s, _)) = second {
+            if st.bond_count.at(s) > 0 {
+                st.bump(s, atom, 1);
+            }
+        }
+        first
+    } else if let Some((s, s_flipped)) = second {
+        st.set_from_neighbor(s, s_flipped, first, first_flipped);
+        st.bond_count.put(s, st.bond_count.at(s) + 1);
+        st.bond_count.put(first, st.bond_count.at(first) + 1);
+        st.atom_count.put(atom, st.atom_count.at(atom) + 2);
+        s
+    } else {
+        first
     }
 }
 

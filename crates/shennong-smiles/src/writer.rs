@@ -466,14 +466,21 @@ fn write_atom(
     }
     push_symbol(out);
     out.push_str(&chir);
-    match atom.total_hs() {
+    push_bracket_tail(out, atom.total_hs(), atom.formal_charge, map);
+}
+
+/// The end of a bracket atom after its symbol and stereo: hydrogens
+/// (`H`, `H2`), charge (`+`, `+2`, `-`, `-2`), map number, `]`.
+pub(crate) fn push_bracket_tail(out: &mut String, hydrogens: u8, charge: i8, map: u32) {
+    use std::fmt::Write as _;
+    match hydrogens {
         0 => {}
         1 => out.push('H'),
         h => {
             let _ = write!(out, "H{h}");
         }
     }
-    match atom.formal_charge {
+    match charge {
         0 => {}
         1 => out.push('+'),
         -1 => out.push('-'),
