@@ -11,6 +11,7 @@
 //! scores the choice can differ from RDKit's.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Bound;
 
 use shennong_mol::{
     sanitize, AtomIdx, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol,
@@ -227,52 +228,142 @@ impl TautomerCanonicalizer {
     }
 
     /// Every tautomer reachable from `mol` (itself included), keyed by
-    /// canonical SMILES, with the atoms and bonds that any move touched.
-    fn enumerate(&self, mol: &Mol) -> (BTreeMap<String, Mol>, Vec<bool>, Vec<bool>) {
+    /// canonical SMILES, as RDKit's `TautomerEnumerator::enumerate` finds
+    /// them. The order matters once RDKit's limit of 1,000 transform
+    /// applications stops the search (tetracyclines reach it): tautomers are
+    /// visited in key order, a key added behind the current one waits for the
+    /// next pass, and after each pass the tautomers found before later moves
+    /// widened the modified atoms and bonds lose their stereo there and are
+    /// re-keyed (RDKit's map walk, including where it resumes after a re-key).
+    fn enumerate(&self, mol: &Mol) -> BTreeMap<String, Mol> {
+        struct Entry {
+            mol: Mol,
+            done: bool,
+            modified_atoms: usize,
+            modified_bonds: usize,
+        }
+        let count = |v: &[bool]| v.iter().filter(|&&x| x).count();
+        let after = |found: &BTreeMap<String, Entry>, key: &str| -> Option<String> {
+            found
+                .range::<str, _>((Bound::Excluded(key), Bound::Unbounded))
+                .next()
+                .map(|(k, _)| k.clone())
+        };
         let mut modified_atoms = vec![false; mol.num_atoms()];
         let mut modified_bonds = vec![false; mol.num_bonds()];
-        let mut found: BTreeMap<String, Mol> = BTreeMap::new();
-        let mut done: BTreeSet<String> = BTreeSet::new();
-        found.insert(to_smiles(mol), mol.clone());
+        let mut found: BTreeMap<String, Entry> = BTreeMap::new();
+        found.insert(
+            to_smiles(mol),
+            Entry {
+                mol: mol.clone(),
+                done: false,
+                modified_atoms: 0,
+                modified_bonds: 0,
+            },
+        );
         let opts = MatchOptions::default();
         let mut transforms_applied = 0usize;
-        'outer: while let Some(key) = found.keys().find(|k| !done.contains(*k)).cloned() {
-            done.insert(key.clone());
-            let Some(current) = found.get(&key).cloned() else {
-                continue;
-            };
-            let Ok(kekule) = current.kekule_bonds_keeping_flags() else {
-                continue;
-            };
-            for t in &self.transforms {
-                let matches = t.query.find_all(&kekule, &opts);
-                if matches.is_empty() {
+        let (mut completed, mut bail) = (false, false);
+        while !completed && !bail {
+            let mut cursor = found.keys().next().cloned();
+            while let Some(key) = cursor {
+                cursor = after(&found, &key);
+                let Some(entry) = found.get(&key) else {
+                    continue;
+                };
+                if entry.done {
                     continue;
                 }
-                transforms_applied += 1;
-                for m in matches {
-                    if transforms_applied >= MAX_TRANSFORMS || found.len() >= MAX_TAUTOMERS {
-                        break 'outer;
-                    }
-                    let Some(product) =
-                        self.apply(&kekule, t, &m, &mut modified_atoms, &mut modified_bonds)
-                    else {
-                        continue;
+                let kekule = entry.mol.kekule_bonds_keeping_flags();
+                for t in &self.transforms {
+                    let Ok(kekule) = kekule.as_ref() else {
+                        break;
                     };
-                    for (i, (a, b)) in mol.bonds().iter().zip(product.bonds()).enumerate() {
-                        if a.order != b.order {
-                            if let Some(x) = modified_bonds.get_mut(i) {
-                                *x = true;
+                    if bail {
+                        break;
+                    }
+                    let matches = t.query.find_all(kekule, &opts);
+                    if matches.is_empty() {
+                        continue;
+                    }
+                    transforms_applied += 1;
+                    for m in matches {
+                        if transforms_applied >= MAX_TRANSFORMS || found.len() >= MAX_TAUTOMERS {
+                            bail = true;
+                            break;
+                        }
+                        let Some(product) =
+                            self.apply(kekule, t, &m, &mut modified_atoms, &mut modified_bonds)
+                        else {
+                            continue;
+                        };
+                        let (product, _) = strip_stereo(&product, &modified_atoms, &modified_bonds);
+                        let smiles = to_smiles(&product);
+                        if found.contains_key(&smiles) {
+                            continue;
+                        }
+                        // perception may have moved bonds the transform did not touch
+                        for (i, (a, b)) in mol.bonds().iter().zip(product.bonds()).enumerate() {
+                            if a.order != b.order {
+                                if let Some(x) = modified_bonds.get_mut(i) {
+                                    *x = true;
+                                }
                             }
                         }
+                        found.insert(
+                            smiles,
+                            Entry {
+                                mol: product,
+                                done: false,
+                                modified_atoms: count(&modified_atoms),
+                                modified_bonds: count(&modified_bonds),
+                            },
+                        );
                     }
-                    let smiles =
-                        to_smiles(&strip_stereo(&product, &modified_atoms, &modified_bonds));
-                    found.entry(smiles).or_insert(product);
+                }
+                if let Some(entry) = found.get_mut(&key) {
+                    entry.done = true;
                 }
             }
+            // re-key the tautomers found before the modified sets grew
+            completed = true;
+            let (max_atoms, max_bonds) = (count(&modified_atoms), count(&modified_bonds));
+            let mut cursor = found.keys().next().cloned();
+            while let Some(key) = cursor {
+                let Some(entry) = found.get(&key) else {
+                    break;
+                };
+                if !entry.done {
+                    completed = false;
+                }
+                if entry.modified_atoms < max_atoms || entry.modified_bonds < max_bonds {
+                    let (restripped, changed) =
+                        strip_stereo(&entry.mol, &modified_atoms, &modified_bonds);
+                    if changed {
+                        let done = entry.done;
+                        found.remove(&key);
+                        let new_key = to_smiles(&restripped);
+                        if found.contains_key(&new_key) {
+                            cursor = after(&found, &key);
+                        } else {
+                            found.insert(
+                                new_key.clone(),
+                                Entry {
+                                    mol: restripped,
+                                    done,
+                                    modified_atoms: max_atoms,
+                                    modified_bonds: max_bonds,
+                                },
+                            );
+                            cursor = Some(new_key);
+                        }
+                        continue;
+                    }
+                }
+                cursor = after(&found, &key);
+            }
         }
-        (found, modified_atoms, modified_bonds)
+        found.into_iter().map(|(k, e)| (k, e.mol)).collect()
     }
 
     fn apply(
@@ -375,7 +466,7 @@ impl TautomerCanonicalizer {
     /// the best-scoring tautomer, stereo removed where tautomerism moved
     /// hydrogens or bonds.
     pub fn canonicalize(&self, mol: &Mol) -> Mol {
-        let (found, modified_atoms, modified_bonds) = self.enumerate(mol);
+        let found = self.enumerate(mol);
         if found.len() <= 1 {
             return mol.clone();
         }
@@ -388,20 +479,15 @@ impl TautomerCanonicalizer {
             .filter(|(_, t)| t.connectivity.as_ref().is_none_or(|q| q.is_match(mol)))
             .map(|(i, _)| i)
             .collect();
-        let mut best: Option<(i32, String, Mol)> = None;
-        for taut in found.values() {
-            let stripped = strip_stereo(taut, &modified_atoms, &modified_bonds);
-            let smiles = to_smiles(&stripped);
-            let score = self.score(&stripped, &relevant);
-            let better = match &best {
-                None => true,
-                Some((s, smi, _)) => score > *s || (score == *s && smiles < *smi),
-            };
-            if better {
-                best = Some((score, smiles, stripped));
+        // best score; among equals the smallest key (RDKit's pickCanonical)
+        let mut best: Option<(i32, &String, &Mol)> = None;
+        for (key, taut) in &found {
+            let score = self.score(taut, &relevant);
+            if best.is_none_or(|(s, _, _)| score > s) {
+                best = Some((score, key, taut));
             }
         }
-        best.map_or_else(|| mol.clone(), |(_, _, m)| m)
+        best.map_or_else(|| mol.clone(), |(_, _, m)| m.clone())
     }
 }
 
@@ -461,7 +547,7 @@ fn count_methyls(mol: &Mol) -> usize {
 /// Chirality on the modified atoms and double-bond stereo on the modified
 /// bonds removed (RDKit's defaults `tautomerRemoveSp3Stereo`,
 /// `tautomerRemoveBondStereo`).
-fn strip_stereo(mol: &Mol, atoms: &[bool], bonds: &[bool]) -> Mol {
+fn strip_stereo(mol: &Mol, atoms: &[bool], bonds: &[bool]) -> (Mol, bool) {
     let touches_stereo = mol.atom_indices().any(|a| {
         atoms.get(a.index()).copied().unwrap_or(false) && mol.atom(a).chirality != Chirality::None
     }) || mol
@@ -470,7 +556,7 @@ fn strip_stereo(mol: &Mol, atoms: &[bool], bonds: &[bool]) -> Mol {
         .enumerate()
         .any(|(i, b)| bonds.get(i).copied().unwrap_or(false) && b.stereo != BondStereo::None);
     if !touches_stereo {
-        return mol.clone();
+        return (mol.clone(), false);
     }
     let mut b = mol.to_builder();
     for (i, &m) in atoms.iter().enumerate() {
@@ -504,5 +590,8 @@ fn strip_stereo(mol: &Mol, atoms: &[bool], bonds: &[bool]) -> Mol {
             }
         }
     }
-    sanitize(b, &reperceive()).unwrap_or_else(|_| mol.clone())
+    match sanitize(b, &reperceive()) {
+        Ok(m) => (m, true),
+        Err(_) => (mol.clone(), false),
+    }
 }
