@@ -104,3 +104,19 @@ fn parents_do_not_depend_on_input_atom_order() {
         }
     }
 }
+
+/// Regression: a tetracycline reaches RDKit's limit of 1,000 transform
+/// applications (RDKit stops at 417 tautomers), so which tautomers are found
+/// depends on the visiting order; we visited the smallest unfinished key
+/// each time instead of walking the map forward as RDKit does, and picked a
+/// different canonical tautomer. Expected: RDKit 2026.09.1's `TautomerParent`.
+#[test]
+fn tautomer_enumeration_visits_in_rdkit_order_when_the_transform_limit_stops_it() {
+    assert_eq!(
+        parent(
+            "CN(C)[C@@H]1C(O)=C(C(N)=O)C(=O)[C@@]2(O)C(O)=C3C(=O)c4c(O)c(NC(=O)CN5CCCC5)cc(F)c4C[C@H]3C[C@@H]12",
+            Parent::Full
+        ),
+        "CN(C)C1C(=O)C(C(N)=O)C(=O)[C@@]2(O)C(=O)C3C(=O)c4c(O)c(NC(=O)CN5CCCC5)cc(F)c4C[C@H]3C[C@@H]12"
+    );
+}
