@@ -832,7 +832,7 @@ impl Mol {
                 hybridization: &hybridization,
                 conjugated: &conjugated,
             };
-            out.ring_stereo_group = crate::stereo::legacy_stereo(&b, &inputs).ring_stereo_group;
+            out.ring_stereo_group = crate::stereo::legacy_ring_stereo_groups(&b, &inputs);
         }
         Ok(out)
     }

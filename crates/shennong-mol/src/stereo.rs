@@ -503,13 +503,11 @@ pub struct LegacyStereo {
     pub ring_stereo_group: Vec<Option<u32>>,
 }
 
-pub(crate) fn legacy_stereo(mol: &MolBuilder, inp: &StereoInputs) -> LegacyStereo {
+/// The ring-stereo groups RDKit's legacy perception forms (its
+/// `_ringStereoAtoms`), from the legacy ranks and labels.
+pub(crate) fn legacy_ring_stereo_groups(mol: &MolBuilder, inp: &StereoInputs) -> Vec<Option<u32>> {
     let codes = legacy_codes(mol, inp, false);
-    let ring_stereo_group = ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code);
-    LegacyStereo {
-        bond_z: codes.bond_code,
-        ring_stereo_group,
-    }
+    ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code)
 }
 
 /// Removes stereo marks that do not describe real stereo elements.

@@ -116,6 +116,8 @@ struct Writer<'a> {
     /// traversal and the stereo marks look at).
     bond_type: Vec<u8>,
     ring_bond: Vec<bool>,
+    /// Per local bond: stereo double bond as (local reference atoms, cis).
+    double_stereo: Vec<Option<(usize, usize, bool)>>,
 }
 
 impl<'a> Writer<'a> {
@@ -137,6 +139,25 @@ impl<'a> Writer<'a> {
             .iter()
             .map(|&b| mol.rings().is_ring_bond(b))
             .collect();
+        // stereo double bonds with their reference atoms in local numbers
+        // (fragment atoms are sorted, so a binary search finds them)
+        let local = |g: shennong_mol::AtomIdx| frag.atoms.binary_search(&g).ok();
+        let double_stereo = frag
+            .bonds
+            .iter()
+            .map(|&b| {
+                let bond = mol.bond(b);
+                if !isomeric || bond.order != BondOrder::Double {
+                    return None;
+                }
+                stereo.bond_z.get(b.index()).copied().flatten()?;
+                match bond.stereo {
+                    BondStereo::Cis(p, q) => Some((local(p)?, local(q)?, true)),
+                    BondStereo::Trans(p, q) => Some((local(p)?, local(q)?, false)),
+                    BondStereo::None => None,
+                }
+            })
+            .collect();
         Writer {
             mol,
             frag,
@@ -146,6 +167,7 @@ impl<'a> Writer<'a> {
             ranks,
             bond_type,
             ring_bond,
+            double_stereo,
         }
     }
 
@@ -188,17 +210,7 @@ impl<'a> Writer<'a> {
 
     /// Stereo of a local double bond: (local reference atoms, cis).
     fn double_stereo(&self, b: usize) -> Option<(usize, usize, bool)> {
-        if !self.isomeric || self.bond_type.at(b) != 2 {
-            return None;
-        }
-        let gb = self.frag.bonds.get(b).copied()?;
-        self.stereo.bond_z.get(gb.index()).copied().flatten()?;
-        let local = |g: shennong_mol::AtomIdx| self.frag.atoms.iter().position(|&x| x == g);
-        match self.bond(b).stereo {
-            BondStereo::Cis(p, q) => Some((local(p)?, local(q)?, true)),
-            BondStereo::Trans(p, q) => Some((local(p)?, local(q)?, false)),
-            BondStereo::None => None,
-        }
+        self.double_stereo.at(b)
     }
 
     fn write(&self) -> String {
@@ -669,30 +681,8 @@ impl<'a> Writer<'a> {
         let sf2 = s2.is_some_and(flipped2);
 
         if dir1_set && dir2_set {
-            let mut consistent1 = true;
-            if let Some(s1) = s1 {
-                if st.bond_count.at(f1) == 0 {
-                    st.set_from_neighbor(s1, sf1, f1, ff1);
-                } else if st.bond_count.at(s1) == 0 {
-                    st.set_from_neighbor(f1, ff1, s1, sf1);
-                } else {
-                    consistent1 = st.same_side_compatible(f1, s1, ff1, sf1);
-                }
-                st.bump(s1, atom1, 1);
-            }
-            st.bump(f1, atom1, 1);
-            let mut consistent2 = true;
-            if let Some(s2) = s2 {
-                if st.bond_count.at(f2) == 0 {
-                    st.set_from_neighbor(s2, sf2, f2, ff2);
-                } else if st.bond_count.at(s2) == 0 {
-                    st.set_from_neighbor(f2, ff2, s2, sf2);
-                } else {
-                    consistent2 = st.same_side_compatible(f2, s2, ff2, sf2);
-                }
-                st.bump(s2, atom2, 1);
-            }
-            st.bump(f2, atom2, 1);
+            let consistent1 = st.reconcile_side(atom1, (f1, ff1), s1.map(|b| (b, sf1)));
+            let consistent2 = st.reconcile_side(atom2, (f2, ff2), s2.map(|b| (b, sf2)));
             self.fix_conflicts_across(
                 dbl,
                 (atom1, consistent1, f1, ff1, s1, sf1),
@@ -707,7 +697,7 @@ impl<'a> Writer<'a> {
         let mut ctrl2 = f2;
         if !dir1_set && !dir2_set {
             st.dir.put(f1, DIR_UP);
-            st.bump(f1, atom1, 1);
+            st.bump(f1, atom1);
         } else if !dir2_set {
             ctrl1 = adopt_set_side(st, atom1, (f1, ff1), s1.map(|b| (b, sf1)));
         } else {
@@ -718,26 +708,23 @@ impl<'a> Writer<'a> {
             let cf = if ctrl1 == f1 { ff1 } else { sf1 };
             let d = self.reference_direction(dbl, atom1, atom2, ctrl1, cf, f2, ff2, st);
             st.dir.put(f2, d);
-            st.bump(f2, atom2, 1);
+            st.bump(f2, atom2);
         } else {
             let cf = if ctrl2 == f2 { ff2 } else { sf2 };
             let d = self.reference_direction(dbl, atom2, atom1, ctrl2, cf, f1, ff1, st);
             st.dir.put(f1, d);
-            st.bump(f1, atom1, 1);
+            st.bump(f1, atom1);
         }
-        if self.nbrs(atom1).len() == 3 {
-            if let Some(s1) = s1 {
-                if st.bond_count.at(s1) == 0 {
-                    st.set_from_neighbor(f1, ff1, s1, sf1);
-                    st.bump(s1, atom1, 1);
-                }
-            }
-        }
-        if self.nbrs(atom2).len() == 3 {
-            if let Some(s2) = s2 {
-                if st.bond_count.at(s2) == 0 {
-                    st.set_from_neighbor(f2, ff2, s2, sf2);
-                    st.bump(s2, atom2, 1);
+        for (atom, first, second) in [
+            (atom1, (f1, ff1), s1.map(|b| (b, sf1))),
+            (atom2, (f2, ff2), s2.map(|b| (b, sf2))),
+        ] {
+            if self.nbrs(atom).len() == 3 {
+                if let Some((s, s_flipped)) = second {
+                    if st.bond_count.at(s) == 0 {
+                        st.set_from_neighbor(first.0, first.1, s, s_flipped);
+                        st.bump(s, atom);
+                    }
                 }
             }
         }
@@ -1109,10 +1096,10 @@ fn adopt_set_side(
     second: Option<(usize, bool)>,
 ) -> usize {
     if st.bond_count.at(first) > 0 {
-        st.bump(first, atom, 1);
+        st.bump(first, atom);
         if let Some((s, _)) = second {
             if st.bond_count.at(s) > 0 {
-                st.bump(s, atom, 1);
+                st.bump(s, atom);
             }
         }
         first
@@ -1163,9 +1150,34 @@ struct DirState {
 }
 
 impl DirState {
-    fn bump(&mut self, bond: usize, atom: usize, by: i32) {
-        self.bond_count.put(bond, self.bond_count.at(bond) + by);
-        self.atom_count.put(atom, self.atom_count.at(atom) + by);
+    fn bump(&mut self, bond: usize, atom: usize) {
+        self.bond_count.put(bond, self.bond_count.at(bond) + 1);
+        self.atom_count.put(atom, self.atom_count.at(atom) + 1);
+    }
+
+    /// One end of a double bond whose both ends carry marks already (RDKit's
+    /// `dir1Set && dir2Set` case): an unset second mark is derived from the
+    /// other, the marks are counted, and whether the two marks on this end
+    /// agree is returned.
+    fn reconcile_side(
+        &mut self,
+        atom: usize,
+        (first, first_flipped): (usize, bool),
+        second: Option<(usize, bool)>,
+    ) -> bool {
+        let mut consistent = true;
+        if let Some((s, s_flipped)) = second {
+            if self.bond_count.at(first) == 0 {
+                self.set_from_neighbor(s, s_flipped, first, first_flipped);
+            } else if self.bond_count.at(s) == 0 {
+                self.set_from_neighbor(first, first_flipped, s, s_flipped);
+            } else {
+                consistent = self.same_side_compatible(first, s, first_flipped, s_flipped);
+            }
+            self.bump(s, atom);
+        }
+        self.bump(first, atom);
+        consistent
     }
 
     /// RDKit's `setDirectionFromNeighboringBond`.
