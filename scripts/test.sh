@@ -57,7 +57,9 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 # The RDKit reference steps are single-threaded Python and the test build spends
 # much of its time in one rustc at a time, so on a 2-core machine they overlap:
 # the build runs in the background while two lanes of reference steps run beside
-# it. Each step's output goes to its own log, printed when the step ends.
+# it. Each step's output goes to its own log, printed when the step ends. The lanes
+# are balanced by the step times each run prints: move a step between lanes when
+# one lane grows.
 mkdir -p "$OUT" "$LOGS"
 NCI=$("$VENV/bin/python" -c "import os, rdkit; print(os.path.join(os.path.dirname(rdkit.__file__), 'Data', 'NCI', 'first_5K.smi'))")
 SETS=(chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_20k="$DATA/zinc250k.smi.gz:20000")
@@ -81,8 +83,6 @@ reference_lane_a() {
     informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
   logged_step fingerprints "RDKit reference fingerprints (Morgan r2/r3, FCFP, atom pair, torsion, RDKit path, MACCS, counts) on the shared sets" \
     "$VENV/bin/python" scripts/parity/make_fp_reference.py "$OUT/fingerprints.tsv" "${SETS[@]}"
-  logged_step descriptors "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr_*, QED, SA score) on the shared sets" \
-    "$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
   logged_step index "RDKit reference library search (BulkTanimoto/Dice/Tversky top-k and thresholds, Butina, MaxMinPicker, SubstructLibrary) on chembl_1k + chembl_samples" \
     "$VENV/bin/python" scripts/parity/make_index_reference.py "$OUT/index" \
     chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" -- chembl_drugs="$DATA/chembl_drugs.csv:60"
@@ -98,6 +98,8 @@ reference_lane_b() {
     "$VENV/bin/python" scripts/parity/make_smarts_reference.py "$OUT/smarts_patterns.tsv" "$OUT/smarts_counts.tsv" "${SETS[@]}"
   logged_step filters "RDKit reference alerts (FilterCatalog: PAINS A/B/C, Brenk, NIH, ZINC, 7 ChEMBL sets) on the shared sets" \
     "$VENV/bin/python" scripts/parity/make_filter_reference.py "$OUT/filters.tsv" "${SETS[@]}"
+  logged_step descriptors "RDKit reference descriptors (142: physchem, Crippen, TPSA, topological, fr_*, QED, SA score) on the shared sets" \
+    "$VENV/bin/python" scripts/parity/make_desc_reference.py crates/shennong-descriptors/names.txt "$OUT/descriptors.tsv" "${SETS[@]}"
 }
 
 (set -e; reference_lane_a) &
