@@ -19,7 +19,8 @@ the same molecules in one run.
   distance list in memory); clusters must be identical.
 
 Usage: bench/bench_search.py [N [Q_RDKIT [SUB_N [CLUSTER_N [CLUSTER_BIG]]]]]
-(defaults: all of moses_train, 100, 100000, 10000, 100000)
+(defaults: all of moses_train, 100, 100000, 10000, 100000), or
+bench/bench_search.py sub [SUB_N] for the substructure comparison alone.
 Run it through bench/run.sh (needs `pip install fpsim2`, which run.sh does).
 """
 import gzip
@@ -96,7 +97,70 @@ def fpsim2_db(smiles, path):
     return time.perf_counter() - t
 
 
+def substructure(sub_lib, threads, res):
+    """Shennong's index vs RDKit's SubstructLibrary on the same molecules and
+    100 patterns; fills res["shennong"], res["rdkit"] (substructure keys) and
+    res["substructure_identical_hits"]."""
+    sub_path, sub_shx = os.path.join(OUT, "search_sub.smi"), os.path.join(OUT, "search_sub.shx")
+    with open(sub_path, "w") as fh:
+        fh.writelines("%s\tM%d\n" % (s, i) for i, s in enumerate(sub_lib))
+    subprocess.run([os.path.join(BIN, "shennong"), "index", "build", sub_path, "-o", sub_shx, "-q"], check=True,
+                   stderr=subprocess.DEVNULL)
+    patterns = [p for p in PATTERNS]
+    pains = os.path.join(ROOT, "data", "filters", "pains_a.tsv")
+    patterns += [l.split("\t")[1] for l in open(pains) if not l.startswith("#") and "#1" not in l.split("\t")[1]][:30]
+    prng = random.Random(7)
+    for s in prng.sample(sub_lib, 200):
+        sc = Chem.MolToSmiles(MurckoScaffold.GetScaffoldForMol(Chem.MolFromSmiles(s)))
+        if sc and sc not in patterns and len(patterns) < 100:
+            patterns.append(sc)
+    pat_path = os.path.join(OUT, "search_patterns.txt")
+    with open(pat_path, "w") as fh:
+        fh.writelines(p + "\n" for p in patterns)
+    out = subprocess.run([os.path.join(BIN, "examples", "bench_search"), "sub", sub_shx, pat_path, OUT],
+                         check=True, capture_output=True, text=True).stdout
+    subj = json.loads(out)
+    subj.pop("records", None)
+    res.setdefault("shennong", {})["substructure_library"] = len(sub_lib)
+    res["shennong"].update(subj)
+    res.setdefault("rdkit", {})
+    # RDKit SubstructLibrary
+    mols = rdSubstructLibrary.CachedTrustedSmilesMolHolder()
+    pats = rdSubstructLibrary.PatternHolder()
+    t = time.perf_counter()
+    for s in sub_lib:
+        m = Chem.MolFromSmiles(s)
+        mols.AddSmiles(Chem.MolToSmiles(m))
+        pats.AddFingerprint(Chem.PatternFingerprint(m))
+    res["rdkit_sslib_build_s"] = time.perf_counter() - t
+    sslib = rdSubstructLibrary.SubstructLibrary(mols, pats)
+    ours_sub = read_hits(os.path.join(OUT, "shennong_sub.tsv"))
+    sub1, suball, same = [], [], 0
+    for p in patterns:
+        q = Chem.MolFromSmarts(p)
+        t = time.perf_counter()
+        hits = sslib.GetMatches(q, numThreads=1, maxResults=10**9)
+        sub1.append((time.perf_counter() - t) * 1e3)
+        t = time.perf_counter()
+        sslib.GetMatches(q, numThreads=threads, maxResults=10**9)
+        suball.append((time.perf_counter() - t) * 1e3)
+        same += ",".join(map(str, sorted(hits))) == ours_sub[p]
+    res["rdkit"]["substructure"] = lat_stats(sub1)
+    res["rdkit"]["substructure_all_threads"] = lat_stats(suball)
+    res["substructure_identical_hits"] = "%d/%d" % (same, len(patterns))
+
+
 def main():
+    if sys.argv[1:2] == ["sub"]:
+        # substructure only: bench/bench_search.py sub [SUB_N]
+        with gzip.open(os.path.join(DATA, "moses_train.csv.gz"), "rt") as fh:
+            next(fh)
+            lib = [l.strip().split(",")[0] for _, l in zip(range(int(sys.argv[2]) if len(sys.argv) > 2 else 100000), fh)]
+        res = {"threads": os.cpu_count() or 1, "rdkit_version": rdBase.rdkitVersion}
+        os.makedirs(OUT, exist_ok=True)
+        substructure(lib, res["threads"], res)
+        print(json.dumps(res, indent=1))
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 0
     q_rdkit = int(sys.argv[2]) if len(sys.argv) > 2 else 100
     sub_n = int(sys.argv[3]) if len(sys.argv) > 3 else 100000
@@ -127,33 +191,9 @@ def main():
     res["index_bytes"] = os.path.getsize(shx)
     res["text_bytes"] = sum(len(s) + len("M%d" % i) for i, s in enumerate(lib))
     res["fp_bytes"] = len(lib) * 256
-    # substructure runs on the first SUB_N molecules (RDKit parses every screened-in SMILES)
-    sub_lib = lib[:sub_n]
-    sub_path, sub_shx = os.path.join(OUT, "search_sub.smi"), os.path.join(OUT, "search_sub.shx")
-    with open(sub_path, "w") as fh:
-        fh.writelines("%s\tM%d\n" % (s, i) for i, s in enumerate(sub_lib))
-    subprocess.run([os.path.join(BIN, "shennong"), "index", "build", sub_path, "-o", sub_shx, "-q"], check=True,
-                   stderr=subprocess.DEVNULL)
-    patterns = [p for p in PATTERNS]
-    pains = os.path.join(ROOT, "data", "filters", "pains_a.tsv")
-    patterns += [l.split("\t")[1] for l in open(pains) if not l.startswith("#") and "#1" not in l.split("\t")[1]][:30]
-    prng = random.Random(7)
-    for s in prng.sample(sub_lib, 200):
-        sc = Chem.MolToSmiles(MurckoScaffold.GetScaffoldForMol(Chem.MolFromSmiles(s)))
-        if sc and sc not in patterns and len(patterns) < 100:
-            patterns.append(sc)
-    pat_path = os.path.join(OUT, "search_patterns.txt")
-    with open(pat_path, "w") as fh:
-        fh.writelines(p + "\n" for p in patterns)
     out = subprocess.run([os.path.join(BIN, "examples", "bench_search"), "sim", shx, q_path, OUT],
                          check=True, capture_output=True, text=True).stdout
     res["shennong"] = json.loads(out)
-    out = subprocess.run([os.path.join(BIN, "examples", "bench_search"), "sub", sub_shx, pat_path, OUT],
-                         check=True, capture_output=True, text=True).stdout
-    subj = json.loads(out)
-    subj.pop("records", None)
-    res["shennong"]["substructure_library"] = len(sub_lib)
-    res["shennong"].update(subj)
     ours_knn = read_hits(os.path.join(OUT, "shennong_knn10.tsv"))
     ours_thr = read_hits(os.path.join(OUT, "shennong_threshold07.tsv"))
 
@@ -183,30 +223,7 @@ def main():
                     "knn10_same_scores": "%d/%d" % (knn_agree, len(knn_ms)),
                     "threshold07_same_hits": "%d/%d" % (thr_agree, len(thr_ms))}
 
-    # RDKit SubstructLibrary
-    mols = rdSubstructLibrary.CachedTrustedSmilesMolHolder()
-    pats = rdSubstructLibrary.PatternHolder()
-    t = time.perf_counter()
-    for s in sub_lib:
-        m = Chem.MolFromSmiles(s)
-        mols.AddSmiles(Chem.MolToSmiles(m))
-        pats.AddFingerprint(Chem.PatternFingerprint(m))
-    res["rdkit_sslib_build_s"] = time.perf_counter() - t
-    sslib = rdSubstructLibrary.SubstructLibrary(mols, pats)
-    ours_sub = read_hits(os.path.join(OUT, "shennong_sub.tsv"))
-    sub1, suball, same = [], [], 0
-    for p in patterns:
-        q = Chem.MolFromSmarts(p)
-        t = time.perf_counter()
-        hits = sslib.GetMatches(q, numThreads=1, maxResults=10**9)
-        sub1.append((time.perf_counter() - t) * 1e3)
-        t = time.perf_counter()
-        sslib.GetMatches(q, numThreads=threads, maxResults=10**9)
-        suball.append((time.perf_counter() - t) * 1e3)
-        same += ",".join(map(str, sorted(hits))) == ours_sub[p]
-    res["rdkit"]["substructure"] = lat_stats(sub1)
-    res["rdkit"]["substructure_all_threads"] = lat_stats(suball)
-    res["substructure_identical_hits"] = "%d/%d" % (same, len(patterns))
+    substructure(lib[:sub_n], threads, res)
 
     # --- FPSim2
     try:

@@ -133,6 +133,9 @@ impl IndexBuilder {
     }
 
     /// Appends one record; its ordinal is the number of records before it.
+    /// `smiles` must be the molecule as [`shennong_smiles::to_smiles`] writes
+    /// it: substructure search reads it back with
+    /// [`shennong_smiles::parse_trusted`], without re-perceiving it.
     pub fn add(
         &mut self,
         fp: &BitFingerprint,

@@ -93,7 +93,9 @@ impl Index {
                         continue;
                     }
                     screened += 1;
-                    let Ok(mol) = shennong_smiles::parse(&self.smiles(row)) else {
+                    // The column holds `to_smiles` output of perceived molecules,
+                    // so its aromaticity and stereo need no second perception.
+                    let Ok(mol) = shennong_smiles::parse_trusted(&self.smiles(row)) else {
                         unreadable += 1;
                         continue;
                     };

@@ -57,24 +57,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
             atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
         }
     }
-    let bond_ends: Vec<(AtomIdx, AtomIdx)> = mol.bonds.iter().map(|b| (b.begin, b.end)).collect();
-    // Dative and zero-order bonds do not close rings (as in RDKit's ring finding).
-    let not_ring_capable = |o: BondOrder| matches!(o, BondOrder::Dative | BondOrder::Zero);
-    let rings = if mol.bonds.iter().any(|b| not_ring_capable(b.order)) {
-        let ring_adjacency: Vec<Neighbors> = mol
-            .adjacency
-            .iter()
-            .map(|nbrs| {
-                nbrs.iter()
-                    .copied()
-                    .filter(|&(_, b)| mol.bond(b).is_some_and(|bd| !not_ring_capable(bd.order)))
-                    .collect()
-            })
-            .collect();
-        RingInfo::perceive(&ring_adjacency, &bond_ends)
-    } else {
-        RingInfo::perceive(&mol.adjacency, &bond_ends)
-    };
+    let rings = perceive_rings(&mol);
     for i in 0..n as u32 {
         let a = AtomIdx(i);
         if mol.atom(a).is_some_and(|x| x.aromatic) && !rings.is_ring_atom(a) {
@@ -180,6 +163,105 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         rings,
         conformer: mol.conformer,
     })
+}
+
+/// Perception of a molecule read back from a SMILES that Shennong wrote from a
+/// sanitised molecule (an index's SMILES column): the written form already
+/// carries the perceived aromaticity, cleaned-up groups and stereo, so only
+/// what the text does not say is recomputed: implicit hydrogens, rings,
+/// radicals and cis/trans from `/` `\`. Kekulisation, aromaticity
+/// perception and the stereo clean-up, most of [`sanitize`]'s time, are
+/// skipped, as RDKit skips them for the "trusted SMILES" of its
+/// `SubstructLibrary` holders.
+///
+/// On such input the result equals what [`sanitize`] gives (a test checks it
+/// on every shared data set). On any other input it still never panics, but
+/// aromaticity and stereo are taken as written, unchecked.
+pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
+    // Forms whose written aromaticity perception may still revise: dummy
+    // atoms (they may take part in aromatic rings) and multiple bonds
+    // between aromatic atoms. Rare; they get the full perception.
+    let revisable = mol.atoms.iter().any(|a| a.atomic_num == 0)
+        || mol.bonds.iter().any(|b| {
+            matches!(
+                b.order,
+                BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
+            ) && [b.begin, b.end]
+                .iter()
+                .all(|&x| mol.atom(x).is_some_and(|at| at.aromatic))
+        });
+    if revisable {
+        return sanitize(mol, &SanitizeOptions::default());
+    }
+    // Radicals of aromatic bracket atoms (`[se]`, `[s+]`) depend on the
+    // Kekulé form; if any appear, the full perception decides.
+    let raw = mol
+        .atoms
+        .iter()
+        .any(|a| a.aromatic && a.no_implicit)
+        .then(|| mol.clone());
+    stereo_from_directions(&mut mol);
+    if mol.atoms.iter().any(|a| a.atomic_num == 1) {
+        mol = remove_hydrogens(mol);
+    }
+    for i in 0..mol.num_atoms() as u32 {
+        let a = AtomIdx(i);
+        let h = checked_implicit_hs(&mol, a)?;
+        if let Some(atom) = mol.atom_mut(a) {
+            atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
+        }
+    }
+    let rings = perceive_rings(&mol);
+    assign_radicals(&mut mol);
+    if let Some(raw) = raw {
+        if mol
+            .atoms
+            .iter()
+            .any(|a| a.aromatic && a.radical_electrons > 0)
+        {
+            return sanitize(raw, &SanitizeOptions::default());
+        }
+    }
+    // What kekulisation leaves on a written `[nH]`/`[pH]`: its H is counted
+    // as explicit but no longer pins the implicit count (see `kekulize`).
+    for atom in &mut mol.atoms {
+        if atom.aromatic
+            && matches!(atom.atomic_num, 7 | 15)
+            && atom.formal_charge == 0
+            && atom.explicit_hs == 1
+        {
+            atom.no_implicit = false;
+        }
+    }
+    Ok(Mol {
+        atoms: mol.atoms,
+        bonds: mol.bonds,
+        adjacency: mol.adjacency,
+        rings,
+        conformer: mol.conformer,
+    })
+}
+
+/// Ring perception; dative and zero-order bonds do not close rings (as in
+/// RDKit's ring finding).
+fn perceive_rings(mol: &MolBuilder) -> RingInfo {
+    let bond_ends: Vec<(AtomIdx, AtomIdx)> = mol.bonds.iter().map(|b| (b.begin, b.end)).collect();
+    let not_ring_capable = |o: BondOrder| matches!(o, BondOrder::Dative | BondOrder::Zero);
+    if mol.bonds.iter().any(|b| not_ring_capable(b.order)) {
+        let ring_adjacency: Vec<Neighbors> = mol
+            .adjacency
+            .iter()
+            .map(|nbrs| {
+                nbrs.iter()
+                    .copied()
+                    .filter(|&(_, b)| mol.bond(b).is_some_and(|bd| !not_ring_capable(bd.order)))
+                    .collect()
+            })
+            .collect();
+        RingInfo::perceive(&ring_adjacency, &bond_ends)
+    } else {
+        RingInfo::perceive(&mol.adjacency, &bond_ends)
+    }
 }
 
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.

@@ -28,6 +28,21 @@ pub fn parse(text: &str) -> Result<Mol, ParseError> {
     Ok(sanitize(raw, &SanitizeOptions::default())?)
 }
 
+/// Reads a SMILES that Shennong itself wrote from a sanitised molecule (such
+/// as an index's SMILES column) without re-perceiving what the text already
+/// says; see [`shennong_mol::sanitize_trusted`]. Several times faster than
+/// [`parse`], and equal to it on such input.
+///
+/// ```
+/// let written = shennong_smiles::to_smiles(&shennong_smiles::parse("OC1=CC=CC=C1").unwrap());
+/// let mol = shennong_smiles::parse_trusted(&written).unwrap();
+/// assert_eq!(shennong_smiles::to_smiles(&mol), written);
+/// ```
+pub fn parse_trusted(text: &str) -> Result<Mol, ParseError> {
+    let raw = parse_raw(text)?;
+    Ok(shennong_mol::sanitize_trusted(raw)?)
+}
+
 /// RDKit's reading of `@`/`@@` on an atom with three neighbours, no
 /// hydrogen, only single bonds and exactly one ring-closure digit (such as
 /// `C[C@@H]1CC[S@@+]1[O-]` or `C[P@]1CCC1`): the tag means the opposite of
