@@ -96,11 +96,7 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
         let was_aromatic = std::mem::replace(&mut atom.aromatic, false);
         // An explicit H on a pyrrole-type N or P does not survive kekulisation:
         // it becomes implicit and is recounted (RDKit's Github issue 141).
-        if was_aromatic
-            && matches!(atom.atomic_num, 7 | 15)
-            && atom.formal_charge == 0
-            && atom.explicit_hs == 1
-        {
+        if was_aromatic && has_pyrrole_type_h(atom) {
             atom.explicit_hs = 0;
             atom.no_implicit = false;
             let h = crate::valence::implicit_hs(mol, a, false).unwrap_or(0);
@@ -110,6 +106,12 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A neutral N or P with one explicit H: the pyrrole-type H that an aromatic
+/// atom's explicit count gives up to the implicit count on kekulisation.
+pub(crate) fn has_pyrrole_type_h(atom: &crate::mol::Atom) -> bool {
+    matches!(atom.atomic_num, 7 | 15) && atom.formal_charge == 0 && atom.explicit_hs == 1
 }
 
 /// Backtracking perfect matching of required atoms (optional ones may stay single).

@@ -156,13 +156,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         };
         clean_stereo(&mut mol, &inputs);
     }
-    Ok(Mol {
-        atoms: mol.atoms,
-        bonds: mol.bonds,
-        adjacency: mol.adjacency,
-        rings,
-        conformer: mol.conformer,
-    })
+    Ok(into_mol(mol, rings))
 }
 
 /// Perception of a molecule read back from a SMILES that Shennong wrote from a
@@ -225,21 +219,22 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
     // What kekulisation leaves on a written `[nH]`/`[pH]`: its H is counted
     // as explicit but no longer pins the implicit count (see `kekulize`).
     for atom in &mut mol.atoms {
-        if atom.aromatic
-            && matches!(atom.atomic_num, 7 | 15)
-            && atom.formal_charge == 0
-            && atom.explicit_hs == 1
-        {
+        if atom.aromatic && crate::kekulize::has_pyrrole_type_h(atom) {
             atom.no_implicit = false;
         }
     }
-    Ok(Mol {
+    Ok(into_mol(mol, rings))
+}
+
+/// The perceived molecule: the builder's graph with its rings.
+fn into_mol(mol: MolBuilder, rings: RingInfo) -> Mol {
+    Mol {
         atoms: mol.atoms,
         bonds: mol.bonds,
         adjacency: mol.adjacency,
         rings,
         conformer: mol.conformer,
-    })
+    }
 }
 
 /// Ring perception; dative and zero-order bonds do not close rings (as in
