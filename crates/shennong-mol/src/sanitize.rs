@@ -49,14 +49,8 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         cleanup_organometallics(&mut mol);
     }
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
+    assign_implicit_hs(&mut mol)?;
     let n = mol.num_atoms();
-    for i in 0..n as u32 {
-        let a = AtomIdx(i);
-        let h = checked_implicit_hs(&mol, a)?;
-        if let Some(atom) = mol.atom_mut(a) {
-            atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
-        }
-    }
     let rings = perceive_rings(&mol);
     for i in 0..n as u32 {
         let a = AtomIdx(i);
@@ -198,13 +192,7 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
     if mol.atoms.iter().any(|a| a.atomic_num == 1) {
         mol = remove_hydrogens(mol);
     }
-    for i in 0..mol.num_atoms() as u32 {
-        let a = AtomIdx(i);
-        let h = checked_implicit_hs(&mol, a)?;
-        if let Some(atom) = mol.atom_mut(a) {
-            atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
-        }
-    }
+    assign_implicit_hs(&mut mol)?;
     let rings = perceive_rings(&mol);
     assign_radicals(&mut mol);
     if let Some(raw) = raw {
@@ -257,6 +245,18 @@ fn perceive_rings(mol: &MolBuilder) -> RingInfo {
     } else {
         RingInfo::perceive(&mol.adjacency, &bond_ends)
     }
+}
+
+/// Valence checks and implicit hydrogens of every atom, on the form as read.
+fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
+    for i in 0..mol.num_atoms() as u32 {
+        let a = AtomIdx(i);
+        let h = checked_implicit_hs(mol, a)?;
+        if let Some(atom) = mol.atom_mut(a) {
+            atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
+        }
+    }
+    Ok(())
 }
 
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.
