@@ -57,6 +57,7 @@ impl Mol {
             bonds: b.bonds,
             adjacency: b.adjacency,
             rings: self.rings.clone(),
+            ring_bonds: self.ring_bonds.clone(),
             conformer: b.conformer,
         })
     }

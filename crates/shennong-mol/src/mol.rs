@@ -3,6 +3,7 @@
 
 use crate::error::{MolError, Result};
 use crate::rings::RingInfo;
+use std::sync::OnceLock;
 
 /// Index of an atom in its molecule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -540,13 +541,33 @@ pub(crate) fn permutation_is_odd(perm: &[usize]) -> bool {
 /// let mol = b.sanitize().unwrap();
 /// assert_eq!(mol.atom(c).total_hs(), 3);
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Mol {
     pub(crate) atoms: Vec<Atom>,
     pub(crate) bonds: Vec<Bond>,
     pub(crate) adjacency: Vec<Neighbors>,
-    pub(crate) rings: RingInfo,
+    /// Perceived on first use when the molecule was read without it
+    /// ([`crate::sanitize_trusted`]).
+    pub(crate) rings: OnceLock<RingInfo>,
+    /// Ring-bond flags from the cheap bridge test, for callers that need
+    /// only ring membership of bonds and atoms before the rings are known.
+    pub(crate) ring_bonds: OnceLock<Vec<bool>>,
     pub(crate) conformer: Option<Conformer>,
+}
+
+/// Prints the rings as perceived (perceiving them if needed) and leaves the
+/// caches out, so that equal molecules print the same whatever was asked of
+/// them before.
+impl std::fmt::Debug for Mol {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mol")
+            .field("atoms", &self.atoms)
+            .field("bonds", &self.bonds)
+            .field("adjacency", &self.adjacency)
+            .field("rings", self.rings())
+            .field("conformer", &self.conformer)
+            .finish()
+    }
 }
 
 static DEFAULT_ATOM: Atom = Atom {
@@ -633,7 +654,41 @@ impl Mol {
 
     /// Ring information (symmetrised SSSR, as RDKit keeps after sanitisation).
     pub fn rings(&self) -> &RingInfo {
-        &self.rings
+        self.rings
+            .get_or_init(|| crate::sanitize::perceive_rings(&self.bonds, &self.adjacency))
+    }
+
+    /// Whether the bond is in a ring. Equal to `rings().is_ring_bond(b)`,
+    /// but answered without ring perception when the rings are not known yet.
+    pub fn is_ring_bond(&self, b: BondIdx) -> bool {
+        if let Some(rings) = self.rings.get() {
+            return rings.is_ring_bond(b);
+        }
+        self.ring_bond_flags()
+            .get(b.index())
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// Whether the atom is in a ring (has a ring bond); see [`Mol::is_ring_bond`].
+    pub fn is_ring_atom(&self, a: AtomIdx) -> bool {
+        if let Some(rings) = self.rings.get() {
+            return rings.is_ring_atom(a);
+        }
+        let flags = self.ring_bond_flags();
+        self.neighbors(a)
+            .iter()
+            .any(|&(_, b)| flags.get(b.index()).copied().unwrap_or(false))
+    }
+
+    fn ring_bond_flags(&self) -> &[bool] {
+        self.ring_bonds.get_or_init(|| {
+            let ring_adjacency = crate::sanitize::ring_adjacency(&self.bonds, &self.adjacency);
+            crate::rings::ring_bond_flags(
+                ring_adjacency.as_deref().unwrap_or(&self.adjacency),
+                self.bonds.len(),
+            )
+        })
     }
 
     /// Coordinates, if the molecule was read with them.

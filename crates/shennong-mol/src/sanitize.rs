@@ -9,11 +9,12 @@ use crate::error::{MolError, Result};
 use crate::kekulize::kekulize;
 use crate::mol::Neighbors;
 use crate::mol::{
-    AtomIdx, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
+    AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
 use crate::valence::{explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_of, AtomEnv};
+use std::sync::OnceLock;
 
 /// What `sanitize` does besides perception.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +52,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
     assign_implicit_hs(&mut mol)?;
     let n = mol.num_atoms();
-    let rings = perceive_rings(&mol);
+    let rings = perceive_rings(&mol.bonds, &mol.adjacency);
     for i in 0..n as u32 {
         let a = AtomIdx(i);
         if mol.atom(a).is_some_and(|x| x.aromatic) && !rings.is_ring_atom(a) {
@@ -150,7 +151,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         };
         clean_stereo(&mut mol, &inputs);
     }
-    Ok(into_mol(mol, rings))
+    Ok(into_mol(mol, Some(rings)))
 }
 
 /// Perception of a molecule read back from a SMILES that Shennong wrote from a
@@ -193,7 +194,6 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
         mol = remove_hydrogens(mol);
     }
     assign_implicit_hs(&mut mol)?;
-    let rings = perceive_rings(&mol);
     assign_radicals(&mut mol);
     if let Some(raw) = raw {
         if mol
@@ -211,43 +211,54 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
             atom.no_implicit = false;
         }
     }
-    Ok(into_mol(mol, rings))
+    Ok(into_mol(mol, None))
 }
 
-/// The perceived molecule: the builder's graph with its rings.
-fn into_mol(mol: MolBuilder, rings: RingInfo) -> Mol {
+/// The perceived molecule: the builder's graph with its rings (`None`:
+/// perceived on first use).
+fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
     Mol {
         atoms: mol.atoms,
         bonds: mol.bonds,
         adjacency: mol.adjacency,
-        rings,
+        rings: rings.map_or_else(OnceLock::new, OnceLock::from),
+        ring_bonds: OnceLock::new(),
         conformer: mol.conformer,
     }
 }
 
 /// Ring perception; dative and zero-order bonds do not close rings (as in
 /// RDKit's ring finding).
-fn perceive_rings(mol: &MolBuilder) -> RingInfo {
-    let bond_ends: Vec<(AtomIdx, AtomIdx)> = mol.bonds.iter().map(|b| (b.begin, b.end)).collect();
+pub(crate) fn perceive_rings(bonds: &[Bond], adjacency: &[Neighbors]) -> RingInfo {
+    let bond_ends: Vec<(AtomIdx, AtomIdx)> = bonds.iter().map(|b| (b.begin, b.end)).collect();
+    let ring_adjacency = ring_adjacency(bonds, adjacency);
+    RingInfo::perceive(ring_adjacency.as_deref().unwrap_or(adjacency), &bond_ends)
+}
+
+/// The adjacency without the bonds that cannot close rings (dative,
+/// zero-order); `None` when there are none, so the graph's own serves.
+pub(crate) fn ring_adjacency(bonds: &[Bond], adjacency: &[Neighbors]) -> Option<Vec<Neighbors>> {
     let not_ring_capable = |o: BondOrder| matches!(o, BondOrder::Dative | BondOrder::Zero);
-    if mol.bonds.iter().any(|b| not_ring_capable(b.order)) {
-        let ring_adjacency: Vec<Neighbors> = mol
-            .adjacency
+    if !bonds.iter().any(|b| not_ring_capable(b.order)) {
+        return None;
+    }
+    Some(
+        adjacency
             .iter()
             .map(|nbrs| {
                 nbrs.iter()
                     .copied()
-                    .filter(|&(_, b)| mol.bond(b).is_some_and(|bd| !not_ring_capable(bd.order)))
+                    .filter(|&(_, b)| {
+                        bonds
+                            .get(b.index())
+                            .is_some_and(|bd| !not_ring_capable(bd.order))
+                    })
                     .collect()
             })
-            .collect();
-        RingInfo::perceive(&ring_adjacency, &bond_ends)
-    } else {
-        RingInfo::perceive(&mol.adjacency, &bond_ends)
-    }
+            .collect(),
+    )
 }
 
-/// Valence checks and implicit hydrogens of every atom, on the form as read.
 fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
     for i in 0..mol.num_atoms() as u32 {
         let a = AtomIdx(i);
@@ -900,12 +911,12 @@ impl Mol {
         // ring stereo needs two tagged ring atoms
         let tagged_ring_atoms = self
             .atom_indices()
-            .filter(|&a| self.atom(a).chirality.is_tetrahedral() && self.rings.is_ring_atom(a))
+            .filter(|&a| self.atom(a).chirality.is_tetrahedral() && self.rings().is_ring_atom(a))
             .count();
         if tagged_ring_atoms >= 2 {
             let (b, conjugated, hybridization) = self.stereo_perception_inputs()?;
             let inputs = StereoInputs {
-                rings: &self.rings,
+                rings: self.rings(),
                 hybridization: &hybridization,
                 conjugated: &conjugated,
             };
@@ -932,7 +943,7 @@ impl Mol {
     pub fn possible_stereocenters(&self) -> Result<Vec<AtomIdx>> {
         let (b, conjugated, hybridization) = self.stereo_perception_inputs()?;
         let inputs = StereoInputs {
-            rings: &self.rings,
+            rings: self.rings(),
             hybridization: &hybridization,
             conjugated: &conjugated,
         };

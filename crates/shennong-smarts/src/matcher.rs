@@ -16,8 +16,14 @@ use crate::query::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Query};
 pub struct Target<'m> {
     mol: &'m Mol,
     atoms: Vec<TargetAtom>,
-    element_counts: Vec<u16>,
+    element_counts: [u16; 256],
     hybridization: OnceCell<Vec<Hybridization>>,
+    /// Per atom: rings containing it and the smallest ring size, from the
+    /// SSSR; only `R<n>` and `r<n>` read them, so they (and the ring
+    /// perception behind them) wait until a pattern asks.
+    ring_counts: OnceCell<Vec<(i32, i32)>>,
+    /// Per atom, total valence (`v`); computed on first use.
+    total_valences: OnceCell<Vec<i32>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -31,9 +37,6 @@ struct TargetAtom {
     total_degree: i32,
     total_hs: i32,
     own_hs: i32,
-    total_valence: i32,
-    num_rings: i32,
-    min_ring: i32,
     ring_bonds: i32,
     hetero: i32,
     aliphatic_hetero: i32,
@@ -45,7 +48,6 @@ struct TargetAtom {
 impl<'m> Target<'m> {
     /// Precomputes atom properties of `mol`.
     pub fn new(mol: &'m Mol) -> Target<'m> {
-        let rings = mol.rings();
         let atoms = mol
             .atom_indices()
             .map(|a| {
@@ -57,9 +59,6 @@ impl<'m> Target<'m> {
                     charge: i32::from(atom.formal_charge),
                     degree: mol.degree(a) as i32,
                     own_hs: i32::from(atom.total_hs()),
-                    total_valence: mol.total_valence(a),
-                    num_rings: rings.num_atom_rings(a) as i32,
-                    min_ring: rings.min_atom_ring_size(a) as i32,
                     ..TargetAtom::default()
                 };
                 t.total_degree = t.degree + t.own_hs;
@@ -75,18 +74,18 @@ impl<'m> Target<'m> {
                             t.aliphatic_hetero += 1;
                         }
                     }
-                    if rings.is_ring_bond(b) {
+                    if mol.is_ring_bond(b) {
                         t.ring_bonds += 1;
                     }
                     if matches!(mol.bond(b).order, BondOrder::Dative | BondOrder::Zero) {
                         t.on_cycle = true;
                     }
                 }
-                t.on_cycle |= t.num_rings > 0;
+                t.on_cycle |= t.ring_bonds > 0;
                 t
             })
             .collect();
-        let mut element_counts = vec![0u16; 256];
+        let mut element_counts = [0u16; 256];
         for a in mol.atoms() {
             if let Some(c) = element_counts.get_mut(usize::from(a.atomic_num)) {
                 *c = c.saturating_add(1);
@@ -97,12 +96,46 @@ impl<'m> Target<'m> {
             atoms,
             element_counts,
             hybridization: OnceCell::new(),
+            ring_counts: OnceCell::new(),
+            total_valences: OnceCell::new(),
         }
     }
 
     /// The molecule.
     pub fn mol(&self) -> &'m Mol {
         self.mol
+    }
+
+    fn ring_counts(&self, a: usize) -> (i32, i32) {
+        self.ring_counts
+            .get_or_init(|| {
+                let rings = self.mol.rings();
+                self.mol
+                    .atom_indices()
+                    .map(|x| {
+                        (
+                            rings.num_atom_rings(x) as i32,
+                            rings.min_atom_ring_size(x) as i32,
+                        )
+                    })
+                    .collect()
+            })
+            .get(a)
+            .copied()
+            .unwrap_or((0, 0))
+    }
+
+    fn total_valence(&self, a: usize) -> i32 {
+        self.total_valences
+            .get_or_init(|| {
+                self.mol
+                    .atom_indices()
+                    .map(|x| self.mol.total_valence(x))
+                    .collect()
+            })
+            .get(a)
+            .copied()
+            .unwrap_or(0)
     }
 
     fn hybridization(&self, a: usize) -> Option<Hybridization> {
@@ -331,19 +364,9 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
     }
 
     fn run(&mut self) {
-        if self.q.atoms.is_empty() || self.q.atoms.len() > self.t.atoms.len() {
-            return;
+        if self.q.could_match(self.t) {
+            self.extend(0);
         }
-        let counts = &self.t.element_counts;
-        if self
-            .q
-            .required_elements
-            .iter()
-            .any(|&(z, k)| counts.get(usize::from(z)).copied().unwrap_or(0) < k)
-        {
-            return;
-        }
-        self.extend(0);
     }
 
     fn extend(&mut self, depth: usize) {
@@ -451,7 +474,7 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
             return false;
         };
         if self.q.cyclic_bonds.get(qb).copied().unwrap_or(false)
-            && !self.t.mol.rings().is_ring_bond(tb)
+            && !self.t.mol.is_ring_bond(tb)
             && !matches!(
                 self.t.mol.bond(tb).order,
                 BondOrder::Dative | BondOrder::Zero
@@ -505,11 +528,11 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                     Count::NonHydrogenDegree => a.non_h_degree,
                     Count::TotalDegree => a.total_degree,
                     Count::RingBonds => a.ring_bonds,
-                    Count::TotalValence => a.total_valence,
+                    Count::TotalValence => self.t.total_valence(tn),
                     Count::TotalHs => a.total_hs,
                     Count::ImplicitHs => a.own_hs,
-                    Count::NumRings => a.num_rings,
-                    Count::MinRingSize => a.min_ring,
+                    Count::NumRings => self.t.ring_counts(tn).0,
+                    Count::MinRingSize => self.t.ring_counts(tn).1,
                     Count::HeteroNeighbors => a.hetero,
                     Count::AliphaticHeteroNeighbors => a.aliphatic_hetero,
                     Count::FormalCharge => a.charge,
@@ -517,7 +540,8 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                 };
                 range.contains(v)
             }
-            AtomPrim::InRing => a.num_rings > 0,
+            // in a ring exactly when it has a ring bond
+            AtomPrim::InRing => a.ring_bonds > 0,
             AtomPrim::HasRingBond => a.ring_bonds > 0,
             AtomPrim::HasImplicitH => a.own_hs > 0,
             AtomPrim::HasHeteroNeighbor => a.hetero > 0,
@@ -591,7 +615,7 @@ fn bond_matches(expr: &BondExpr, t: &Target<'_>, b: BondIdx) -> bool {
     expr.eval(&mut |p| match p {
         BondPrim::Any => true,
         BondPrim::SingleOrAromatic => matches!(bond.order, BondOrder::Single | BondOrder::Aromatic),
-        BondPrim::Ring => t.mol.rings().is_ring_bond(b),
+        BondPrim::Ring => t.mol.is_ring_bond(b),
         BondPrim::Kind(k) => bond.order == k.order(),
     })
 }
@@ -718,6 +742,17 @@ fn double_bonds_ok(q: &Query, t: &Target<'_>, map: &[u32]) -> bool {
 }
 
 impl Query {
+    /// False when the target is too small or lacks atoms of an element the
+    /// pattern requires: no search (and no search state) is needed then.
+    fn could_match(&self, t: &Target<'_>) -> bool {
+        !self.atoms.is_empty()
+            && self.atoms.len() <= t.atoms.len()
+            && self
+                .required_elements
+                .iter()
+                .all(|&(z, k)| t.element_counts.get(usize::from(z)).copied().unwrap_or(0) >= k)
+    }
+
     /// Whether the pattern occurs in the molecule.
     ///
     /// ```
@@ -805,7 +840,7 @@ impl Query {
 
     /// [`Query::count`] against a prepared target.
     pub fn count_in(&self, t: &Target<'_>, opts: &MatchOptions) -> usize {
-        if opts.max_matches == 0 {
+        if opts.max_matches == 0 || !self.could_match(t) {
             return 0;
         }
         let mut s = Searcher::new(self, &self.plan, t, *opts);

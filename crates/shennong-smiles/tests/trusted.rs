@@ -21,7 +21,25 @@ fn differences<'a>(inputs: impl Iterator<Item = &'a str>) -> (usize, Vec<String>
         let written = to_smiles(&mol);
         checked += 1;
         let full = parse(&written).map(|m| format!("{m:#?}"));
-        let trusted = parse_trusted(&written).map(|m| format!("{m:#?}"));
+        let trusted = parse_trusted(&written).map(|m| {
+            // ring membership answered before the rings are perceived
+            // (bridge test) must agree with the perceived rings
+            let cheap: Vec<bool> = (0..m.num_bonds() as u32)
+                .map(|b| m.is_ring_bond(shennong_mol::BondIdx(b)))
+                .chain(m.atom_indices().map(|a| m.is_ring_atom(a)))
+                .collect();
+            let rings = m.rings();
+            let perceived: Vec<bool> = (0..m.num_bonds() as u32)
+                .map(|b| rings.is_ring_bond(shennong_mol::BondIdx(b)))
+                .chain(m.atom_indices().map(|a| rings.is_ring_atom(a)))
+                .collect();
+            let note = if cheap == perceived {
+                String::new()
+            } else {
+                format!("ring membership without perception {cheap:?} != {perceived:?}\n")
+            };
+            format!("{note}{m:#?}")
+        });
         match (full, trusted) {
             (Ok(a), Ok(b)) if a == b => {}
             (Err(_), _) => {} // not something Shennong reads back at all
