@@ -58,7 +58,14 @@ impl Index {
             });
         }
         let qfp = query_pattern_fingerprint(query, self.info().pattern_bits);
-        let qwords = qfp.words();
+        // only the query's non-zero words can reject a row
+        let qwords: Vec<(usize, u64)> = qfp
+            .words()
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, w)| w != 0)
+            .collect();
         let patterns = self.patterns();
         let ordinals = self.ordinals();
         let hits_so_far = AtomicUsize::new(0);
@@ -89,7 +96,10 @@ impl Index {
                     else {
                         continue;
                     };
-                    if !qwords.iter().zip(p).all(|(q, m)| q & m == *q) {
+                    if !qwords
+                        .iter()
+                        .all(|&(i, q)| p.get(i).is_some_and(|m| q & m == q))
+                    {
                         continue;
                     }
                     screened += 1;

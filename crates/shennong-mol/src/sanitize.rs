@@ -13,7 +13,9 @@ use crate::mol::{
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
-use crate::valence::{explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_of, AtomEnv};
+use crate::valence::{
+    explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_given, AtomEnv,
+};
 use std::sync::OnceLock;
 
 /// What `sanitize` does besides perception.
@@ -273,8 +275,8 @@ fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.
 fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
     let env = AtomEnv::of(mol, a)?;
-    explicit_valence_of(&env, true)?;
-    implicit_hs_of(&env, true)
+    let ev = explicit_valence_of(&env, true)?;
+    implicit_hs_given(&env, ev, true)
 }
 
 fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {

@@ -174,6 +174,15 @@ pub(crate) fn implicit_hs_of(env: &AtomEnv, strict: bool) -> Result<i32> {
         return Ok(0);
     }
     let ev = explicit_valence_of(env, strict)?;
+    implicit_hs_given(env, ev, strict)
+}
+
+/// [`implicit_hs_of`] when the explicit valence `ev` (from
+/// [`explicit_valence_of`] with the same `strict`) is already known.
+pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<i32> {
+    if env.no_implicit {
+        return Ok(0);
+    }
     let z = env.z;
     if z == 0 {
         return Ok(0);

@@ -13,78 +13,46 @@ use crate::query::{AtomExpr, AtomPrim, BondExpr, BondPrim, Count, Query};
 
 /// Per-atom properties of a molecule that SMARTS primitives read, computed
 /// once so that many patterns can be matched against the same molecule.
+/// Each group is computed when a pattern first reads it: a substructure
+/// search reads a fresh molecule per candidate, and most patterns use only
+/// the element, aromaticity, charge and degree that the molecule holds.
 pub struct Target<'m> {
     mol: &'m Mol,
-    atoms: Vec<TargetAtom>,
     element_counts: [u16; 256],
+    /// Per atom: counts over the neighbours (`D` without H, `H`, `z`, `Z`).
+    neighborhood: OnceCell<Vec<Neighborhood>>,
+    /// Per atom: ring bonds (`x`) and whether a query cycle can run through
+    /// it; from the bridge test, not the rings.
+    cycles: OnceCell<Vec<Cyclic>>,
     hybridization: OnceCell<Vec<Hybridization>>,
     /// Per atom: rings containing it and the smallest ring size, from the
     /// SSSR; only `R<n>` and `r<n>` read them, so they (and the ring
     /// perception behind them) wait until a pattern asks.
     ring_counts: OnceCell<Vec<(i32, i32)>>,
-    /// Per atom, total valence (`v`); computed on first use.
+    /// Per atom, total valence (`v`).
     total_valences: OnceCell<Vec<i32>>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
-struct TargetAtom {
-    z: u8,
-    aromatic: bool,
-    isotope: u16,
-    charge: i32,
-    degree: i32,
+struct Neighborhood {
     non_h_degree: i32,
-    total_degree: i32,
     total_hs: i32,
-    own_hs: i32,
-    ring_bonds: i32,
     hetero: i32,
     aliphatic_hetero: i32,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Cyclic {
+    ring_bonds: i32,
     /// In a ring, or next to a dative/zero-order bond (bonds that ring
     /// perception leaves out but a query cycle may still run through).
     on_cycle: bool,
 }
 
 impl<'m> Target<'m> {
-    /// Precomputes atom properties of `mol`.
+    /// Prepares `mol` for matching (its atom properties are computed as
+    /// patterns ask for them).
     pub fn new(mol: &'m Mol) -> Target<'m> {
-        let atoms = mol
-            .atom_indices()
-            .map(|a| {
-                let atom = mol.atom(a);
-                let mut t = TargetAtom {
-                    z: atom.atomic_num,
-                    aromatic: atom.aromatic,
-                    isotope: atom.isotope,
-                    charge: i32::from(atom.formal_charge),
-                    degree: mol.degree(a) as i32,
-                    own_hs: i32::from(atom.total_hs()),
-                    ..TargetAtom::default()
-                };
-                t.total_degree = t.degree + t.own_hs;
-                t.total_hs = mol.total_hs_with_graph_hs(a) as i32;
-                for &(n, b) in mol.neighbors(a) {
-                    let nbr = mol.atom(n);
-                    if nbr.atomic_num != 1 || nbr.isotope > 1 {
-                        t.non_h_degree += 1;
-                    }
-                    if nbr.atomic_num != 1 && nbr.atomic_num != 6 {
-                        t.hetero += 1;
-                        if !nbr.aromatic {
-                            t.aliphatic_hetero += 1;
-                        }
-                    }
-                    if mol.is_ring_bond(b) {
-                        t.ring_bonds += 1;
-                    }
-                    if matches!(mol.bond(b).order, BondOrder::Dative | BondOrder::Zero) {
-                        t.on_cycle = true;
-                    }
-                }
-                t.on_cycle |= t.ring_bonds > 0;
-                t
-            })
-            .collect();
         let mut element_counts = [0u16; 256];
         for a in mol.atoms() {
             if let Some(c) = element_counts.get_mut(usize::from(a.atomic_num)) {
@@ -93,12 +61,73 @@ impl<'m> Target<'m> {
         }
         Target {
             mol,
-            atoms,
             element_counts,
+            neighborhood: OnceCell::new(),
+            cycles: OnceCell::new(),
             hybridization: OnceCell::new(),
             ring_counts: OnceCell::new(),
             total_valences: OnceCell::new(),
         }
+    }
+
+    fn num_atoms(&self) -> usize {
+        self.mol.num_atoms()
+    }
+
+    fn neighborhood(&self, a: usize) -> Neighborhood {
+        let mol = self.mol;
+        self.neighborhood
+            .get_or_init(|| {
+                mol.atom_indices()
+                    .map(|a| {
+                        let mut t = Neighborhood {
+                            total_hs: mol.total_hs_with_graph_hs(a) as i32,
+                            ..Neighborhood::default()
+                        };
+                        for &(n, _) in mol.neighbors(a) {
+                            let nbr = mol.atom(n);
+                            if nbr.atomic_num != 1 || nbr.isotope > 1 {
+                                t.non_h_degree += 1;
+                            }
+                            if nbr.atomic_num != 1 && nbr.atomic_num != 6 {
+                                t.hetero += 1;
+                                if !nbr.aromatic {
+                                    t.aliphatic_hetero += 1;
+                                }
+                            }
+                        }
+                        t
+                    })
+                    .collect()
+            })
+            .get(a)
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn cyclic(&self, a: usize) -> Cyclic {
+        let mol = self.mol;
+        self.cycles
+            .get_or_init(|| {
+                mol.atom_indices()
+                    .map(|a| {
+                        let mut t = Cyclic::default();
+                        for &(_, b) in mol.neighbors(a) {
+                            if mol.is_ring_bond(b) {
+                                t.ring_bonds += 1;
+                            }
+                            if matches!(mol.bond(b).order, BondOrder::Dative | BondOrder::Zero) {
+                                t.on_cycle = true;
+                            }
+                        }
+                        t.on_cycle |= t.ring_bonds > 0;
+                        t
+                    })
+                    .collect()
+            })
+            .get(a)
+            .copied()
+            .unwrap_or_default()
     }
 
     /// The molecule.
@@ -334,7 +363,7 @@ struct Searcher<'q, 't, 'm> {
 
 impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
     fn new(q: &'q Query, plan: &'q Plan, t: &'t Target<'m>, opts: MatchOptions) -> Self {
-        let n = t.atoms.len();
+        let n = t.num_atoms();
         Searcher {
             q,
             t,
@@ -404,7 +433,7 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                     Some(t) if self.opts.uniquify => self.map.get(t).map_or(0, |&m| m as usize + 1),
                     _ => 0,
                 };
-                for tn in min..self.t.atoms.len() {
+                for tn in min..self.t.num_atoms() {
                     if self.done {
                         return;
                     }
@@ -486,7 +515,7 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
     }
 
     fn atom_ok(&mut self, qa: usize, tn: usize) -> bool {
-        let n = self.t.atoms.len();
+        let n = self.t.num_atoms();
         let slot = qa * n + tn;
         match self.memo.get(slot).copied() {
             Some(YES) => return true,
@@ -494,11 +523,11 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
             _ => {}
         }
         let q = self.q;
-        let (Some(qatom), Some(tatom)) = (q.atoms.get(qa), self.t.atoms.get(tn)) else {
+        let Some(qatom) = q.atoms.get(qa) else {
             return false;
         };
-        let ok = q.neighbors(qa).len() as i32 <= tatom.degree
-            && (tatom.on_cycle || !q.cyclic_atoms.get(qa).copied().unwrap_or(false))
+        let ok = q.neighbors(qa).len() <= self.t.mol.degree(AtomIdx(tn as u32))
+            && (!q.cyclic_atoms.get(qa).copied().unwrap_or(false) || self.t.cyclic(tn).on_cycle)
             && self.expr_matches(&qatom.expr, tn);
         if let Some(m) = self.memo.get_mut(slot) {
             *m = if ok { YES } else { NO };
@@ -511,41 +540,43 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
     }
 
     fn prim_matches(&mut self, p: &AtomPrim, tn: usize) -> bool {
-        let Some(a) = self.t.atoms.get(tn).copied() else {
-            return false;
-        };
+        let t = self.t;
+        let ta = AtomIdx(tn as u32);
+        let a = t.mol.atom(ta);
+        let own_hs = || i32::from(a.total_hs());
+        let charge = i32::from(a.formal_charge);
         match p {
             AtomPrim::Any => true,
             AtomPrim::Aromatic => a.aromatic,
             AtomPrim::Aliphatic => !a.aromatic,
-            AtomPrim::AtomicNum(z) => a.z == *z,
-            AtomPrim::Element { z, aromatic } => a.z == *z && a.aromatic == *aromatic,
+            AtomPrim::AtomicNum(z) => a.atomic_num == *z,
+            AtomPrim::Element { z, aromatic } => a.atomic_num == *z && a.aromatic == *aromatic,
             AtomPrim::Isotope(i) => a.isotope == *i,
-            AtomPrim::Charge(c) => a.charge == *c,
+            AtomPrim::Charge(c) => charge == *c,
             AtomPrim::Count(kind, range) => {
                 let v = match kind {
-                    Count::Degree => a.degree,
-                    Count::NonHydrogenDegree => a.non_h_degree,
-                    Count::TotalDegree => a.total_degree,
-                    Count::RingBonds => a.ring_bonds,
-                    Count::TotalValence => self.t.total_valence(tn),
-                    Count::TotalHs => a.total_hs,
-                    Count::ImplicitHs => a.own_hs,
-                    Count::NumRings => self.t.ring_counts(tn).0,
-                    Count::MinRingSize => self.t.ring_counts(tn).1,
-                    Count::HeteroNeighbors => a.hetero,
-                    Count::AliphaticHeteroNeighbors => a.aliphatic_hetero,
-                    Count::FormalCharge => a.charge,
-                    Count::NegatedCharge => -a.charge,
+                    Count::Degree => t.mol.degree(ta) as i32,
+                    Count::NonHydrogenDegree => t.neighborhood(tn).non_h_degree,
+                    Count::TotalDegree => t.mol.degree(ta) as i32 + own_hs(),
+                    Count::RingBonds => t.cyclic(tn).ring_bonds,
+                    Count::TotalValence => t.total_valence(tn),
+                    Count::TotalHs => t.neighborhood(tn).total_hs,
+                    Count::ImplicitHs => own_hs(),
+                    Count::NumRings => t.ring_counts(tn).0,
+                    Count::MinRingSize => t.ring_counts(tn).1,
+                    Count::HeteroNeighbors => t.neighborhood(tn).hetero,
+                    Count::AliphaticHeteroNeighbors => t.neighborhood(tn).aliphatic_hetero,
+                    Count::FormalCharge => charge,
+                    Count::NegatedCharge => -charge,
                 };
                 range.contains(v)
             }
             // in a ring exactly when it has a ring bond
-            AtomPrim::InRing => a.ring_bonds > 0,
-            AtomPrim::HasRingBond => a.ring_bonds > 0,
-            AtomPrim::HasImplicitH => a.own_hs > 0,
-            AtomPrim::HasHeteroNeighbor => a.hetero > 0,
-            AtomPrim::HasAliphaticHeteroNeighbor => a.aliphatic_hetero > 0,
+            AtomPrim::InRing => t.cyclic(tn).ring_bonds > 0,
+            AtomPrim::HasRingBond => t.cyclic(tn).ring_bonds > 0,
+            AtomPrim::HasImplicitH => own_hs() > 0,
+            AtomPrim::HasHeteroNeighbor => t.neighborhood(tn).hetero > 0,
+            AtomPrim::HasAliphaticHeteroNeighbor => t.neighborhood(tn).aliphatic_hetero > 0,
             AtomPrim::RingSize(range) => self
                 .t
                 .mol
@@ -569,7 +600,7 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
     }
 
     fn recursive_matches(&mut self, i: usize, tn: usize) -> bool {
-        let n = self.t.atoms.len();
+        let n = self.t.num_atoms();
         let Some(memo) = self.recursive_memo.get_mut(i) else {
             return false;
         };
@@ -746,7 +777,7 @@ impl Query {
     /// pattern requires: no search (and no search state) is needed then.
     fn could_match(&self, t: &Target<'_>) -> bool {
         !self.atoms.is_empty()
-            && self.atoms.len() <= t.atoms.len()
+            && self.atoms.len() <= t.num_atoms()
             && self
                 .required_elements
                 .iter()
@@ -819,7 +850,7 @@ impl Query {
         };
         let mut s = Searcher::new(self, &self.anchored_plan, t, opts);
         s.collect = false;
-        (0..t.atoms.len())
+        (0..t.num_atoms())
             .map(|a| {
                 if !candidates.get(a).copied().unwrap_or(false) {
                     return false;
