@@ -408,6 +408,23 @@ fn info_entropy(counts: &[f64]) -> f64 {
     res / std::f64::consts::LN_2
 }
 
+/// `v` as RDKit's `"%.4f" % v` key would write it, as an integer number of
+/// ten-thousandths: two values give the same string exactly when they give
+/// the same integer. Scaling and rounding is exact unless the scaled value
+/// lies within float error of a half; those (rare) values are written and
+/// read back, so that ties round as the formatter rounds them.
+fn four_decimals(v: f64) -> i64 {
+    let scaled = v * 10_000.0;
+    let frac = scaled - scaled.floor();
+    if (frac - 0.5).abs() > 1e-6 && scaled.abs() < 1e15 {
+        return scaled.round() as i64;
+    }
+    format!("{v:.4}")
+        .replace('.', "")
+        .parse()
+        .unwrap_or(i64::MAX)
+}
+
 /// Bertz's complexity index CT as RDKit computes it (aromatic bonds as
 /// order 1.5; atoms symmetry-classed by their sorted bond-order-weighted
 /// distance rows, to four decimals, over the 100 nearest).
@@ -420,15 +437,13 @@ pub(crate) fn bertz_ct(ctx: &MolContext) -> f64 {
     }
     let d = ctx.bo_distances();
     let mut classes = vec![0usize; n];
-    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut keys: HashMap<Vec<i64>, usize> = HashMap::new();
+    let mut row: Vec<f64> = Vec::with_capacity(n);
     for (i, class) in classes.iter_mut().enumerate() {
-        let mut row: Vec<f64> = d.get(i * n..(i + 1) * n).unwrap_or(&[]).to_vec();
+        row.clear();
+        row.extend_from_slice(d.get(i * n..(i + 1) * n).unwrap_or(&[]));
         row.sort_by(|a, b| a.total_cmp(b));
-        let key: String = row
-            .iter()
-            .take(CUTOFF)
-            .map(|v| format!("{v:.4},"))
-            .collect();
+        let key: Vec<i64> = row.iter().take(CUTOFF).map(|&v| four_decimals(v)).collect();
         let next = keys.len();
         *class = *keys.entry(key).or_insert(next) + 1;
     }
@@ -509,5 +524,38 @@ mod tests {
         let m = shennong_smiles::parse("CC(C)C").unwrap();
         assert_eq!(atom_paths(&m, 3).len(), 3);
         assert_eq!(atom_paths(&m, 4).len(), 0);
+    }
+
+    /// The integer key groups values exactly as their `%.4f` strings do
+    /// (bond-order distances: sums of 1, 1/2, 1/3 and 2/3; halves and
+    /// exact ties included).
+    #[test]
+    fn four_decimal_keys_equal_formatted_keys() {
+        let key = |v: f64| format!("{v:.4}");
+        let mut values = vec![0.0, 1e8, 0.00005, 0.00015, 0.12345, 0.12355, 2.5, 1.00005];
+        for a in 0..30 {
+            for b in 0..6 {
+                for c in 0..6 {
+                    values.push(f64::from(a) + f64::from(b) * 0.5 + f64::from(c) * (2.0 / 3.0));
+                    values.push(
+                        f64::from(a) * (1.0 / 3.0) + f64::from(b) * 1.5 + f64::from(c) * 0.25,
+                    );
+                }
+            }
+        }
+        for &x in &values {
+            for &y in &values {
+                assert_eq!(
+                    key(x) == key(y),
+                    four_decimals(x) == four_decimals(y),
+                    "{x} {y}"
+                );
+            }
+            assert_eq!(
+                key(x).replace('.', "").parse::<i64>().unwrap(),
+                four_decimals(x),
+                "{x}"
+            );
+        }
     }
 }

@@ -31,6 +31,9 @@ pub struct Target<'m> {
     ring_counts: OnceCell<Vec<(i32, i32)>>,
     /// Per atom, total valence (`v`).
     total_valences: OnceCell<Vec<i32>>,
+    /// Atom indices grouped by element, and where each element's group
+    /// starts (by atomic number; one past the end at 256).
+    by_element: OnceCell<(Vec<u32>, Vec<u32>)>,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -67,6 +70,36 @@ impl<'m> Target<'m> {
             hybridization: OnceCell::new(),
             ring_counts: OnceCell::new(),
             total_valences: OnceCell::new(),
+            by_element: OnceCell::new(),
+        }
+    }
+
+    /// The atoms of element `z`, in index order.
+    fn atoms_of_element(&self, z: u8) -> &[u32] {
+        let (atoms, starts) = self.by_element.get_or_init(|| {
+            let mut starts = vec![0u32; 257];
+            for (z, &count) in self.element_counts.iter().enumerate() {
+                let before = starts.get(z).copied().unwrap_or(0);
+                if let Some(s) = starts.get_mut(z + 1) {
+                    *s = before + u32::from(count);
+                }
+            }
+            let mut next = starts.clone();
+            let mut atoms = vec![0u32; self.mol.num_atoms()];
+            for (i, a) in self.mol.atoms().iter().enumerate() {
+                if let Some(slot) = next.get_mut(usize::from(a.atomic_num)) {
+                    if let Some(x) = atoms.get_mut(*slot as usize) {
+                        *x = i as u32;
+                    }
+                    *slot += 1;
+                }
+            }
+            (atoms, starts)
+        });
+        let z = usize::from(z);
+        match (starts.get(z), starts.get(z + 1)) {
+            (Some(&a), Some(&b)) => atoms.get(a as usize..b as usize).unwrap_or(&[]),
+            _ => &[],
         }
     }
 
@@ -207,6 +240,9 @@ pub(crate) struct Plan {
     /// For component roots: the root atom of the identical component just
     /// before (its image must be smaller when uniquifying).
     twin: Vec<Option<usize>>,
+    /// For each position: the element every image of the atom must have,
+    /// if the pattern pins it (component roots then try only those atoms).
+    element: Vec<Option<u8>>,
 }
 
 impl Plan {
@@ -299,6 +335,8 @@ impl Plan {
             plan.parent.extend_from_slice(&comp.parent);
             plan.closures.extend(comp.closures.iter().cloned());
             plan.twin.resize(plan.order.len(), None);
+            plan.element
+                .extend(comp.order.iter().map(|&a| q.definite_atomic_num(a)));
             if let Some(t) = plan.twin.get_mut(root_pos) {
                 *t = twin;
             }
@@ -433,6 +471,20 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                     Some(t) if self.opts.uniquify => self.map.get(t).map_or(0, |&m| m as usize + 1),
                     _ => 0,
                 };
+                if let Some(z) = plan.element.get(depth).copied().flatten() {
+                    let t = self.t;
+                    for &tn in t.atoms_of_element(z) {
+                        let tn = tn as usize;
+                        if self.done {
+                            return;
+                        }
+                        if tn < min || self.used.get(tn).copied().unwrap_or(true) {
+                            continue;
+                        }
+                        self.try_atom(depth, qa, tn);
+                    }
+                    return;
+                }
                 for tn in min..self.t.num_atoms() {
                     if self.done {
                         return;
