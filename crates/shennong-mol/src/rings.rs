@@ -128,73 +128,18 @@ impl RingInfo {
     }
 }
 
-/// Which bonds lie on a cycle, without finding the rings: a bond is a ring
-/// bond exactly when it is not a bridge (every edge of a cycle is in some
-/// cycle of any cycle basis, so this equals [`RingInfo::is_ring_bond`] of the
-/// full perception). One depth-first pass (Tarjan's bridge test,
-/// `low(w) > disc(v)` for a tree edge v–w); what the substructure matcher
-/// needs for `x`, `R` without a count, `@` and ring closures, at a fraction
-/// of the cost of the SSSR.
-pub fn ring_bond_flags(adjacency: &[Neighbors], num_bonds: usize) -> Vec<bool> {
-    let n = adjacency.len();
+/// Which bonds lie on a cycle, without finding the rings: exactly the bonds
+/// of the ring systems (biconnected components with more than one bond;
+/// every other bond is a bridge), so this equals
+/// [`RingInfo::is_ring_bond`] of the full perception. One depth-first pass;
+/// what the substructure matcher needs for `x`, `R` without a count and
+/// ring closures, at a fraction of the cost of the SSSR.
+pub(crate) fn ring_bond_flags(adjacency: &[Neighbors], num_bonds: usize) -> Vec<bool> {
     let mut flags = vec![false; num_bonds];
-    let mut disc = vec![0u32; n];
-    let mut low = vec![0u32; n];
-    let mut time = 0u32;
-    let mut tree_edge_into = vec![None::<BondIdx>; n];
-    // frame: (vertex, next neighbour position)
-    let mut stack: Vec<(usize, usize)> = Vec::new();
-    for root in 0..n {
-        if disc.get(root).copied().unwrap_or(1) != 0 {
-            continue;
-        }
-        time += 1;
-        set(&mut disc, root, time);
-        set(&mut low, root, time);
-        stack.push((root, 0));
-        while let Some(&mut (v, ref mut pos)) = stack.last_mut() {
-            let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
-            let Some(&(w, b)) = nbrs.get(*pos) else {
-                stack.pop();
-                if let Some(&(u, _)) = stack.last() {
-                    let lv = low.get(v).copied().unwrap_or(0);
-                    let lu = low.get(u).copied().unwrap_or(0).min(lv);
-                    set(&mut low, u, lu);
-                }
-                continue;
-            };
-            *pos += 1;
-            if tree_edge_into.get(v).copied().flatten() == Some(b) {
-                continue;
-            }
-            let w = w.index();
-            let dw = disc.get(w).copied().unwrap_or(0);
-            if dw == 0 {
-                time += 1;
-                set(&mut disc, w, time);
-                set(&mut low, w, time);
-                if let Some(t) = tree_edge_into.get_mut(w) {
-                    *t = Some(b);
-                }
-                stack.push((w, 0));
-            } else {
-                // a back edge (or the far end of one): it closes a cycle
-                if let Some(f) = flags.get_mut(b.index()) {
-                    *f = true;
-                }
-                let lv = low.get(v).copied().unwrap_or(0).min(dw);
-                set(&mut low, v, lv);
-            }
-        }
-    }
-    // a tree edge parent–w is on a cycle unless low(w) > disc(parent), i.e.
-    // low(w) == disc(w): nothing below w reaches above it
-    for (w, edge) in tree_edge_into.iter().enumerate() {
-        if let Some(b) = edge {
-            if low.get(w) != disc.get(w) {
-                if let Some(f) = flags.get_mut(b.index()) {
-                    *f = true;
-                }
+    for system in ring_systems(adjacency, num_bonds) {
+        for b in system {
+            if let Some(f) = flags.get_mut(b.index()) {
+                *f = true;
             }
         }
     }

@@ -109,58 +109,42 @@ impl<'m> Target<'m> {
 
     fn neighborhood(&self, a: usize) -> Neighborhood {
         let mol = self.mol;
-        self.neighborhood
-            .get_or_init(|| {
-                mol.atom_indices()
-                    .map(|a| {
-                        let mut t = Neighborhood {
-                            total_hs: mol.total_hs_with_graph_hs(a) as i32,
-                            ..Neighborhood::default()
-                        };
-                        for &(n, _) in mol.neighbors(a) {
-                            let nbr = mol.atom(n);
-                            if nbr.atomic_num != 1 || nbr.isotope > 1 {
-                                t.non_h_degree += 1;
-                            }
-                            if nbr.atomic_num != 1 && nbr.atomic_num != 6 {
-                                t.hetero += 1;
-                                if !nbr.aromatic {
-                                    t.aliphatic_hetero += 1;
-                                }
-                            }
-                        }
-                        t
-                    })
-                    .collect()
-            })
-            .get(a)
-            .copied()
-            .unwrap_or_default()
+        per_atom(&self.neighborhood, mol, a, |x| {
+            let mut t = Neighborhood {
+                total_hs: mol.total_hs_with_graph_hs(x) as i32,
+                ..Neighborhood::default()
+            };
+            for &(n, _) in mol.neighbors(x) {
+                let nbr = mol.atom(n);
+                if nbr.atomic_num != 1 || nbr.isotope > 1 {
+                    t.non_h_degree += 1;
+                }
+                if nbr.atomic_num != 1 && nbr.atomic_num != 6 {
+                    t.hetero += 1;
+                    if !nbr.aromatic {
+                        t.aliphatic_hetero += 1;
+                    }
+                }
+            }
+            t
+        })
     }
 
     fn cyclic(&self, a: usize) -> Cyclic {
         let mol = self.mol;
-        self.cycles
-            .get_or_init(|| {
-                mol.atom_indices()
-                    .map(|a| {
-                        let mut t = Cyclic::default();
-                        for &(_, b) in mol.neighbors(a) {
-                            if mol.is_ring_bond(b) {
-                                t.ring_bonds += 1;
-                            }
-                            if matches!(mol.bond(b).order, BondOrder::Dative | BondOrder::Zero) {
-                                t.on_cycle = true;
-                            }
-                        }
-                        t.on_cycle |= t.ring_bonds > 0;
-                        t
-                    })
-                    .collect()
-            })
-            .get(a)
-            .copied()
-            .unwrap_or_default()
+        per_atom(&self.cycles, mol, a, |x| {
+            let mut t = Cyclic::default();
+            for &(_, b) in mol.neighbors(x) {
+                if mol.is_ring_bond(b) {
+                    t.ring_bonds += 1;
+                }
+                if matches!(mol.bond(b).order, BondOrder::Dative | BondOrder::Zero) {
+                    t.on_cycle = true;
+                }
+            }
+            t.on_cycle |= t.ring_bonds > 0;
+            t
+        })
     }
 
     /// The molecule.
@@ -169,35 +153,19 @@ impl<'m> Target<'m> {
     }
 
     fn ring_counts(&self, a: usize) -> (i32, i32) {
-        self.ring_counts
-            .get_or_init(|| {
-                let rings = self.mol.rings();
-                self.mol
-                    .atom_indices()
-                    .map(|x| {
-                        (
-                            rings.num_atom_rings(x) as i32,
-                            rings.min_atom_ring_size(x) as i32,
-                        )
-                    })
-                    .collect()
-            })
-            .get(a)
-            .copied()
-            .unwrap_or((0, 0))
+        let mol = self.mol;
+        per_atom(&self.ring_counts, mol, a, |x| {
+            let rings = mol.rings();
+            (
+                rings.num_atom_rings(x) as i32,
+                rings.min_atom_ring_size(x) as i32,
+            )
+        })
     }
 
     fn total_valence(&self, a: usize) -> i32 {
-        self.total_valences
-            .get_or_init(|| {
-                self.mol
-                    .atom_indices()
-                    .map(|x| self.mol.total_valence(x))
-                    .collect()
-            })
-            .get(a)
-            .copied()
-            .unwrap_or(0)
+        let mol = self.mol;
+        per_atom(&self.total_valences, mol, a, |x| mol.total_valence(x))
     }
 
     fn hybridization(&self, a: usize) -> Option<Hybridization> {
@@ -206,6 +174,20 @@ impl<'m> Target<'m> {
             .get(a)
             .copied()
     }
+}
+
+/// Atom `a`'s entry of a per-atom table that is filled, for every atom of
+/// `mol` with `f`, the first time any entry is read.
+fn per_atom<T: Copy + Default>(
+    cell: &OnceCell<Vec<T>>,
+    mol: &Mol,
+    a: usize,
+    f: impl FnMut(AtomIdx) -> T,
+) -> T {
+    cell.get_or_init(|| mol.atom_indices().map(f).collect())
+        .get(a)
+        .copied()
+        .unwrap_or_default()
 }
 
 /// How to search.
