@@ -453,25 +453,27 @@ impl<'q, 't, 'm> Searcher<'q, 't, 'm> {
                     Some(t) if self.opts.uniquify => self.map.get(t).map_or(0, |&m| m as usize + 1),
                     _ => 0,
                 };
-                if let Some(z) = plan.element.get(depth).copied().flatten() {
-                    let t = self.t;
-                    for &tn in t.atoms_of_element(z) {
-                        let tn = tn as usize;
-                        if self.done {
-                            return;
-                        }
-                        if tn < min || self.used.get(tn).copied().unwrap_or(true) {
-                            continue;
-                        }
-                        self.try_atom(depth, qa, tn);
-                    }
-                    return;
-                }
-                for tn in min..self.t.num_atoms() {
+                // an atom whose element the pattern pins tries only atoms
+                // of that element; any other tries every atom (index order
+                // either way, so matches come out in the same order)
+                let t = self.t;
+                let pinned = plan
+                    .element
+                    .get(depth)
+                    .copied()
+                    .flatten()
+                    .map(|z| t.atoms_of_element(z));
+                let every = pinned.is_none().then_some(min..t.num_atoms());
+                let candidates = pinned
+                    .into_iter()
+                    .flatten()
+                    .map(|&x| x as usize)
+                    .chain(every.into_iter().flatten());
+                for tn in candidates {
                     if self.done {
                         return;
                     }
-                    if self.used.get(tn).copied().unwrap_or(true) {
+                    if tn < min || self.used.get(tn).copied().unwrap_or(true) {
                         continue;
                     }
                     self.try_atom(depth, qa, tn);
