@@ -3,7 +3,8 @@
 
 For every input SMILES: whether RDKit accepts it, RDKit's canonical SMILES,
 per-atom perception (aromatic, total H, charge, ring membership, ring count,
-chiral tag present) and ten RDKit-randomised SMILES of the molecule.
+chiral tag present), ten RDKit-randomised SMILES of the molecule and RDKit's
+canonical Kekulé SMILES (`kekuleSmiles=True`; empty when it cannot write one).
 
 Usage: make_reference.py OUT.tsv NAME=PATH[:N] ...
   PATH may be .smi, .smi.gz, .csv (column 'smiles' or 'SMILES'), .csv.gz;
@@ -61,14 +62,18 @@ def main():
             for k, smi in enumerate(read_smiles(path, int(n) if n else 0)):
                 mol = Chem.MolFromSmiles(smi)
                 if mol is None:
-                    out.write("%s\t%d\t%s\t0\t\t\t\n" % (name, k, smi))
+                    out.write("%s\t%d\t%s\t0\t\t\t\t\n" % (name, k, smi))
                     continue
                 can = Chem.MolToSmiles(mol)
                 rnd = []
                 for seed in range(10):
                     r = Chem.MolToSmiles(mol, doRandom=True, canonical=False)
                     rnd.append(r)
-                out.write("%s\t%d\t%s\t1\t%s\t%s\t%s\n" % (name, k, smi, can, atom_fields(mol), " ".join(rnd)))
+                try:
+                    kek = Chem.MolToSmiles(mol, kekuleSmiles=True)
+                except Exception:  # no Kekulé form RDKit can write
+                    kek = ""
+                out.write("%s\t%d\t%s\t1\t%s\t%s\t%s\t%s\n" % (name, k, smi, can, atom_fields(mol), " ".join(rnd), kek))
 
 
 if __name__ == "__main__":

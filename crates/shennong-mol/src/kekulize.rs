@@ -2,13 +2,27 @@
 //!
 //! Which aromatic atoms must receive a double bond follows RDKit's
 //! `markDbondCands` (default valence adjusted for charge, hydrogens and
-//! radicals); the assignment itself is a perfect matching over aromatic
-//! bonds, found by backtracking with the most-constrained atom first.
+//! radicals). Which Kekulé structure is chosen follows RDKit's
+//! `kekulizeWorker` (Kekulize.cpp, 2026.09): per fused ring system, a
+//! breadth-first walk from the lowest-ranked aromatic atom that gives each
+//! atom needing a double bond its lowest-ranked free neighbour, backtracking
+//! at most 100 times. Ranks are atom indices during sanitisation (RDKit's
+//! `canonical=false`) and canonical ranks for the Kekulé forms that are
+//! written or matched against (`canonical=true`), so SMILES, molfiles and
+//! tautomer rules see RDKit's double bonds. Where that walk gives up, a
+//! perfect matching over the aromatic bonds (backtracking, most-constrained
+//! atom first) still finds a structure when one exists.
+
+use std::collections::VecDeque;
 
 use crate::element::{default_valence, is_early_atom, valences};
 use crate::error::{MolError, Result};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
+use crate::rings::RingInfo;
 use crate::valence::{explicit_valence, is_aromatic_atom};
+
+/// RDKit's default back-tracking budget for one fused ring system.
+const MAX_BACKTRACKS: usize = 100;
 
 /// Step budget for the matching search; far above anything a real aromatic
 /// system needs, it bounds time on adversarial input.
@@ -25,8 +39,14 @@ enum Need {
 }
 
 /// Kekulises `mol` in place: aromatic bonds become single or double, and all
-/// aromatic flags are cleared. Hydrogen counts must already be perceived.
-pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
+/// aromatic flags are cleared. Hydrogen counts must already be perceived;
+/// `rings` are the molecule's rings (the fused systems are walked one at a
+/// time) and `ranks` order the walk (atom index order when `None`).
+pub(crate) fn kekulize(
+    mol: &mut MolBuilder,
+    rings: &RingInfo,
+    ranks: Option<&[u32]>,
+) -> Result<()> {
     let n = mol.num_atoms();
     let arom_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
         .map(BondIdx)
@@ -62,8 +82,12 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
         }
     }
     let mut mate: Vec<Option<(usize, BondIdx)>> = vec![None; n];
+    let walked = rdkit_walk(mol, rings, &need, ranks, &mut mate);
     let mut steps = 0usize;
-    let solved = search(&need, &edges, &mut mate, &mut steps);
+    let solved = walked || {
+        mate.iter_mut().for_each(|m| *m = None);
+        search(&need, &edges, &mut mate, &mut steps)
+    };
     if !solved {
         // Report the required atoms that the best greedy attempt leaves unmatched.
         let mut atoms: Vec<usize> = (0..n)
@@ -106,6 +130,229 @@ pub(crate) fn kekulize(mol: &mut MolBuilder) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// RDKit's Kekulé walk over every fused ring system holding an aromatic or
+/// dummy atom; fills `mate` and returns whether every atom that needs a
+/// double bond got one.
+fn rdkit_walk(
+    mol: &MolBuilder,
+    rings: &RingInfo,
+    need: &[Need],
+    ranks: Option<&[u32]>,
+    mate: &mut [Option<(usize, BondIdx)>],
+) -> bool {
+    let n = mol.num_atoms();
+    let atom_rings: Vec<&Vec<AtomIdx>> = rings
+        .atom_rings()
+        .iter()
+        .filter(|r| {
+            r.iter()
+                .any(|&a| mol.atom(a).is_some_and(|x| x.atomic_num != 0))
+        })
+        .collect();
+    // Rings are fused when they share a bond (RDKit's makeRingNeighborMap).
+    let bond_rings: Vec<Vec<BondIdx>> = atom_rings
+        .iter()
+        .map(|r| {
+            (0..r.len())
+                .filter_map(|i| {
+                    let a = *r.get(i)?;
+                    let b = *r.get((i + 1) % r.len())?;
+                    mol.bond_between(a, b)
+                })
+                .collect()
+        })
+        .collect();
+    let mut group = vec![usize::MAX; atom_rings.len()];
+    let mut n_groups = 0;
+    for start in 0..atom_rings.len() {
+        if group.get(start) != Some(&usize::MAX) {
+            continue;
+        }
+        let mut stack = vec![start];
+        if let Some(g) = group.get_mut(start) {
+            *g = n_groups;
+        }
+        while let Some(r) = stack.pop() {
+            for (other, g) in group.iter_mut().enumerate() {
+                if *g != usize::MAX {
+                    continue;
+                }
+                let shares = match (bond_rings.get(r), bond_rings.get(other)) {
+                    (Some(x), Some(y)) => x.iter().any(|b| y.contains(b)),
+                    _ => false,
+                };
+                if shares {
+                    *g = n_groups;
+                    stack.push(other);
+                }
+            }
+        }
+        n_groups += 1;
+    }
+    let rank_of = |a: usize| ranks.and_then(|r| r.get(a).copied()).unwrap_or(a as u32);
+    let mut cand: Vec<bool> = need.iter().map(|&x| x != Need::No).collect();
+    for g in 0..n_groups {
+        let mut in_sys = vec![false; n];
+        for (ring, _) in atom_rings.iter().zip(&group).filter(|(_, &rg)| rg == g) {
+            for a in ring.iter() {
+                if let Some(x) = in_sys.get_mut(a.index()) {
+                    *x = true;
+                }
+            }
+        }
+        let plays = |a: usize| {
+            mol.atom(AtomIdx(a as u32))
+                .is_some_and(|x| x.atomic_num == 0 || is_aromatic_atom(mol, AtomIdx(a as u32)))
+        };
+        let mut atoms: Vec<usize> = (0..n).filter(|&a| in_sys.get(a) == Some(&true)).collect();
+        if !atoms.iter().any(|&a| plays(a)) {
+            continue;
+        }
+        atoms.sort_by_key(|&a| (rank_of(a), a));
+        let done: Vec<usize> = atoms.iter().copied().filter(|&a| !plays(a)).collect();
+        if !walk_fused(mol, &atoms, &in_sys, done, &mut cand, &rank_of, mate) {
+            return false;
+        }
+    }
+    // every atom that must have a double bond has one
+    need.iter()
+        .zip(mate.iter())
+        .all(|(nd, m)| *nd != Need::Required || m.is_some())
+}
+
+/// RDKit's `kekulizeWorker` on one fused system (`atoms` sorted by rank):
+/// a queue walk that gives each candidate its first free candidate
+/// neighbour in rank order, remembering the other choices, and backtracks
+/// to the last choice when a candidate is left without a partner.
+fn walk_fused(
+    mol: &MolBuilder,
+    atoms: &[usize],
+    in_sys: &[bool],
+    mut done: Vec<usize>,
+    cand: &mut [bool],
+    rank_of: &dyn Fn(usize) -> u32,
+    mate: &mut [Option<(usize, BondIdx)>],
+) -> bool {
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    let mut options: Vec<Option<VecDeque<usize>>> = vec![None; cand.len()];
+    let mut choice_points: Vec<usize> = Vec::new();
+    let mut last_choice: Option<usize> = None;
+    // double bonds added in this walk: (atom, atom, bond)
+    let mut added: Vec<(usize, usize, BondIdx)> = Vec::new();
+    let mut backtracks = 0usize;
+    let is_cand = |cand: &[bool], a: usize| cand.get(a).copied().unwrap_or(false);
+    while done.len() < atoms.len() || !queue.is_empty() {
+        let curr = match queue.pop_front() {
+            Some(a) => a,
+            None => match atoms.iter().find(|a| !done.contains(a)) {
+                Some(&a) => a,
+                None => break,
+            },
+        };
+        done.push(curr);
+        let curr_cand = is_cand(cand, curr);
+        let mut opts: VecDeque<usize> = VecDeque::new();
+        let stored = options.get(curr).cloned().flatten();
+        if let Some(o) = stored {
+            opts = o;
+        } else {
+            let mut nbrs: Vec<(usize, BondIdx)> = mol
+                .neighbors(AtomIdx(curr as u32))
+                .iter()
+                .map(|&(a, b)| (a.index(), b))
+                .filter(|&(a, _)| in_sys.get(a) == Some(&true) && !done.contains(&a))
+                .collect();
+            nbrs.sort_by_key(|&(a, _)| (rank_of(a), a));
+            let mut fresh = Vec::new();
+            for (nb, b) in nbrs {
+                if !queue.contains(&nb) {
+                    fresh.push(nb);
+                }
+                let dummy = |a: usize| {
+                    mol.atom(AtomIdx(a as u32))
+                        .is_some_and(|x| x.atomic_num == 0)
+                };
+                let eligible = mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like)
+                    || dummy(curr)
+                    || dummy(nb);
+                if curr_cand && is_cand(cand, nb) && eligible {
+                    opts.push_back(nb);
+                }
+            }
+            queue.extend(fresh);
+        }
+        if !curr_cand {
+            continue;
+        }
+        if let Some(partner) = opts.pop_front() {
+            let Some(b) = mol.bond_between(AtomIdx(curr as u32), AtomIdx(partner as u32)) else {
+                return false;
+            };
+            for a in [curr, partner] {
+                if let Some(c) = cand.get_mut(a) {
+                    *c = false;
+                }
+            }
+            if let Some(m) = mate.get_mut(curr) {
+                *m = Some((partner, b));
+            }
+            if let Some(m) = mate.get_mut(partner) {
+                *m = Some((curr, b));
+            }
+            added.push((curr, partner, b));
+            let revisited = options.get(curr).is_some_and(Option::is_some);
+            if revisited {
+                if opts.is_empty() {
+                    if let Some(o) = options.get_mut(curr) {
+                        *o = None;
+                    }
+                    choice_points.pop();
+                    last_choice = choice_points.last().copied();
+                } else if let Some(o) = options.get_mut(curr) {
+                    *o = Some(opts);
+                }
+            } else if !opts.is_empty() {
+                last_choice = Some(curr);
+                choice_points.push(curr);
+                if let Some(o) = options.get_mut(curr) {
+                    *o = Some(opts);
+                }
+            }
+        } else if mol
+            .atom(AtomIdx(curr as u32))
+            .is_some_and(|x| x.atomic_num != 0)
+        {
+            let Some(back_to) = last_choice.filter(|_| backtracks < MAX_BACKTRACKS) else {
+                return false;
+            };
+            // undo everything from the last choice on and walk again from there
+            let Some(pos) = done.iter().position(|&a| a == back_to) else {
+                return false;
+            };
+            for &a in done.get(pos..).unwrap_or(&[]).iter().rev() {
+                queue.push_front(a);
+            }
+            done.truncate(pos);
+            added.retain(|&(x, y, _)| {
+                if done.contains(&x) || done.contains(&y) {
+                    return true;
+                }
+                for a in [x, y] {
+                    if let Some(c) = cand.get_mut(a) {
+                        *c = true;
+                    }
+                    if let Some(m) = mate.get_mut(a) {
+                        *m = None;
+                    }
+                }
+                false
+            });
+            backtracks += 1;
+        }
+    }
+    true
 }
 
 /// A neutral N or P with one explicit H: the pyrrole-type H that an aromatic

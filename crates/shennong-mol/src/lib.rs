@@ -46,12 +46,37 @@ pub use rings::RingInfo;
 pub use sanitize::{sanitize, sanitize_trusted, SanitizeOptions};
 pub use stereo::Hybridization;
 
+impl MolBuilder {
+    /// Kekulises the aromatic-flagged part of this raw molecule again, as
+    /// RDKit's `Kekulize` does on a molecule edited in its Kekulé form with
+    /// the aromatic flags kept (tautomer and reaction products): every bond
+    /// still flagged aromatic loses its order, and the ring systems get a
+    /// Kekulé structure that fits the atoms' current hydrogens and other
+    /// bonds (walk in atom index order). Atoms marked `no_implicit` keep only
+    /// their explicit hydrogens. Aromatic flags are cleared; the result is
+    /// ready for [`sanitize`].
+    pub fn rekekulize_aromatic(&mut self) -> Result<()> {
+        // an atom whose hydrogens were pinned has no implicit ones left
+        for atom in &mut self.atoms {
+            if atom.no_implicit {
+                atom.implicit_hs = 0;
+            }
+        }
+        let rings = sanitize::perceive_rings(&self.bonds, &self.adjacency);
+        kekulize::kekulize(self, &rings, None)
+    }
+}
+
 impl Mol {
     /// A Kekulé form of this molecule: aromatic bonds become alternating
     /// single/double bonds and aromatic flags are cleared; H counts are kept.
+    /// The double bonds are the ones RDKit's `Kekulize` (canonical) places:
+    /// its walk ordered by RDKit's canonical atom ranks, so the form does not
+    /// depend on the input atom order.
     pub fn kekulized(&self) -> Result<Mol> {
+        let ranks = self.kekule_walk_ranks();
         let mut b = self.to_builder();
-        kekulize::kekulize(&mut b)?;
+        kekulize::kekulize(&mut b, self.rings(), ranks.as_deref())?;
         Ok(Mol {
             atoms: b.atoms,
             bonds: b.bonds,
@@ -60,6 +85,26 @@ impl Mol {
             ring_bonds: self.ring_bonds.clone(),
             conformer: b.conformer,
         })
+    }
+
+    /// Canonical atom ranks (RDKit's, per connected component) that order
+    /// the Kekulé walk; `None` for molecules without aromatic atoms, or when
+    /// the stereo perception the ranks need fails (index order then).
+    fn kekule_walk_ranks(&self) -> Option<Vec<u32>> {
+        if !self.atoms.iter().any(|a| a.aromatic) {
+            return None;
+        }
+        let stereo = self.legacy_stereo().ok()?;
+        let mut ranks = vec![0u32; self.num_atoms()];
+        for frag in canon_rdkit::fragments(self) {
+            let local = canon_rdkit::rdkit_ranks(self, &frag, &stereo, true);
+            for (a, r) in frag.atoms.iter().zip(local) {
+                if let Some(slot) = ranks.get_mut(a.index()) {
+                    *slot = r;
+                }
+            }
+        }
+        Some(ranks)
     }
 
     /// This molecule with all atom map numbers cleared.

@@ -87,7 +87,8 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     let mut adjust: Vec<bool> = (0..n as u32)
         .map(|i| crate::valence::is_aromatic_atom(&mol, AtomIdx(i)))
         .collect();
-    kekulize(&mut mol)?;
+    // atom index order, as RDKit's sanitisation kekulises (canonical=false)
+    kekulize(&mut mol, &rings, None)?;
     assign_radicals(&mut mol);
     let states = atom_states(&mol)?;
     aromaticity::perceive(&mut mol, &rings, &states);

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use shennong_smiles::{parse, to_smiles};
+use shennong_smiles::{parse, to_smiles, write_smiles, WriteOptions};
 
 /// `Cl[Pt](Cl)([NH3])[NH3]` was rejected as pentavalent N; RDKit turns the
 /// N–Pt single bonds into dative bonds (cleanUpOrganometallics).
@@ -201,4 +201,39 @@ fn negative_charges_rank_after_neutral_atoms_as_in_rdkit() {
 fn double_bond_labels_use_rdkit_reference_atoms() {
     let mol = parse("N/C(=N/C(=O)CCCC(=O)/N=C(\\N)NC)NC").unwrap();
     assert_eq!(to_smiles(&mol), "CN/C(N)=N\\C(=O)CCCC(=O)/N=C(\\N)NC");
+}
+
+/// Regression: Kekulé SMILES placed the double bonds by our own matching,
+/// so 36 % of zinc molecules got a Kekulé structure other than RDKit's (for
+/// example `CC1=CC=C(...)` where RDKit writes `CC1=C(...)C=C...`). RDKit
+/// places them by its canonical `Kekulize` walk, which does not depend on
+/// the input atom order; so do we now.
+#[test]
+fn kekule_smiles_place_double_bonds_as_rdkit() {
+    let kekule = WriteOptions {
+        kekule: true,
+        ..Default::default()
+    };
+    let cases = [
+        (
+            "Cc1ccc(C(F)(F)F)cc1/C=C/C(=O)O",
+            "CC1=C(/C=C/C(=O)O)C=C(C(F)(F)F)C=C1",
+        ),
+        (
+            "OC(=O)/C=C/c1cc(C(F)(F)F)ccc1C",
+            "CC1=C(/C=C/C(=O)O)C=C(C(F)(F)F)C=C1",
+        ),
+        (
+            "CC(C)(C)c1ccc2occ(CC(=O)Nc3ccccc3F)c2c1",
+            "CC(C)(C)C1=CC2=C(C=C1)OC=C2CC(=O)NC1=CC=CC=C1F",
+        ),
+        (
+            "Cc1cccc(/C=C(/F)C(=O)O)c1C",
+            "CC1=C(C)C(/C=C(/F)C(=O)O)=CC=C1",
+        ),
+    ];
+    for (input, rdkit) in cases {
+        let mol = parse(input).unwrap();
+        assert_eq!(write_smiles(&mol, &kekule).unwrap(), rdkit, "{input}");
+    }
 }

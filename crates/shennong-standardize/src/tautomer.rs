@@ -6,9 +6,10 @@
 //!
 //! Scores follow RDKit's `TautomerScoringFunctions` (after Sayle's 2010
 //! "So you think you understand tautomerism?" and the MolVS rules). Ties
-//! are broken on canonical SMILES; RDKit breaks them on *its* canonical
-//! SMILES, which differ from ours in atom order, so for tautomers with equal
-//! scores the choice can differ from RDKit's.
+//! are broken on canonical SMILES, which are RDKit's. As in RDKit, rules
+//! match the tautomer's canonical Kekulé form (aromatic flags kept), and
+//! each product is kekulised again before perception, so ring bonds take
+//! the Kekulé structure that fits the moved hydrogen.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -375,17 +376,11 @@ impl TautomerCanonicalizer {
         modified_bonds: &mut [bool],
     ) -> Option<Mol> {
         let (&first, &last) = (m.first()?, m.last()?);
+        // The aromatic flags stay: as in RDKit, the product is kekulised
+        // again before perception, so bonds of aromatic rings take the
+        // Kekulé structure that fits the moved hydrogen, whatever orders the
+        // transform wrote on them; only non-aromatic bonds keep its orders.
         let mut b = kekule.to_builder();
-        for i in 0..b.num_atoms() as u32 {
-            if let Some(atom) = b.atom_mut(AtomIdx(i)) {
-                atom.aromatic = false;
-            }
-        }
-        for j in 0..b.num_bonds() as u32 {
-            if let Some(bond) = b.bond_mut(BondIdx(j)) {
-                bond.aromatic = false;
-            }
-        }
         for (a, delta) in [(first, -1i32), (last, 1)] {
             if let Some(x) = modified_atoms.get_mut(a.index()) {
                 *x = true;
@@ -420,6 +415,8 @@ impl TautomerCanonicalizer {
                 atom.formal_charge += c;
             }
         }
+        // RDKit skips a product whose rings cannot be kekulised
+        b.rekekulize_aromatic().ok()?;
         sanitize(b, &reperceive()).ok()
     }
 

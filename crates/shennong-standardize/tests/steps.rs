@@ -87,6 +87,37 @@ fn canonical_tautomers() {
     assert_eq!(parent("CC(O)=N", Parent::Tautomer), canon("CC(N)=O"));
 }
 
+/// Regression: a tautomer transform's product kept the bond orders the
+/// transform wrote on aromatic rings, so a move that only makes sense after
+/// the ring is kekulised again (RDKit's `special imine r2` on a methyl
+/// pyridine) gave an invalid product and was dropped, and with it every
+/// tautomer it leads to. RDKit kekulises each product again; so do we now,
+/// and the bonds those tautomers touch lose their stereo as in RDKit.
+#[test]
+fn tautomer_products_are_kekulised_again_as_in_rdkit() {
+    assert_eq!(
+        parent(
+            "CNC(=O)c1ccc(/C=C/C(=O)Nc2c(C)cc(C)nc2Cl)cc1",
+            Parent::Tautomer
+        ),
+        canon("CNC(=O)c1ccc(C=CC(=O)Nc2c(C)cc(C)nc2Cl)cc1")
+    );
+    assert_eq!(
+        parent("C[C@H](c1ccccn1)[C@H](Br)c1ccccc1F", Parent::Tautomer),
+        canon("CC(c1ccccn1)[C@H](Br)c1ccccc1F")
+    );
+    // the ring's Kekulé structure decides whether the ortho methyl reaches
+    // the acid (1,7 shift): RDKit's canonical one says yes here, no below
+    assert_eq!(
+        parent("OC(=O)/C=C/c1cc(C(F)(F)F)ccc1C", Parent::Tautomer),
+        canon("Cc1ccc(C(F)(F)F)cc1C=CC(=O)O")
+    );
+    assert_eq!(
+        parent("Cc1cccc(/C=C(/F)C(=O)O)c1C", Parent::Tautomer),
+        canon("Cc1cccc(/C=C(/F)C(=O)O)c1C")
+    );
+}
+
 #[test]
 fn full_parent_chains_salt_removal_uncharging_and_tautomer() {
     assert_eq!(parent("Oc1ccccn1.Cl", Parent::Full), canon("O=c1cccc[nH]1"));
