@@ -54,7 +54,7 @@ impl MolBuilder {
     /// Kekulé structure that fits the atoms' current hydrogens and other
     /// bonds (walk in atom index order). Atoms marked `no_implicit` keep only
     /// their explicit hydrogens. Aromatic flags are cleared; the result is
-    /// ready for [`sanitize`].
+    /// ready for [`sanitize()`].
     pub fn rekekulize_aromatic(&mut self) -> Result<()> {
         // an atom whose hydrogens were pinned has no implicit ones left
         for atom in &mut self.atoms {
