@@ -9,7 +9,8 @@
 //! are broken on canonical SMILES, which are RDKit's. As in RDKit, rules
 //! match the tautomer's canonical Kekulé form (aromatic flags kept), and
 //! each product is kekulised again before perception, so ring bonds take
-//! the Kekulé structure that fits the moved hydrogen.
+//! the Kekulé structure that fits the moved hydrogen; chiral tags no rule
+//! touched stay on every tautomer, and stereo is cleaned on the picked one.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
@@ -417,7 +418,7 @@ impl TautomerCanonicalizer {
         }
         // RDKit skips a product whose rings cannot be kekulised
         b.rekekulize_aromatic().ok()?;
-        sanitize(b, &reperceive()).ok()
+        sanitize(b, &keep_stereo()).ok()
     }
 
     fn score(&self, taut: &Mol, relevant: &[usize]) -> i32 {
@@ -484,7 +485,11 @@ impl TautomerCanonicalizer {
                 best = Some((score, key, taut));
             }
         }
-        best.map_or_else(|| mol.clone(), |(_, _, m)| m.clone())
+        // RDKit's pickCanonical: stereo is cleaned on the picked tautomer only
+        best.map_or_else(
+            || mol.clone(),
+            |(_, _, m)| sanitize(m.to_builder(), &reperceive()).unwrap_or_else(|_| m.clone()),
+        )
     }
 }
 
@@ -587,8 +592,19 @@ fn strip_stereo(mol: &Mol, atoms: &[bool], bonds: &[bool]) -> (Mol, bool) {
             }
         }
     }
-    match sanitize(b, &reperceive()) {
+    match sanitize(b, &keep_stereo()) {
         Ok(m) => (m, true),
         Err(_) => (mol.clone(), false),
+    }
+}
+
+/// Perception for tautomers while they are enumerated: RDKit enumerates
+/// with `reassignStereo` off, so a chiral tag no rule touched survives an
+/// intermediate tautomer in which its atom is not a stereocentre, and only
+/// the picked tautomer is cleaned (`pickCanonical`).
+fn keep_stereo() -> shennong_mol::SanitizeOptions {
+    shennong_mol::SanitizeOptions {
+        clean_stereo: false,
+        ..reperceive()
     }
 }

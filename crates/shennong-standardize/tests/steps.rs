@@ -118,6 +118,22 @@ fn tautomer_products_are_kekulised_again_as_in_rdkit() {
     );
 }
 
+/// Regression: every tautomer was perceived with the stereo clean-up, so a
+/// ring-stereo centre that is no stereocentre in an intermediate tautomer
+/// (the 1,4-cyclohexane here once its other centre lost its tag) lost its
+/// tag for good, although it is one in the picked tautomer. RDKit
+/// enumerates with `reassignStereo` off and cleans only the picked one.
+#[test]
+fn tautomer_stereo_is_cleaned_on_the_picked_tautomer_only() {
+    assert_eq!(
+        parent(
+            "O=C1C(O)=C([C@H]2CC[C@H](c3ccc(Cl)cc3)CC2)C(=O)c2ccccc21",
+            Parent::Tautomer
+        ),
+        canon("Oc1c(C2=CC[C@@H](c3ccc(Cl)cc3)CC2)c(O)c2ccccc2c1O")
+    );
+}
+
 #[test]
 fn full_parent_chains_salt_removal_uncharging_and_tautomer() {
     assert_eq!(parent("Oc1ccccn1.Cl", Parent::Full), canon("O=c1cccc[nH]1"));
