@@ -9,7 +9,7 @@
 
 use crate::element::{default_valence, more_electronegative, outer_electrons};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
-use crate::rings::RingInfo;
+use crate::rings::{pick_fused, ring_neighbor_map, RingInfo};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Donor {
@@ -266,32 +266,7 @@ pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomSta
         .collect();
     let nr = bond_rings.len();
     // ring neighbour map: rings of at most 24 atoms sharing exactly one bond
-    let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); nr];
-    for i in 0..nr {
-        let Some(ri) = bond_rings.get(i) else {
-            continue;
-        };
-        if ri.len() > MAX_FUSED_RING_SIZE {
-            continue;
-        }
-        for j in (i + 1)..nr {
-            let Some(rj) = bond_rings.get(j) else {
-                continue;
-            };
-            if rj.len() > MAX_FUSED_RING_SIZE {
-                continue;
-            }
-            let shared = ri.iter().filter(|b| rj.contains(b)).count();
-            if shared == 1 {
-                if let Some(l) = neigh.get_mut(i) {
-                    l.push(j);
-                }
-                if let Some(l) = neigh.get_mut(j) {
-                    l.push(i);
-                }
-            }
-        }
-    }
+    let neigh = ring_neighbor_map(&bond_rings, MAX_FUSED_RING_SIZE, 1);
     let mut done = vec![false; nr];
     for start in 0..nr {
         if done.get(start).copied().unwrap_or(true) {
@@ -300,32 +275,6 @@ pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomSta
         let fused = pick_fused(start, &neigh, &mut done);
         apply_to_fused(mol, &fused, &atom_rings, &bond_rings, &donors, &neigh);
     }
-}
-
-fn pick_fused(start: usize, neigh: &[Vec<usize>], done: &mut [bool]) -> Vec<usize> {
-    let mut res = vec![start];
-    if let Some(d) = done.get_mut(start) {
-        *d = true;
-    }
-    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
-    while let Some(top) = stack.last_mut() {
-        let (ring, next) = *top;
-        let list = neigh.get(ring).map_or(&[][..], |v| v.as_slice());
-        let Some(&nb) = list.get(next) else {
-            stack.pop();
-            continue;
-        };
-        top.1 += 1;
-        if done.get(nb).copied().unwrap_or(true) {
-            continue;
-        }
-        if let Some(d) = done.get_mut(nb) {
-            *d = true;
-        }
-        res.push(nb);
-        stack.push((nb, 0));
-    }
-    res
 }
 
 fn is_connected(ids: &[usize], neigh: &[Vec<usize>]) -> bool {

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use crate::element::{default_valence, is_early_atom, valences};
 use crate::error::{MolError, Result};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
-use crate::rings::RingInfo;
+use crate::rings::{pick_fused, ring_neighbor_map, RingInfo};
 use crate::valence::{explicit_valence, is_aromatic_atom};
 
 /// RDKit's default back-tracking budget for one fused ring system.
@@ -143,69 +143,44 @@ fn rdkit_walk(
     mate: &mut [Option<(usize, BondIdx)>],
 ) -> bool {
     let n = mol.num_atoms();
-    let atom_rings: Vec<&Vec<AtomIdx>> = rings
-        .atom_rings()
-        .iter()
-        .filter(|r| {
-            r.iter()
-                .any(|&a| mol.atom(a).is_some_and(|x| x.atomic_num != 0))
+    // rings with at least one real atom, fused when they share a bond
+    let kept: Vec<usize> = (0..rings.atom_rings().len())
+        .filter(|&ri| {
+            rings.atom_rings().get(ri).is_some_and(|r| {
+                r.iter()
+                    .any(|&a| mol.atom(a).is_some_and(|x| x.atomic_num != 0))
+            })
         })
         .collect();
-    // Rings are fused when they share a bond (RDKit's makeRingNeighborMap).
-    let bond_rings: Vec<Vec<BondIdx>> = atom_rings
+    let atom_rings: Vec<&Vec<AtomIdx>> = kept
         .iter()
-        .map(|r| {
-            (0..r.len())
-                .filter_map(|i| {
-                    let a = *r.get(i)?;
-                    let b = *r.get((i + 1) % r.len())?;
-                    mol.bond_between(a, b)
-                })
-                .collect()
-        })
+        .filter_map(|&ri| rings.atom_rings().get(ri))
         .collect();
-    let mut group = vec![usize::MAX; atom_rings.len()];
-    let mut n_groups = 0;
-    for start in 0..atom_rings.len() {
-        if group.get(start) != Some(&usize::MAX) {
-            continue;
-        }
-        let mut stack = vec![start];
-        if let Some(g) = group.get_mut(start) {
-            *g = n_groups;
-        }
-        while let Some(r) = stack.pop() {
-            for (other, g) in group.iter_mut().enumerate() {
-                if *g != usize::MAX {
-                    continue;
-                }
-                let shares = match (bond_rings.get(r), bond_rings.get(other)) {
-                    (Some(x), Some(y)) => x.iter().any(|b| y.contains(b)),
-                    _ => false,
-                };
-                if shares {
-                    *g = n_groups;
-                    stack.push(other);
-                }
-            }
-        }
-        n_groups += 1;
-    }
+    let bond_rings: Vec<&Vec<BondIdx>> = kept
+        .iter()
+        .filter_map(|&ri| rings.bond_rings().get(ri))
+        .collect();
+    let neigh = ring_neighbor_map(&bond_rings, 0, 0);
+    let mut picked = vec![false; atom_rings.len()];
     let rank_of = |a: usize| ranks.and_then(|r| r.get(a).copied()).unwrap_or(a as u32);
     let mut cand: Vec<bool> = need.iter().map(|&x| x != Need::No).collect();
-    for g in 0..n_groups {
+    // atoms the walk visits: aromatic or dummy; the others start as done
+    let plays = |a: usize| {
+        mol.atom(AtomIdx(a as u32))
+            .is_some_and(|x| x.atomic_num == 0 || is_aromatic_atom(mol, AtomIdx(a as u32)))
+    };
+    for start in 0..atom_rings.len() {
+        if picked.get(start).copied().unwrap_or(true) {
+            continue;
+        }
         let mut in_sys = vec![false; n];
-        for (ring, _) in atom_rings.iter().zip(&group).filter(|(_, &rg)| rg == g) {
-            for a in ring.iter() {
+        for ri in pick_fused(start, &neigh, &mut picked) {
+            for a in atom_rings.get(ri).map_or(&[][..], |r| r.as_slice()) {
                 if let Some(x) = in_sys.get_mut(a.index()) {
                     *x = true;
                 }
             }
         }
-        let plays = |a: usize| {
-            mol.atom(AtomIdx(a as u32))
-                .is_some_and(|x| x.atomic_num == 0 || is_aromatic_atom(mol, AtomIdx(a as u32)))
-        };
         let mut atoms: Vec<usize> = (0..n).filter(|&a| in_sys.get(a) == Some(&true)).collect();
         if !atoms.iter().any(|&a| plays(a)) {
             continue;
@@ -243,6 +218,10 @@ fn walk_fused(
     let mut added: Vec<(usize, usize, BondIdx)> = Vec::new();
     let mut backtracks = 0usize;
     let is_cand = |cand: &[bool], a: usize| cand.get(a).copied().unwrap_or(false);
+    let dummy = |a: usize| {
+        mol.atom(AtomIdx(a as u32))
+            .is_some_and(|x| x.atomic_num == 0)
+    };
     while done.len() < atoms.len() || !queue.is_empty() {
         let curr = match queue.pop_front() {
             Some(a) => a,
@@ -253,11 +232,13 @@ fn walk_fused(
         };
         done.push(curr);
         let curr_cand = is_cand(cand, curr);
-        let mut opts: VecDeque<usize> = VecDeque::new();
+        // back here after backtracking: the choices not tried yet
         let stored = options.get(curr).cloned().flatten();
-        if let Some(o) = stored {
-            opts = o;
+        let revisited = stored.is_some();
+        let mut opts = if let Some(o) = stored {
+            o
         } else {
+            let mut opts = VecDeque::new();
             let mut nbrs: Vec<(usize, BondIdx)> = mol
                 .neighbors(AtomIdx(curr as u32))
                 .iter()
@@ -270,10 +251,6 @@ fn walk_fused(
                 if !queue.contains(&nb) {
                     fresh.push(nb);
                 }
-                let dummy = |a: usize| {
-                    mol.atom(AtomIdx(a as u32))
-                        .is_some_and(|x| x.atomic_num == 0)
-                };
                 let eligible = mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like)
                     || dummy(curr)
                     || dummy(nb);
@@ -282,7 +259,8 @@ fn walk_fused(
                 }
             }
             queue.extend(fresh);
-        }
+            opts
+        };
         if !curr_cand {
             continue;
         }
@@ -302,7 +280,6 @@ fn walk_fused(
                 *m = Some((curr, b));
             }
             added.push((curr, partner, b));
-            let revisited = options.get(curr).is_some_and(Option::is_some);
             if revisited {
                 if opts.is_empty() {
                     if let Some(o) = options.get_mut(curr) {
@@ -320,10 +297,7 @@ fn walk_fused(
                     *o = Some(opts);
                 }
             }
-        } else if mol
-            .atom(AtomIdx(curr as u32))
-            .is_some_and(|x| x.atomic_num != 0)
-        {
+        } else if !dummy(curr) {
             let Some(back_to) = last_choice.filter(|_| backtracks < MAX_BACKTRACKS) else {
                 return false;
             };

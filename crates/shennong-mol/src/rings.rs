@@ -690,6 +690,68 @@ fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomId
     out
 }
 
+/// RDKit's `RingUtils::makeRingNeighborMap`: for each ring (as bonds), the
+/// later and earlier rings it shares at least one bond with, in ring order.
+/// `max_size` (0: any) leaves out larger rings; `max_overlap` (0: any) leaves
+/// out pairs sharing more bonds. Aromaticity uses (24, 1), kekulisation (0, 0).
+pub(crate) fn ring_neighbor_map(
+    bond_rings: &[&Vec<BondIdx>],
+    max_size: usize,
+    max_overlap: usize,
+) -> Vec<Vec<usize>> {
+    let nr = bond_rings.len();
+    let fits = |r: &Vec<BondIdx>| max_size == 0 || r.len() <= max_size;
+    let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); nr];
+    for (i, ri) in bond_rings.iter().enumerate() {
+        if !fits(ri) {
+            continue;
+        }
+        for (j, rj) in bond_rings.iter().enumerate().skip(i + 1) {
+            if !fits(rj) {
+                continue;
+            }
+            let shared = ri.iter().filter(|b| rj.contains(b)).count();
+            if shared > 0 && (max_overlap == 0 || shared <= max_overlap) {
+                if let Some(l) = neigh.get_mut(i) {
+                    l.push(j);
+                }
+                if let Some(l) = neigh.get_mut(j) {
+                    l.push(i);
+                }
+            }
+        }
+    }
+    neigh
+}
+
+/// RDKit's `RingUtils::pickFusedRings`: the rings reachable from `start`
+/// through `neigh` (depth first, `start` first), marked in `done`.
+pub(crate) fn pick_fused(start: usize, neigh: &[Vec<usize>], done: &mut [bool]) -> Vec<usize> {
+    let mut res = vec![start];
+    if let Some(d) = done.get_mut(start) {
+        *d = true;
+    }
+    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+    while let Some(top) = stack.last_mut() {
+        let (ring, next) = *top;
+        let list = neigh.get(ring).map_or(&[][..], |v| v.as_slice());
+        let Some(&nb) = list.get(next) else {
+            stack.pop();
+            continue;
+        };
+        top.1 += 1;
+        if done.get(nb).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(d) = done.get_mut(nb) {
+            *d = true;
+        }
+        res.push(nb);
+        stack.push((nb, 0));
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
