@@ -10,9 +10,9 @@ use shennong_fingerprint::BitFingerprint;
 
 use crate::error::IndexError;
 use crate::format::{
-    align_up, chunk_counts, chunks_for, offset_width, words_for, Section, CHUNK_WORDS,
+    align_up, offset_width, sketch, sketch_section_words, sketch_slot, words_for, Section,
     FIXED_HEADER_BYTES, FLAG_PATTERNS, FLAG_SMILES, FLAG_WIDE_OFFSETS, FORMAT_VERSION, MAGIC,
-    PREAMBLE_BYTES, SECTION_COUNT,
+    PREAMBLE_BYTES, SECTION_COUNT, SKETCH_FOLD,
 };
 
 /// What an index is made of, written into its header.
@@ -278,7 +278,7 @@ impl IndexBuilder {
             (smiles_offsets.len() * offset_bytes) as u64,
             self.smiles_bytes,
             n64 * self.pattern_words as u64 * 8,
-            n64 * chunks_for(self.fp_words) as u64,
+            sketch_section_words(n, self.fp_words) as u64 * 8,
         ];
         let mut sections = [(0u64, 0u64); SECTION_COUNT];
         let mut at = align_up((FIXED_HEADER_BYTES + header_text.len()) as u64);
@@ -324,7 +324,7 @@ impl IndexBuilder {
         fixed.extend_from_slice(&self.params.pattern_bits.to_le_bytes());
         fixed.extend_from_slice(&(self.pattern_words as u32).to_le_bytes());
         fixed.extend_from_slice(&(header_text.len() as u32).to_le_bytes());
-        fixed.extend_from_slice(&(CHUNK_WORDS as u32).to_le_bytes());
+        fixed.extend_from_slice(&(SKETCH_FOLD as u32).to_le_bytes());
         debug_assert_eq!(fixed.len(), PREAMBLE_BYTES);
         for (offset, size) in sections {
             fixed.extend_from_slice(&offset.to_le_bytes());
@@ -387,12 +387,15 @@ impl IndexBuilder {
                 .chunks_exact(8)
                 .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))
                 .collect();
-            let counts = chunk_counts(&words);
-            put(
-                &mut map,
-                section(Section::ChunkCounts).0 + (row * counts.len()) as u64,
-                &counts,
-            )?;
+            let row_sketch = sketch(&words);
+            for (k, word) in row_sketch.iter().enumerate() {
+                put(
+                    &mut map,
+                    section(Section::Sketches).0
+                        + (sketch_slot(row, k, row_sketch.len()) * 8) as u64,
+                    &word.to_le_bytes(),
+                )?;
+            }
             if pattern_row_bytes > 0 {
                 put(
                     &mut map,

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::error::IndexError;
-use crate::format::chunk_counts;
+use crate::format::query_planes;
 use crate::index::Index;
 use crate::kernel::popcount;
 use crate::search::Metric;
@@ -72,7 +72,7 @@ impl Index {
             .map(|i| {
                 let mut found = Vec::new();
                 let query = self.fingerprint(i);
-                let query_counts = chunk_counts(query);
+                let planes = query_planes(query);
                 let a = popcount(query);
                 let oi = ordinals.get(i).copied().unwrap_or(u32::MAX);
                 for b in a..=bits {
@@ -80,7 +80,7 @@ impl Index {
                         break;
                     }
                     let needed = metric.min_common(a, b, min_score);
-                    self.scan_popcount(query, &query_counts, b, i + 1, needed, |row, c| {
+                    self.scan_popcount(query, &planes, b, i + 1, needed, |row, c| {
                         let score = metric.score(c, a, b);
                         if score >= min_score && accept(score) {
                             let oj = ordinals.get(row).copied().unwrap_or(u32::MAX);

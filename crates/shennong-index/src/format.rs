@@ -6,7 +6,7 @@ pub const MAGIC: [u8; 8] = *b"SHNGIDX\0";
 
 /// Version of the index layout; bumped whenever the layout or the meaning
 /// of a section changes. Files of another version are refused.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Sections start at multiples of this many bytes (a cache line), so that
 /// fingerprint rows of 512 bits or more never straddle one needlessly.
@@ -18,9 +18,10 @@ pub const PREAMBLE_BYTES: usize = 48;
 /// Number of sections in the table.
 pub const SECTION_COUNT: usize = 9;
 
-/// Words (of 64 bits) per chunk of the chunk-count section: each row stores
-/// the popcount of every chunk of this many words, one byte each.
-pub const CHUNK_WORDS: usize = 1;
+/// Fingerprint bits per bit of the presence sketch: each sketch bit says
+/// whether one byte of the fingerprint has any bit set, so a row's sketch
+/// is 1/8 of its fingerprint (one sketch byte per 64-bit word).
+pub const SKETCH_FOLD: usize = 8;
 
 /// Bytes of the preamble plus the section table; the header text follows.
 pub const FIXED_HEADER_BYTES: usize = PREAMBLE_BYTES + SECTION_COUNT * 16;
@@ -66,11 +67,12 @@ pub enum Section {
     SmilesBytes = 6,
     /// `n × pattern words` `u64` substructure-screen fingerprints, by row.
     Patterns = 7,
-    /// `n × chunks` bytes: the popcount of each chunk of [`CHUNK_WORDS`]
-    /// words of each row's fingerprint. `Σ min(query chunk, row chunk)`
-    /// bounds the bits in common far more tightly than `min(a, b)` for
-    /// sparse fingerprints, and reading it costs 1/8 of the arena.
-    ChunkCounts = 8,
+    /// The presence sketch of each row (see [`sketch`]), in blocks of
+    /// [`SKETCH_BLOCK_ROWS`] rows interleaved word by word ([`sketch_slot`]).
+    /// The query bits that fall in bytes where the row has any bit bound
+    /// the bits in common far more tightly than `min(a, b)` for sparse
+    /// fingerprints, and reading it costs 1/8 of the arena.
+    Sketches = 8,
 }
 
 /// Rounds `x` up to the next multiple of [`ALIGN`].
@@ -78,17 +80,76 @@ pub fn align_up(x: u64) -> u64 {
     x.div_ceil(ALIGN) * ALIGN
 }
 
-/// Chunks of [`CHUNK_WORDS`] words in a row of `words` words.
-pub fn chunks_for(words: usize) -> usize {
-    words.div_ceil(CHUNK_WORDS)
+/// Rows per block of the sketch section. Within a block the rows'
+/// sketches are interleaved word by word, so that one 256-bit load reads
+/// the same sketch word of four rows and the bound of four rows is
+/// computed at once.
+pub const SKETCH_BLOCK_ROWS: usize = 4;
+
+/// Sketch words (`u64`) per row for fingerprints of `words` words: one
+/// sketch byte per fingerprint word, zero padded to whole words.
+pub fn sketch_words(words: usize) -> usize {
+    words.div_ceil(8)
 }
 
-/// The chunk popcounts of one fingerprint.
-pub fn chunk_counts(words: &[u64]) -> Vec<u8> {
-    words
-        .chunks(CHUNK_WORDS)
-        .map(|c| c.iter().map(|w| w.count_ones()).sum::<u32>() as u8)
-        .collect()
+/// Length, in `u64`, of the sketch section for `n` rows of `words` words
+/// (whole blocks; the rows past `n` in the last block are zero).
+pub fn sketch_section_words(n: usize, words: usize) -> usize {
+    n.div_ceil(SKETCH_BLOCK_ROWS) * SKETCH_BLOCK_ROWS * sketch_words(words)
+}
+
+/// Where sketch word `k` of `row` sits in the sketch section (in `u64`),
+/// for `per_row` sketch words per row.
+pub fn sketch_slot(row: usize, k: usize, per_row: usize) -> usize {
+    (row / SKETCH_BLOCK_ROWS) * SKETCH_BLOCK_ROWS * per_row
+        + k * SKETCH_BLOCK_ROWS
+        + row % SKETCH_BLOCK_ROWS
+}
+
+/// The sketch bit of fingerprint byte `byte` (bits `8·byte..8·byte + 8`):
+/// sketch word `byte / 64`, bit `byte % 64`.
+fn sketch_bit(byte: usize) -> (usize, u32) {
+    (byte / 64, (byte % 64) as u32)
+}
+
+/// The presence sketch of one fingerprint, [`sketch_words`] words: one
+/// bit per fingerprint byte, set when the byte has any bit set. It is the
+/// fingerprint OR-folded by [`SKETCH_FOLD`], byte-wise.
+pub fn sketch(words: &[u64]) -> Vec<u64> {
+    let mut out = vec![0u64; sketch_words(words.len())];
+    for (byte, value) in words.iter().flat_map(|w| w.to_le_bytes()).enumerate() {
+        let (k, bit) = sketch_bit(byte);
+        if let (true, Some(slot)) = (value != 0, out.get_mut(k)) {
+            *slot |= 1 << bit;
+        }
+    }
+    out
+}
+
+/// A query's side of the sketch bound, as bit planes in the sketch layout:
+/// plane `p` (words `p·s..(p+1)·s` for `s` = [`sketch_words`]) has the bit
+/// of every query byte with more than `p` bits set. For a row sketch `t`,
+/// `Σ_p popcount(t & plane_p)` counts the query bits that fall in bytes
+/// where the row has any bit, an upper bound on the bits they share.
+/// Sparse queries have one to three planes.
+pub fn query_planes(words: &[u64]) -> Vec<u64> {
+    let per_row = sketch_words(words.len());
+    let counts: Vec<u32> = words
+        .iter()
+        .flat_map(|w| w.to_le_bytes())
+        .map(u8::count_ones)
+        .collect();
+    let planes = counts.iter().copied().max().unwrap_or(0) as usize;
+    let mut out = vec![0u64; planes * per_row];
+    for (plane, slots) in out.chunks_exact_mut(per_row.max(1)).enumerate() {
+        for (byte, &c) in counts.iter().enumerate() {
+            let (k, bit) = sketch_bit(byte);
+            if let (true, Some(slot)) = (c as usize > plane, slots.get_mut(k)) {
+                *slot |= 1 << bit;
+            }
+        }
+    }
+    out
 }
 
 /// Words of 64 bits holding `bits` bits.

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::IndexError;
 use crate::format::{
-    chunks_for, words_for, Section, ALIGN, CHUNK_WORDS, FIXED_HEADER_BYTES, FLAG_PATTERNS,
+    sketch_section_words, words_for, Section, ALIGN, FIXED_HEADER_BYTES, FLAG_PATTERNS,
     FLAG_SMILES, FLAG_WIDE_OFFSETS, FORMAT_VERSION, MAGIC, PREAMBLE_BYTES, SECTION_COUNT,
+    SKETCH_FOLD,
 };
 
 /// What the header of an index says.
@@ -102,8 +103,8 @@ impl Index {
         let pattern_bits = field32(32)?;
         let pattern_words = field32(36)? as usize;
         let text_len = field32(40)? as usize;
-        if field32(44)? as usize != CHUNK_WORDS {
-            return Err(corrupt("chunk size differs from this build's"));
+        if field32(44)? as usize != SKETCH_FOLD {
+            return Err(corrupt("sketch fold differs from this build's"));
         }
         if fp_bits == 0
             || fp_words != words_for(fp_bits)
@@ -159,9 +160,9 @@ impl Index {
             "SMILES offset",
         )?;
         expect(
-            Section::ChunkCounts,
-            n * chunks_for(fp_words),
-            "chunk count",
+            Section::Sketches,
+            sketch_section_words(n, fp_words) * 8,
+            "sketch",
         )?;
         expect(
             Section::Patterns,
@@ -262,15 +263,10 @@ impl Index {
         self.fingerprints().get(row * w..row * w + w).unwrap_or(&[])
     }
 
-    /// Chunk popcounts ([`crate::format::CHUNK_WORDS`] words per chunk),
-    /// row after row.
-    pub fn chunk_counts(&self) -> &[u8] {
-        self.bytes(Section::ChunkCounts)
-    }
-
-    /// Chunks per row.
-    pub fn chunks_per_row(&self) -> usize {
-        chunks_for(self.fp_words)
+    /// The sketch section: presence sketches ([`crate::format::sketch`])
+    /// in blocks of rows ([`crate::format::sketch_slot`]).
+    pub fn sketches(&self) -> &[u64] {
+        self.words(Section::Sketches)
     }
 
     /// The pattern fingerprints, row after row (empty without).

@@ -25,7 +25,7 @@
 //! assert_eq!(index.id(hits[0].row), "m0");
 //! ```
 //!
-//! # File format (`.shx`, version 2)
+//! # File format (`.shx`, version 3)
 //!
 //! All integers are little-endian. The file starts with a 48-byte preamble:
 //!
@@ -40,7 +40,7 @@
 //! | 32 | `u32` | bits per pattern fingerprint (0 without) |
 //! | 36 | `u32` | words per pattern fingerprint |
 //! | 40 | `u32` | length of the header text |
-//! | 44 | `u32` | words per chunk of the chunk-count section (1) |
+//! | 44 | `u32` | fingerprint bits per sketch bit (8) |
 //!
 //! then a table of 9 sections, `(offset: u64, length: u64)` each, then the
 //! header text: `key=value` lines `fp=` (the similarity fingerprint's
@@ -58,15 +58,27 @@
 //! | 5 | SMILES offsets | `n + 1` offsets as wide as the id offsets into section 6, by row (empty without SMILES) |
 //! | 6 | SMILES | canonical SMILES, UTF-8 bytes |
 //! | 7 | pattern fingerprints | `n` rows of pattern words, by row (empty without) |
-//! | 8 | chunk counts | `n` rows of one byte per 64-bit word: that word's popcount |
+//! | 8 | sketches | presence sketches in blocks of 4 rows (below) |
 //!
-//! The chunk counts give a second, much tighter prune inside each popcount
-//! run: a row can share at most `Σ min(query chunk count, row chunk count)`
-//! bits with the query, and for sparse fingerprints such as ECFP this bound
-//! rejects most rows of a run after reading 32 bytes instead of 256.
+//! The sketch of a row has one bit per byte of its fingerprint, set when
+//! that byte has any bit set (the fingerprint OR-folded 8 to 1, byte-wise:
+//! fingerprint byte `j` is sketch word `j / 64`, bit `j % 64`), padded to
+//! whole `u64` words: `s = ⌈words / 8⌉` words per row. Rows are stored in
+//! blocks of 4, the block's sketch word `k` of rows `0..4` side by side
+//! (word `k` of row `r` at `(r / 4)·4·s + 4k + r % 4`), so one vector load
+//! reads the same word of four rows; the last block is zero padded.
+//!
+//! The sketches give a second, much tighter prune inside each popcount
+//! run: a row can share at most as many bits with the query as the query
+//! has in the bytes where the row has any bit. For ECFP4 (2048 bits, ~43
+//! set) that bound is ~7 bits for an unrelated molecule, against ~23 for
+//! the per-word popcounts of version 2, so a k-nearest search whose tenth
+//! neighbour scores 0.35 still reads the fingerprints of only ~1 % of its
+//! popcount window, after 32 bytes per row.
 //!
 //! Text offsets are `u32` unless the id or SMILES column reaches 4 GiB
-//! (version 1 always used `u64`; version 2 saves 8 bytes per record).
+//! (version 1 always used `u64`; version 2 saved 8 bytes per record;
+//! version 3 replaced version 2's per-word popcounts by the sketches).
 //!
 //! Files of another version, with a truncated section or an inconsistent
 //! popcount table are refused when opened; query fingerprints are checked

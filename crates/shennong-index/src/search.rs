@@ -13,7 +13,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use crate::error::IndexError;
-use crate::format::chunk_counts;
+use crate::format::query_planes;
 use crate::index::Index;
 use crate::kernel::{for_each_common_bounded, popcount};
 
@@ -172,50 +172,39 @@ impl Index {
     }
 
     /// Calls `f(row, common)` for every row from `from` on with `popcount`
-    /// bits whose chunk bound allows `needed` bits in common (rows that
+    /// bits whose sketch bound allows `needed` bits in common (rows that
     /// share fewer may or may not be reported).
     pub(crate) fn scan_popcount<F: FnMut(usize, u32)>(
         &self,
         query: &[u64],
-        query_counts: &[u8],
+        planes: &[u64],
         popcount: u32,
         from: usize,
         needed: u32,
         f: F,
     ) {
         let rows = self.rows_with_popcount(popcount);
-        self.scan_rows(
-            query,
-            query_counts,
-            rows.start.max(from)..rows.end,
-            needed,
-            f,
-        );
+        self.scan_rows(query, planes, rows.start.max(from)..rows.end, needed, f);
     }
 
     /// [`Index::scan_popcount`] over a range of rows.
     fn scan_rows<F: FnMut(usize, u32)>(
         &self,
         query: &[u64],
-        query_counts: &[u8],
+        planes: &[u64],
         rows: std::ops::Range<usize>,
         needed: u32,
         mut f: F,
     ) {
-        let start = rows.start;
-        if start >= rows.end {
-            return;
-        }
-        let (w, c) = (self.fp_words(), self.chunks_per_row());
-        let (Some(block), Some(counts)) = (
-            self.fingerprints().get(start * w..rows.end * w),
-            self.chunk_counts().get(start * c..rows.end * c),
-        ) else {
-            return;
-        };
-        for_each_common_bounded(query, query_counts, block, counts, needed, |i, c| {
-            f(start + i, c)
-        });
+        for_each_common_bounded(
+            query,
+            planes,
+            self.fingerprints(),
+            self.sketches(),
+            rows,
+            needed,
+            &mut f,
+        );
     }
 
     /// Every record scoring at least `threshold`, best first (ties in
@@ -228,7 +217,7 @@ impl Index {
     ) -> Result<Vec<Hit>, IndexError> {
         self.check_query(query, metric)?;
         let a = popcount(query);
-        let query_counts = chunk_counts(query);
+        let planes = query_planes(query);
         let mut hits = Vec::new();
         let ordinals = self.ordinals();
         for b in 0..=self.info().fp_bits {
@@ -236,7 +225,7 @@ impl Index {
                 continue;
             }
             let needed = metric.min_common(a, b, threshold);
-            self.scan_popcount(query, &query_counts, b, 0, needed, |row, c| {
+            self.scan_popcount(query, &planes, b, 0, needed, |row, c| {
                 let score = metric.score(c, a, b);
                 if score >= threshold {
                     hits.push(Hit {
@@ -266,7 +255,7 @@ impl Index {
             return Ok(Vec::new());
         }
         let a = popcount(query);
-        let query_counts = chunk_counts(query);
+        let planes = query_planes(query);
         let bits = self.info().fp_bits;
         let ordinals = self.ordinals();
         let mut heap: BinaryHeap<std::cmp::Reverse<Ranked>> = BinaryHeap::with_capacity(k + 1);
@@ -309,7 +298,7 @@ impl Index {
                     None if floor > f64::NEG_INFINITY => metric.min_common(a, b, floor),
                     None => 0,
                 };
-                self.scan_rows(query, &query_counts, at..end, needed, |row, c| {
+                self.scan_rows(query, &planes, at..end, needed, |row, c| {
                     let score = metric.score(c, a, b);
                     if score < floor {
                         return;
