@@ -13,7 +13,6 @@
 //! perfect matching over the aromatic bonds (backtracking, most-constrained
 //! atom first) still finds a structure when one exists.
 
-use smallvec::SmallVec;
 use std::collections::VecDeque;
 
 use crate::element::{default_valence, is_early_atom, valences};
@@ -66,17 +65,28 @@ pub(crate) fn kekulize(
             *slot = double_bond_need(mol, a)?;
         }
     }
+    // All aromatic bonds become single; the matching decides which are double.
+    let mut edges: Vec<Vec<(usize, BondIdx)>> = vec![Vec::new(); n];
+    for &b in &arom_bonds {
+        let Some(bond) = mol.bond(b) else { continue };
+        let (x, y) = (bond.begin.index(), bond.end.index());
+        let nx = need.get(x).copied().unwrap_or(Need::No);
+        let ny = need.get(y).copied().unwrap_or(Need::No);
+        if nx != Need::No && ny != Need::No {
+            if let Some(l) = edges.get_mut(x) {
+                l.push((y, b));
+            }
+            if let Some(l) = edges.get_mut(y) {
+                l.push((x, b));
+            }
+        }
+    }
     let mut mate: Vec<Option<(usize, BondIdx)>> = vec![None; n];
     let walked = rdkit_walk(mol, rings, &need, ranks, &mut mate);
     let mut steps = 0usize;
     let solved = walked || {
         mate.iter_mut().for_each(|m| *m = None);
-        search(
-            &need,
-            &candidate_edges(mol, &arom_bonds, &need),
-            &mut mate,
-            &mut steps,
-        )
+        search(&need, &edges, &mut mate, &mut steps)
     };
     if !solved {
         // Report the required atoms that the best greedy attempt leaves unmatched.
@@ -187,9 +197,6 @@ fn rdkit_walk(
         .all(|(nd, m)| *nd != Need::Required || m.is_some())
 }
 
-/// The partners an atom has not tried yet, best first (at most its degree).
-type Choices = SmallVec<[usize; 4]>;
-
 /// RDKit's `kekulizeWorker` on one fused system (`atoms` sorted by rank):
 /// a queue walk that gives each candidate its first free candidate
 /// neighbour in rank order, remembering the other choices, and backtracks
@@ -204,7 +211,7 @@ fn walk_fused(
     mate: &mut [Option<(usize, BondIdx)>],
 ) -> bool {
     let mut queue: VecDeque<usize> = VecDeque::new();
-    let mut options: Vec<Option<Choices>> = vec![None; cand.len()];
+    let mut options: Vec<Option<VecDeque<usize>>> = vec![None; cand.len()];
     let mut choice_points: Vec<usize> = Vec::new();
     let mut last_choice: Option<usize> = None;
     // double bonds added in this walk: (atom, atom, bond)
@@ -231,15 +238,15 @@ fn walk_fused(
         let mut opts = if let Some(o) = stored {
             o
         } else {
-            let mut opts = Choices::new();
-            let mut nbrs: SmallVec<[(usize, BondIdx); 6]> = mol
+            let mut opts = VecDeque::new();
+            let mut nbrs: Vec<(usize, BondIdx)> = mol
                 .neighbors(AtomIdx(curr as u32))
                 .iter()
                 .map(|&(a, b)| (a.index(), b))
                 .filter(|&(a, _)| in_sys.get(a) == Some(&true) && !done.contains(&a))
                 .collect();
             nbrs.sort_by_key(|&(a, _)| (rank_of(a), a));
-            let mut fresh: SmallVec<[usize; 6]> = SmallVec::new();
+            let mut fresh = Vec::new();
             for (nb, b) in nbrs {
                 if !queue.contains(&nb) {
                     fresh.push(nb);
@@ -248,7 +255,7 @@ fn walk_fused(
                     || dummy(curr)
                     || dummy(nb);
                 if curr_cand && is_cand(cand, nb) && eligible {
-                    opts.push(nb);
+                    opts.push_back(nb);
                 }
             }
             queue.extend(fresh);
@@ -257,7 +264,7 @@ fn walk_fused(
         if !curr_cand {
             continue;
         }
-        if let Some(partner) = (!opts.is_empty()).then(|| opts.remove(0)) {
+        if let Some(partner) = opts.pop_front() {
             let Some(b) = mol.bond_between(AtomIdx(curr as u32), AtomIdx(partner as u32)) else {
                 return false;
             };
@@ -320,31 +327,6 @@ fn walk_fused(
         }
     }
     true
-}
-
-/// The aromatic bonds between atoms that may take a double bond, as
-/// per-atom lists for the matching search (built only when the walk fails).
-fn candidate_edges(
-    mol: &MolBuilder,
-    arom_bonds: &[BondIdx],
-    need: &[Need],
-) -> Vec<Vec<(usize, BondIdx)>> {
-    let mut edges: Vec<Vec<(usize, BondIdx)>> = vec![Vec::new(); need.len()];
-    for &b in arom_bonds {
-        let Some(bond) = mol.bond(b) else { continue };
-        let (x, y) = (bond.begin.index(), bond.end.index());
-        let nx = need.get(x).copied().unwrap_or(Need::No);
-        let ny = need.get(y).copied().unwrap_or(Need::No);
-        if nx != Need::No && ny != Need::No {
-            if let Some(l) = edges.get_mut(x) {
-                l.push((y, b));
-            }
-            if let Some(l) = edges.get_mut(y) {
-                l.push((x, b));
-            }
-        }
-    }
-    edges
 }
 
 /// A neutral N or P with one explicit H: the pyrrole-type H that an aromatic

@@ -95,11 +95,6 @@ impl RingInfo {
             bond_min_size: vec![0; bond_ends.len()],
             ..RingInfo::default()
         };
-        // the SSSR has (bonds - atoms + components) rings; the extra
-        // relevant rings are rare
-        let cyclomatic = (bond_ends.len() + 1).saturating_sub(n);
-        info.atom_rings.reserve(cyclomatic);
-        info.bond_rings.reserve(cyclomatic);
         for system in ring_systems(adjacency, bond_ends.len()) {
             let (sssr, extra) = rings_of_system(adjacency, bond_ends, &system);
             info.num_sssr += sssr.len();
@@ -158,11 +153,9 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
     let mut disc = vec![0u32; n];
     let mut low = vec![0u32; n];
     let mut time = 0u32;
-    let mut edge_stack: Vec<BondIdx> = Vec::with_capacity(num_bonds);
+    let mut edge_stack: Vec<BondIdx> = Vec::new();
     let mut systems = Vec::new();
     let mut seen_edge = vec![false; num_bonds];
-    // frames: (vertex, parent bond, next neighbour position)
-    let mut stack: Vec<(usize, Option<BondIdx>, usize)> = Vec::with_capacity(n);
     for root in 0..n {
         if disc.get(root).copied().unwrap_or(1) != 0 {
             continue;
@@ -170,8 +163,8 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
         time += 1;
         set(&mut disc, root, time);
         set(&mut low, root, time);
-        stack.clear();
-        stack.push((root, None, 0));
+        // frame: (vertex, parent bond, next neighbour position)
+        let mut stack: Vec<(usize, Option<BondIdx>, usize)> = vec![(root, None, 0)];
         while let Some(&mut (v, parent_bond, ref mut pos)) = stack.last_mut() {
             let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
             if let Some(&(w, b)) = nbrs.get(*pos) {
@@ -208,17 +201,18 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
                     set(&mut low, u, lu);
                     if lv >= disc.get(u).copied().unwrap_or(0) {
                         // u is an articulation point (or root): pop the component.
-                        // (a bridge is a component of one bond: no system,
-                        // and no allocation)
+                        let mut comp = Vec::new();
                         if let Some(pb) = parent_bond {
-                            let from = edge_stack.iter().rposition(|&e| e == pb).unwrap_or(0);
-                            if edge_stack.len() - from > 1 {
-                                let mut comp = edge_stack.split_off(from);
-                                comp.sort();
-                                systems.push(comp);
-                            } else {
-                                edge_stack.truncate(from);
+                            while let Some(e) = edge_stack.pop() {
+                                comp.push(e);
+                                if e == pb {
+                                    break;
+                                }
                             }
+                        }
+                        if comp.len() > 1 {
+                            comp.sort();
+                            systems.push(comp);
                         }
                     }
                 }
@@ -498,7 +492,7 @@ fn rings_of_system_w<const W: usize>(
     system: &[BondIdx],
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
     // Local numbering of the system's atoms and bonds.
-    let mut atoms: Vec<usize> = Vec::with_capacity(2 * system.len());
+    let mut atoms: Vec<usize> = Vec::new();
     for b in system {
         if let Some(&(x, y)) = bond_ends.get(b.index()) {
             atoms.push(x.index());
@@ -670,8 +664,7 @@ fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomId
     let Some(start) = ends.iter().flat_map(|&(a, b)| [a, b]).min() else {
         return Vec::new();
     };
-    let mut out = Vec::with_capacity(ends.len());
-    out.push(start);
+    let mut out = vec![start];
     let mut used = vec![false; ends.len()];
     let mut cur = start;
     loop {

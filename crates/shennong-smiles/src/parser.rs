@@ -3,8 +3,6 @@
 use shennong_mol::element::atomic_number;
 use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, Chirality, MolBuilder, StereoClass};
 
-use smallvec::SmallVec;
-
 use crate::error::SmilesError;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -75,15 +73,11 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         .find(|c: char| c.is_ascii_whitespace())
         .unwrap_or(text.len());
     let token = text.get(..token_end).unwrap_or("");
-    // every atom starts with a letter and every bond beyond a tree's needs a
-    // ring-closure digit, so these bound the sizes (loosely, for `Cl`, `[nH]`)
-    let letters = token.bytes().filter(u8::is_ascii_alphabetic).count();
-    let digits = token.bytes().filter(u8::is_ascii_digit).count();
     let mut p = Parser {
         track_order: token.contains('@'),
         bytes: token.as_bytes(),
         pos: 0,
-        mol: MolBuilder::with_capacity(letters, letters + digits),
+        mol: MolBuilder::new(),
         order: Vec::new(),
         closures: Vec::new(),
     };
@@ -119,10 +113,10 @@ impl Parser<'_> {
             return self.err("empty SMILES");
         }
         let mut prev: Option<AtomIdx> = None;
-        let mut branches: SmallVec<[(Option<AtomIdx>, usize); 8]> = SmallVec::new();
+        let mut branches: Vec<(Option<AtomIdx>, usize)> = Vec::new();
         let mut bond: Option<(BondSym, usize)> = None;
         // few ring bonds are open at once: a small list beats a hash map
-        let mut rings: SmallVec<[(u32, OpenRing); 8]> = SmallVec::new();
+        let mut rings: Vec<(u32, OpenRing)> = Vec::new();
         let mut dot_pending = false;
         let mut branch_empty = false;
         while let Some(c) = self.peek() {
