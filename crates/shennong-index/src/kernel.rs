@@ -62,18 +62,6 @@ fn row_sketch<const S: usize>(sketches: &[u64], row: usize) -> [u64; S] {
     out
 }
 
-/// What one bounded scan reads: the query, its sketch planes, the whole
-/// fingerprint arena and sketch section, the rows to scan and the bits in
-/// common a row needs.
-struct Scan<'a> {
-    query: &'a [u64],
-    query_planes: &'a [u64],
-    fingerprints: &'a [u64],
-    sketches: &'a [u64],
-    rows: Range<usize>,
-    needed: u32,
-}
-
 /// Bits the first query plane shares with each of the four rows of one
 /// sketch block (`4·S` words, word `k` of the four rows side by side).
 #[inline(always)]
@@ -150,17 +138,14 @@ fn block_shared<const S: usize, const AVX2: bool>(first: &[u64; S], block: &[u64
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn bounded_fixed<const W: usize, const S: usize, const AVX2: bool, F: FnMut(usize, u32)>(
-    scan: &Scan<'_>,
+    query: &[u64],
+    query_planes: &[u64],
+    fingerprints: &[u64],
+    sketches: &[u64],
+    rows: Range<usize>,
+    needed: u32,
     f: &mut F,
 ) {
-    let Scan {
-        query,
-        query_planes,
-        fingerprints,
-        sketches,
-        ref rows,
-        needed,
-    } = *scan;
     let Ok(q) = <&[u64; W]>::try_from(query) else {
         return;
     };
@@ -242,30 +227,36 @@ fn bounded_fixed<const W: usize, const S: usize, const AVX2: bool, F: FnMut(usiz
 
 /// The bounded scan for any width, row by row.
 #[inline(always)]
-fn bounded_dyn<F: FnMut(usize, u32)>(scan: &Scan<'_>, f: &mut F) {
-    let w = scan.query.len();
+fn bounded_dyn<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_planes: &[u64],
+    fingerprints: &[u64],
+    sketches: &[u64],
+    rows: Range<usize>,
+    needed: u32,
+    f: &mut F,
+) {
+    let w = query.len();
     let s = sketch_words(w);
-    for row in scan.rows.clone() {
-        let bound: u32 = scan
-            .query_planes
+    for row in rows {
+        let bound: u32 = query_planes
             .chunks_exact(s)
             .flat_map(|plane| plane.iter().enumerate())
             .map(|(k, p)| {
-                let t = scan
-                    .sketches
+                let t = sketches
                     .get(sketch_slot(row, k, s))
                     .copied()
                     .unwrap_or(u64::MAX);
                 (p & t).count_ones()
             })
             .sum();
-        if bound < scan.needed {
+        if bound < needed {
             continue;
         }
-        if let Some(fp) = scan.fingerprints.get(row * w..row * w + w) {
+        if let Some(fp) = fingerprints.get(row * w..row * w + w) {
             f(
                 row,
-                scan.query
+                query
                     .iter()
                     .zip(fp)
                     .map(|(a, b)| (a & b).count_ones())
@@ -276,28 +267,56 @@ fn bounded_dyn<F: FnMut(usize, u32)>(scan: &Scan<'_>, f: &mut F) {
 }
 
 #[inline(always)]
-fn bounded_any<const AVX2: bool, F: FnMut(usize, u32)>(scan: &Scan<'_>, f: &mut F) {
-    match scan.query.len() {
-        16 => bounded_fixed::<16, 2, AVX2, F>(scan, f),
-        32 => bounded_fixed::<32, 4, AVX2, F>(scan, f),
-        64 => bounded_fixed::<64, 8, AVX2, F>(scan, f),
+fn bounded_any<const AVX2: bool, F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_planes: &[u64],
+    fingerprints: &[u64],
+    sketches: &[u64],
+    rows: Range<usize>,
+    needed: u32,
+    f: &mut F,
+) {
+    match query.len() {
+        16 => bounded_fixed::<16, 2, AVX2, F>(
+            query,
+            query_planes,
+            fingerprints,
+            sketches,
+            rows,
+            needed,
+            f,
+        ),
+        32 => bounded_fixed::<32, 4, AVX2, F>(
+            query,
+            query_planes,
+            fingerprints,
+            sketches,
+            rows,
+            needed,
+            f,
+        ),
+        64 => bounded_fixed::<64, 8, AVX2, F>(
+            query,
+            query_planes,
+            fingerprints,
+            sketches,
+            rows,
+            needed,
+            f,
+        ),
         0 => {}
-        _ => bounded_dyn(scan, f),
+        _ => bounded_dyn(query, query_planes, fingerprints, sketches, rows, needed, f),
     }
 }
 
 /// Copies of a generic scan compiled for AVX2 + POPCNT and for POPCNT,
-/// which [`run_best!`] picks from at run time; the AVX2 copy may run a
-/// different body (one that calls AVX2-only code).
+/// which [`run_best!`] picks from at run time.
 macro_rules! feature_copies {
     ($portable:ident => $avx2:ident, $popcnt:ident, ($($arg:ident: $ty:ty),*)) => {
-        feature_copies!($portable, $portable => $avx2, $popcnt, ($($arg: $ty),*));
-    };
-    ($vector:ident, $portable:ident => $avx2:ident, $popcnt:ident, ($($arg:ident: $ty:ty),*)) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,popcnt")]
         fn $avx2<F: FnMut(usize, u32)>($($arg: $ty,)* f: &mut F) {
-            $vector($($arg,)* f)
+            $portable($($arg,)* f)
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -309,17 +328,48 @@ macro_rules! feature_copies {
 }
 
 feature_copies!(common_any => common_avx2, common_popcnt, (query: &[u64], rows: &[u64]));
-/// The bounded scan with the vector block count (the AVX2 copy runs it).
-fn bounded_vector<F: FnMut(usize, u32)>(scan: &Scan<'_>, f: &mut F) {
-    bounded_any::<true, F>(scan, f)
+/// The portable build of the bounded scan.
+fn bounded_portable<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_planes: &[u64],
+    fingerprints: &[u64],
+    sketches: &[u64],
+    rows: Range<usize>,
+    needed: u32,
+    f: &mut F,
+) {
+    bounded_any::<false, F>(query, query_planes, fingerprints, sketches, rows, needed, f)
 }
 
-/// The bounded scan without it.
-fn bounded_portable<F: FnMut(usize, u32)>(scan: &Scan<'_>, f: &mut F) {
-    bounded_any::<false, F>(scan, f)
+/// The bounded scan for AVX2 + POPCNT, with the vector block count.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+fn bounded_avx2<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_planes: &[u64],
+    fingerprints: &[u64],
+    sketches: &[u64],
+    rows: Range<usize>,
+    needed: u32,
+    f: &mut F,
+) {
+    bounded_any::<true, F>(query, query_planes, fingerprints, sketches, rows, needed, f)
 }
 
-feature_copies!(bounded_vector, bounded_portable => bounded_avx2, bounded_popcnt, (scan: &Scan<'_>));
+/// The bounded scan for POPCNT.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "popcnt")]
+fn bounded_popcnt<F: FnMut(usize, u32)>(
+    query: &[u64],
+    query_planes: &[u64],
+    fingerprints: &[u64],
+    sketches: &[u64],
+    rows: Range<usize>,
+    needed: u32,
+    f: &mut F,
+) {
+    bounded_any::<false, F>(query, query_planes, fingerprints, sketches, rows, needed, f)
+}
 
 /// The builds of the scans.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -387,19 +437,19 @@ pub fn for_each_common_bounded<F: FnMut(usize, u32)>(
         }
         return;
     }
-    let scan = Scan {
-        query,
-        query_planes,
-        fingerprints,
-        sketches,
-        rows,
-        needed,
-    };
     run_best!(
         bounded_portable,
         bounded_avx2,
         bounded_popcnt,
-        (&scan, &mut f)
+        (
+            query,
+            query_planes,
+            fingerprints,
+            sketches,
+            rows,
+            needed,
+            &mut f
+        )
     )
 }
 
@@ -519,15 +569,15 @@ mod tests {
                 assert_eq!(kept_enough, want);
                 assert!(kept.iter().all(|x| naive.contains(x)));
                 let mut portable = Vec::new();
-                let scan = Scan {
-                    query: &query,
-                    query_planes: &planes,
-                    fingerprints: &rows,
-                    sketches: &sketches,
-                    rows: range.clone(),
+                bounded_portable(
+                    &query,
+                    &planes,
+                    &rows,
+                    &sketches,
+                    range.clone(),
                     needed,
-                };
-                bounded_portable(&scan, &mut |i, c| portable.push((i, c)));
+                    &mut |i, c| portable.push((i, c)),
+                );
                 if needed > 0 {
                     assert_eq!(portable, kept);
                 }
