@@ -9,6 +9,10 @@
 //! widths (1024, 2048, 4096 bits) get fixed-size copies that the compiler
 //! unrolls.
 
+use std::ops::Range;
+
+use crate::format::{sketch_slot, sketch_words, SKETCH_BLOCK_ROWS as BLOCK};
+
 #[inline(always)]
 fn common_fixed<const N: usize, F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], f: &mut F) {
     let Ok(q) = <&[u64; N]>::try_from(query) else {
@@ -46,8 +50,8 @@ fn common_any<F: FnMut(usize, u32)>(query: &[u64], rows: &[u64], f: &mut F) {
 /// Most planes a query can have (a byte has at most 8 bits set).
 const MAX_PLANES: usize = 8;
 
-use crate::format::{sketch_slot, sketch_words, SKETCH_BLOCK_ROWS as BLOCK};
-use std::ops::Range;
+// the AVX2 block count reads four rows' words with one 256-bit load
+const _: () = assert!(BLOCK == 4);
 
 /// The sketch words of one row, gathered from its block.
 #[inline(always)]
@@ -83,7 +87,7 @@ fn block_shared_portable<const S: usize>(first: &[u64; S], block: &[u64]) -> [u6
 #[allow(unsafe_code)]
 fn block_shared_avx2<const S: usize>(first: &[u64; S], block: &[u64]) -> [u64; BLOCK] {
     use std::arch::x86_64::*;
-    if block.len() < BLOCK * S || BLOCK != 4 || S > 31 {
+    if block.len() < BLOCK * S || S > 31 {
         return block_shared_portable(first, block);
     }
     let table = _mm256_setr_epi8(
@@ -132,7 +136,7 @@ fn block_shared<const S: usize, const AVX2: bool>(first: &[u64; S], block: &[u64
 ///
 /// Rows are taken four at a time, one sketch block: the bits the first
 /// query plane shares with each of the four sketches are counted side by
-/// side (the compiler turns the inner loop into one vector popcount), and
+/// side ([`block_shared`]: one vector popcount per sketch word with AVX2), and
 /// only rows within reach of `needed`, with every deeper plane's bits
 /// counted as shared, go on to the exact bound and the fingerprint.
 #[inline(always)]
@@ -276,47 +280,57 @@ fn bounded_any<const AVX2: bool, F: FnMut(usize, u32)>(
     needed: u32,
     f: &mut F,
 ) {
+    macro_rules! fixed {
+        ($w:literal, $s:literal) => {
+            bounded_fixed::<$w, $s, AVX2, F>(
+                query,
+                query_planes,
+                fingerprints,
+                sketches,
+                rows,
+                needed,
+                f,
+            )
+        };
+    }
     match query.len() {
-        16 => bounded_fixed::<16, 2, AVX2, F>(
-            query,
-            query_planes,
-            fingerprints,
-            sketches,
-            rows,
-            needed,
-            f,
-        ),
-        32 => bounded_fixed::<32, 4, AVX2, F>(
-            query,
-            query_planes,
-            fingerprints,
-            sketches,
-            rows,
-            needed,
-            f,
-        ),
-        64 => bounded_fixed::<64, 8, AVX2, F>(
-            query,
-            query_planes,
-            fingerprints,
-            sketches,
-            rows,
-            needed,
-            f,
-        ),
+        16 => fixed!(16, 2),
+        32 => fixed!(32, 4),
+        64 => fixed!(64, 8),
         0 => {}
         _ => bounded_dyn(query, query_planes, fingerprints, sketches, rows, needed, f),
     }
 }
 
 /// Copies of a generic scan compiled for AVX2 + POPCNT and for POPCNT,
-/// which [`run_best!`] picks from at run time.
+/// which [`run_best!`] picks from at run time. A scan with a
+/// `const AVX2: bool` parameter (`scan::<AVX2>`) also gets its portable
+/// copy here, and only the AVX2 copy runs it with `true`.
 macro_rules! feature_copies {
     ($portable:ident => $avx2:ident, $popcnt:ident, ($($arg:ident: $ty:ty),*)) => {
+        feature_copies!(@copies $portable, $portable => $avx2, $popcnt, ($($arg: $ty),*));
+    };
+    ($scan:ident::<AVX2> => $portable:ident, $vector:ident, $avx2:ident, $popcnt:ident,
+     ($($arg:ident: $ty:ty),*)) => {
+        /// The scan without its AVX2 code.
+        #[inline(always)]
+        fn $portable<F: FnMut(usize, u32)>($($arg: $ty,)* f: &mut F) {
+            $scan::<false, F>($($arg,)* f)
+        }
+
+        /// The scan with its AVX2 code (inlined into the AVX2 copy only).
+        #[inline(always)]
+        fn $vector<F: FnMut(usize, u32)>($($arg: $ty,)* f: &mut F) {
+            $scan::<true, F>($($arg,)* f)
+        }
+
+        feature_copies!(@copies $vector, $portable => $avx2, $popcnt, ($($arg: $ty),*));
+    };
+    (@copies $vector:ident, $portable:ident => $avx2:ident, $popcnt:ident, ($($arg:ident: $ty:ty),*)) => {
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx2,popcnt")]
         fn $avx2<F: FnMut(usize, u32)>($($arg: $ty,)* f: &mut F) {
-            $portable($($arg,)* f)
+            $vector($($arg,)* f)
         }
 
         #[cfg(target_arch = "x86_64")]
@@ -328,48 +342,9 @@ macro_rules! feature_copies {
 }
 
 feature_copies!(common_any => common_avx2, common_popcnt, (query: &[u64], rows: &[u64]));
-/// The portable build of the bounded scan.
-fn bounded_portable<F: FnMut(usize, u32)>(
-    query: &[u64],
-    query_planes: &[u64],
-    fingerprints: &[u64],
-    sketches: &[u64],
-    rows: Range<usize>,
-    needed: u32,
-    f: &mut F,
-) {
-    bounded_any::<false, F>(query, query_planes, fingerprints, sketches, rows, needed, f)
-}
-
-/// The bounded scan for AVX2 + POPCNT, with the vector block count.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
-fn bounded_avx2<F: FnMut(usize, u32)>(
-    query: &[u64],
-    query_planes: &[u64],
-    fingerprints: &[u64],
-    sketches: &[u64],
-    rows: Range<usize>,
-    needed: u32,
-    f: &mut F,
-) {
-    bounded_any::<true, F>(query, query_planes, fingerprints, sketches, rows, needed, f)
-}
-
-/// The bounded scan for POPCNT.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "popcnt")]
-fn bounded_popcnt<F: FnMut(usize, u32)>(
-    query: &[u64],
-    query_planes: &[u64],
-    fingerprints: &[u64],
-    sketches: &[u64],
-    rows: Range<usize>,
-    needed: u32,
-    f: &mut F,
-) {
-    bounded_any::<false, F>(query, query_planes, fingerprints, sketches, rows, needed, f)
-}
+feature_copies!(bounded_any::<AVX2> => bounded_portable, bounded_vector, bounded_avx2, bounded_popcnt,
+    (query: &[u64], query_planes: &[u64], fingerprints: &[u64], sketches: &[u64],
+     rows: Range<usize>, needed: u32));
 
 /// The builds of the scans.
 #[derive(Clone, Copy, PartialEq, Eq)]
