@@ -65,27 +65,12 @@ pub(crate) fn kekulize(
             *slot = double_bond_need(mol, a)?;
         }
     }
-    // All aromatic bonds become single; the matching decides which are double.
-    let mut edges: Vec<Vec<(usize, BondIdx)>> = vec![Vec::new(); n];
-    for &b in &arom_bonds {
-        let Some(bond) = mol.bond(b) else { continue };
-        let (x, y) = (bond.begin.index(), bond.end.index());
-        let nx = need.get(x).copied().unwrap_or(Need::No);
-        let ny = need.get(y).copied().unwrap_or(Need::No);
-        if nx != Need::No && ny != Need::No {
-            if let Some(l) = edges.get_mut(x) {
-                l.push((y, b));
-            }
-            if let Some(l) = edges.get_mut(y) {
-                l.push((x, b));
-            }
-        }
-    }
     let mut mate: Vec<Option<(usize, BondIdx)>> = vec![None; n];
     let walked = rdkit_walk(mol, rings, &need, ranks, &mut mate);
     let mut steps = 0usize;
     let solved = walked || {
         mate.iter_mut().for_each(|m| *m = None);
+        let edges = matching_edges(mol, &arom_bonds, &need);
         search(&need, &edges, &mut mate, &mut steps)
     };
     if !solved {
@@ -132,6 +117,28 @@ pub(crate) fn kekulize(
     Ok(())
 }
 
+/// The aromatic bonds between atoms that may take a double bond, as
+/// adjacency lists: the graph of the fallback matching (built only when the
+/// walk fails, which real molecules almost never make it do).
+fn matching_edges(mol: &MolBuilder, arom_bonds: &[BondIdx], need: &[Need]) -> Vec<Vec<(usize, BondIdx)>> {
+    let mut edges: Vec<Vec<(usize, BondIdx)>> = vec![Vec::new(); need.len()];
+    for &b in arom_bonds {
+        let Some(bond) = mol.bond(b) else { continue };
+        let (x, y) = (bond.begin.index(), bond.end.index());
+        let nx = need.get(x).copied().unwrap_or(Need::No);
+        let ny = need.get(y).copied().unwrap_or(Need::No);
+        if nx != Need::No && ny != Need::No {
+            if let Some(l) = edges.get_mut(x) {
+                l.push((y, b));
+            }
+            if let Some(l) = edges.get_mut(y) {
+                l.push((x, b));
+            }
+        }
+    }
+    edges
+}
+
 /// RDKit's Kekulé walk over every fused ring system holding an aromatic or
 /// dummy atom; fills `mate` and returns whether every atom that needs a
 /// double bond got one.
@@ -169,25 +176,39 @@ fn rdkit_walk(
         mol.atom(AtomIdx(a as u32))
             .is_some_and(|x| x.atomic_num == 0 || is_aromatic_atom(mol, AtomIdx(a as u32)))
     };
+    // one membership mask and one walk state for all systems, each cleared
+    // for the atoms it held when its system is done
+    let mut in_sys = vec![false; n];
+    let mut walk = Walk::new(n);
+    let mut atoms: Vec<usize> = Vec::new();
     for start in 0..atom_rings.len() {
         if picked.get(start).copied().unwrap_or(true) {
             continue;
         }
-        let mut in_sys = vec![false; n];
+        atoms.clear();
         for ri in pick_fused(start, &neigh, &mut picked) {
             for a in atom_rings.get(ri).map_or(&[][..], |r| r.as_slice()) {
                 if let Some(x) = in_sys.get_mut(a.index()) {
-                    *x = true;
+                    if !*x {
+                        *x = true;
+                        atoms.push(a.index());
+                    }
                 }
             }
         }
-        let mut atoms: Vec<usize> = (0..n).filter(|&a| in_sys.get(a) == Some(&true)).collect();
-        if !atoms.iter().any(|&a| plays(a)) {
-            continue;
+        let solved = if atoms.iter().any(|&a| plays(a)) {
+            atoms.sort_unstable_by_key(|&a| (rank_of(a), a));
+            let done: Vec<usize> = atoms.iter().copied().filter(|&a| !plays(a)).collect();
+            walk.run(mol, &atoms, &in_sys, done, &mut cand, &rank_of, mate)
+        } else {
+            true
+        };
+        for &a in &atoms {
+            if let Some(x) = in_sys.get_mut(a) {
+                *x = false;
+            }
         }
-        atoms.sort_by_key(|&a| (rank_of(a), a));
-        let done: Vec<usize> = atoms.iter().copied().filter(|&a| !plays(a)).collect();
-        if !walk_fused(mol, &atoms, &in_sys, done, &mut cand, &rank_of, mate) {
+        if !solved {
             return false;
         }
     }
@@ -197,136 +218,191 @@ fn rdkit_walk(
         .all(|(nd, m)| *nd != Need::Required || m.is_some())
 }
 
-/// RDKit's `kekulizeWorker` on one fused system (`atoms` sorted by rank):
-/// a queue walk that gives each candidate its first free candidate
-/// neighbour in rank order, remembering the other choices, and backtracks
-/// to the last choice when a candidate is left without a partner.
-fn walk_fused(
-    mol: &MolBuilder,
-    atoms: &[usize],
-    in_sys: &[bool],
-    mut done: Vec<usize>,
-    cand: &mut [bool],
-    rank_of: &dyn Fn(usize) -> u32,
-    mate: &mut [Option<(usize, BondIdx)>],
-) -> bool {
-    let mut queue: VecDeque<usize> = VecDeque::new();
-    let mut options: Vec<Option<VecDeque<usize>>> = vec![None; cand.len()];
-    let mut choice_points: Vec<usize> = Vec::new();
-    let mut last_choice: Option<usize> = None;
-    // double bonds added in this walk: (atom, atom, bond)
-    let mut added: Vec<(usize, usize, BondIdx)> = Vec::new();
-    let mut backtracks = 0usize;
-    let is_cand = |cand: &[bool], a: usize| cand.get(a).copied().unwrap_or(false);
-    let dummy = |a: usize| {
-        mol.atom(AtomIdx(a as u32))
-            .is_some_and(|x| x.atomic_num == 0)
-    };
-    while done.len() < atoms.len() || !queue.is_empty() {
-        let curr = match queue.pop_front() {
-            Some(a) => a,
-            None => match atoms.iter().find(|a| !done.contains(a)) {
-                Some(&a) => a,
-                None => break,
-            },
-        };
-        done.push(curr);
-        let curr_cand = is_cand(cand, curr);
-        // back here after backtracking: the choices not tried yet
-        let stored = options.get(curr).cloned().flatten();
-        let revisited = stored.is_some();
-        let mut opts = if let Some(o) = stored {
-            o
-        } else {
-            let mut opts = VecDeque::new();
-            let mut nbrs: Vec<(usize, BondIdx)> = mol
-                .neighbors(AtomIdx(curr as u32))
-                .iter()
-                .map(|&(a, b)| (a.index(), b))
-                .filter(|&(a, _)| in_sys.get(a) == Some(&true) && !done.contains(&a))
-                .collect();
-            nbrs.sort_by_key(|&(a, _)| (rank_of(a), a));
-            let mut fresh = Vec::new();
-            for (nb, b) in nbrs {
-                if !queue.contains(&nb) {
-                    fresh.push(nb);
-                }
-                let eligible = mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like)
-                    || dummy(curr)
-                    || dummy(nb);
-                if curr_cand && is_cand(cand, nb) && eligible {
-                    opts.push_back(nb);
-                }
-            }
-            queue.extend(fresh);
-            opts
-        };
-        if !curr_cand {
-            continue;
-        }
-        if let Some(partner) = opts.pop_front() {
-            let Some(b) = mol.bond_between(AtomIdx(curr as u32), AtomIdx(partner as u32)) else {
-                return false;
-            };
-            for a in [curr, partner] {
-                if let Some(c) = cand.get_mut(a) {
-                    *c = false;
-                }
-            }
-            if let Some(m) = mate.get_mut(curr) {
-                *m = Some((partner, b));
-            }
-            if let Some(m) = mate.get_mut(partner) {
-                *m = Some((curr, b));
-            }
-            added.push((curr, partner, b));
-            if revisited {
-                if opts.is_empty() {
-                    if let Some(o) = options.get_mut(curr) {
-                        *o = None;
-                    }
-                    choice_points.pop();
-                    last_choice = choice_points.last().copied();
-                } else if let Some(o) = options.get_mut(curr) {
-                    *o = Some(opts);
-                }
-            } else if !opts.is_empty() {
-                last_choice = Some(curr);
-                choice_points.push(curr);
-                if let Some(o) = options.get_mut(curr) {
-                    *o = Some(opts);
-                }
-            }
-        } else if !dummy(curr) {
-            let Some(back_to) = last_choice.filter(|_| backtracks < MAX_BACKTRACKS) else {
-                return false;
-            };
-            // undo everything from the last choice on and walk again from there
-            let Some(pos) = done.iter().position(|&a| a == back_to) else {
-                return false;
-            };
-            for &a in done.get(pos..).unwrap_or(&[]).iter().rev() {
-                queue.push_front(a);
-            }
-            done.truncate(pos);
-            added.retain(|&(x, y, _)| {
-                if done.contains(&x) || done.contains(&y) {
-                    return true;
-                }
-                for a in [x, y] {
-                    if let Some(c) = cand.get_mut(a) {
-                        *c = true;
-                    }
-                    if let Some(m) = mate.get_mut(a) {
-                        *m = None;
-                    }
-                }
-                false
-            });
-            backtracks += 1;
+/// The state of RDKit's `kekulizeWorker`, reused from one fused system to
+/// the next so that the walk does not allocate per atom.
+struct Walk {
+    queue: VecDeque<usize>,
+    /// The choices not tried yet of each atom that made one, as a range of
+    /// `pool` (`None`: no choice pending).
+    options: Vec<Option<(usize, usize)>>,
+    pool: Vec<usize>,
+    choice_points: Vec<usize>,
+    /// double bonds added in this walk: (atom, atom, bond)
+    added: Vec<(usize, usize, BondIdx)>,
+    nbrs: Vec<(usize, BondIdx)>,
+}
+
+impl Walk {
+    fn new(n: usize) -> Walk {
+        Walk {
+            queue: VecDeque::new(),
+            options: vec![None; n],
+            pool: Vec::new(),
+            choice_points: Vec::new(),
+            added: Vec::new(),
+            nbrs: Vec::new(),
         }
     }
-    true
+
+    /// RDKit's `kekulizeWorker` on one fused system (`atoms` sorted by rank):
+    /// a queue walk that gives each candidate its first free candidate
+    /// neighbour in rank order, remembering the other choices, and backtracks
+    /// to the last choice when a candidate is left without a partner.
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        mol: &MolBuilder,
+        atoms: &[usize],
+        in_sys: &[bool],
+        mut done: Vec<usize>,
+        cand: &mut [bool],
+        rank_of: &dyn Fn(usize) -> u32,
+        mate: &mut [Option<(usize, BondIdx)>],
+    ) -> bool {
+        self.queue.clear();
+        self.pool.clear();
+        self.choice_points.clear();
+        self.added.clear();
+        for &a in atoms {
+            if let Some(o) = self.options.get_mut(a) {
+                *o = None;
+            }
+        }
+        // only atoms of the system are walked, so clearing theirs is enough
+        self.walk(mol, atoms, in_sys, &mut done, cand, rank_of, mate)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        &mut self,
+        mol: &MolBuilder,
+        atoms: &[usize],
+        in_sys: &[bool],
+        done: &mut Vec<usize>,
+        cand: &mut [bool],
+        rank_of: &dyn Fn(usize) -> u32,
+        mate: &mut [Option<(usize, BondIdx)>],
+    ) -> bool {
+        let mut last_choice: Option<usize> = None;
+        let mut backtracks = 0usize;
+        let is_cand = |cand: &[bool], a: usize| cand.get(a).copied().unwrap_or(false);
+        let dummy = |a: usize| {
+            mol.atom(AtomIdx(a as u32))
+                .is_some_and(|x| x.atomic_num == 0)
+        };
+        while done.len() < atoms.len() || !self.queue.is_empty() {
+            let curr = match self.queue.pop_front() {
+                Some(a) => a,
+                None => match atoms.iter().find(|a| !done.contains(a)) {
+                    Some(&a) => a,
+                    None => break,
+                },
+            };
+            done.push(curr);
+            let curr_cand = is_cand(cand, curr);
+            // back here after backtracking: the choices not tried yet
+            let stored = self.options.get(curr).copied().flatten();
+            let revisited = stored.is_some();
+            let (mut first, end) = if let Some(range) = stored {
+                range
+            } else {
+                self.nbrs.clear();
+                self.nbrs.extend(
+                    mol.neighbors(AtomIdx(curr as u32))
+                        .iter()
+                        .map(|&(a, b)| (a.index(), b))
+                        .filter(|&(a, _)| in_sys.get(a) == Some(&true) && !done.contains(&a)),
+                );
+                self.nbrs.sort_by_key(|&(a, _)| (rank_of(a), a));
+                let first = self.pool.len();
+                // the queue grows by the neighbours not in it yet, as a
+                // whole after the scan (the scan reads the queue as it was)
+                let queued = self.queue.len();
+                for k in 0..self.nbrs.len() {
+                    let Some(&(nb, b)) = self.nbrs.get(k) else { break };
+                    if !self.queue.iter().take(queued).any(|&q| q == nb) {
+                        self.queue.push_back(nb);
+                    }
+                    let eligible = mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like)
+                        || dummy(curr)
+                        || dummy(nb);
+                    if curr_cand && is_cand(cand, nb) && eligible {
+                        self.pool.push(nb);
+                    }
+                }
+                (first, self.pool.len())
+            };
+            if !curr_cand {
+                continue;
+            }
+            if first < end {
+                let Some(&partner) = self.pool.get(first) else {
+                    return false;
+                };
+                first += 1;
+                let Some(b) = mol.bond_between(AtomIdx(curr as u32), AtomIdx(partner as u32))
+                else {
+                    return false;
+                };
+                for a in [curr, partner] {
+                    if let Some(c) = cand.get_mut(a) {
+                        *c = false;
+                    }
+                }
+                if let Some(m) = mate.get_mut(curr) {
+                    *m = Some((partner, b));
+                }
+                if let Some(m) = mate.get_mut(partner) {
+                    *m = Some((curr, b));
+                }
+                self.added.push((curr, partner, b));
+                let rest = (first < end).then_some((first, end));
+                if revisited {
+                    if rest.is_none() {
+                        self.choice_points.pop();
+                        last_choice = self.choice_points.last().copied();
+                    }
+                    if let Some(o) = self.options.get_mut(curr) {
+                        *o = rest;
+                    }
+                } else if rest.is_some() {
+                    last_choice = Some(curr);
+                    self.choice_points.push(curr);
+                    if let Some(o) = self.options.get_mut(curr) {
+                        *o = rest;
+                    }
+                }
+            } else if !dummy(curr) {
+                let Some(back_to) = last_choice.filter(|_| backtracks < MAX_BACKTRACKS) else {
+                    return false;
+                };
+                // undo everything from the last choice on and walk again from there
+                let Some(pos) = done.iter().position(|&a| a == back_to) else {
+                    return false;
+                };
+                for &a in done.get(pos..).unwrap_or(&[]).iter().rev() {
+                    self.queue.push_front(a);
+                }
+                done.truncate(pos);
+                self.added.retain(|&(x, y, _)| {
+                    if done.contains(&x) || done.contains(&y) {
+                        return true;
+                    }
+                    for a in [x, y] {
+                        if let Some(c) = cand.get_mut(a) {
+                            *c = true;
+                        }
+                        if let Some(m) = mate.get_mut(a) {
+                            *m = None;
+                        }
+                    }
+                    false
+                });
+                backtracks += 1;
+            }
+        }
+        true
+    }
 }
 
 /// A neutral N or P with one explicit H: the pyrrole-type H that an aromatic
