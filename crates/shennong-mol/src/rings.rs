@@ -95,8 +95,29 @@ impl RingInfo {
             bond_min_size: vec![0; bond_ends.len()],
             ..RingInfo::default()
         };
-        for system in ring_systems(adjacency, bond_ends.len()) {
-            let (sssr, extra) = rings_of_system(adjacency, bond_ends, &system);
+        // which system last counted each atom
+        let mut counted = vec![usize::MAX; n];
+        for (id, system) in ring_systems(adjacency, bond_ends.len()).into_iter().enumerate() {
+            let mut num_atoms = 0;
+            for b in &system {
+                if let Some(&(x, y)) = bond_ends.get(b.index()) {
+                    for a in [x, y] {
+                        if let Some(c) = counted.get_mut(a.index()) {
+                            if *c != id {
+                                *c = id;
+                                num_atoms += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            // A system with as many bonds as atoms is one simple ring, the
+            // most common system of all: it is its own SSSR.
+            let (sssr, extra) = if num_atoms == system.len() {
+                (vec![system], Vec::new())
+            } else {
+                rings_of_system(adjacency, bond_ends, &system)
+            };
             info.num_sssr += sssr.len();
             for bonds in sssr.into_iter().chain(extra) {
                 let atoms = order_ring(&bonds, bond_ends);
@@ -153,9 +174,11 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
     let mut disc = vec![0u32; n];
     let mut low = vec![0u32; n];
     let mut time = 0u32;
-    let mut edge_stack: Vec<BondIdx> = Vec::new();
+    let mut edge_stack: Vec<BondIdx> = Vec::with_capacity(num_bonds);
     let mut systems = Vec::new();
     let mut seen_edge = vec![false; num_bonds];
+    // frame: (vertex, parent bond, next neighbour position)
+    let mut stack: Vec<(usize, Option<BondIdx>, usize)> = Vec::with_capacity(n);
     for root in 0..n {
         if disc.get(root).copied().unwrap_or(1) != 0 {
             continue;
@@ -163,8 +186,7 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
         time += 1;
         set(&mut disc, root, time);
         set(&mut low, root, time);
-        // frame: (vertex, parent bond, next neighbour position)
-        let mut stack: Vec<(usize, Option<BondIdx>, usize)> = vec![(root, None, 0)];
+        stack.push((root, None, 0));
         while let Some(&mut (v, parent_bond, ref mut pos)) = stack.last_mut() {
             let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
             if let Some(&(w, b)) = nbrs.get(*pos) {
@@ -201,18 +223,16 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
                     set(&mut low, u, lu);
                     if lv >= disc.get(u).copied().unwrap_or(0) {
                         // u is an articulation point (or root): pop the component.
-                        let mut comp = Vec::new();
-                        if let Some(pb) = parent_bond {
-                            while let Some(e) = edge_stack.pop() {
-                                comp.push(e);
-                                if e == pb {
-                                    break;
-                                }
+                        // the component is the top of the edge stack down to the parent bond
+                        let from = parent_bond.and_then(|pb| edge_stack.iter().rposition(|&e| e == pb));
+                        if let Some(from) = from {
+                            if edge_stack.len() - from > 1 {
+                                let mut comp = edge_stack.split_off(from);
+                                comp.sort_unstable();
+                                systems.push(comp);
+                            } else {
+                                edge_stack.truncate(from);
                             }
-                        }
-                        if comp.len() > 1 {
-                            comp.sort();
-                            systems.push(comp);
                         }
                     }
                 }
@@ -657,25 +677,26 @@ fn rings_of_system_w<const W: usize>(
 
 /// Orders a ring's atoms by walking its bonds.
 fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomIdx> {
-    let ends: Vec<(AtomIdx, AtomIdx)> = bonds
-        .iter()
-        .filter_map(|b| bond_ends.get(b.index()).copied())
-        .collect();
-    let Some(start) = ends.iter().flat_map(|&(a, b)| [a, b]).min() else {
+    let ends = |k: usize| bonds.get(k).and_then(|b| bond_ends.get(b.index())).copied();
+    let Some(start) = (0..bonds.len())
+        .filter_map(ends)
+        .flat_map(|(a, b)| [a, b])
+        .min()
+    else {
         return Vec::new();
     };
-    let mut out = vec![start];
-    let mut used = vec![false; ends.len()];
+    let mut out = Vec::with_capacity(bonds.len());
+    out.push(start);
+    let mut used = smallvec::SmallVec::<[bool; 32]>::from_elem(false, bonds.len());
     let mut cur = start;
     loop {
         // the unused bond from `cur` leading to the smaller atom first, for determinism
-        let next = ends
-            .iter()
-            .enumerate()
-            .filter(|(k, (a, b))| {
-                !used.get(*k).copied().unwrap_or(true) && (*a == cur || *b == cur)
+        let next = (0..bonds.len())
+            .filter(|&k| !used.get(k).copied().unwrap_or(true))
+            .filter_map(|k| {
+                let (a, b) = ends(k)?;
+                (a == cur || b == cur).then_some((if a == cur { b } else { a }, k))
             })
-            .map(|(k, &(a, b))| (if a == cur { b } else { a }, k))
             .min();
         let Some((nxt, k)) = next else { break };
         if let Some(u) = used.get_mut(k) {
