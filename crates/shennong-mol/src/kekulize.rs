@@ -120,7 +120,11 @@ pub(crate) fn kekulize(
 /// The aromatic bonds between atoms that may take a double bond, as
 /// adjacency lists: the graph of the fallback matching (built only when the
 /// walk fails, which real molecules almost never make it do).
-fn matching_edges(mol: &MolBuilder, arom_bonds: &[BondIdx], need: &[Need]) -> Vec<Vec<(usize, BondIdx)>> {
+fn matching_edges(
+    mol: &MolBuilder,
+    arom_bonds: &[BondIdx],
+    need: &[Need],
+) -> Vec<Vec<(usize, BondIdx)>> {
     let mut edges: Vec<Vec<(usize, BondIdx)>> = vec![Vec::new(); need.len()];
     for &b in arom_bonds {
         let Some(bond) = mol.bond(b) else { continue };
@@ -319,7 +323,9 @@ impl Walk {
                 // whole after the scan (the scan reads the queue as it was)
                 let queued = self.queue.len();
                 for k in 0..self.nbrs.len() {
-                    let Some(&(nb, b)) = self.nbrs.get(k) else { break };
+                    let Some(&(nb, b)) = self.nbrs.get(k) else {
+                        break;
+                    };
                     if !self.queue.iter().take(queued).any(|&q| q == nb) {
                         self.queue.push_back(nb);
                     }

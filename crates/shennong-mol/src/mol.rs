@@ -286,6 +286,17 @@ impl MolBuilder {
         MolBuilder::default()
     }
 
+    /// An empty builder with room for `atoms` atoms and `bonds` bonds, for
+    /// parsers that know the sizes ahead (no regrowth while building).
+    pub fn with_capacity(atoms: usize, bonds: usize) -> MolBuilder {
+        MolBuilder {
+            atoms: Vec::with_capacity(atoms),
+            bonds: Vec::with_capacity(bonds),
+            adjacency: Vec::with_capacity(atoms),
+            conformer: None,
+        }
+    }
+
     /// Adds an atom and returns its index.
     pub fn add_atom(&mut self, atom: Atom) -> AtomIdx {
         let idx = AtomIdx(self.atoms.len() as u32);

@@ -97,7 +97,10 @@ impl RingInfo {
         };
         // which system last counted each atom
         let mut counted = vec![usize::MAX; n];
-        for (id, system) in ring_systems(adjacency, bond_ends.len()).into_iter().enumerate() {
+        for (id, system) in ring_systems(adjacency, bond_ends.len())
+            .into_iter()
+            .enumerate()
+        {
             let mut num_atoms = 0;
             for b in &system {
                 if let Some(&(x, y)) = bond_ends.get(b.index()) {
@@ -224,7 +227,8 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> 
                     if lv >= disc.get(u).copied().unwrap_or(0) {
                         // u is an articulation point (or root): pop the component.
                         // the component is the top of the edge stack down to the parent bond
-                        let from = parent_bond.and_then(|pb| edge_stack.iter().rposition(|&e| e == pb));
+                        let from =
+                            parent_bond.and_then(|pb| edge_stack.iter().rposition(|&e| e == pb));
                         if let Some(from) = from {
                             if edge_stack.len() - from > 1 {
                                 let mut comp = edge_stack.split_off(from);
@@ -302,12 +306,12 @@ fn insert_basis<const W: usize>(basis: &mut Vec<(usize, Bits<W>)>, v: Bits<W>) {
 const MAX_PATHS: usize = 64;
 const MAX_CANDIDATES: usize = 50_000;
 
-/// Shortest paths from a root: (edges, inner vertices) as bit sets.
-type Paths<const W: usize> = Vec<(Bits<W>, Bits<W>)>;
+/// A shortest path from a root: (edges, inner vertices) as bit sets.
+type Path<const W: usize> = (Bits<W>, Bits<W>);
 
 fn push_combinations<const W: usize>(
-    pa: &Paths<W>,
-    pb: &Paths<W>,
+    pa: &[Path<W>],
+    pb: &[Path<W>],
     closing: &[usize],
     len: usize,
     out: &mut Vec<(usize, Bits<W>)>,
@@ -548,6 +552,9 @@ fn rings_of_system_w<const W: usize>(
     let mut dist = vec![u32::MAX; nv];
     let mut preds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
     let mut order: Vec<usize> = Vec::with_capacity(nv);
+    let mut pool: Vec<Path<W>> = Vec::new();
+    let mut span: Vec<(usize, usize)> = vec![(0, 0); nv];
+    let mut preds_at: Vec<(usize, usize)> = Vec::new();
     for r in 0..nv {
         dist.iter_mut().for_each(|d| *d = u32::MAX);
         preds.iter_mut().for_each(Vec::clear);
@@ -571,38 +578,44 @@ fn rings_of_system_w<const W: usize>(
                 }
             }
         }
-        // all shortest paths from r to every vertex, in BFS order (predecessors first)
-        let mut paths: Vec<Paths<W>> = vec![Vec::new(); nv];
+        // all shortest paths from r to every vertex, in BFS order
+        // (predecessors first): vertex v's are pool[span[v].0..span[v].1]
+        pool.clear();
+        span.iter_mut().for_each(|s| *s = (0, 0));
         for &v in &order {
             let list = preds.get(v).map_or(&[][..], |x| x.as_slice());
-            let mut out: Paths<W> = Vec::new();
+            let start = pool.len();
             if list.is_empty() {
-                out.push(([0u64; W], [0u64; W]));
+                pool.push(([0u64; W], [0u64; W]));
             }
             for &(p, b) in list {
-                for (bits, verts) in paths.get(p).map_or(&[][..], |x| x.as_slice()) {
-                    if out.len() >= MAX_PATHS {
+                let (from, to) = span.get(p).copied().unwrap_or((0, 0));
+                for k in from..to {
+                    if pool.len() - start >= MAX_PATHS {
                         break;
                     }
-                    let mut bits = *bits;
+                    let Some(&(mut bits, mut verts)) = pool.get(k) else {
+                        break;
+                    };
                     bit_set(&mut bits, b);
-                    let mut verts = *verts;
                     bit_set(&mut verts, v);
-                    out.push((bits, verts));
+                    pool.push((bits, verts));
                 }
             }
-            if let Some(slot) = paths.get_mut(v) {
-                *slot = out;
+            if let Some(slot) = span.get_mut(v) {
+                *slot = (start, pool.len());
             }
         }
-        let empty: Paths<W> = Vec::new();
-        let paths_to = |v: usize| paths.get(v).unwrap_or(&empty);
+        let paths_to = |v: usize| {
+            let (from, to) = span.get(v).copied().unwrap_or((0, 0));
+            pool.get(from..to).unwrap_or(&[])
+        };
         for &y in &order {
             if y == r || candidates.len() > MAX_CANDIDATES {
                 continue;
             }
             let dy = dist.get(y).copied().unwrap_or(0);
-            let mut preds_at: Vec<(usize, usize)> = Vec::new();
+            preds_at.clear();
             for &(x, b) in adj.get(y).map_or(&[][..], |v| v.as_slice()) {
                 let dx = dist.get(x).copied().unwrap_or(u32::MAX);
                 if dx == dy && x < y {

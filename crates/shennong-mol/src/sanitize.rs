@@ -281,17 +281,16 @@ fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
 }
 
 fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {
-    (0..mol.num_atoms() as u32)
-        .map(|i| {
-            let a = AtomIdx(i);
-            let ev = explicit_valence(mol, a, false)?;
-            let ih = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
-            Ok(AtomState {
-                explicit_valence: ev,
-                total_valence: ev + ih,
-            })
-        })
-        .collect()
+    // a loop, not a collect into `Result`, so that the vector is sized once
+    let mut states = Vec::with_capacity(mol.num_atoms());
+    for (i, atom) in mol.atoms.iter().enumerate() {
+        let ev = explicit_valence(mol, AtomIdx(i as u32), false)?;
+        states.push(AtomState {
+            explicit_valence: ev,
+            total_valence: ev + i32::from(atom.implicit_hs),
+        });
+    }
+    Ok(states)
 }
 
 /// Is `a` "up" relative to `from` along bond `b` (SMILES `/` semantics)?

@@ -6,7 +6,7 @@
 //! valence; P, S, As and Se keep their hypervalent states when negatively
 //! charged. These are RDKit's rules (`Atom.cpp`, 2024.09 valence model).
 
-use crate::element::{default_valence, symbol, valences, MAX_ATOMIC_NUM};
+use crate::element::{symbol, valences, MAX_ATOMIC_NUM};
 use crate::error::{MolError, Result};
 use crate::mol::{Atom, AtomIdx, Bond, MolBuilder};
 
@@ -42,17 +42,8 @@ fn effective_atomic_num(z: u8, charge: i8, idx: usize) -> Result<u8> {
     Ok(eff as u8)
 }
 
-fn uses_effective(z: u8) -> bool {
-    let v = valences(z);
-    v.len() > 1 || v.first().copied() != Some(-1)
-}
-
 fn can_be_hypervalent(z: u8, eff: u8) -> bool {
     (eff > 16 && (z == 15 || z == 16)) || (eff > 34 && (z == 33 || z == 34))
-}
-
-fn last_valence(z: u8) -> i32 {
-    valences(z).last().map_or(-1, |&v| i32::from(v))
 }
 
 /// Explicit valence as RDKit computes it (aromatic bonds rounded), with the
@@ -120,18 +111,54 @@ pub(crate) fn explicit_valence(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Re
     explicit_valence_of(&AtomEnv::of(mol, a)?, strict)
 }
 
+/// The valence lists the model reads for an atom: its own element's and,
+/// for charged atoms of elements with a valence list, the isoelectronic
+/// element's (RDKit's "effective atomic number"), with that number.
+struct ValenceLists {
+    own: &'static [i8],
+    eff: u8,
+    effective: &'static [i8],
+}
+
+impl ValenceLists {
+    fn of(env: &AtomEnv) -> Result<ValenceLists> {
+        let z = env.z;
+        let own = valences(z);
+        // elements with "any valence" ([-1]) ignore the charge
+        let uses_effective = own.len() > 1 || own.first().copied() != Some(-1);
+        if !uses_effective || env.charge == 0 {
+            return Ok(ValenceLists {
+                own,
+                eff: z,
+                effective: own,
+            });
+        }
+        let eff = effective_atomic_num(z, env.charge, env.idx)?;
+        Ok(ValenceLists {
+            own,
+            eff,
+            effective: valences(eff),
+        })
+    }
+}
+
+fn first_of(list: &[i8]) -> i32 {
+    list.first().map_or(-1, |&v| i32::from(v))
+}
+
+fn last_of(list: &[i8]) -> i32 {
+    list.last().map_or(-1, |&v| i32::from(v))
+}
+
 pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
     let z = env.z;
     let mut acc2 = env.valence_x2;
-    let eff = if uses_effective(z) {
-        effective_atomic_num(z, env.charge, env.idx)?
-    } else {
-        z
-    };
-    let dv = default_valence(eff);
+    let lists = ValenceLists::of(env)?;
+    let eff = lists.eff;
+    let dv = first_of(lists.effective);
     if acc2 > 2 * dv && env.aromatic {
         let mut pval = dv;
-        for &v in valences(eff) {
+        for &v in lists.effective {
             let v = i32::from(v);
             if v == -1 || 2 * v > acc2 {
                 break;
@@ -144,16 +171,17 @@ pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
     }
     let res = (acc2 + 1) / 2;
     if strict {
-        let mut max_valence = last_valence(eff);
+        let own_last = last_of(lists.own);
+        let mut max_valence = last_of(lists.effective);
         let mut offset = 0;
         if can_be_hypervalent(z, eff) {
-            max_valence = last_valence(z);
+            max_valence = own_last;
             offset = -i32::from(env.charge);
         }
         if z == 1 && env.charge == -1 {
             max_valence = 2;
         }
-        if max_valence >= 0 && last_valence(z) >= 0 && res + offset > max_valence {
+        if max_valence >= 0 && own_last >= 0 && res + offset > max_valence {
             return Err(MolError::Valence {
                 atom: env.idx,
                 symbol: symbol(z).to_string(),
@@ -201,23 +229,20 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
         };
     }
     let mut explicit_plus_rad = ev + rad;
-    let mut eff = if uses_effective(z) {
-        effective_atomic_num(z, env.charge, env.idx)?
-    } else {
-        z
-    };
+    let lists = ValenceLists::of(env)?;
+    let eff = lists.eff;
     if eff == 0 {
         return Ok(0);
     }
-    let dv = default_valence(eff);
+    let dv = first_of(lists.effective);
     if dv == -1 {
         return Ok(0);
     }
+    let mut vals = lists.effective;
     if can_be_hypervalent(z, eff) {
-        eff = z;
+        vals = lists.own;
         explicit_plus_rad -= charge;
     }
-    let vals = valences(eff);
     if env.aromatic {
         if explicit_plus_rad <= dv {
             return Ok(dv - explicit_plus_rad);
@@ -242,7 +267,7 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
             return Ok(i32::from(v) - explicit_plus_rad);
         }
     }
-    if strict && vals.last().copied() != Some(-1) && last_valence(z) > 0 {
+    if strict && vals.last().copied() != Some(-1) && last_of(lists.own) > 0 {
         return Err(MolError::Valence {
             atom: env.idx,
             symbol: symbol(z).to_string(),

@@ -77,7 +77,10 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         track_order: token.contains('@'),
         bytes: token.as_bytes(),
         pos: 0,
-        mol: MolBuilder::new(),
+        mol: {
+            let (atoms, bonds) = graph_size(token.as_bytes());
+            MolBuilder::with_capacity(atoms, bonds)
+        },
         order: Vec::new(),
         closures: Vec::new(),
     };
@@ -87,6 +90,28 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         input: token.to_string(),
     })?;
     Ok(p.mol)
+}
+
+/// The number of atoms a SMILES writes and an upper bound on its bonds (one
+/// per atom plus one per ring-closure digit pair), from one pass over the
+/// bytes: exact on valid input, a mere capacity hint on anything else.
+fn graph_size(bytes: &[u8]) -> (usize, usize) {
+    let (mut atoms, mut digits) = (0usize, 0usize);
+    let mut in_bracket = false;
+    for &c in bytes {
+        match c {
+            b'[' => {
+                in_bracket = true;
+                atoms += 1;
+            }
+            b']' => in_bracket = false,
+            _ if in_bracket => {}
+            b'A'..=b'Z' | b'*' | b'b' | b'c' | b'n' | b'o' | b'p' | b's' => atoms += 1,
+            b'0'..=b'9' => digits += 1,
+            _ => {}
+        }
+    }
+    (atoms, atoms + digits.div_ceil(2))
 }
 
 type PResult<T> = Result<T, (usize, String)>;
