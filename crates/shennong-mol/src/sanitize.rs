@@ -90,7 +90,8 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // atom index order, as RDKit's sanitisation kekulises (canonical=false)
     kekulize(&mut mol, &rings, None)?;
     assign_radicals(&mut mol);
-    let states = atom_states(&mol)?;
+    // the aromaticity model reads the states of ring atoms only
+    let states = atom_states(&mol, Some(&rings))?;
     aromaticity::perceive(&mut mol, &rings, &states);
     // Hydrogens on the perceived structure, as RDKit's adjustHs and final
     // property update leave them: an aromatic N that would lose its H keeps
@@ -125,7 +126,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // tags (the perceived molecule does not store them).
     let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
     let (conjugated, hybridization) = if has_tags {
-        let states = atom_states(&mol)?;
+        let states = atom_states(&mol, None)?;
         let conjugated = conjugation(&mol, &states);
         let hybridization = hybridization(&mol, &states, &conjugated);
         (conjugated, hybridization)
@@ -280,11 +281,21 @@ fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
     implicit_hs_given(&env, ev, true)
 }
 
-fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {
+/// The valence state of every atom, or only of the ring atoms of `rings`
+/// (the others get zeros).
+fn atom_states(mol: &MolBuilder, only_in: Option<&RingInfo>) -> Result<Vec<AtomState>> {
     // a loop, not a collect into `Result`, so that the vector is sized once
     let mut states = Vec::with_capacity(mol.num_atoms());
     for (i, atom) in mol.atoms.iter().enumerate() {
-        let ev = explicit_valence(mol, AtomIdx(i as u32), false)?;
+        let a = AtomIdx(i as u32);
+        if only_in.is_some_and(|rings| !rings.is_ring_atom(a)) {
+            states.push(AtomState {
+                explicit_valence: 0,
+                total_valence: 0,
+            });
+            continue;
+        }
+        let ev = explicit_valence(mol, a, false)?;
         states.push(AtomState {
             explicit_valence: ev,
             total_valence: ev + i32::from(atom.implicit_hs),
@@ -887,7 +898,7 @@ impl Mol {
     /// builder, conjugated bonds and hybridisation (not stored in `Mol`).
     fn stereo_perception_inputs(&self) -> Result<(MolBuilder, Vec<bool>, Vec<Hybridization>)> {
         let b = self.to_builder();
-        let states = atom_states(&b)?;
+        let states = atom_states(&b, None)?;
         let conjugated = conjugation(&b, &states);
         let hybridization = hybridization(&b, &states, &conjugated);
         Ok((b, conjugated, hybridization))
