@@ -684,6 +684,11 @@ fn is_hypervalent_non_metal(mol: &MolBuilder, a: AtomIdx) -> bool {
 /// non-metal to a metal becomes a dative bond to the metal (so that
 /// `Cl[Pt](Cl)([NH3])[NH3]` reads as cisplatin, not as pentavalent nitrogen).
 fn cleanup_organometallics(mol: &mut MolBuilder) {
+    // without a metal there is no bond to turn (most molecules): skip the
+    // valence look-ups
+    if !mol.atoms.iter().any(|x| is_metal(x.atomic_num)) {
+        return;
+    }
     for i in 0..mol.num_atoms() as u32 {
         let a = AtomIdx(i);
         if matches!(z_of(mol, a), 1 | 2 | 9 | 10) || !is_hypervalent_non_metal(mol, a) {
