@@ -355,6 +355,16 @@ fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> Legacy
         if !changed {
             break;
         }
+        // Re-ranking with the codes cannot change the ranks when no bond has
+        // a code (the bond weights stay) and every labelled atom is alone in
+        // its class: (rank, code) then orders and groups atoms as the rank
+        // does, and the ranks are already stable under refinement. That is
+        // the common case of one or a few distinct stereocentres.
+        if bond_code.iter().all(Option::is_none)
+            && codes_are_on_singletons(&atom_code, &ranks)
+        {
+            break;
+        }
         // rerank with the new codes
         let keys: Vec<(u32, u8)> = (0..n)
             .map(|i| {
@@ -385,6 +395,20 @@ fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> Legacy
         bond_code,
         legal,
     }
+}
+
+/// Whether every atom with a code has a rank no other atom shares.
+fn codes_are_on_singletons(atom_code: &[Option<bool>], ranks: &[u32]) -> bool {
+    let mut count = vec![0u32; ranks.len()];
+    for &r in ranks {
+        if let Some(c) = count.get_mut(r as usize) {
+            *c += 1;
+        }
+    }
+    atom_code
+        .iter()
+        .zip(ranks)
+        .all(|(code, &r)| code.is_none() || count.get(r as usize) == Some(&1))
 }
 
 /// Atoms RDKit's legacy perception flags as possible stereocentres
