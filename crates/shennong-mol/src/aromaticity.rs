@@ -268,11 +268,12 @@ pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomSta
     // ring neighbour map: rings of at most 24 atoms sharing exactly one bond
     let neigh = ring_neighbor_map(&bond_rings, MAX_FUSED_RING_SIZE, 1);
     let mut done = vec![false; nr];
+    let mut fused = Vec::new();
     for start in 0..nr {
         if done.get(start).copied().unwrap_or(true) {
             continue;
         }
-        let fused = pick_fused(start, &neigh, &mut done);
+        pick_fused(start, &neigh, &mut done, &mut fused);
         apply_to_fused(mol, &fused, &atom_rings, &bond_rings, &donors, &neigh);
     }
 }

@@ -185,12 +185,14 @@ fn rdkit_walk(
     let mut in_sys = vec![false; n];
     let mut walk = Walk::new(n);
     let mut atoms: Vec<usize> = Vec::new();
+    let mut fused: Vec<usize> = Vec::new();
     for start in 0..atom_rings.len() {
         if picked.get(start).copied().unwrap_or(true) {
             continue;
         }
         atoms.clear();
-        for ri in pick_fused(start, &neigh, &mut picked) {
+        pick_fused(start, &neigh, &mut picked, &mut fused);
+        for &ri in &fused {
             for a in atom_rings.get(ri).map_or(&[][..], |r| r.as_slice()) {
                 if let Some(x) = in_sys.get_mut(a.index()) {
                     if !*x {

@@ -759,13 +759,20 @@ pub(crate) fn ring_neighbor_map(
 }
 
 /// RDKit's `RingUtils::pickFusedRings`: the rings reachable from `start`
-/// through `neigh` (depth first, `start` first), marked in `done`.
-pub(crate) fn pick_fused(start: usize, neigh: &[Vec<usize>], done: &mut [bool]) -> Vec<usize> {
-    let mut res = vec![start];
+/// through `neigh` (depth first, `start` first), marked in `done`, written
+/// to `out` (cleared first; a buffer the caller reuses across systems).
+pub(crate) fn pick_fused(
+    start: usize,
+    neigh: &[Vec<usize>],
+    done: &mut [bool],
+    out: &mut Vec<usize>,
+) {
+    out.clear();
+    out.push(start);
     if let Some(d) = done.get_mut(start) {
         *d = true;
     }
-    let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+    let mut stack: smallvec::SmallVec<[(usize, usize); 8]> = smallvec::smallvec![(start, 0)];
     while let Some(top) = stack.last_mut() {
         let (ring, next) = *top;
         let list = neigh.get(ring).map_or(&[][..], |v| v.as_slice());
@@ -780,10 +787,9 @@ pub(crate) fn pick_fused(start: usize, neigh: &[Vec<usize>], done: &mut [bool]) 
         if let Some(d) = done.get_mut(nb) {
             *d = true;
         }
-        res.push(nb);
+        out.push(nb);
         stack.push((nb, 0));
     }
-    res
 }
 
 #[cfg(test)]

@@ -360,9 +360,7 @@ fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> Legacy
         // its class: (rank, code) then orders and groups atoms as the rank
         // does, and the ranks are already stable under refinement. That is
         // the common case of one or a few distinct stereocentres.
-        if bond_code.iter().all(Option::is_none)
-            && codes_are_on_singletons(&atom_code, &ranks)
-        {
+        if bond_code.iter().all(Option::is_none) && codes_are_on_singletons(&atom_code, &ranks) {
             break;
         }
         // rerank with the new codes
