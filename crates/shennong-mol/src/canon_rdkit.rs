@@ -568,6 +568,12 @@ struct Ranker<'a> {
     /// Each atom's bonds as holders, in `frag`'s neighbour layout, kept
     /// sorted largest first per atom.
     holders: Vec<Holder>,
+    /// Sorting pass (`epoch`) in which each atom's holders were last brought
+    /// up to date: classes do not change within one pass, so an atom's
+    /// holders, once updated, stay sorted for the rest of it (the stable
+    /// sort would leave them as they are).
+    holders_epoch: Vec<u64>,
+    epoch: u64,
     neighbor_num: Vec<Vec<i64>>,
     revisited: Vec<Vec<i64>>,
     chirality: bool,
@@ -677,6 +683,8 @@ impl<'a> Ranker<'a> {
             ring_stereo,
             has_ring_nbr,
             holders,
+            holders_epoch: vec![0; n],
+            epoch: 1,
             neighbor_num: vec![Vec::new(); n],
             revisited: vec![Vec::new(); n],
             chirality,
@@ -694,6 +702,10 @@ impl<'a> Ranker<'a> {
     }
 
     fn update_neighbor_index(&mut self, i: usize) {
+        if self.holders_epoch.at(i) == self.epoch {
+            return;
+        }
+        self.holders_epoch.put(i, self.epoch);
         let index = &self.index;
         let range = self.frag.nbr_start.at(i)..self.frag.nbr_start.at(i + 1);
         if let Some(list) = self.holders.get_mut(range) {
@@ -986,6 +998,8 @@ impl<'a> Ranker<'a> {
             if let (Some(slice), Some(tmp)) =
                 (order.get_mut(offset..offset + len), scratch.get_mut(..len))
             {
+                // a new sorting pass: classes may have moved since the last
+                self.epoch += 1;
                 self.hanoi(mode, slice, tmp, count, changed);
             }
             let members = offset..offset + len;
