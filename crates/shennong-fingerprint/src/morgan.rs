@@ -235,14 +235,23 @@ pub fn morgan_environments_with_chirality(
         // RDKit sorts (bond set, id, atom) with bond sets compared as
         // big integers (most significant block first).
         let row = |a: usize| round.get(a * words..(a + 1) * words).unwrap_or(&[]);
-        this_round.sort_unstable_by(|x, y| {
-            row(x.0)
-                .iter()
-                .rev()
-                .cmp(row(y.0).iter().rev())
-                .then(x.1.cmp(&y.1))
-                .then(x.2.cmp(&y.2))
-        });
+        if words == 1 {
+            // up to 64 bonds (nearly every molecule): the bond set is one
+            // integer, and sorting plain tuples is several times cheaper
+            // than the general comparison below
+            this_round.sort_unstable_by_key(|&(a, invar, _)| {
+                (round.get(a).copied().unwrap_or(0), invar, a)
+            });
+        } else {
+            this_round.sort_unstable_by(|x, y| {
+                row(x.0)
+                    .iter()
+                    .rev()
+                    .cmp(row(y.0).iter().rev())
+                    .then(x.1.cmp(&y.1))
+                    .then(x.2.cmp(&y.2))
+            });
+        }
         for &(a, invar, _) in &this_round {
             let key = row(a);
             let already = match key {
