@@ -44,6 +44,9 @@ enum Slot {
     Pending,
 }
 
+/// The neighbour slots of one atom in written order.
+type SlotList = smallvec::SmallVec<[Slot; 4]>;
+
 struct OpenRing {
     atom: AtomIdx,
     bond: Option<BondSym>,
@@ -57,7 +60,8 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     mol: MolBuilder,
-    order: Vec<Vec<Slot>>,
+    /// Per atom, inline for the usual four or fewer slots (no allocation per atom).
+    order: Vec<SlotList>,
     /// Ring-closure digits written at each atom (opening or closing).
     closures: Vec<u8>,
 }
@@ -138,10 +142,11 @@ impl Parser<'_> {
             return self.err("empty SMILES");
         }
         let mut prev: Option<AtomIdx> = None;
-        let mut branches: Vec<(Option<AtomIdx>, usize)> = Vec::new();
+        let mut branches: smallvec::SmallVec<[(Option<AtomIdx>, usize); 8]> =
+            smallvec::SmallVec::new();
         let mut bond: Option<(BondSym, usize)> = None;
         // few ring bonds are open at once: a small list beats a hash map
-        let mut rings: Vec<(u32, OpenRing)> = Vec::new();
+        let mut rings: smallvec::SmallVec<[(u32, OpenRing); 8]> = smallvec::SmallVec::new();
         let mut dot_pending = false;
         let mut branch_empty = false;
         while let Some(c) = self.peek() {
@@ -249,7 +254,7 @@ impl Parser<'_> {
                     let (atom, has_h) = self.atom()?;
                     let idx = self.mol.add_atom(atom);
                     if self.track_order {
-                        self.order.push(Vec::new());
+                        self.order.push(SlotList::new());
                     }
                     if let Some(p) = prev {
                         let sym = bond.take();
