@@ -780,3 +780,31 @@ impl Parser<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The capacity hint counts exactly the atoms the parser makes, for
+    /// brackets, two-letter symbols, aromatic atoms, dummies and `%nn` closures.
+    #[test]
+    fn graph_size_counts_the_atoms_parsed() {
+        for smiles in [
+            "C",
+            "ClCBr",
+            "c1ccccc1[N+](=O)[O-]",
+            "[2H][C@@H](Cl)Br",
+            "C%10CC%10.[Na+].[Cl-]",
+            "*c1cc[se]c1",
+            "O=C(O)c1ccccc1OC(C)=O",
+            "[Pt](Cl)(Cl)([NH3])[NH3]",
+        ] {
+            let Ok(raw) = parse_raw(smiles) else {
+                panic!("{smiles} should parse");
+            };
+            let (atoms, bonds) = graph_size(smiles.as_bytes());
+            assert_eq!(atoms, raw.num_atoms(), "{smiles}");
+            assert!(bonds >= raw.num_bonds(), "{smiles}");
+        }
+    }
+}
