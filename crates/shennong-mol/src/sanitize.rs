@@ -52,7 +52,16 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
         cleanup_organometallics(&mut mol);
     }
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
-    assign_implicit_hs(&mut mol)?;
+    let input_states = checked_input_states(&mut mol)?;
+    // the implicit count the model gives atom `i` now, taken from the input
+    // check when the atom's environment is the one it had then
+    let unchanged = |mol: &MolBuilder, i: usize| -> Result<Option<i32>> {
+        let env = AtomEnv::of(mol, AtomIdx(i as u32))?;
+        Ok(input_states
+            .get(i)
+            .filter(|(input, _)| *input == env)
+            .map(|&(_, h)| h))
+    };
     let n = mol.num_atoms();
     let rings = perceive_rings(&mol.bonds, &mol.adjacency);
     for i in 0..n as u32 {
@@ -107,7 +116,10 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
             continue;
         }
         let before = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
-        let after = implicit_hs(&mol, a, false)?;
+        let after = match unchanged(&mol, i)? {
+            Some(h) => h,
+            None => implicit_hs(&mol, a, false)?,
+        };
         let final_h = if after < before {
             if let Some(atom) = mol.atom_mut(a) {
                 atom.explicit_hs = atom
@@ -144,7 +156,9 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
     for i in 0..n {
         if changed.get(i).copied().unwrap_or(true) || adjust.get(i).copied().unwrap_or(true) {
-            checked_implicit_hs(&mol, AtomIdx(i as u32))?;
+            if unchanged(&mol, i)?.is_none() {
+                checked_implicit_hs(&mol, AtomIdx(i as u32))?;
+            }
         }
     }
     if options.clean_stereo {
@@ -264,14 +278,26 @@ pub(crate) fn ring_adjacency(bonds: &[Bond], adjacency: &[Neighbors]) -> Option<
 }
 
 fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
+    checked_input_states(mol).map(|_| ())
+}
+
+/// [`assign_implicit_hs`], returning each atom's valence environment and
+/// implicit hydrogen count as checked. The valence model is a function of the
+/// environment alone, so a later phase that finds an atom's environment
+/// unchanged already knows the answer, and that its check passes.
+fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<(AtomEnv, i32)>> {
+    let mut states = Vec::with_capacity(mol.num_atoms());
     for i in 0..mol.num_atoms() as u32 {
         let a = AtomIdx(i);
-        let h = checked_implicit_hs(mol, a)?;
+        let env = AtomEnv::of(mol, a)?;
+        let ev = explicit_valence_of(&env, true)?;
+        let h = implicit_hs_given(&env, ev, true)?;
         if let Some(atom) = mol.atom_mut(a) {
             atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
         }
+        states.push((env, h));
     }
-    Ok(())
+    Ok(states)
 }
 
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.

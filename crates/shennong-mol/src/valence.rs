@@ -49,7 +49,7 @@ fn can_be_hypervalent(z: u8, eff: u8) -> bool {
 /// Explicit valence as RDKit computes it (aromatic bonds rounded), with the
 /// "greater than permitted" check when `strict`.
 /// What the valence model needs to know about one atom.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AtomEnv {
     pub idx: usize,
     pub z: u8,
