@@ -155,10 +155,10 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // RDKit re-checks valences on the perceived structure (an aromatic-looking
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
     for i in 0..n {
-        if changed.get(i).copied().unwrap_or(true) || adjust.get(i).copied().unwrap_or(true) {
-            if unchanged(&mol, i)?.is_none() {
-                checked_implicit_hs(&mol, AtomIdx(i as u32))?;
-            }
+        let revisable =
+            changed.get(i).copied().unwrap_or(true) || adjust.get(i).copied().unwrap_or(true);
+        if revisable && unchanged(&mol, i)?.is_none() {
+            checked_implicit_hs(&mol, AtomIdx(i as u32))?;
         }
     }
     if options.clean_stereo {
