@@ -100,7 +100,10 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     kekulize(&mut mol, &rings, None)?;
     assign_radicals(&mut mol);
     // the aromaticity model reads the states of ring atoms only
-    let states = atom_states(&mol, Some(&rings))?;
+    let states = match kekule_atom_states(&mol) {
+        Some(states) => states,
+        None => atom_states(&mol, Some(&rings))?,
+    };
     aromaticity::perceive(&mut mol, &rings, &states);
     // Hydrogens on the perceived structure, as RDKit's adjustHs and final
     // property update leave them: an aromatic N that would lose its H keeps
@@ -305,6 +308,44 @@ fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
     let env = AtomEnv::of(mol, a)?;
     let ev = explicit_valence_of(&env, true)?;
     implicit_hs_given(&env, ev, true)
+}
+
+/// The valence states of a Kekulé structure whose atoms all passed the input
+/// valence check, from one pass over the bonds; `None` if an aromatic atom or
+/// bond is left. Without aromaticity the explicit valence is just half the
+/// bond-order sum plus the explicit hydrogens, rounded up: the model's
+/// aromatic rounding does not apply, and its only error (a charge beyond the
+/// element table) would have stopped the input check.
+fn kekule_atom_states(mol: &MolBuilder) -> Option<Vec<AtomState>> {
+    if mol.atoms.iter().any(|a| a.aromatic) || mol.bonds.iter().any(Bond::is_aromatic_like) {
+        return None;
+    }
+    let mut valence_x2: Vec<i32> = mol
+        .atoms
+        .iter()
+        .map(|a| 2 * i32::from(a.explicit_hs))
+        .collect();
+    for bond in &mol.bonds {
+        if let Some(v) = valence_x2.get_mut(bond.begin.index()) {
+            *v += bond.order.valence_x2(false);
+        }
+        if let Some(v) = valence_x2.get_mut(bond.end.index()) {
+            *v += bond.order.valence_x2(true);
+        }
+    }
+    Some(
+        mol.atoms
+            .iter()
+            .zip(valence_x2)
+            .map(|(atom, x2)| {
+                let ev = (x2 + 1) / 2;
+                AtomState {
+                    explicit_valence: ev,
+                    total_valence: ev + i32::from(atom.implicit_hs),
+                }
+            })
+            .collect(),
+    )
 }
 
 /// The valence state of every atom, or only of the ring atoms of `rings`
