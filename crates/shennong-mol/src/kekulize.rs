@@ -269,26 +269,12 @@ impl Walk {
         self.pool.clear();
         self.choice_points.clear();
         self.added.clear();
+        // only atoms of the system are walked, so clearing theirs is enough
         for &a in atoms {
             if let Some(o) = self.options.get_mut(a) {
                 *o = None;
             }
         }
-        // only atoms of the system are walked, so clearing theirs is enough
-        self.walk(mol, atoms, in_sys, &mut done, cand, rank_of, mate)
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn walk(
-        &mut self,
-        mol: &MolBuilder,
-        atoms: &[usize],
-        in_sys: &[bool],
-        done: &mut Vec<usize>,
-        cand: &mut [bool],
-        rank_of: &dyn Fn(usize) -> u32,
-        mate: &mut [Option<(usize, BondIdx)>],
-    ) -> bool {
         let mut last_choice: Option<usize> = None;
         let mut backtracks = 0usize;
         let is_cand = |cand: &[bool], a: usize| cand.get(a).copied().unwrap_or(false);

@@ -352,7 +352,7 @@ fn rings_of_system(
     }
 }
 
-/// One ring, or two fused rings (a biconnected system with cyclomatic number 2 is a
+/// Two fused rings (a biconnected system with cyclomatic number 2 is a
 /// "theta": three paths between two branch atoms). With path lengths
 /// a <= b <= c the SSSR is {a+b, a+c}; b+c is also relevant exactly when a == b.
 /// This is the most common fused system in drug-like molecules, so it skips
@@ -371,11 +371,6 @@ fn theta_rings(
         .collect();
     atoms.sort_unstable();
     atoms.dedup();
-    // A system with as many bonds as atoms is one simple ring, the most
-    // common system of all: it is its own SSSR.
-    if system.len() == atoms.len() {
-        return Some((vec![system.to_vec()], Vec::new()));
-    }
     if system.len() + 1 != atoms.len() + 2 {
         return None;
     }

@@ -99,10 +99,9 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // atom index order, as RDKit's sanitisation kekulises (canonical=false)
     kekulize(&mut mol, &rings, None)?;
     assign_radicals(&mut mol);
-    // the aromaticity model reads the states of ring atoms only
     let states = match kekule_atom_states(&mol) {
         Some(states) => states,
-        None => atom_states(&mol, Some(&rings))?,
+        None => atom_states(&mol)?,
     };
     aromaticity::perceive(&mut mol, &rings, &states);
     // Hydrogens on the perceived structure, as RDKit's adjustHs and final
@@ -141,7 +140,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // tags (the perceived molecule does not store them).
     let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
     let (conjugated, hybridization) = if has_tags {
-        let states = atom_states(&mol, None)?;
+        let states = atom_states(&mol)?;
         let conjugated = conjugation(&mol, &states);
         let hybridization = hybridization(&mol, &states, &conjugated);
         (conjugated, hybridization)
@@ -292,9 +291,7 @@ fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<(AtomEnv, i32)>> {
     let mut states = Vec::with_capacity(mol.num_atoms());
     for i in 0..mol.num_atoms() as u32 {
         let a = AtomIdx(i);
-        let env = AtomEnv::of(mol, a)?;
-        let ev = explicit_valence_of(&env, true)?;
-        let h = implicit_hs_given(&env, ev, true)?;
+        let (env, h) = checked_env(mol, a)?;
         if let Some(atom) = mol.atom_mut(a) {
             atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
         }
@@ -305,9 +302,14 @@ fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<(AtomEnv, i32)>> {
 
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.
 fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
+    checked_env(mol, a).map(|(_, h)| h)
+}
+
+/// [`checked_implicit_hs`] with the environment it was computed from.
+fn checked_env(mol: &MolBuilder, a: AtomIdx) -> Result<(AtomEnv, i32)> {
     let env = AtomEnv::of(mol, a)?;
     let ev = explicit_valence_of(&env, true)?;
-    implicit_hs_given(&env, ev, true)
+    Ok((env, implicit_hs_given(&env, ev, true)?))
 }
 
 /// The valence states of a Kekulé structure whose atoms all passed the input
@@ -348,21 +350,12 @@ fn kekule_atom_states(mol: &MolBuilder) -> Option<Vec<AtomState>> {
     )
 }
 
-/// The valence state of every atom, or only of the ring atoms of `rings`
-/// (the others get zeros).
-fn atom_states(mol: &MolBuilder, only_in: Option<&RingInfo>) -> Result<Vec<AtomState>> {
+/// The valence state of every atom.
+fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {
     // a loop, not a collect into `Result`, so that the vector is sized once
     let mut states = Vec::with_capacity(mol.num_atoms());
     for (i, atom) in mol.atoms.iter().enumerate() {
-        let a = AtomIdx(i as u32);
-        if only_in.is_some_and(|rings| !rings.is_ring_atom(a)) {
-            states.push(AtomState {
-                explicit_valence: 0,
-                total_valence: 0,
-            });
-            continue;
-        }
-        let ev = explicit_valence(mol, a, false)?;
+        let ev = explicit_valence(mol, AtomIdx(i as u32), false)?;
         states.push(AtomState {
             explicit_valence: ev,
             total_valence: ev + i32::from(atom.implicit_hs),
@@ -970,7 +963,7 @@ impl Mol {
     /// builder, conjugated bonds and hybridisation (not stored in `Mol`).
     fn stereo_perception_inputs(&self) -> Result<(MolBuilder, Vec<bool>, Vec<Hybridization>)> {
         let b = self.to_builder();
-        let states = atom_states(&b, None)?;
+        let states = atom_states(&b)?;
         let conjugated = conjugation(&b, &states);
         let hybridization = hybridization(&b, &states, &conjugated);
         Ok((b, conjugated, hybridization))
