@@ -278,12 +278,24 @@ pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomSta
     }
 }
 
-fn is_connected(ids: &[usize], neigh: &[Vec<usize>]) -> bool {
+/// Whether the rings `ids` form one fused group through `neigh`; `reached`
+/// and `stack` are scratch buffers.
+fn is_connected(
+    ids: &[usize],
+    neigh: &[Vec<usize>],
+    reached: &mut Vec<usize>,
+    stack: &mut Vec<usize>,
+) -> bool {
     let Some(&first) = ids.first() else {
         return false;
     };
-    let mut reached = vec![first];
-    let mut stack = vec![first];
+    if ids.len() == 1 {
+        return true;
+    }
+    reached.clear();
+    stack.clear();
+    reached.push(first);
+    stack.push(first);
     while let Some(r) = stack.pop() {
         for &nb in neigh.get(r).map_or(&[][..], |v| v.as_slice()) {
             if ids.contains(&nb) && !reached.contains(&nb) {
@@ -332,34 +344,56 @@ fn apply_to_fused(
         .collect();
     ring_bonds.sort();
     ring_bonds.dedup();
-    let mut done_bonds: Vec<BondIdx> = Vec::new();
-    let n = mol.num_atoms();
+    // bonds marked aromatic so far: the search stops once every ring bond is
+    let mut done_bonds = 0usize;
+    let mut bond_done = vec![false; mol.num_bonds()];
+    // per-combination scratch: ring membership counts of the atoms touched,
+    // the atoms in one or two of the rings, the connectivity search
+    let mut count = vec![0u8; mol.num_atoms()];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut members: Vec<usize> = Vec::new();
+    let (mut reached, mut stack) = (Vec::new(), Vec::new());
+    let mut ids: Vec<usize> = Vec::with_capacity(MAX_FUSED_RINGS);
     let mut size = 0usize;
     loop {
         if size == 2 && nrings > 300 {
             break;
         }
         size += 1;
-        if size > nrings.min(MAX_FUSED_RINGS) || done_bonds.len() >= ring_bonds.len() {
+        if size > nrings.min(MAX_FUSED_RINGS) || done_bonds >= ring_bonds.len() {
             break;
         }
         let mut comb: Vec<usize> = (0..size).collect();
         loop {
-            let ids: Vec<usize> = comb.iter().filter_map(|&i| fused.get(i).copied()).collect();
-            if is_connected(&ids, neigh) {
-                let mut count = vec![0u8; n];
+            ids.clear();
+            ids.extend(comb.iter().filter_map(|&i| fused.get(i).copied()));
+            if is_connected(&ids, neigh, &mut reached, &mut stack) {
                 for &r in &ids {
                     for a in atom_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
                         if let Some(c) = count.get_mut(a.index()) {
+                            if *c == 0 {
+                                touched.push(a.index());
+                            }
                             *c = c.saturating_add(1);
                         }
                     }
                 }
-                let members: Vec<usize> = (0..n)
-                    .filter(|&i| matches!(count.get(i), Some(1 | 2)))
-                    .collect();
+                // the Hückel count does not depend on the members' order
+                members.clear();
+                members.extend(
+                    touched
+                        .iter()
+                        .copied()
+                        .filter(|&a| matches!(count.get(a), Some(1 | 2))),
+                );
+                for &a in &touched {
+                    if let Some(c) = count.get_mut(a) {
+                        *c = 0;
+                    }
+                }
+                touched.clear();
                 if huckel(&members, donors) {
-                    mark_aromatic(mol, &ids, bond_rings, &mut done_bonds);
+                    done_bonds += mark_aromatic(mol, &ids, bond_rings, &mut bond_done);
                 }
             }
             if !next_combination(&mut comb, nrings) {
@@ -373,8 +407,9 @@ fn mark_aromatic(
     mol: &mut MolBuilder,
     ids: &[usize],
     bond_rings: &[&Vec<BondIdx>],
-    done: &mut Vec<BondIdx>,
-) {
+    done: &mut [bool],
+) -> usize {
+    let mut newly_done = 0;
     let mut counts: Vec<(BondIdx, u32)> = Vec::new();
     for &r in ids {
         for &b in bond_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
@@ -403,8 +438,12 @@ fn mark_aromatic(
                 }
             }
         }
-        if !done.contains(&b) {
-            done.push(b);
+        if let Some(d) = done.get_mut(b.index()) {
+            if !*d {
+                *d = true;
+                newly_done += 1;
+            }
         }
     }
+    newly_done
 }
