@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use crate::element::{default_valence, is_early_atom, valences};
 use crate::error::{MolError, Result};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
-use crate::rings::{pick_fused, ring_neighbor_map, RingInfo};
+use crate::rings::RingInfo;
 use crate::valence::{explicit_valence, is_aromatic_atom};
 
 /// RDKit's default back-tracking budget for one fused ring system.
@@ -171,8 +171,31 @@ fn rdkit_walk(
         .iter()
         .filter_map(|&ri| rings.bond_rings().get(ri))
         .collect();
-    let neigh = ring_neighbor_map(&bond_rings, 0, 0);
-    let mut picked = vec![false; atom_rings.len()];
+    // fused systems: rings sharing a bond, joined through each bond's first ring
+    let mut root: Vec<usize> = (0..bond_rings.len()).collect();
+    let mut owner: Vec<Option<usize>> = vec![None; mol.num_bonds()];
+    for (k, ring) in bond_rings.iter().enumerate() {
+        for b in ring.iter() {
+            let Some(slot) = owner.get_mut(b.index()) else {
+                continue;
+            };
+            match *slot {
+                None => *slot = Some(k),
+                Some(o) => {
+                    let (x, y) = (find_root(&mut root, o), find_root(&mut root, k));
+                    if let Some(r) = root.get_mut(x.max(y)) {
+                        *r = x.min(y);
+                    }
+                }
+            }
+        }
+    }
+    for k in 0..root.len() {
+        let r = find_root(&mut root, k);
+        if let Some(x) = root.get_mut(k) {
+            *x = r;
+        }
+    }
     let rank_of = |a: usize| ranks.and_then(|r| r.get(a).copied()).unwrap_or(a as u32);
     let mut cand: Vec<bool> = need.iter().map(|&x| x != Need::No).collect();
     // atoms the walk visits: aromatic or dummy; the others start as done
@@ -184,16 +207,22 @@ fn rdkit_walk(
     // for the atoms it held when its system is done
     let mut in_sys = vec![false; n];
     let mut walk = Walk::new(n);
-    let mut atoms: Vec<usize> = Vec::new();
-    let mut fused: Vec<usize> = Vec::new();
-    for start in 0..atom_rings.len() {
-        if picked.get(start).copied().unwrap_or(true) {
+    let mut atoms: Vec<usize> = Vec::with_capacity(n);
+    let mut done: Vec<usize> = Vec::with_capacity(n);
+    // systems in the order of their first ring (a spiro atom between two
+    // systems is walked first with the earlier one)
+    for (start, &sys) in root.iter().enumerate() {
+        if sys != start {
             continue;
         }
         atoms.clear();
-        pick_fused(start, &neigh, &mut picked, &mut fused);
-        for &ri in &fused {
-            for a in atom_rings.get(ri).map_or(&[][..], |r| r.as_slice()) {
+        for (ring, _) in root
+            .iter()
+            .enumerate()
+            .skip(start)
+            .filter(|&(_, &r)| r == sys)
+        {
+            for a in atom_rings.get(ring).map_or(&[][..], |r| r.as_slice()) {
                 if let Some(x) = in_sys.get_mut(a.index()) {
                     if !*x {
                         *x = true;
@@ -204,8 +233,9 @@ fn rdkit_walk(
         }
         let solved = if atoms.iter().any(|&a| plays(a)) {
             atoms.sort_unstable_by_key(|&a| (rank_of(a), a));
-            let done: Vec<usize> = atoms.iter().copied().filter(|&a| !plays(a)).collect();
-            walk.run(mol, &atoms, &in_sys, done, &mut cand, &rank_of, mate)
+            done.clear();
+            done.extend(atoms.iter().copied().filter(|&a| !plays(a)));
+            walk.run(mol, &atoms, &in_sys, &mut done, &mut cand, &rank_of, mate)
         } else {
             true
         };
@@ -224,6 +254,19 @@ fn rdkit_walk(
         .all(|(nd, m)| *nd != Need::Required || m.is_some())
 }
 
+/// The representative of ring `k` in the union-find forest `root` (each
+/// entry points to a smaller or equal index).
+fn find_root(root: &mut [usize], k: usize) -> usize {
+    let mut r = k;
+    while let Some(&up) = root.get(r) {
+        if up == r {
+            break;
+        }
+        r = up;
+    }
+    r
+}
+
 /// The state of RDKit's `kekulizeWorker`, reused from one fused system to
 /// the next so that the walk does not allocate per atom.
 struct Walk {
@@ -236,6 +279,8 @@ struct Walk {
     /// double bonds added in this walk: (atom, atom, bond)
     added: Vec<(usize, usize, BondIdx)>,
     nbrs: Vec<(usize, BondIdx)>,
+    /// Membership mask of the walk's `done` list.
+    is_done: Vec<bool>,
 }
 
 impl Walk {
@@ -247,6 +292,7 @@ impl Walk {
             choice_points: Vec::new(),
             added: Vec::new(),
             nbrs: Vec::new(),
+            is_done: vec![false; n],
         }
     }
 
@@ -260,7 +306,7 @@ impl Walk {
         mol: &MolBuilder,
         atoms: &[usize],
         in_sys: &[bool],
-        mut done: Vec<usize>,
+        done: &mut Vec<usize>,
         cand: &mut [bool],
         rank_of: &dyn Fn(usize) -> u32,
         mate: &mut [Option<(usize, BondIdx)>],
@@ -274,6 +320,14 @@ impl Walk {
             if let Some(o) = self.options.get_mut(a) {
                 *o = None;
             }
+            if let Some(d) = self.is_done.get_mut(a) {
+                *d = false;
+            }
+        }
+        for &a in done.iter() {
+            if let Some(d) = self.is_done.get_mut(a) {
+                *d = true;
+            }
         }
         let mut last_choice: Option<usize> = None;
         let mut backtracks = 0usize;
@@ -285,12 +339,18 @@ impl Walk {
         while done.len() < atoms.len() || !self.queue.is_empty() {
             let curr = match self.queue.pop_front() {
                 Some(a) => a,
-                None => match atoms.iter().find(|a| !done.contains(a)) {
+                None => match atoms
+                    .iter()
+                    .find(|&&a| !self.is_done.get(a).copied().unwrap_or(true))
+                {
                     Some(&a) => a,
                     None => break,
                 },
             };
             done.push(curr);
+            if let Some(d) = self.is_done.get_mut(curr) {
+                *d = true;
+            }
             let curr_cand = is_cand(cand, curr);
             // back here after backtracking: the choices not tried yet
             let stored = self.options.get(curr).copied().flatten();
@@ -303,7 +363,9 @@ impl Walk {
                     mol.neighbors(AtomIdx(curr as u32))
                         .iter()
                         .map(|&(a, b)| (a.index(), b))
-                        .filter(|&(a, _)| in_sys.get(a) == Some(&true) && !done.contains(&a)),
+                        .filter(|&(a, _)| {
+                            in_sys.get(a) == Some(&true) && self.is_done.get(a) == Some(&false)
+                        }),
                 );
                 self.nbrs.sort_by_key(|&(a, _)| (rank_of(a), a));
                 let first = self.pool.len();
@@ -377,9 +439,15 @@ impl Walk {
                 for &a in done.get(pos..).unwrap_or(&[]).iter().rev() {
                     self.queue.push_front(a);
                 }
+                for &a in done.get(pos..).unwrap_or(&[]) {
+                    if let Some(d) = self.is_done.get_mut(a) {
+                        *d = false;
+                    }
+                }
                 done.truncate(pos);
+                let is_done = &self.is_done;
                 self.added.retain(|&(x, y, _)| {
-                    if done.contains(&x) || done.contains(&y) {
+                    if is_done.get(x) == Some(&true) || is_done.get(y) == Some(&true) {
                         return true;
                     }
                     for a in [x, y] {
