@@ -24,6 +24,7 @@ const MAX_FUSED_RING_SIZE: usize = 24;
 const MAX_FUSED_RINGS: usize = 6;
 
 /// Per-atom data the model needs, computed once from the Kekulé form.
+#[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct AtomState {
     pub explicit_valence: i32,
     pub total_valence: i32,

@@ -140,10 +140,7 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     // tags (the perceived molecule does not store them).
     let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
     let (conjugated, hybridization) = if has_tags {
-        let states = atom_states(&mol)?;
-        let conjugated = conjugation(&mol, &states);
-        let hybridization = hybridization(&mol, &states, &conjugated);
-        (conjugated, hybridization)
+        tagged_stereo_inputs(&mol)?
     } else {
         (Vec::new(), Vec::new())
     };
@@ -832,59 +829,67 @@ fn conj_candidate(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> bool {
         && count_atom_elec(mol, a, st) > 0
 }
 
+/// Whether atom `a` (state `st`) can take part in conjugation, and then its
+/// number of substituents (neighbours and hydrogens; 0 when it cannot).
+fn conj_info(mol: &MolBuilder, a: AtomIdx, st: &AtomState) -> (bool, usize) {
+    if !conj_candidate(mol, a, st) {
+        return (false, 0);
+    }
+    let subs = mol.neighbors(a).len() + mol.atom(a).map_or(0, |x| usize::from(x.total_hs()));
+    (true, subs)
+}
+
+/// RDKit's `setConjugation` step at atom `a`: a multiple bond to a candidate
+/// and another bond to a candidate with at most three substituents are both
+/// conjugated. `info` gives [`conj_info`] of any atom; `mark` receives the bonds.
+fn mark_conjugated_at(
+    mol: &MolBuilder,
+    a: AtomIdx,
+    info: &mut dyn FnMut(AtomIdx) -> (bool, usize),
+    mark: &mut dyn FnMut(BondIdx),
+) {
+    let (cand, subs) = info(a);
+    if !cand || !(2..=3).contains(&subs) {
+        return;
+    }
+    for &(o1, b1) in mol.neighbors(a) {
+        let contrib = mol
+            .bond(b1)
+            .map_or(0, |bd| bd.order.valence_x2(bd.end == a));
+        if contrib < 3 || !info(o1).0 {
+            continue;
+        }
+        for &(o2, b2) in mol.neighbors(a) {
+            if b1 == b2 {
+                continue;
+            }
+            let (c2, s2) = info(o2);
+            if c2 && s2 <= 3 {
+                mark(b1);
+                mark(b2);
+            }
+        }
+    }
+}
+
 /// RDKit's `setConjugation`: one flag per bond.
 fn conjugation(mol: &MolBuilder, states: &[AtomState]) -> Vec<bool> {
     let n = mol.num_atoms();
     let mut conj: Vec<bool> = mol.bonds.iter().map(|b| b.aromatic).collect();
     let info: Vec<(bool, usize)> = (0..n as u32)
         .map(|i| {
-            let a = AtomIdx(i);
-            let c = states
+            states
                 .get(i as usize)
-                .is_some_and(|st| conj_candidate(mol, a, st));
-            let subs = if c {
-                mol.neighbors(a).len() + mol.atom(a).map_or(0, |x| usize::from(x.total_hs()))
-            } else {
-                0
-            };
-            (c, subs)
+                .map_or((false, 0), |st| conj_info(mol, AtomIdx(i), st))
         })
         .collect();
-    for i in 0..n {
-        let Some(&(cand, subs)) = info.get(i) else {
-            continue;
-        };
-        if !cand || !(2..=3).contains(&subs) {
-            continue;
-        }
-        let a = AtomIdx(i as u32);
-        for &(o1, b1) in mol.neighbors(a) {
-            let contrib = mol
-                .bond(b1)
-                .map_or(0, |bd| bd.order.valence_x2(bd.end == a));
-            if contrib < 3 || !info.get(o1.index()).is_some_and(|x| x.0) {
-                continue;
+    let mut info_of = |a: AtomIdx| info.get(a.index()).copied().unwrap_or((false, 0));
+    for i in 0..n as u32 {
+        mark_conjugated_at(mol, AtomIdx(i), &mut info_of, &mut |b| {
+            if let Some(x) = conj.get_mut(b.index()) {
+                *x = true;
             }
-            for &(o2, b2) in mol.neighbors(a) {
-                if b1 == b2 {
-                    continue;
-                }
-                let Some(&(c2, s2)) = info.get(o2.index()) else {
-                    continue;
-                };
-                if s2 > 3 {
-                    continue;
-                }
-                if c2 {
-                    if let Some(x) = conj.get_mut(b1.index()) {
-                        *x = true;
-                    }
-                    if let Some(x) = conj.get_mut(b2.index()) {
-                        *x = true;
-                    }
-                }
-            }
-        }
+        });
     }
     conj
 }
@@ -893,63 +898,137 @@ fn conjugation(mol: &MolBuilder, states: &[AtomState]) -> Vec<bool> {
 fn hybridization(mol: &MolBuilder, states: &[AtomState], conj: &[bool]) -> Vec<Hybridization> {
     (0..mol.num_atoms() as u32)
         .map(|i| {
-            let a = AtomIdx(i);
-            let Some(atom) = mol.atom(a) else {
-                return Hybridization::Unspecified;
-            };
-            if atom.atomic_num == 0 {
-                return Hybridization::Unspecified;
-            }
-            let total_degree = mol.neighbors(a).len() as i32 + i32::from(atom.total_hs());
-            if atom.chirality.is_tetrahedral() && total_degree == 4 {
-                return Hybridization::Sp3;
-            }
-            let mut deg = total_degree;
-            for &(_, b) in mol.neighbors(a) {
-                if let Some(bd) = mol.bond(b) {
-                    if bd.order == BondOrder::Zero || (bd.order == BondOrder::Dative && bd.end != a)
-                    {
-                        deg -= 1;
-                    }
-                }
-            }
-            let norbs = if atom.atomic_num <= 1 {
-                deg
-            } else if atom.atomic_num >= 89 {
-                total_degree
-            } else {
-                let nouter = outer_electrons(atom.atomic_num);
-                let tv = states.get(i as usize).map_or(0, |s| s.total_valence);
-                let chg = i32::from(atom.formal_charge);
-                let free = nouter - (tv + chg);
-                if tv + nouter - chg < 8 {
-                    let nrad = i32::from(atom.radical_electrons);
-                    deg + (free - nrad) / 2 + nrad
-                } else {
-                    deg + free / 2
-                }
-            };
-            match norbs {
-                0 | 1 => Hybridization::S,
-                2 => Hybridization::Sp,
-                3 => Hybridization::Sp2,
-                4 => {
-                    let has_conj = mol
-                        .neighbors(a)
-                        .iter()
-                        .any(|&(_, b)| conj.get(b.index()).copied().unwrap_or(false));
-                    if total_degree > 3 || !has_conj {
-                        Hybridization::Sp3
-                    } else {
-                        Hybridization::Sp2
-                    }
-                }
-                5 => Hybridization::Sp3d,
-                6 => Hybridization::Sp3d2,
-                _ => Hybridization::Unspecified,
-            }
+            let st = states.get(i as usize).copied().unwrap_or_default();
+            hybridization_of(mol, AtomIdx(i), &st, conj)
         })
         .collect()
+}
+
+/// RDKit's `setHybridization` for one atom; `conj` must hold its bonds' flags.
+fn hybridization_of(mol: &MolBuilder, a: AtomIdx, st: &AtomState, conj: &[bool]) -> Hybridization {
+    let Some(atom) = mol.atom(a) else {
+        return Hybridization::Unspecified;
+    };
+    if atom.atomic_num == 0 {
+        return Hybridization::Unspecified;
+    }
+    let total_degree = mol.neighbors(a).len() as i32 + i32::from(atom.total_hs());
+    if atom.chirality.is_tetrahedral() && total_degree == 4 {
+        return Hybridization::Sp3;
+    }
+    let mut deg = total_degree;
+    for &(_, b) in mol.neighbors(a) {
+        if let Some(bd) = mol.bond(b) {
+            if bd.order == BondOrder::Zero || (bd.order == BondOrder::Dative && bd.end != a) {
+                deg -= 1;
+            }
+        }
+    }
+    let norbs = if atom.atomic_num <= 1 {
+        deg
+    } else if atom.atomic_num >= 89 {
+        total_degree
+    } else {
+        let nouter = outer_electrons(atom.atomic_num);
+        let tv = st.total_valence;
+        let chg = i32::from(atom.formal_charge);
+        let free = nouter - (tv + chg);
+        if tv + nouter - chg < 8 {
+            let nrad = i32::from(atom.radical_electrons);
+            deg + (free - nrad) / 2 + nrad
+        } else {
+            deg + free / 2
+        }
+    };
+    match norbs {
+        0 | 1 => Hybridization::S,
+        2 => Hybridization::Sp,
+        3 => Hybridization::Sp2,
+        4 => {
+            let has_conj = mol
+                .neighbors(a)
+                .iter()
+                .any(|&(_, b)| conj.get(b.index()).copied().unwrap_or(false));
+            if total_degree > 3 || !has_conj {
+                Hybridization::Sp3
+            } else {
+                Hybridization::Sp2
+            }
+        }
+        5 => Hybridization::Sp3d,
+        6 => Hybridization::Sp3d2,
+        _ => Hybridization::Unspecified,
+    }
+}
+
+/// [`conjugation`] and [`hybridization`] only where the stereo clean-up
+/// reads them: the bonds and the hybridisation of atoms with a tetrahedral
+/// tag (every other entry is left `false` / unspecified). A bond's flag
+/// depends only on its two ends and their neighbours, so only the tagged
+/// atoms, their neighbours and theirs get a valence state; on molecules with
+/// one or two stereocentres that is a small part of the whole.
+fn tagged_stereo_inputs(mol: &MolBuilder) -> Result<(Vec<bool>, Vec<Hybridization>)> {
+    let n = mol.num_atoms();
+    let mut states: Vec<Option<AtomState>> = vec![None; n];
+    let mut state_of = |a: AtomIdx| -> Result<AtomState> {
+        if let Some(Some(st)) = states.get(a.index()) {
+            return Ok(*st);
+        }
+        let ev = explicit_valence(mol, a, false)?;
+        let st = AtomState {
+            explicit_valence: ev,
+            total_valence: ev + mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs)),
+        };
+        if let Some(slot) = states.get_mut(a.index()) {
+            *slot = Some(st);
+        }
+        Ok(st)
+    };
+    let tagged: Vec<AtomIdx> = (0..n as u32)
+        .map(AtomIdx)
+        .filter(|&a| mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral()))
+        .collect();
+    let is_tagged = |a: AtomIdx| mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral());
+    // the atoms whose conjugation step can mark a tagged atom's bond (the
+    // tagged atoms and their neighbours), and the atoms those steps look at
+    let mut steps: Vec<AtomIdx> = Vec::new();
+    for &t in &tagged {
+        steps.push(t);
+        steps.extend(mol.neighbors(t).iter().map(|&(x, _)| x));
+    }
+    steps.sort_unstable();
+    steps.dedup();
+    let mut info: Vec<Option<(bool, usize)>> = vec![None; n];
+    for &x in &steps {
+        for y in std::iter::once(x).chain(mol.neighbors(x).iter().map(|&(y, _)| y)) {
+            if info.get(y.index()).is_some_and(Option::is_none) {
+                let st = state_of(y)?;
+                if let Some(slot) = info.get_mut(y.index()) {
+                    *slot = Some(conj_info(mol, y, &st));
+                }
+            }
+        }
+    }
+    let mut conj: Vec<bool> = mol.bonds.iter().map(|b| b.aromatic).collect();
+    let mut info_of = |a: AtomIdx| info.get(a.index()).copied().flatten().unwrap_or((false, 0));
+    for &x in &steps {
+        mark_conjugated_at(mol, x, &mut info_of, &mut |b| {
+            let touches_tagged = mol
+                .bond(b)
+                .is_some_and(|bd| is_tagged(bd.begin) || is_tagged(bd.end));
+            if let (true, Some(f)) = (touches_tagged, conj.get_mut(b.index())) {
+                *f = true;
+            }
+        });
+    }
+    let mut hybridization = vec![Hybridization::Unspecified; n];
+    for &t in &tagged {
+        let st = state_of(t)?;
+        if let Some(h) = hybridization.get_mut(t.index()) {
+            *h = hybridization_of(mol, t, &st, &conj);
+        }
+    }
+    Ok((conj, hybridization))
 }
 
 impl Mol {
