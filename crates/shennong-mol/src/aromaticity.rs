@@ -203,14 +203,101 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
     }
 }
 
+/// The atoms of input rings that kekulisation and this model would give
+/// back exactly as written: six-membered rings in no other ring (no shared
+/// bond or atom), every ring bond written aromatic, and every atom an
+/// organic-subset neutral, non-radical aromatic carbon with three
+/// connections in all (two ring bonds and a single bond or a hydrogen) or a
+/// pyridine-type nitrogen (two ring bonds, no hydrogen).
+///
+/// Why that is exact: every atom of such a ring needs one double bond
+/// (RDKit's `markDbondCands`), an even six-cycle always has the alternating
+/// Kekulé structure, and in it each atom donates one electron (RDKit's
+/// model: a ring atom with a ring double bond), so the ring alone counts six
+/// π electrons and is aromatic, whichever Kekulé structure the walk picks;
+/// no fused combination can include it, as it shares no bond, and its atoms
+/// and bonds feed no other ring's typing beyond their single exocyclic
+/// bonds, which stay as they are. Sanitisation skips the Kekulé walk and the
+/// model for these rings, the commonest aromatic rings of drug-like sets.
+pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> Option<Vec<bool>> {
+    let mut mask: Option<Vec<bool>> = None;
+    for (ring, bonds) in rings.atom_rings().iter().zip(rings.bond_rings()) {
+        if ring.len() != 6 || !is_plain_aromatic_ring(mol, rings, ring, bonds) {
+            continue;
+        }
+        let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
+        for a in ring {
+            if let Some(x) = m.get_mut(a.index()) {
+                *x = true;
+            }
+        }
+    }
+    mask
+}
+
+fn is_plain_aromatic_ring(
+    mol: &MolBuilder,
+    rings: &RingInfo,
+    ring: &[AtomIdx],
+    bonds: &[BondIdx],
+) -> bool {
+    let bonds_ok = bonds.iter().all(|&b| {
+        rings.num_bond_rings(b) == 1
+            && mol
+                .bond(b)
+                .is_some_and(|bd| bd.order == BondOrder::Aromatic)
+    });
+    bonds_ok
+        && ring.iter().all(|&a| {
+            let Some(atom) = mol.atom(a) else {
+                return false;
+            };
+            if !atom.aromatic
+                || atom.no_implicit
+                || atom.formal_charge != 0
+                || atom.radical_electrons != 0
+                || rings.num_atom_rings(a) != 1
+            {
+                return false;
+            }
+            let nbrs = mol.neighbors(a);
+            let hs = usize::from(atom.total_hs());
+            let exocyclic_single = nbrs.iter().all(|&(_, b)| {
+                rings.is_ring_bond(b)
+                    || mol
+                        .bond(b)
+                        .is_some_and(|bd| bd.order == BondOrder::Single && !bd.aromatic)
+            });
+            match atom.atomic_num {
+                6 => nbrs.len() + hs == 3 && exocyclic_single,
+                7 => nbrs.len() == 2 && hs == 0,
+                _ => false,
+            }
+        })
+}
+
 /// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.
-pub(crate) fn perceive(mol: &mut MolBuilder, rings: &RingInfo, states: &[AtomState]) {
+/// Rings whose atoms are in `skip` (rings of [`plain_aromatic_ring_atoms`],
+/// left aromatic by kekulisation) are left as they are.
+pub(crate) fn perceive(
+    mol: &mut MolBuilder,
+    rings: &RingInfo,
+    states: &[AtomState],
+    skip: Option<&[bool]>,
+) {
     let n = mol.num_atoms();
     let mut donors = vec![Donor::None; n];
     let mut cand = vec![false; n];
     let mut seen = vec![false; n];
     let mut cand_rings: Vec<usize> = Vec::new();
     for (ri, ring) in rings.atom_rings().iter().enumerate() {
+        let skipped = skip.is_some_and(|m| {
+            ring.first()
+                .is_some_and(|a| m.get(a.index()).copied().unwrap_or(false))
+        });
+        if skipped {
+            continue;
+        }
         let mut all_arom = true;
         let mut all_dummy = true;
         for &a in ring {

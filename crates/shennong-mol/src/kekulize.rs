@@ -47,6 +47,21 @@ pub(crate) fn kekulize(
     rings: &RingInfo,
     ranks: Option<&[u32]>,
 ) -> Result<()> {
+    kekulize_except(mol, rings, ranks, None).map(|_| ())
+}
+
+/// [`kekulize`] leaving the rings of `keep` (atoms of rings from
+/// [`crate::aromaticity::plain_aromatic_ring_atoms`], each its own fused
+/// system) aromatic as written. Returns whether it did: when the walk
+/// fails elsewhere, the fallback matching runs over every aromatic atom, as
+/// in [`kekulize`], and the kept rings are kekulised too (`false`).
+pub(crate) fn kekulize_except(
+    mol: &mut MolBuilder,
+    rings: &RingInfo,
+    ranks: Option<&[u32]>,
+    keep: Option<&[bool]>,
+) -> Result<bool> {
+    let kept = |a: usize| keep.is_some_and(|k| k.get(a).copied().unwrap_or(false));
     let n = mol.num_atoms();
     let arom_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
         .map(BondIdx)
@@ -54,11 +69,11 @@ pub(crate) fn kekulize(
         .collect();
     let any_arom_atom = (0..n as u32).any(|a| mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));
     if arom_bonds.is_empty() && !any_arom_atom {
-        return Ok(());
+        return Ok(true);
     }
     let mut need = vec![Need::No; n];
     for a in (0..n as u32).map(AtomIdx) {
-        if !is_aromatic_atom(mol, a) {
+        if kept(a.index()) || !is_aromatic_atom(mol, a) {
             continue;
         }
         if let Some(slot) = need.get_mut(a.index()) {
@@ -66,13 +81,24 @@ pub(crate) fn kekulize(
         }
     }
     let mut mate: Vec<Option<(usize, BondIdx)>> = vec![None; n];
-    let walked = rdkit_walk(mol, rings, &need, ranks, &mut mate);
+    let walked = rdkit_walk(mol, rings, &need, ranks, keep, &mut mate);
     let mut steps = 0usize;
     let solved = walked || {
+        if keep.is_some() {
+            for a in (0..n as u32).map(AtomIdx) {
+                if kept(a.index()) && is_aromatic_atom(mol, a) {
+                    if let Some(slot) = need.get_mut(a.index()) {
+                        *slot = double_bond_need(mol, a)?;
+                    }
+                }
+            }
+        }
         mate.iter_mut().for_each(|m| *m = None);
         let edges = matching_edges(mol, &arom_bonds, &need);
         search(&need, &edges, &mut mate, &mut steps)
     };
+    // the kept rings stay aromatic only when the walk solved the rest
+    let kept = |a: usize| walked && kept(a);
     if !solved {
         // Report the required atoms that the best greedy attempt leaves unmatched.
         let mut atoms: Vec<usize> = (0..n)
@@ -89,6 +115,9 @@ pub(crate) fn kekulize(
     }
     for &b in &arom_bonds {
         if let Some(bond) = mol.bond_mut(b) {
+            if kept(bond.begin.index()) && kept(bond.end.index()) {
+                continue;
+            }
             bond.order = BondOrder::Single;
             bond.aromatic = false;
         }
@@ -99,6 +128,9 @@ pub(crate) fn kekulize(
         }
     }
     for a in (0..n as u32).map(AtomIdx) {
+        if kept(a.index()) {
+            continue;
+        }
         let Some(atom) = mol.atom_mut(a) else {
             continue;
         };
@@ -114,7 +146,7 @@ pub(crate) fn kekulize(
             }
         }
     }
-    Ok(())
+    Ok(walked || keep.is_none())
 }
 
 /// The aromatic bonds between atoms that may take a double bond, as
@@ -151,15 +183,20 @@ fn rdkit_walk(
     rings: &RingInfo,
     need: &[Need],
     ranks: Option<&[u32]>,
+    keep: Option<&[bool]>,
     mate: &mut [Option<(usize, BondIdx)>],
 ) -> bool {
     let n = mol.num_atoms();
-    // rings with at least one real atom, fused when they share a bond
+    // rings with at least one real atom, fused when they share a bond; the
+    // rings kept aromatic are systems of their own and are left out
     let kept: Vec<usize> = (0..rings.atom_rings().len())
         .filter(|&ri| {
             rings.atom_rings().get(ri).is_some_and(|r| {
                 r.iter()
                     .any(|&a| mol.atom(a).is_some_and(|x| x.atomic_num != 0))
+                    && !r.first().is_some_and(|a| {
+                        keep.is_some_and(|k| k.get(a.index()).copied().unwrap_or(false))
+                    })
             })
         })
         .collect();

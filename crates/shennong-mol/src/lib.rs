@@ -43,7 +43,7 @@ pub use mol::{
     MolBuilder, StereoClass,
 };
 pub use rings::RingInfo;
-pub use sanitize::{sanitize, sanitize_trusted, SanitizeOptions};
+pub use sanitize::{sanitize, sanitize_trusted, sanitize_without_shortcuts, SanitizeOptions};
 pub use stereo::Hybridization;
 
 impl MolBuilder {

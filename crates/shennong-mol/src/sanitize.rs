@@ -6,7 +6,7 @@
 use crate::aromaticity::{self, count_atom_elec, AtomState};
 use crate::element::{outer_electrons, valences};
 use crate::error::{MolError, Result};
-use crate::kekulize::kekulize;
+use crate::kekulize::kekulize_except;
 use crate::mol::Neighbors;
 use crate::mol::{
     AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
@@ -42,7 +42,19 @@ impl Default for SanitizeOptions {
 }
 
 /// Perceives a raw molecule; see [`SanitizeOptions`].
-pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
+pub fn sanitize(mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
+    perceive(mol, options, true)
+}
+
+/// [`sanitize`] without its shortcut for plain aromatic rings (every ring
+/// goes through the Kekulé walk and the aromaticity model): the reference
+/// that tests compare the shortcut with. Not for production use.
+#[doc(hidden)]
+pub fn sanitize_without_shortcuts(mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
+    perceive(mol, options, false)
+}
+
+fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> Result<Mol> {
     stereo_from_directions(&mut mol);
     if options.remove_hydrogens {
         mol = remove_hydrogens(mol);
@@ -96,14 +108,25 @@ pub fn sanitize(mut mol: MolBuilder, options: &SanitizeOptions) -> Result<Mol> {
     let mut adjust: Vec<bool> = (0..n as u32)
         .map(|i| crate::valence::is_aromatic_atom(&mol, AtomIdx(i)))
         .collect();
-    // atom index order, as RDKit's sanitisation kekulises (canonical=false)
-    kekulize(&mut mol, &rings, None)?;
+    // atom index order, as RDKit's sanitisation kekulises (canonical=false);
+    // plain benzene- and pyridine-like rings are left as written, which is
+    // what kekulisation and perception would give back
+    let plain = if shortcuts {
+        aromaticity::plain_aromatic_ring_atoms(&mol, &rings)
+    } else {
+        None
+    };
+    let plain = if kekulize_except(&mut mol, &rings, None, plain.as_deref())? {
+        plain
+    } else {
+        None
+    };
     assign_radicals(&mut mol);
-    let states = match kekule_atom_states(&mol) {
+    let states = match kekule_atom_states(&mol, plain.as_deref()) {
         Some(states) => states,
         None => atom_states(&mol)?,
     };
-    aromaticity::perceive(&mut mol, &rings, &states);
+    aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref());
     // Hydrogens on the perceived structure, as RDKit's adjustHs and final
     // property update leave them: an aromatic N that would lose its H keeps
     // it as an explicit H; an atom that stopped being aromatic is recounted.
@@ -311,12 +334,24 @@ fn checked_env(mol: &MolBuilder, a: AtomIdx) -> Result<(AtomEnv, i32)> {
 
 /// The valence states of a Kekulé structure whose atoms all passed the input
 /// valence check, from one pass over the bonds; `None` if an aromatic atom or
-/// bond is left. Without aromaticity the explicit valence is just half the
-/// bond-order sum plus the explicit hydrogens, rounded up: the model's
-/// aromatic rounding does not apply, and its only error (a charge beyond the
-/// element table) would have stopped the input check.
-fn kekule_atom_states(mol: &MolBuilder) -> Option<Vec<AtomState>> {
-    if mol.atoms.iter().any(|a| a.aromatic) || mol.bonds.iter().any(Bond::is_aromatic_like) {
+/// bond is left outside the plain rings of `plain`. Without aromaticity the
+/// explicit valence is just half the bond-order sum plus the explicit
+/// hydrogens, rounded up: the model's aromatic rounding does not apply, and
+/// its only error (a charge beyond the element table) would have stopped the
+/// input check. On the atoms of plain rings (two aromatic bonds and at most
+/// one single bond) the rounding leaves the sum as it is too.
+fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<AtomState>> {
+    let in_plain = |a: AtomIdx| plain.is_some_and(|p| p.get(a.index()).copied().unwrap_or(false));
+    let aromatic_left = mol
+        .atoms
+        .iter()
+        .enumerate()
+        .any(|(i, a)| a.aromatic && !in_plain(AtomIdx(i as u32)))
+        || mol
+            .bonds
+            .iter()
+            .any(|b| b.is_aromatic_like() && !(in_plain(b.begin) && in_plain(b.end)));
+    if aromatic_left {
         return None;
     }
     let mut valence_x2: Vec<i32> = mol

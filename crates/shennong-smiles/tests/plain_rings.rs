@@ -1,0 +1,126 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+//! Sanitisation leaves plain benzene- and pyridine-like rings as written
+//! instead of kekulising them and perceiving them again. The molecule must be
+//! the same as without that shortcut: every atom, bond, ring and stereo mark,
+//! and the same error for molecules that fail. Checked on hand-picked cases
+//! (plain rings next to rings that cannot be kekulised, fused, spiro and
+//! charged neighbours, written Kekulé forms), on the bundled examples and,
+//! when `SHENNONG_PARITY_REF` is set, on every input of the parity reference.
+
+use shennong_mol::{sanitize, sanitize_without_shortcuts, SanitizeOptions};
+use shennong_smiles::parse_raw;
+
+/// Inputs on which the two paths differ, with both results.
+fn differences<'a>(inputs: impl Iterator<Item = &'a str>) -> (usize, Vec<String>) {
+    let options = SanitizeOptions::default();
+    let (mut checked, mut bad) = (0, Vec::new());
+    for smi in inputs {
+        let Ok(raw) = parse_raw(smi) else { continue };
+        checked += 1;
+        let fast = sanitize(raw.clone(), &options).map(|m| format!("{m:#?}"));
+        let full = sanitize_without_shortcuts(raw, &options).map(|m| format!("{m:#?}"));
+        let same = match (&fast, &full) {
+            (Ok(a), Ok(b)) => a == b,
+            (Err(a), Err(b)) => a.to_string() == b.to_string(),
+            _ => false,
+        };
+        if !same {
+            let show = |r: &Result<String, shennong_mol::MolError>| match r {
+                Ok(m) => m.split_whitespace().collect::<Vec<_>>().join(" "),
+                Err(e) => format!("error: {e}"),
+            };
+            bad.push(format!(
+                "{smi}\n  shortcut: {}\n  full:     {}",
+                show(&fast),
+                show(&full)
+            ));
+        }
+    }
+    (checked, bad)
+}
+
+fn assert_none(checked: usize, bad: &[String]) {
+    assert!(
+        bad.is_empty(),
+        "{} of {checked} differ:\n{}",
+        bad.len(),
+        bad.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
+#[test]
+fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
+    let cases = [
+        "c1ccccc1",
+        "c1ccncc1",
+        "Cc1ccccc1O",
+        "c1ccccc1-c1ccncc1",
+        // a plain ring next to rings that cannot be kekulised
+        "c1ccccc1-c1cccc1",
+        "c1ccccc1.c1ccc1",
+        "c1ccccc1c1cccc1c1ccccc1",
+        "c1cccc1-c1cccnc1",
+        // exocyclic double bond, radicals, bracket atoms, charges, H on N
+        "c1ccccc1=O",
+        "O=c1ccccc1",
+        "[cH]1ccccc1",
+        "c1cccc[c]1",
+        "c1cc[n+](C)cc1",
+        "c1cc[nH]cc1",
+        "[2H]c1ccccc1",
+        "c1ccc[c-]c1",
+        // fused, spiro, bridged and written Kekulé neighbours
+        "c1ccc2ccccc2c1",
+        "c1ccc2c(c1)CCC2",
+        "C1=CC=CC=C1c1ccccc1",
+        "C1=CC=C(C=C1)c1ccncc1",
+        "c1ccc(cc1)C12CCC(CC1)CC2",
+        "c1ccc2c(c1)C1(CC1)c1ccccc21",
+        // aromatic bonds written explicitly, or to a substituent
+        "c1:c:c:c:c:c1",
+        "c1ccccc1:c",
+        "c1cc-ccc1",
+        "c1ccccc1/C=C/c1ccccc1",
+        "C[C@H](N)c1ccccc1",
+        "[*]c1ccccc1",
+        "c1cc*cc1",
+    ];
+    let (checked, bad) = differences(cases.iter().copied());
+    assert_eq!(checked, cases.len(), "every case parses to a raw molecule");
+    assert_none(checked, &bad);
+}
+
+#[test]
+fn plain_ring_shortcut_equals_full_perception_on_the_examples() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/molecules.smi");
+    let text = std::fs::read_to_string(root).unwrap();
+    let (checked, bad) = differences(text.lines().filter_map(|l| l.split_whitespace().next()));
+    assert!(checked > 100, "only {checked} molecules checked");
+    assert_none(checked, &bad);
+}
+
+#[test]
+fn plain_ring_shortcut_equals_full_perception_on_the_parity_reference() {
+    let Ok(reference) = std::env::var("SHENNONG_PARITY_REF") else {
+        eprintln!(
+            "SHENNONG_PARITY_REF not set: plain-ring shortcut check on the shared sets skipped"
+        );
+        return;
+    };
+    let text = std::fs::read_to_string(reference).unwrap();
+    let smiles = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').nth(2));
+    let (checked, bad) = differences(smiles);
+    println!(
+        "plain-ring shortcut equal to full perception: {}/{checked} molecules",
+        checked - bad.len()
+    );
+    assert_none(checked, &bad);
+}
