@@ -204,25 +204,31 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 }
 
 /// The atoms of input rings that kekulisation and this model would give
-/// back exactly as written: six-membered rings in no other ring (no shared
-/// bond or atom), every ring bond written aromatic, and every atom an
-/// organic-subset neutral, non-radical aromatic carbon with three
-/// connections in all (two ring bonds and a single bond or a hydrogen) or a
-/// pyridine-type nitrogen (two ring bonds, no hydrogen).
+/// back exactly as written ("plain" rings): rings in no other ring (no
+/// shared bond or atom) whose bonds are all written aromatic and whose atoms
+/// are all organic-subset, neutral, non-radical aromatic atoms of these kinds:
+/// - a carbon with three connections in all (two ring bonds and a single
+///   bond or a hydrogen), or a nitrogen with two ring bonds and no hydrogen:
+///   each needs one double bond (RDKit's `markDbondCands`) and, with it,
+///   donates one π electron;
+/// - in a five-membered ring, exactly one donor of a lone pair: an oxygen or
+///   sulphur with two ring bonds and no hydrogen, or a nitrogen with a third,
+///   single bond and no hydrogen (furan, thiophene, N-substituted pyrrole,
+///   oxazole, thiazole, tetrazole and the like): it needs no double bond and
+///   donates two electrons.
 ///
-/// Why that is exact: every atom of such a ring needs one double bond
-/// (RDKit's `markDbondCands`), an even six-cycle always has the alternating
-/// Kekulé structure, and in it each atom donates one electron (RDKit's
-/// model: a ring atom with a ring double bond), so the ring alone counts six
-/// π electrons and is aromatic, whichever Kekulé structure the walk picks;
-/// no fused combination can include it, as it shares no bond, and its atoms
-/// and bonds feed no other ring's typing beyond their single exocyclic
-/// bonds, which stay as they are. Sanitisation skips the Kekulé walk and the
-/// model for these rings, the commonest aromatic rings of drug-like sets.
+/// Why that is exact: six-membered rings have six atoms that need a double
+/// bond, five-membered ones four in a path; both always have a Kekulé
+/// structure, and in any of them the ring counts six π electrons under
+/// RDKit's model, so it is aromatic whichever structure the walk picks. No
+/// fused combination can include it, as it shares no bond, and its atoms and
+/// bonds feed no other ring's typing beyond their single exocyclic bonds,
+/// which stay as they are. Sanitisation skips the Kekulé walk and the model
+/// for these rings, the commonest aromatic rings of drug-like sets.
 pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> Option<Vec<bool>> {
     let mut mask: Option<Vec<bool>> = None;
     for (ring, bonds) in rings.atom_rings().iter().zip(rings.bond_rings()) {
-        if ring.len() != 6 || !is_plain_aromatic_ring(mol, rings, ring, bonds) {
+        if !is_plain_aromatic_ring(mol, rings, ring, bonds) {
             continue;
         }
         let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
@@ -241,39 +247,52 @@ fn is_plain_aromatic_ring(
     ring: &[AtomIdx],
     bonds: &[BondIdx],
 ) -> bool {
+    let lone_pair_donors_wanted = match ring.len() {
+        6 => 0,
+        5 => 1,
+        _ => return false,
+    };
     let bonds_ok = bonds.iter().all(|&b| {
         rings.num_bond_rings(b) == 1
             && mol
                 .bond(b)
                 .is_some_and(|bd| bd.order == BondOrder::Aromatic)
     });
-    bonds_ok
-        && ring.iter().all(|&a| {
-            let Some(atom) = mol.atom(a) else {
-                return false;
-            };
-            if !atom.aromatic
-                || atom.no_implicit
-                || atom.formal_charge != 0
-                || atom.radical_electrons != 0
-                || rings.num_atom_rings(a) != 1
-            {
-                return false;
-            }
-            let nbrs = mol.neighbors(a);
-            let hs = usize::from(atom.total_hs());
-            let exocyclic_single = nbrs.iter().all(|&(_, b)| {
-                rings.is_ring_bond(b)
-                    || mol
-                        .bond(b)
-                        .is_some_and(|bd| bd.order == BondOrder::Single && !bd.aromatic)
-            });
-            match atom.atomic_num {
-                6 => nbrs.len() + hs == 3 && exocyclic_single,
-                7 => nbrs.len() == 2 && hs == 0,
-                _ => false,
-            }
-        })
+    if !bonds_ok {
+        return false;
+    }
+    let mut lone_pair_donors = 0;
+    for &a in ring {
+        let Some(atom) = mol.atom(a) else {
+            return false;
+        };
+        if !atom.aromatic
+            || atom.no_implicit
+            || atom.formal_charge != 0
+            || atom.radical_electrons != 0
+            || atom.total_hs() != 0 && atom.atomic_num != 6
+            || rings.num_atom_rings(a) != 1
+        {
+            return false;
+        }
+        let nbrs = mol.neighbors(a);
+        let exocyclic_single = nbrs.iter().all(|&(_, b)| {
+            rings.is_ring_bond(b)
+                || mol
+                    .bond(b)
+                    .is_some_and(|bd| bd.order == BondOrder::Single && !bd.aromatic)
+        });
+        if !exocyclic_single {
+            return false;
+        }
+        let connections = nbrs.len() + usize::from(atom.total_hs());
+        match (atom.atomic_num, connections) {
+            (6, 3) | (7, 2) => {}
+            (7, 3) | (8 | 16, 2) => lone_pair_donors += 1,
+            _ => return false,
+        }
+    }
+    lone_pair_donors == lone_pair_donors_wanted
 }
 
 /// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.

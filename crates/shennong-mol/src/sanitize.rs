@@ -338,8 +338,9 @@ fn checked_env(mol: &MolBuilder, a: AtomIdx) -> Result<(AtomEnv, i32)> {
 /// explicit valence is just half the bond-order sum plus the explicit
 /// hydrogens, rounded up: the model's aromatic rounding does not apply, and
 /// its only error (a charge beyond the element table) would have stopped the
-/// input check. On the atoms of plain rings (two aromatic bonds and at most
-/// one single bond) the rounding leaves the sum as it is too.
+/// input check. On the carbons and two-connected nitrogens of plain rings
+/// (two aromatic bonds and at most one single bond) the rounding leaves the
+/// sum as it is too; their lone-pair donors are given the model's value.
 fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<AtomState>> {
     let in_plain = |a: AtomIdx| plain.is_some_and(|p| p.get(a.index()).copied().unwrap_or(false));
     let aromatic_left = mol
@@ -367,19 +368,20 @@ fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<At
             *v += bond.order.valence_x2(true);
         }
     }
-    Some(
-        mol.atoms
-            .iter()
-            .zip(valence_x2)
-            .map(|(atom, x2)| {
-                let ev = (x2 + 1) / 2;
-                AtomState {
-                    explicit_valence: ev,
-                    total_valence: ev + i32::from(atom.implicit_hs),
-                }
-            })
-            .collect(),
-    )
+    let mut states = Vec::with_capacity(mol.num_atoms());
+    for (i, (atom, x2)) in mol.atoms.iter().zip(valence_x2).enumerate() {
+        let a = AtomIdx(i as u32);
+        let ev = if atom.atomic_num != 6 && in_plain(a) {
+            explicit_valence(mol, a, false).ok()?
+        } else {
+            (x2 + 1) / 2
+        };
+        states.push(AtomState {
+            explicit_valence: ev,
+            total_valence: ev + i32::from(atom.implicit_hs),
+        });
+    }
+    Some(states)
 }
 
 /// The valence state of every atom.

@@ -89,6 +89,28 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "C[C@H](N)c1ccccc1",
         "[*]c1ccccc1",
         "c1cc*cc1",
+        // five-membered rings with one lone-pair donor, and ones without
+        // exactly one
+        "c1ccsc1",
+        "c1ccoc1",
+        "Cn1cccc1",
+        "c1cscn1",
+        "Cc1noc(C)n1",
+        "Cn1nnnc1",
+        "c1ccsc1-c1cccc1",
+        "c1cscs1",
+        "Cn1ccn(C)c1",
+        "c1ccnc1",
+        "c1cc[nH]c1",
+        "c1cc[se]c1",
+        "c1cc[s+]c1",
+        "O=c1cccs1",
+        "c1cc2ccsc2s1",
+        "c1ccc2c(c1)cco2",
+        "C1=CSC=C1c1ccsc1",
+        // seven-membered and larger rings are never plain
+        "c1cccccc1",
+        "c1ccccccc1",
     ];
     let (checked, bad) = differences(cases.iter().copied());
     assert_eq!(checked, cases.len(), "every case parses to a raw molecule");
