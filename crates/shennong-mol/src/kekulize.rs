@@ -67,8 +67,14 @@ pub(crate) fn kekulize_except(
         .map(BondIdx)
         .filter(|&b| mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like))
         .collect();
-    let any_arom_atom = (0..n as u32).any(|a| mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));
-    if arom_bonds.is_empty() && !any_arom_atom {
+    // nothing to do when no aromatic atom or bond is left outside the kept rings
+    let any_arom_atom = (0..n as u32)
+        .any(|a| !kept(a as usize) && mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));
+    let any_arom_bond = arom_bonds.iter().any(|&b| {
+        mol.bond(b)
+            .is_some_and(|bd| !(kept(bd.begin.index()) && kept(bd.end.index())))
+    });
+    if !any_arom_bond && !any_arom_atom {
         return Ok(true);
     }
     let mut need = vec![Need::No; n];
