@@ -174,6 +174,7 @@ pub fn morgan_environments_with_chirality(
     // linear scan, and no allocation per environment).
     let mut seen: Vec<u64> = Vec::with_capacity(n * radius as usize * words);
     let mut nbr_inv: Vec<(i32, u32)> = Vec::with_capacity(8);
+    let mut keyed: Vec<(u64, u32, usize)> = Vec::with_capacity(if words == 1 { n } else { 0 });
     for layer in 0..radius {
         let mut this_round: Vec<(usize, u32, usize)> = Vec::with_capacity(n);
         for a in 0..n {
@@ -237,11 +238,17 @@ pub fn morgan_environments_with_chirality(
         let row = |a: usize| round.get(a * words..(a + 1) * words).unwrap_or(&[]);
         if words == 1 {
             // up to 64 bonds (nearly every molecule): the bond set is one
-            // integer, and sorting plain tuples is several times cheaper
-            // than the general comparison below
-            this_round.sort_unstable_by_key(|&(a, invar, _)| {
-                (round.get(a).copied().unwrap_or(0), invar, a)
-            });
+            // integer, and sorting plain tuples that carry it is several
+            // times cheaper than the general comparison below
+            keyed.clear();
+            keyed.extend(
+                this_round
+                    .iter()
+                    .map(|&(a, invar, _)| (round.get(a).copied().unwrap_or(0), invar, a)),
+            );
+            keyed.sort_unstable();
+            this_round.clear();
+            this_round.extend(keyed.iter().map(|&(_, invar, a)| (a, invar, a)));
         } else {
             this_round.sort_unstable_by(|x, y| {
                 row(x.0)
