@@ -36,10 +36,102 @@ pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
 /// with more than one member are re-sorted by their neighbour keys.
 pub(crate) fn refine(adjacency: &[Neighbors], bond_weight: &[u32], ranks: &mut Vec<u32>) -> usize {
     let n = adjacency.len();
-    let mut classes = count_classes(ranks);
+    let classes = count_classes(ranks);
     if classes == n {
         return classes;
     }
+    let packable = n < (1 << 24)
+        && adjacency.iter().all(|nbrs| nbrs.len() <= 4)
+        && bond_weight.iter().all(|&w| w < 256);
+    if packable {
+        refine_packed(adjacency, bond_weight, ranks, classes)
+    } else {
+        refine_lists(adjacency, bond_weight, ranks, classes)
+    }
+}
+
+/// [`refine`] for atoms of at most four neighbours, ranks below 2^24 and
+/// weights below 256: an atom's sorted neighbour list is packed into one
+/// integer, four 32-bit fields of (rank + 1, weight), first entry most
+/// significant and absent entries 0, so that integer order is the list
+/// order (a list that is a prefix of another sorts first, as slices do).
+fn refine_packed(
+    adjacency: &[Neighbors],
+    bond_weight: &[u32],
+    ranks: &mut Vec<u32>,
+    mut classes: usize,
+) -> usize {
+    let n = adjacency.len();
+    let mut keys: Vec<u128> = vec![0; n];
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by_key(|&i| ranks.get(i).copied().unwrap_or(0));
+    let mut next = vec![0u32; n];
+    loop {
+        let mut seg = 0;
+        while seg < n {
+            let r = order
+                .get(seg)
+                .and_then(|&i| ranks.get(i))
+                .copied()
+                .unwrap_or(0);
+            let mut end = seg + 1;
+            while end < n && order.get(end).and_then(|&i| ranks.get(i)).copied() == Some(r) {
+                end += 1;
+            }
+            if end - seg > 1 {
+                for &i in order.get(seg..end).unwrap_or(&[]) {
+                    let mut fields = [0u32; 4];
+                    let nbrs = adjacency.get(i).map_or(&[][..], |v| v.as_slice());
+                    for (f, &(a, b)) in fields.iter_mut().zip(nbrs) {
+                        let rank = ranks.get(a.index()).copied().unwrap_or(0);
+                        let weight = bond_weight.get(b.index()).copied().unwrap_or(0);
+                        *f = ((rank + 1) << 8) | weight;
+                    }
+                    let used = fields.get_mut(..nbrs.len().min(4)).unwrap_or(&mut []);
+                    used.sort_unstable();
+                    let key = fields.iter().fold(0u128, |k, &f| (k << 32) | u128::from(f));
+                    if let Some(slot) = keys.get_mut(i) {
+                        *slot = key;
+                    }
+                }
+                if let Some(part) = order.get_mut(seg..end) {
+                    part.sort_unstable_by_key(|&i| keys.get(i).copied().unwrap_or(0));
+                }
+            }
+            seg = end;
+        }
+        // new dense ranks: (old rank, key) order is the order of `order`
+        let mut rank = 0u32;
+        let mut prev: Option<usize> = None;
+        for &i in &order {
+            if let Some(p) = prev {
+                let same = ranks.get(p) == ranks.get(i) && keys.get(p) == keys.get(i);
+                if !same {
+                    rank += 1;
+                }
+            }
+            if let Some(slot) = next.get_mut(i) {
+                *slot = rank;
+            }
+            prev = Some(i);
+        }
+        let c = rank as usize + 1;
+        std::mem::swap(ranks, &mut next);
+        if c == classes || c == n {
+            return c;
+        }
+        classes = c;
+    }
+}
+
+/// [`refine`] with neighbour keys as lists (any degree, rank and weight).
+fn refine_lists(
+    adjacency: &[Neighbors],
+    bond_weight: &[u32],
+    ranks: &mut Vec<u32>,
+    mut classes: usize,
+) -> usize {
+    let n = adjacency.len();
     // neighbour keys in one flat buffer: atom i owns keys[start[i]..start[i + 1]]
     let mut start = Vec::with_capacity(n + 1);
     start.push(0usize);
@@ -139,4 +231,62 @@ fn count_classes(ranks: &[u32]) -> usize {
         }
     }
     c
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::mol::{AtomIdx, BondIdx};
+    use proptest::prelude::*;
+
+    /// A graph of `n` atoms from an edge list (self loops, repeats and
+    /// edges beyond `max_degree` at either end dropped).
+    fn graph(
+        n: usize,
+        edges: &[(usize, usize, u32)],
+        max_degree: usize,
+    ) -> (Vec<Neighbors>, Vec<u32>) {
+        let mut adjacency = vec![Neighbors::new(); n];
+        let mut weights = Vec::new();
+        for &(x, y, w) in edges {
+            let (x, y) = (x % n, y % n);
+            let exists = adjacency
+                .get(x)
+                .is_some_and(|l| l.iter().any(|&(a, _)| a.index() == y));
+            let full = |a: usize| adjacency.get(a).is_some_and(|l| l.len() >= max_degree);
+            if x == y || exists || full(x) || full(y) {
+                continue;
+            }
+            let b = BondIdx(weights.len() as u32);
+            weights.push(w);
+            if let Some(l) = adjacency.get_mut(x) {
+                l.push((AtomIdx(y as u32), b));
+            }
+            if let Some(l) = adjacency.get_mut(y) {
+                l.push((AtomIdx(x as u32), b));
+            }
+        }
+        (adjacency, weights)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// The packed keys order and group atoms exactly as the key lists do
+        /// (few weights and labels, so that prefixes and ties are common).
+        #[test]
+        fn packed_refinement_equals_list_refinement(
+            n in 1usize..30,
+            edges in proptest::collection::vec((0usize..30, 0usize..30, prop_oneof![0u32..3, 0u32..255]), 0..45),
+            labels in proptest::collection::vec(0u32..3, 30),
+        ) {
+            let (adjacency, weights) = graph(n, &edges, 4);
+            let start: Vec<u32> = labels.iter().take(n).copied().collect();
+            let (initial, classes) = dense_ranks(&start);
+            let (mut lists, mut packed) = (initial.clone(), initial);
+            let a = refine_lists(&adjacency, &weights, &mut lists, classes);
+            let b = refine_packed(&adjacency, &weights, &mut packed, classes);
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(lists, packed);
+        }
+    }
 }
