@@ -6,21 +6,21 @@ use crate::mol::Neighbors;
 
 /// Dense ranks (0..k) of `keys`, ordered by key.
 pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.sort_by(|&a, &b| keys.get(a).cmp(&keys.get(b)));
+    // equal keys get one rank, so their relative order is free: an unstable
+    // sort of (key, index) pairs
+    let mut order: Vec<(&K, usize)> = keys.iter().zip(0..).collect();
+    order.sort_unstable_by(|x, y| x.0.cmp(y.0));
     let mut ranks = vec![0u32; keys.len()];
     let mut rank = 0u32;
-    let mut prev: Option<usize> = None;
-    for &i in &order {
-        if let Some(p) = prev {
-            if keys.get(p) != keys.get(i) {
-                rank += 1;
-            }
+    let mut prev: Option<&K> = None;
+    for &(key, i) in &order {
+        if prev.is_some_and(|p| p != key) {
+            rank += 1;
         }
         if let Some(r) = ranks.get_mut(i) {
             *r = rank;
         }
-        prev = Some(i);
+        prev = Some(key);
     }
     let classes = if keys.is_empty() {
         0

@@ -109,10 +109,16 @@ pub(crate) fn bond_label(
 /// Ranks for stereo perception: element, isotope and map number, refined by
 /// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks).
 fn base_ranks(mol: &MolBuilder, weights: &[u32]) -> Vec<u32> {
-    let keys: Vec<(u8, u16, u32, u8)> = mol
+    // (element, isotope, map number, hydrogens) packed most significant first
+    let keys: Vec<u64> = mol
         .atoms
         .iter()
-        .map(|a| (a.atomic_num, a.isotope, a.map_num, a.total_hs()))
+        .map(|a| {
+            (u64::from(a.atomic_num) << 56)
+                | (u64::from(a.isotope) << 40)
+                | (u64::from(a.map_num) << 8)
+                | u64::from(a.total_hs())
+        })
         .collect();
     let (mut ranks, _) = dense_ranks(&keys);
     refine(&mol.adjacency, weights, &mut ranks);
