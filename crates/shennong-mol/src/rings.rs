@@ -123,7 +123,7 @@ impl RingInfo {
             };
             info.num_sssr += sssr.len();
             for bonds in sssr.into_iter().chain(extra) {
-                let atoms = order_ring(&bonds, bond_ends);
+                let atoms = order_ring(adjacency, &bonds, bond_ends);
                 let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
                 let shrink = |slot: Option<&mut u16>| {
                     if let Some(m) = slot {
@@ -683,8 +683,57 @@ fn rings_of_system_w<const W: usize>(
     )
 }
 
-/// Orders a ring's atoms by walking its bonds.
-fn order_ring(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomIdx> {
+/// The atoms of a ring (`bonds`, sorted) in ring order, from its smallest
+/// atom towards the smaller of that atom's two ring neighbours.
+fn order_ring(
+    adjacency: &[Neighbors],
+    bonds: &[BondIdx],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+) -> Vec<AtomIdx> {
+    walk_simple_ring(adjacency, bonds, bond_ends)
+        .unwrap_or_else(|| order_ring_by_scan(bonds, bond_ends))
+}
+
+/// [`order_ring`] for a simple cycle (every ring atom has exactly two ring
+/// bonds), walking the adjacency lists; `None` for anything else.
+fn walk_simple_ring(
+    adjacency: &[Neighbors],
+    bonds: &[BondIdx],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+) -> Option<Vec<AtomIdx>> {
+    let start = bonds
+        .iter()
+        .filter_map(|b| bond_ends.get(b.index()))
+        .flat_map(|&(a, b)| [a, b])
+        .min()?;
+    // the two ring bonds of atom `a`, or `None` if it has another number
+    let ring_pair = |a: AtomIdx| -> Option<[(AtomIdx, BondIdx); 2]> {
+        let mut found = adjacency
+            .get(a.index())?
+            .iter()
+            .copied()
+            .filter(|(_, b)| bonds.binary_search(b).is_ok());
+        let pair = [found.next()?, found.next()?];
+        found.next().is_none().then_some(pair)
+    };
+    let [first, second] = ring_pair(start)?;
+    let (mut cur, mut via) = if first.0 < second.0 { first } else { second };
+    let mut out = Vec::with_capacity(bonds.len());
+    out.push(start);
+    while cur != start {
+        if out.len() >= bonds.len() {
+            return None;
+        }
+        out.push(cur);
+        let [x, y] = ring_pair(cur)?;
+        (cur, via) = if x.1 == via { y } else { x };
+    }
+    (out.len() == bonds.len()).then_some(out)
+}
+
+/// [`order_ring`] for any bond set: from each atom, the unused bond to the
+/// smallest atom, found by scanning all the ring's bonds.
+fn order_ring_by_scan(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomIdx> {
     let ends = |k: usize| bonds.get(k).and_then(|b| bond_ends.get(b.index())).copied();
     let Some(start) = (0..bonds.len())
         .filter_map(ends)
@@ -806,6 +855,12 @@ mod tests {
             .map(|b| info.is_ring_bond(BondIdx(b)))
             .collect();
         assert_eq!(ring_bond_flags(&adj, edges.len()), perceived, "{edges:?}");
+        // every perceived ring is a simple cycle, which the adjacency walk
+        // orders as the bond scan does
+        for bonds in info.bond_rings() {
+            let walked = walk_simple_ring(&adj, bonds, &ends);
+            assert_eq!(walked, Some(order_ring_by_scan(bonds, &ends)), "{bonds:?}");
+        }
         info
     }
 
