@@ -1108,7 +1108,9 @@ impl Mol {
             .filter(|&a| self.atom(a).chirality.is_tetrahedral() && self.rings().is_ring_atom(a))
             .count();
         if tagged_ring_atoms >= 2 {
-            let (b, conjugated, hybridization) = self.stereo_perception_inputs()?;
+            // only the tagged atoms' legality is asked for
+            let b = self.to_builder();
+            let (conjugated, hybridization) = tagged_stereo_inputs(&b)?;
             let inputs = StereoInputs {
                 rings: self.rings(),
                 hybridization: &hybridization,
