@@ -125,21 +125,32 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
         atoms.sort_unstable();
         members.push(atoms);
     }
-    let mut local: Vec<usize> = vec![0; n];
-    for atoms in &members {
-        for (i, a) in atoms.iter().enumerate() {
-            local.put(a.index(), i);
-        }
-    }
-    let mut bonds_of: Vec<Vec<BondIdx>> = vec![Vec::new(); members.len()];
-    let mut local_bond: Vec<usize> = vec![0; mol.num_bonds()];
-    for (bi, b) in mol.bonds().iter().enumerate() {
-        let c = component.at(b.begin.index());
-        if let Some(list) = bonds_of.get_mut(c) {
-            local_bond.put(bi, list.len());
-            list.push(BondIdx(bi as u32));
-        }
-    }
+    // one component (the usual case): local numbers are the molecule's
+    let (local, bonds_of, local_bond): (Vec<usize>, Vec<Vec<BondIdx>>, Vec<usize>) =
+        if members.len() == 1 {
+            (
+                (0..n).collect(),
+                vec![(0..mol.num_bonds() as u32).map(BondIdx).collect()],
+                (0..mol.num_bonds()).collect(),
+            )
+        } else {
+            let mut local: Vec<usize> = vec![0; n];
+            for atoms in &members {
+                for (i, a) in atoms.iter().enumerate() {
+                    local.put(a.index(), i);
+                }
+            }
+            let mut bonds_of: Vec<Vec<BondIdx>> = vec![Vec::new(); members.len()];
+            let mut local_bond: Vec<usize> = vec![0; mol.num_bonds()];
+            for (bi, b) in mol.bonds().iter().enumerate() {
+                let c = component.at(b.begin.index());
+                if let Some(list) = bonds_of.get_mut(c) {
+                    local_bond.put(bi, list.len());
+                    list.push(BondIdx(bi as u32));
+                }
+            }
+            (local, bonds_of, local_bond)
+        };
     members
         .into_iter()
         .zip(bonds_of)
