@@ -562,7 +562,21 @@ struct Partitions {
     next: Vec<i64>,
     changed: Vec<bool>,
     touched: Vec<bool>,
+    /// The positions marked in `touched`, in marking order.
+    touched_list: Vec<usize>,
     active: i64,
+}
+
+impl Partitions {
+    /// Marks position `c` for [`Ranker::push_touched`].
+    fn touch(&mut self, c: usize) {
+        if let Some(t) = self.touched.get_mut(c) {
+            if !*t {
+                *t = true;
+                self.touched_list.push(c);
+            }
+        }
+    }
 }
 
 struct Ranker<'a> {
@@ -992,7 +1006,6 @@ impl<'a> Ranker<'a> {
 
     /// Re-sorts the partitions on the active stack until none splits.
     fn refine(&mut self, mode: Mode, part: &mut Partitions) {
-        let n = part.order.len();
         while part.active >= 0 {
             let partition = part.active as usize;
             part.active = part.next.at(partition);
@@ -1030,26 +1043,30 @@ impl<'a> Ranker<'a> {
                 }
             }
             for pos in members.skip(first_len) {
-                for &(x, _) in self.frag.nbrs(order.at(pos)) {
+                for &(x, _) in self.frag.nbrs(part.order.at(pos)) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
-                    part.touched.put(c, true);
+                    part.touch(c);
                 }
             }
-            self.push_touched(part, n);
+            self.push_touched(part);
         }
     }
 
-    fn push_touched(&self, part: &mut Partitions, n: usize) {
-        for ii in 0..n {
-            if part.touched.at(ii) {
-                let p = part.order.at(ii);
-                if part.count.at(p) > 1 && part.next.at(p) == -2 {
-                    part.next.put(p, part.active);
-                    part.active = p as i64;
-                }
-                part.touched.put(ii, false);
+    /// Puts the splittable partitions at the touched positions on the active
+    /// stack, in position order (RDKit scans every position; visiting only
+    /// the marked ones, sorted, pushes the same partitions in the same order).
+    fn push_touched(&self, part: &mut Partitions) {
+        part.touched_list.sort_unstable();
+        for k in 0..part.touched_list.len() {
+            let ii = part.touched_list.at(k);
+            let p = part.order.at(ii);
+            if part.count.at(p) > 1 && part.next.at(p) == -2 {
+                part.next.put(p, part.active);
+                part.active = p as i64;
             }
+            part.touched.put(ii, false);
         }
+        part.touched_list.clear();
     }
 
     fn break_ties(&mut self, part: &mut Partitions) {
@@ -1073,10 +1090,10 @@ impl<'a> Ranker<'a> {
                 }
                 for &(x, _) in self.frag.nbrs(idx) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
-                    part.touched.put(c, true);
+                    part.touch(c);
                     part.changed.put(x, true);
                 }
-                self.push_touched(part, n);
+                self.push_touched(part);
                 self.refine(Mode::Basic, part);
             }
             if self.index.at(partition) == old {
@@ -1177,6 +1194,7 @@ impl<'a> Ranker<'a> {
             next: vec![-2; n],
             changed: vec![true; n],
             touched: vec![false; n],
+            touched_list: Vec::with_capacity(n),
             active: -1,
         };
         self.activate(&mut part);
