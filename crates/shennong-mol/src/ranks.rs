@@ -2,6 +2,8 @@
 //! Morgan-like): atoms start in classes by an invariant and classes split by
 //! the sorted ranks of their neighbours until nothing changes.
 
+use std::cmp::Ordering;
+
 use crate::mol::Neighbors;
 
 /// Dense ranks (0..k) of `keys`, ordered by key.
@@ -44,101 +46,132 @@ pub(crate) fn refine(adjacency: &[Neighbors], bond_weight: &[u32], ranks: &mut V
         && adjacency.iter().all(|nbrs| nbrs.len() <= 4)
         && bond_weight.iter().all(|&w| w < 256);
     if packable {
-        refine_packed(adjacency, bond_weight, ranks, classes)
+        let mut keys = PackedKeys::new(adjacency, bond_weight);
+        refine_with(&mut keys, ranks, classes)
     } else {
-        refine_lists(adjacency, bond_weight, ranks, classes)
+        let mut keys = ListKeys::new(adjacency, bond_weight);
+        refine_with(&mut keys, ranks, classes)
     }
 }
 
-/// [`refine`] for atoms of at most four neighbours, ranks below 2^24 and
-/// weights below 256: an atom's sorted neighbour list is packed into one
-/// integer, four 32-bit fields of (rank + 1, weight), first entry most
-/// significant and absent entries 0, so that integer order is the list
-/// order (a list that is a prefix of another sorts first, as slices do).
-fn refine_packed(
-    adjacency: &[Neighbors],
-    bond_weight: &[u32],
-    ranks: &mut Vec<u32>,
-    mut classes: usize,
-) -> usize {
-    let n = adjacency.len();
-    let mut keys: Vec<u128> = vec![0; n];
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by_key(|&i| ranks.get(i).copied().unwrap_or(0));
-    let mut next = vec![0u32; n];
-    loop {
-        let mut seg = 0;
-        while seg < n {
-            let r = order
-                .get(seg)
-                .and_then(|&i| ranks.get(i))
-                .copied()
-                .unwrap_or(0);
-            let mut end = seg + 1;
-            while end < n && order.get(end).and_then(|&i| ranks.get(i)).copied() == Some(r) {
-                end += 1;
-            }
-            if end - seg > 1 {
-                for &i in order.get(seg..end).unwrap_or(&[]) {
-                    let mut fields = [0u32; 4];
-                    let nbrs = adjacency.get(i).map_or(&[][..], |v| v.as_slice());
-                    for (f, &(a, b)) in fields.iter_mut().zip(nbrs) {
-                        let rank = ranks.get(a.index()).copied().unwrap_or(0);
-                        let weight = bond_weight.get(b.index()).copied().unwrap_or(0);
-                        *f = ((rank + 1) << 8) | weight;
-                    }
-                    let used = fields.get_mut(..nbrs.len().min(4)).unwrap_or(&mut []);
-                    used.sort_unstable();
-                    let key = fields.iter().fold(0u128, |k, &f| (k << 32) | u128::from(f));
-                    if let Some(slot) = keys.get_mut(i) {
-                        *slot = key;
-                    }
-                }
-                if let Some(part) = order.get_mut(seg..end) {
-                    part.sort_unstable_by_key(|&i| keys.get(i).copied().unwrap_or(0));
-                }
-            }
-            seg = end;
+/// Where refinement keeps each atom's key: its neighbours' (rank, bond
+/// weight) pairs, sorted, compared as lists.
+trait NeighbourKeys {
+    fn len(&self) -> usize;
+    /// Recomputes atom `i`'s key from `ranks`.
+    fn fill(&mut self, i: usize, ranks: &[u32]);
+    /// Orders atoms `i` and `j` by their last computed keys.
+    fn cmp(&self, i: usize, j: usize) -> Ordering;
+}
+
+/// Keys of atoms with at most four neighbours, ranks below 2^24 and weights
+/// below 256, each packed into one integer: four 32-bit fields of
+/// (rank + 1, weight), first entry most significant and absent entries 0,
+/// so that integer order is the list order (a list that is a prefix of
+/// another sorts first, as slices do).
+struct PackedKeys<'a> {
+    adjacency: &'a [Neighbors],
+    bond_weight: &'a [u32],
+    keys: Vec<u128>,
+}
+
+impl<'a> PackedKeys<'a> {
+    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32]) -> Self {
+        PackedKeys {
+            adjacency,
+            bond_weight,
+            keys: vec![0; adjacency.len()],
         }
-        // new dense ranks: (old rank, key) order is the order of `order`
-        let mut rank = 0u32;
-        let mut prev: Option<usize> = None;
-        for &i in &order {
-            if let Some(p) = prev {
-                let same = ranks.get(p) == ranks.get(i) && keys.get(p) == keys.get(i);
-                if !same {
-                    rank += 1;
-                }
-            }
-            if let Some(slot) = next.get_mut(i) {
-                *slot = rank;
-            }
-            prev = Some(i);
-        }
-        let c = rank as usize + 1;
-        std::mem::swap(ranks, &mut next);
-        if c == classes || c == n {
-            return c;
-        }
-        classes = c;
     }
 }
 
-/// [`refine`] with neighbour keys as lists (any degree, rank and weight).
-fn refine_lists(
-    adjacency: &[Neighbors],
-    bond_weight: &[u32],
-    ranks: &mut Vec<u32>,
-    mut classes: usize,
-) -> usize {
-    let n = adjacency.len();
-    // neighbour keys in one flat buffer: atom i owns keys[start[i]..start[i + 1]]
-    let mut start = Vec::with_capacity(n + 1);
-    start.push(0usize);
-    for nbrs in adjacency {
-        start.push(start.last().copied().unwrap_or(0) + nbrs.len());
+impl NeighbourKeys for PackedKeys<'_> {
+    fn len(&self) -> usize {
+        self.adjacency.len()
     }
-    let mut keys: Vec<(u32, u32)> = vec![(0, 0); start.last().copied().unwrap_or(0)];
+
+    fn fill(&mut self, i: usize, ranks: &[u32]) {
+        let mut fields = [0u32; 4];
+        let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
+        for (f, &(a, b)) in fields.iter_mut().zip(nbrs) {
+            let rank = ranks.get(a.index()).copied().unwrap_or(0);
+            let weight = self.bond_weight.get(b.index()).copied().unwrap_or(0);
+            *f = ((rank + 1) << 8) | weight;
+        }
+        let used = fields.get_mut(..nbrs.len().min(4)).unwrap_or(&mut []);
+        used.sort_unstable();
+        let key = fields.iter().fold(0u128, |k, &f| (k << 32) | u128::from(f));
+        if let Some(slot) = self.keys.get_mut(i) {
+            *slot = key;
+        }
+    }
+
+    fn cmp(&self, i: usize, j: usize) -> Ordering {
+        self.keys.get(i).cmp(&self.keys.get(j))
+    }
+}
+
+/// Keys as lists in one flat buffer (any degree, rank and weight): atom `i`
+/// owns `keys[start[i]..start[i + 1]]`.
+struct ListKeys<'a> {
+    adjacency: &'a [Neighbors],
+    bond_weight: &'a [u32],
+    start: Vec<usize>,
+    keys: Vec<(u32, u32)>,
+}
+
+impl<'a> ListKeys<'a> {
+    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32]) -> Self {
+        let mut start = Vec::with_capacity(adjacency.len() + 1);
+        start.push(0usize);
+        for nbrs in adjacency {
+            start.push(start.last().copied().unwrap_or(0) + nbrs.len());
+        }
+        let total = start.last().copied().unwrap_or(0);
+        ListKeys {
+            adjacency,
+            bond_weight,
+            start,
+            keys: vec![(0, 0); total],
+        }
+    }
+
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
+        self.start.get(i).copied().unwrap_or(0)..self.start.get(i + 1).copied().unwrap_or(0)
+    }
+}
+
+impl NeighbourKeys for ListKeys<'_> {
+    fn len(&self) -> usize {
+        self.adjacency.len()
+    }
+
+    fn fill(&mut self, i: usize, ranks: &[u32]) {
+        let span = self.span(i);
+        let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
+        let weights = self.bond_weight;
+        let Some(slot) = self.keys.get_mut(span) else {
+            return;
+        };
+        for (k, &(a, b)) in slot.iter_mut().zip(nbrs) {
+            *k = (
+                ranks.get(a.index()).copied().unwrap_or(0),
+                weights.get(b.index()).copied().unwrap_or(0),
+            );
+        }
+        slot.sort_unstable();
+    }
+
+    fn cmp(&self, i: usize, j: usize) -> Ordering {
+        self.keys
+            .get(self.span(i))
+            .cmp(&self.keys.get(self.span(j)))
+    }
+}
+
+/// The refinement loop of [`refine`] over any key storage.
+fn refine_with<K: NeighbourKeys>(keys: &mut K, ranks: &mut Vec<u32>, mut classes: usize) -> usize {
+    let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_unstable_by_key(|&i| ranks.get(i).copied().unwrap_or(0));
     let mut next = vec![0u32; n];
@@ -157,31 +190,10 @@ fn refine_lists(
             }
             if end - seg > 1 {
                 for &i in order.get(seg..end).unwrap_or(&[]) {
-                    let (s, e) = (
-                        start.get(i).copied().unwrap_or(0),
-                        start.get(i + 1).copied().unwrap_or(0),
-                    );
-                    let nbrs = adjacency.get(i).map_or(&[][..], |v| v.as_slice());
-                    let Some(slot) = keys.get_mut(s..e) else {
-                        continue;
-                    };
-                    for (k, &(a, b)) in slot.iter_mut().zip(nbrs) {
-                        *k = (
-                            ranks.get(a.index()).copied().unwrap_or(0),
-                            bond_weight.get(b.index()).copied().unwrap_or(0),
-                        );
-                    }
-                    slot.sort_unstable();
+                    keys.fill(i, ranks);
                 }
-                let key_of = |i: usize| {
-                    let (s, e) = (
-                        start.get(i).copied().unwrap_or(0),
-                        start.get(i + 1).copied().unwrap_or(0),
-                    );
-                    keys.get(s..e).unwrap_or(&[])
-                };
                 if let Some(part) = order.get_mut(seg..end) {
-                    part.sort_unstable_by(|&x, &y| key_of(x).cmp(key_of(y)));
+                    part.sort_unstable_by(|&x, &y| keys.cmp(x, y));
                 }
             }
             seg = end;
@@ -191,17 +203,8 @@ fn refine_lists(
         let mut prev: Option<usize> = None;
         for &i in &order {
             if let Some(p) = prev {
-                let same_class = ranks.get(p) == ranks.get(i);
-                let same_key = same_class && {
-                    let kp = keys.get(
-                        start.get(p).copied().unwrap_or(0)..start.get(p + 1).copied().unwrap_or(0),
-                    );
-                    let ki = keys.get(
-                        start.get(i).copied().unwrap_or(0)..start.get(i + 1).copied().unwrap_or(0),
-                    );
-                    kp == ki
-                };
-                if !same_key {
+                let same = ranks.get(p) == ranks.get(i) && keys.cmp(p, i) == Ordering::Equal;
+                if !same {
                     rank += 1;
                 }
             }
@@ -283,8 +286,8 @@ mod tests {
             let start: Vec<u32> = labels.iter().take(n).copied().collect();
             let (initial, classes) = dense_ranks(&start);
             let (mut lists, mut packed) = (initial.clone(), initial);
-            let a = refine_lists(&adjacency, &weights, &mut lists, classes);
-            let b = refine_packed(&adjacency, &weights, &mut packed, classes);
+            let a = refine_with(&mut ListKeys::new(&adjacency, &weights), &mut lists, classes);
+            let b = refine_with(&mut PackedKeys::new(&adjacency, &weights), &mut packed, classes);
             prop_assert_eq!(a, b);
             prop_assert_eq!(lists, packed);
         }

@@ -1,9 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! Sanitisation leaves plain benzene- and pyridine-like rings as written
 //! instead of kekulising them and perceiving them again. The molecule must be
 //! the same as without that shortcut: every atom, bond, ring and stereo mark,
@@ -12,11 +6,13 @@
 //! charged neighbours, written Kekulé forms), on the bundled examples and,
 //! when `SHENNONG_PARITY_REF` is set, on every input of the parity reference.
 
+mod common;
+
 use shennong_mol::{sanitize, sanitize_without_shortcuts, SanitizeOptions};
 use shennong_smiles::parse_raw;
 
 /// Inputs on which the two paths differ, with both results.
-fn differences<'a>(inputs: impl Iterator<Item = &'a str>) -> (usize, Vec<String>) {
+fn differences(inputs: &mut dyn Iterator<Item = &str>) -> (usize, Vec<String>) {
     let options = SanitizeOptions::default();
     let (mut checked, mut bad) = (0, Vec::new());
     for smi in inputs {
@@ -42,15 +38,6 @@ fn differences<'a>(inputs: impl Iterator<Item = &'a str>) -> (usize, Vec<String>
         }
     }
     (checked, bad)
-}
-
-fn assert_none(checked: usize, bad: &[String]) {
-    assert!(
-        bad.is_empty(),
-        "{} of {checked} differ:\n{}",
-        bad.len(),
-        bad.iter().take(5).cloned().collect::<Vec<_>>().join("\n")
-    );
 }
 
 #[test]
@@ -112,37 +99,22 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "c1cccccc1",
         "c1ccccccc1",
     ];
-    let (checked, bad) = differences(cases.iter().copied());
+    let (checked, bad) = differences(&mut cases.iter().copied());
     assert_eq!(checked, cases.len(), "every case parses to a raw molecule");
-    assert_none(checked, &bad);
+    common::assert_no_differences(checked, &bad, 5);
 }
 
 #[test]
 fn plain_ring_shortcut_equals_full_perception_on_the_examples() {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/molecules.smi");
-    let text = std::fs::read_to_string(root).unwrap();
-    let (checked, bad) = differences(text.lines().filter_map(|l| l.split_whitespace().next()));
-    assert!(checked > 100, "only {checked} molecules checked");
-    assert_none(checked, &bad);
+    common::check_examples(differences, 5);
 }
 
 #[test]
 fn plain_ring_shortcut_equals_full_perception_on_the_parity_reference() {
-    let Ok(reference) = std::env::var("SHENNONG_PARITY_REF") else {
-        eprintln!(
-            "SHENNONG_PARITY_REF not set: plain-ring shortcut check on the shared sets skipped"
-        );
-        return;
-    };
-    let text = std::fs::read_to_string(reference).unwrap();
-    let smiles = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split('\t').nth(2));
-    let (checked, bad) = differences(smiles);
-    println!(
-        "plain-ring shortcut equal to full perception: {}/{checked} molecules",
-        checked - bad.len()
+    common::check_parity_reference(
+        "plain-ring shortcut equal to full perception",
+        "molecules",
+        differences,
+        5,
     );
-    assert_none(checked, &bad);
 }

@@ -11,10 +11,12 @@
 //! canonical form an index stores (Kekulé SMILES are not trusted input: their
 //! aromaticity is what perception finds).
 
+mod common;
+
 use shennong_smiles::{parse, parse_trusted, to_smiles};
 
 /// Molecules whose written forms read back differently, as "input: form".
-fn differences<'a>(inputs: impl Iterator<Item = &'a str>) -> (usize, Vec<String>) {
+fn differences(inputs: &mut dyn Iterator<Item = &str>) -> (usize, Vec<String>) {
     let (mut checked, mut bad) = (0, Vec::new());
     for smi in inputs {
         let Ok(mol) = parse(smi) else { continue };
@@ -70,38 +72,15 @@ fn differences<'a>(inputs: impl Iterator<Item = &'a str>) -> (usize, Vec<String>
 
 #[test]
 fn trusted_parse_equals_parse_on_the_examples() {
-    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/molecules.smi");
-    let text = std::fs::read_to_string(root).unwrap();
-    let (checked, bad) = differences(text.lines().filter_map(|l| l.split_whitespace().next()));
-    assert!(checked > 100, "only {checked} molecules checked");
-    assert!(
-        bad.is_empty(),
-        "{} of {checked} differ:\n{}",
-        bad.len(),
-        bad.join("\n")
-    );
+    common::check_examples(differences, usize::MAX);
 }
 
 #[test]
 fn trusted_parse_equals_parse_on_the_parity_reference() {
-    let Ok(reference) = std::env::var("SHENNONG_PARITY_REF") else {
-        eprintln!("SHENNONG_PARITY_REF not set: trusted-parse check on the shared sets skipped");
-        return;
-    };
-    let text = std::fs::read_to_string(reference).unwrap();
-    let smiles = text
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split('\t').nth(2));
-    let (checked, bad) = differences(smiles);
-    println!(
-        "trusted parse equal to parse: {}/{checked} written SMILES",
-        checked - bad.len()
-    );
-    assert!(
-        bad.is_empty(),
-        "{} of {checked} differ:\n{}",
-        bad.len(),
-        bad.iter().take(10).cloned().collect::<Vec<_>>().join("\n")
+    common::check_parity_reference(
+        "trusted parse equal to parse",
+        "written SMILES",
+        differences,
+        10,
     );
 }
