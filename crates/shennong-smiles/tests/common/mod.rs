@@ -1,12 +1,18 @@
 //! Inputs and checks shared by the tests that compare two ways of reading
 //! the same SMILES (`trusted`, `plain_rings`).
-#![allow(dead_code)]
+#![allow(clippy::panic)]
+
+/// The text of `path`; a file that cannot be read fails the test (an empty
+/// input would let every comparison pass).
+fn read(path: &str) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
 
 /// The first token of every line of the bundled examples.
 pub fn example_smiles() -> Vec<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/molecules.smi");
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines()
+    read(path)
+        .lines()
         .filter_map(|l| l.split_whitespace().next())
         .map(str::to_string)
         .collect()
@@ -20,9 +26,9 @@ pub fn parity_reference_smiles(what: &str) -> Option<Vec<String>> {
         eprintln!("SHENNONG_PARITY_REF not set: {what} on the shared sets skipped");
         return None;
     };
-    let text = std::fs::read_to_string(reference).unwrap_or_default();
     Some(
-        text.lines()
+        read(&reference)
+            .lines()
             .filter(|l| !l.starts_with('#'))
             .filter_map(|l| l.split('\t').nth(2))
             .map(str::to_string)
