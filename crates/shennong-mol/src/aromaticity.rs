@@ -241,6 +241,12 @@ pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> O
     mask
 }
 
+/// Whether atom `i` is in `mask` (an atom mask such as the one of
+/// [`plain_aromatic_ring_atoms`]; no mask marks nothing).
+pub(crate) fn in_mask(mask: Option<&[bool]>, i: usize) -> bool {
+    mask.is_some_and(|m| m.get(i).copied().unwrap_or(false))
+}
+
 fn is_plain_aromatic_ring(
     mol: &MolBuilder,
     rings: &RingInfo,
@@ -310,11 +316,7 @@ pub(crate) fn perceive(
     let mut seen = vec![false; n];
     let mut cand_rings: Vec<usize> = Vec::new();
     for (ri, ring) in rings.atom_rings().iter().enumerate() {
-        let skipped = skip.is_some_and(|m| {
-            ring.first()
-                .is_some_and(|a| m.get(a.index()).copied().unwrap_or(false))
-        });
-        if skipped {
+        if ring.first().is_some_and(|a| in_mask(skip, a.index())) {
             continue;
         }
         let mut all_arom = true;

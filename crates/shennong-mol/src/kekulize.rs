@@ -15,6 +15,7 @@
 
 use std::collections::VecDeque;
 
+use crate::aromaticity::in_mask;
 use crate::element::{default_valence, is_early_atom, valences};
 use crate::error::{MolError, Result};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
@@ -61,7 +62,7 @@ pub(crate) fn kekulize_except(
     ranks: Option<&[u32]>,
     keep: Option<&[bool]>,
 ) -> Result<bool> {
-    let kept = |a: usize| keep.is_some_and(|k| k.get(a).copied().unwrap_or(false));
+    let kept = |a: usize| in_mask(keep, a);
     let n = mol.num_atoms();
     let arom_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
         .map(BondIdx)
@@ -195,22 +196,20 @@ fn rdkit_walk(
     let n = mol.num_atoms();
     // rings with at least one real atom, fused when they share a bond; the
     // rings kept aromatic are systems of their own and are left out
-    let kept: Vec<usize> = (0..rings.atom_rings().len())
+    let walked_rings: Vec<usize> = (0..rings.atom_rings().len())
         .filter(|&ri| {
             rings.atom_rings().get(ri).is_some_and(|r| {
                 r.iter()
                     .any(|&a| mol.atom(a).is_some_and(|x| x.atomic_num != 0))
-                    && !r.first().is_some_and(|a| {
-                        keep.is_some_and(|k| k.get(a.index()).copied().unwrap_or(false))
-                    })
+                    && !r.first().is_some_and(|a| in_mask(keep, a.index()))
             })
         })
         .collect();
-    let atom_rings: Vec<&Vec<AtomIdx>> = kept
+    let atom_rings: Vec<&Vec<AtomIdx>> = walked_rings
         .iter()
         .filter_map(|&ri| rings.atom_rings().get(ri))
         .collect();
-    let bond_rings: Vec<&Vec<BondIdx>> = kept
+    let bond_rings: Vec<&Vec<BondIdx>> = walked_rings
         .iter()
         .filter_map(|&ri| rings.bond_rings().get(ri))
         .collect();

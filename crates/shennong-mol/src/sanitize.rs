@@ -342,7 +342,7 @@ fn checked_env(mol: &MolBuilder, a: AtomIdx) -> Result<(AtomEnv, i32)> {
 /// (two aromatic bonds and at most one single bond) the rounding leaves the
 /// sum as it is too; their lone-pair donors are given the model's value.
 fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<AtomState>> {
-    let in_plain = |a: AtomIdx| plain.is_some_and(|p| p.get(a.index()).copied().unwrap_or(false));
+    let in_plain = |a: AtomIdx| aromaticity::in_mask(plain, a.index());
     let aromatic_left = mol
         .atoms
         .iter()
@@ -371,11 +371,11 @@ fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<At
     let mut states = Vec::with_capacity(mol.num_atoms());
     for (i, (atom, x2)) in mol.atoms.iter().zip(valence_x2).enumerate() {
         let a = AtomIdx(i as u32);
-        let ev = if atom.atomic_num != 6 && in_plain(a) {
-            explicit_valence(mol, a, false).ok()?
-        } else {
-            (x2 + 1) / 2
-        };
+        if atom.atomic_num != 6 && in_plain(a) {
+            states.push(atom_state(mol, a).ok()?);
+            continue;
+        }
+        let ev = (x2 + 1) / 2;
         states.push(AtomState {
             explicit_valence: ev,
             total_valence: ev + i32::from(atom.implicit_hs),
@@ -388,14 +388,20 @@ fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<At
 fn atom_states(mol: &MolBuilder) -> Result<Vec<AtomState>> {
     // a loop, not a collect into `Result`, so that the vector is sized once
     let mut states = Vec::with_capacity(mol.num_atoms());
-    for (i, atom) in mol.atoms.iter().enumerate() {
-        let ev = explicit_valence(mol, AtomIdx(i as u32), false)?;
-        states.push(AtomState {
-            explicit_valence: ev,
-            total_valence: ev + i32::from(atom.implicit_hs),
-        });
+    for i in 0..mol.num_atoms() as u32 {
+        states.push(atom_state(mol, AtomIdx(i))?);
     }
     Ok(states)
+}
+
+/// The valence state of atom `a` (the model's explicit valence, plus the
+/// implicit hydrogens for the total).
+fn atom_state(mol: &MolBuilder, a: AtomIdx) -> Result<AtomState> {
+    let ev = explicit_valence(mol, a, false)?;
+    Ok(AtomState {
+        explicit_valence: ev,
+        total_valence: ev + mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs)),
+    })
 }
 
 /// Is `a` "up" relative to `from` along bond `b` (SMILES `/` semantics)?
@@ -1011,21 +1017,17 @@ fn tagged_stereo_inputs(mol: &MolBuilder) -> Result<(Vec<bool>, Vec<Hybridizatio
         if let Some(Some(st)) = states.get(a.index()) {
             return Ok(*st);
         }
-        let ev = explicit_valence(mol, a, false)?;
-        let st = AtomState {
-            explicit_valence: ev,
-            total_valence: ev + mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs)),
-        };
+        let st = atom_state(mol, a)?;
         if let Some(slot) = states.get_mut(a.index()) {
             *slot = Some(st);
         }
         Ok(st)
     };
+    let is_tagged = |a: AtomIdx| mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral());
     let tagged: Vec<AtomIdx> = (0..n as u32)
         .map(AtomIdx)
-        .filter(|&a| mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral()))
+        .filter(|&a| is_tagged(a))
         .collect();
-    let is_tagged = |a: AtomIdx| mol.atom(a).is_some_and(|x| x.chirality.is_tetrahedral());
     // the atoms whose conjugation step can mark a tagged atom's bond (the
     // tagged atoms and their neighbours), and the atoms those steps look at
     let mut steps: Vec<AtomIdx> = Vec::new();

@@ -46,8 +46,6 @@ fn can_be_hypervalent(z: u8, eff: u8) -> bool {
     (eff > 16 && (z == 15 || z == 16)) || (eff > 34 && (z == 33 || z == 34))
 }
 
-/// Explicit valence as RDKit computes it (aromatic bonds rounded), with the
-/// "greater than permitted" check when `strict`.
 /// What the valence model needs to know about one atom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AtomEnv {
