@@ -97,12 +97,13 @@ impl RingInfo {
         };
         // which system last counted each atom
         let mut counted = vec![usize::MAX; n];
-        for (id, system) in ring_systems(adjacency, bond_ends.len())
-            .into_iter()
-            .enumerate()
-        {
+        // which ring (numbered from 1) last marked each bond, for walking it
+        let mut ring_mark = vec![0u32; bond_ends.len()];
+        let mut ring_number = 0u32;
+        let systems = ring_systems(adjacency, bond_ends.len());
+        for (id, system) in systems.iter().enumerate() {
             let mut num_atoms = 0;
-            for b in &system {
+            for b in system {
                 if let Some(&(x, y)) = bond_ends.get(b.index()) {
                     for a in [x, y] {
                         if let Some(c) = counted.get_mut(a.index()) {
@@ -117,13 +118,18 @@ impl RingInfo {
             // A system with as many bonds as atoms is one simple ring, the
             // most common system of all: it is its own SSSR.
             let (sssr, extra) = if num_atoms == system.len() {
-                (vec![system], Vec::new())
+                (vec![system.to_vec()], Vec::new())
             } else {
-                rings_of_system(adjacency, bond_ends, &system)
+                rings_of_system(adjacency, bond_ends, system)
             };
             info.num_sssr += sssr.len();
             for bonds in sssr.into_iter().chain(extra) {
-                let atoms = order_ring(adjacency, &bonds, bond_ends);
+                ring_number += 1;
+                for b in &bonds {
+                    set(&mut ring_mark, b.index(), ring_number);
+                }
+                let in_ring = |b: BondIdx| get(&ring_mark, b.index()) == ring_number;
+                let atoms = order_ring(adjacency, &bonds, bond_ends, in_ring);
                 let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
                 let shrink = |slot: Option<&mut u16>| {
                     if let Some(m) = slot {
@@ -160,85 +166,125 @@ impl RingInfo {
 /// ring closures, at a fraction of the cost of the SSSR.
 pub(crate) fn ring_bond_flags(adjacency: &[Neighbors], num_bonds: usize) -> Vec<bool> {
     let mut flags = vec![false; num_bonds];
-    for system in ring_systems(adjacency, num_bonds) {
-        for b in system {
-            if let Some(f) = flags.get_mut(b.index()) {
-                *f = true;
-            }
+    for b in &ring_systems(adjacency, num_bonds).bonds {
+        if let Some(f) = flags.get_mut(b.index()) {
+            *f = true;
         }
     }
     flags
 }
 
-/// Bonds of each ring system (biconnected component with a cycle), each sorted.
-fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> Vec<Vec<BondIdx>> {
-    // Iterative Hopcroft–Tarjan biconnected components over edges.
+/// Bonds of every ring system (biconnected component with a cycle), as one
+/// list: system `k` is `bonds[ends[k - 1]..ends[k]]` (from 0 for the first),
+/// each sorted, systems in the order the depth-first search closes them.
+struct RingSystems {
+    bonds: Vec<BondIdx>,
+    ends: Vec<usize>,
+}
+
+impl RingSystems {
+    fn iter(&self) -> impl Iterator<Item = &[BondIdx]> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(from, &to)| self.bonds.get(from..to).unwrap_or(&[]))
+    }
+}
+
+/// One atom on the depth-first stack of [`ring_systems`].
+struct Frame {
+    atom: usize,
+    /// The tree bond that reached it (`u32::MAX` for a root).
+    parent_bond: u32,
+    /// Next position in its adjacency list.
+    next: usize,
+    /// Height of the edge stack below its parent bond: where its component starts.
+    height: usize,
+}
+
+fn get(v: &[u32], i: usize) -> u32 {
+    v.get(i).copied().unwrap_or(0)
+}
+
+/// Ring systems by Hopcroft and Tarjan's biconnected components ("Efficient
+/// algorithms for graph manipulation", CACM 16, 1973), iterative, over edges.
+fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
     let n = adjacency.len();
+    // discovery time (0: not yet discovered) and low point of each atom
     let mut disc = vec![0u32; n];
     let mut low = vec![0u32; n];
     let mut time = 0u32;
     let mut edge_stack: Vec<BondIdx> = Vec::with_capacity(num_bonds);
-    let mut systems = Vec::new();
-    let mut seen_edge = vec![false; num_bonds];
-    // frame: (vertex, parent bond, next neighbour position)
-    let mut stack: Vec<(usize, Option<BondIdx>, usize)> = Vec::with_capacity(n);
+    let mut systems = RingSystems {
+        bonds: Vec::new(),
+        ends: Vec::new(),
+    };
+    let mut stack: Vec<Frame> = Vec::with_capacity(n);
     for root in 0..n {
-        if disc.get(root).copied().unwrap_or(1) != 0 {
+        if get(&disc, root) != 0 {
             continue;
         }
         time += 1;
         set(&mut disc, root, time);
         set(&mut low, root, time);
-        stack.push((root, None, 0));
-        while let Some(&mut (v, parent_bond, ref mut pos)) = stack.last_mut() {
+        stack.push(Frame {
+            atom: root,
+            parent_bond: u32::MAX,
+            next: 0,
+            height: 0,
+        });
+        'frames: while let Some(top) = stack.last_mut() {
+            let v = top.atom;
+            let dv = get(&disc, v);
             let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
-            if let Some(&(w, b)) = nbrs.get(*pos) {
-                *pos += 1;
-                if Some(b) == parent_bond {
+            while let Some(&(w, b)) = nbrs.get(top.next) {
+                top.next += 1;
+                if b.0 == top.parent_bond {
                     continue;
                 }
                 let w = w.index();
-                let dw = disc.get(w).copied().unwrap_or(0);
+                let dw = get(&disc, w);
                 if dw == 0 {
-                    if let Some(s) = seen_edge.get_mut(b.index()) {
-                        *s = true;
-                    }
+                    let height = edge_stack.len();
                     edge_stack.push(b);
                     time += 1;
                     set(&mut disc, w, time);
                     set(&mut low, w, time);
-                    stack.push((w, Some(b), 0));
-                } else if dw < disc.get(v).copied().unwrap_or(0)
-                    && !seen_edge.get(b.index()).copied().unwrap_or(true)
-                {
-                    if let Some(s) = seen_edge.get_mut(b.index()) {
-                        *s = true;
-                    }
+                    stack.push(Frame {
+                        atom: w,
+                        parent_bond: b.0,
+                        next: 0,
+                        height,
+                    });
+                    continue 'frames;
+                }
+                if dw < dv {
+                    // A back edge to an ancestor. Seen from the ancestor's
+                    // side the same edge has the later discovery time at its
+                    // far end, so each back edge is stacked once.
                     edge_stack.push(b);
-                    let lv = low.get(v).copied().unwrap_or(0).min(dw);
+                    let lv = get(&low, v).min(dw);
                     set(&mut low, v, lv);
                 }
-            } else {
-                stack.pop();
-                if let Some(&(u, _, _)) = stack.last() {
-                    let lv = low.get(v).copied().unwrap_or(0);
-                    let lu = low.get(u).copied().unwrap_or(0).min(lv);
-                    set(&mut low, u, lu);
-                    if lv >= disc.get(u).copied().unwrap_or(0) {
-                        // u is an articulation point (or root): pop the component.
-                        // the component is the top of the edge stack down to the parent bond
-                        let from =
-                            parent_bond.and_then(|pb| edge_stack.iter().rposition(|&e| e == pb));
-                        if let Some(from) = from {
-                            if edge_stack.len() - from > 1 {
-                                let mut comp = edge_stack.split_off(from);
-                                comp.sort_unstable();
-                                systems.push(comp);
-                            } else {
-                                edge_stack.truncate(from);
-                            }
+            }
+            let height = top.height;
+            stack.pop();
+            if let Some(parent) = stack.last() {
+                let u = parent.atom;
+                let lv = get(&low, v);
+                let lu = get(&low, u).min(lv);
+                set(&mut low, u, lu);
+                if lv >= get(&disc, u) {
+                    // u separates v's subtree: the component is the edge
+                    // stack from v's parent bond up
+                    if let Some(component) = edge_stack.get_mut(height..) {
+                        if component.len() > 1 {
+                            component.sort_unstable();
+                            systems.bonds.extend_from_slice(component);
+                            systems.ends.push(systems.bonds.len());
                         }
                     }
+                    edge_stack.truncate(height);
                 }
             }
         }
@@ -503,46 +549,14 @@ fn fundamental_cycles(
     cycles
 }
 
-/// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
-/// Systems with more than `64 * W` bonds keep only the part that fits (4,096 bonds).
-fn rings_of_system_w<const W: usize>(
-    adjacency: &[Neighbors],
-    bond_ends: &[(AtomIdx, AtomIdx)],
-    system: &[BondIdx],
-) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
-    // Local numbering of the system's atoms and bonds.
-    let mut atoms: Vec<usize> = Vec::new();
-    for b in system {
-        if let Some(&(x, y)) = bond_ends.get(b.index()) {
-            atoms.push(x.index());
-            atoms.push(y.index());
-        }
-    }
-    atoms.sort_unstable();
-    atoms.dedup();
-    let local = |a: usize| atoms.binary_search(&a).ok();
-    let local_bond = |b: BondIdx| system.binary_search(&b).ok();
-    let nv = atoms.len();
-    let ne = system.len();
-    let nullity = ne + 1 - nv;
-    if nullity == 1 {
-        // a lone ring: the system is the ring
-        return (vec![system.to_vec()], Vec::new());
-    }
-    // local adjacency
-    let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
-    for (li, &ga) in atoms.iter().enumerate() {
-        for &(nb, b) in adjacency.get(ga).map_or(&[][..], |x| x.as_slice()) {
-            if let (Some(ln), Some(lb)) = (local(nb.index()), local_bond(b)) {
-                if let Some(list) = adj.get_mut(li) {
-                    list.push((ln, lb));
-                }
-            }
-        }
-    }
-    // Candidate cycles: every cycle of every Vismara family, i.e. all
-    // combinations of shortest paths (RDKit 2026.09 keeps all relevant
-    // cycles, as RingDecomposerLib enumerates them).
+/// Vismara's candidate cycles from the roots `is_root` picks, each as
+/// (length, bonds); and whether `MAX_PATHS` or `MAX_CANDIDATES` cut the
+/// search short. `adj` is the system's local adjacency (atom, bond).
+fn vismara_candidates<const W: usize>(
+    adj: &[Vec<(usize, usize)>],
+    is_root: impl Fn(usize) -> bool,
+) -> (Vec<(usize, Bits<W>)>, bool) {
+    let nv = adj.len();
     let mut candidates: Vec<(usize, Bits<W>)> = Vec::new();
     let mut dist = vec![u32::MAX; nv];
     let mut preds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
@@ -550,7 +564,8 @@ fn rings_of_system_w<const W: usize>(
     let mut pool: Vec<Path<W>> = Vec::new();
     let mut span: Vec<(usize, usize)> = vec![(0, 0); nv];
     let mut preds_at: Vec<(usize, usize)> = Vec::new();
-    for r in 0..nv {
+    let mut truncated = false;
+    for r in (0..nv).filter(|&r| is_root(r)) {
         dist.iter_mut().for_each(|d| *d = u32::MAX);
         preds.iter_mut().for_each(Vec::clear);
         order.clear();
@@ -587,6 +602,7 @@ fn rings_of_system_w<const W: usize>(
                 let (from, to) = span.get(p).copied().unwrap_or((0, 0));
                 for k in from..to {
                     if pool.len() - start >= MAX_PATHS {
+                        truncated = true;
                         break;
                     }
                     let Some(&(mut bits, mut verts)) = pool.get(k) else {
@@ -606,6 +622,9 @@ fn rings_of_system_w<const W: usize>(
             pool.get(from..to).unwrap_or(&[])
         };
         for &y in &order {
+            if candidates.len() > MAX_CANDIDATES {
+                truncated = true;
+            }
             if y == r || candidates.len() > MAX_CANDIDATES {
                 continue;
             }
@@ -638,9 +657,80 @@ fn rings_of_system_w<const W: usize>(
             }
         }
     }
+    (candidates, truncated)
+}
+
+/// A feedback vertex set of a graph (every cycle passes through one of its
+/// vertices), greedily: strip vertices of degree one or less, take the
+/// remaining vertex of highest degree (the first on ties), and repeat until
+/// nothing is left.
+fn feedback_vertices(adj: &[Vec<(usize, usize)>]) -> Vec<bool> {
+    let n = adj.len();
+    let mut degree: Vec<usize> = adj.iter().map(Vec::len).collect();
+    let mut gone = vec![false; n];
+    let mut chosen = vec![false; n];
+    let mut leaves: Vec<usize> = (0..n).filter(|&v| degree.get(v) <= Some(&1)).collect();
+    let mut left = n;
+    loop {
+        // removing a vertex lowers its neighbours' degrees; strip those that
+        // can no longer lie on a cycle
+        while let Some(v) = leaves.pop() {
+            if gone.get(v).copied().unwrap_or(true) {
+                continue;
+            }
+            remove_vertex(adj, v, &mut gone, &mut degree, &mut leaves);
+            left -= 1;
+        }
+        if left == 0 {
+            break;
+        }
+        let pick = (0..n)
+            .filter(|&v| !gone.get(v).copied().unwrap_or(true))
+            .max_by_key(|&v| (degree.get(v).copied().unwrap_or(0), std::cmp::Reverse(v)));
+        let Some(v) = pick else { break };
+        if let Some(c) = chosen.get_mut(v) {
+            *c = true;
+        }
+        remove_vertex(adj, v, &mut gone, &mut degree, &mut leaves);
+        left -= 1;
+    }
+    chosen
+}
+
+/// Removes `v` for [`feedback_vertices`], queueing neighbours left with degree one or less.
+fn remove_vertex(
+    adj: &[Vec<(usize, usize)>],
+    v: usize,
+    gone: &mut [bool],
+    degree: &mut [usize],
+    leaves: &mut Vec<usize>,
+) {
+    if let Some(g) = gone.get_mut(v) {
+        *g = true;
+    }
+    for &(w, _) in adj.get(v).map_or(&[][..], |x| x.as_slice()) {
+        if gone.get(w).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(d) = degree.get_mut(w) {
+            *d = d.saturating_sub(1);
+            if *d <= 1 {
+                leaves.push(w);
+            }
+        }
+    }
+}
+
+/// Greedy selection by size from Vismara's candidates: the relevant cycles
+/// (independent of all strictly shorter ones) that join the basis form the
+/// SSSR, the other relevant cycles of those sizes are the extra rings.
+#[allow(clippy::type_complexity)]
+fn select_relevant<const W: usize>(
+    mut candidates: Vec<(usize, Bits<W>)>,
+    nullity: usize,
+) -> (Vec<Bits<W>>, Vec<Bits<W>>) {
     candidates.sort();
     candidates.dedup();
-    // Greedy selection by size; relevant cycles = independent of all shorter ones.
     let mut basis: Vec<(usize, Bits<W>)> = Vec::new();
     let mut sssr: Vec<Bits<W>> = Vec::new();
     let mut extra: Vec<Bits<W>> = Vec::new();
@@ -671,6 +761,74 @@ fn rings_of_system_w<const W: usize>(
         }
         i = j;
     }
+    (sssr, extra)
+}
+
+/// The local adjacency (local atom, local bond) of a ring system: atoms
+/// numbered in index order, bonds by their position in `system` (sorted).
+fn local_adjacency(
+    adjacency: &[Neighbors],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    system: &[BondIdx],
+) -> Vec<Vec<(usize, usize)>> {
+    // Local numbering of the system's atoms and bonds.
+    let mut atoms: Vec<usize> = Vec::new();
+    for b in system {
+        if let Some(&(x, y)) = bond_ends.get(b.index()) {
+            atoms.push(x.index());
+            atoms.push(y.index());
+        }
+    }
+    atoms.sort_unstable();
+    atoms.dedup();
+    let local = |a: usize| atoms.binary_search(&a).ok();
+    let local_bond = |b: BondIdx| system.binary_search(&b).ok();
+    // local adjacency
+    let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); atoms.len()];
+    for (li, &ga) in atoms.iter().enumerate() {
+        for &(nb, b) in adjacency.get(ga).map_or(&[][..], |x| x.as_slice()) {
+            if let (Some(ln), Some(lb)) = (local(nb.index()), local_bond(b)) {
+                if let Some(list) = adj.get_mut(li) {
+                    list.push((ln, lb));
+                }
+            }
+        }
+    }
+    adj
+}
+
+/// Returns (SSSR rings, extra relevant rings of the same sizes), each as sorted bond lists.
+/// Systems with more than `64 * W` bonds keep only the part that fits (4,096 bonds).
+fn rings_of_system_w<const W: usize>(
+    adjacency: &[Neighbors],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    system: &[BondIdx],
+) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
+    let adj = local_adjacency(adjacency, bond_ends, system);
+    let nv = adj.len();
+    let ne = system.len();
+    let nullity = ne + 1 - nv;
+    if nullity == 1 {
+        // a lone ring: the system is the ring
+        return (vec![system.to_vec()], Vec::new());
+    }
+    // Candidate cycles: every cycle of every Vismara family, i.e. all
+    // combinations of shortest paths (RDKit 2026.09 keeps all relevant
+    // cycles, as RingDecomposerLib enumerates them). Every relevant cycle
+    // is isometric (a shortcut between two of its vertices would split it
+    // into two shorter cycles that sum to it), so it is two shortest paths
+    // from each of its vertices (the property Vismara's enumeration rests
+    // on): roots on every cycle
+    // (a feedback vertex set) find them all, and the candidates the other
+    // roots would add are never relevant. If a bound cuts the search short
+    // there, every vertex is a root, as before.
+    let feedback = feedback_vertices(&adj);
+    let (mut candidates, truncated) =
+        vismara_candidates::<W>(&adj, |r| feedback.get(r).copied().unwrap_or(true));
+    if truncated {
+        candidates = vismara_candidates::<W>(&adj, |_| true).0;
+    }
+    let (sssr, extra) = select_relevant(candidates, nullity);
     let to_bonds = |bits: &Bits<W>| -> Vec<BondIdx> {
         (0..ne)
             .filter(|&k| bit_get(bits, k))
@@ -685,12 +843,14 @@ fn rings_of_system_w<const W: usize>(
 
 /// The atoms of a ring (`bonds`, sorted) in ring order, from its smallest
 /// atom towards the smaller of that atom's two ring neighbours.
+/// `in_ring` tells whether a bond is one of `bonds`.
 fn order_ring(
     adjacency: &[Neighbors],
     bonds: &[BondIdx],
     bond_ends: &[(AtomIdx, AtomIdx)],
+    in_ring: impl Fn(BondIdx) -> bool,
 ) -> Vec<AtomIdx> {
-    walk_simple_ring(adjacency, bonds, bond_ends)
+    walk_simple_ring(adjacency, bonds, bond_ends, in_ring)
         .unwrap_or_else(|| order_ring_by_scan(bonds, bond_ends))
 }
 
@@ -700,6 +860,7 @@ fn walk_simple_ring(
     adjacency: &[Neighbors],
     bonds: &[BondIdx],
     bond_ends: &[(AtomIdx, AtomIdx)],
+    in_ring: impl Fn(BondIdx) -> bool,
 ) -> Option<Vec<AtomIdx>> {
     let start = bonds
         .iter()
@@ -712,7 +873,7 @@ fn walk_simple_ring(
             .get(a.index())?
             .iter()
             .copied()
-            .filter(|(_, b)| bonds.binary_search(b).is_ok());
+            .filter(|&(_, b)| in_ring(b));
         let pair = [found.next()?, found.next()?];
         found.next().is_none().then_some(pair)
     };
@@ -858,7 +1019,8 @@ mod tests {
         // every perceived ring is a simple cycle, which the adjacency walk
         // orders as the bond scan does
         for bonds in info.bond_rings() {
-            let walked = walk_simple_ring(&adj, bonds, &ends);
+            let in_ring = |b: BondIdx| bonds.binary_search(&b).is_ok();
+            let walked = walk_simple_ring(&adj, bonds, &ends, in_ring);
             assert_eq!(walked, Some(order_ring_by_scan(bonds, &ends)), "{bonds:?}");
         }
         info
@@ -958,5 +1120,159 @@ mod tests {
         assert_eq!(r.num_rings(), 2);
         assert_eq!(r.num_atom_rings(AtomIdx(2)), 2);
         assert!(!r.is_ring_atom(AtomIdx(5)));
+    }
+
+    /// Every system of a graph with `n` atoms: the rings chosen from
+    /// feedback-vertex roots and from every vertex as root.
+    #[allow(clippy::type_complexity)]
+    fn both_root_choices(
+        n: usize,
+        edges: &[(u32, u32)],
+    ) -> Vec<(Vec<Bits<1>>, Vec<Bits<1>>, Vec<Bits<1>>, Vec<Bits<1>>)> {
+        let mut adj = vec![Neighbors::new(); n];
+        let mut ends = Vec::new();
+        for &(a, b) in edges {
+            let (a, b) = (a as usize % n, b as usize % n);
+            if a == b || adj[a].iter().any(|&(x, _)| x.index() == b) {
+                continue;
+            }
+            let bond = BondIdx(ends.len() as u32);
+            adj[a].push((AtomIdx(b as u32), bond));
+            adj[b].push((AtomIdx(a as u32), bond));
+            ends.push((AtomIdx(a as u32), AtomIdx(b as u32)));
+        }
+        let systems = ring_systems(&adj, ends.len());
+        let mut out = Vec::new();
+        for system in systems.iter().filter(|s| s.len() <= 64) {
+            let local = local_adjacency(&adj, &ends, system);
+            let nullity = system.len() + 1 - local.len();
+            let feedback = feedback_vertices(&local);
+            // every cycle passes through a chosen vertex: without them the
+            // rest is a forest (no edge joins two atoms already joined)
+            let mut root: Vec<usize> = (0..local.len()).collect();
+            fn find(root: &mut [usize], mut v: usize) -> usize {
+                while root[v] != v {
+                    v = root[v];
+                }
+                v
+            }
+            for (v, list) in local.iter().enumerate() {
+                for &(w, _) in list {
+                    if v < w && !feedback[v] && !feedback[w] {
+                        let (rv, rw) = (find(&mut root, v), find(&mut root, w));
+                        assert_ne!(rv, rw, "feedback set leaves a cycle: {edges:?}");
+                        root[rv] = rw;
+                    }
+                }
+            }
+            let (fs, fe) =
+                select_relevant(vismara_candidates::<1>(&local, |r| feedback[r]).0, nullity);
+            let (s, e) = select_relevant(vismara_candidates::<1>(&local, |_| true).0, nullity);
+            out.push((fs, fe, s, e));
+        }
+        out
+    }
+
+    #[test]
+    fn feedback_roots_find_the_rings_of_cages() {
+        // cubane, adamantane, prismane, K4, K3,3, the Petersen graph
+        let cubane = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 0),
+            (4, 5),
+            (5, 6),
+            (6, 7),
+            (7, 4),
+            (0, 4),
+            (1, 5),
+            (2, 6),
+            (3, 7),
+        ];
+        let adamantane = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 4),
+            (4, 5),
+            (5, 0),
+            (1, 6),
+            (6, 7),
+            (7, 3),
+            (7, 8),
+            (8, 9),
+            (9, 5),
+        ];
+        let prismane = [
+            (0, 1),
+            (1, 2),
+            (2, 0),
+            (3, 4),
+            (4, 5),
+            (5, 3),
+            (0, 3),
+            (1, 4),
+            (2, 5),
+        ];
+        let k4 = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)];
+        let k33 = [
+            (0, 3),
+            (0, 4),
+            (0, 5),
+            (1, 3),
+            (1, 4),
+            (1, 5),
+            (2, 3),
+            (2, 4),
+            (2, 5),
+        ];
+        let petersen = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 4),
+            (4, 0),
+            (0, 5),
+            (1, 6),
+            (2, 7),
+            (3, 8),
+            (4, 9),
+            (5, 7),
+            (7, 9),
+            (9, 6),
+            (6, 8),
+            (8, 5),
+        ];
+        for (n, e) in [
+            (8, &cubane[..]),
+            (10, &adamantane[..]),
+            (6, &prismane[..]),
+            (4, &k4[..]),
+            (6, &k33[..]),
+            (10, &petersen[..]),
+        ] {
+            let systems = both_root_choices(n, e);
+            assert_eq!(systems.len(), 1);
+            for (fs, fe, s, x) in systems {
+                assert_eq!((fs, fe), (s, x), "{e:?}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        /// Rooting Vismara's enumeration at a feedback vertex set chooses the
+        /// same SSSR and extra rings as rooting it at every vertex.
+        #[test]
+        fn feedback_roots_choose_the_same_rings(
+            n in 3usize..18,
+            edges in proptest::collection::vec((0u32..18, 0u32..18), 0..30),
+        ) {
+            for (fs, fe, s, e) in both_root_choices(n, &edges) {
+                proptest::prop_assert_eq!(fs, s);
+                proptest::prop_assert_eq!(fe, e);
+            }
+        }
     }
 }
