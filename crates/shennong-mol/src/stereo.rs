@@ -538,8 +538,54 @@ pub(crate) fn legacy_ring_stereo_groups(mol: &MolBuilder, inp: &StereoInputs) ->
     ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code)
 }
 
+/// Whether every stereo mark is labelled in the first round of RDKit's
+/// legacy loop whatever the refinement does: each tagged atom is a legal
+/// centre with three or four neighbours whose initial keys (element,
+/// isotope, map number, hydrogens) all differ, and each stereo double bond
+/// has, at both ends, one other neighbour or two with different initial
+/// keys. Refinement only splits classes, so those neighbours rank
+/// differently in the end too; every mark then gets a code and
+/// [`clean_stereo`] keeps them all, without ranking the molecule.
+fn all_stereo_distinct_at_start(mol: &MolBuilder, inp: &StereoInputs) -> bool {
+    let key = |a: AtomIdx| {
+        mol.atom(a)
+            .map(|x| (x.atomic_num, x.isotope, x.map_num, x.total_hs()))
+    };
+    let distinct = |atoms: &[AtomIdx]| {
+        let mut keys: smallvec::SmallVec<[_; 4]> = atoms.iter().map(|&a| key(a)).collect();
+        keys.sort_unstable();
+        keys.windows(2).all(|w| w.first() != w.get(1))
+    };
+    let atoms_ok = mol.atoms.iter().enumerate().all(|(i, atom)| {
+        if !atom.chirality.is_tetrahedral() {
+            return true;
+        }
+        let a = AtomIdx(i as u32);
+        let nbrs = mol.neighbors(a);
+        let others: smallvec::SmallVec<[AtomIdx; 4]> = nbrs.iter().map(|&(n, _)| n).collect();
+        (3..=4).contains(&nbrs.len()) && is_legal_center(mol, a, inp) && distinct(&others)
+    });
+    atoms_ok
+        && mol.bonds.iter().all(|bond| {
+            bond.stereo == BondStereo::None
+                || [(bond.begin, bond.end), (bond.end, bond.begin)]
+                    .iter()
+                    .all(|&(x, y)| {
+                        let others: smallvec::SmallVec<[AtomIdx; 4]> = mol
+                            .neighbors(x)
+                            .iter()
+                            .map(|&(n, _)| n)
+                            .filter(|&n| n != y)
+                            .collect();
+                        (1..=2).contains(&others.len()) && distinct(&others)
+                    })
+        })
+}
+
 /// Removes stereo marks that do not describe real stereo elements.
-pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
+/// `shortcut` allows [`all_stereo_distinct_at_start`] to settle it without
+/// ranking (tests turn it off to compare).
+pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: bool) {
     let n = mol.num_atoms();
     // Double bonds: only non-ring-small double bonds keep stereo.
     for bi in 0..mol.num_bonds() {
@@ -556,7 +602,7 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs) {
     }
     let has_atoms = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
     let has_bonds = mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
-    if !has_atoms && !has_bonds {
+    if !has_atoms && !has_bonds || shortcut && all_stereo_distinct_at_start(mol, inp) {
         return;
     }
     let LegacyCodes {
