@@ -314,7 +314,7 @@ pub(crate) fn perceive(
     let mut donors = vec![Donor::None; n];
     let mut cand = vec![false; n];
     let mut seen = vec![false; n];
-    let mut cand_rings: Vec<usize> = Vec::new();
+    let mut cand_rings: Vec<usize> = Vec::with_capacity(rings.num_rings());
     for (ri, ring) in rings.atom_rings().iter().enumerate() {
         if ring.first().is_some_and(|a| in_mask(skip, a.index())) {
             continue;
@@ -459,8 +459,8 @@ fn apply_to_fused(
     // per-combination scratch: ring membership counts of the atoms touched,
     // the atoms in one or two of the rings, the connectivity search
     let mut count = vec![0u8; mol.num_atoms()];
-    let mut touched: Vec<usize> = Vec::new();
-    let mut members: Vec<usize> = Vec::new();
+    let mut touched: Vec<usize> = Vec::with_capacity(ring_bonds.len());
+    let mut members: Vec<usize> = Vec::with_capacity(ring_bonds.len());
     let (mut reached, mut stack) = (Vec::new(), Vec::new());
     let mut ids: Vec<usize> = Vec::with_capacity(MAX_FUSED_RINGS);
     let mut size = 0usize;
@@ -519,7 +519,12 @@ fn mark_aromatic(
     done: &mut [bool],
 ) -> usize {
     let mut newly_done = 0;
-    let mut counts: Vec<(BondIdx, u32)> = Vec::new();
+    let mut counts: Vec<(BondIdx, u32)> = Vec::with_capacity(
+        ids.iter()
+            .filter_map(|&r| bond_rings.get(r))
+            .map(|r| r.len())
+            .sum(),
+    );
     for &r in ids {
         for &b in bond_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
             match counts.iter_mut().find(|(x, _)| *x == b) {

@@ -64,10 +64,13 @@ pub(crate) fn kekulize_except(
 ) -> Result<bool> {
     let kept = |a: usize| in_mask(keep, a);
     let n = mol.num_atoms();
-    let arom_bonds: Vec<BondIdx> = (0..mol.num_bonds() as u32)
-        .map(BondIdx)
-        .filter(|&b| mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like))
-        .collect();
+    // sized up front: a filtered collect grows one doubling at a time
+    let mut arom_bonds: Vec<BondIdx> = Vec::with_capacity(mol.num_bonds());
+    arom_bonds.extend(
+        (0..mol.num_bonds() as u32)
+            .map(BondIdx)
+            .filter(|&b| mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like)),
+    );
     // nothing to do when no aromatic atom or bond is left outside the kept rings
     let any_arom_atom = (0..n as u32)
         .any(|a| !kept(a as usize) && mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));

@@ -101,6 +101,9 @@ impl RingInfo {
         let mut ring_mark = vec![0u32; bond_ends.len()];
         let mut ring_number = 0u32;
         let systems = ring_systems(adjacency, bond_ends.len());
+        // at least one ring per system; fused systems grow the lists
+        info.atom_rings.reserve(2 * systems.ends.len());
+        info.bond_rings.reserve(2 * systems.ends.len());
         for (id, system) in systems.iter().enumerate() {
             let mut num_atoms = 0;
             for b in system {
@@ -216,8 +219,8 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
     let mut time = 0u32;
     let mut edge_stack: Vec<BondIdx> = Vec::with_capacity(num_bonds);
     let mut systems = RingSystems {
-        bonds: Vec::new(),
-        ends: Vec::new(),
+        bonds: Vec::with_capacity(num_bonds),
+        ends: Vec::with_capacity(4),
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(n);
     for root in 0..n {

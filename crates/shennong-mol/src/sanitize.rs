@@ -309,16 +309,44 @@ fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
 /// environment alone, so a later phase that finds an atom's environment
 /// unchanged already knows the answer, and that its check passes.
 fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<(AtomEnv, i32)>> {
-    let mut states = Vec::with_capacity(mol.num_atoms());
-    for i in 0..mol.num_atoms() as u32 {
-        let a = AtomIdx(i);
-        let (env, h) = checked_env(mol, a)?;
-        if let Some(atom) = mol.atom_mut(a) {
-            atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
-        }
+    let envs = atom_envs(mol);
+    let mut states = Vec::with_capacity(envs.len());
+    for (env, atom) in envs.into_iter().zip(mol.atoms.iter_mut()) {
+        let ev = explicit_valence_of(&env, true)?;
+        let h = implicit_hs_given(&env, ev, true)?;
+        atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
         states.push((env, h));
     }
     Ok(states)
+}
+
+/// [`AtomEnv::of`] for every atom, from one pass over the bonds rather than
+/// one look at each atom's bonds.
+fn atom_envs(mol: &MolBuilder) -> Vec<AtomEnv> {
+    let mut envs: Vec<AtomEnv> = mol
+        .atoms
+        .iter()
+        .enumerate()
+        .map(|(i, atom)| {
+            AtomEnv::from_bonds(
+                AtomIdx(i as u32),
+                atom,
+                atom.explicit_hs,
+                atom.no_implicit,
+                std::iter::empty(),
+            )
+        })
+        .collect();
+    for bond in &mol.bonds {
+        let aromatic = bond.is_aromatic_like();
+        for (end, is_end) in [(bond.begin, false), (bond.end, true)] {
+            if let Some(env) = envs.get_mut(end.index()) {
+                env.valence_x2 += bond.order.valence_x2(is_end);
+                env.aromatic |= aromatic;
+            }
+        }
+    }
+    envs
 }
 
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.

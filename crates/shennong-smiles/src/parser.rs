@@ -77,16 +77,15 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         .find(|c: char| c.is_ascii_whitespace())
         .unwrap_or(text.len());
     let token = text.get(..token_end).unwrap_or("");
+    let (atoms, bonds) = graph_size(token.as_bytes());
+    let track_order = token.contains('@');
     let mut p = Parser {
-        track_order: token.contains('@'),
+        track_order,
         bytes: token.as_bytes(),
         pos: 0,
-        mol: {
-            let (atoms, bonds) = graph_size(token.as_bytes());
-            MolBuilder::with_capacity(atoms, bonds)
-        },
-        order: Vec::new(),
-        closures: Vec::new(),
+        mol: MolBuilder::with_capacity(atoms, bonds),
+        order: Vec::with_capacity(if track_order { atoms } else { 0 }),
+        closures: Vec::with_capacity(atoms),
     };
     p.run().map_err(|(column, reason)| SmilesError {
         column,
