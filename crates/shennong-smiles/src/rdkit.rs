@@ -47,6 +47,12 @@ type Bonds = SmallVec<[usize; 4]>;
 /// (traversal rank, neighbour, bond) of an atom's candidate next steps.
 type Ranked = SmallVec<[(i64, usize, usize); 4]>;
 
+/// `n` empty bond lists. Built one by one: `vec![Bonds::new(); n]` clones
+/// each through the small vector's general clone, several times the cost.
+fn empty_lists(n: usize) -> Vec<Bonds> {
+    std::iter::repeat_with(Bonds::new).take(n).collect()
+}
+
 /// The (neighbour, bond) pairs of `ranked` in traversal-rank order (stable).
 /// Filled by plain pushes: collecting into a `SmallVec` leaves the inlining
 /// of its `extend` to the compiler, and canonical writing took 5 % more
@@ -264,9 +270,9 @@ impl<'a> Writer<'a> {
     fn find_cycles(&self, start: usize) -> Vec<Bonds> {
         let n = self.n();
         let mut colors = vec![WHITE; n];
-        let mut closures: Vec<Bonds> = vec![Bonds::new(); n];
+        let mut closures: Vec<Bonds> = empty_lists(n);
         // (atom, sorted (neighbour, bond), next position)
-        let mut frames: Vec<CycleFrame> = Vec::new();
+        let mut frames: Vec<CycleFrame> = Vec::with_capacity(n);
         let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>| {
             colors.put(a, GREY);
             let mut possibles = Ranked::new();
@@ -319,10 +325,10 @@ impl<'a> Writer<'a> {
         let nb = self.frag.bonds.len();
         let mut colors = vec![WHITE; n];
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
-        let mut trav: Vec<Bonds> = vec![Bonds::new(); n];
+        let mut trav: Vec<Bonds> = empty_lists(n);
         let mut ring_idx: Vec<usize> = vec![0; nb];
         let mut available = vec![true; MAX_CYCLES];
-        let mut frames: Vec<Frame> = Vec::new();
+        let mut frames: Vec<Frame> = Vec::with_capacity(n);
         let mut enter = |a: usize,
                          in_bond: Option<usize>,
                          close_after: bool,

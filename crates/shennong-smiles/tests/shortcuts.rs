@@ -1,10 +1,13 @@
-//! Sanitisation takes two shortcuts: it leaves plain benzene- and
-//! pyridine-like rings as written instead of kekulising them and perceiving
-//! them again, and it keeps every stereo mark without ranking the atoms when
-//! the marked atoms' and bonds' neighbours already differ by element,
-//! isotope, map number and hydrogens. The molecule must be the same as
-//! without the shortcuts: every atom, bond, ring and stereo mark, and the
-//! same error for molecules that fail. Checked on hand-picked cases (plain
+//! Sanitisation takes two shortcuts, and canonical ranking one.
+//! Sanitisation leaves plain benzene- and pyridine-like rings as written
+//! instead of kekulising them and perceiving them again, and it keeps every
+//! stereo mark without ranking the atoms when the marked atoms' and bonds'
+//! neighbours already differ by element, isotope, map number and hydrogens.
+//! The molecule must be the same as without the shortcuts: every atom,
+//! bond, ring and stereo mark, and the same error for molecules that fail.
+//! Canonical ranking sorts the atoms by a key in its first pass instead of
+//! comparing them pairwise; the ranks of every fragment, isomeric and not,
+//! must be the same as without it. Checked on hand-picked cases (plain
 //! rings next to rings that cannot be kekulised, fused, spiro and charged
 //! neighbours, written Kekulé forms; stereo centres and double bonds with
 //! distinct, tied and ring-dependent neighbours), on the bundled examples
@@ -13,8 +16,27 @@
 
 mod common;
 
+use shennong_mol::canon_rdkit::{fragments, rdkit_ranks, rdkit_ranks_without_shortcuts};
 use shennong_mol::{sanitize, sanitize_without_shortcuts, SanitizeOptions};
 use shennong_smiles::parse_raw;
+
+/// Where canonical ranking with its keyed first pass differs from ranking
+/// by pairwise comparison only, isomeric or not, in any fragment.
+fn rank_difference(mol: &shennong_mol::Mol) -> Option<String> {
+    let stereo = mol.legacy_stereo().ok()?;
+    for frag in fragments(mol) {
+        for isomeric in [true, false] {
+            let fast = rdkit_ranks(mol, &frag, &stereo, isomeric);
+            let full = rdkit_ranks_without_shortcuts(mol, &frag, &stereo, isomeric);
+            if fast != full {
+                return Some(format!(
+                    "ranks (isomeric {isomeric}): keyed {fast:?}, pairwise {full:?}"
+                ));
+            }
+        }
+    }
+    None
+}
 
 /// Inputs on which the two paths differ, with both results.
 fn differences(inputs: &mut dyn Iterator<Item = &str>) -> (usize, Vec<String>) {
@@ -23,7 +45,13 @@ fn differences(inputs: &mut dyn Iterator<Item = &str>) -> (usize, Vec<String>) {
     for smi in inputs {
         let Ok(raw) = parse_raw(smi) else { continue };
         checked += 1;
-        let fast = sanitize(raw.clone(), &options).map(|m| format!("{m:#?}"));
+        let mol = sanitize(raw.clone(), &options);
+        if let Ok(mol) = &mol {
+            if let Some(why) = rank_difference(mol) {
+                bad.push(format!("{smi}\n  {why}"));
+            }
+        }
+        let fast = mol.map(|m| format!("{m:#?}"));
         let full = sanitize_without_shortcuts(raw, &options).map(|m| format!("{m:#?}"));
         let same = match (&fast, &full) {
             (Ok(a), Ok(b)) => a == b,
@@ -153,6 +181,49 @@ fn stereo_shortcut_equals_full_perception_on_hand_picked_cases() {
     let (checked, bad) = differences(&mut cases.iter().copied());
     assert_eq!(checked, cases.len(), "every case parses to a raw molecule");
     common::assert_no_differences(checked, &bad, 5);
+}
+
+#[test]
+fn ranking_shortcut_equals_pairwise_ranking_on_hand_picked_cases() {
+    let cases = [
+        // arms told apart only by the stereo of their double bonds
+        "CC(/C=C/C)/C=C\\C",
+        "CC/C=C/CCC/C=C\\CO",
+        "OC/C=C/CCC/C=C\\C",
+        "C/C=C/C(O)CC/C=C\\C",
+        "C/C=C\\CCCC/C=C/CO",
+        "CC(O)/C=C/CC/C=C\\C(C)O",
+        "C#C/C=C\\CCCC/C=C/CC#C",
+        "C/C=C/C=C\\C",
+        "F/C=C/F.F/C=C\\F",
+        // tagged and untagged, like and unlike centres
+        "C[C@H](O)C[C@@H](C)O",
+        "C[C@H](O)C[C@H](C)O",
+        "CC(O)CC(C)O",
+        "OC[C@H](O)[C@H](O)[C@@H](O)CO",
+        "C[C@@H]1CC[C@H](C)CC1",
+        "N[C@@H](C)C(=O)O",
+        // symmetric graphs, isotopes, map numbers, charges
+        "c1ccccc1",
+        "C1CCCCC1",
+        "C12CC3CC(C1)CC(C3)C2",
+        "[13CH3]CC",
+        "CC[13CH3]",
+        "[CH3:1]CC[CH3:2]",
+        "C[N+](C)(C)C",
+        "[O-]C(=O)CC(=O)O",
+        // five or six bonds at an atom: pairwise comparison throughout
+        "FS(F)(F)(F)(F)F",
+        "CP(C)(C)(C)C",
+    ];
+    let mut bad = Vec::new();
+    for smi in cases {
+        let mol = shennong_smiles::parse(smi).unwrap_or_else(|e| panic!("{smi}: {e}"));
+        if let Some(why) = rank_difference(&mol) {
+            bad.push(format!("{smi}\n  {why}"));
+        }
+    }
+    common::assert_no_differences(cases.len(), &bad, 5);
 }
 
 #[test]

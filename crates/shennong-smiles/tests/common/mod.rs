@@ -1,5 +1,5 @@
 //! Inputs and checks shared by the tests that compare two ways of reading
-//! the same SMILES (`trusted`, `plain_rings`).
+//! the same SMILES (`trusted`, `shortcuts`).
 #![allow(clippy::panic)]
 
 /// The text of `path`; a file that cannot be read fails the test (an empty
