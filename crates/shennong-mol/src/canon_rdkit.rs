@@ -606,6 +606,11 @@ struct Ranker<'a> {
     fresh: bool,
 }
 
+/// The atom at position `pos` of a partition's order.
+fn pos_atom(order: &[usize], pos: usize) -> usize {
+    order.get(pos).copied().unwrap_or(0)
+}
+
 fn sign(o: Ordering) -> i32 {
     match o {
         Ordering::Less => -1,
@@ -730,44 +735,56 @@ impl<'a> Ranker<'a> {
     /// order and counts without comparing atoms pairwise. The holders stay
     /// as they are: an update in this pass would sort them by the same
     /// all-zero classes, which changes nothing. Returns `false`, doing
-    /// nothing, when an atom has more than four bonds (the list then does
-    /// not pack into one word).
+    /// nothing, when an atom has more than four bonds or a term does not fit
+    /// its field (the key then does not pack into two words).
     fn first_pass_by_key(&self, order: &mut [usize], count: &mut [usize]) -> bool {
-        if self.degree.iter().any(|&d| d > 4) {
-            return false;
+        // (invariants, chirality terms and bond list packed, position): the
+        // position breaks ties, so an unstable sort is the stable one
+        let mut keyed: Vec<(u128, u64, usize)> = Vec::with_capacity(order.len());
+        for (pos, &i) in order.iter().enumerate() {
+            let holders = self.holders_of(i);
+            let tagged = self.chirality && self.frag.tags.at(i) != TAG_NONE;
+            let chiral = if tagged { self.chiral_rank(i) } else { 0 };
+            let ring = if self.chirality {
+                self.ring_nbr_code(i)
+            } else {
+                0
+            };
+            if holders.len() > 4 || !(0..16).contains(&ring) || chiral > 7 {
+                return false;
+            }
+            // tag flag, chiral rank and ring code in the top byte, then four
+            // 10-bit (bond type, stereo) fields, first holder most significant
+            let mut packed = (u64::from(tagged) << 55) | (u64::from(chiral) << 52);
+            packed |= (ring as u64) << 48;
+            for (k, h) in holders.iter().enumerate() {
+                if h.stereo > 3 {
+                    return false;
+                }
+                let field = (u64::from(h.bond_type) << 2) | u64::from(h.stereo);
+                packed |= field << (30 - 10 * k);
+            }
+            keyed.push((self.key.at(i), packed, pos));
         }
-        let keys: Vec<(u128, bool, u8, i64, u64)> = (0..order.len())
-            .map(|i| {
-                let tagged = self.chirality && self.frag.tags.at(i) != TAG_NONE;
-                let chiral = if tagged { self.chiral_rank(i) } else { 0 };
-                let ring = if self.chirality {
-                    self.ring_nbr_code(i)
-                } else {
-                    0
-                };
-                let mut bonds = 0u64;
-                for (k, h) in self.holders_of(i).iter().enumerate() {
-                    let pair = (u64::from(h.bond_type) << 8) | u64::from(h.stereo);
-                    bonds |= pair << (48 - 16 * k);
-                }
-                (self.key.at(i), tagged, chiral, ring, bonds)
-            })
-            .collect();
-        let key_of = |a: usize| keys.get(a).copied().unwrap_or_default();
-        order.sort_by_key(|&a| key_of(a));
+        keyed.sort_unstable();
+        let same = |x: &(u128, u64, usize), y: &(u128, u64, usize)| x.0 == y.0 && x.1 == y.1;
         let mut first = 0;
-        while let Some(&a) = order.get(first) {
+        while let Some(head) = keyed.get(first) {
             let mut end = first + 1;
-            while let Some(&b) = order.get(end) {
-                if key_of(b) != key_of(a) {
-                    break;
-                }
-                count.put(b, 0);
+            while keyed.get(end).is_some_and(|k| same(k, head)) {
                 end += 1;
             }
-            count.put(a, end - first);
+            for (k, &(_, _, pos)) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
+                let a = pos_atom(order, pos);
+                count.put(a, if k == 0 { end - first } else { 0 });
+            }
             first = end;
         }
+        let atoms: Vec<usize> = keyed
+            .iter()
+            .map(|&(_, _, pos)| pos_atom(order, pos))
+            .collect();
+        order.copy_from_slice(&atoms);
         true
     }
 
