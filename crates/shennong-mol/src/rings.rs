@@ -99,6 +99,8 @@ impl RingInfo {
         let mut counted = vec![usize::MAX; n];
         // which ring (numbered from 1) last marked each bond, for walking it
         let mut ring_mark = vec![0u32; bond_ends.len()];
+        // which system (numbered from 1) each ring bond belongs to
+        let mut system_mark = vec![0u32; bond_ends.len()];
         let mut ring_number = 0u32;
         let systems = ring_systems(adjacency, bond_ends.len());
         // at least one ring per system; fused systems grow the lists
@@ -106,7 +108,9 @@ impl RingInfo {
         info.bond_rings.reserve(2 * systems.ends.len());
         for (id, system) in systems.iter().enumerate() {
             let mut num_atoms = 0;
+            let system_number = id as u32 + 1;
             for b in system {
+                set(&mut system_mark, b.index(), system_number);
                 if let Some(&(x, y)) = bond_ends.get(b.index()) {
                     for a in [x, y] {
                         if let Some(c) = counted.get_mut(a.index()) {
@@ -123,7 +127,8 @@ impl RingInfo {
             let (sssr, extra) = if num_atoms == system.len() {
                 (vec![system.to_vec()], Vec::new())
             } else {
-                rings_of_system(adjacency, bond_ends, system)
+                let in_system = |b: BondIdx| get(&system_mark, b.index()) == system_number;
+                rings_of_system(adjacency, bond_ends, system, num_atoms, in_system)
             };
             info.num_sssr += sssr.len();
             for bonds in sssr.into_iter().chain(extra) {
@@ -383,12 +388,15 @@ fn push_combinations<const W: usize>(
 }
 
 /// Dispatches on the ring system's size to a bit-set width.
+/// `num_atoms` is the system's atom count, `in_system` tells its bonds.
 fn rings_of_system(
     adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
+    num_atoms: usize,
+    in_system: impl Fn(BondIdx) -> bool,
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
-    if let Some(rings) = theta_rings(adjacency, bond_ends, system) {
+    if let Some(rings) = theta_rings(adjacency, bond_ends, system, num_atoms, in_system) {
         return rings;
     }
     // an upper bound on the system's atoms is its bond count
@@ -411,16 +419,10 @@ fn theta_rings(
     adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
+    num_atoms: usize,
+    in_system: impl Fn(BondIdx) -> bool,
 ) -> Option<(Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>)> {
-    let in_system = |b: BondIdx| system.binary_search(&b).is_ok();
-    let mut atoms: Vec<AtomIdx> = system
-        .iter()
-        .filter_map(|b| bond_ends.get(b.index()))
-        .flat_map(|&(x, y)| [x, y])
-        .collect();
-    atoms.sort_unstable();
-    atoms.dedup();
-    if system.len() + 1 != atoms.len() + 2 {
+    if system.len() + 1 != num_atoms + 2 {
         return None;
     }
     let sys_nbrs = |a: AtomIdx| {
@@ -429,37 +431,63 @@ fn theta_rings(
             .map_or(&[][..], |v| v.as_slice())
             .iter()
             .copied()
-            .filter(move |&(_, b)| in_system(b))
+            .filter(|&(_, b)| in_system(b))
     };
-    let branch: Vec<AtomIdx> = atoms
-        .iter()
-        .copied()
-        .filter(|&a| sys_nbrs(a).count() == 3)
-        .collect();
-    let [u, v] = branch.as_slice() else {
-        return None;
-    };
-    let mut paths: Vec<Vec<BondIdx>> = Vec::with_capacity(3);
-    for (first, b0) in sys_nbrs(*u) {
-        let mut path = vec![b0];
-        let (mut prev_bond, mut cur) = (b0, first);
-        while cur != *v {
-            let next = sys_nbrs(cur).find(|&(_, b)| b != prev_bond)?;
-            path.push(next.1);
-            prev_bond = next.1;
-            cur = next.0;
-            if path.len() > system.len() {
+    // the branch atoms (three system bonds), the smaller first
+    let (mut u, mut v) = (None, None);
+    for &(x, y) in system.iter().filter_map(|b| bond_ends.get(b.index())) {
+        for a in [x, y] {
+            if Some(a) == u || Some(a) == v || sys_nbrs(a).count() != 3 {
+                continue;
+            }
+            if u.is_none() {
+                u = Some(a);
+            } else if v.is_none() {
+                v = Some(a);
+            } else {
                 return None;
             }
         }
-        paths.push(path);
     }
-    paths.sort_by_key(Vec::len);
-    let [a, b, c] = paths.as_slice() else {
+    let (Some(x), Some(y)) = (u, v) else {
         return None;
     };
+    let (u, v) = (x.min(y), x.max(y));
+    // the three paths from u to v, in u's neighbour order, one after another
+    let mut bonds: Vec<BondIdx> = Vec::with_capacity(system.len());
+    let mut ends = [0usize; 3];
+    for (k, (first, b0)) in sys_nbrs(u).enumerate() {
+        bonds.push(b0);
+        let (mut prev_bond, mut cur) = (b0, first);
+        while cur != v {
+            let next = sys_nbrs(cur).find(|&(_, b)| b != prev_bond)?;
+            bonds.push(next.1);
+            prev_bond = next.1;
+            cur = next.0;
+            if bonds.len() > system.len() {
+                return None;
+            }
+        }
+        *ends.get_mut(k)? = bonds.len();
+    }
+    let path = |k: usize| -> &[BondIdx] {
+        let from = if k == 0 {
+            0
+        } else {
+            ends.get(k - 1).copied().unwrap_or(0)
+        };
+        bonds
+            .get(from..ends.get(k).copied().unwrap_or(0))
+            .unwrap_or(&[])
+    };
+    // shortest first, ties in u's neighbour order
+    let mut order = [0usize, 1, 2];
+    order.sort_by_key(|&k| path(k).len());
+    let [a, b, c] = order.map(path);
     let join = |x: &[BondIdx], y: &[BondIdx]| {
-        let mut r: Vec<BondIdx> = x.iter().chain(y).copied().collect();
+        let mut r: Vec<BondIdx> = Vec::with_capacity(x.len() + y.len());
+        r.extend_from_slice(x);
+        r.extend_from_slice(y);
         r.sort_unstable();
         r
     };
