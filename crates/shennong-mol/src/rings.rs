@@ -201,13 +201,13 @@ impl RingSystems {
 
 /// One atom on the depth-first stack of [`ring_systems`].
 struct Frame {
-    atom: usize,
+    atom: u32,
     /// The tree bond that reached it (`u32::MAX` for a root).
     parent_bond: u32,
     /// Next position in its adjacency list.
-    next: usize,
+    next: u32,
     /// Height of the edge stack below its parent bond: where its component starts.
-    height: usize,
+    height: u32,
 }
 
 fn get(v: &[u32], i: usize) -> u32 {
@@ -218,9 +218,15 @@ fn get(v: &[u32], i: usize) -> u32 {
 /// algorithms for graph manipulation", CACM 16, 1973), iterative, over edges.
 fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
     let n = adjacency.len();
-    // discovery time (0: not yet discovered) and low point of each atom
-    let mut disc = vec![0u32; n];
-    let mut low = vec![0u32; n];
+    // (discovery time, low point) of each atom; time 0: not yet discovered
+    let mut times = vec![(0u32, 0u32); n];
+    let disc = |times: &[(u32, u32)], a: usize| times.get(a).map_or(0, |t| t.0);
+    let low = |times: &[(u32, u32)], a: usize| times.get(a).map_or(0, |t| t.1);
+    let lower = |times: &mut [(u32, u32)], a: usize, to: u32| {
+        if let Some(t) = times.get_mut(a) {
+            t.1 = t.1.min(to);
+        }
+    };
     let mut time = 0u32;
     let mut edge_stack: Vec<BondIdx> = Vec::with_capacity(num_bonds);
     let mut systems = RingSystems {
@@ -229,37 +235,38 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(n);
     for root in 0..n {
-        if get(&disc, root) != 0 {
+        if disc(&times, root) != 0 {
             continue;
         }
         time += 1;
-        set(&mut disc, root, time);
-        set(&mut low, root, time);
+        if let Some(t) = times.get_mut(root) {
+            *t = (time, time);
+        }
         stack.push(Frame {
-            atom: root,
+            atom: root as u32,
             parent_bond: u32::MAX,
             next: 0,
             height: 0,
         });
         'frames: while let Some(top) = stack.last_mut() {
-            let v = top.atom;
-            let dv = get(&disc, v);
+            let v = top.atom as usize;
+            let dv = disc(&times, v);
             let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
-            while let Some(&(w, b)) = nbrs.get(top.next) {
+            while let Some(&(w, b)) = nbrs.get(top.next as usize) {
                 top.next += 1;
                 if b.0 == top.parent_bond {
                     continue;
                 }
-                let w = w.index();
-                let dw = get(&disc, w);
+                let dw = disc(&times, w.index());
                 if dw == 0 {
-                    let height = edge_stack.len();
+                    let height = edge_stack.len() as u32;
                     edge_stack.push(b);
                     time += 1;
-                    set(&mut disc, w, time);
-                    set(&mut low, w, time);
+                    if let Some(t) = times.get_mut(w.index()) {
+                        *t = (time, time);
+                    }
                     stack.push(Frame {
-                        atom: w,
+                        atom: w.0,
                         parent_bond: b.0,
                         next: 0,
                         height,
@@ -271,18 +278,16 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
                     // side the same edge has the later discovery time at its
                     // far end, so each back edge is stacked once.
                     edge_stack.push(b);
-                    let lv = get(&low, v).min(dw);
-                    set(&mut low, v, lv);
+                    lower(&mut times, v, dw);
                 }
             }
-            let height = top.height;
+            let height = top.height as usize;
             stack.pop();
             if let Some(parent) = stack.last() {
-                let u = parent.atom;
-                let lv = get(&low, v);
-                let lu = get(&low, u).min(lv);
-                set(&mut low, u, lu);
-                if lv >= get(&disc, u) {
+                let u = parent.atom as usize;
+                let lv = low(&times, v);
+                lower(&mut times, u, lv);
+                if lv >= disc(&times, u) {
                     // u separates v's subtree: the component is the edge
                     // stack from v's parent bond up
                     if let Some(component) = edge_stack.get_mut(height..) {
