@@ -14,7 +14,7 @@ use crate::mol::{
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
 use crate::valence::{
-    explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_given, AtomEnv,
+    explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_given, implicit_hs_of, AtomEnv,
 };
 use std::sync::OnceLock;
 
@@ -66,14 +66,13 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     }
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
     let input_states = checked_input_states(&mut mol)?;
-    // the implicit count the model gives atom `i` now, taken from the input
-    // check when the atom's environment is the one it had then
-    let unchanged = |mol: &MolBuilder, i: usize| -> Result<Option<i32>> {
-        let env = AtomEnv::of(mol, AtomIdx(i as u32))?;
-        Ok(input_states
+    // the implicit count the input check gave an atom whose environment
+    // is still `env`
+    let unchanged = |i: usize, env: &AtomEnv| -> Option<i32> {
+        input_states
             .get(i)
-            .filter(|(input, _)| *input == env)
-            .map(|&(_, h)| h))
+            .filter(|(input, _)| input == env)
+            .map(|&(_, h)| h)
     };
     let n = mol.num_atoms();
     let rings = perceive_rings(&mol.bonds, &mol.adjacency);
@@ -128,6 +127,10 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         None => atom_states(&mol)?,
     };
     aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref());
+    // Every atom's environment on the perceived structure, from one pass over
+    // the bonds. Below, only an atom's own explicit H count changes, and its
+    // entry follows it.
+    let mut envs = atom_envs(&mol);
     // Hydrogens on the perceived structure, as RDKit's adjustHs and final
     // property update leave them: an aromatic N that would lose its H keeps
     // it as an explicit H; an atom that stopped being aromatic is recounted.
@@ -141,18 +144,21 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         if !adjust.get(i).copied().unwrap_or(false) {
             continue;
         }
+        let Some(env) = envs.get_mut(i) else {
+            continue;
+        };
         let before = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
-        let after = match unchanged(&mol, i)? {
+        let after = match unchanged(i, env) {
             Some(h) => h,
-            None => implicit_hs(&mol, a, false)?,
+            None => implicit_hs_of(env, false)?,
         };
         let final_h = if after < before {
             if let Some(atom) = mol.atom_mut(a) {
-                atom.explicit_hs = atom
-                    .explicit_hs
-                    .saturating_add(u8::try_from(before - after).unwrap_or(0));
+                let old = atom.explicit_hs;
+                atom.explicit_hs = old.saturating_add(u8::try_from(before - after).unwrap_or(0));
+                env.valence_x2 += 2 * (i32::from(atom.explicit_hs) - i32::from(old));
             }
-            implicit_hs(&mol, a, false)?
+            implicit_hs_of(env, false)?
         } else {
             after
         };
@@ -180,7 +186,7 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     for i in 0..n {
         let revisable =
             changed.get(i).copied().unwrap_or(true) || adjust.get(i).copied().unwrap_or(true);
-        if revisable && unchanged(&mol, i)?.is_none() {
+        if revisable && envs.get(i).is_none_or(|env| unchanged(i, env).is_none()) {
             checked_implicit_hs(&mol, AtomIdx(i as u32))?;
         }
     }
