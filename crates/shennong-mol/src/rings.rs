@@ -1109,23 +1109,25 @@ mod tests {
         assert_eq!(r.num_atom_rings(AtomIdx(4)), 2);
     }
 
+    /// Cubane's twelve bonds: two squares 0-3 and 4-7 joined atom to atom.
+    const CUBANE: [(u32, u32); 12] = [
+        (0, 1),
+        (1, 2),
+        (2, 3),
+        (3, 0),
+        (4, 5),
+        (5, 6),
+        (6, 7),
+        (7, 4),
+        (0, 4),
+        (1, 5),
+        (2, 6),
+        (3, 7),
+    ];
+
     #[test]
     fn cubane_is_symmetrised_to_six() {
-        let e = [
-            (0, 1),
-            (1, 2),
-            (2, 3),
-            (3, 0),
-            (4, 5),
-            (5, 6),
-            (6, 7),
-            (7, 4),
-            (0, 4),
-            (1, 5),
-            (2, 6),
-            (3, 7),
-        ];
-        let r = graph(8, &e);
+        let r = graph(8, &CUBANE);
         assert_eq!(r.num_sssr(), 5);
         assert_eq!(r.num_rings(), 6);
     }
@@ -1212,20 +1214,6 @@ mod tests {
     #[test]
     fn feedback_roots_find_the_rings_of_cages() {
         // cubane, adamantane, prismane, K4, K3,3, the Petersen graph
-        let cubane = [
-            (0, 1),
-            (1, 2),
-            (2, 3),
-            (3, 0),
-            (4, 5),
-            (5, 6),
-            (6, 7),
-            (7, 4),
-            (0, 4),
-            (1, 5),
-            (2, 6),
-            (3, 7),
-        ];
         let adamantane = [
             (0, 1),
             (1, 2),
@@ -1281,7 +1269,7 @@ mod tests {
             (8, 5),
         ];
         for (n, e) in [
-            (8, &cubane[..]),
+            (8, &CUBANE[..]),
             (10, &adamantane[..]),
             (6, &prismane[..]),
             (4, &k4[..]),
