@@ -282,16 +282,6 @@ fn iterate_cip_ranks(mol: &Mol, invars: &[i64], seed_with_invariants: bool) -> V
         (segs, distinct)
     };
     let (mut segs, mut num_ranks) = segments(&sorted, &entries, &mut ranks);
-    for (i, e) in entries.iter_mut().enumerate() {
-        *e = if seed_with_invariants {
-            vec![invars.at(i)]
-        } else {
-            vec![
-                i64::from(mol.atom(AtomIdx(i as u32)).atomic_num),
-                i64::from(ranks.at(i)),
-            ]
-        };
-    }
     let rank_index = if seed_with_invariants { 1 } else { 2 };
     // neighbours with their weights (twice the bond order)
     let weighted: Vec<Vec<(usize, usize)>> = (0..n)
@@ -324,14 +314,28 @@ fn iterate_cip_ranks(mol: &Mol, invars: &[i64], seed_with_invariants: bool) -> V
                 .collect()
         })
         .collect();
+    for (i, e) in entries.iter_mut().enumerate() {
+        // room for the neighbour ranks and hydrogens each round appends
+        let appended = weighted.get(i).map_or(0, |nb| nb.iter().map(|q| q.1).sum())
+            + usize::from(mol.atom(AtomIdx(i as u32)).total_hs());
+        *e = Vec::with_capacity(rank_index + 1 + appended);
+        if seed_with_invariants {
+            e.push(invars.at(i));
+        } else {
+            e.push(i64::from(mol.atom(AtomIdx(i as u32)).atomic_num));
+            e.push(i64::from(ranks.at(i)));
+        }
+    }
+    let mut nb: Vec<(usize, usize)> = Vec::new();
     let max_its = n / 2 + 1;
     let mut its = 0;
     let mut last: Option<usize> = None;
     while !segs.is_empty() && its < max_its && last.is_none_or(|l| l < num_ranks) {
         for (i, e) in entries.iter_mut().enumerate() {
-            let mut nb = weighted.get(i).cloned().unwrap_or_default();
+            nb.clear();
+            nb.extend_from_slice(weighted.get(i).map_or(&[][..], |v| v.as_slice()));
             nb.sort_by_key(|q| std::cmp::Reverse(ranks.at(q.0)));
-            for (x, w) in nb {
+            for &(x, w) in &nb {
                 e.extend(std::iter::repeat_n(i64::from(ranks.at(x)) + 1, w));
             }
             let hs = usize::from(mol.atom(AtomIdx(i as u32)).total_hs());
@@ -717,8 +721,9 @@ impl<'a> Ranker<'a> {
             holders,
             holders_epoch: vec![0; n],
             epoch: 1,
-            neighbor_num: vec![Vec::new(); n],
-            revisited: vec![Vec::new(); n],
+            // filled (one list per atom) only for the symmetry pass
+            neighbor_num: Vec::new(),
+            revisited: Vec::new(),
             chirality,
             fresh: true,
         }
@@ -1182,6 +1187,8 @@ impl<'a> Ranker<'a> {
     /// of a level are reached again.
     fn ring_neighborhoods(&mut self) {
         let n = self.frag.atoms.len();
+        self.neighbor_num = vec![Vec::new(); n];
+        self.revisited = vec![Vec::new(); n];
         for idx in 0..n {
             if self.ring_count.at(idx) < 1 {
                 continue;

@@ -73,8 +73,11 @@ struct Parser<'a> {
 /// assert_eq!(raw.num_atoms(), 6);
 /// ```
 pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
+    // ASCII whitespace never sits inside a multi-byte character, so a byte
+    // scan finds the same end as a char scan, without decoding
     let token_end = text
-        .find(|c: char| c.is_ascii_whitespace())
+        .bytes()
+        .position(|c| c.is_ascii_whitespace())
         .unwrap_or(text.len());
     let token = text.get(..token_end).unwrap_or("");
     let (atoms, bonds) = graph_size(token.as_bytes());
