@@ -610,11 +610,6 @@ struct Ranker<'a> {
     fresh: bool,
 }
 
-/// The atom at position `pos` of a partition's order.
-fn pos_atom(order: &[usize], pos: usize) -> usize {
-    order.get(pos).copied().unwrap_or(0)
-}
-
 fn sign(o: Ordering) -> i32 {
     match o {
         Ordering::Less => -1,
@@ -780,15 +775,12 @@ impl<'a> Ranker<'a> {
                 end += 1;
             }
             for (k, &(_, _, pos)) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
-                let a = pos_atom(order, pos);
+                let a = order.at(pos);
                 count.put(a, if k == 0 { end - first } else { 0 });
             }
             first = end;
         }
-        let atoms: Vec<usize> = keyed
-            .iter()
-            .map(|&(_, _, pos)| pos_atom(order, pos))
-            .collect();
+        let atoms: Vec<usize> = keyed.iter().map(|&(_, _, pos)| order.at(pos)).collect();
         order.copy_from_slice(&atoms);
         true
     }

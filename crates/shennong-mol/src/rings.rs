@@ -10,6 +10,7 @@
 
 use crate::mol::Neighbors;
 use crate::mol::{AtomIdx, BondIdx};
+use crate::slots::Slots;
 
 /// Ring membership of atoms and bonds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -110,7 +111,7 @@ impl RingInfo {
             let mut num_atoms = 0;
             let system_number = id as u32 + 1;
             for b in system {
-                set(&mut system_mark, b.index(), system_number);
+                system_mark.put(b.index(), system_number);
                 if let Some(&(x, y)) = bond_ends.get(b.index()) {
                     for a in [x, y] {
                         if let Some(c) = counted.get_mut(a.index()) {
@@ -127,16 +128,16 @@ impl RingInfo {
             let (sssr, extra) = if num_atoms == system.len() {
                 (vec![system.to_vec()], Vec::new())
             } else {
-                let in_system = |b: BondIdx| get(&system_mark, b.index()) == system_number;
+                let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
                 rings_of_system(adjacency, bond_ends, system, num_atoms, in_system)
             };
             info.num_sssr += sssr.len();
             for bonds in sssr.into_iter().chain(extra) {
                 ring_number += 1;
                 for b in &bonds {
-                    set(&mut ring_mark, b.index(), ring_number);
+                    ring_mark.put(b.index(), ring_number);
                 }
-                let in_ring = |b: BondIdx| get(&ring_mark, b.index()) == ring_number;
+                let in_ring = |b: BondIdx| ring_mark.at(b.index()) == ring_number;
                 let atoms = order_ring(adjacency, &bonds, bond_ends, in_ring);
                 let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
                 let shrink = |slot: Option<&mut u16>| {
@@ -210,18 +211,12 @@ struct Frame {
     height: u32,
 }
 
-fn get(v: &[u32], i: usize) -> u32 {
-    v.get(i).copied().unwrap_or(0)
-}
-
 /// Ring systems by Hopcroft and Tarjan's biconnected components ("Efficient
 /// algorithms for graph manipulation", CACM 16, 1973), iterative, over edges.
 fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
     let n = adjacency.len();
     // (discovery time, low point) of each atom; time 0: not yet discovered
     let mut times = vec![(0u32, 0u32); n];
-    let disc = |times: &[(u32, u32)], a: usize| times.get(a).map_or(0, |t| t.0);
-    let low = |times: &[(u32, u32)], a: usize| times.get(a).map_or(0, |t| t.1);
     let lower = |times: &mut [(u32, u32)], a: usize, to: u32| {
         if let Some(t) = times.get_mut(a) {
             t.1 = t.1.min(to);
@@ -235,13 +230,11 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
     };
     let mut stack: Vec<Frame> = Vec::with_capacity(n);
     for root in 0..n {
-        if disc(&times, root) != 0 {
+        if times.at(root).0 != 0 {
             continue;
         }
         time += 1;
-        if let Some(t) = times.get_mut(root) {
-            *t = (time, time);
-        }
+        times.put(root, (time, time));
         stack.push(Frame {
             atom: root as u32,
             parent_bond: u32::MAX,
@@ -250,21 +243,19 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
         });
         'frames: while let Some(top) = stack.last_mut() {
             let v = top.atom as usize;
-            let dv = disc(&times, v);
+            let dv = times.at(v).0;
             let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
             while let Some(&(w, b)) = nbrs.get(top.next as usize) {
                 top.next += 1;
                 if b.0 == top.parent_bond {
                     continue;
                 }
-                let dw = disc(&times, w.index());
+                let dw = times.at(w.index()).0;
                 if dw == 0 {
                     let height = edge_stack.len() as u32;
                     edge_stack.push(b);
                     time += 1;
-                    if let Some(t) = times.get_mut(w.index()) {
-                        *t = (time, time);
-                    }
+                    times.put(w.index(), (time, time));
                     stack.push(Frame {
                         atom: w.0,
                         parent_bond: b.0,
@@ -285,9 +276,9 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
             stack.pop();
             if let Some(parent) = stack.last() {
                 let u = parent.atom as usize;
-                let lv = low(&times, v);
+                let lv = times.at(v).1;
                 lower(&mut times, u, lv);
-                if lv >= disc(&times, u) {
+                if lv >= times.at(u).0 {
                     // u separates v's subtree: the component is the edge
                     // stack from v's parent bond up
                     if let Some(component) = edge_stack.get_mut(height..) {
@@ -303,12 +294,6 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
         }
     }
     systems
-}
-
-fn set(v: &mut [u32], i: usize, x: u32) {
-    if let Some(s) = v.get_mut(i) {
-        *s = x;
-    }
 }
 
 /// A fixed-width bit set: `W` 64-bit words, copied by value (no allocation
@@ -605,7 +590,7 @@ fn vismara_candidates<const W: usize>(
         dist.iter_mut().for_each(|d| *d = u32::MAX);
         preds.iter_mut().for_each(Vec::clear);
         order.clear();
-        set(&mut dist, r, 0);
+        dist.put(r, 0);
         order.push(r);
         let mut head = 0;
         while let Some(&v) = order.get(head) {
@@ -614,7 +599,7 @@ fn vismara_candidates<const W: usize>(
             for &(w, b) in adj.get(v).map_or(&[][..], |x| x.as_slice()) {
                 let dw = dist.get(w).copied().unwrap_or(0);
                 if dw == u32::MAX {
-                    set(&mut dist, w, dv + 1);
+                    dist.put(w, dv + 1);
                     order.push(w);
                 }
                 if dist.get(w).copied() == Some(dv + 1) {
@@ -660,8 +645,9 @@ fn vismara_candidates<const W: usize>(
         for &y in &order {
             if candidates.len() > MAX_CANDIDATES {
                 truncated = true;
+                continue;
             }
-            if y == r || candidates.len() > MAX_CANDIDATES {
+            if y == r {
                 continue;
             }
             let dy = dist.get(y).copied().unwrap_or(0);
@@ -854,10 +840,9 @@ fn rings_of_system_w<const W: usize>(
     // is isometric (a shortcut between two of its vertices would split it
     // into two shorter cycles that sum to it), so it is two shortest paths
     // from each of its vertices (the property Vismara's enumeration rests
-    // on): roots on every cycle
-    // (a feedback vertex set) find them all, and the candidates the other
-    // roots would add are never relevant. If a bound cuts the search short
-    // there, every vertex is a root, as before.
+    // on): roots on every cycle (a feedback vertex set) find them all, and
+    // the candidates the other roots would add are never relevant. If a
+    // bound cuts the search short there, every vertex is a root, as before.
     let feedback = feedback_vertices(&adj);
     let (mut candidates, truncated) =
         vismara_candidates::<W>(&adj, |r| feedback.get(r).copied().unwrap_or(true));
@@ -1037,16 +1022,34 @@ pub(crate) fn pick_fused(
 mod tests {
     use super::*;
 
+    /// Adjacency lists and bond ends of a graph of `n` atoms, bonds numbered
+    /// in `edges` order; atom numbers are taken modulo `n`, and self loops
+    /// and repeated bonds are left out.
+    fn adjacency(n: usize, edges: &[(u32, u32)]) -> (Vec<Neighbors>, Vec<(AtomIdx, AtomIdx)>) {
+        let mut adj = vec![Neighbors::new(); n];
+        let mut ends = Vec::new();
+        for &(a, b) in edges {
+            let (a, b) = (a as usize % n, b as usize % n);
+            if a == b || adj[a].iter().any(|&(x, _)| x.index() == b) {
+                continue;
+            }
+            let bond = BondIdx(ends.len() as u32);
+            adj[a].push((AtomIdx(b as u32), bond));
+            adj[b].push((AtomIdx(a as u32), bond));
+            ends.push((AtomIdx(a as u32), AtomIdx(b as u32)));
+        }
+        (adj, ends)
+    }
+
     /// Perceives the rings of a graph, checking on the way that the bridge
     /// test marks exactly the ring bonds.
     fn graph(n: usize, edges: &[(u32, u32)]) -> RingInfo {
-        let mut adj = vec![Neighbors::new(); n];
-        let mut ends = Vec::new();
-        for (k, &(a, b)) in edges.iter().enumerate() {
-            adj[a as usize].push((AtomIdx(b), BondIdx(k as u32)));
-            adj[b as usize].push((AtomIdx(a), BondIdx(k as u32)));
-            ends.push((AtomIdx(a), AtomIdx(b)));
-        }
+        let (adj, ends) = adjacency(n, edges);
+        assert_eq!(
+            ends.len(),
+            edges.len(),
+            "a self loop or repeated bond in {edges:?}"
+        );
         let info = RingInfo::perceive(&adj, &ends);
         let perceived: Vec<bool> = (0..edges.len() as u32)
             .map(|b| info.is_ring_bond(BondIdx(b)))
@@ -1167,18 +1170,7 @@ mod tests {
         n: usize,
         edges: &[(u32, u32)],
     ) -> Vec<(Vec<Bits<1>>, Vec<Bits<1>>, Vec<Bits<1>>, Vec<Bits<1>>)> {
-        let mut adj = vec![Neighbors::new(); n];
-        let mut ends = Vec::new();
-        for &(a, b) in edges {
-            let (a, b) = (a as usize % n, b as usize % n);
-            if a == b || adj[a].iter().any(|&(x, _)| x.index() == b) {
-                continue;
-            }
-            let bond = BondIdx(ends.len() as u32);
-            adj[a].push((AtomIdx(b as u32), bond));
-            adj[b].push((AtomIdx(a as u32), bond));
-            ends.push((AtomIdx(a as u32), AtomIdx(b as u32)));
-        }
+        let (adj, ends) = adjacency(n, edges);
         let systems = ring_systems(&adj, ends.len());
         let mut out = Vec::new();
         for system in systems.iter().filter(|s| s.len() <= 64) {
@@ -1188,7 +1180,7 @@ mod tests {
             // every cycle passes through a chosen vertex: without them the
             // rest is a forest (no edge joins two atoms already joined)
             let mut root: Vec<usize> = (0..local.len()).collect();
-            fn find(root: &mut [usize], mut v: usize) -> usize {
+            fn find(root: &[usize], mut v: usize) -> usize {
                 while root[v] != v {
                     v = root[v];
                 }
@@ -1197,7 +1189,7 @@ mod tests {
             for (v, list) in local.iter().enumerate() {
                 for &(w, _) in list {
                     if v < w && !feedback[v] && !feedback[w] {
-                        let (rv, rw) = (find(&mut root, v), find(&mut root, w));
+                        let (rv, rw) = (find(&root, v), find(&root, w));
                         assert_ne!(rv, rw, "feedback set leaves a cycle: {edges:?}");
                         root[rv] = rw;
                     }

@@ -7,7 +7,7 @@
 
 use crate::mol::Neighbors;
 use crate::mol::{
-    permutation_is_odd, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
+    permutation_is_odd, Atom, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
 };
 use crate::ranks::{dense_ranks, refine};
 use crate::rings::RingInfo;
@@ -106,20 +106,19 @@ pub(crate) fn bond_label(
     Some(cis ^ (ta != ra) ^ (tb != rb))
 }
 
+/// An atom's class before refinement in the stereo ranks: element, isotope,
+/// map number and hydrogens, packed most significant first.
+fn initial_key(a: &Atom) -> u64 {
+    (u64::from(a.atomic_num) << 56)
+        | (u64::from(a.isotope) << 40)
+        | (u64::from(a.map_num) << 8)
+        | u64::from(a.total_hs())
+}
+
 /// Ranks for stereo perception: element, isotope and map number, refined by
 /// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks).
 fn base_ranks(mol: &MolBuilder, weights: &[u32]) -> Vec<u32> {
-    // (element, isotope, map number, hydrogens) packed most significant first
-    let keys: Vec<u64> = mol
-        .atoms
-        .iter()
-        .map(|a| {
-            (u64::from(a.atomic_num) << 56)
-                | (u64::from(a.isotope) << 40)
-                | (u64::from(a.map_num) << 8)
-                | u64::from(a.total_hs())
-        })
-        .collect();
+    let keys: Vec<u64> = mol.atoms.iter().map(initial_key).collect();
     let (mut ranks, _) = dense_ranks(&keys);
     refine(&mol.adjacency, weights, &mut ranks);
     ranks
@@ -540,17 +539,13 @@ pub(crate) fn legacy_ring_stereo_groups(mol: &MolBuilder, inp: &StereoInputs) ->
 
 /// Whether every stereo mark is labelled in the first round of RDKit's
 /// legacy loop whatever the refinement does: each tagged atom is a legal
-/// centre with three or four neighbours whose initial keys (element,
-/// isotope, map number, hydrogens) all differ, and each stereo double bond
+/// centre with three or four neighbours whose [`initial_key`]s all differ, and each stereo double bond
 /// has, at both ends, one other neighbour or two with different initial
 /// keys. Refinement only splits classes, so those neighbours rank
 /// differently in the end too; every mark then gets a code and
 /// [`clean_stereo`] keeps them all, without ranking the molecule.
 fn all_stereo_distinct_at_start(mol: &MolBuilder, inp: &StereoInputs) -> bool {
-    let key = |a: AtomIdx| {
-        mol.atom(a)
-            .map(|x| (x.atomic_num, x.isotope, x.map_num, x.total_hs()))
-    };
+    let key = |a: AtomIdx| mol.atom(a).map(initial_key);
     let distinct = |atoms: &[AtomIdx]| {
         let mut keys: smallvec::SmallVec<[_; 4]> = atoms.iter().map(|&a| key(a)).collect();
         keys.sort_unstable();
