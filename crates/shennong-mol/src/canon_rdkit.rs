@@ -535,20 +535,48 @@ pub fn rdkit_stereo_atoms(mol: &Mol, b: BondIdx, cip: &[u32]) -> Option<(AtomIdx
     Some((pa, pb, cis ^ (pa != ra) ^ (pb != rb)))
 }
 
-/// One bond as an atom sees it in the invariants.
+/// One bond as an atom sees it in the invariants: bond type, stereo code
+/// and the neighbour's class packed into one word in that order of
+/// significance, so that one integer comparison orders holders as RDKit's
+/// (type, stereo, class) comparison does. Classes are positions in the
+/// atom order, below 2^32.
 #[derive(Debug, Clone, Copy, Default)]
 struct Holder {
-    bond_type: u8,
-    stereo: u8,
-    sym: i64,
+    key: u64,
     nbr: usize,
 }
 
+const HOLDER_SYM_BITS: u32 = 32;
+const HOLDER_SYM_MASK: u64 = (1 << HOLDER_SYM_BITS) - 1;
+
+impl Holder {
+    fn new(bond_type: u8, stereo: u8, nbr: usize) -> Holder {
+        let key = (u64::from(bond_type) << (HOLDER_SYM_BITS + 8))
+            | (u64::from(stereo) << HOLDER_SYM_BITS);
+        Holder { key, nbr }
+    }
+
+    fn bond_type(&self) -> u8 {
+        (self.key >> (HOLDER_SYM_BITS + 8)) as u8
+    }
+
+    fn stereo(&self) -> u8 {
+        (self.key >> HOLDER_SYM_BITS) as u8
+    }
+
+    /// The neighbour's class when the holder was last updated.
+    fn sym(&self) -> i64 {
+        (self.key & HOLDER_SYM_MASK) as i64
+    }
+
+    fn set_sym(&mut self, class: i64) {
+        let class = u64::try_from(class).unwrap_or(0) & HOLDER_SYM_MASK;
+        self.key = (self.key & !HOLDER_SYM_MASK) | class;
+    }
+}
+
 fn holder_cmp(x: &Holder, y: &Holder) -> Ordering {
-    x.bond_type
-        .cmp(&y.bond_type)
-        .then(x.stereo.cmp(&y.stereo))
-        .then(x.sym.cmp(&y.sym))
+    x.key.cmp(&y.key)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -674,12 +702,7 @@ impl<'a> Ranker<'a> {
                 } else {
                     0
                 };
-                Holder {
-                    bond_type,
-                    stereo,
-                    sym: 0,
-                    nbr: x,
-                }
+                Holder::new(bond_type, stereo, x)
             })
             .collect();
         for i in 0..n {
@@ -758,10 +781,10 @@ impl<'a> Ranker<'a> {
             let mut packed = (u64::from(tagged) << 55) | (u64::from(chiral) << 52);
             packed |= (ring as u64) << 48;
             for (k, h) in holders.iter().enumerate() {
-                if h.stereo > 3 {
+                if h.stereo() > 3 {
                     return false;
                 }
-                let field = (u64::from(h.bond_type) << 2) | u64::from(h.stereo);
+                let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
                 packed |= field << (30 - 10 * k);
             }
             keyed.push((self.key.at(i), packed, pos));
@@ -804,7 +827,7 @@ impl<'a> Ranker<'a> {
         let range = self.frag.nbr_start.at(i)..self.frag.nbr_start.at(i + 1);
         if let Some(list) = self.holders.get_mut(range) {
             for h in list.iter_mut() {
-                h.sym = index.at(h.nbr);
+                h.set_sym(index.at(h.nbr));
             }
             sort_desc(list);
         }
@@ -885,7 +908,7 @@ impl<'a> Ranker<'a> {
             let nbr = h.nbr;
             let tag = self.frag.tags.at(nbr);
             if !(ring && tag != TAG_NONE) {
-                out.push((h.sym, 0));
+                out.push((h.sym(), 0));
                 continue;
             }
             let reference: Vec<usize> = self.nbrs(nbr).iter().map(|&(x, _)| x).collect();
@@ -909,12 +932,12 @@ impl<'a> Ranker<'a> {
                     .filter(|&x| x != i),
             );
             if too_many {
-                out.push((h.sym, 0));
+                out.push((h.sym(), 0));
             } else {
                 let odd = swaps_are_odd(&reference, &probe);
                 match tag {
-                    TAG_CW => out.push((h.sym, if odd { 2 } else { 1 })),
-                    TAG_CCW => out.push((h.sym, if odd { 1 } else { 2 })),
+                    TAG_CW => out.push((h.sym(), if odd { 2 } else { 1 })),
+                    TAG_CCW => out.push((h.sym(), if odd { 1 } else { 2 })),
                     _ => {}
                 }
             }
