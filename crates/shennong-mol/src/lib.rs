@@ -139,6 +139,36 @@ impl Mol {
         u8::try_from(h).ok()
     }
 
+    /// [`Mol::total_valence`] and [`Mol::default_hs`] together, from one
+    /// pass over the atom's bonds (what a SMILES writer asks of every
+    /// unbracketed-looking atom). The two differ only in the explicit
+    /// hydrogens counted, so without any they share the explicit valence.
+    pub fn total_valence_and_default_hs(&self, a: AtomIdx) -> (i32, Option<u8>) {
+        let Some(atom) = self.atoms.get(a.index()) else {
+            return (0, None);
+        };
+        let Some(bare) = self.bond_env(a, 0) else {
+            return (0, None);
+        };
+        let bare_valence = valence::explicit_valence_of(&bare, false);
+        let default_hs = bare_valence
+            .as_ref()
+            .ok()
+            .and_then(|&ev| valence::implicit_hs_given(&bare, ev, false).ok())
+            .and_then(|h| u8::try_from(h).ok());
+        let with_hs = valence::AtomEnv {
+            valence_x2: bare.valence_x2 + 2 * i32::from(atom.explicit_hs),
+            ..bare
+        };
+        let explicit = if atom.explicit_hs == 0 {
+            bare_valence
+        } else {
+            valence::explicit_valence_of(&with_hs, false)
+        }
+        .unwrap_or((with_hs.valence_x2 + 1) / 2);
+        (explicit + i32::from(atom.implicit_hs), default_hs)
+    }
+
     /// Hydrogens on an atom including hydrogen atoms of the graph bonded to
     /// it (RDKit's `getTotalNumHs(true)`, what SMARTS `H` and Morgan
     /// invariants count).

@@ -38,32 +38,79 @@ fn flip(dir: u8) -> u8 {
     }
 }
 
-/// Depth-first frame: atom, its neighbours (atom, bond) in visiting order, next position.
-type CycleFrame = (usize, Pairs, usize);
-
 /// Short per-atom lists, inline for the usual four neighbours.
-type Pairs = SmallVec<[(usize, usize); 4]>;
 type Bonds = SmallVec<[usize; 4]>;
-/// (traversal rank, neighbour, bond) of an atom's candidate next steps.
-type Ranked = SmallVec<[(i64, usize, usize); 4]>;
+
+/// One atom on a depth-first stack: its candidate steps are
+/// `Steps::ranked[from..end]`, the next one to try at `next`.
+struct Frame {
+    atom: usize,
+    from: usize,
+    end: usize,
+    next: usize,
+    /// Whether leaving the atom closes a branch.
+    close_after: bool,
+}
+
+/// The candidate next steps (traversal rank, neighbour, bond) of every atom
+/// on a depth-first stack, in one list: an atom's steps are pushed when it
+/// is entered, above those of the atoms below it, and dropped when it is
+/// left, so the list grows and shrinks with the stack.
+struct Steps {
+    ranked: Vec<(i64, usize, usize)>,
+}
+
+impl Steps {
+    fn with_capacity(n: usize) -> Steps {
+        Steps {
+            ranked: Vec::with_capacity(n),
+        }
+    }
+
+    /// Where the steps of the atom being entered start.
+    fn begin(&self) -> usize {
+        self.ranked.len()
+    }
+
+    fn push(&mut self, rank: i64, x: usize, b: usize) {
+        self.ranked.push((rank, x, b));
+    }
+
+    /// The frame of atom `a`, whose steps were pushed since `from`, with
+    /// them sorted by traversal rank (stable: equal ranks keep neighbour order).
+    fn frame(&mut self, a: usize, from: usize, close_after: bool) -> Frame {
+        let end = self.ranked.len();
+        if let Some(own) = self.ranked.get_mut(from..) {
+            own.sort_by_key(|p| p.0);
+        }
+        Frame {
+            atom: a,
+            from,
+            end,
+            next: from,
+            close_after,
+        }
+    }
+
+    /// Step `k` of a frame ending at `end`, as (neighbour, bond).
+    fn get(&self, k: usize, end: usize) -> Option<(usize, usize)> {
+        if k < end {
+            self.ranked.get(k).map(|&(_, x, b)| (x, b))
+        } else {
+            None
+        }
+    }
+
+    /// Drops the steps of the atom being left.
+    fn end(&mut self, from: usize) {
+        self.ranked.truncate(from);
+    }
+}
 
 /// `n` empty bond lists. Built one by one: `vec![Bonds::new(); n]` clones
 /// each through the small vector's general clone, several times the cost.
 fn empty_lists(n: usize) -> Vec<Bonds> {
     std::iter::repeat_with(Bonds::new).take(n).collect()
-}
-
-/// The (neighbour, bond) pairs of `ranked` in traversal-rank order (stable).
-/// Filled by plain pushes: collecting into a `SmallVec` leaves the inlining
-/// of its `extend` to the compiler, and canonical writing took 5 % more
-/// instructions when an unrelated change in this crate pushed it out of line.
-fn by_rank(ranked: &mut Ranked) -> Pairs {
-    ranked.sort_by_key(|p| p.0);
-    let mut pairs = Pairs::new();
-    for &(_, x, b) in ranked.iter() {
-        pairs.push((x, b));
-    }
-    pairs
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -271,30 +318,31 @@ impl<'a> Writer<'a> {
         let n = self.n();
         let mut colors = vec![WHITE; n];
         let mut closures: Vec<Bonds> = empty_lists(n);
-        // (atom, sorted (neighbour, bond), next position)
-        let mut frames: Vec<CycleFrame> = Vec::with_capacity(n);
-        let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>| {
+        let mut frames: Vec<Frame> = Vec::with_capacity(n);
+        let mut steps = Steps::with_capacity(2 * n);
+        let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>, steps: &mut Steps| {
             colors.put(a, GREY);
-            let mut possibles = Ranked::new();
+            let from = steps.begin();
             for &(x, b) in self.nbrs(a) {
                 if Some(b) != in_bond {
-                    possibles.push((self.traversal_rank(x, b, colors.at(x) == GREY), x, b));
+                    steps.push(self.traversal_rank(x, b, colors.at(x) == GREY), x, b);
                 }
             }
-            (a, by_rank(&mut possibles), 0)
+            steps.frame(a, from, false)
         };
-        frames.push(enter(start, None, &mut colors));
+        frames.push(enter(start, None, &mut colors, &mut steps));
         while let Some(top) = frames.last_mut() {
-            let a = top.0;
-            let Some(&(x, b)) = top.1.get(top.2) else {
+            let a = top.atom;
+            let Some((x, b)) = steps.get(top.next, top.end) else {
                 colors.put(a, BLACK);
+                steps.end(top.from);
                 frames.pop();
                 continue;
             };
-            top.2 += 1;
+            top.next += 1;
             match colors.at(x) {
                 WHITE => {
-                    let f = enter(x, Some(b), &mut colors);
+                    let f = enter(x, Some(b), &mut colors, &mut steps);
                     frames.push(f);
                 }
                 GREY => {
@@ -315,12 +363,6 @@ impl<'a> Writer<'a> {
     /// written order, and which bonds are ring closures.
     #[allow(clippy::type_complexity)]
     fn build_stack(&self, start: usize, closures: &[Bonds]) -> (Vec<Elem>, Vec<Bonds>, Vec<bool>) {
-        struct Frame {
-            atom: usize,
-            possibles: Pairs,
-            pos: usize,
-            close_after: bool,
-        }
         let n = self.n();
         let nb = self.frag.bonds.len();
         let mut colors = vec![WHITE; n];
@@ -329,12 +371,14 @@ impl<'a> Writer<'a> {
         let mut ring_idx: Vec<usize> = vec![0; nb];
         let mut available = vec![true; MAX_CYCLES];
         let mut frames: Vec<Frame> = Vec::with_capacity(n);
+        let mut steps = Steps::with_capacity(2 * n);
         let mut enter = |a: usize,
                          in_bond: Option<usize>,
                          close_after: bool,
                          colors: &mut Vec<u8>,
                          stack: &mut Vec<Elem>,
-                         trav: &mut Vec<Bonds>|
+                         trav: &mut Vec<Bonds>,
+                         steps: &mut Steps|
          -> Frame {
             stack.push(Elem::Atom(a));
             colors.put(a, GREY);
@@ -363,41 +407,45 @@ impl<'a> Writer<'a> {
             for c in closed {
                 available.put(c, true);
             }
-            let mut possibles = Ranked::new();
+            let from = steps.begin();
             for &(x, b) in self.nbrs(a) {
                 if Some(b) != in_bond && colors.at(x) == WHITE && !seen_here.contains(&x) {
-                    possibles.push((self.traversal_rank(x, b, false), x, b));
+                    steps.push(self.traversal_rank(x, b, false), x, b);
                 }
             }
             if let Some(slot) = trav.get_mut(a) {
                 *slot = t;
             }
-            Frame {
-                atom: a,
-                possibles: by_rank(&mut possibles),
-                pos: 0,
-                close_after,
-            }
+            steps.frame(a, from, close_after)
         };
-        let first = enter(start, None, false, &mut colors, &mut stack, &mut trav);
+        let first = enter(
+            start,
+            None,
+            false,
+            &mut colors,
+            &mut stack,
+            &mut trav,
+            &mut steps,
+        );
         frames.push(first);
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
-            let k = top.pos;
-            let Some(&(x, b)) = top.possibles.get(k) else {
+            let k = top.next;
+            let Some((x, b)) = steps.get(k, top.end) else {
                 colors.put(a, BLACK);
                 let close = top.close_after;
+                steps.end(top.from);
                 frames.pop();
                 if close {
                     stack.push(Elem::Close);
                 }
                 continue;
             };
-            top.pos += 1;
+            top.next += 1;
             if colors.at(x) != WHITE {
                 continue;
             }
-            let branch = k + 1 != top.possibles.len();
+            let branch = k + 1 != top.end;
             if let Some(t) = trav.get_mut(a) {
                 t.push(b);
             }
@@ -405,7 +453,15 @@ impl<'a> Writer<'a> {
                 stack.push(Elem::Open);
             }
             stack.push(Elem::Bond(b, a));
-            let f = enter(x, Some(b), branch, &mut colors, &mut stack, &mut trav);
+            let f = enter(
+                x,
+                Some(b),
+                branch,
+                &mut colors,
+                &mut stack,
+                &mut trav,
+                &mut steps,
+            );
             frames.push(f);
         }
         let closure_bond = ring_idx.iter().map(|&i| i > 0).collect();
@@ -432,11 +488,15 @@ impl<'a> Writer<'a> {
         start: usize,
     ) -> Vec<u8> {
         let n = self.n();
-        let mut odd = vec![false; n];
-        let mut tags: Vec<u8> = self.frag.tags.clone();
         if !self.isomeric {
             return vec![TAG_NONE; n];
         }
+        let mut tags: Vec<u8> = self.frag.tags.clone();
+        // only tetrahedral tags are re-expressed; without any, they stand
+        if !tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW) {
+            return tags;
+        }
+        let mut odd = vec![false; n];
         for a in 0..n {
             let tag = self.frag.tags.at(a);
             if tag != TAG_CW && tag != TAG_CCW {
@@ -524,13 +584,8 @@ impl<'a> Writer<'a> {
         closure_bond: &[bool],
     ) -> Vec<u8> {
         let nb = self.frag.bonds.len();
-        let mut st = DirState {
-            dir: vec![DIR_NONE; nb],
-            bond_count: vec![0i32; nb],
-            atom_count: vec![0i32; self.n()],
-        };
         if !self.isomeric {
-            return st.dir;
+            return vec![DIR_NONE; nb];
         }
         let stereo_bonds: Vec<usize> = stack
             .iter()
@@ -540,8 +595,13 @@ impl<'a> Writer<'a> {
             })
             .collect();
         if stereo_bonds.is_empty() {
-            return st.dir;
+            return vec![DIR_NONE; nb];
         }
+        let mut st = DirState {
+            dir: vec![DIR_NONE; nb],
+            bond_count: vec![0i32; nb],
+            atom_count: vec![0i32; self.n()],
+        };
         // neighbouring stereo double bonds, through one single/aromatic bond
         let neighbors_of = |b: usize| -> Vec<usize> {
             let (x, y) = self.frag.ends.get(b).copied().unwrap_or((0, 0));
@@ -983,11 +1043,18 @@ impl<'a> Writer<'a> {
             9 | 17 | 35 | 53 => 1,
             _ => -1,
         };
+        // (total valence, default hydrogens): only an organic-subset atom
+        // may go without brackets, and only it needs them
+        let valences = if organic {
+            self.mol.total_valence_and_default_hs(g)
+        } else {
+            (0, None)
+        };
         // RDKit's "non-standard valence": radicals, aromatic N/P with explicit
         // H, or hydrogens on an atom whose valence is not the default
         let non_standard = atom.radical_electrons > 0
             || (matches!(z, 7 | 15) && atom.aromatic && atom.explicit_hs > 0)
-            || (total_hs > 0 && self.mol.total_valence(g) != default_valence);
+            || (total_hs > 0 && valences.0 != default_valence);
         let metal_nbr = self
             .nbrs(a)
             .iter()
@@ -1001,7 +1068,7 @@ impl<'a> Writer<'a> {
             || atom.map_num != 0
             || non_standard
             || metal_nbr
-            || (z != 0 && self.mol.default_hs(g) != Some(total_hs));
+            || (z != 0 && valences.1 != Some(total_hs));
         let symbol = atom.symbol();
         let lower = !self.kekule
             && atom.aromatic
@@ -1070,8 +1137,10 @@ impl<'a> Writer<'a> {
         for e in stack {
             match *e {
                 Elem::Atom(a) => {
-                    open.retain(|(idx, _)| !to_erase.contains(idx));
-                    to_erase.clear();
+                    if !to_erase.is_empty() {
+                        open.retain(|(idx, _)| !to_erase.contains(idx));
+                        to_erase.clear();
+                    }
                     self.atom_text(&mut out, a, tags.at(a));
                 }
                 Elem::Bond(b, left) => out.push_str(self.bond_text(b, left, dirs.at(b))),
