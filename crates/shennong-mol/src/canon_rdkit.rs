@@ -721,9 +721,12 @@ impl<'a> Ranker<'a> {
                     // two's complement byte: 0 < +1 < … < +127 < −128 < … < −1,
                     // RDKit's unsigned order of charges
                     let charge = a.formal_charge as u8;
-                    (u128::from(a.map_num) << 64)
-                        | (u128::from(u32::try_from(nbrs_of(i).len()).unwrap_or(u32::MAX)) << 32)
-                        | (u128::from(a.atomic_num) << 24)
+                    // every field has its own bits: the isotope is 16 bits
+                    // wide, and an isotope above 255 once spilled into the
+                    // element's byte ([270C] tied with [14N])
+                    (u128::from(a.map_num) << 96)
+                        | (u128::from(u32::try_from(nbrs_of(i).len()).unwrap_or(u32::MAX)) << 64)
+                        | (u128::from(a.atomic_num) << 32)
                         | (u128::from(isotope) << 16)
                         | (u128::from(a.total_hs()) << 8)
                         | u128::from(charge)

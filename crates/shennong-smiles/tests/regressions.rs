@@ -237,3 +237,39 @@ fn kekule_smiles_place_double_bonds_as_rdkit() {
         assert_eq!(write_smiles(&mol, &kekule).unwrap(), rdkit, "{input}");
     }
 }
+
+/// Regression: the canonical ranker packed the 16-bit isotope into a field
+/// that overlapped the element's byte, so an isotope above 255 read as
+/// another element: `[270CH2]` tied with `[14NH2]`, the tie was broken by
+/// input order, and the same molecule had two canonical strings. RDKit
+/// 2026.09.1 writes these (checked with `Chem.MolToSmiles`).
+#[test]
+fn isotopes_above_255_do_not_collide_with_the_element_in_canonical_ranks() {
+    let cases = [
+        (
+            ["[14NH2]C[270CH2]", "[270CH2]C[14NH2]", "C([14NH2])[270CH2]"],
+            "[270CH2]C[14NH2]",
+        ),
+        (
+            [
+                "[14NH2]C([270CH2])C[270CH2]",
+                "[270CH2]CC([14NH2])[270CH2]",
+                "C([270CH2])C([270CH2])[14NH2]",
+            ],
+            "[270CH2]CC([270CH2])[14NH2]",
+        ),
+        (
+            [
+                "[270CH2]C([14NH2])C[14NH2]",
+                "[14NH2]CC([14NH2])[270CH2]",
+                "C([14NH2])C([14NH2])[270CH2]",
+            ],
+            "[270CH2]C([14NH2])C[14NH2]",
+        ),
+    ];
+    for (inputs, rdkit) in cases {
+        for input in inputs {
+            assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
+        }
+    }
+}
