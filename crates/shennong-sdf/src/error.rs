@@ -41,14 +41,6 @@ pub enum ReadError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WriteError {
-    /// A V2000 block holds at most 999 atoms and 999 bonds.
-    #[error("molecule has {atoms} atoms and {bonds} bonds; V2000 allows at most 999 of each")]
-    TooLarge {
-        /// Atoms.
-        atoms: usize,
-        /// Bonds.
-        bonds: usize,
-    },
     /// The generated 2D layout cannot express a stereo element; we never drop stereo silently.
     #[error("the 2D layout cannot express the stereo of {what}; an SD file would lose it (write SMILES instead)")]
     StereoLayout {

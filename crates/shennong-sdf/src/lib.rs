@@ -1,6 +1,8 @@
 //! MDL molfiles and SD files for Shennong: V2000 and V3000 reading (charges,
 //! isotopes, radicals, aliases, SD data items, stereo from wedges and 3D
-//! coordinates) and V2000 writing that keeps coordinates and data items.
+//! coordinates) and writing that keeps coordinates and data items: V2000,
+//! or V3000 where V2000's fixed columns cannot hold the molecule (more than
+//! 999 atoms or bonds, atom-map numbers above 999).
 //!
 //! ```
 //! let mol = shennong_smiles::parse("CCO").unwrap();

@@ -142,7 +142,8 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             1 => (3, 0),
             2 => (2, 0),
             3 => (1, 0),
-            4 => (0, 1),
+            // "doublet radical": RDKit reads no radical from the atom block
+            4 => (0, 0),
             5 => (-1, 0),
             6 => (-2, 0),
             7 => (-3, 0),
@@ -233,14 +234,14 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                 } else if l.starts_with("M  ISO") {
                     atom.isotope = u16::try_from(v.max(0)).unwrap_or(0);
                 } else {
+                    // the valence model counts the unpaired electrons, so a
+                    // radical keeps the hydrogens its valence leaves (RDKit:
+                    // a doublet CH2-C, not a bare carbon)
                     atom.radical_electrons = match v {
                         1 | 3 => 2,
                         2 => 1,
                         _ => 0,
                     };
-                    if atom.radical_electrons > 0 {
-                        atom.no_implicit = true;
-                    }
                 }
             }
         } else if l.starts_with("A  ") {
@@ -248,25 +249,33 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         }
         k += 1;
     }
-    // explicit valences from the atom block become explicit H counts
-    for (i, v) in charges_from_block {
-        if let Some(v) = v {
-            let a = AtomIdx(i as u32);
-            let bonds: i64 = mol
-                .neighbors(a)
-                .iter()
-                .filter_map(|&(_, b)| mol.bond(b))
-                .map(|b| i64::from((b.order.valence_x2(true) + 1) / 2))
-                .sum();
-            let target = if v == 15 { 0 } else { v };
-            if let Some(atom) = mol.atom_mut(a) {
-                atom.explicit_hs = u8::try_from((target - bonds).max(0)).unwrap_or(0);
-            }
-        }
-    }
+    // explicit valences from the atom block become explicit H counts (15 means zero)
+    let valences: Vec<(usize, i64)> = charges_from_block
+        .into_iter()
+        .filter_map(|(i, v)| v.map(|v| (i, if v == 15 { 0 } else { v })))
+        .collect();
+    apply_valences(&mut mol, &valences);
     let is_3d = positions.iter().any(|p| p[2].abs() > 1e-4);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })
+}
+
+/// Explicit valences (atom, valence) of a molfile: each atom gets the
+/// hydrogens that fill its bonds up to it, and no implicit ones.
+fn apply_valences(mol: &mut MolBuilder, valences: &[(usize, i64)]) {
+    for &(i, target) in valences {
+        let a = AtomIdx(i as u32);
+        let bonds: i64 = mol
+            .neighbors(a)
+            .iter()
+            .filter_map(|&(_, b)| mol.bond(b))
+            .map(|b| i64::from((b.order.valence_x2(true) + 1) / 2))
+            .sum();
+        if let Some(atom) = mol.atom_mut(a) {
+            atom.no_implicit = true;
+            atom.explicit_hs = u8::try_from((target - bonds).max(0)).unwrap_or(0);
+        }
+    }
 }
 
 /// Adds one molfile bond: aromatic bonds mark their atoms aromatic; stereo
@@ -550,6 +559,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
     let mut either_double = Vec::new();
     let mut section = "";
     let mut ids: Vec<(i64, AtomIdx)> = Vec::new();
+    let mut valences: Vec<(usize, i64)> = Vec::new();
     for (lineno, e) in &entries {
         let lineno = *lineno;
         let tokens: Vec<&str> = e.split_whitespace().collect();
@@ -602,10 +612,16 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                         "2" => 1,
                         _ => 0,
                     };
-                    atom.no_implicit = atom.radical_electrons > 0;
                 }
                 if let Ok(m) = map.parse::<u32>() {
                     atom.map_num = m;
+                }
+                // VAL: explicit valence, -1 for zero, 0 for none given
+                if let Some(v) = kv(rest, "VAL") {
+                    let v: i64 = v.parse().map_err(|_| err(lineno, 8, "bad VAL"))?;
+                    if v != 0 {
+                        valences.push((mol.num_atoms(), v.max(0)));
+                    }
                 }
                 let a = mol.add_atom(atom);
                 ids.push((idx, a));
@@ -646,6 +662,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
             _ => {}
         }
     }
+    apply_valences(&mut mol, &valences);
     let is_3d = positions.iter().any(|p: &[f64; 3]| p[2].abs() > 1e-4);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })

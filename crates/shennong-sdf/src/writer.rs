@@ -1,4 +1,6 @@
-//! V2000 molfile and SD record writing.
+//! Molfile and SD record writing: V2000, or V3000 where V2000's fixed
+//! columns cannot hold the molecule (more than 999 atoms or bonds, atom-map
+//! numbers above 999), as RDKit switches for large molecules.
 
 use std::fmt::Write as _;
 
@@ -7,15 +9,38 @@ use shennong_mol::{AtomIdx, BondOrder, BondStereo, Chirality, Mol};
 use crate::error::WriteError;
 use crate::reader::chirality_from_positions;
 
-/// Writes a V2000 molblock (ending with `M  END`, no `$$$$`). Aromatic
-/// systems are written in a Kekulé form; 2D tetrahedral stereo as wedges.
+/// The largest count or atom-map number V2000's three-character fields hold.
+const V2000_MAX: usize = 999;
+
+/// One atom as a molfile writes it, in either format.
+struct AtomRow {
+    symbol: &'static str,
+    pos: [f64; 3],
+    /// Valence to write: `None` where default rules give our hydrogens,
+    /// `Some(0)` for "no hydrogens, valence zero".
+    valence: Option<i32>,
+    map: u32,
+    charge: i8,
+    isotope: u16,
+    /// Molfile radical code: 2 doublet, 3 triplet; 0 none.
+    radical: u8,
+}
+
+/// One bond as a molfile writes it: 1-based ends, V2000 order and V2000
+/// stereo code (1 wedge, 6 hash, 3 either double bond; 0 none).
+struct BondRow {
+    begin: usize,
+    end: usize,
+    order: u8,
+    stereo: u8,
+}
+
+/// Writes a molblock (ending with `M  END`, no `$$$$`): V2000, or V3000
+/// when V2000 cannot hold the molecule (more than 999 atoms or bonds, or an
+/// atom-map number above 999, which V2000's three-character field would
+/// truncate). Aromatic systems are written in a Kekulé form; 2D tetrahedral
+/// stereo as wedges.
 pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
-    if mol.num_atoms() > 999 || mol.num_bonds() > 999 {
-        return Err(WriteError::TooLarge {
-            atoms: mol.num_atoms(),
-            bonds: mol.num_bonds(),
-        });
-    }
     let read_conf = mol
         .conformer()
         .filter(|c| c.positions.len() == mol.num_atoms())
@@ -37,6 +62,80 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
         conf.and_then(|c| c.positions.get(a.index()).copied())
             .unwrap_or([0.0; 3])
     };
+    let atoms: Vec<AtomRow> = kek
+        .atom_indices()
+        .map(|a| {
+            let atom = kek.atom(a);
+            // A valence is written when default rules would not give our H count.
+            let valence = if kek.default_hs(a) == Some(atom.total_hs()) {
+                None
+            } else {
+                Some(kek.explicit_valence(a) + i32::from(atom.implicit_hs()))
+            };
+            AtomRow {
+                symbol: if atom.atomic_num == 0 {
+                    "*"
+                } else {
+                    atom.symbol()
+                },
+                pos: pos(a),
+                valence,
+                map: atom.map_num,
+                charge: atom.formal_charge,
+                isotope: atom.isotope,
+                radical: match atom.radical_electrons {
+                    0 => 0,
+                    1 => 2,
+                    _ => 3,
+                },
+            }
+        })
+        .collect();
+    let wedges = if !is_3d {
+        choose_wedges(mol, &pos)?
+    } else {
+        Vec::new()
+    };
+    let bonds: Vec<BondRow> = kek
+        .bonds()
+        .iter()
+        .enumerate()
+        .map(|(bi, bond)| {
+            let order = match bond.order {
+                BondOrder::Single => 1,
+                BondOrder::Double => 2,
+                BondOrder::Triple => 3,
+                BondOrder::Quadruple | BondOrder::Aromatic => 4,
+                BondOrder::Dative => 9,
+                BondOrder::Zero => 0,
+            };
+            match wedges.iter().find(|w| w.0 == bi) {
+                Some(&(_, from, code)) => BondRow {
+                    begin: from.index() + 1,
+                    end: bond.other(from).index() + 1,
+                    order,
+                    stereo: code,
+                },
+                None => {
+                    // unknown double-bond geometry stays unknown
+                    let original = mol.bond(shennong_mol::BondIdx(bi as u32));
+                    // A generated layout fixes a geometry for every double bond; unspecified
+                    // ones are marked "either" so that readers do not invent stereo.
+                    let either = bond.order == BondOrder::Double
+                        && (original.direction == shennong_mol::BondDirection::Either
+                            || (generated.is_some()
+                                && original.stereo == BondStereo::None
+                                && !in_small_ring(mol, bi)));
+                    BondRow {
+                        begin: bond.begin.index() + 1,
+                        end: bond.end.index() + 1,
+                        order,
+                        stereo: if either { 3 } else { 0 },
+                    }
+                }
+            }
+        })
+        .collect();
     let mut out = String::new();
     let title: String = title
         .chars()
@@ -51,97 +150,59 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
         if is_3d { "3D" } else { "2D" }
     );
     out.push('\n');
-    let chiral_flag = u8::from(mol.atoms().iter().any(|a| a.chirality.is_tetrahedral()));
+    let chiral = mol.atoms().iter().any(|a| a.chirality.is_tetrahedral());
+    let fits_v2000 = atoms.len() <= V2000_MAX
+        && bonds.len() <= V2000_MAX
+        && atoms.iter().all(|a| a.map as usize <= V2000_MAX);
+    if fits_v2000 {
+        write_v2000_ctab(&mut out, &atoms, &bonds, chiral);
+    } else {
+        write_v3000_ctab(&mut out, &atoms, &bonds, chiral);
+    }
+    out.push_str("M  END\n");
+    Ok(out)
+}
+
+fn write_v2000_ctab(out: &mut String, atoms: &[AtomRow], bonds: &[BondRow], chiral: bool) {
     let _ = writeln!(
         out,
         "{:>3}{:>3}  0  0{:>3}  0  0  0  0  0999 V2000",
-        mol.num_atoms(),
-        mol.num_bonds(),
-        chiral_flag
+        atoms.len(),
+        bonds.len(),
+        u8::from(chiral)
     );
     let mut chg = Vec::new();
     let mut iso = Vec::new();
     let mut rad = Vec::new();
-    for a in kek.atom_indices() {
-        let atom = kek.atom(a);
-        let p = pos(a);
-        // A valence field is needed when default rules would not give our H count.
-        let valence = if kek.default_hs(a) == Some(atom.total_hs()) {
-            0
-        } else {
-            let v = kek.explicit_valence(a) + i32::from(atom.implicit_hs());
-            if v == 0 {
-                15
-            } else {
-                v
-            }
+    for (i, atom) in atoms.iter().enumerate() {
+        let p = atom.pos;
+        // 15 is V2000's "valence zero"
+        let valence = match atom.valence {
+            None => 0,
+            Some(0) => 15,
+            Some(v) => v,
         };
-        let map = atom.map_num;
         let _ = writeln!(
             out,
             "{:>10.4}{:>10.4}{:>10.4} {:<3} 0  0  0  0  0{:>3}  0  0  0{:>3}  0  0",
-            p[0],
-            p[1],
-            p[2],
-            if atom.atomic_num == 0 {
-                "*"
-            } else {
-                atom.symbol()
-            },
-            valence,
-            if map < 1000 { map } else { 0 }
+            p[0], p[1], p[2], atom.symbol, valence, atom.map
         );
-        if atom.formal_charge != 0 {
-            chg.push((a.index() + 1, i32::from(atom.formal_charge)));
+        if atom.charge != 0 {
+            chg.push((i + 1, i32::from(atom.charge)));
         }
         if atom.isotope != 0 {
-            iso.push((a.index() + 1, i32::from(atom.isotope)));
+            iso.push((i + 1, i32::from(atom.isotope)));
         }
-        if atom.radical_electrons != 0 {
-            rad.push((
-                a.index() + 1,
-                if atom.radical_electrons == 1 { 2 } else { 3 },
-            ));
+        if atom.radical != 0 {
+            rad.push((i + 1, i32::from(atom.radical)));
         }
     }
-    let wedges = if !is_3d {
-        choose_wedges(mol, &pos)?
-    } else {
-        Vec::new()
-    };
-    for (bi, bond) in kek.bonds().iter().enumerate() {
-        let order = match bond.order {
-            BondOrder::Single => 1,
-            BondOrder::Double => 2,
-            BondOrder::Triple => 3,
-            BondOrder::Quadruple | BondOrder::Aromatic => 4,
-            BondOrder::Dative => 9,
-            BondOrder::Zero => 0,
-        };
-        let wedge = wedges.iter().find(|w| w.0 == bi);
-        let (a, b, st) = match wedge {
-            Some(&(_, from, code)) => {
-                let to = bond.other(from);
-                (from.index() + 1, to.index() + 1, code)
-            }
-            None => {
-                // unknown double-bond geometry stays unknown
-                let original = mol.bond(shennong_mol::BondIdx(bi as u32));
-                // A generated layout fixes a geometry for every double bond; unspecified
-                // ones are marked "either" so that readers do not invent stereo.
-                let either = bond.order == BondOrder::Double
-                    && (original.direction == shennong_mol::BondDirection::Either
-                        || (generated.is_some()
-                            && original.stereo == BondStereo::None
-                            && !in_small_ring(mol, bi)));
-                (
-                    bond.begin.index() + 1,
-                    bond.end.index() + 1,
-                    if either { 3 } else { 0 },
-                )
-            }
-        };
-        let _ = writeln!(out, "{a:>3}{b:>3}{order:>3}{st:>3}");
+    for bond in bonds {
+        let _ = writeln!(
+            out,
+            "{:>3}{:>3}{:>3}{:>3}",
+            bond.begin, bond.end, bond.order, bond.stereo
+        );
     }
     for (tag, list) in [("CHG", &chg), ("ISO", &iso), ("RAD", &rad)] {
         for chunk in list.chunks(8) {
@@ -152,8 +213,92 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             out.push('\n');
         }
     }
-    out.push_str("M  END\n");
-    Ok(out)
+}
+
+fn write_v3000_ctab(out: &mut String, atoms: &[AtomRow], bonds: &[BondRow], chiral: bool) {
+    out.push_str("  0  0  0     0  0            999 V3000\n");
+    v30_line(out, "BEGIN CTAB");
+    v30_line(
+        out,
+        &format!(
+            "COUNTS {} {} 0 0 {}",
+            atoms.len(),
+            bonds.len(),
+            u8::from(chiral)
+        ),
+    );
+    v30_line(out, "BEGIN ATOM");
+    for (i, atom) in atoms.iter().enumerate() {
+        let p = atom.pos;
+        let mut line = format!(
+            "{} {} {:.4} {:.4} {:.4} {}",
+            i + 1,
+            atom.symbol,
+            p[0],
+            p[1],
+            p[2],
+            atom.map
+        );
+        if atom.charge != 0 {
+            let _ = write!(line, " CHG={}", atom.charge);
+        }
+        if atom.radical != 0 {
+            let _ = write!(line, " RAD={}", atom.radical);
+        }
+        if atom.isotope != 0 {
+            let _ = write!(line, " MASS={}", atom.isotope);
+        }
+        match atom.valence {
+            None => {}
+            // -1 is V3000's "valence zero"
+            Some(0) => line.push_str(" VAL=-1"),
+            Some(v) => {
+                let _ = write!(line, " VAL={v}");
+            }
+        }
+        v30_line(out, &line);
+    }
+    v30_line(out, "END ATOM");
+    if !bonds.is_empty() {
+        v30_line(out, "BEGIN BOND");
+        for (i, bond) in bonds.iter().enumerate() {
+            let mut line = format!("{} {} {} {}", i + 1, bond.order, bond.begin, bond.end);
+            // V2000 codes to V3000's CFG: 1 wedge, 3 hash, 2 either
+            let cfg = match (bond.order, bond.stereo) {
+                (_, 1) => 1,
+                (_, 6) => 3,
+                (2, 3) => 2,
+                _ => 0,
+            };
+            if cfg != 0 {
+                let _ = write!(line, " CFG={cfg}");
+            }
+            v30_line(out, &line);
+        }
+        v30_line(out, "END BOND");
+    }
+    v30_line(out, "END CTAB");
+}
+
+/// One `M  V30` line, continued with a trailing `-` where it would pass
+/// the 80 columns the format allows.
+fn v30_line(out: &mut String, payload: &str) {
+    const PREFIX: &str = "M  V30 ";
+    // room for the prefix and the continuation mark
+    const WIDTH: usize = 80 - PREFIX.len() - 1;
+    let mut rest = payload;
+    while rest.len() > WIDTH + 1 {
+        let Some((head, tail)) = rest.split_at_checked(WIDTH) else {
+            break;
+        };
+        out.push_str(PREFIX);
+        out.push_str(head);
+        out.push_str("-\n");
+        rest = tail;
+    }
+    out.push_str(PREFIX);
+    out.push_str(rest);
+    out.push('\n');
 }
 
 /// For each chiral atom, one single bond starting at it with a wedge (1) or hash (6)

@@ -1,0 +1,104 @@
+//! One test per fixed bug, named after it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use shennong_sdf::{read_molblock, write_molblock};
+use shennong_smiles::{parse, to_smiles};
+
+/// A V2000 molblock of single-bonded atoms (symbol, atom-block charge code)
+/// with the given property lines.
+fn v2000(atoms: &[(&str, u8)], bonds: &[(usize, usize)], props: &str) -> String {
+    let mut s = format!(
+        "\n     test\n\n{:>3}{:>3}  0  0  0  0  0  0  0  0999 V2000\n",
+        atoms.len(),
+        bonds.len()
+    );
+    for (sym, chg) in atoms {
+        s += &format!(
+            "    0.0000    0.0000    0.0000 {sym:<3} 0{chg:>3}  0  0  0  0  0  0  0  0  0  0\n"
+        );
+    }
+    for (a, b) in bonds {
+        s += &format!("{a:>3}{b:>3}  1  0\n");
+    }
+    s + props + "M  END\n"
+}
+
+/// Regression: a radical read from `M  RAD` (or V3000 `RAD=`) lost every
+/// hydrogen, because the reader marked the atom as taking no implicit
+/// hydrogens; the valence model already counts the unpaired electrons.
+/// RDKit 2026.09.1 reads these as written here (checked with
+/// `Chem.MolFromMolBlock`), and reads no radical from the atom block's
+/// "doublet radical" charge code 4.
+#[test]
+fn molfile_radicals_keep_their_hydrogens() {
+    let c2 = [("C", 0), ("C", 0)];
+    let cases = [
+        (v2000(&[("C", 0)], &[], "M  RAD  1   1   2\n"), "[CH3]"),
+        (v2000(&c2, &[(1, 2)], "M  RAD  1   1   2\n"), "[CH2]C"),
+        (v2000(&c2, &[(1, 2)], "M  RAD  1   1   3\n"), "[CH]C"),
+        (v2000(&c2, &[(1, 2)], "M  RAD  1   1   1\n"), "[CH]C"),
+        (
+            v2000(&[("N", 0), ("C", 0)], &[(1, 2)], "M  RAD  1   1   2\n"),
+            "C[NH]",
+        ),
+        (
+            v2000(&[("O", 0), ("C", 0)], &[(1, 2)], "M  RAD  1   1   2\n"),
+            "C[O]",
+        ),
+        (v2000(&[("C", 4), ("C", 0)], &[(1, 2)], ""), "CC"),
+    ];
+    for (block, rdkit) in cases {
+        assert_eq!(to_smiles(&read_molblock(&block).unwrap()), rdkit, "{block}");
+    }
+    let v3000 = "\n     test\n\n  0  0  0     0  0            999 V3000\n\
+        M  V30 BEGIN CTAB\nM  V30 COUNTS 2 1 0 0 0\nM  V30 BEGIN ATOM\n\
+        M  V30 1 C 0 0 0 0 RAD=2\nM  V30 2 C 1.5 0 0 0\nM  V30 END ATOM\n\
+        M  V30 BEGIN BOND\nM  V30 1 1 1 2\nM  V30 END BOND\nM  V30 END CTAB\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(v3000).unwrap()), "[CH2]C");
+}
+
+/// Regression: V2000's three-character map field cannot hold atom-map
+/// numbers above 999, and the writer wrote 0 in their place (RDKit writes
+/// the digits over the next field, which reads back as another number);
+/// molecules with more than 999 atoms or bonds were refused. Both are now
+/// written as V3000, which reads back whole, here and in RDKit.
+#[test]
+fn atom_maps_above_999_and_large_molecules_are_written_in_v3000() {
+    for smiles in [
+        "C[CH2:86880]O[CH3:7]",
+        "C[C@H](N)[C@@H:1234](O)C(=O)[O-].[Na+]",
+        "C[N+](C)(/C=C/[Se:1000])[CH3:99999]",
+        "[CH3:1001]",
+        "C[SiH2:1001]",
+        "[13CH4:5000]",
+        "c1cc[nH:1001]c1",
+    ] {
+        let mol = parse(smiles).unwrap();
+        let block = write_molblock(&mol, "t").unwrap();
+        assert!(block.contains("V3000"), "{smiles}: {block}");
+        assert_eq!(
+            to_smiles(&read_molblock(&block).unwrap()),
+            to_smiles(&mol),
+            "{smiles}: {block}"
+        );
+    }
+    // a small molecule keeps V2000
+    let block = write_molblock(&parse("C[CH2:999]O").unwrap(), "t").unwrap();
+    assert!(block.contains("V2000"), "{block}");
+    // 1,200 atoms: a long alkane chain with a ring and a charge
+    let big = format!("C1CC1{}[NH3+]", "C".repeat(1196));
+    let mol = parse(&big).unwrap();
+    let block = write_molblock(&mol, "big").unwrap();
+    assert!(
+        block.contains("M  V30 COUNTS 1200 1200"),
+        "{}",
+        &block[..200]
+    );
+    assert_eq!(to_smiles(&read_molblock(&block).unwrap()), to_smiles(&mol));
+}
