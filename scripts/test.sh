@@ -72,13 +72,16 @@ BUILD_PID=$!
 reference_lane_a() {
   logged_step mutants "5,000 SMILES mutants of chembl_1k (informational parity input)" \
     "$VENV/bin/python" scripts/parity/make_mutants.py "$DATA/chembl_1k.smi" 5000 "$OUT/mutants.smi"
-  logged_step reference "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; informational: 5,000 SMILES mutants, tricky chemistry)" \
+  logged_step variants "5,000 annotated variants of chembl_1k written by RDKit (isotopes incl. > 255, atom maps, charges, radicals, explicit H, other elements, stray and enumerated stereo)" \
+    "$VENV/bin/python" scripts/parity/make_variants.py "$DATA/chembl_1k.smi" 5000 "$OUT/variants.smi"
+  logged_step reference "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; 5,000 annotated variants; informational: 5,000 SMILES mutants, tricky chemistry)" \
     "$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
     chembl_1k="$DATA/chembl_1k.smi" \
     chembl_samples="$DATA/chembl_samples.csv" \
     chembl_drugs="$DATA/chembl_drugs.csv" \
     zinc250k_20k="$DATA/zinc250k.smi.gz:20000" \
     nci_first5k="$NCI" \
+    variants="$OUT/variants.smi" \
     informational_mutants="$OUT/mutants.smi" \
     informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
   logged_step fingerprints "RDKit reference fingerprints (Morgan r2/r3, FCFP, atom pair, torsion, RDKit path, MACCS, counts) on the shared sets" \

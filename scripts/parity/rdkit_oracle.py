@@ -1,0 +1,19 @@
+"""What the oracle itself does: RDKit's canonical SMILES, and whether RDKit
+writes one canonical SMILES for a molecule whatever its atom order. It does
+not for some stereo cages (substituted adamantanes, diazaadamantanes with an
+N centre); there Shennong follows RDKit's input-dependent output, and the
+parity checks do not hold it to more than the oracle."""
+from rdkit import Chem
+
+
+def canonical(smi):
+    mol = Chem.MolFromSmiles(smi)
+    return None if mol is None else Chem.MolToSmiles(mol)
+
+
+def invariant(mol, randoms=(), extra=40):
+    """Whether RDKit's canonical SMILES of `mol` is the same from each of
+    `randoms` (randomised SMILES of it) and `extra` more."""
+    can = Chem.MolToSmiles(mol)
+    more = [Chem.MolToSmiles(mol, doRandom=True, canonical=False) for _ in range(extra)]
+    return all(canonical(r) == can for r in list(randoms) + more)
