@@ -84,6 +84,8 @@ reference_lane_a() {
     variants="$OUT/variants.smi" \
     informational_mutants="$OUT/mutants.smi" \
     informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
+  logged_step drawn "RDKit-drawn SD file (2D wedges, V2000 and V3000) of the gated reference sets" \
+    "$VENV/bin/python" scripts/parity/check_drawn_sdf.py prepare "$OUT/reference.tsv" "$OUT/drawn.sdf"
   logged_step fingerprints "RDKit reference fingerprints (Morgan r2/r3, FCFP, atom pair, torsion, RDKit path, MACCS, counts) on the shared sets" \
     "$VENV/bin/python" scripts/parity/make_fp_reference.py "$OUT/fingerprints.tsv" "${SETS[@]}"
   logged_step index "RDKit reference library search (BulkTanimoto/Dice/Tversky top-k and thresholds, Butina, MaxMinPicker, SubstructLibrary) on chembl_1k + chembl_samples" \
@@ -141,6 +143,10 @@ step "RDKit parity of SMILES -> SDF through the 2D layout"
 "$VENV/bin/python" scripts/parity/check_layout.py prepare "$OUT/reference.tsv" "$OUT/layout_in.smi"
 "$BIN" convert "$OUT/layout_in.smi" -o "$OUT/layout.sdf" -q 2> "$OUT/layout-refused.log" || true
 "$VENV/bin/python" scripts/parity/check_layout.py check "$OUT/layout_in.smi" "$OUT/layout.sdf"
+
+step "RDKit parity of reading RDKit-drawn SD records (stereo from 2D wedges)"
+"$BIN" convert "$OUT/drawn.sdf" -o "$OUT/drawn.smi" -q 2> "$OUT/drawn-errors.log" || true
+"$VENV/bin/python" scripts/parity/check_drawn_sdf.py check "$OUT/drawn.sdf" "$OUT/drawn.smi"
 
 step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
 "$BIN" fp examples/molecules.smi -o "$OUT/examples.fps" -q

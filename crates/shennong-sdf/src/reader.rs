@@ -374,6 +374,298 @@ pub(crate) fn chirality_from_positions(center: [f64; 3], nbrs: &[[f64; 3]]) -> O
     })
 }
 
+/// The bond vector in position `k` of `order`.
+fn nth(vects: &[[f64; 3]], order: &[usize; 4], k: usize) -> [f64; 3] {
+    order
+        .get(k)
+        .and_then(|&i| vects.get(i))
+        .copied()
+        .unwrap_or([0.0; 3])
+}
+
+/// Tetrahedral tags from the wedged and hashed bonds of a 2D molfile, read
+/// as RDKit 2026.09 reads them (`assignChiralTypesFromBondDirs`): the bonds
+/// in file order, each wedge or hash giving its begin atom a tag unless an
+/// earlier one already did; an "either" bond from an atom leaves it
+/// without one.
+fn chirality_from_wedges(
+    mol: &mut MolBuilder,
+    positions: &[[f64; 3]],
+    wedges: &[(AtomIdx, AtomIdx, BondDirection)],
+) {
+    let mut settled = vec![false; mol.num_atoms()];
+    for &(a, x, d) in wedges {
+        let Some(done) = settled.get_mut(a.index()) else {
+            continue;
+        };
+        let tag = match d {
+            BondDirection::Either => {
+                *done = true;
+                None
+            }
+            BondDirection::Wedge | BondDirection::Hash if !*done => {
+                let tag = wedge_chirality(mol, positions, wedges, a, x, d);
+                *done = tag.is_some();
+                tag
+            }
+            _ => continue,
+        };
+        if let Some(atom) = mol.atom_mut(a) {
+            atom.chirality = tag.unwrap_or(Chirality::None);
+        }
+    }
+}
+
+/// The tag one wedged (`Wedge`) or hashed (`Hash`) bond from `atom` to
+/// `wedged` gives `atom` in a 2D drawing, or `None` where the drawing is
+/// ambiguous. RDKit's pseudo-3D reading (`atomChiralTypeFromBondDirPseudo3D`,
+/// 2026.09): wedged neighbours are lifted above or below the plane by a tenth
+/// of the wedged bond's length, the neighbours are ordered around the atom
+/// starting from the wedged one, and the sign of a chiral volume gives the
+/// tag, with its rules for T-shaped and linear drawings, neighbours drawn
+/// 180° apart with opposite wedges, and contradictory wedges. Only single
+/// bonds (or any bonds on P and S) carry the tag. Tags are relative to the
+/// atom's neighbour order, an implicit hydrogen last.
+pub(crate) fn wedge_chirality(
+    mol: &MolBuilder,
+    positions: &[[f64; 3]],
+    wedges: &[(AtomIdx, AtomIdx, BondDirection)],
+    atom: AtomIdx,
+    wedged: AtomIdx,
+    dir: BondDirection,
+) -> Option<Chirality> {
+    const COORD_ZERO: f64 = 1e-4;
+    const ZERO: f64 = 1e-3;
+    // a T-shaped drawing: the two bonds just under 178 degrees apart
+    const T_SHAPE: f64 = 0.00031;
+    const LIFT: f64 = 0.1;
+    const VOLUME: f64 = 0.00174;
+    let nbrs = mol.neighbors(atom);
+    if nbrs.len() > 4 {
+        return None;
+    }
+    let pos = |x: AtomIdx| positions.get(x.index()).copied().unwrap_or([0.0; 3]);
+    let mut center = pos(atom);
+    center[2] = 0.0;
+    let reference = pos(wedged);
+    let ref_length = dot(sub(center, reference), sub(center, reference)).sqrt();
+    let lift = |d: BondDirection| {
+        let z = if d == BondDirection::Wedge {
+            LIFT
+        } else {
+            -LIFT
+        };
+        if ref_length > 0.0 {
+            z * ref_length
+        } else {
+            z
+        }
+    };
+    let mut vects: Vec<[f64; 3]> = Vec::with_capacity(4);
+    let mut ref_idx = None;
+    let mut all_single = true;
+    for (k, &(x, b)) in nbrs.iter().enumerate() {
+        let mut pt = pos(x);
+        if x == wedged {
+            ref_idx = Some(k);
+            pt[2] = lift(dir);
+        } else {
+            // wedges drawn from this atom to others lift those too
+            pt[2] = wedges
+                .iter()
+                .find(|&&(p, q, d)| {
+                    p == atom && q == x && matches!(d, BondDirection::Wedge | BondDirection::Hash)
+                })
+                .map_or(0.0, |&(_, _, d)| lift(d));
+            let v = sub(pt, center);
+            if dot(v, v) < ZERO {
+                return None;
+            }
+        }
+        if mol
+            .bond(b)
+            .is_none_or(|bond| bond.order != BondOrder::Single)
+        {
+            all_single = false;
+        }
+        let v = sub(pt, center);
+        let len = dot(v, v).sqrt();
+        if len <= 0.0 {
+            return None;
+        }
+        vects.push([v[0] / len, v[1] / len, v[2] / len]);
+    }
+    let ref_idx = ref_idx?;
+    let n = vects.len();
+    if !(3..=4).contains(&n) {
+        return None;
+    }
+    for i in 0..n {
+        for j in 0..i {
+            let d = sub(*vects.get(i)?, *vects.get(j)?);
+            if dot(d, d) < ZERO {
+                return None;
+            }
+        }
+    }
+    let z = mol.atom(atom).map_or(0, |x| x.atomic_num);
+    if !(all_single || z == 15 || z == 16) {
+        return None;
+    }
+    let mut order = [0usize, 1, 2, 3];
+    let mut prefactor = 1.0;
+    if ref_idx != 0 {
+        order.swap(0, ref_idx);
+        prefactor = -1.0;
+    }
+    let len2 = |v: [f64; 3]| dot(v, v);
+    // neighbours 1 and 2 drawn in line, but not with 0: 1 goes the other way
+    if n > 3
+        && len2(cross(nth(&vects, &order, 1), nth(&vects, &order, 2))) < 10.0 * ZERO
+        && len2(cross(nth(&vects, &order, 1), nth(&vects, &order, 0))) > 10.0 * ZERO
+    {
+        let z0 = nth(&vects, &order, 0)[2];
+        if let Some(v) = order.get(1).and_then(|&i| vects.get_mut(i)) {
+            v[2] = -z0;
+        }
+    }
+    // order the neighbours around the atom, starting from the wedged one
+    if n == 3 {
+        let v0 = nth(&vects, &order, 0);
+        let (cp01, cp02) = (
+            cross(v0, nth(&vects, &order, 1)),
+            cross(v0, nth(&vects, &order, 2)),
+        );
+        let (dp01, dp02) = (
+            dot(v0, nth(&vects, &order, 1)),
+            dot(v0, nth(&vects, &order, 2)),
+        );
+        let swap = if dp01.abs() - 1.0 > -ZERO {
+            cp02[2] < 0.0
+        } else if dp02.abs() - 1.0 > -ZERO && cp01[2] < 0.0 {
+            true
+        } else if cp01[2] * cp02[2] < -ZERO {
+            cp01[2] < cp02[2]
+        } else if dp01 * dp02 < -ZERO {
+            dp01 < dp02
+        } else {
+            dp01.abs() > dp02.abs()
+        };
+        if swap {
+            order.swap(1, 2);
+            prefactor = -prefactor;
+        }
+    } else {
+        let v0 = nth(&vects, &order, 0);
+        let mut around: Vec<(f64, f64, usize)> = (1..4)
+            .map(|k| {
+                let vk = nth(&vects, &order, k);
+                let sign = if cross(v0, vk)[2] < -ZERO { -1.0 } else { 1.0 };
+                (sign, sign * dot(v0, vk), order.get(k).copied().unwrap_or(0))
+            })
+            .collect();
+        // largest first, ties by the larger neighbour position
+        around.sort_by(|p, q| q.partial_cmp(p).unwrap_or(std::cmp::Ordering::Equal));
+        let mut changed = 0;
+        for (k, &(_, _, i)) in (1..4).zip(&around) {
+            if let Some(slot) = order.get_mut(k) {
+                if *slot != i {
+                    *slot = i;
+                    changed += 1;
+                }
+            }
+        }
+        // two moved: a transposition
+        if changed == 2 {
+            prefactor = -prefactor;
+        }
+    }
+    // neighbours drawn (nearly) in line with opposite wedges
+    for i in 0..n {
+        for j in i + 1..n {
+            let (vi, vj) = (nth(&vects, &order, i), nth(&vects, &order, j));
+            if vi[2] * vj[2] < -ZERO && len2(cross(vi, vj)) < 0.01 {
+                // pseudo-3D sugars: substituents 180 degrees apart with
+                // opposite wedges, on neighbouring positions, pass
+                if n == 4 && (dot(vi, vj) + 1.0).abs() < ZERO && (j - i == 1 || (i == 0 && j == 3))
+                {
+                    if let Some(v) = order.get(j).and_then(|&k| vects.get_mut(k)) {
+                        v[2] = 0.0;
+                    }
+                    continue;
+                }
+                return None;
+            }
+        }
+    }
+    let (v0, v1, v2) = (
+        nth(&vects, &order, 0),
+        nth(&vects, &order, 1),
+        nth(&vects, &order, 2),
+    );
+    // three neighbours: a plain bond between two opposite wedges contradicts them
+    if n == 3 {
+        let conflict = if v1[2] * v0[2] < -COORD_ZERO && v2[2].abs() < COORD_ZERO {
+            cross(v2, v0)[2] * cross(v2, v1)[2] < -COORD_ZERO
+        } else if v2[2] * v0[2] < -COORD_ZERO && v1[2].abs() < COORD_ZERO {
+            cross(v1, v0)[2] * cross(v1, v2)[2] < -COORD_ZERO
+        } else {
+            false
+        };
+        if conflict {
+            return None;
+        }
+    }
+    // the cross products ignore the lift
+    let mut bv1 = [v1[0], v1[1], 0.0];
+    let mut bv2 = [v2[0], v2[1], 0.0];
+    let mut cross1 = cross(bv1, bv2);
+    if n == 3 {
+        if len2(cross1) < T_SHAPE {
+            // T-shaped: the two in-line bonds point away from the wedge
+            bv1[2] = -v0[2];
+            bv2[2] = -v0[2];
+            cross1 = cross(bv1, bv2);
+        }
+    } else if len2(cross1) < 10.0 * ZERO && nth(&vects, &order, 3)[2].abs() < COORD_ZERO {
+        // the last bond, flat, neighbours the wedge: it goes the other way
+        if let Some(v) = order.get(3).and_then(|&k| vects.get_mut(k)) {
+            v[2] = -v0[2];
+        }
+    }
+    let mut vol = dot(cross1, v0);
+    if n == 4 {
+        let v3 = nth(&vects, &order, 3);
+        let dot1 = dot(v1, v2);
+        let cross2 = cross(bv1, [v3[0], v3[1], 0.0]);
+        let dot2 = dot(v1, v3);
+        let vol2 = dot(cross2, v0);
+        if vol.abs() < ZERO {
+            if vol2.abs() < ZERO {
+                return None;
+            }
+            vol = vol2;
+            prefactor = -prefactor;
+        } else if vol * vol2 > 0.0 && vol2.abs() > VOLUME && dot1 < dot2 {
+            vol = vol2;
+            prefactor = -prefactor;
+        } else if vol.abs() < VOLUME && vol2.abs() > VOLUME {
+            if vol * vol2 < 0.0 {
+                prefactor = -prefactor;
+            }
+            vol = vol2;
+        }
+    }
+    vol *= prefactor;
+    if vol > VOLUME {
+        Some(Chirality::CounterClockwise)
+    } else if vol < -VOLUME {
+        Some(Chirality::Clockwise)
+    } else {
+        None
+    }
+}
+
 fn apply_coordinates(
     mol: &mut MolBuilder,
     positions: Vec<[f64; 3]>,
@@ -384,53 +676,27 @@ fn apply_coordinates(
     let n = mol.num_atoms();
     let has_coords = positions.iter().any(|p| p.iter().any(|c| c.abs() > 1e-4));
     if has_coords {
-        // tetrahedral centres
-        for i in 0..n {
-            let a = AtomIdx(i as u32);
-            let nbrs: Vec<AtomIdx> = mol.neighbors(a).iter().map(|&(x, _)| x).collect();
-            if nbrs.len() < 3 || nbrs.len() > 4 {
-                continue;
-            }
-            let center = positions.get(i).copied().unwrap_or([0.0; 3]);
-            let mut pts: Vec<[f64; 3]> = nbrs
-                .iter()
-                .map(|x| positions.get(x.index()).copied().unwrap_or([0.0; 3]))
-                .collect();
-            if !is_3d {
-                let mut any = false;
-                for (pt, x) in pts.iter_mut().zip(&nbrs) {
-                    for &(p, q, d) in wedges {
-                        if p == a && q == *x {
-                            match d {
-                                BondDirection::Wedge => {
-                                    pt[2] = 1.0;
-                                    any = true;
-                                }
-                                BondDirection::Hash => {
-                                    pt[2] = -1.0;
-                                    any = true;
-                                }
-                                _ => {}
-                            }
-                        }
+        // tetrahedral centres: in 3D from the positions, in 2D from the wedges
+        if is_3d {
+            for i in 0..n {
+                let a = AtomIdx(i as u32);
+                let nbrs: Vec<AtomIdx> = mol.neighbors(a).iter().map(|&(x, _)| x).collect();
+                if nbrs.len() < 3 || nbrs.len() > 4 {
+                    continue;
+                }
+                let center = positions.get(i).copied().unwrap_or([0.0; 3]);
+                let pts: Vec<[f64; 3]> = nbrs
+                    .iter()
+                    .map(|x| positions.get(x.index()).copied().unwrap_or([0.0; 3]))
+                    .collect();
+                if let Some(ch) = chirality_from_positions(center, &pts) {
+                    if let Some(atom) = mol.atom_mut(a) {
+                        atom.chirality = ch;
                     }
                 }
-                if !any {
-                    continue;
-                }
-                // "either" bonds from this atom make it unspecified
-                if wedges
-                    .iter()
-                    .any(|&(p, _, d)| p == a && d == BondDirection::Either)
-                {
-                    continue;
-                }
             }
-            if let Some(ch) = chirality_from_positions(center, &pts) {
-                if let Some(atom) = mol.atom_mut(a) {
-                    atom.chirality = ch;
-                }
-            }
+        } else {
+            chirality_from_wedges(mol, &positions, wedges);
         }
         // double bonds
         for bi in 0..mol.num_bonds() as u32 {

@@ -4,10 +4,10 @@
 
 use std::fmt::Write as _;
 
-use shennong_mol::{AtomIdx, BondOrder, BondStereo, Chirality, Mol};
+use shennong_mol::{AtomIdx, BondDirection, BondOrder, BondStereo, Chirality, Mol};
 
 use crate::error::WriteError;
-use crate::reader::chirality_from_positions;
+use crate::reader::wedge_chirality;
 
 /// The largest count or atom-map number V2000's three-character fields hold.
 const V2000_MAX: usize = 999;
@@ -92,7 +92,7 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
         })
         .collect();
     let wedges = if !is_3d {
-        choose_wedges(mol, &pos)?
+        choose_wedges(mol, &kek, &pos)?
     } else {
         Vec::new()
     };
@@ -305,9 +305,16 @@ fn v30_line(out: &mut String, payload: &str) {
 /// that reproduces its tag from the 2D coordinates.
 fn choose_wedges(
     mol: &Mol,
+    kek: &Mol,
     pos: &dyn Fn(AtomIdx) -> [f64; 3],
 ) -> Result<Vec<(usize, AtomIdx, u8)>, WriteError> {
     let mut out: Vec<(usize, AtomIdx, u8)> = Vec::new();
+    if !mol.atoms().iter().any(|a| a.chirality.is_tetrahedral()) {
+        return Ok(out);
+    }
+    // the molecule as the file carries it: Kekulé bonds, these positions
+    let written = kek.to_builder();
+    let positions: Vec<[f64; 3]> = kek.atom_indices().map(pos).collect();
     for a in mol.atom_indices() {
         let atom = mol.atom(a);
         if !atom.chirality.is_tetrahedral() {
@@ -339,31 +346,18 @@ fn choose_wedges(
         });
         let mut done = false;
         for (k, n) in cands {
-            let mut pts: Vec<[f64; 3]> = nbrs.iter().map(|&(x, _)| pos(x)).collect();
-            let center = pos(a);
-            for p in pts.iter_mut() {
-                p[2] = 0.0;
-            }
-            if let Some(p) = pts.get_mut(k) {
-                p[2] = 1.0;
-            }
-            let Some(got) = chirality_from_positions([center[0], center[1], 0.0], &pts) else {
+            // the wedge or hash that a reader (ours, RDKit's) reads back as the tag
+            let code = [(BondDirection::Wedge, 1), (BondDirection::Hash, 6)]
+                .into_iter()
+                .find(|&(dir, _)| {
+                    wedge_chirality(&written, &positions, &[(a, n, dir)], a, n, dir)
+                        == Some(atom.chirality)
+                })
+                .map(|(_, code)| code);
+            let (Some(code), Some(&(_, b))) = (code, nbrs.get(k)) else {
                 continue;
             };
-            let code = if got == atom.chirality { 1 } else { 6 };
-            // the wedge must reproduce the tag when read back
-            let mut check = pts.clone();
-            if let Some(p) = check.get_mut(k) {
-                p[2] = if code == 1 { 1.0 } else { -1.0 };
-            }
-            if chirality_from_positions([center[0], center[1], 0.0], &check) != Some(atom.chirality)
-            {
-                continue;
-            }
-            if let Some(&(_, b)) = nbrs.get(k) {
-                out.push((b.index(), a, code));
-            }
-            let _ = n;
+            out.push((b.index(), a, code));
             done = true;
             break;
         }

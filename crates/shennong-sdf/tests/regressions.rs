@@ -102,3 +102,33 @@ fn atom_maps_above_999_and_large_molecules_are_written_in_v3000() {
     );
     assert_eq!(to_smiles(&read_molblock(&block).unwrap()), to_smiles(&mol));
 }
+
+/// Regression: stereo from 2D wedges was a signed volume of the neighbours
+/// with the wedged one lifted, which reads some drawings differently from
+/// RDKit: levorphanol's and levallorphan's ring-fusion quaternary carbon came
+/// out inverted, artemether's ketal carbon too (RDKit leaves it without a
+/// tag), and adamantane bridgeheads were dropped. Wedges are now read with
+/// RDKit's pseudo-3D rules. The file holds 24 molecules drawn and written by
+/// RDKit 2026.09.1 (chembl_1k, chembl_drugs, zinc250k and annotated
+/// variants whose reading differed), each with RDKit's reading of its
+/// block as the `RDKIT_SMILES` item.
+#[test]
+fn wedges_in_2d_molfiles_read_as_rdkit_reads_them() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/rdkit_wedges.sdf");
+    let file = std::fs::File::open(path).unwrap();
+    let mut checked = 0;
+    for rec in shennong_sdf::SdRecords::new(std::io::BufReader::new(file)) {
+        let rec = rec.unwrap();
+        let expected = rec
+            .data
+            .iter()
+            .find(|(k, _)| k == "RDKIT_SMILES")
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap();
+        let mol = read_molblock(&rec.molblock).unwrap();
+        let title = rec.molblock.lines().next().unwrap_or("");
+        assert_eq!(to_smiles(&mol), expected, "{title}");
+        checked += 1;
+    }
+    assert_eq!(checked, 24);
+}
