@@ -3,7 +3,10 @@ writes one canonical SMILES for a molecule whatever its atom order. It does
 not for some stereo cages (substituted adamantanes, diazaadamantanes with an
 N centre); there Shennong follows RDKit's input-dependent output, and the
 parity checks do not hold it to more than the oracle."""
-from rdkit import Chem
+from rdkit import Chem, RDLogger
+
+# the checks print their own findings; RDKit's warnings would bury them
+RDLogger.DisableLog("rdApp.*")
 
 
 def canonical(smi):
@@ -17,3 +20,15 @@ def invariant(mol, randoms=(), extra=40):
     can = Chem.MolToSmiles(mol)
     more = [Chem.MolToSmiles(mol, doRandom=True, canonical=False) for _ in range(extra)]
     return all(canonical(r) == can for r in list(randoms) + more)
+
+
+def gated_accepted(reference):
+    """(set, record, SMILES) of every molecule RDKit accepted in the gated
+    sets (not `informational*`) of a reference written by make_reference.py."""
+    for line in open(reference):
+        if line.startswith("#"):
+            continue
+        f = line.rstrip("\n").split("\t")
+        if f[0].startswith("informational") or f[3] != "1":
+            continue
+        yield f[0], f[1], f[2]
