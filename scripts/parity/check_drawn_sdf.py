@@ -2,9 +2,11 @@
 """SD files drawn by RDKit: RDKit lays out the accepted molecules of the
 gated reference sets (every fourth of the zinc250k sample, all of the
 others) in 2D and writes them with wedges (every fifth record as V3000);
-Shennong must read each record as RDKit reads it back. Checks the
-reading of 2D stereo from wedges, charges, isotopes, radicals and atom maps
-in both molfile versions.
+every 60th record it embeds in 3D instead (ETKDG, fixed seed; every other
+one with its hydrogens as atoms). Shennong must read each record as RDKit
+reads it back. Checks the reading of stereo from 2D wedges and from 3D
+coordinates, charges, isotopes, radicals and atom maps in both molfile
+versions.
 
   check_drawn_sdf.py prepare REFERENCE.tsv OUT.sdf
   check_drawn_sdf.py check DRAWN.sdf SHENNONG.smi
@@ -15,6 +17,7 @@ apart and not gated.
 import sys
 
 from rdkit import Chem
+from rdkit.Chem import AllChem
 
 import rdkit_oracle  # also silences RDKit's warnings
 
@@ -29,11 +32,21 @@ def prepare(ref, out):
             if mol is None:
                 continue
             mol.SetProp("_Name", "%s:%s" % (name, rec))
+            if int(rec) % 60 == 0:
+                mol = embedded(mol, keep_hs=int(rec) % 120 == 0) or mol
             try:
                 block = Chem.MolToMolBlock(mol, forceV3000=int(rec) % 5 == 0)
             except Exception:  # RDKit cannot draw it: not a test input
                 continue
             fh.write(block + "$$$$\n")
+
+
+def embedded(mol, keep_hs):
+    """`mol` with one RDKit 3D conformer, or None where embedding fails."""
+    with_hs = Chem.AddHs(mol)
+    if AllChem.EmbedMolecule(with_hs, randomSeed=20261203, maxAttempts=5) != 0:
+        return None
+    return with_hs if keep_hs else Chem.RemoveHs(with_hs)
 
 
 def check(sdf, smi):

@@ -47,6 +47,17 @@ pub use sanitize::{sanitize, sanitize_trusted, sanitize_without_shortcuts, Sanit
 pub use stereo::Hybridization;
 
 impl MolBuilder {
+    /// Hydrogens on atom `a` of this raw molecule as it stands: its explicit
+    /// ones plus those RDKit's default valence model adds to its current
+    /// bonds (none where it takes no implicit hydrogens, none where its
+    /// valence is not allowed). What RDKit's `getTotalNumHs` reads before
+    /// sanitisation, for instance when 3D coordinates assign stereo.
+    pub fn total_hs_as_is(&self, a: AtomIdx) -> u32 {
+        let explicit = self.atom(a).map_or(0, |x| u32::from(x.explicit_hs));
+        let implicit = valence::implicit_hs(self, a, false).unwrap_or(0);
+        explicit + u32::try_from(implicit.max(0)).unwrap_or(0)
+    }
+
     /// Kekulises the aromatic-flagged part of this raw molecule again, as
     /// RDKit's `Kekulize` does on a molecule edited in its Kekulé form with
     /// the aromatic flags kept (tautomer and reaction products): every bond

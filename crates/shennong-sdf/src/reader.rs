@@ -345,33 +345,53 @@ fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
-/// Tetrahedral tag of `center` from neighbour positions (implicit H last):
-/// counter-clockwise when the signed volume of neighbours 1..3 seen from
-/// neighbour 0 is negative.
-pub(crate) fn chirality_from_positions(center: [f64; 3], nbrs: &[[f64; 3]]) -> Option<Chirality> {
-    let v: Vec<[f64; 3]> = nbrs.iter().map(|p| sub(*p, center)).collect();
-    let (v0, v1, v2, v3) = match v.as_slice() {
-        [a, b, c] => {
-            // the implicit H (or lone pair) points away from the other three
-            let h = [
-                -(a[0] + b[0] + c[0]),
-                -(a[1] + b[1] + c[1]),
-                -(a[2] + b[2] + c[2]),
-            ];
-            (*a, *b, *c, h)
-        }
-        [a, b, c, d] => (*a, *b, *c, *d),
-        _ => return None,
-    };
-    let vol = dot(sub(v1, v0), cross(sub(v2, v0), sub(v3, v0)));
-    if vol.abs() < 1e-6 {
+/// The tag 3D coordinates give atom `a`, as RDKit 2026.09 assigns them
+/// (`assignChiralTypesFrom3D`): only atoms with three or more bonds that
+/// count (not zero-order, not a dative bond from the atom) and four
+/// neighbours with their hydrogens (S and Se: three or four); the sign of
+/// the volume spanned by the first three neighbours, or, when those lie in
+/// one plane with the atom (within 0.1 Å³), of the first two and the
+/// fourth. Tags are relative to the atom's neighbour order.
+fn chirality_from_3d(mol: &MolBuilder, positions: &[[f64; 3]], a: AtomIdx) -> Option<Chirality> {
+    const ZERO_VOLUME: f64 = 0.1;
+    let nbrs: Vec<AtomIdx> = mol
+        .neighbors(a)
+        .iter()
+        .filter(|&&(_, b)| {
+            mol.bond(b).is_some_and(|bond| {
+                bond.order != BondOrder::Zero
+                    && !(bond.order == BondOrder::Dative && bond.begin == a)
+            })
+        })
+        .map(|&(x, _)| x)
+        .collect();
+    let total = nbrs.len() + mol.total_hs_as_is(a) as usize;
+    if nbrs.len() < 3 || total > 4 {
         return None;
     }
-    Some(if vol < 0.0 {
-        Chirality::CounterClockwise
+    let z = mol.atom(a).map_or(0, |x| x.atomic_num);
+    if z != 16 && z != 34 && total != 4 {
+        return None;
+    }
+    let p0 = positions.get(a.index()).copied()?;
+    let v = |k: usize| -> Option<[f64; 3]> {
+        let x = nbrs.get(k)?;
+        Some(sub(positions.get(x.index()).copied()?, p0))
+    };
+    let (v1, v2, v3) = (v(0)?, v(1)?, v(2)?);
+    let mut vol = dot(v1, cross(v2, v3));
+    if vol.abs() <= ZERO_VOLUME {
+        // the first three in one plane with the atom: the fourth, which
+        // lies opposite the third, decides
+        vol = -dot(v1, cross(v2, v(3)?));
+    }
+    if vol < -ZERO_VOLUME {
+        Some(Chirality::Clockwise)
+    } else if vol > ZERO_VOLUME {
+        Some(Chirality::CounterClockwise)
     } else {
-        Chirality::Clockwise
-    })
+        None
+    }
 }
 
 /// The bond vector in position `k` of `order`.
@@ -680,16 +700,7 @@ fn apply_coordinates(
         if is_3d {
             for i in 0..n {
                 let a = AtomIdx(i as u32);
-                let nbrs: Vec<AtomIdx> = mol.neighbors(a).iter().map(|&(x, _)| x).collect();
-                if nbrs.len() < 3 || nbrs.len() > 4 {
-                    continue;
-                }
-                let center = positions.get(i).copied().unwrap_or([0.0; 3]);
-                let pts: Vec<[f64; 3]> = nbrs
-                    .iter()
-                    .map(|x| positions.get(x.index()).copied().unwrap_or([0.0; 3]))
-                    .collect();
-                if let Some(ch) = chirality_from_positions(center, &pts) {
+                if let Some(ch) = chirality_from_3d(mol, &positions, a) {
                     if let Some(atom) = mol.atom_mut(a) {
                         atom.chirality = ch;
                     }
