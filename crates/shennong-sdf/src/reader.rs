@@ -365,8 +365,11 @@ fn chirality_from_3d(mol: &MolBuilder, positions: &[[f64; 3]], a: AtomIdx) -> Op
         })
         .map(|&(x, _)| x)
         .collect();
+    if nbrs.len() < 3 {
+        return None;
+    }
     let total = nbrs.len() + mol.total_hs_as_is(a) as usize;
-    if nbrs.len() < 3 || total > 4 {
+    if total > 4 {
         return None;
     }
     let z = mol.atom(a).map_or(0, |x| x.atomic_num);
@@ -497,10 +500,13 @@ pub(crate) fn wedge_chirality(
                     p == atom && q == x && matches!(d, BondDirection::Wedge | BondDirection::Hash)
                 })
                 .map_or(0.0, |&(_, _, d)| lift(d));
-            let v = sub(pt, center);
-            if dot(v, v) < ZERO {
-                return None;
-            }
+        }
+        let v = sub(pt, center);
+        // a (near) zero-length bond leaves the drawing ambiguous; the wedged
+        // bond is lifted off the plane, so it can only be exactly zero
+        let bond_len2 = dot(v, v);
+        if (x != wedged && bond_len2 < ZERO) || bond_len2 <= 0.0 {
+            return None;
         }
         if mol
             .bond(b)
@@ -508,11 +514,7 @@ pub(crate) fn wedge_chirality(
         {
             all_single = false;
         }
-        let v = sub(pt, center);
-        let len = dot(v, v).sqrt();
-        if len <= 0.0 {
-            return None;
-        }
+        let len = bond_len2.sqrt();
         vects.push([v[0] / len, v[1] / len, v[2] / len]);
     }
     let ref_idx = ref_idx?;

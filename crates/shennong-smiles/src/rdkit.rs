@@ -42,11 +42,11 @@ fn flip(dir: u8) -> u8 {
 type Bonds = SmallVec<[usize; 4]>;
 
 /// One atom on a depth-first stack: its candidate steps are
-/// `Steps::ranked[from..end]`, the next one to try at `next`.
+/// `Steps::ranked[from..]` whenever it is on top (see [`Steps`]), the next
+/// one to try at `next`.
 struct Frame {
     atom: usize,
     from: usize,
-    end: usize,
     next: usize,
     /// Whether leaving the atom closes a branch.
     close_after: bool,
@@ -55,7 +55,8 @@ struct Frame {
 /// The candidate next steps (traversal rank, neighbour, bond) of every atom
 /// on a depth-first stack, in one list: an atom's steps are pushed when it
 /// is entered, above those of the atoms below it, and dropped when it is
-/// left, so the list grows and shrinks with the stack.
+/// left, so the list grows and shrinks with the stack and the top atom's
+/// steps always end the list.
 struct Steps {
     ranked: Vec<(i64, usize, usize)>,
 }
@@ -79,26 +80,25 @@ impl Steps {
     /// The frame of atom `a`, whose steps were pushed since `from`, with
     /// them sorted by traversal rank (stable: equal ranks keep neighbour order).
     fn frame(&mut self, a: usize, from: usize, close_after: bool) -> Frame {
-        let end = self.ranked.len();
         if let Some(own) = self.ranked.get_mut(from..) {
             own.sort_by_key(|p| p.0);
         }
         Frame {
             atom: a,
             from,
-            end,
             next: from,
             close_after,
         }
     }
 
-    /// Step `k` of a frame ending at `end`, as (neighbour, bond).
-    fn get(&self, k: usize, end: usize) -> Option<(usize, usize)> {
-        if k < end {
-            self.ranked.get(k).map(|&(_, x, b)| (x, b))
-        } else {
-            None
-        }
+    /// Step `k` of the top atom, as (neighbour, bond).
+    fn get(&self, k: usize) -> Option<(usize, usize)> {
+        self.ranked.get(k).map(|&(_, x, b)| (x, b))
+    }
+
+    /// Whether step `k` of the top atom is its last.
+    fn is_last(&self, k: usize) -> bool {
+        k + 1 == self.ranked.len()
     }
 
     /// Drops the steps of the atom being left.
@@ -333,7 +333,7 @@ impl<'a> Writer<'a> {
         frames.push(enter(start, None, &mut colors, &mut steps));
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
-            let Some((x, b)) = steps.get(top.next, top.end) else {
+            let Some((x, b)) = steps.get(top.next) else {
                 colors.put(a, BLACK);
                 steps.end(top.from);
                 frames.pop();
@@ -431,7 +431,7 @@ impl<'a> Writer<'a> {
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
             let k = top.next;
-            let Some((x, b)) = steps.get(k, top.end) else {
+            let Some((x, b)) = steps.get(k) else {
                 colors.put(a, BLACK);
                 let close = top.close_after;
                 steps.end(top.from);
@@ -445,7 +445,7 @@ impl<'a> Writer<'a> {
             if colors.at(x) != WHITE {
                 continue;
             }
-            let branch = k + 1 != top.end;
+            let branch = !steps.is_last(k);
             if let Some(t) = trav.get_mut(a) {
                 t.push(b);
             }
