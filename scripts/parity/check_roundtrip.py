@@ -11,11 +11,9 @@ molecule (then the strings cannot be compared; counted and shown).
 import sys
 from collections import defaultdict
 
-from rdkit import Chem, RDLogger, rdBase
+from rdkit import Chem, rdBase
 
-import rdkit_oracle
-
-RDLogger.DisableLog("rdApp.*")
+import rdkit_oracle  # also silences RDKit's warnings
 
 
 def main():

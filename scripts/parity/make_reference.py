@@ -5,9 +5,10 @@ For every input SMILES: whether RDKit accepts it, RDKit's canonical SMILES,
 per-atom perception (aromatic, total H, charge, ring membership, ring count,
 chiral tag present), ten RDKit-randomised SMILES of the molecule, RDKit's
 canonical Kekulé SMILES (`kekuleSmiles=True`; empty when it cannot write one)
-and whether RDKit itself writes one canonical SMILES for all ten randomised
-ones (1 or 0; RDKit does not for some stereo cages such as substituted
-adamantanes, and there the parity suite holds us to RDKit, not to more).
+and whether RDKit itself writes one canonical SMILES whatever the atom order
+(1 or 0, see `rdkit_invariant`; RDKit does not for some stereo cages such as
+substituted adamantanes, and there the parity suite holds us to RDKit, not
+to more).
 
 Usage: make_reference.py OUT.tsv NAME=PATH[:N] ...
   PATH may be .smi, .smi.gz, .csv (column 'smiles' or 'SMILES'), .csv.gz;
@@ -18,11 +19,9 @@ import gzip
 import random
 import sys
 
-from rdkit import Chem, RDLogger, rdBase
+from rdkit import Chem, rdBase
 
-import rdkit_oracle
-
-RDLogger.DisableLog("rdApp.*")
+import rdkit_oracle  # also silences RDKit's warnings
 
 
 def read_smiles(path, limit):
