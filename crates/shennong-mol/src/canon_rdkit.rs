@@ -103,122 +103,144 @@ pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
 /// The molecule's connected components, each with RDKit's local numbering.
 pub fn fragments(mol: &Mol) -> Vec<Fragment> {
     let n = mol.num_atoms();
-    let mut component: Vec<usize> = vec![usize::MAX; n];
-    let mut members: Vec<Vec<AtomIdx>> = Vec::new();
+    let mut component: Vec<u32> = vec![u32::MAX; n];
+    // atoms of all components, each component's a sorted run
+    let mut members: Vec<AtomIdx> = Vec::with_capacity(n);
+    let mut member_ends: Vec<usize> = Vec::new();
     for start in 0..n {
-        if component.at(start) != usize::MAX {
+        if component.at(start) != u32::MAX {
             continue;
         }
-        let id = members.len();
-        let mut atoms = vec![AtomIdx(start as u32)];
+        let id = member_ends.len() as u32;
+        let first = members.len();
+        members.push(AtomIdx(start as u32));
         component.put(start, id);
-        let mut k = 0;
-        while let Some(&a) = atoms.get(k) {
+        let mut k = first;
+        while let Some(&a) = members.get(k) {
             k += 1;
             for &(x, _) in mol.neighbors(a) {
-                if component.at(x.index()) == usize::MAX {
+                if component.at(x.index()) == u32::MAX {
                     component.put(x.index(), id);
-                    atoms.push(x);
+                    members.push(x);
                 }
             }
         }
-        atoms.sort_unstable();
-        members.push(atoms);
+        if let Some(run) = members.get_mut(first..) {
+            run.sort_unstable();
+        }
+        member_ends.push(members.len());
     }
     // one component (the usual case): local numbers are the molecule's
-    let (local, bonds_of, local_bond): (Vec<usize>, Vec<Vec<BondIdx>>, Vec<usize>) =
-        if members.len() == 1 {
-            (
-                (0..n).collect(),
-                vec![(0..mol.num_bonds() as u32).map(BondIdx).collect()],
-                (0..mol.num_bonds()).collect(),
-            )
-        } else {
-            let mut local: Vec<usize> = vec![0; n];
-            for atoms in &members {
-                for (i, a) in atoms.iter().enumerate() {
-                    local.put(a.index(), i);
-                }
-            }
-            let mut bonds_of: Vec<Vec<BondIdx>> = vec![Vec::new(); members.len()];
-            let mut local_bond: Vec<usize> = vec![0; mol.num_bonds()];
-            for (bi, b) in mol.bonds().iter().enumerate() {
-                let c = component.at(b.begin.index());
-                if let Some(list) = bonds_of.get_mut(c) {
-                    local_bond.put(bi, list.len());
-                    list.push(BondIdx(bi as u32));
-                }
-            }
-            (local, bonds_of, local_bond)
-        };
-    members
-        .into_iter()
+    if member_ends.len() == 1 {
+        let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
+        return vec![fragment_of(
+            mol,
+            members,
+            bonds,
+            |a| a.index(),
+            |b| b.index(),
+        )];
+    }
+    let mut local: Vec<u32> = vec![0; n];
+    let mut bonds_of: Vec<Vec<BondIdx>> = vec![Vec::new(); member_ends.len()];
+    let mut local_bond: Vec<u32> = vec![0; mol.num_bonds()];
+    let mut from = 0;
+    for &to in &member_ends {
+        for (i, a) in members.get(from..to).unwrap_or(&[]).iter().enumerate() {
+            local.put(a.index(), i as u32);
+        }
+        from = to;
+    }
+    for (bi, b) in mol.bonds().iter().enumerate() {
+        let c = component.at(b.begin.index()) as usize;
+        if let Some(list) = bonds_of.get_mut(c) {
+            local_bond.put(bi, list.len() as u32);
+            list.push(BondIdx(bi as u32));
+        }
+    }
+    let mut from = 0;
+    member_ends
+        .iter()
         .zip(bonds_of)
-        .map(|(atoms, bonds)| {
-            let mut nbr_start: Vec<usize> = Vec::with_capacity(atoms.len() + 1);
-            let mut nbr_list: Vec<(usize, usize)> = Vec::with_capacity(2 * bonds.len());
-            nbr_start.push(0);
-            for &a in &atoms {
-                let first = nbr_list.len();
-                nbr_list.extend(
-                    mol.neighbors(a)
-                        .iter()
-                        .map(|&(x, b)| (local.at(x.index()), local_bond.at(b.index()))),
-                );
-                if let Some(own) = nbr_list.get_mut(first..) {
-                    own.sort_unstable_by_key(|&(_, b)| b);
-                }
-                nbr_start.push(nbr_list.len());
-            }
-            let tags: Vec<u8> = atoms
-                .iter()
-                .enumerate()
-                .map(|(i, &a)| {
-                    let sorted = nbr_list
-                        .get(nbr_start.at(i)..nbr_start.at(i + 1))
-                        .unwrap_or(&[]);
-                    let atom = mol.atom(a);
-                    match atom.chirality {
-                        Chirality::None => TAG_NONE,
-                        Chirality::Other { .. } => TAG_OTHER,
-                        tag => {
-                            let ours: Vec<usize> = mol
-                                .neighbors(a)
-                                .iter()
-                                .map(|&(_, b)| local_bond.at(b.index()))
-                                .collect();
-                            let theirs: Vec<usize> = sorted.iter().map(|&(_, b)| b).collect();
-                            let t = if swaps_are_odd(&ours, &theirs) {
-                                tag.inverted()
-                            } else {
-                                tag
-                            };
-                            if t == Chirality::Clockwise {
-                                TAG_CW
-                            } else {
-                                TAG_CCW
-                            }
-                        }
-                    }
-                })
-                .collect();
-            let ends = bonds
-                .iter()
-                .map(|&b| {
-                    let bond = mol.bond(b);
-                    (local.at(bond.begin.index()), local.at(bond.end.index()))
-                })
-                .collect();
-            Fragment {
+        .map(|(&to, bonds)| {
+            let atoms = members.get(from..to).unwrap_or(&[]).to_vec();
+            from = to;
+            fragment_of(
+                mol,
                 atoms,
                 bonds,
-                nbr_list,
-                nbr_start,
-                tags,
-                ends,
-            }
+                |a| local.at(a.index()) as usize,
+                |b| local_bond.at(b.index()) as usize,
+            )
         })
         .collect()
+}
+
+/// One component's [`Fragment`], given its atoms and bonds (each in
+/// increasing order) and the maps from molecule to local numbers.
+fn fragment_of(
+    mol: &Mol,
+    atoms: Vec<AtomIdx>,
+    bonds: Vec<BondIdx>,
+    local: impl Fn(AtomIdx) -> usize,
+    local_bond: impl Fn(BondIdx) -> usize,
+) -> Fragment {
+    let mut nbr_start: Vec<usize> = Vec::with_capacity(atoms.len() + 1);
+    let mut nbr_list: Vec<(usize, usize)> = Vec::with_capacity(2 * bonds.len());
+    let mut tags: Vec<u8> = Vec::with_capacity(atoms.len());
+    nbr_start.push(0);
+    for &a in &atoms {
+        let first = nbr_list.len();
+        nbr_list.extend(
+            mol.neighbors(a)
+                .iter()
+                .map(|&(x, b)| (local(x), local_bond(b))),
+        );
+        let own = nbr_list.get_mut(first..).unwrap_or(&mut []);
+        // stereo reference order is usually bond order already
+        let reordered = !own.is_sorted_by_key(|&(_, b)| b);
+        if reordered {
+            own.sort_unstable_by_key(|&(_, b)| b);
+        }
+        tags.push(match mol.atom(a).chirality {
+            Chirality::None => TAG_NONE,
+            Chirality::Other { .. } => TAG_OTHER,
+            tag => {
+                let flipped = reordered && {
+                    let ours: smallvec::SmallVec<[usize; 4]> = mol
+                        .neighbors(a)
+                        .iter()
+                        .map(|&(_, b)| local_bond(b))
+                        .collect();
+                    let theirs: smallvec::SmallVec<[usize; 4]> =
+                        own.iter().map(|&(_, b)| b).collect();
+                    swaps_are_odd(&ours, &theirs)
+                };
+                let t = if flipped { tag.inverted() } else { tag };
+                if t == Chirality::Clockwise {
+                    TAG_CW
+                } else {
+                    TAG_CCW
+                }
+            }
+        });
+        nbr_start.push(nbr_list.len());
+    }
+    let ends = bonds
+        .iter()
+        .map(|&b| {
+            let bond = mol.bond(b);
+            (local(bond.begin), local(bond.end))
+        })
+        .collect();
+    Fragment {
+        atoms,
+        bonds,
+        nbr_list,
+        nbr_start,
+        tags,
+        ends,
+    }
 }
 
 /// RDKit's legacy CIP-style ranks (`assignAtomCIPRanks` without the
