@@ -365,11 +365,11 @@ pub(crate) fn perceive(
             cand_rings.push(ri);
         }
     }
-    let bond_rings: Vec<&Vec<BondIdx>> = cand_rings
+    let bond_rings: Vec<&[BondIdx]> = cand_rings
         .iter()
         .filter_map(|&ri| rings.bond_rings().get(ri))
         .collect();
-    let atom_rings: Vec<&Vec<AtomIdx>> = cand_rings
+    let atom_rings: Vec<&[AtomIdx]> = cand_rings
         .iter()
         .filter_map(|&ri| rings.atom_rings().get(ri))
         .collect();
@@ -440,8 +440,8 @@ fn next_combination(comb: &mut [usize], total: usize) -> bool {
 fn apply_to_fused(
     mol: &mut MolBuilder,
     fused: &[usize],
-    atom_rings: &[&Vec<AtomIdx>],
-    bond_rings: &[&Vec<BondIdx>],
+    atom_rings: &[&[AtomIdx]],
+    bond_rings: &[&[BondIdx]],
     donors: &[Donor],
     neigh: &[Vec<usize>],
 ) {
@@ -478,7 +478,7 @@ fn apply_to_fused(
             ids.extend(comb.iter().filter_map(|&i| fused.get(i).copied()));
             if is_connected(&ids, neigh, &mut reached, &mut stack) {
                 for &r in &ids {
-                    for a in atom_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
+                    for a in atom_rings.get(r).copied().unwrap_or(&[]) {
                         if let Some(c) = count.get_mut(a.index()) {
                             if *c == 0 {
                                 touched.push(a.index());
@@ -515,7 +515,7 @@ fn apply_to_fused(
 fn mark_aromatic(
     mol: &mut MolBuilder,
     ids: &[usize],
-    bond_rings: &[&Vec<BondIdx>],
+    bond_rings: &[&[BondIdx]],
     done: &mut [bool],
 ) -> usize {
     let mut newly_done = 0;
@@ -526,7 +526,7 @@ fn mark_aromatic(
             .sum(),
     );
     for &r in ids {
-        for &b in bond_rings.get(r).map_or(&[][..], |v| v.as_slice()) {
+        for &b in bond_rings.get(r).copied().unwrap_or(&[]) {
             match counts.iter_mut().find(|(x, _)| *x == b) {
                 Some(e) => e.1 += 1,
                 None => counts.push((b, 1)),

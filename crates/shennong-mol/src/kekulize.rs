@@ -208,11 +208,11 @@ fn rdkit_walk(
             })
         })
         .collect();
-    let atom_rings: Vec<&Vec<AtomIdx>> = walked_rings
+    let atom_rings: Vec<&[AtomIdx]> = walked_rings
         .iter()
         .filter_map(|&ri| rings.atom_rings().get(ri))
         .collect();
-    let bond_rings: Vec<&Vec<BondIdx>> = walked_rings
+    let bond_rings: Vec<&[BondIdx]> = walked_rings
         .iter()
         .filter_map(|&ri| rings.bond_rings().get(ri))
         .collect();
@@ -267,7 +267,7 @@ fn rdkit_walk(
             .skip(start)
             .filter(|&(_, &r)| r == sys)
         {
-            for a in atom_rings.get(ring).map_or(&[][..], |r| r.as_slice()) {
+            for a in atom_rings.get(ring).copied().unwrap_or(&[]) {
                 if let Some(x) = in_sys.get_mut(a.index()) {
                     if !*x {
                         *x = true;

@@ -102,7 +102,7 @@ fn set(pos: &mut [Option<P>], a: AtomIdx, p: P) {
 fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
     let rings = mol.rings();
     // rings of this fragment, smallest first (the SSSR part is enough for layout)
-    let mut ring_list: Vec<&Vec<AtomIdx>> = rings
+    let mut ring_list: Vec<&[AtomIdx]> = rings
         .atom_rings()
         .iter()
         .filter(|r| r.first().is_some_and(|a| frag.contains(a)))
@@ -378,7 +378,7 @@ fn double_bond_ok(mol: &Mol, u: AtomIdx, c: AtomIdx, pos: &[Option<P>]) -> bool 
 
 /// Places every not-yet-drawn ring that touches drawn atoms, most-anchored first.
 fn place_pending_rings(
-    rings: &[&Vec<AtomIdx>],
+    rings: &[&[AtomIdx]],
     done: &mut [bool],
     pos: &mut [Option<P>],
     hint: Option<(AtomIdx, P)>,

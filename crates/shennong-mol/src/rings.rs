@@ -15,8 +15,16 @@ use crate::slots::Slots;
 /// Ring membership of atoms and bonds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RingInfo {
-    atom_rings: Vec<Vec<AtomIdx>>,
-    bond_rings: Vec<Vec<BondIdx>>,
+    /// Every ring's atoms in ring order, ring after ring.
+    ring_atoms: Vec<AtomIdx>,
+    /// Every ring's bonds, ring after ring.
+    ring_bonds: Vec<BondIdx>,
+    /// Where each ring ends in `ring_atoms`.
+    atom_ends: Vec<u32>,
+    /// Where each ring ends in `ring_bonds` (the same positions, as a ring
+    /// has as many bonds as atoms, but kept apart so that the two lists
+    /// can never be read out of step).
+    bond_ends: Vec<u32>,
     atom_ring_count: Vec<u16>,
     bond_ring_count: Vec<u16>,
     atom_min_size: Vec<u16>,
@@ -24,24 +32,101 @@ pub struct RingInfo {
     num_sssr: usize,
 }
 
+/// The rings of a [`RingInfo`] as atom or bond lists: a view that indexes
+/// and iterates like a slice of lists, without one allocation per ring.
+#[derive(Debug, Clone, Copy)]
+pub struct RingList<'a, T> {
+    items: &'a [T],
+    ends: &'a [u32],
+}
+
+impl<'a, T> RingList<'a, T> {
+    /// Number of rings.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no rings.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Ring `i`, if there is one.
+    pub fn get(&self, i: usize) -> Option<&'a [T]> {
+        let end = *self.ends.get(i)? as usize;
+        let start = match i.checked_sub(1) {
+            Some(p) => *self.ends.get(p)? as usize,
+            None => 0,
+        };
+        self.items.get(start..end)
+    }
+
+    /// The rings in order.
+    pub fn iter(&self) -> RingIter<'a, T> {
+        RingIter {
+            items: self.items,
+            ends: self.ends.iter(),
+            start: 0,
+        }
+    }
+}
+
+impl<'a, T> IntoIterator for RingList<'a, T> {
+    type Item = &'a [T];
+    type IntoIter = RingIter<'a, T>;
+    fn into_iter(self) -> RingIter<'a, T> {
+        self.iter()
+    }
+}
+
+/// Iterator over the rings of a [`RingList`].
+#[derive(Debug, Clone)]
+pub struct RingIter<'a, T> {
+    items: &'a [T],
+    ends: std::slice::Iter<'a, u32>,
+    start: usize,
+}
+
+impl<'a, T> Iterator for RingIter<'a, T> {
+    type Item = &'a [T];
+    fn next(&mut self) -> Option<&'a [T]> {
+        let end = *self.ends.next()? as usize;
+        let ring = self.items.get(self.start..end).unwrap_or(&[]);
+        self.start = end;
+        Some(ring)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.ends.size_hint()
+    }
+}
+
+impl<T> ExactSizeIterator for RingIter<'_, T> {}
+
 /// Upper bound on how many extra same-size rings symmetrisation adds per
 /// ring system; beyond it (highly symmetric cages) only the SSSR is kept.
 const MAX_EXTRA_RINGS: usize = 1024;
 
 impl RingInfo {
     /// Rings as atom lists in ring order.
-    pub fn atom_rings(&self) -> &[Vec<AtomIdx>] {
-        &self.atom_rings
+    pub fn atom_rings(&self) -> RingList<'_, AtomIdx> {
+        RingList {
+            items: &self.ring_atoms,
+            ends: &self.atom_ends,
+        }
     }
 
     /// Rings as bond lists, parallel to [`RingInfo::atom_rings`].
-    pub fn bond_rings(&self) -> &[Vec<BondIdx>] {
-        &self.bond_rings
+    pub fn bond_rings(&self) -> RingList<'_, BondIdx> {
+        RingList {
+            items: &self.ring_bonds,
+            ends: &self.bond_ends,
+        }
     }
 
     /// Number of rings (after symmetrisation).
     pub fn num_rings(&self) -> usize {
-        self.atom_rings.len()
+        self.atom_ends.len()
     }
 
     /// Size of the SSSR (the cyclomatic number), before symmetrisation.
@@ -71,7 +156,7 @@ impl RingInfo {
 
     /// Whether the atom is in a ring of exactly `size` atoms.
     pub fn is_atom_in_ring_of_size(&self, a: AtomIdx, size: usize) -> bool {
-        self.atom_rings
+        self.atom_rings()
             .iter()
             .any(|r| r.len() == size && r.contains(&a))
     }
@@ -104,9 +189,11 @@ impl RingInfo {
         let mut system_mark = vec![0u32; bond_ends.len()];
         let mut ring_number = 0u32;
         let systems = ring_systems(adjacency, bond_ends.len());
-        // at least one ring per system; fused systems grow the lists
-        info.atom_rings.reserve(2 * systems.ends.len());
-        info.bond_rings.reserve(2 * systems.ends.len());
+        // every ring bond is in at least one ring; fused systems add more
+        info.ring_atoms.reserve(systems.bonds.len() + 8);
+        info.ring_bonds.reserve(systems.bonds.len() + 8);
+        info.atom_ends.reserve(2 * systems.ends.len());
+        info.bond_ends.reserve(2 * systems.ends.len());
         for (id, system) in systems.iter().enumerate() {
             let mut num_atoms = 0;
             let system_number = id as u32 + 1;
@@ -125,45 +212,70 @@ impl RingInfo {
             }
             // A system with as many bonds as atoms is one simple ring, the
             // most common system of all: it is its own SSSR.
-            let (sssr, extra) = if num_atoms == system.len() {
-                (vec![system.to_vec()], Vec::new())
-            } else {
-                let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
-                rings_of_system(adjacency, bond_ends, system, num_atoms, in_system)
-            };
-            info.num_sssr += sssr.len();
-            for bonds in sssr.into_iter().chain(extra) {
+            if num_atoms == system.len() {
+                info.num_sssr += 1;
                 ring_number += 1;
-                for b in &bonds {
-                    ring_mark.put(b.index(), ring_number);
-                }
-                let in_ring = |b: BondIdx| ring_mark.at(b.index()) == ring_number;
-                let atoms = order_ring(adjacency, &bonds, bond_ends, in_ring);
-                let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
-                let shrink = |slot: Option<&mut u16>| {
-                    if let Some(m) = slot {
-                        if *m == 0 || size < *m {
-                            *m = size;
-                        }
-                    }
-                };
-                for a in &atoms {
-                    if let Some(c) = info.atom_ring_count.get_mut(a.index()) {
-                        *c = c.saturating_add(1);
-                    }
-                    shrink(info.atom_min_size.get_mut(a.index()));
-                }
-                for b in &bonds {
-                    if let Some(c) = info.bond_ring_count.get_mut(b.index()) {
-                        *c = c.saturating_add(1);
-                    }
-                    shrink(info.bond_min_size.get_mut(b.index()));
-                }
-                info.atom_rings.push(atoms);
-                info.bond_rings.push(bonds);
+                info.add_ring(adjacency, bond_ends, system, &mut ring_mark, ring_number);
+                continue;
+            }
+            let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
+            let (sssr, extra) = rings_of_system(adjacency, bond_ends, system, num_atoms, in_system);
+            info.num_sssr += sssr.len();
+            for bonds in sssr.iter().chain(&extra) {
+                ring_number += 1;
+                info.add_ring(adjacency, bond_ends, bonds, &mut ring_mark, ring_number);
             }
         }
         info
+    }
+
+    /// Appends one ring (`bonds`, sorted) with its atoms in ring order and
+    /// counts it in the per-atom and per-bond tallies. `ring_mark` holds, per
+    /// bond, the number of the last ring that marked it; this ring is
+    /// `ring_number`.
+    fn add_ring(
+        &mut self,
+        adjacency: &[Neighbors],
+        bond_ends: &[(AtomIdx, AtomIdx)],
+        bonds: &[BondIdx],
+        ring_mark: &mut [u32],
+        ring_number: u32,
+    ) {
+        for b in bonds {
+            ring_mark.put(b.index(), ring_number);
+        }
+        let in_ring = |b: BondIdx| ring_mark.at(b.index()) == ring_number;
+        let first = self.ring_atoms.len();
+        order_ring(adjacency, bonds, bond_ends, in_ring, &mut self.ring_atoms);
+        let atoms = self.ring_atoms.get(first..).unwrap_or(&[]);
+        let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
+        let count = |counts: &mut [u16], sizes: &mut [u16], i: usize| {
+            if let Some(c) = counts.get_mut(i) {
+                *c = c.saturating_add(1);
+            }
+            if let Some(m) = sizes.get_mut(i) {
+                if *m == 0 || size < *m {
+                    *m = size;
+                }
+            }
+        };
+        for a in atoms {
+            count(
+                &mut self.atom_ring_count,
+                &mut self.atom_min_size,
+                a.index(),
+            );
+        }
+        for b in bonds {
+            count(
+                &mut self.bond_ring_count,
+                &mut self.bond_min_size,
+                b.index(),
+            );
+        }
+        self.ring_bonds.extend_from_slice(bonds);
+        self.atom_ends.push(self.ring_atoms.len() as u32);
+        self.bond_ends.push(self.ring_bonds.len() as u32);
     }
 }
 
@@ -870,19 +982,36 @@ fn order_ring(
     bonds: &[BondIdx],
     bond_ends: &[(AtomIdx, AtomIdx)],
     in_ring: impl Fn(BondIdx) -> bool,
-) -> Vec<AtomIdx> {
-    walk_simple_ring(adjacency, bonds, bond_ends, in_ring)
-        .unwrap_or_else(|| order_ring_by_scan(bonds, bond_ends))
+    out: &mut Vec<AtomIdx>,
+) {
+    let first = out.len();
+    if !walk_simple_ring(adjacency, bonds, bond_ends, in_ring, out) {
+        out.truncate(first);
+        order_ring_by_scan(bonds, bond_ends, out);
+    }
 }
 
 /// [`order_ring`] for a simple cycle (every ring atom has exactly two ring
-/// bonds), walking the adjacency lists; `None` for anything else.
+/// bonds), walking the adjacency lists and appending to `out`; `false`
+/// (with `out` partly written) for anything else.
 fn walk_simple_ring(
     adjacency: &[Neighbors],
     bonds: &[BondIdx],
     bond_ends: &[(AtomIdx, AtomIdx)],
     in_ring: impl Fn(BondIdx) -> bool,
-) -> Option<Vec<AtomIdx>> {
+    out: &mut Vec<AtomIdx>,
+) -> bool {
+    walk_simple_ring_from(adjacency, bonds, bond_ends, in_ring, out).is_some()
+}
+
+fn walk_simple_ring_from(
+    adjacency: &[Neighbors],
+    bonds: &[BondIdx],
+    bond_ends: &[(AtomIdx, AtomIdx)],
+    in_ring: impl Fn(BondIdx) -> bool,
+    out: &mut Vec<AtomIdx>,
+) -> Option<()> {
+    let first = out.len();
     let start = bonds
         .iter()
         .filter_map(|b| bond_ends.get(b.index()))
@@ -898,33 +1027,35 @@ fn walk_simple_ring(
         let pair = [found.next()?, found.next()?];
         found.next().is_none().then_some(pair)
     };
-    let [first, second] = ring_pair(start)?;
-    let (mut cur, mut via) = if first.0 < second.0 { first } else { second };
-    let mut out = Vec::with_capacity(bonds.len());
+    let [first_pair, second_pair] = ring_pair(start)?;
+    let (mut cur, mut via) = if first_pair.0 < second_pair.0 {
+        first_pair
+    } else {
+        second_pair
+    };
     out.push(start);
     while cur != start {
-        if out.len() >= bonds.len() {
+        if out.len() - first >= bonds.len() {
             return None;
         }
         out.push(cur);
         let [x, y] = ring_pair(cur)?;
         (cur, via) = if x.1 == via { y } else { x };
     }
-    (out.len() == bonds.len()).then_some(out)
+    (out.len() - first == bonds.len()).then_some(())
 }
 
 /// [`order_ring`] for any bond set: from each atom, the unused bond to the
 /// smallest atom, found by scanning all the ring's bonds.
-fn order_ring_by_scan(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Vec<AtomIdx> {
+fn order_ring_by_scan(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)], out: &mut Vec<AtomIdx>) {
     let ends = |k: usize| bonds.get(k).and_then(|b| bond_ends.get(b.index())).copied();
     let Some(start) = (0..bonds.len())
         .filter_map(ends)
         .flat_map(|(a, b)| [a, b])
         .min()
     else {
-        return Vec::new();
+        return;
     };
-    let mut out = Vec::with_capacity(bonds.len());
     out.push(start);
     let mut used = smallvec::SmallVec::<[bool; 32]>::from_elem(false, bonds.len());
     let mut cur = start;
@@ -947,7 +1078,6 @@ fn order_ring_by_scan(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Ve
         out.push(nxt);
         cur = nxt;
     }
-    out
 }
 
 /// RDKit's `RingUtils::makeRingNeighborMap`: for each ring (as bonds), the
@@ -955,12 +1085,12 @@ fn order_ring_by_scan(bonds: &[BondIdx], bond_ends: &[(AtomIdx, AtomIdx)]) -> Ve
 /// `max_size` (0: any) leaves out larger rings; `max_overlap` (0: any) leaves
 /// out pairs sharing more bonds. Aromaticity uses (24, 1), kekulisation (0, 0).
 pub(crate) fn ring_neighbor_map(
-    bond_rings: &[&Vec<BondIdx>],
+    bond_rings: &[&[BondIdx]],
     max_size: usize,
     max_overlap: usize,
 ) -> Vec<Vec<usize>> {
     let nr = bond_rings.len();
-    let fits = |r: &Vec<BondIdx>| max_size == 0 || r.len() <= max_size;
+    let fits = |r: &[BondIdx]| max_size == 0 || r.len() <= max_size;
     let mut neigh: Vec<Vec<usize>> = vec![Vec::new(); nr];
     for (i, ri) in bond_rings.iter().enumerate() {
         if !fits(ri) {
@@ -1059,8 +1189,15 @@ mod tests {
         // orders as the bond scan does
         for bonds in info.bond_rings() {
             let in_ring = |b: BondIdx| bonds.binary_search(&b).is_ok();
-            let walked = walk_simple_ring(&adj, bonds, &ends, in_ring);
-            assert_eq!(walked, Some(order_ring_by_scan(bonds, &ends)), "{bonds:?}");
+            let mut walked = Vec::new();
+            assert!(
+                walk_simple_ring(&adj, bonds, &ends, in_ring, &mut walked),
+                "{bonds:?}"
+            );
+            let mut scanned = Vec::new();
+            order_ring_by_scan(bonds, &ends, &mut scanned);
+            assert_eq!(walked, scanned, "{bonds:?}");
+            assert_eq!(walked.len(), bonds.len(), "{bonds:?}");
         }
         info
     }
