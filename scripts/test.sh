@@ -148,6 +148,11 @@ step "RDKit parity of reading RDKit-drawn SD records (stereo from 2D wedges)"
 "$BIN" convert "$OUT/drawn.sdf" -o "$OUT/drawn.smi" -q 2> "$OUT/drawn-errors.log" || true
 "$VENV/bin/python" scripts/parity/check_drawn_sdf.py check "$OUT/drawn.sdf" "$OUT/drawn.smi"
 
+step "RDKit parity of non-tetrahedral stereo (@SP/@TB/@OH): 3,000 random complexes and RDKit's inorganic stereo test set"
+"$VENV/bin/python" scripts/parity/check_nontetrahedral.py prepare "$OUT/nontetrahedral.smi" 3000
+"$BIN" convert "$OUT/nontetrahedral.smi" -o "$OUT/nontetrahedral_ours.smi" -q 2> "$OUT/nontetrahedral-errors.log" || true
+"$VENV/bin/python" scripts/parity/check_nontetrahedral.py check "$OUT/nontetrahedral.smi" "$OUT/nontetrahedral_ours.smi"
+
 step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
 "$BIN" fp examples/molecules.smi -o "$OUT/examples.fps" -q
 "$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"

@@ -397,15 +397,42 @@ impl MolBuilder {
     }
 
     /// Reorders the neighbour list of `a`. `order` must be a permutation of
-    /// the current neighbours; tetrahedral tags are kept consistent.
+    /// the current neighbours; tetrahedral tags and `@SP`/`@TB`/`@OH`
+    /// permutation numbers are kept consistent.
     pub fn reorder_neighbors(&mut self, a: AtomIdx, order: Vec<(AtomIdx, BondIdx)>) -> Result<()> {
         let current = self.neighbors(a).to_vec();
         let Some(perm) = permutation_of(&current, &order) else {
             return Err(MolError::NoSuchAtom { atom: a.index() });
         };
         if let Some(atom) = self.atoms.get_mut(a.index()) {
-            if permutation_is_odd(&perm) {
-                atom.chirality = atom.chirality.inverted();
+            match atom.chirality {
+                Chirality::Other { class, permutation } if permutation > 0 => {
+                    // missing ligands stay last, after the neighbours
+                    let missing = crate::nontetrahedral::ligand_count(class)
+                        .unwrap_or(0)
+                        .saturating_sub(current.len());
+                    let pad = |list: &[(AtomIdx, BondIdx)]| -> Vec<Option<AtomIdx>> {
+                        list.iter()
+                            .map(|&(n, _)| Some(n))
+                            .chain(std::iter::repeat_n(None, missing))
+                            .collect()
+                    };
+                    if let Some(p) = crate::nontetrahedral::reorder(
+                        class,
+                        permutation,
+                        &pad(&current),
+                        &pad(&order),
+                    ) {
+                        atom.chirality = Chirality::Other {
+                            class,
+                            permutation: p,
+                        };
+                    }
+                }
+                _ if permutation_is_odd(&perm) => {
+                    atom.chirality = atom.chirality.inverted();
+                }
+                _ => {}
             }
         }
         if let Some(slot) = self.adjacency.get_mut(a.index()) {

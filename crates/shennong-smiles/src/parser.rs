@@ -38,6 +38,8 @@ impl BondSym {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Slot {
     Atom(AtomIdx),
+    /// A neighbour reached through a ring-closure digit.
+    Ring(AtomIdx),
     /// The bracket hydrogen or, for three neighbours, the lone pair.
     Implicit,
     /// A ring bond not yet closed.
@@ -215,6 +217,12 @@ impl Parser<'_> {
                         b'$' => BondSym::Quadruple,
                         b':' => BondSym::Aromatic,
                         b'/' => BondSym::Up,
+                        // RDKit reads a doubled backslash (as left by a
+                        // string escape) as one `\` bond, and so do we
+                        _ if self.peek_at(1) == Some(b'\\') => {
+                            self.pos += 1;
+                            BondSym::Down
+                        }
                         _ => BondSym::Down,
                     };
                     self.pos += 1;
@@ -409,9 +417,9 @@ impl Parser<'_> {
             .get_mut(open.atom.index())
             .and_then(|l| l.get_mut(open.slot))
         {
-            *s = Slot::Atom(atom);
+            *s = Slot::Ring(atom);
         }
-        self.push_slot(atom, Slot::Atom(open.atom));
+        self.push_slot(atom, Slot::Ring(open.atom));
         Ok(())
     }
 
@@ -699,7 +707,19 @@ impl Parser<'_> {
             if !atom.chirality.is_tetrahedral() {
                 continue;
             }
-            let mut written = self.order.get(i).cloned().unwrap_or_default();
+            // tetrahedral tags read ring-closure digits where they stand
+            let mut written: SlotList = self
+                .order
+                .get(i)
+                .map(|list| {
+                    list.iter()
+                        .map(|&s| match s {
+                            Slot::Ring(n) => Slot::Atom(n),
+                            other => other,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
             let adjacency: Vec<Slot> = self
                 .mol
                 .neighbors(a)
@@ -755,21 +775,53 @@ impl Parser<'_> {
     }
 
     /// Re-expresses an `@SP`/`@TB`/`@OH` permutation relative to the
-    /// neighbour-list order (bracket H last), like tetrahedral tags.
+    /// neighbour-list order, with missing ligands (hydrogens included) last.
+    ///
+    /// The written order is RDKit's reading (`GetBondOrdering` and
+    /// `AdjustAtomChiralityFlags` in its SMILES parser), which differs from
+    /// the tetrahedral one: ring-closure neighbours count at the atom's own
+    /// place, right after the preceding atom, wherever their digits stand
+    /// (`[Pt@SP1](F)1(Cl)Br.I1` lists I before F), and every missing
+    /// ligand counts first on an atom that starts the SMILES or a
+    /// dot-separated part, right after the preceding atom otherwise.
     fn fix_other_stereo(&mut self, a: AtomIdx, class: StereoClass, permutation: u8) {
         if permutation == 0 {
             return;
         }
-        let written = self.order.get(a.index()).cloned().unwrap_or_default();
-        let mut internal: Vec<Slot> = self
+        let slots = self.order.get(a.index()).cloned().unwrap_or_default();
+        // the preceding atom is the one chain or branch neighbour written
+        // before this atom, so it has a lower index
+        let parent = slots.iter().find_map(|&s| match s {
+            Slot::Atom(n) if n < a => Some(n),
+            _ => None,
+        });
+        let rings = slots.iter().filter_map(|&s| match s {
+            Slot::Ring(n) => Some(Slot::Atom(n)),
+            _ => None,
+        });
+        let later = slots.iter().filter_map(|&s| match s {
+            Slot::Atom(n) if Some(n) != parent => Some(Slot::Atom(n)),
+            _ => None,
+        });
+        let degree = self.mol.neighbors(a).len();
+        let missing = shennong_mol::nontetrahedral::ligand_count(class)
+            .unwrap_or(0)
+            .saturating_sub(degree);
+        let placeholders = std::iter::repeat_n(Slot::Implicit, missing);
+        let written: Vec<Slot> = parent
+            .map(Slot::Atom)
+            .into_iter()
+            .chain(placeholders.clone())
+            .chain(rings)
+            .chain(later)
+            .collect();
+        let internal: Vec<Slot> = self
             .mol
             .neighbors(a)
             .iter()
             .map(|&(n, _)| Slot::Atom(n))
+            .chain(placeholders)
             .collect();
-        if written.contains(&Slot::Implicit) {
-            internal.push(Slot::Implicit);
-        }
         if let Some(p) =
             shennong_mol::nontetrahedral::reorder(class, permutation, &written, &internal)
         {

@@ -519,11 +519,16 @@ fn chirality_text(
             }
             // the permutation number is relative to the neighbour order, so it
             // is re-expressed for the order in which neighbours are written
-            let mut internal: Vec<Option<AtomIdx>> =
-                mol.neighbors(a).iter().map(|&(n, _)| Some(n)).collect();
-            if atom.total_hs() == 1 {
-                internal.push(None);
-            }
+            // missing ligands last, as the parser stores them
+            let missing = shennong_mol::nontetrahedral::ligand_count(class)
+                .unwrap_or(0)
+                .saturating_sub(mol.degree(a));
+            let internal: Vec<Option<AtomIdx>> = mol
+                .neighbors(a)
+                .iter()
+                .map(|&(n, _)| Some(n))
+                .chain(std::iter::repeat_n(None, missing))
+                .collect();
             let p = shennong_mol::nontetrahedral::reorder(class, permutation, &internal, written)
                 .unwrap_or(permutation);
             format!("@{c}{p}").into()
@@ -616,10 +621,18 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 }
                 let atom = mol.atom(a);
                 let three_coordinate = mol.degree(a) == 3 && atom.chirality.is_tetrahedral();
-                let other_stereo = matches!(atom.chirality, Chirality::Other { .. });
                 // a bracket H follows the preceding atom; a lone pair counts last
-                if (three_coordinate || other_stereo) && atom.total_hs() == 1 {
+                if three_coordinate && atom.total_hs() == 1 {
                     written.push(None);
+                }
+                // @SP/@TB/@OH: every missing ligand (hydrogens included) is
+                // read right after the preceding atom, or first on an atom
+                // that starts the SMILES (see the parser's fix_other_stereo)
+                if let Chirality::Other { class, .. } = atom.chirality {
+                    let missing = shennong_mol::nontetrahedral::ligand_count(class)
+                        .unwrap_or(0)
+                        .saturating_sub(mol.degree(a));
+                    written.extend(std::iter::repeat_n(None, missing));
                 }
                 let closes = t.closes.get(a.index());
                 let opens = t.opens.get(a.index());

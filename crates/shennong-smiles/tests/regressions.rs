@@ -273,3 +273,64 @@ fn isotopes_above_255_do_not_collide_with_the_element_in_canonical_ranks() {
         }
     }
 }
+
+/// Bug: `@SP`/`@TB`/`@OH` centres read ring-closure digits where they stood
+/// and ignored missing ligands other than one bracket H, while RDKit counts
+/// ring-closure neighbours at the atom's own place (right after the
+/// preceding atom, even when the digit follows a branch) and every missing
+/// ligand first on an atom that starts the SMILES, right after the
+/// preceding atom otherwise. 45 % of random complexes read as another
+/// stereoisomer than RDKit's. Each input must give the SMILES RDKit
+/// 2026.09.1 writes for it (RDKit brackets the atoms bonded to a metal:
+/// `[F]`, `[NH3]`; we write them bare, which reads the same).
+#[test]
+fn non_tetrahedral_ring_closures_and_missing_ligands_read_as_rdkit_reads_them() {
+    for (input, rdkit) in [
+        ("F[Pt@SP1](Cl)1Br.I1", "F[Pt@SP2](Cl)(Br)I"),
+        ("[Pt@SP1](F)(Cl)Br", "F[Pt@SP3](Cl)Br"),
+        ("F[Pt@SP1](Cl)Br", "F[Pt@SP1](Cl)Br"),
+        ("[Fe@TB5H](F)(Cl)(Br)I", "F[Fe@TB13H](Cl)(Br)I"),
+        ("Cl[Fe@TB5H](F)(Br)I", "F[Fe@TB6H](Cl)(Br)I"),
+        ("[Co@OH7H2](F)(Cl)(Br)I", "F[Co@OH3H2](Cl)(Br)I"),
+        ("Br[Co@OH7H2]1(F)I.Cl1", "F[Co@OH23H2](Cl)(Br)I"),
+        ("[Ni@SP2]1(<-[NH3])(Cl)F.Br1", "N->[Ni@SP3](F)(Cl)Br"),
+        // RDKit's reading and writing exchange the places of two missing
+        // ligands, so its own string reads back as another number; so do we
+        ("F[Co@OH3H2](Cl)(Br)I", "F[Co@OH15H2](Cl)(Br)I"),
+    ] {
+        assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
+    }
+}
+
+/// Bug: `\\` (a backslash doubled by a string escape, as in RDKit's own
+/// test files) was rejected as two bond symbols; RDKit's lexer reads one or
+/// two backslashes as one `\` bond.
+#[test]
+fn doubled_backslash_is_one_down_bond_as_in_rdkit() {
+    let doubled = parse(r"c1ccc(cc1)/C=C/2\\CCNC2=O").unwrap();
+    assert_eq!(to_smiles(&doubled), r"O=C1NCC/C1=C\c1ccccc1");
+    assert_eq!(to_smiles(&parse(r"F/C=C\\F").unwrap()), r"F/C=C\F");
+    // three are still one bond symbol too many
+    assert!(parse(r"F/C=C\\\F").is_err());
+}
+
+/// Bug: `MolBuilder::reorder_neighbors` kept an `@SP`/`@TB`/`@OH`
+/// permutation number as it was (inverting it like a tetrahedral tag did
+/// nothing), so the reordered atom described another arrangement.
+#[test]
+fn reordering_neighbours_keeps_non_tetrahedral_arrangements() {
+    for smiles in [
+        "F[Co@OH7H](Cl)(Br)(I)N",
+        "F[Fe@TB12](Cl)(Br)(I)N",
+        "F[Pt@SP2](Cl)Br",
+    ] {
+        let mut raw = shennong_smiles::parse_raw(smiles).unwrap();
+        let centre = shennong_mol::AtomIdx(1);
+        let mut order = raw.neighbors(centre).to_vec();
+        order.rotate_left(1);
+        order.swap(0, 1);
+        raw.reorder_neighbors(centre, order).unwrap();
+        let reordered = to_smiles(&raw.sanitize().unwrap());
+        assert_eq!(reordered, to_smiles(&parse(smiles).unwrap()), "{smiles}");
+    }
+}
