@@ -131,6 +131,10 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         let mut atom = atom_from_symbol(sym)
             .ok_or_else(|| err(lineno, 32, format!("unknown element symbol '{sym}'")))?;
         let mass_diff = int_field(l, 34, 36, lineno, "mass difference")?;
+        if mass_diff != 0 && atom.atomic_num == 0 {
+            // an R label's number gives way to a mass difference
+            atom.isotope = 0;
+        }
         if mass_diff != 0 {
             let base = shennong_mol::element::element(atom.atomic_num)
                 .map_or(0, |e| i64::from(e.common_isotope));
@@ -244,6 +248,19 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                     };
                 }
             }
+        } else if l.starts_with("M  RGP") {
+            let n = int_field(l, 6, 9, lineno, "entry count")?;
+            for e in 0..n.clamp(0, 8) as usize {
+                let s = 9 + e * 8;
+                let ai = int_field(l, s, s + 4, lineno, "atom number")?;
+                let label = int_field(l, s + 4, s + 8, lineno, "R-group label")?;
+                if ai < 1 || ai as usize > natoms {
+                    return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
+                }
+                // RDKit keeps labels 1 to 998 as the isotope
+                let iso = u16::try_from(label).ok().filter(|&l| (1..999).contains(&l));
+                set_r_group(&mut mol, AtomIdx(ai as u32 - 1), iso);
+            }
         } else if l.starts_with("A  ") {
             k += 1; // alias text on the next line; the atom keeps its element
         }
@@ -302,19 +319,49 @@ fn add_molfile_bond(
     Ok(())
 }
 
+/// The atom a molfile symbol stands for, as RDKit reads it: `D` and `T`
+/// are hydrogen isotopes; query symbols (`A`, `Q`, `L`, `*`, ...) and
+/// R-group labels are dummy atoms, `R1`..`R99` with the number as isotope
+/// (RDKit's SMILES writes them `[1*]`); a two-letter symbol in capitals
+/// (`CL`, `BR`) reads as the element.
 fn atom_from_symbol(sym: &str) -> Option<Atom> {
+    // RDKit takes the R-label range by string order, "R0" to "R99"
+    let r_label = sym.starts_with('R') && ("R0"..="R99").contains(&sym);
     let z = match sym {
         "D" | "T" => 1,
-        "R" | "R#" | "A" | "Q" | "L" | "LP" | "*" | "X" | "M" | "R1" | "R2" => 0,
-        s => atomic_number(s)?,
+        "R" | "R#" | "A" | "Q" | "L" | "LP" | "*" | "X" | "M" | "Pol" | "Mod" => 0,
+        _ if r_label => 0,
+        s => match s.as_bytes() {
+            [first, second] if second.is_ascii_uppercase() => {
+                let element = [*first, second.to_ascii_lowercase()];
+                atomic_number(std::str::from_utf8(&element).ok()?)?
+            }
+            _ => atomic_number(s)?,
+        },
     };
     let mut atom = Atom::new(z);
     match sym {
         "D" => atom.isotope = 2,
         "T" => atom.isotope = 3,
+        _ if r_label => {
+            if let Some(n) = sym.get(1..).and_then(|d| d.parse::<u16>().ok()) {
+                atom.isotope = n;
+            }
+        }
         _ => {}
     }
     Some(atom)
+}
+
+/// Makes `atom` an R group (`M  RGP`, V3000 `RGROUPS=`): a dummy atom,
+/// with the label as isotope when one is given.
+fn set_r_group(mol: &mut MolBuilder, atom: AtomIdx, label: Option<u16>) {
+    if let Some(a) = mol.atom_mut(atom) {
+        a.atomic_num = 0;
+        if let Some(iso) = label {
+            a.isotope = iso;
+        }
+    }
 }
 
 fn bond_order(t: i64) -> Option<BondOrder> {
@@ -343,6 +390,27 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
 
 fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
+}
+
+/// RDKit's `isLinearArrangement`: two vectors from one atom within 2
+/// degrees of opposite, or one of them (nearly) of zero length.
+fn is_linear(v1: [f64; 3], v2: [f64; 3]) -> bool {
+    let lsq = dot(v1, v1) * dot(v2, v2);
+    if lsq < 1.0e-6 {
+        return true;
+    }
+    const COS_178: f64 = -0.999388;
+    dot(v1, v2) < COS_178 * lsq.sqrt()
+}
+
+/// Whether atom `x` has a single or aromatic bond to an atom other than `other`.
+fn has_single_neighbors(mol: &MolBuilder, x: AtomIdx, other: AtomIdx) -> bool {
+    mol.neighbors(x).iter().any(|&(n, nb)| {
+        n != other
+            && mol
+                .bond(nb)
+                .is_some_and(|b| b.order == BondOrder::Single || b.order == BondOrder::Aromatic)
+    })
 }
 
 /// The tag 3D coordinates give atom `a`, as RDKit 2026.09 assigns them
@@ -697,11 +765,34 @@ fn apply_coordinates(
 ) {
     let n = mol.num_atoms();
     let has_coords = positions.iter().any(|p| p.iter().any(|c| c.abs() > 1e-4));
+    // Wavy ("either") single bonds, as RDKit reads them: one that starts at
+    // an atom leaves it without a tetrahedral tag, and one at either end of
+    // a double bond, whichever way it points, leaves the double bond
+    // without cis/trans (`findAtomNeighborDirHelper`, `isWigglyBond`).
+    let mut wavy_start = vec![false; n];
+    let mut wavy_end = vec![false; n];
+    let mark = |flags: &mut [bool], a: AtomIdx| {
+        if let Some(f) = flags.get_mut(a.index()) {
+            *f = true;
+        }
+    };
+    for &(p, q, d) in wedges {
+        if d == BondDirection::Either {
+            mark(&mut wavy_start, p);
+            mark(&mut wavy_end, p);
+            mark(&mut wavy_end, q);
+        }
+    }
+    let marked = |flags: &[bool], a: AtomIdx| flags.get(a.index()).copied().unwrap_or(false);
+    let mut unknown_double: Vec<shennong_mol::BondIdx> = Vec::new();
     if has_coords {
         // tetrahedral centres: in 3D from the positions, in 2D from the wedges
         if is_3d {
             for i in 0..n {
                 let a = AtomIdx(i as u32);
+                if marked(&wavy_start, a) {
+                    continue;
+                }
                 if let Some(ch) = chirality_from_3d(mol, &positions, a) {
                     if let Some(atom) = mol.atom_mut(a) {
                         atom.chirality = ch;
@@ -720,21 +811,46 @@ fn apply_coordinates(
             if bond.order != BondOrder::Double || either_double.contains(&b) {
                 continue;
             }
-            let pick = |x: AtomIdx, other: AtomIdx| {
-                mol.neighbors(x)
-                    .iter()
-                    .map(|&(n, _)| n)
-                    .find(|&n| n != other)
-            };
-            let (Some(ra), Some(rb)) = (pick(bond.begin, bond.end), pick(bond.end, bond.begin))
-            else {
+            if marked(&wavy_end, bond.begin) || marked(&wavy_end, bond.end) {
+                unknown_double.push(b);
                 continue;
-            };
+            }
             let pa = positions
                 .get(bond.begin.index())
                 .copied()
                 .unwrap_or([0.0; 3]);
             let pb = positions.get(bond.end.index()).copied().unwrap_or([0.0; 3]);
+            // RDKit (`updateDoubleBondNeighbors`): the reference neighbour
+            // on each end is bonded by a single or aromatic bond and not
+            // within 2 degrees of the double bond's line; with none such on
+            // an end, the bond has no cis/trans
+            let reference = |x: AtomIdx, other: AtomIdx, px: [f64; 3], po: [f64; 3]| {
+                mol.neighbors(x)
+                    .iter()
+                    .filter(|&&(n, nb)| {
+                        n != other
+                            && mol.bond(nb).is_some_and(|nbond| {
+                                nbond.order == BondOrder::Single
+                                    || nbond.order == BondOrder::Aromatic
+                            })
+                    })
+                    .map(|&(n, _)| n)
+                    .find(|n| {
+                        let pn = positions.get(n.index()).copied().unwrap_or([0.0; 3]);
+                        !is_linear(sub(pn, px), sub(po, px))
+                    })
+            };
+            let (Some(ra), Some(rb)) = (
+                reference(bond.begin, bond.end, pa, pb),
+                reference(bond.end, bond.begin, pb, pa),
+            ) else {
+                if has_single_neighbors(mol, bond.begin, bond.end)
+                    && has_single_neighbors(mol, bond.end, bond.begin)
+                {
+                    unknown_double.push(b);
+                }
+                continue;
+            };
             let axis = sub(pb, pa);
             let len2 = dot(axis, axis);
             if len2 < 1e-8 {
@@ -752,11 +868,9 @@ fn apply_coordinates(
                 positions.get(rb.index()).copied().unwrap_or([0.0; 3]),
                 pb,
             ));
+            // the sign of the cosine of the dihedral: RDKit calls a dihedral
+            // of 90 degrees or more trans
             let d = dot(xa, xb);
-            let scale = dot(xa, xa).sqrt() * dot(xb, xb).sqrt();
-            if scale < 1e-8 || d.abs() < 1e-3 * scale {
-                continue;
-            }
             if let Some(bm) = mol.bond_mut(b) {
                 bm.stereo = if d > 0.0 {
                     BondStereo::Cis(ra, rb)
@@ -766,7 +880,7 @@ fn apply_coordinates(
             }
         }
     }
-    for &b in either_double {
+    for &b in either_double.iter().chain(&unknown_double) {
         if let Some(bm) = mol.bond_mut(b) {
             bm.direction = BondDirection::Either;
         }
@@ -891,6 +1005,21 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                         "2" => 1,
                         _ => 0,
                     };
+                }
+                // RGROUPS=(n label ...): a dummy atom, the last label its isotope
+                if let Some(pos) = rest.iter().position(|t| t.starts_with("RGROUPS=(")) {
+                    let mut labels = rest
+                        .iter()
+                        .skip(pos)
+                        .map(|t| t.trim_start_matches("RGROUPS=(").trim_end_matches(')'));
+                    let count: usize = labels
+                        .next()
+                        .and_then(|c| c.parse().ok())
+                        .ok_or_else(|| err(lineno, 8, "bad RGROUPS"))?;
+                    atom.atomic_num = 0;
+                    for label in labels.take(count) {
+                        atom.isotope = label.parse().map_err(|_| err(lineno, 8, "bad RGROUPS"))?;
+                    }
                 }
                 if let Ok(m) = map.parse::<u32>() {
                     atom.map_num = m;

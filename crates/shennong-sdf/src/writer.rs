@@ -144,9 +144,14 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
         .collect();
     out.push_str(&title);
     out.push('\n');
+    // CTfile header line: user initials (2), program (8), date and time
+    // (10), then the dimensional code in columns 21-22, where readers
+    // (RDKit among them) look for "3D"
     let _ = writeln!(
         out,
-        "     Shennong      {}",
+        "  {:<8}{:<10}{}",
+        "Shennong",
+        "",
         if is_3d { "3D" } else { "2D" }
     );
     out.push('\n');

@@ -150,3 +150,37 @@ fn read_as_rdkit_does(name: &str) -> usize {
     }
     checked
 }
+
+/// Regressions found by reading RDKit's own test molfiles (6,171 records of
+/// its test-data `.mol`/`.sdf` files), each fixed to read as RDKit reads it:
+/// - a wavy single bond (V2000 stereo 4, V3000 `CFG=2`) at either end of a
+///   double bond, whichever way it points, leaves the double bond without
+///   cis/trans (we read it from the coordinates), in 2D and 3D; one that
+///   starts at an atom with 3D coordinates leaves it without a tag;
+/// - a double-bond neighbour within 2 degrees of the bond's line is not a
+///   reference (an azo dye drawn straight read as trans);
+/// - R groups: `R1`..`R99` symbols, `M  RGP` and V3000 `RGROUPS=` read as
+///   dummy atoms with the label as isotope (`[1*]`), as RDKit does; they
+///   were bare `*`;
+/// - element symbols in capitals (`CL`, `BR`) read as the element; they were
+///   rejected.
+///
+/// The file holds 24 of those records, 8 wavy-bond variants and 2 V3000
+/// R-group blocks written by RDKit, each with RDKit 2026.09.1's canonical
+/// SMILES of the record as `RDKIT_SMILES` (RDKit test data, BSD-3-Clause).
+#[test]
+fn rdkit_test_molfiles_read_as_rdkit_reads_them() {
+    assert_eq!(read_as_rdkit_does("rdkit_test_molfiles.sdf"), 32);
+}
+
+/// Regression: the header line put the dimensional code in columns 20-21,
+/// one to the left of where the CTfile format (and RDKit) read it, so RDKit
+/// took our 3D files for 2D ones (and warned when it saw z coordinates).
+#[test]
+fn header_dimension_code_sits_in_columns_21_and_22() {
+    let mol = read_molblock(&v2000(&[("C", 0), ("O", 0)], &[(1, 2)], "")).unwrap();
+    let block = write_molblock(&mol, "t").unwrap();
+    let header = block.lines().nth(1).unwrap();
+    assert_eq!(header.get(2..10), Some("Shennong"));
+    assert_eq!(header.get(20..22), Some("2D"));
+}
