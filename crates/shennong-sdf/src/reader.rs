@@ -497,6 +497,18 @@ fn chirality_from_wedges(
             BondDirection::Wedge | BondDirection::Hash if !*done => {
                 let tag = wedge_chirality(mol, positions, wedges, a, x, d);
                 *done = tag.is_some();
+                // RDKit makes the one implicit H of a three-coordinate atom
+                // it reads a wedge on explicit, tag or not; its SMILES
+                // writer counts an explicit H on the first atom written
+                // (chiralAtomNeedsTagInversion), so we do the same
+                if mol.neighbors(a).len() == 3
+                    && mol.atom(a).is_some_and(|x| x.explicit_hs == 0)
+                    && mol.total_hs_as_is(a) == 1
+                {
+                    if let Some(atom) = mol.atom_mut(a) {
+                        atom.explicit_hs = 1;
+                    }
+                }
                 tag
             }
             _ => continue,

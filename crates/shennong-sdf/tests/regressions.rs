@@ -163,14 +163,18 @@ fn read_as_rdkit_does(name: &str) -> usize {
 ///   dummy atoms with the label as isotope (`[1*]`), as RDKit does; they
 ///   were bare `*`;
 /// - element symbols in capitals (`CL`, `BR`) read as the element; they were
-///   rejected.
+///   rejected;
+/// - a wedge read on a three-coordinate atom with one implicit H makes that H
+///   explicit, as RDKit does; its SMILES writer counts an explicit H on the
+///   first atom written, so a mapped molecule written from its stereocentre
+///   came out `[C@H:1]` where RDKit writes `[C@@H:1]` (`testRXNChirality1`).
 ///
-/// The file holds 24 of those records, 8 wavy-bond variants and 2 V3000
+/// The file holds 26 of those records, 8 wavy-bond variants and 2 V3000
 /// R-group blocks written by RDKit, each with RDKit 2026.09.1's canonical
 /// SMILES of the record as `RDKIT_SMILES` (RDKit test data, BSD-3-Clause).
 #[test]
 fn rdkit_test_molfiles_read_as_rdkit_reads_them() {
-    assert_eq!(read_as_rdkit_does("rdkit_test_molfiles.sdf"), 32);
+    assert_eq!(read_as_rdkit_does("rdkit_test_molfiles.sdf"), 34);
 }
 
 /// Regression: the header line put the dimensional code in columns 20-21,
