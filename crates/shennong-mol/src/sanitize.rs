@@ -10,6 +10,7 @@ use crate::kekulize::kekulize_except;
 use crate::mol::Neighbors;
 use crate::mol::{
     AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
+    StereoClass,
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
@@ -181,6 +182,7 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             }
         }
     }
+    drop_impossible_shapes(&mut mol);
     // RDKit re-checks valences on the perceived structure (an aromatic-looking
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
     for i in 0..n {
@@ -1036,6 +1038,33 @@ fn hybridization_of(mol: &MolBuilder, a: AtomIdx, st: &AtomState, conj: &[bool])
         5 => Hybridization::Sp3d,
         6 => Hybridization::Sp3d2,
         _ => Hybridization::Unspecified,
+    }
+}
+
+/// Drops `@SP`, `@TB` and `@OH` tags on atoms whose neighbours with their
+/// hydrogens cannot take the shape (square planar 2-4, trigonal bipyramid
+/// 2-5, octahedron 2-6), as RDKit's `cleanupChirality` does: `[Pt@SP1H2]`
+/// with four ligands besides is six-coordinate, not square planar.
+fn drop_impossible_shapes(mol: &mut MolBuilder) {
+    for i in 0..mol.num_atoms() {
+        let a = AtomIdx(i as u32);
+        let Some(atom) = mol.atom(a) else { continue };
+        let Chirality::Other { class, .. } = atom.chirality else {
+            continue;
+        };
+        let most = match class {
+            StereoClass::SquarePlanar => 4,
+            StereoClass::TrigonalBipyramidal => 5,
+            StereoClass::Octahedral => 6,
+            StereoClass::Allene => continue,
+        };
+        let degree =
+            mol.neighbors(a).len() + usize::from(atom.explicit_hs) + usize::from(atom.implicit_hs);
+        if !(2..=most).contains(&degree) {
+            if let Some(am) = mol.atom_mut(a) {
+                am.chirality = Chirality::None;
+            }
+        }
     }
 }
 

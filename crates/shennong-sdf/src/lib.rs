@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod error;
+mod nontetrahedral;
 mod reader;
 mod sd;
 mod writer;

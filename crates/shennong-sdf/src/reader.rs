@@ -169,6 +169,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         positions.push([x, y, z]);
     }
     let mut wedges: Vec<(AtomIdx, AtomIdx, BondDirection)> = Vec::new();
+    let mut chirality_possible = false;
     let mut either_double: Vec<shennong_mol::BondIdx> = Vec::new();
     for i in 0..nbonds {
         let lineno = 5 + natoms + i;
@@ -188,6 +189,9 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             bond_order(t).ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
         let (pa, pb) = (AtomIdx(a as u32 - 1), AtomIdx(b as u32 - 1));
         // V2000 bond stereo: 1 wedge, 6 hash, 4 either (single); 3 either (double)
+        // RDKit reads wedged or hashed bonds and crossed double bonds as
+        // 2D stereo marks whatever the bond type (`chiralityPossible`)
+        chirality_possible |= matches!(st, 1 | 3 | 6);
         let mark = match (order, st) {
             (BondOrder::Single, 1) => Some(BondDirection::Wedge),
             (BondOrder::Single, 6) => Some(BondDirection::Hash),
@@ -272,7 +276,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         .filter_map(|(i, v)| v.map(|v| (i, if v == 15 { 0 } else { v })))
         .collect();
     apply_valences(&mut mol, &valences);
-    let is_3d = positions.iter().any(|p| p[2].abs() > 1e-4);
+    let is_3d = conformer_is_3d(&lines, &positions, chirality_possible);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })
 }
@@ -376,11 +380,11 @@ fn bond_order(t: i64) -> Option<BondOrder> {
     }
 }
 
-fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+pub(crate) fn sub(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [a[0] - b[0], a[1] - b[1], a[2] - b[2]]
 }
 
-fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
+pub(crate) fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     [
         a[1] * b[2] - a[2] * b[1],
         a[2] * b[0] - a[0] * b[2],
@@ -388,7 +392,7 @@ fn cross(a: [f64; 3], b: [f64; 3]) -> [f64; 3] {
     ]
 }
 
-fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
+pub(crate) fn dot(a: [f64; 3], b: [f64; 3]) -> f64 {
     a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 }
 
@@ -415,8 +419,10 @@ fn has_single_neighbors(mol: &MolBuilder, x: AtomIdx, other: AtomIdx) -> bool {
 
 /// The tag 3D coordinates give atom `a`, as RDKit 2026.09 assigns them
 /// (`assignChiralTypesFrom3D`): only atoms with three or more bonds that
-/// count (not zero-order, not a dative bond from the atom) and four
-/// neighbours with their hydrogens (S and Se: three or four); the sign of
+/// count (not zero-order, not a dative bond from the atom) and at most six
+/// neighbours with their hydrogens; first a non-tetrahedral shape
+/// ([`crate::nontetrahedral`], phosphorus and heavier), else, for four
+/// neighbours with their hydrogens (S and Se: three or four), the sign of
 /// the volume spanned by the first three neighbours, or, when those lie in
 /// one plane with the atom (within 0.1 Å³), of the first two and the
 /// fourth. Tags are relative to the atom's neighbour order.
@@ -433,10 +439,13 @@ fn chirality_from_3d(mol: &MolBuilder, positions: &[[f64; 3]], a: AtomIdx) -> Op
         })
         .map(|&(x, _)| x)
         .collect();
-    if nbrs.len() < 3 {
+    let total = nbrs.len() + mol.total_hs_as_is(a) as usize;
+    if nbrs.len() < 3 || total > 6 {
         return None;
     }
-    let total = nbrs.len() + mol.total_hs_as_is(a) as usize;
+    if let Some(tag) = crate::nontetrahedral::nontetrahedral_from_3d(mol, positions, a) {
+        return Some(tag);
+    }
     if total > 4 {
         return None;
     }
@@ -463,6 +472,18 @@ fn chirality_from_3d(mol: &MolBuilder, positions: &[[f64; 3]], a: AtomIdx) -> Op
     } else {
         None
     }
+}
+
+/// Whether the coordinates are 3D, as RDKit decides (`calculate3dFlag`):
+/// any z coordinate off zero, or the header line's dimensional code
+/// (columns 21-22) says `3D` and no bond carries a 2D stereo mark.
+fn conformer_is_3d(lines: &[&str], positions: &[[f64; 3]], chirality_possible: bool) -> bool {
+    let nonzero_z = positions.iter().any(|p| p[2].abs() > 1e-4);
+    let marked_3d = lines
+        .get(1)
+        .and_then(|header| header.get(20..22))
+        .is_some_and(|code| code.eq_ignore_ascii_case("3d"));
+    nonzero_z || (marked_3d && !chirality_possible)
 }
 
 /// The bond vector in position `k` of `order`.
@@ -961,6 +982,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
     let mut mol = MolBuilder::new();
     let mut positions = Vec::new();
     let mut wedges = Vec::new();
+    let mut chirality_possible = false;
     let mut either_double = Vec::new();
     let mut section = "";
     let mut ids: Vec<(i64, AtomIdx)> = Vec::new();
@@ -1065,6 +1087,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                 let order = bond_order(t)
                     .ok_or_else(|| err(lineno, 8, format!("unsupported bond type {t}")))?;
                 // V3000 CFG: 1 wedge, 3 hash, 2 either
+                chirality_possible |= matches!(kv(rest, "CFG"), Some("1" | "3"));
                 let mark = match kv(rest, "CFG") {
                     Some("1") => Some(BondDirection::Wedge),
                     Some("3") => Some(BondDirection::Hash),
@@ -1083,7 +1106,7 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
         }
     }
     apply_valences(&mut mol, &valences);
-    let is_3d = positions.iter().any(|p: &[f64; 3]| p[2].abs() > 1e-4);
+    let is_3d = conformer_is_3d(lines, &positions, chirality_possible);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })
 }

@@ -1201,7 +1201,7 @@ fn adopt_set_side(
 }
 
 /// RDKit's metal test (`QueryOps::isMetal`): anything but the non-metals.
-fn is_metal(z: u8) -> bool {
+pub(crate) fn is_metal(z: u8) -> bool {
     !matches!(
         z,
         0 | 1
