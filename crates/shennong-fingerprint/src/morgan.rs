@@ -131,8 +131,6 @@ pub fn morgan_environments_with_chirality(
     include_chirality: bool,
 ) -> Vec<MorganEnv> {
     let n = mol.num_atoms();
-    let nb = mol.num_bonds();
-    let words = nb.div_ceil(64).max(1);
     let labels = if include_chirality {
         shennong_mol::canon_rdkit::legacy_labels(mol)
     } else {
@@ -154,132 +152,237 @@ pub fn morgan_environments_with_chirality(
             }
         })
         .collect();
-    let mut chiral_done = vec![false; n];
-    let mut out = Vec::with_capacity(n * (radius as usize + 1));
-    let mut current: Vec<u32> = atom_invariants.to_vec();
-    current.resize(n, 0);
-    for (i, &inv) in current.iter().enumerate() {
-        out.push(MorganEnv {
+    let mut layers = Layers {
+        mol,
+        bond_inv: &bond_inv,
+        chirality_code: include_chirality.then_some(&labels.atom_r[..]),
+        chiral_done: vec![false; n],
+        current: atom_invariants.to_vec(),
+        next: vec![0u32; n],
+        dead: vec![false; n],
+        nbr_keys: Vec::with_capacity(8),
+        out: Vec::with_capacity(n * (radius as usize + 1)),
+    };
+    layers.current.resize(n, 0);
+    for (i, &inv) in layers.current.iter().enumerate() {
+        layers.out.push(MorganEnv {
             id: inv,
             atom: i as u32,
             radius: 0,
         });
     }
-    let mut next = vec![0u32; n];
-    // Bond sets covered by each atom's environment, as flat bit rows.
-    let mut nbhd = vec![0u64; n * words];
-    let mut round = nbhd.clone();
-    let mut dead = vec![false; n];
-    // Bond sets already covered, as rows of `words` words (few enough for a
-    // linear scan, and no allocation per environment).
-    let mut seen: Vec<u64> = Vec::with_capacity(n * radius as usize * words);
-    let mut nbr_inv: Vec<(i32, u32)> = Vec::with_capacity(8);
-    let mut keyed: Vec<(u64, u32, usize)> = Vec::with_capacity(if words == 1 { n } else { 0 });
-    for layer in 0..radius {
-        let mut this_round: Vec<(usize, u32, usize)> = Vec::with_capacity(n);
-        for a in 0..n {
-            if dead.get(a).copied().unwrap_or(true) {
-                continue;
-            }
-            let neighbors = mol.neighbors(AtomIdx(a as u32));
-            if neighbors.is_empty() {
-                if let Some(d) = dead.get_mut(a) {
-                    *d = true;
-                }
-                continue;
-            }
-            nbr_inv.clear();
-            for &(o, b) in neighbors {
-                let bi = b.index();
-                if let Some(w) = round.get_mut(a * words + bi / 64) {
-                    *w |= 1u64 << (bi % 64);
-                }
-                for k in 0..words {
-                    let src = nbhd.get(o.index() * words + k).copied().unwrap_or(0);
-                    if let Some(w) = round.get_mut(a * words + k) {
-                        *w |= src;
-                    }
-                }
-                let bt = bond_inv.get(bi).copied().unwrap_or(1) as i32;
-                nbr_inv.push((bt, current.get(o.index()).copied().unwrap_or(0)));
-            }
-            nbr_inv.sort_unstable();
-            let mut invar = layer;
-            hash_combine(&mut invar, current.get(a).copied().unwrap_or(0));
-            let mut looks_chiral =
-                include_chirality && mol.atom(AtomIdx(a as u32)).chirality != Chirality::None;
-            let checking = looks_chiral && !chiral_done.get(a).copied().unwrap_or(true);
-            let mut prev: Option<u32> = None;
-            for &(bt, ci) in &nbr_inv {
-                hash_combine(&mut invar, hash_pair(bt as u32, ci));
-                if checking && (bt != 1 || prev == Some(ci)) {
-                    looks_chiral = false;
-                }
-                prev = Some(ci);
-            }
-            if looks_chiral {
-                if let Some(d) = chiral_done.get_mut(a) {
-                    *d = true;
-                }
-                let code = match labels.atom_r.get(a).copied().flatten() {
-                    Some(true) => 3,
-                    Some(false) => 2,
-                    None => 1,
-                };
-                hash_combine(&mut invar, code);
-            }
-            if let Some(x) = next.get_mut(a) {
-                *x = invar;
-            }
-            this_round.push((a, invar, a));
+    if mol.num_bonds() <= 64 {
+        layers.grow_one_word(radius);
+    } else {
+        layers.grow_wide(radius);
+    }
+    layers.out
+}
+
+/// The state of a Morgan enumeration between layers.
+struct Layers<'a> {
+    mol: &'a Mol,
+    bond_inv: &'a [u32],
+    /// RDKit's legacy R/S per atom, when chirality is included.
+    chirality_code: Option<&'a [Option<bool>]>,
+    chiral_done: Vec<bool>,
+    /// Identifiers of the previous layer, and of this one.
+    current: Vec<u32>,
+    next: Vec<u32>,
+    /// Atoms whose environment stopped growing (a duplicate bond set, or
+    /// no neighbours).
+    dead: Vec<bool>,
+    /// (bond invariant << 32 | neighbour identifier), sorted: the order of
+    /// RDKit's (bond type, invariant) pairs, as one integer each.
+    nbr_keys: Vec<u64>,
+    out: Vec<MorganEnv>,
+}
+
+impl Layers<'_> {
+    /// Atom `a`'s identifier at `layer` (`None` when it is dead or has no
+    /// neighbours, which kills it), from its own and its neighbours'
+    /// previous identifiers; `visit` sees each (neighbour, bond) first.
+    fn atom_id(
+        &mut self,
+        layer: u32,
+        a: usize,
+        mut visit: impl FnMut(AtomIdx, usize),
+    ) -> Option<u32> {
+        if self.dead.get(a).copied().unwrap_or(true) {
+            return None;
         }
-        // RDKit sorts (bond set, id, atom) with bond sets compared as
-        // big integers (most significant block first).
-        let row = |a: usize| round.get(a * words..(a + 1) * words).unwrap_or(&[]);
-        if words == 1 {
-            // up to 64 bonds (nearly every molecule): the bond set is one
-            // integer, and sorting plain tuples that carry it is several
-            // times cheaper than the general comparison below
+        let neighbors = self.mol.neighbors(AtomIdx(a as u32));
+        if neighbors.is_empty() {
+            if let Some(d) = self.dead.get_mut(a) {
+                *d = true;
+            }
+            return None;
+        }
+        self.nbr_keys.clear();
+        for &(o, b) in neighbors {
+            let bi = b.index();
+            visit(o, bi);
+            let bt = u64::from(self.bond_inv.get(bi).copied().unwrap_or(1));
+            let ci = u64::from(self.current.get(o.index()).copied().unwrap_or(0));
+            self.nbr_keys.push(bt << 32 | ci);
+        }
+        // a handful of neighbours: insertion sort beats the general sort
+        for i in 1..self.nbr_keys.len() {
+            let mut j = i;
+            while j > 0 {
+                match (self.nbr_keys.get(j - 1), self.nbr_keys.get(j)) {
+                    (Some(x), Some(y)) if x > y => self.nbr_keys.swap(j - 1, j),
+                    _ => break,
+                }
+                j -= 1;
+            }
+        }
+        let mut invar = layer;
+        hash_combine(&mut invar, self.current.get(a).copied().unwrap_or(0));
+        let mut looks_chiral = self.chirality_code.is_some()
+            && self.mol.atom(AtomIdx(a as u32)).chirality != Chirality::None;
+        let checking = looks_chiral && !self.chiral_done.get(a).copied().unwrap_or(true);
+        let mut prev: Option<u32> = None;
+        for &key in &self.nbr_keys {
+            let (bt, ci) = ((key >> 32) as u32, key as u32);
+            hash_combine(&mut invar, hash_pair(bt, ci));
+            if checking && (bt != 1 || prev == Some(ci)) {
+                looks_chiral = false;
+            }
+            prev = Some(ci);
+        }
+        if looks_chiral {
+            if let Some(d) = self.chiral_done.get_mut(a) {
+                *d = true;
+            }
+            let code = match self
+                .chirality_code
+                .and_then(|codes| codes.get(a).copied().flatten())
+            {
+                Some(true) => 3,
+                Some(false) => 2,
+                None => 1,
+            };
+            hash_combine(&mut invar, code);
+        }
+        if let Some(x) = self.next.get_mut(a) {
+            *x = invar;
+        }
+        Some(invar)
+    }
+
+    /// Ends a layer: this layer's identifiers become the previous ones.
+    fn end_layer(&mut self) {
+        std::mem::swap(&mut self.current, &mut self.next);
+        self.next.fill(0);
+    }
+
+    /// Up to 64 bonds (nearly every molecule): each bond set is one integer.
+    fn grow_one_word(&mut self, radius: u32) {
+        let n = self.mol.num_atoms();
+        let mut nbhd = vec![0u64; n];
+        let mut round = vec![0u64; n];
+        // bond sets of earlier layers, sorted
+        let mut seen: Vec<u64> = Vec::with_capacity(n * radius as usize);
+        let mut fresh: Vec<u64> = Vec::with_capacity(n);
+        // (bond set, identifier, atom) packed so that one integer compare
+        // gives RDKit's order: bond sets as integers, then id, then atom
+        let mut keyed: Vec<u128> = Vec::with_capacity(n);
+        for layer in 0..radius {
             keyed.clear();
-            keyed.extend(
-                this_round
-                    .iter()
-                    .map(|&(a, invar, _)| (round.get(a).copied().unwrap_or(0), invar, a)),
-            );
+            for a in 0..n {
+                let mut bits = round.get(a).copied().unwrap_or(0);
+                let id = self.atom_id(layer, a, |o, bi| {
+                    bits |= 1u64 << (bi % 64) | nbhd.get(o.index()).copied().unwrap_or(0);
+                });
+                let Some(id) = id else { continue };
+                if let Some(r) = round.get_mut(a) {
+                    *r = bits;
+                }
+                keyed.push(u128::from(bits) << 64 | u128::from(id) << 32 | a as u128);
+            }
             keyed.sort_unstable();
+            fresh.clear();
+            let mut last: Option<u64> = None;
+            for &k in &keyed {
+                let (bits, id, a) = ((k >> 64) as u64, (k >> 32) as u32, k as u32);
+                let repeated = last == Some(bits) || seen.binary_search(&bits).is_ok();
+                last = Some(bits);
+                if repeated {
+                    if let Some(d) = self.dead.get_mut(a as usize) {
+                        *d = true;
+                    }
+                } else {
+                    fresh.push(bits);
+                    self.out.push(MorganEnv {
+                        id,
+                        atom: a,
+                        radius: layer + 1,
+                    });
+                }
+            }
+            seen.extend_from_slice(&fresh);
+            seen.sort_unstable();
+            self.end_layer();
+            nbhd.copy_from_slice(&round);
+        }
+    }
+
+    /// More than 64 bonds: bond sets as rows of words.
+    fn grow_wide(&mut self, radius: u32) {
+        let n = self.mol.num_atoms();
+        let words = self.mol.num_bonds().div_ceil(64).max(1);
+        let mut nbhd = vec![0u64; n * words];
+        let mut round = nbhd.clone();
+        // bond sets already covered, as rows of `words` words
+        let mut seen: Vec<u64> = Vec::with_capacity(n * radius as usize * words);
+        let mut this_round: Vec<(usize, u32)> = Vec::with_capacity(n);
+        for layer in 0..radius {
             this_round.clear();
-            this_round.extend(keyed.iter().map(|&(_, invar, a)| (a, invar, a)));
-        } else {
+            for a in 0..n {
+                let id = self.atom_id(layer, a, |o, bi| {
+                    if let Some(w) = round.get_mut(a * words + bi / 64) {
+                        *w |= 1u64 << (bi % 64);
+                    }
+                    for k in 0..words {
+                        let src = nbhd.get(o.index() * words + k).copied().unwrap_or(0);
+                        if let Some(w) = round.get_mut(a * words + k) {
+                            *w |= src;
+                        }
+                    }
+                });
+                if let Some(id) = id {
+                    this_round.push((a, id));
+                }
+            }
+            // RDKit sorts (bond set, id, atom) with bond sets compared as
+            // big integers (most significant block first)
+            let row = |a: usize| round.get(a * words..(a + 1) * words).unwrap_or(&[]);
             this_round.sort_unstable_by(|x, y| {
                 row(x.0)
                     .iter()
                     .rev()
                     .cmp(row(y.0).iter().rev())
                     .then(x.1.cmp(&y.1))
-                    .then(x.2.cmp(&y.2))
+                    .then(x.0.cmp(&y.0))
             });
-        }
-        for &(a, invar, _) in &this_round {
-            let key = row(a);
-            let already = match key {
-                // one word (up to 64 bonds): plain integer compares
-                [k] => seen.contains(k),
-                _ => seen.chunks_exact(words).any(|r| r == key),
-            };
-            if !already {
-                seen.extend_from_slice(key);
-                out.push(MorganEnv {
-                    id: invar,
-                    atom: a as u32,
-                    radius: layer + 1,
-                });
-            } else if let Some(d) = dead.get_mut(a) {
-                *d = true;
+            for &(a, id) in &this_round {
+                let key = row(a);
+                if seen.chunks_exact(words).any(|r| r == key) {
+                    if let Some(d) = self.dead.get_mut(a) {
+                        *d = true;
+                    }
+                } else {
+                    seen.extend_from_slice(key);
+                    self.out.push(MorganEnv {
+                        id,
+                        atom: a as u32,
+                        radius: layer + 1,
+                    });
+                }
             }
+            self.end_layer();
+            nbhd.copy_from_slice(&round);
         }
-        std::mem::swap(&mut current, &mut next);
-        next.fill(0);
-        nbhd.copy_from_slice(&round);
     }
-    out
 }
