@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use shennong_mol::{element, AtomIdx, BondOrder, Chirality, Mol};
 use shennong_smarts::{MatchOptions, Query, Target};
 
-use crate::hash::{hash_combine, hash_pair, hash_range};
+use crate::hash::{hash_combine, hash_pair};
 
 /// RDKit's `Bond::BondType` numbering, used in bond invariants.
 pub fn rdkit_bond_type(order: BondOrder) -> u32 {
@@ -20,38 +20,45 @@ pub fn rdkit_bond_type(order: BondOrder) -> u32 {
 /// element, total degree, total H, charge, isotope mass shift and ring membership.
 pub fn connectivity_invariants(mol: &Mol, include_ring_membership: bool) -> Vec<u32> {
     let rings = mol.rings();
-    mol.atom_indices()
-        .map(|a| {
-            let atom = mol.atom(a);
-            let z = atom.atomic_num;
-            let total_degree = mol.degree(a) as u32 + u32::from(atom.total_hs());
+    let mut out = Vec::with_capacity(mol.num_atoms());
+    for (i, atom) in mol.atoms().iter().enumerate() {
+        let a = AtomIdx(i as u32);
+        let z = atom.atomic_num;
+        let neighbors = mol.neighbors(a);
+        let hs = u32::from(atom.total_hs());
+        let graph_hs = neighbors
+            .iter()
+            .filter(|&&(n, _)| mol.atom(n).atomic_num == 1)
+            .count() as u32;
+        // the isotope's mass less the element's average, truncated; zero
+        // without an isotope
+        let delta_mass = if atom.isotope == 0 {
+            0
+        } else {
             let weight = element::element(z).map_or(0.0, |e| e.average_mass);
-            let mass = if atom.isotope != 0 {
-                match element::isotope_mass(z, atom.isotope) {
-                    Some(m) => m,
-                    None if z != 0 => f64::from(atom.isotope),
-                    None => 0.0,
-                }
-            } else {
-                weight
+            let mass = match element::isotope_mass(z, atom.isotope) {
+                Some(m) => m,
+                None if z != 0 => f64::from(atom.isotope),
+                None => 0.0,
             };
-            let delta_mass = (mass - weight) as i32;
-            let mut comps = [
-                u32::from(z),
-                total_degree,
-                mol.total_hs_with_graph_hs(a),
-                i32::from(atom.formal_charge) as u32,
-                delta_mass as u32,
-                1,
-            ];
-            let len = if include_ring_membership && rings.is_ring_atom(a) {
-                6
-            } else {
-                5
-            };
-            hash_range(comps.get_mut(..len).map_or(&[][..], |s| &*s))
-        })
-        .collect()
+            (mass - weight) as i32
+        };
+        let mut seed = 0;
+        for v in [
+            u32::from(z),
+            neighbors.len() as u32 + hs,
+            hs + graph_hs,
+            i32::from(atom.formal_charge) as u32,
+            delta_mass as u32,
+        ] {
+            hash_combine(&mut seed, v);
+        }
+        if include_ring_membership && rings.is_ring_atom(a) {
+            hash_combine(&mut seed, 1);
+        }
+        out.push(seed);
+    }
+    out
 }
 
 /// RDKit's default feature definitions for FCFP (donor, acceptor, aromatic,
