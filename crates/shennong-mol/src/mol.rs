@@ -97,6 +97,18 @@ pub enum StereoClass {
     Octahedral,
 }
 
+impl StereoClass {
+    /// The class's two letters in SMILES (`@SP1` → `"SP"`).
+    pub fn smiles_code(self) -> &'static str {
+        match self {
+            StereoClass::Allene => "AL",
+            StereoClass::SquarePlanar => "SP",
+            StereoClass::TrigonalBipyramidal => "TB",
+            StereoClass::Octahedral => "OH",
+        }
+    }
+}
+
 /// Atom-centred stereo.
 ///
 /// Tetrahedral tags refer to the atom's neighbour order in [`Mol::neighbors`],

@@ -985,26 +985,16 @@ fn order_ring(
     out: &mut Vec<AtomIdx>,
 ) {
     let first = out.len();
-    if !walk_simple_ring(adjacency, bonds, bond_ends, in_ring, out) {
+    if walk_simple_ring(adjacency, bonds, bond_ends, in_ring, out).is_none() {
         out.truncate(first);
         order_ring_by_scan(bonds, bond_ends, out);
     }
 }
 
 /// [`order_ring`] for a simple cycle (every ring atom has exactly two ring
-/// bonds), walking the adjacency lists and appending to `out`; `false`
+/// bonds), walking the adjacency lists and appending to `out`; `None`
 /// (with `out` partly written) for anything else.
 fn walk_simple_ring(
-    adjacency: &[Neighbors],
-    bonds: &[BondIdx],
-    bond_ends: &[(AtomIdx, AtomIdx)],
-    in_ring: impl Fn(BondIdx) -> bool,
-    out: &mut Vec<AtomIdx>,
-) -> bool {
-    walk_simple_ring_from(adjacency, bonds, bond_ends, in_ring, out).is_some()
-}
-
-fn walk_simple_ring_from(
     adjacency: &[Neighbors],
     bonds: &[BondIdx],
     bond_ends: &[(AtomIdx, AtomIdx)],
@@ -1191,7 +1181,7 @@ mod tests {
             let in_ring = |b: BondIdx| bonds.binary_search(&b).is_ok();
             let mut walked = Vec::new();
             assert!(
-                walk_simple_ring(&adj, bonds, &ends, in_ring, &mut walked),
+                walk_simple_ring(&adj, bonds, &ends, in_ring, &mut walked).is_some(),
                 "{bonds:?}"
             );
             let mut scanned = Vec::new();

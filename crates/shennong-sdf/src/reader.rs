@@ -225,20 +225,13 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                 }
                 saw_chg_iso_rad = true;
             }
-            let n = int_field(l, 6, 9, lineno, "entry count")?;
-            for e in 0..n.clamp(0, 8) as usize {
-                let s = 9 + e * 8;
-                let ai = int_field(l, s, s + 4, lineno, "atom number")?;
-                let v = int_field(l, s + 4, s + 8, lineno, "value")?;
-                if ai < 1 || ai as usize > natoms {
-                    return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
-                }
-                let Some(atom) = mol.atom_mut(AtomIdx(ai as u32 - 1)) else {
+            for (a, v, column) in property_entries(l, lineno, natoms, "value")? {
+                let Some(atom) = mol.atom_mut(a) else {
                     continue;
                 };
                 if l.starts_with("M  CHG") {
                     atom.formal_charge =
-                        i8::try_from(v).map_err(|_| err(lineno, s + 5, "charge out of range"))?;
+                        i8::try_from(v).map_err(|_| err(lineno, column, "charge out of range"))?;
                 } else if l.starts_with("M  ISO") {
                     atom.isotope = u16::try_from(v.max(0)).unwrap_or(0);
                 } else {
@@ -253,17 +246,10 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                 }
             }
         } else if l.starts_with("M  RGP") {
-            let n = int_field(l, 6, 9, lineno, "entry count")?;
-            for e in 0..n.clamp(0, 8) as usize {
-                let s = 9 + e * 8;
-                let ai = int_field(l, s, s + 4, lineno, "atom number")?;
-                let label = int_field(l, s + 4, s + 8, lineno, "R-group label")?;
-                if ai < 1 || ai as usize > natoms {
-                    return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
-                }
+            for (a, label, _) in property_entries(l, lineno, natoms, "R-group label")? {
                 // RDKit keeps labels 1 to 998 as the isotope
                 let iso = u16::try_from(label).ok().filter(|&l| (1..999).contains(&l));
-                set_r_group(&mut mol, AtomIdx(ai as u32 - 1), iso);
+                set_r_group(&mut mol, a, iso);
             }
         } else if l.starts_with("A  ") {
             k += 1; // alias text on the next line; the atom keeps its element
@@ -279,6 +265,28 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     let is_3d = conformer_is_3d(&lines, &positions, chirality_possible);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })
+}
+
+/// The (atom, value, value column) entries of a V2000 `M  CHG`-style
+/// property line: a count (at most 8) then 8-column atom/value pairs.
+fn property_entries(
+    l: &str,
+    lineno: usize,
+    natoms: usize,
+    value_name: &str,
+) -> Result<Vec<(AtomIdx, i64, usize)>, MolfileError> {
+    let n = int_field(l, 6, 9, lineno, "entry count")?;
+    let mut entries = Vec::with_capacity(n.clamp(0, 8) as usize);
+    for e in 0..n.clamp(0, 8) as usize {
+        let s = 9 + e * 8;
+        let ai = int_field(l, s, s + 4, lineno, "atom number")?;
+        let v = int_field(l, s + 4, s + 8, lineno, value_name)?;
+        if ai < 1 || ai as usize > natoms {
+            return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
+        }
+        entries.push((AtomIdx(ai as u32 - 1), v, s + 5));
+    }
+    Ok(entries)
 }
 
 /// Explicit valences (atom, valence) of a molfile: each atom gets the

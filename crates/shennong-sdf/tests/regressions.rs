@@ -132,23 +132,31 @@ fn stereo_from_3d_coordinates_reads_as_rdkit_reads_it() {
 /// Reads every record of `tests/data/NAME` and checks our canonical SMILES
 /// against its `RDKIT_SMILES` item; returns the number of records.
 fn read_as_rdkit_does(name: &str) -> usize {
+    let records = records_with(name, "RDKIT_SMILES");
+    for (molblock, expected) in &records {
+        let mol = read_molblock(molblock).unwrap();
+        let title = molblock.lines().next().unwrap_or("");
+        assert_eq!(&to_smiles(&mol), expected, "{name}: {title}");
+    }
+    records.len()
+}
+
+/// Each record of `tests/data/NAME` as (molblock, trimmed value of data item `key`).
+fn records_with(name: &str, key: &str) -> Vec<(String, String)> {
     let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
     let file = std::fs::File::open(path).unwrap();
-    let mut checked = 0;
-    for rec in shennong_sdf::SdRecords::new(std::io::BufReader::new(file)) {
-        let rec = rec.unwrap();
-        let expected = rec
-            .data
-            .iter()
-            .find(|(k, _)| k == "RDKIT_SMILES")
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap();
-        let mol = read_molblock(&rec.molblock).unwrap();
-        let title = rec.molblock.lines().next().unwrap_or("");
-        assert_eq!(to_smiles(&mol), expected, "{name}: {title}");
-        checked += 1;
-    }
-    checked
+    shennong_sdf::SdRecords::new(std::io::BufReader::new(file))
+        .map(|rec| {
+            let rec = rec.unwrap();
+            let value = rec
+                .data
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.trim().to_string())
+                .unwrap();
+            (rec.molblock, value)
+        })
+        .collect()
 }
 
 /// Regressions found by reading RDKit's own test molfiles (6,171 records of
@@ -193,7 +201,7 @@ fn header_dimension_code_sits_in_columns_21_and_22() {
 /// RDKit's: `IDX TAG` per tagged atom (`CW`, `CCW`, `SPn`, `TBn`, `OHn`),
 /// `none` without any.
 fn centres(mol: &shennong_mol::Mol) -> String {
-    use shennong_mol::{AtomIdx, Chirality, StereoClass};
+    use shennong_mol::{AtomIdx, Chirality};
     let tags: Vec<String> = (0..mol.num_atoms())
         .filter_map(|i| {
             let tag = match mol.atom(AtomIdx(i as u32)).chirality {
@@ -201,13 +209,7 @@ fn centres(mol: &shennong_mol::Mol) -> String {
                 Chirality::Clockwise => "CW".to_string(),
                 Chirality::CounterClockwise => "CCW".to_string(),
                 Chirality::Other { class, permutation } => {
-                    let class = match class {
-                        StereoClass::SquarePlanar => "SP",
-                        StereoClass::TrigonalBipyramidal => "TB",
-                        StereoClass::Octahedral => "OH",
-                        StereoClass::Allene => "AL",
-                    };
-                    format!("{class}{permutation}")
+                    format!("{}{permutation}", class.smiles_code())
                 }
             };
             Some(format!("{i} {tag}"))
@@ -236,28 +238,14 @@ fn centres(mol: &shennong_mol::Mol) -> String {
 /// was fixed.
 #[test]
 fn non_tetrahedral_centres_read_from_3d_coordinates_as_rdkit_reads_them() {
-    let path = format!(
-        "{}/tests/data/rdkit_nontetrahedral_3d.sdf",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let file = std::fs::File::open(path).unwrap();
-    let mut checked = 0;
+    let records = records_with("rdkit_nontetrahedral_3d.sdf", "RDKIT_CENTRE");
     let mut wrong = Vec::new();
-    for (k, rec) in shennong_sdf::SdRecords::new(std::io::BufReader::new(file)).enumerate() {
-        let rec = rec.unwrap();
-        let expected = rec
-            .data
-            .iter()
-            .find(|(key, _)| key == "RDKIT_CENTRE")
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap();
-        let mol = read_molblock(&rec.molblock).unwrap();
-        let ours = centres(&mol);
-        if ours != expected {
+    for (k, (molblock, expected)) in records.iter().enumerate() {
+        let ours = centres(&read_molblock(molblock).unwrap());
+        if &ours != expected {
             wrong.push(format!("record {}: ours {ours}, RDKit {expected}", k + 1));
         }
-        checked += 1;
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    assert_eq!(checked, 97);
+    assert_eq!(records.len(), 97);
 }

@@ -1,9 +1,7 @@
 //! SMILES writer: canonical by default, with Kekulé and no-stereo options.
 
 use shennong_mol::canon::canonical_rank_candidates;
-use shennong_mol::{
-    AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolError, StereoClass,
-};
+use shennong_mol::{AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolError};
 
 /// How to write SMILES.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -513,12 +511,7 @@ fn chirality_text(
     match atom.chirality {
         Chirality::None => "".into(),
         Chirality::Other { class, permutation } => {
-            let c = match class {
-                StereoClass::Allene => "AL",
-                StereoClass::SquarePlanar => "SP",
-                StereoClass::TrigonalBipyramidal => "TB",
-                StereoClass::Octahedral => "OH",
-            };
+            let c = class.smiles_code();
             if permutation == 0 {
                 return format!("@{c}").into();
             }
