@@ -30,7 +30,149 @@ fn field(line: &str, start: usize, end: usize) -> &str {
     if start >= end {
         return "";
     }
-    line.get(start..end).unwrap_or("").trim()
+    trim(line.get(start..end).unwrap_or(""))
+}
+
+/// `str::trim` without decoding characters where the edges are ASCII (the
+/// usual case): ASCII whitespace is space, tab, line feed, vertical tab,
+/// form feed and carriage return; a non-ASCII byte at either edge goes to
+/// `str::trim`, which also knows Unicode's spaces.
+fn trim(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|&b| !is_space(b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| !is_space(b))
+        .map_or(start, |e| e + 1);
+    let edges_ascii = bytes.get(start).is_none_or(u8::is_ascii)
+        && end
+            .checked_sub(1)
+            .and_then(|e| bytes.get(e))
+            .is_none_or(u8::is_ascii);
+    match s.get(start..end) {
+        Some(t) if edges_ascii => t,
+        _ => s.trim(),
+    }
+}
+
+/// ASCII whitespace as `str::trim` sees it: space, tab, line feed, vertical
+/// tab, form feed, carriage return.
+fn is_space(b: u8) -> bool {
+    b <= b' ' && (b == b' ' || (b'\t'..=b'\r').contains(&b))
+}
+
+/// The bytes of fixed columns `[start, end)`, clipped to the line, with
+/// ASCII whitespace on either side dropped (non-ASCII bytes are kept, and
+/// make the fast number readers decline).
+fn raw_field(line: &str, start: usize, end: usize) -> &[u8] {
+    let mut f = line
+        .as_bytes()
+        .get(start..end.min(line.len()))
+        .unwrap_or(&[]);
+    while let [first, tail @ ..] = f {
+        if !is_space(*first) {
+            break;
+        }
+        f = tail;
+    }
+    while let [head @ .., last] = f {
+        if !is_space(*last) {
+            break;
+        }
+        f = head;
+    }
+    f
+}
+
+/// A fixed-column integer field as the general path reads it (ASCII
+/// whitespace around `[+-]digits`, blank as zero), in one pass over the raw
+/// bytes, for up to 18 digits (no overflow possible); `None` for anything
+/// else, which the caller hands to the general parser (and its error).
+fn fast_int(f: &[u8]) -> Option<i64> {
+    #[derive(PartialEq)]
+    enum At {
+        Lead,
+        Sign,
+        Digits,
+        Trail,
+    }
+    let (mut at, mut negative, mut v, mut digits) = (At::Lead, false, 0i64, 0u32);
+    for &c in f {
+        if c.is_ascii_digit() {
+            if at == At::Trail || digits == 18 {
+                return None;
+            }
+            v = v * 10 + i64::from(c - b'0');
+            digits += 1;
+            at = At::Digits;
+        } else if is_space(c) {
+            match at {
+                At::Lead => {}
+                At::Digits | At::Trail => at = At::Trail,
+                At::Sign => return None,
+            }
+        } else if at == At::Lead && (c == b'-' || c == b'+') {
+            negative = c == b'-';
+            at = At::Sign;
+        } else {
+            return None;
+        }
+    }
+    match at {
+        At::Sign => None,
+        _ => Some(if negative { -v } else { v }),
+    }
+}
+
+/// Powers of ten that are exact in an `f64`.
+const EXACT_POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `[+-]digits[.digits]` with at most 15 digits, as `str::parse::<f64>`
+/// reads it: the digits as an integer (exact below 2^53) divided by an exact
+/// power of ten is one correctly rounded operation, so the result is the
+/// nearest double, as the general parser gives (Clinger's fast path).
+/// `None` for anything else (exponents, more digits, `inf`), which the
+/// caller hands to the general parser. The molfile coordinate `-1.2345` is
+/// the usual case.
+fn fast_float(f: &[u8]) -> Option<f64> {
+    if f.is_empty() {
+        return Some(0.0);
+    }
+    let (negative, body) = match f.split_first()? {
+        (b'-', rest) => (true, rest),
+        (b'+', rest) => (false, rest),
+        _ => (false, f),
+    };
+    let mut mantissa: u64 = 0;
+    let mut digits = 0usize;
+    let mut fraction: Option<usize> = None;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                digits += 1;
+                if let Some(k) = fraction.as_mut() {
+                    *k += 1;
+                }
+                if digits > 15 {
+                    return None;
+                }
+            }
+            b'.' if fraction.is_none() => fraction = Some(0),
+            _ => return None,
+        }
+    }
+    if digits == 0 {
+        return None;
+    }
+    let v = mantissa as f64 / EXACT_POW10.get(fraction.unwrap_or(0))?;
+    Some(if negative { -v } else { v })
 }
 
 /// A fixed-column number: blank reads as zero (as MDL readers do); anything
@@ -63,7 +205,14 @@ fn int_field(
     lineno: usize,
     what: &str,
 ) -> Result<i64, MolfileError> {
-    number_field(line, start, end, lineno, what, "an integer")
+    let raw = line
+        .as_bytes()
+        .get(start..end.min(line.len()))
+        .unwrap_or(&[]);
+    match fast_int(raw) {
+        Some(v) => Ok(v),
+        None => number_field(line, start, end, lineno, what, "an integer"),
+    }
 }
 
 fn float_field(
@@ -73,7 +222,10 @@ fn float_field(
     lineno: usize,
     what: &str,
 ) -> Result<f64, MolfileError> {
-    let v: f64 = number_field(line, start, end, lineno, what, "a number")?;
+    let v: f64 = match fast_float(raw_field(line, start, end)) {
+        Some(v) => v,
+        None => number_field(line, start, end, lineno, what, "a number")?,
+    };
     if !v.is_finite() {
         return Err(err(
             lineno,
@@ -337,6 +489,23 @@ fn add_molfile_bond(
 /// (RDKit's SMILES writes them `[1*]`); a two-letter symbol in capitals
 /// (`CL`, `BR`) reads as the element.
 fn atom_from_symbol(sym: &str) -> Option<Atom> {
+    // the organic elements, most atoms of most files, without the lookups
+    let common = match sym.as_bytes() {
+        b"C" => 6,
+        b"N" => 7,
+        b"O" => 8,
+        b"H" => 1,
+        b"S" => 16,
+        b"F" => 9,
+        b"Cl" => 17,
+        b"Br" => 35,
+        b"P" => 15,
+        b"I" => 53,
+        _ => 0,
+    };
+    if common != 0 {
+        return Some(Atom::new(common));
+    }
     // RDKit takes the R-label range by string order, "R0" to "R99"
     let r_label = sym.starts_with('R') && ("R0"..="R99").contains(&sym);
     let z = match sym {
@@ -1122,6 +1291,54 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The fixed-column number readers (fast paths included) give what
+        /// the general parser gives, value for value and error for error.
+        #[test]
+        fn fast_numbers_equal_the_general_parser(
+            text in "[ ]{0,3}([+-]?[0-9]{0,12}(\\.[0-9]{0,9})?|[ +-.0-9eE\t]{0,12}|[-]?[0-9]{1,3}\\.[0-9]{4}|\u{a0}?[0-9]\u{2003}?)[ ]{0,3}"
+        ) {
+            let n = text.len();
+            let general: Result<i64, _> = number_field(&text, 0, n, 1, "f", "an integer");
+            prop_assert_eq!(int_field(&text, 0, n, 1, "f"), general, "{:?}", text);
+            let general: Result<f64, _> = number_field(&text, 0, n, 1, "f", "a number");
+            let ours = float_field(&text, 0, n, 1, "f");
+            match (general, ours) {
+                (Ok(g), Ok(o)) => prop_assert_eq!(g.to_bits(), o.to_bits(), "{:?}", text),
+                (Ok(g), Err(_)) => prop_assert!(!g.is_finite(), "{:?}", text),
+                (Err(g), Err(o)) => prop_assert_eq!(g, o),
+                (Err(_), Ok(_)) => prop_assert!(false, "{:?}", text),
+            }
+            prop_assert_eq!(trim(&text), text.trim());
+        }
+    }
+
+    #[test]
+    fn fast_numbers_cover_molfile_fields_and_leave_the_rest() {
+        assert_eq!(fast_float(b"-1.2345"), Some(-1.2345));
+        assert_eq!(
+            fast_float(b"-0.0000").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+        assert_eq!(fast_float(b"15355.5894"), Some(15355.5894));
+        assert_eq!(fast_float(b"1e3"), None);
+        assert_eq!(fast_float(b"inf"), None);
+        assert_eq!(fast_float(b"."), None);
+        assert_eq!(fast_float(b"1234567890.1234567"), None);
+        assert_eq!(fast_int(b"-12"), Some(-12));
+        assert_eq!(fast_int(b"+7"), Some(7));
+        assert_eq!(fast_int(b"7."), None);
+        assert_eq!(fast_int(b"-"), None);
+        assert_eq!(fast_int(b""), Some(0));
+        assert_eq!(fast_int(b"  -3 "), Some(-3));
+        assert_eq!(fast_int(b" 1 2"), None);
+        assert_eq!(fast_int(b"+ 5"), None);
+        assert_eq!(raw_field("  12  x", 0, 5), b"12");
+        assert_eq!(trim("\u{a0} 12 \u{a0}"), "12");
+        assert_eq!(trim(" \x0b 3 "), "3");
+    }
 
     #[test]
     fn truncated_counts_line_is_an_error() {

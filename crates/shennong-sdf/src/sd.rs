@@ -15,18 +15,33 @@ pub struct SdRecord {
 
 /// Splits record text into molblock and data items.
 pub fn split_record(text: &str, first_line: usize) -> SdRecord {
-    let mut molblock = String::new();
-    let mut data = Vec::new();
-    let mut lines = text.lines().peekable();
-    for l in lines.by_ref() {
-        molblock.push_str(l);
-        molblock.push('\n');
-        if l.starts_with("M  END") {
+    // the molblock is every line through `M  END`, each ended by '\n'
+    let mut end = text.len();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        offset += line.len();
+        if line.starts_with("M  END") {
+            end = offset;
             break;
         }
     }
+    let (block, rest) = text.split_at_checked(end).unwrap_or((text, ""));
+    let mut molblock;
+    if block.contains('\r') {
+        molblock = String::with_capacity(block.len());
+        for l in block.lines() {
+            molblock.push_str(l);
+            molblock.push('\n');
+        }
+    } else {
+        molblock = block.to_string();
+        if !molblock.is_empty() && !molblock.ends_with('\n') {
+            molblock.push('\n');
+        }
+    }
+    let mut data = Vec::new();
     let mut current: Option<(String, Vec<String>)> = None;
-    for l in lines {
+    for l in rest.lines() {
         let l = l.trim_end_matches('\r');
         if l.starts_with('>') {
             if let Some((k, v)) = current.take() {
@@ -86,14 +101,19 @@ impl<R: BufRead> Iterator for SdRecords<R> {
         if self.done {
             return None;
         }
-        let mut text = String::new();
+        // the record's bytes, read line by line and decoded once at the end
+        let mut bytes: Vec<u8> = Vec::new();
         let first = self.line + 1;
-        let mut buf = Vec::new();
+        let text_of = |bytes: Vec<u8>| {
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+        };
         loop {
-            buf.clear();
-            match self.reader.read_until(b'\n', &mut buf) {
+            let start = bytes.len();
+            match self.reader.read_until(b'\n', &mut bytes) {
                 Ok(0) => {
                     self.done = true;
+                    let text = text_of(bytes);
                     if text.trim().is_empty() {
                         return None;
                     }
@@ -101,12 +121,14 @@ impl<R: BufRead> Iterator for SdRecords<R> {
                 }
                 Ok(_) => {
                     self.line += 1;
-                    let l = String::from_utf8_lossy(&buf);
-                    if l.trim_end() == "$$$$" {
-                        return Some(Ok(split_record(&text, first)));
+                    let line = bytes.get(start..).unwrap_or(&[]);
+                    if line.starts_with(b"$$$$")
+                        && String::from_utf8_lossy(line).trim_end() == "$$$$"
+                    {
+                        bytes.truncate(start);
+                        return Some(Ok(split_record(&text_of(bytes), first)));
                     }
-                    text.push_str(&l);
-                    if text.len() > MAX_RECORD_BYTES {
+                    if bytes.len() > MAX_RECORD_BYTES {
                         self.done = true;
                         return Some(Err(std::io::Error::new(
                             std::io::ErrorKind::InvalidData,
