@@ -16,18 +16,21 @@ pub struct SdRecord {
 /// Splits record text into molblock and data items.
 pub fn split_record(text: &str, first_line: usize) -> SdRecord {
     // the molblock is every line through `M  END`, each ended by '\n'
-    let mut end = text.len();
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        offset += line.len();
-        if line.starts_with("M  END") {
-            end = offset;
-            break;
-        }
-    }
+    let bytes = text.as_bytes();
+    let end_line = if bytes.starts_with(b"M  END") {
+        Some(0)
+    } else {
+        memchr::memmem::find(bytes, b"\nM  END").map(|at| at + 1)
+    };
+    let end = end_line.map_or(text.len(), |start| {
+        bytes
+            .get(start..)
+            .and_then(|line| memchr::memchr(b'\n', line))
+            .map_or(text.len(), |nl| start + nl + 1)
+    });
     let (block, rest) = text.split_at_checked(end).unwrap_or((text, ""));
     let mut molblock;
-    if block.contains('\r') {
+    if memchr::memchr(b'\r', block.as_bytes()).is_some() {
         molblock = String::with_capacity(block.len());
         for l in block.lines() {
             molblock.push_str(l);
@@ -78,6 +81,8 @@ pub struct SdRecords<R> {
     reader: R,
     line: usize,
     done: bool,
+    /// Size of the last record, to size the next one's buffer.
+    last_len: usize,
 }
 
 impl<R: BufRead> SdRecords<R> {
@@ -87,6 +92,7 @@ impl<R: BufRead> SdRecords<R> {
             reader,
             line: 0,
             done: false,
+            last_len: 0,
         }
     }
 }
@@ -102,7 +108,7 @@ impl<R: BufRead> Iterator for SdRecords<R> {
             return None;
         }
         // the record's bytes, read line by line and decoded once at the end
-        let mut bytes: Vec<u8> = Vec::new();
+        let mut bytes: Vec<u8> = Vec::with_capacity(self.last_len + self.last_len / 4);
         let first = self.line + 1;
         let text_of = |bytes: Vec<u8>| {
             String::from_utf8(bytes)
@@ -126,6 +132,7 @@ impl<R: BufRead> Iterator for SdRecords<R> {
                         && String::from_utf8_lossy(line).trim_end() == "$$$$"
                     {
                         bytes.truncate(start);
+                        self.last_len = bytes.len().min(MAX_RECORD_BYTES);
                         return Some(Ok(split_record(&text_of(bytes), first)));
                     }
                     if bytes.len() > MAX_RECORD_BYTES {
