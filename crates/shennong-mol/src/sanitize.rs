@@ -10,7 +10,6 @@ use crate::kekulize::kekulize_except;
 use crate::mol::Neighbors;
 use crate::mol::{
     AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
-    StereoClass,
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
@@ -1052,11 +1051,8 @@ fn drop_impossible_shapes(mol: &mut MolBuilder) {
         let Chirality::Other { class, .. } = atom.chirality else {
             continue;
         };
-        let most = match class {
-            StereoClass::SquarePlanar => 4,
-            StereoClass::TrigonalBipyramidal => 5,
-            StereoClass::Octahedral => 6,
-            StereoClass::Allene => continue,
+        let Some(most) = crate::nontetrahedral::ligand_count(class) else {
+            continue;
         };
         let degree =
             mol.neighbors(a).len() + usize::from(atom.explicit_hs) + usize::from(atom.implicit_hs);
