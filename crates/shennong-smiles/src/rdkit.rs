@@ -1056,9 +1056,10 @@ impl<'a> Writer<'a> {
             || (matches!(z, 7 | 15) && atom.aromatic && atom.explicit_hs > 0)
             || (total_hs > 0 && valences.0 != default_valence);
         let metal_nbr = self
-            .nbrs(a)
-            .iter()
-            .any(|&(x, _)| is_metal(self.atom(x).atomic_num));
+            .frag
+            .atoms
+            .get(a)
+            .is_some_and(|&g| bonded_to_metal(self.mol, g));
         // a bare atom must read back with its hydrogens: where our molecule
         // holds a count a reader would not restore (a ring-bond ':' between
         // non-aromatic atoms, kept as single), brackets keep it
@@ -1200,8 +1201,16 @@ fn adopt_set_side(
     }
 }
 
+/// Whether atom `a` is bonded to a metal: RDKit's SMILES writer puts such an
+/// atom in brackets (`[F][Pt]`), canonical or not.
+pub(crate) fn bonded_to_metal(mol: &Mol, a: shennong_mol::AtomIdx) -> bool {
+    mol.neighbors(a)
+        .iter()
+        .any(|&(x, _)| is_metal(mol.atom(x).atomic_num))
+}
+
 /// RDKit's metal test (`QueryOps::isMetal`): anything but the non-metals.
-pub(crate) fn is_metal(z: u8) -> bool {
+fn is_metal(z: u8) -> bool {
     !matches!(
         z,
         0 | 1

@@ -454,11 +454,7 @@ fn write_atom(
         && chir.is_empty()
         && atom.radical_electrons == 0
         && (z == 0 && atom.total_hs() == 0 || z != 0 && mol.default_hs(a) == Some(atom.total_hs()))
-        // as RDKit writes them: an atom bonded to a metal goes in brackets
-        && !mol
-            .neighbors(a)
-            .iter()
-            .any(|&(x, _)| crate::rdkit::is_metal(mol.atom(x).atomic_num));
+        && !crate::rdkit::bonded_to_metal(mol, a);
     if bare_ok {
         push_symbol(out);
         return;
