@@ -420,9 +420,7 @@ impl MolBuilder {
             match atom.chirality {
                 Chirality::Other { class, permutation } if permutation > 0 => {
                     // missing ligands stay last, after the neighbours
-                    let missing = crate::nontetrahedral::ligand_count(class)
-                        .unwrap_or(0)
-                        .saturating_sub(current.len());
+                    let missing = crate::nontetrahedral::missing_ligands(class, current.len());
                     let pad = |list: &[(AtomIdx, BondIdx)]| -> Vec<Option<AtomIdx>> {
                         list.iter()
                             .map(|&(n, _)| Some(n))

@@ -85,6 +85,13 @@ pub fn ligand_count(class: StereoClass) -> Option<usize> {
     }
 }
 
+/// How many of a class's ligands an atom with `degree` neighbours lacks
+/// (hydrogens and lone pairs); permutation numbers count them after the
+/// neighbours.
+pub fn missing_ligands(class: StereoClass, degree: usize) -> usize {
+    ligand_count(class).unwrap_or(0).saturating_sub(degree)
+}
+
 /// Permutation number after exchanging the neighbours at positions `x` and `y`.
 pub fn swap(class: StereoClass, perm: u8, x: usize, y: usize) -> Option<u8> {
     if x == y {

@@ -804,9 +804,7 @@ impl Parser<'_> {
             _ => None,
         });
         let degree = self.mol.neighbors(a).len();
-        let missing = shennong_mol::nontetrahedral::ligand_count(class)
-            .unwrap_or(0)
-            .saturating_sub(degree);
+        let missing = shennong_mol::nontetrahedral::missing_ligands(class, degree);
         let placeholders = std::iter::repeat_n(Slot::Implicit, missing);
         let written: Vec<Slot> = parent
             .map(Slot::Atom)

@@ -514,9 +514,7 @@ fn chirality_text(
             // the permutation number is relative to the neighbour order, so it
             // is re-expressed for the order in which neighbours are written
             // missing ligands last, as the parser stores them
-            let missing = shennong_mol::nontetrahedral::ligand_count(class)
-                .unwrap_or(0)
-                .saturating_sub(mol.degree(a));
+            let missing = shennong_mol::nontetrahedral::missing_ligands(class, mol.degree(a));
             let internal: Vec<Option<AtomIdx>> = mol
                 .neighbors(a)
                 .iter()
@@ -623,9 +621,8 @@ fn emit(mol: &Mol, t: &Tree, dirs: &[Option<bool>], options: &WriteOptions) -> S
                 // read right after the preceding atom, or first on an atom
                 // that starts the SMILES (see the parser's fix_other_stereo)
                 if let Chirality::Other { class, .. } = atom.chirality {
-                    let missing = shennong_mol::nontetrahedral::ligand_count(class)
-                        .unwrap_or(0)
-                        .saturating_sub(mol.degree(a));
+                    let missing =
+                        shennong_mol::nontetrahedral::missing_ligands(class, mol.degree(a));
                     written.extend(std::iter::repeat_n(None, missing));
                 }
                 let closes = t.closes.get(a.index());
