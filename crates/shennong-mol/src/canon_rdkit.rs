@@ -125,21 +125,16 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
                 }
             }
         }
+        // one component (the usual case): local numbers are the molecule's
+        if first == 0 && members.len() == n {
+            let atoms = (0..n as u32).map(AtomIdx).collect();
+            let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
+            return vec![fragment_of(mol, atoms, bonds, |a| a.index(), |b| b.index())];
+        }
         if let Some(run) = members.get_mut(first..) {
             run.sort_unstable();
         }
         member_ends.push(members.len());
-    }
-    // one component (the usual case): local numbers are the molecule's
-    if member_ends.len() == 1 {
-        let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
-        return vec![fragment_of(
-            mol,
-            members,
-            bonds,
-            |a| a.index(),
-            |b| b.index(),
-        )];
     }
     let mut local: Vec<u32> = vec![0; n];
     let mut bonds_of: Vec<Vec<BondIdx>> = vec![Vec::new(); member_ends.len()];

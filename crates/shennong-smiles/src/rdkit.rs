@@ -81,7 +81,14 @@ impl Steps {
     /// them sorted by traversal rank (stable: equal ranks keep neighbour order).
     fn frame(&mut self, a: usize, from: usize, close_after: bool) -> Frame {
         if let Some(own) = self.ranked.get_mut(from..) {
-            own.sort_by_key(|p| p.0);
+            // an atom has a handful of steps: a stable insertion sort
+            for i in 1..own.len() {
+                let mut j = i;
+                while j > 0 && own.at(j - 1).0 > own.at(j).0 {
+                    own.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
         }
         Frame {
             atom: a,
@@ -186,6 +193,9 @@ struct Writer<'a> {
     ring_bond: Vec<bool>,
     /// Per local bond: stereo double bond as (local reference atoms, cis).
     double_stereo: Vec<Option<(usize, usize, bool)>>,
+    /// Whether the molecule has a metal atom (else no atom is bracketed for
+    /// a metal neighbour).
+    any_metal: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -226,7 +236,9 @@ impl<'a> Writer<'a> {
                 }
             })
             .collect();
+        let any_metal = mol.atoms().iter().any(|a| is_metal(a.atomic_num));
         Writer {
+            any_metal,
             mol,
             frag,
             stereo,
@@ -256,14 +268,17 @@ impl<'a> Writer<'a> {
         }
     }
 
+    /// The molecule's index of local atom `a`.
+    fn global(&self, a: usize) -> shennong_mol::AtomIdx {
+        self.frag
+            .atoms
+            .get(a)
+            .copied()
+            .unwrap_or(shennong_mol::AtomIdx(0))
+    }
+
     fn atom(&self, a: usize) -> &shennong_mol::Atom {
-        self.mol.atom(
-            self.frag
-                .atoms
-                .get(a)
-                .copied()
-                .unwrap_or(shennong_mol::AtomIdx(0)),
-        )
+        self.mol.atom(self.global(a))
     }
 
     fn bond(&self, b: usize) -> &shennong_mol::Bond {
@@ -369,7 +384,9 @@ impl<'a> Writer<'a> {
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
         let mut trav: Vec<Bonds> = empty_lists(n);
         let mut ring_idx: Vec<usize> = vec![0; nb];
-        let mut available = vec![true; MAX_CYCLES];
+        // ring-closure indices in use (`false`: free); grown on demand,
+        // capped at RDKit's MAX_CYCLES
+        let mut available: Vec<bool> = Vec::with_capacity(8);
         let mut frames: Vec<Frame> = Vec::with_capacity(n);
         let mut steps = Steps::with_capacity(2 * n);
         let mut enter = |a: usize,
@@ -398,7 +415,14 @@ impl<'a> Writer<'a> {
                     stack.push(Elem::Ring(idx));
                     closed.push(idx - 1);
                 } else {
-                    let lowest = available.iter().position(|&x| x).unwrap_or(MAX_CYCLES - 1);
+                    let lowest = match available.iter().position(|&x| x) {
+                        Some(free) => free,
+                        None if available.len() < MAX_CYCLES => {
+                            available.push(true);
+                            available.len() - 1
+                        }
+                        None => MAX_CYCLES - 1,
+                    };
                     available.put(lowest, false);
                     ring_idx.put(b, lowest + 1);
                     stack.push(Elem::Ring(lowest + 1));
@@ -1030,12 +1054,7 @@ impl<'a> Writer<'a> {
         };
         let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
         let total_hs = atom.total_hs();
-        let g = self
-            .frag
-            .atoms
-            .get(a)
-            .copied()
-            .unwrap_or(shennong_mol::AtomIdx(0));
+        let g = self.global(a);
         let default_valence = match z {
             5 | 7 | 15 => 3,
             6 => 4,
@@ -1043,33 +1062,27 @@ impl<'a> Writer<'a> {
             9 | 17 | 35 | 53 => 1,
             _ => -1,
         };
-        // (total valence, default hydrogens): only an organic-subset atom
-        // may go without brackets, and only it needs them
-        let valences = if organic {
-            self.mol.total_valence_and_default_hs(g)
-        } else {
-            (0, None)
-        };
-        // RDKit's "non-standard valence": radicals, aromatic N/P with explicit
-        // H, or hydrogens on an atom whose valence is not the default
-        let non_standard = atom.radical_electrons > 0
-            || (matches!(z, 7 | 15) && atom.aromatic && atom.explicit_hs > 0)
-            || (total_hs > 0 && valences.0 != default_valence);
-        let metal_nbr = self
-            .frag
-            .atoms
-            .get(a)
-            .is_some_and(|&g| bonded_to_metal(self.mol, g));
-        // a bare atom must read back with its hydrogens: where our molecule
-        // holds a count a reader would not restore (a ring-bond ':' between
-        // non-aromatic atoms, kept as single), brackets keep it
-        let bracket = !organic
+        // what brackets whatever the valence: a non-organic element, a charge,
+        // an isotope or tag, a map number, radicals, an aromatic N/P with an
+        // explicit H (RDKit's "non-standard valence" without the valence look)
+        let forced = !organic
             || atom.formal_charge != 0
             || (self.isomeric && (atom.isotope != 0 || !chir.is_empty()))
             || atom.map_num != 0
-            || non_standard
-            || metal_nbr
-            || (z != 0 && valences.1 != Some(total_hs));
+            || atom.radical_electrons > 0
+            || (matches!(z, 7 | 15) && atom.aromatic && atom.explicit_hs > 0);
+        // Otherwise RDKit's other "non-standard valence" (hydrogens on an
+        // atom whose valence is not the default), a metal neighbour, and a
+        // bare atom that would not read back with its hydrogens (where our
+        // molecule holds a count a reader would not restore, as a ring-bond
+        // ':' between non-aromatic atoms kept as single) bracket it.
+        let bracket = forced || {
+            // (total valence, default hydrogens)
+            let (total_valence, default_hs) = self.mol.total_valence_and_default_hs(g);
+            (total_hs > 0 && total_valence != default_valence)
+                || (self.any_metal && bonded_to_metal(self.mol, g))
+                || (z != 0 && default_hs != Some(total_hs))
+        };
         let symbol = atom.symbol();
         let lower = !self.kekule
             && atom.aromatic
@@ -1130,7 +1143,6 @@ impl<'a> Writer<'a> {
     }
 
     fn text(&self, stack: &[Elem], tags: &[u8], dirs: &[u8]) -> String {
-        use std::fmt::Write as _;
         let mut out = String::with_capacity(2 * stack.len());
         // ring index -> digit, as RDKit's FragmentSmilesConstruct assigns them
         let mut open: Vec<(usize, usize)> = Vec::new();
@@ -1156,19 +1168,28 @@ impl<'a> Writer<'a> {
                         open.push((idx, d));
                         d
                     };
-                    let _ = if digit < 10 {
-                        write!(out, "{digit}")
-                    } else if digit < 100 {
-                        write!(out, "%{digit}")
-                    } else {
-                        write!(out, "%({digit})")
-                    };
+                    push_ring_digit(&mut out, digit);
                 }
                 Elem::Open => out.push('('),
                 Elem::Close => out.push(')'),
             }
         }
         out
+    }
+}
+
+/// A ring-closure number as SMILES writes it: `1`…`9`, `%10`…`%99`, `%(100)`.
+fn push_ring_digit(out: &mut String, digit: usize) {
+    use std::fmt::Write as _;
+    let ascii = |d: usize| char::from(b'0' + (d % 10) as u8);
+    if digit < 10 {
+        out.push(ascii(digit));
+    } else if digit < 100 {
+        out.push('%');
+        out.push(ascii(digit / 10));
+        out.push(ascii(digit));
+    } else {
+        let _ = write!(out, "%({digit})");
     }
 }
 
