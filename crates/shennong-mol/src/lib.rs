@@ -161,6 +161,11 @@ impl Mol {
         let Some(bare) = self.bond_env(a, 0) else {
             return (0, None);
         };
+        if atom.explicit_hs == 0 {
+            if let Some((ev, hs)) = valence::single_valence_counts(&bare) {
+                return (ev + i32::from(atom.implicit_hs), u8::try_from(hs).ok());
+            }
+        }
         let bare_valence = valence::explicit_valence_of(&bare, false);
         let default_hs = bare_valence
             .as_ref()

@@ -190,6 +190,32 @@ pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
     Ok(res)
 }
 
+/// Lenient explicit valence and default implicit hydrogens of an atom with
+/// no explicit hydrogens, no charge and no radicals whose element has one
+/// valence (carbon, most atoms written): the model's rules above with that
+/// single value, without looking up the lists twice. `None` when the atom
+/// is not such a case; [`explicit_valence_of`] and [`implicit_hs_given`]
+/// (non-strict) then decide. A test holds the two paths equal.
+pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
+    if env.charge != 0 || env.radicals != 0 || env.no_implicit || env.z == 0 {
+        return None;
+    }
+    let &[v] = valences(env.z) else {
+        return None;
+    };
+    let v = i32::from(v);
+    if v < 0 {
+        return None;
+    }
+    let mut acc2 = env.valence_x2;
+    // aromatic rounding down to the one allowed valence
+    if env.aromatic && acc2 > 2 * v && acc2 - 2 * v <= 3 {
+        acc2 = 2 * v;
+    }
+    let ev = (acc2 + 1) / 2;
+    Some((ev, if ev <= v { v - ev } else { 0 }))
+}
+
 /// Implicit hydrogens as RDKit computes them (0 for bracket atoms).
 pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<i32> {
     implicit_hs_of(&AtomEnv::of(mol, a)?, strict)
@@ -273,4 +299,41 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
         });
     }
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The single-valence shortcut gives what the general lenient path gives,
+    /// for every element, bond-order sum and aromatic flag it accepts.
+    #[test]
+    fn single_valence_counts_equal_the_general_model() {
+        let mut checked = 0;
+        for z in 0..=MAX_ATOMIC_NUM {
+            for valence_x2 in 0..24 {
+                for aromatic in [false, true] {
+                    let env = AtomEnv {
+                        idx: 0,
+                        z,
+                        charge: 0,
+                        radicals: 0,
+                        no_implicit: false,
+                        aromatic,
+                        valence_x2,
+                    };
+                    let Some((ev, hs)) = single_valence_counts(&env) else {
+                        continue;
+                    };
+                    let general_ev = explicit_valence_of(&env, false).ok();
+                    assert_eq!(Some(ev), general_ev, "z {z} x2 {valence_x2} {aromatic}");
+                    let general_hs = implicit_hs_given(&env, ev, false).ok();
+                    assert_eq!(Some(hs), general_hs, "z {z} x2 {valence_x2} {aromatic}");
+                    checked += 1;
+                }
+            }
+        }
+        // carbon, hydrogen, the halogens' neighbours… at least carbon
+        assert!(checked >= 48);
+    }
 }
