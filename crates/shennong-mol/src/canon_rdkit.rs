@@ -921,9 +921,9 @@ impl<'a> Ranker<'a> {
 
     /// RDKit's `updateAtomNeighborNumSwaps`: for each neighbour, its class
     /// and the parity of the neighbour's own tag seen from this atom.
-    fn neighbor_swaps(&self, i: usize) -> Vec<(i64, u8)> {
+    fn neighbor_swaps(&self, i: usize) -> smallvec::SmallVec<[(i64, u8); 4]> {
         let ring = self.ring_count.at(i) > 0;
-        let mut out = Vec::new();
+        let mut out = smallvec::SmallVec::new();
         for h in self.holders_of(i) {
             let nbr = h.nbr;
             let tag = self.frag.tags.at(nbr);
@@ -931,8 +931,9 @@ impl<'a> Ranker<'a> {
                 out.push((h.sym(), 0));
                 continue;
             }
-            let reference: Vec<usize> = self.nbrs(nbr).iter().map(|&(x, _)| x).collect();
-            let mut seen: Vec<i64> = Vec::new();
+            let reference: smallvec::SmallVec<[usize; 4]> =
+                self.nbrs(nbr).iter().map(|&(x, _)| x).collect();
+            let mut seen: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
             let mut too_many = false;
             for &x in &reference {
                 if x != i {
@@ -944,7 +945,7 @@ impl<'a> Ranker<'a> {
                     }
                 }
             }
-            let mut probe = vec![i];
+            let mut probe: smallvec::SmallVec<[usize; 4]> = smallvec::smallvec![i];
             probe.extend(
                 self.holders_of(nbr)
                     .iter()

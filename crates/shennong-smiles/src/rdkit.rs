@@ -172,7 +172,11 @@ pub(crate) fn rdkit_smiles(mol: &Mol, isomeric: bool, kekule: bool) -> Option<St
             ring_stereo_group: vec![None; mol.num_atoms()],
         }
     };
-    let mut parts: Vec<String> = fragments(mol)
+    let frags = fragments(mol);
+    if let [only] = frags.as_slice() {
+        return Some(Writer::new(mol, only, &stereo, isomeric, kekule).write());
+    }
+    let mut parts: Vec<String> = frags
         .iter()
         .map(|f| Writer::new(mol, f, &stereo, isomeric, kekule).write())
         .collect();
