@@ -43,6 +43,30 @@ pub fn parse_trusted(text: &str) -> Result<Mol, ParseError> {
     Ok(shennong_mol::sanitize_trusted(raw)?)
 }
 
+/// Whether the canonical SMILES of `mol` may change once when read back and
+/// written again: a double, triple or quadruple bond flagged aromatic (a
+/// ring closed through dummy atoms, as in `NN*$1*N*1*B`) is written with its
+/// order and read back aromatic. RDKit's writer does the same; the second
+/// string is stable. For every other molecule the canonical string is a
+/// fixed point (the fuzz targets check both).
+///
+/// ```
+/// let mol = shennong_smiles::parse("NN*$1*N*1*B").unwrap();
+/// assert!(shennong_smiles::rewrites_once(&mol));
+/// assert!(!shennong_smiles::rewrites_once(&shennong_smiles::parse("c1ccccc1").unwrap()));
+/// ```
+pub fn rewrites_once(mol: &Mol) -> bool {
+    mol.bonds().iter().any(|b| {
+        b.aromatic
+            && matches!(
+                b.order,
+                shennong_mol::BondOrder::Double
+                    | shennong_mol::BondOrder::Triple
+                    | shennong_mol::BondOrder::Quadruple
+            )
+    })
+}
+
 /// RDKit's reading of `@`/`@@` on an atom with three neighbours, no
 /// hydrogen, only single bonds and exactly one ring-closure digit (such as
 /// `C[C@@H]1CC[S@@+]1[O-]` or `C[P@]1CCC1`): the tag means the opposite of

@@ -153,9 +153,20 @@ fn mutation_fuzz_over_real_smiles() {
             let canon = to_smiles(&mol);
             let again = parse(&canon)
                 .unwrap_or_else(|e| panic!("{text:?} -> {canon:?} does not re-parse: {e}"));
+            let mut rewritten = to_smiles(&again);
+            let expected = if shennong_smiles::rewrites_once(&mol) {
+                // RDKit's one extra rewrite of an aromatic-flagged multiple bond
+                let settled = std::mem::take(&mut rewritten);
+                rewritten =
+                    to_smiles(&parse(&settled).unwrap_or_else(|e| {
+                        panic!("{text:?} -> {settled:?} does not re-parse: {e}")
+                    }));
+                settled
+            } else {
+                canon
+            };
             assert_eq!(
-                to_smiles(&again),
-                canon,
+                rewritten, expected,
                 "canonical form not stable for {text:?}"
             );
             let opts = WriteOptions {
