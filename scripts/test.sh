@@ -153,6 +153,11 @@ step "RDKit parity of non-tetrahedral stereo (@SP/@TB/@OH): 3,000 random complex
 "$BIN" convert "$OUT/nontetrahedral.smi" -o "$OUT/nontetrahedral_ours.smi" -q 2> "$OUT/nontetrahedral-errors.log" || true
 "$VENV/bin/python" scripts/parity/check_nontetrahedral.py check "$OUT/nontetrahedral.smi" "$OUT/nontetrahedral_ours.smi"
 
+step "RDKit parity of rings with dummy atoms (*): ~5,300 variants of shared molecules with aromatic ring atoms replaced by *"
+"$VENV/bin/python" scripts/parity/check_dummy_rings.py prepare "$DATA" "$OUT/dummy_rings.smi" 6000
+"$BIN" convert "$OUT/dummy_rings.smi" -o "$OUT/dummy_rings_ours.smi" -q 2> "$OUT/dummy_rings-errors.log" || true
+"$VENV/bin/python" scripts/parity/check_dummy_rings.py check "$OUT/dummy_rings.smi" "$OUT/dummy_rings_ours.smi"
+
 step "chemfp FPS written by shennong fp reads back as RDKit's ECFP4"
 "$BIN" fp examples/molecules.smi -o "$OUT/examples.fps" -q
 "$VENV/bin/python" scripts/parity/check_fps.py examples/molecules.smi "$OUT/examples.fps"

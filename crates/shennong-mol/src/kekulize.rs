@@ -33,7 +33,7 @@ const MAX_STEPS: usize = 2_000_000;
 enum Need {
     /// Must get exactly one double bond.
     Required,
-    /// May get one (aromatic dummy atoms).
+    /// May get one (a dummy atom of a ring system, by RDKit's rule).
     Optional,
     /// Must not get one.
     No,
@@ -82,12 +82,25 @@ pub(crate) fn kekulize_except(
         return Ok(true);
     }
     let mut need = vec![Need::No; n];
+    // a dummy may take a double bond whether or not it is aromatic, by a
+    // rule on the SSSR rings (computed once, only when there is one)
+    let mut dummy_rules: Option<DummyRings> = None;
     for a in (0..n as u32).map(AtomIdx) {
-        if kept(a.index()) || !is_aromatic_atom(mol, a) {
+        if kept(a.index()) {
             continue;
         }
+        let dummy = mol.atom(a).is_some_and(|x| x.atomic_num == 0);
+        let slot_need = if dummy {
+            dummy_rules
+                .get_or_insert_with(|| DummyRings::new(mol, rings))
+                .need(mol, rings, a)
+        } else if is_aromatic_atom(mol, a) {
+            double_bond_need(mol, a)?
+        } else {
+            continue;
+        };
         if let Some(slot) = need.get_mut(a.index()) {
-            *slot = double_bond_need(mol, a)?;
+            *slot = slot_need;
         }
     }
     let mut mate: Vec<Option<(usize, BondIdx)>> = vec![None; n];
@@ -104,7 +117,19 @@ pub(crate) fn kekulize_except(
             }
         }
         mate.iter_mut().for_each(|m| *m = None);
-        let edges = matching_edges(mol, &arom_bonds, &need);
+        // bonds the walk may make double: aromatic ones, and single bonds
+        // to a dummy that may take a double bond
+        let dummy_bonds = (0..mol.num_bonds() as u32).map(BondIdx).filter(|&b| {
+            mol.bond(b).is_some_and(|bd| {
+                bd.order == BondOrder::Single
+                    && !bd.is_aromatic_like()
+                    && [bd.begin, bd.end]
+                        .iter()
+                        .any(|&x| mol.atom(x).is_some_and(|at| at.atomic_num == 0))
+            })
+        });
+        let candidates: Vec<BondIdx> = arom_bonds.iter().copied().chain(dummy_bonds).collect();
+        let edges = matching_edges(mol, &candidates, &need);
         search(&need, &edges, &mut mate, &mut steps)
     };
     // the kept rings stay aromatic only when the walk solved the rest
@@ -244,6 +269,10 @@ fn rdkit_walk(
     let rank_of = |a: usize| ranks.and_then(|r| r.get(a).copied()).unwrap_or(a as u32);
     let mut cand: Vec<bool> = need.iter().map(|&x| x != Need::No).collect();
     // atoms the walk visits: aromatic or dummy; the others start as done
+    let is_dummy = |a: usize| {
+        mol.atom(AtomIdx(a as u32))
+            .is_some_and(|x| x.atomic_num == 0)
+    };
     let plays = |a: usize| {
         mol.atom(AtomIdx(a as u32))
             .is_some_and(|x| x.atomic_num == 0 || is_aromatic_atom(mol, AtomIdx(a as u32)))
@@ -277,10 +306,32 @@ fn rdkit_walk(
             }
         }
         let solved = if atoms.iter().any(|&a| plays(a)) {
+            // RDKit's "questions": the dummies that may take a double bond,
+            // in the system's ring order (before the rank sort)
+            let questions: Vec<usize> = atoms
+                .iter()
+                .copied()
+                .filter(|&a| is_dummy(a) && cand.get(a).copied().unwrap_or(false))
+                .collect();
             atoms.sort_unstable_by_key(|&a| (rank_of(a), a));
+            let cand_before: Vec<bool> = atoms
+                .iter()
+                .map(|&a| cand.get(a).copied().unwrap_or(false))
+                .collect();
             done.clear();
             done.extend(atoms.iter().copied().filter(|&a| !plays(a)));
             walk.run(mol, &atoms, &in_sys, &mut done, &mut cand, &rank_of, mate)
+                || permute_dummies(
+                    mol,
+                    &atoms,
+                    &in_sys,
+                    &questions,
+                    &cand_before,
+                    &mut walk,
+                    &mut cand,
+                    &rank_of,
+                    mate,
+                )
         } else {
             true
         };
@@ -297,6 +348,60 @@ fn rdkit_walk(
     need.iter()
         .zip(mate.iter())
         .all(|(nd, m)| *nd != Need::Required || m.is_some())
+}
+
+/// Most dummy atoms whose subsets [`permute_dummies`] tries (2^16 walks);
+/// beyond, the general matching decides.
+const MAX_PERMUTED_DUMMIES: usize = 16;
+
+/// RDKit's `permuteDummiesAndKekulize`: when the walk of a fused system
+/// fails and the system has dummy atoms that may take a double bond, walk
+/// again with subsets of them barred from one, in RDKit's order ({q0},
+/// {q1}, {q0, q1}, {q2}, … as a binary counter over `questions`), each
+/// walk from scratch with no atom marked done, until one succeeds. Which
+/// dummies end up double-bonded decides whether the ring counts as
+/// aromatic (a dummy without a ring double bond may donate one or two
+/// electrons, and a ring allows only one such atom), so the first subset
+/// that works must be RDKit's.
+#[allow(clippy::too_many_arguments)]
+fn permute_dummies(
+    mol: &MolBuilder,
+    atoms: &[usize],
+    in_sys: &[bool],
+    questions: &[usize],
+    cand_before: &[bool],
+    walk: &mut Walk,
+    cand: &mut [bool],
+    rank_of: &dyn Fn(usize) -> u32,
+    mate: &mut [Option<(usize, BondIdx)>],
+) -> bool {
+    if questions.is_empty() || questions.len() > MAX_PERMUTED_DUMMIES {
+        return false;
+    }
+    let mut done: Vec<usize> = Vec::with_capacity(atoms.len());
+    for subset in 1u32..(1u32 << questions.len()) {
+        // back to the state before the first walk, less the barred dummies
+        for (&a, &c) in atoms.iter().zip(cand_before) {
+            if let Some(x) = cand.get_mut(a) {
+                *x = c;
+            }
+            if let Some(m) = mate.get_mut(a) {
+                *m = None;
+            }
+        }
+        for (k, &q) in questions.iter().enumerate() {
+            if subset & (1 << k) != 0 {
+                if let Some(x) = cand.get_mut(q) {
+                    *x = false;
+                }
+            }
+        }
+        done.clear();
+        if walk.run(mol, atoms, in_sys, &mut done, cand, rank_of, mate) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The representative of ring `k` in the union-find forest `root` (each
@@ -578,6 +683,73 @@ fn search(
         }
     }
     false
+}
+
+/// What RDKit's rule for dummy atoms (`markDbondCands`) reads of the rings:
+/// the SSSR only, as RDKit kekulises before it symmetrises the rings.
+struct DummyRings {
+    /// SSSR rings per atom.
+    count: Vec<u16>,
+    /// Per ring: whether it is an SSSR ring that no double bond may be
+    /// placed in for a dummy's sake (none of its atoms is aromatic and in
+    /// this ring only).
+    ruled_out: Vec<bool>,
+}
+
+impl DummyRings {
+    fn new(mol: &MolBuilder, rings: &RingInfo) -> DummyRings {
+        let mut count = vec![0u16; mol.num_atoms()];
+        for (i, ring) in rings.atom_rings().iter().enumerate() {
+            if rings.is_sssr_ring(i) {
+                for a in ring {
+                    if let Some(c) = count.get_mut(a.index()) {
+                        *c = c.saturating_add(1);
+                    }
+                }
+            }
+        }
+        let ruled_out = rings
+            .atom_rings()
+            .iter()
+            .enumerate()
+            .map(|(i, ring)| {
+                rings.is_sssr_ring(i)
+                    && !ring
+                        .iter()
+                        .any(|&x| count.get(x.index()) == Some(&1) && is_aromatic_atom(mol, x))
+            })
+            .collect();
+        DummyRings { count, ruled_out }
+    }
+
+    /// RDKit's rule for a dummy atom of a ring system: it may take a double
+    /// bond (and need not) when fewer of its ring neighbours are
+    /// non-aromatic real atoms than it has rings, and not all its rings are
+    /// ruled out. Otherwise it takes none (a dummy has no default valence).
+    fn need(&self, mol: &MolBuilder, rings: &RingInfo, a: AtomIdx) -> Need {
+        let num_rings = usize::from(self.count.get(a.index()).copied().unwrap_or(0));
+        let plain_real_neighbours = mol
+            .neighbors(a)
+            .iter()
+            .filter(|&&(x, b)| {
+                rings.is_ring_bond(b)
+                    && mol
+                        .atom(x)
+                        .is_some_and(|at| at.atomic_num != 0 && !at.aromatic)
+            })
+            .count();
+        let ruled_out = rings
+            .atom_rings()
+            .iter()
+            .zip(&self.ruled_out)
+            .filter(|&(ring, &out)| out && ring.contains(&a))
+            .count();
+        if plain_real_neighbours < num_rings && ruled_out < num_rings {
+            Need::Optional
+        } else {
+            Need::No
+        }
+    }
 }
 
 /// RDKit's rule for whether an aromatic atom needs a double bond.

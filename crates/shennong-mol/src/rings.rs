@@ -30,6 +30,9 @@ pub struct RingInfo {
     atom_min_size: Vec<u16>,
     bond_min_size: Vec<u16>,
     num_sssr: usize,
+    /// Indices of the rings that symmetrisation added beyond the SSSR (in
+    /// increasing order; empty for nearly every molecule).
+    extra_rings: Vec<u32>,
 }
 
 /// The rings of a [`RingInfo`] as atom or bond lists: a view that indexes
@@ -129,6 +132,13 @@ impl RingInfo {
         self.atom_ends.len()
     }
 
+    /// Whether ring `i` (of [`RingInfo::atom_rings`]) belongs to the SSSR,
+    /// rather than being one that symmetrisation added. RDKit kekulises
+    /// before it symmetrises, so its Kekulé rules see only these.
+    pub fn is_sssr_ring(&self, i: usize) -> bool {
+        i < self.num_rings() && self.extra_rings.binary_search(&(i as u32)).is_err()
+    }
+
     /// Size of the SSSR (the cyclomatic number), before symmetrisation.
     pub fn num_sssr(&self) -> usize {
         self.num_sssr
@@ -221,8 +231,11 @@ impl RingInfo {
             let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
             let (sssr, extra) = rings_of_system(adjacency, bond_ends, system, num_atoms, in_system);
             info.num_sssr += sssr.len();
-            for bonds in sssr.iter().chain(&extra) {
+            for (k, bonds) in sssr.iter().chain(&extra).enumerate() {
                 ring_number += 1;
+                if k >= sssr.len() {
+                    info.extra_rings.push(ring_number - 1);
+                }
                 info.add_ring(adjacency, bond_ends, bonds, &mut ring_mark, ring_number);
             }
         }

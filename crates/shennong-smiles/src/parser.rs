@@ -317,13 +317,13 @@ impl Parser<'_> {
         self.mol.atom(a).is_some_and(|x| x.aromatic)
     }
 
-    /// RDKit's reading: an unmarked or directional (`/`, `\\`) bond between
-    /// two aromatic atoms, or between an aromatic atom and a dummy, is aromatic.
+    /// RDKit's reading (`GetUnspecifiedBondType`, 2026.09): an unmarked or
+    /// directional (`/`, `\\`) bond between two aromatic atoms is aromatic,
+    /// any other unmarked bond single, also one between an aromatic atom and
+    /// a `*` (kekulisation may still give it a double bond: a dummy in a ring
+    /// system may take one).
     fn bond_order_between(&self, a: AtomIdx, b: AtomIdx, sym: Option<BondSym>) -> BondOrder {
-        let is_dummy = |x: AtomIdx| self.mol.atom(x).is_some_and(|at| at.atomic_num == 0);
-        let aromatic_pair = (self.is_aromatic(a) && self.is_aromatic(b))
-            || (self.is_aromatic(a) && is_dummy(b))
-            || (is_dummy(a) && self.is_aromatic(b));
+        let aromatic_pair = self.is_aromatic(a) && self.is_aromatic(b);
         match sym {
             Some(s) if !s.is_directional() => s.order(),
             _ if aromatic_pair => BondOrder::Aromatic,
