@@ -27,7 +27,7 @@ from pathlib import Path
 
 from rdkit import Chem
 
-import rdkit_oracle  # noqa: F401  (silences RDKit's log)
+import rdkit_oracle  # (importing it silences RDKit's log)
 
 THRESHOLD = 0.995
 
@@ -75,13 +75,9 @@ def prepare(data, out, n):
 
 
 def check(inp, ours_path):
-    ours = {}
-    for line in Path(ours_path).read_text().splitlines():
-        smi, _, rid = line.partition("\t")
-        ours[rid] = smi
+    ours = {rid: smi for smi, rid in rdkit_oracle.smiles_records(ours_path)}
     total, same, problems = 0, 0, []
-    for line in Path(inp).read_text().splitlines():
-        smi, _, rid = line.partition("\t")
+    for smi, rid in rdkit_oracle.smiles_records(inp):
         total += 1
         mol = Chem.MolFromSmiles(smi)
         expected = None if mol is None else Chem.MolToSmiles(mol)

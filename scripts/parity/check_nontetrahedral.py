@@ -29,7 +29,7 @@ from pathlib import Path
 
 from rdkit import Chem
 
-import rdkit_oracle  # noqa: F401  (silences RDKit's log)
+import rdkit_oracle  # (importing it silences RDKit's log)
 
 REAL = Path(__file__).resolve().parents[2] / "crates/shennong-smiles/tests/data/rdkit_inorganic_stereo.smi"
 
@@ -99,13 +99,9 @@ def rdkit_canonical_set(mol, tries=200):
 
 
 def check(inp, ours_path):
-    ours = {}
-    for line in Path(ours_path).read_text().splitlines():
-        smi, _, rid = line.partition("\t")
-        ours[rid] = smi
+    ours = {rid: smi for smi, rid in rdkit_oracle.smiles_records(ours_path)}
     compared, same, problems = 0, 0, []
-    for line in Path(inp).read_text().splitlines():
-        smi, _, rid = line.partition("\t")
+    for smi, rid in rdkit_oracle.smiles_records(inp):
         mol = Chem.MolFromSmiles(smi)
         written = ours.get(rid)
         if mol is None:

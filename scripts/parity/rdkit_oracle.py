@@ -32,3 +32,12 @@ def gated_accepted(reference):
         if f[0].startswith("informational") or f[3] != "1":
             continue
         yield f[0], f[1], f[2]
+
+
+def smiles_records(path):
+    """(SMILES, id) of each line of a `SMILES<TAB>id` file, as our `.smi`
+    output and the prepared inputs are written."""
+    with open(path) as f:
+        for line in f.read().splitlines():
+            smi, _, rid = line.partition("\t")
+            yield smi, rid
