@@ -86,7 +86,9 @@ pub(crate) fn kekulize_except(
     // rule on the SSSR rings (computed once, only when there is one)
     let mut dummy_rules: Option<DummyRings> = None;
     for a in (0..n as u32).map(AtomIdx) {
-        if kept(a.index()) {
+        // only atoms of ring systems are kekulised (an atom outside every
+        // ring with an aromatic bond takes no double bond, as in RDKit)
+        if kept(a.index()) || !rings.is_ring_atom(a) {
             continue;
         }
         let dummy = mol.atom(a).is_some_and(|x| x.atomic_num == 0);
@@ -148,9 +150,17 @@ pub(crate) fn kekulize_except(
         }
         return Err(MolError::Kekulize { atoms });
     }
+    // RDKit makes single every aromatic bond of an atom in a ring system it
+    // kekulises (ring bonds and ones leaving the system); an aromatic bond
+    // between atoms outside every ring keeps its type, unflagged (`C:C`)
+    let in_ring_system = |a: AtomIdx| rings.is_ring_atom(a) || kept(a.index());
     for &b in &arom_bonds {
         if let Some(bond) = mol.bond_mut(b) {
             if kept(bond.begin.index()) && kept(bond.end.index()) {
+                continue;
+            }
+            if !in_ring_system(bond.begin) && !in_ring_system(bond.end) {
+                bond.aromatic = false;
                 continue;
             }
             bond.order = BondOrder::Single;

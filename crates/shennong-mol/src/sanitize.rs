@@ -86,19 +86,14 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // out-of-ring aromatic bond, aromatic atoms); the others need no second
     // valence check, their first one saw the same environment.
     let mut changed = vec![false; n];
-    // Aromatic bonds outside rings cannot be kekulised; RDKit makes them single.
-    for bi in 0..mol.num_bonds() as u32 {
-        let b = BondIdx(bi);
-        if !rings.is_ring_bond(b) {
-            if let Some(bond) = mol.bond_mut(b) {
-                if bond.order == BondOrder::Aromatic {
-                    bond.order = BondOrder::Single;
-                    bond.aromatic = false;
-                    for end in [bond.begin, bond.end] {
-                        if let Some(c) = changed.get_mut(end.index()) {
-                            *c = true;
-                        }
-                    }
+    // Aromatic bonds outside rings are not kekulised: kekulisation makes
+    // one single when it touches a ring system and leaves it aromatic (not
+    // flagged) otherwise, as RDKit does; either way its ends' valences move.
+    for (bi, bond) in mol.bonds.iter().enumerate() {
+        if bond.order == BondOrder::Aromatic && !rings.is_ring_bond(BondIdx(bi as u32)) {
+            for end in [bond.begin, bond.end] {
+                if let Some(c) = changed.get_mut(end.index()) {
+                    *c = true;
                 }
             }
         }
@@ -122,10 +117,27 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         None
     };
     assign_radicals(&mut mol);
-    let states = match kekule_atom_states(&mol, plain.as_deref()) {
+    let mut states = match kekule_atom_states(&mol, plain.as_deref()) {
         Some(states) => states,
         None => atom_states(&mol)?,
     };
+    // RDKit's aromaticity model reads the valences it cached on the input
+    // form, before kekulisation (only atoms whose hydrogens kekulisation
+    // recounted, the pyrrole-type [nH], are cached again). They equal the
+    // Kekulé form's except where the input's aromatic rounding absorbed
+    // more than a Kekulé structure can carry, as for a triple bond written
+    // in an aromatic ring (`Cc1#ccccc1`).
+    for ((state, (env, h)), atom) in states.iter_mut().zip(&input_states).zip(&mol.atoms) {
+        if i32::from(atom.implicit_hs) != *h {
+            continue;
+        }
+        if let Ok(ev) = explicit_valence_of(env, false) {
+            *state = AtomState {
+                explicit_valence: ev,
+                total_valence: ev + h,
+            };
+        }
+    }
     aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref());
     // Every atom's environment on the perceived structure, from one pass over
     // the bonds. Below, only an atom's own explicit H count changes, and its

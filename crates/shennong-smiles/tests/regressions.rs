@@ -420,3 +420,45 @@ fn aromatic_flagged_quadruple_bond_rewrites_once_as_in_rdkit() {
         &parse("NN*$1*N*1*B").unwrap()
     ));
 }
+
+/// From the informational mutant set: an explicit `:` bond outside every
+/// ring. RDKit makes it single when it touches a ring system it kekulises
+/// (and recounts the other end's hydrogens), keeps it as an unflagged
+/// aromatic bond between atoms outside every ring (`C:C`), and rejects a
+/// ring atom it then cannot give a double bond. We made every such bond
+/// single and kept the hydrogens, writing radicals (`[CH2]c1ccccc1`).
+/// Expected strings are RDKit 2026.09's.
+#[test]
+fn aromatic_bonds_outside_rings_follow_rdkit() {
+    for (input, rdkit) in [
+        ("C:c1ccccc1", "Cc1ccccc1"),
+        ("[CH2]:c1ccccc1", "[CH2]c1ccccc1"),
+        ("N:c1ccccc1", "Nc1ccccc1"),
+        ("C(:c1ccccc1):c1ccccc1", "c1ccc(Cc2ccccc2)cc1"),
+        ("C=C:c1ccccc1", "C=Cc1ccccc1"),
+        ("C:C", "C:C"),
+        ("CC:CC", "CC:CC"),
+        ("O:C", "C:O"),
+    ] {
+        assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
+    }
+    for input in ["C1CC1:c1ccccc1", "CC(=O):C1CCC1"] {
+        assert!(parse(input).is_err(), "{input}");
+    }
+}
+
+/// From the informational mutant set: a triple or quadruple bond written in
+/// an aromatic ring (`Cc1#ccccc1`). RDKit's aromaticity model reads the
+/// valences cached on the input form, where aromatic rounding absorbs the
+/// extra order, so the ring stays aromatic; we judged it on the Kekulé
+/// form (valence 5) and rejected the molecule.
+#[test]
+fn multiple_bonds_in_aromatic_rings_use_input_valences_as_rdkit() {
+    for (input, rdkit) in [
+        ("Cc1#ccccc1", "Cc1ccccc#1"),
+        ("c1c$cccc1", "c1ccccc$1"),
+        ("O=C(O)c1ccc(-c#2ccccn2)nc1", "O=C(O)c1ccc(-c2ccccn#2)nc1"),
+    ] {
+        assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
+    }
+}
