@@ -15,7 +15,7 @@ aromatic atom and `*` is single (RDKit 2026.09), yet kekulisation may give a
 ring dummy a double bond (RDKit's candidate rule counts the SSSR rings, as it
 kekulises before it symmetrises them), with RDKit's retries that bar dummies
 from a double bond one subset at a time; whether the ring then counts as
-aromatic depends on which dummies got one. The last ~0.3 % are left: dummies
+aromatic depends on which dummies got one. The last ~0.1 % are left: dummies
 with an exocyclic double bond or in charged rings, where our Kekulé choice or
 aromaticity differs (listed by `check`).
 """
