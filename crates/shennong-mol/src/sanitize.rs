@@ -230,14 +230,18 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
     // Forms whose written aromaticity perception may still revise: dummy
     // atoms (they may take part in aromatic rings) and multiple bonds
     // between aromatic atoms. Rare; they get the full perception.
+    // An aromatic bond written between atoms that are not both aromatic (an
+    // unflagged `C:C` that kekulisation leaves as it is) is rare too.
     let revisable = mol.atoms.iter().any(|a| a.atomic_num == 0)
         || mol.bonds.iter().any(|b| {
-            matches!(
-                b.order,
-                BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple
-            ) && [b.begin, b.end]
+            let both_aromatic = [b.begin, b.end]
                 .iter()
-                .all(|&x| mol.atom(x).is_some_and(|at| at.aromatic))
+                .all(|&x| mol.atom(x).is_some_and(|at| at.aromatic));
+            match b.order {
+                BondOrder::Double | BondOrder::Triple | BondOrder::Quadruple => both_aromatic,
+                BondOrder::Aromatic => !both_aromatic,
+                _ => false,
+            }
         });
     if revisable {
         return sanitize(mol, &SanitizeOptions::default());
