@@ -91,8 +91,7 @@ pub(crate) fn kekulize_except(
         if kept(a.index()) || !rings.is_ring_atom(a) {
             continue;
         }
-        let dummy = mol.atom(a).is_some_and(|x| x.atomic_num == 0);
-        let slot_need = if dummy {
+        let slot_need = if is_dummy(mol, a) {
             dummy_rules
                 .get_or_insert_with(|| DummyRings::new(mol, rings))
                 .need(mol, rings, a)
@@ -125,9 +124,7 @@ pub(crate) fn kekulize_except(
             mol.bond(b).is_some_and(|bd| {
                 bd.order == BondOrder::Single
                     && !bd.is_aromatic_like()
-                    && [bd.begin, bd.end]
-                        .iter()
-                        .any(|&x| mol.atom(x).is_some_and(|at| at.atomic_num == 0))
+                    && (is_dummy(mol, bd.begin) || is_dummy(mol, bd.end))
             })
         });
         let candidates: Vec<BondIdx> = arom_bonds.iter().copied().chain(dummy_bonds).collect();
@@ -279,13 +276,9 @@ fn rdkit_walk(
     let rank_of = |a: usize| ranks.and_then(|r| r.get(a).copied()).unwrap_or(a as u32);
     let mut cand: Vec<bool> = need.iter().map(|&x| x != Need::No).collect();
     // atoms the walk visits: aromatic or dummy; the others start as done
-    let is_dummy = |a: usize| {
-        mol.atom(AtomIdx(a as u32))
-            .is_some_and(|x| x.atomic_num == 0)
-    };
     let plays = |a: usize| {
-        mol.atom(AtomIdx(a as u32))
-            .is_some_and(|x| x.atomic_num == 0 || is_aromatic_atom(mol, AtomIdx(a as u32)))
+        let a = AtomIdx(a as u32);
+        is_dummy(mol, a) || is_aromatic_atom(mol, a)
     };
     // one membership mask and one walk state for all systems, each cleared
     // for the atoms it held when its system is done
@@ -321,7 +314,9 @@ fn rdkit_walk(
             let questions: Vec<usize> = atoms
                 .iter()
                 .copied()
-                .filter(|&a| is_dummy(a) && cand.get(a).copied().unwrap_or(false))
+                .filter(|&a| {
+                    is_dummy(mol, AtomIdx(a as u32)) && cand.get(a).copied().unwrap_or(false)
+                })
                 .collect();
             atoms.sort_unstable_by_key(|&a| (rank_of(a), a));
             let cand_before: Vec<bool> = atoms
@@ -492,10 +487,7 @@ impl Walk {
         let mut last_choice: Option<usize> = None;
         let mut backtracks = 0usize;
         let is_cand = |cand: &[bool], a: usize| cand.get(a).copied().unwrap_or(false);
-        let dummy = |a: usize| {
-            mol.atom(AtomIdx(a as u32))
-                .is_some_and(|x| x.atomic_num == 0)
-        };
+        let dummy = |a: usize| is_dummy(mol, AtomIdx(a as u32));
         while done.len() < atoms.len() || !self.queue.is_empty() {
             let curr = match self.queue.pop_front() {
                 Some(a) => a,
@@ -695,40 +687,51 @@ fn search(
     false
 }
 
+/// Whether atom `a` is a dummy (`*`), which kekulisation treats apart.
+fn is_dummy(mol: &MolBuilder, a: AtomIdx) -> bool {
+    mol.atom(a).is_some_and(|x| x.atomic_num == 0)
+}
+
 /// What RDKit's rule for dummy atoms (`markDbondCands`) reads of the rings:
 /// the SSSR only, as RDKit kekulises before it symmetrises the rings.
 struct DummyRings {
     /// SSSR rings per atom.
     count: Vec<u16>,
-    /// Per ring: whether it is an SSSR ring that no double bond may be
-    /// placed in for a dummy's sake (none of its atoms is aromatic and in
-    /// this ring only).
-    ruled_out: Vec<bool>,
+    /// Per atom: its SSSR rings that no double bond may be placed in for a
+    /// dummy's sake (none of their atoms is aromatic and in that ring only).
+    ruled_out: Vec<u16>,
 }
 
 impl DummyRings {
     fn new(mol: &MolBuilder, rings: &RingInfo) -> DummyRings {
-        let mut count = vec![0u16; mol.num_atoms()];
-        for (i, ring) in rings.atom_rings().iter().enumerate() {
-            if rings.is_sssr_ring(i) {
-                for a in ring {
-                    if let Some(c) = count.get_mut(a.index()) {
-                        *c = c.saturating_add(1);
-                    }
+        let sssr = || {
+            rings
+                .atom_rings()
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| rings.is_sssr_ring(i))
+                .map(|(_, ring)| ring)
+        };
+        let bump = |counts: &mut [u16], ring: &[AtomIdx]| {
+            for a in ring {
+                if let Some(c) = counts.get_mut(a.index()) {
+                    *c = c.saturating_add(1);
                 }
             }
+        };
+        let mut count = vec![0u16; mol.num_atoms()];
+        for ring in sssr() {
+            bump(&mut count, ring);
         }
-        let ruled_out = rings
-            .atom_rings()
-            .iter()
-            .enumerate()
-            .map(|(i, ring)| {
-                rings.is_sssr_ring(i)
-                    && !ring
-                        .iter()
-                        .any(|&x| count.get(x.index()) == Some(&1) && is_aromatic_atom(mol, x))
-            })
-            .collect();
+        let mut ruled_out = vec![0u16; mol.num_atoms()];
+        for ring in sssr() {
+            let open = ring
+                .iter()
+                .any(|&x| count.get(x.index()) == Some(&1) && is_aromatic_atom(mol, x));
+            if !open {
+                bump(&mut ruled_out, ring);
+            }
+        }
         DummyRings { count, ruled_out }
     }
 
@@ -738,6 +741,7 @@ impl DummyRings {
     /// ruled out. Otherwise it takes none (a dummy has no default valence).
     fn need(&self, mol: &MolBuilder, rings: &RingInfo, a: AtomIdx) -> Need {
         let num_rings = usize::from(self.count.get(a.index()).copied().unwrap_or(0));
+        let ruled_out = usize::from(self.ruled_out.get(a.index()).copied().unwrap_or(0));
         let plain_real_neighbours = mol
             .neighbors(a)
             .iter()
@@ -747,12 +751,6 @@ impl DummyRings {
                         .atom(x)
                         .is_some_and(|at| at.atomic_num != 0 && !at.aromatic)
             })
-            .count();
-        let ruled_out = rings
-            .atom_rings()
-            .iter()
-            .zip(&self.ruled_out)
-            .filter(|&(ring, &out)| out && ring.contains(&a))
             .count();
         if plain_real_neighbours < num_rings && ruled_out < num_rings {
             Need::Optional

@@ -71,8 +71,8 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     let unchanged = |i: usize, env: &AtomEnv| -> Option<i32> {
         input_states
             .get(i)
-            .filter(|(input, _)| input == env)
-            .map(|&(_, h)| h)
+            .filter(|input| input.env == *env)
+            .map(|input| input.implicit_hs)
     };
     let n = mol.num_atoms();
     let rings = perceive_rings(&mol.bonds, &mol.adjacency);
@@ -117,27 +117,27 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         None
     };
     assign_radicals(&mut mol);
-    let mut states = match kekule_atom_states(&mol, plain.as_deref()) {
-        Some(states) => states,
-        None => atom_states(&mol)?,
-    };
     // RDKit's aromaticity model reads the valences it cached on the input
-    // form, before kekulisation (only atoms whose hydrogens kekulisation
-    // recounted, the pyrrole-type [nH], are cached again). They equal the
-    // Kekulé form's except where the input's aromatic rounding absorbed
-    // more than a Kekulé structure can carry, as for a triple bond written
-    // in an aromatic ring (`Cc1#ccccc1`).
-    for ((state, (env, h)), atom) in states.iter_mut().zip(&input_states).zip(&mol.atoms) {
-        if i32::from(atom.implicit_hs) != *h {
-            continue;
-        }
-        if let Ok(ev) = explicit_valence_of(env, false) {
-            *state = AtomState {
-                explicit_valence: ev,
-                total_valence: ev + h,
-            };
-        }
-    }
+    // form, before kekulisation; only atoms whose hydrogens kekulisation
+    // recounted (the pyrrole-type [nH]) are cached again, on the Kekulé
+    // form. The two forms agree except where the input's aromatic rounding
+    // absorbed more than a Kekulé structure can carry, as for a triple bond
+    // written in an aromatic ring (`Cc1#ccccc1`).
+    let states = input_states
+        .iter()
+        .zip(&mol.atoms)
+        .enumerate()
+        .map(|(i, (input, atom))| {
+            if i32::from(atom.implicit_hs) == input.implicit_hs {
+                Ok(AtomState {
+                    explicit_valence: input.explicit_valence,
+                    total_valence: input.explicit_valence + input.implicit_hs,
+                })
+            } else {
+                atom_state(&mol, AtomIdx(i as u32))
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
     aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref());
     // Every atom's environment on the perceived structure, from one pass over
     // the bonds. Below, only an atom's own explicit H count changes, and its
@@ -327,18 +327,30 @@ fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
     checked_input_states(mol).map(|_| ())
 }
 
-/// [`assign_implicit_hs`], returning each atom's valence environment and
-/// implicit hydrogen count as checked. The valence model is a function of the
-/// environment alone, so a later phase that finds an atom's environment
-/// unchanged already knows the answer, and that its check passes.
-fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<(AtomEnv, i32)>> {
+/// An atom as the input valence check saw it.
+struct InputState {
+    env: AtomEnv,
+    explicit_valence: i32,
+    implicit_hs: i32,
+}
+
+/// [`assign_implicit_hs`], returning each atom's valence environment,
+/// explicit valence and implicit hydrogen count as checked. The valence
+/// model is a function of the environment alone, so a later phase that
+/// finds an atom's environment unchanged already knows the answer, and that
+/// its check passes.
+fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<InputState>> {
     let envs = atom_envs(mol);
     let mut states = Vec::with_capacity(envs.len());
     for (env, atom) in envs.into_iter().zip(mol.atoms.iter_mut()) {
         let ev = explicit_valence_of(&env, true)?;
         let h = implicit_hs_given(&env, ev, true)?;
         atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
-        states.push((env, h));
+        states.push(InputState {
+            env,
+            explicit_valence: ev,
+            implicit_hs: h,
+        });
     }
     Ok(states)
 }
@@ -382,58 +394,6 @@ fn checked_env(mol: &MolBuilder, a: AtomIdx) -> Result<(AtomEnv, i32)> {
     let env = AtomEnv::of(mol, a)?;
     let ev = explicit_valence_of(&env, true)?;
     Ok((env, implicit_hs_given(&env, ev, true)?))
-}
-
-/// The valence states of a Kekulé structure whose atoms all passed the input
-/// valence check, from one pass over the bonds; `None` if an aromatic atom or
-/// bond is left outside the plain rings of `plain`. Without aromaticity the
-/// explicit valence is just half the bond-order sum plus the explicit
-/// hydrogens, rounded up: the model's aromatic rounding does not apply, and
-/// its only error (a charge beyond the element table) would have stopped the
-/// input check. On the carbons and two-connected nitrogens of plain rings
-/// (two aromatic bonds and at most one single bond) the rounding leaves the
-/// sum as it is too; their lone-pair donors are given the model's value.
-fn kekule_atom_states(mol: &MolBuilder, plain: Option<&[bool]>) -> Option<Vec<AtomState>> {
-    let in_plain = |a: AtomIdx| aromaticity::in_mask(plain, a.index());
-    let aromatic_left = mol
-        .atoms
-        .iter()
-        .enumerate()
-        .any(|(i, a)| a.aromatic && !in_plain(AtomIdx(i as u32)))
-        || mol
-            .bonds
-            .iter()
-            .any(|b| b.is_aromatic_like() && !(in_plain(b.begin) && in_plain(b.end)));
-    if aromatic_left {
-        return None;
-    }
-    let mut valence_x2: Vec<i32> = mol
-        .atoms
-        .iter()
-        .map(|a| 2 * i32::from(a.explicit_hs))
-        .collect();
-    for bond in &mol.bonds {
-        if let Some(v) = valence_x2.get_mut(bond.begin.index()) {
-            *v += bond.order.valence_x2(false);
-        }
-        if let Some(v) = valence_x2.get_mut(bond.end.index()) {
-            *v += bond.order.valence_x2(true);
-        }
-    }
-    let mut states = Vec::with_capacity(mol.num_atoms());
-    for (i, (atom, x2)) in mol.atoms.iter().zip(valence_x2).enumerate() {
-        let a = AtomIdx(i as u32);
-        if atom.atomic_num != 6 && in_plain(a) {
-            states.push(atom_state(mol, a).ok()?);
-            continue;
-        }
-        let ev = (x2 + 1) / 2;
-        states.push(AtomState {
-            explicit_valence: ev,
-            total_valence: ev + i32::from(atom.implicit_hs),
-        });
-    }
-    Some(states)
 }
 
 /// The valence state of every atom.
