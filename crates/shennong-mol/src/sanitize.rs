@@ -13,9 +13,7 @@ use crate::mol::{
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
-use crate::valence::{
-    explicit_valence, explicit_valence_of, implicit_hs, implicit_hs_given, implicit_hs_of, AtomEnv,
-};
+use crate::valence::{checked_counts, explicit_valence, implicit_hs, implicit_hs_of, AtomEnv};
 use std::sync::OnceLock;
 
 /// What `sanitize` does besides perception.
@@ -343,8 +341,7 @@ fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<InputState>> {
     let envs = atom_envs(mol);
     let mut states = Vec::with_capacity(envs.len());
     for (env, atom) in envs.into_iter().zip(mol.atoms.iter_mut()) {
-        let ev = explicit_valence_of(&env, true)?;
-        let h = implicit_hs_given(&env, ev, true)?;
+        let (ev, h) = checked_counts(&env)?;
         atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
         states.push(InputState {
             env,
@@ -392,8 +389,7 @@ fn checked_implicit_hs(mol: &MolBuilder, a: AtomIdx) -> Result<i32> {
 /// [`checked_implicit_hs`] with the environment it was computed from.
 fn checked_env(mol: &MolBuilder, a: AtomIdx) -> Result<(AtomEnv, i32)> {
     let env = AtomEnv::of(mol, a)?;
-    let ev = explicit_valence_of(&env, true)?;
-    Ok((env, implicit_hs_given(&env, ev, true)?))
+    Ok((env, checked_counts(&env)?.1))
 }
 
 /// The valence state of every atom.

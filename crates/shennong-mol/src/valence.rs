@@ -216,6 +216,26 @@ pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
     Some((ev, if ev <= v { v - ev } else { 0 }))
 }
 
+/// Explicit valence and implicit hydrogens with RDKit's strict checks, as
+/// [`explicit_valence_of`] then [`implicit_hs_given`] (both strict) give
+/// them; neutral single-valence atoms (nearly every atom read) take
+/// [`single_valence_counts`], where the only possible failure is a valence
+/// above the one allowed. A test holds the two paths equal.
+pub(crate) fn checked_counts(env: &AtomEnv) -> Result<(i32, i32)> {
+    if let Some((ev, h)) = single_valence_counts(env) {
+        if ev > first_of(valences(env.z)) {
+            return Err(MolError::Valence {
+                atom: env.idx,
+                symbol: symbol(env.z).to_string(),
+                valence: ev,
+            });
+        }
+        return Ok((ev, h));
+    }
+    let ev = explicit_valence_of(env, true)?;
+    Ok((ev, implicit_hs_given(env, ev, true)?))
+}
+
 /// Implicit hydrogens as RDKit computes them (0 for bracket atoms).
 pub(crate) fn implicit_hs(mol: &MolBuilder, a: AtomIdx, strict: bool) -> Result<i32> {
     implicit_hs_of(&AtomEnv::of(mol, a)?, strict)
@@ -335,5 +355,34 @@ mod tests {
         }
         // carbon, hydrogen, the halogens' neighbours… at least carbon
         assert!(checked >= 48);
+    }
+
+    /// The strict shortcut fails, and counts, exactly where the two strict
+    /// general steps do, for every element, bond-order sum and aromatic flag.
+    #[test]
+    fn checked_counts_equal_the_strict_general_model() {
+        for z in 0..=MAX_ATOMIC_NUM {
+            for valence_x2 in 0..24 {
+                for aromatic in [false, true] {
+                    let env = AtomEnv {
+                        idx: 3,
+                        z,
+                        charge: 0,
+                        radicals: 0,
+                        no_implicit: false,
+                        aromatic,
+                        valence_x2,
+                    };
+                    let general = explicit_valence_of(&env, true)
+                        .and_then(|ev| Ok((ev, implicit_hs_given(&env, ev, true)?)));
+                    let fast = checked_counts(&env);
+                    assert_eq!(
+                        format!("{fast:?}"),
+                        format!("{general:?}"),
+                        "z {z} x2 {valence_x2} {aromatic}"
+                    );
+                }
+            }
+        }
     }
 }
