@@ -104,22 +104,39 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
 /// per atom plus one per ring-closure digit pair), from one pass over the
 /// bytes: exact on valid input, a mere capacity hint on anything else.
 fn graph_size(bytes: &[u8]) -> (usize, usize) {
-    let (mut atoms, mut digits) = (0usize, 0usize);
-    let mut in_bracket = false;
+    // branch-free: the byte's class bits, masked by "outside brackets"
+    let (mut atoms, mut digits, mut outside) = (0usize, 0usize, 1usize);
     for &c in bytes {
-        match c {
-            b'[' => {
-                in_bracket = true;
-                atoms += 1;
-            }
-            b']' => in_bracket = false,
-            _ if in_bracket => {}
-            b'A'..=b'Z' | b'*' | b'b' | b'c' | b'n' | b'o' | b'p' | b's' => atoms += 1,
-            b'0'..=b'9' => digits += 1,
-            _ => {}
-        }
+        let class = usize::from(SIZE_CLASS.get(usize::from(c)).copied().unwrap_or(0));
+        let open = (class >> 2) & 1;
+        atoms += (class & outside & 1) | open;
+        digits += (class >> 1) & outside & 1;
+        outside = (outside & !open & 1) | ((class >> 3) & 1);
     }
     (atoms, atoms + digits.div_ceil(2))
+}
+
+/// Per byte for [`graph_size`]: bit 0 an atom outside brackets, bit 1 a
+/// ring-closure digit, bit 2 `[` (an atom, and brackets open), bit 3 `]`.
+static SIZE_CLASS: [u8; 256] = size_classes();
+
+// Evaluated at compile time: an index out of range would fail the build,
+// never a run.
+#[allow(clippy::indexing_slicing)]
+const fn size_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i as u8 {
+            b'A'..=b'Z' | b'*' | b'b' | b'c' | b'n' | b'o' | b'p' | b's' => 1,
+            b'0'..=b'9' => 2,
+            b'[' => 4,
+            b']' => 8,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
 }
 
 type PResult<T> = Result<T, (usize, String)>;
