@@ -25,10 +25,10 @@ pub struct RingInfo {
     /// has as many bonds as atoms, but kept apart so that the two lists
     /// can never be read out of step).
     bond_ends: Vec<u32>,
-    atom_ring_count: Vec<u16>,
-    bond_ring_count: Vec<u16>,
-    atom_min_size: Vec<u16>,
-    bond_min_size: Vec<u16>,
+    /// Per atom: (how many rings hold it, the smallest of their sizes; 0 if none).
+    atom_tally: Vec<(u16, u16)>,
+    /// Per bond: the same.
+    bond_tally: Vec<(u16, u16)>,
     num_sssr: usize,
     /// Indices of the rings that symmetrisation added beyond the SSSR (in
     /// increasing order; empty for nearly every molecule).
@@ -146,12 +146,12 @@ impl RingInfo {
 
     /// How many rings contain the atom.
     pub fn num_atom_rings(&self, a: AtomIdx) -> usize {
-        usize::from(self.atom_ring_count.get(a.index()).copied().unwrap_or(0))
+        usize::from(self.atom_tally.get(a.index()).map_or(0, |t| t.0))
     }
 
     /// How many rings contain the bond.
     pub fn num_bond_rings(&self, b: BondIdx) -> usize {
-        usize::from(self.bond_ring_count.get(b.index()).copied().unwrap_or(0))
+        usize::from(self.bond_tally.get(b.index()).map_or(0, |t| t.0))
     }
 
     /// Whether the atom is in any ring.
@@ -173,30 +173,28 @@ impl RingInfo {
 
     /// Smallest ring containing the bond (0 if none).
     pub fn min_bond_ring_size(&self, b: BondIdx) -> usize {
-        usize::from(self.bond_min_size.get(b.index()).copied().unwrap_or(0))
+        usize::from(self.bond_tally.get(b.index()).map_or(0, |t| t.1))
     }
 
     /// Smallest ring containing the atom (0 if none).
     pub fn min_atom_ring_size(&self, a: AtomIdx) -> usize {
-        usize::from(self.atom_min_size.get(a.index()).copied().unwrap_or(0))
+        usize::from(self.atom_tally.get(a.index()).map_or(0, |t| t.1))
     }
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
     pub fn perceive(adjacency: &[Neighbors], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
         let n = adjacency.len();
         let mut info = RingInfo {
-            atom_ring_count: vec![0; n],
-            bond_ring_count: vec![0; bond_ends.len()],
-            atom_min_size: vec![0; n],
-            bond_min_size: vec![0; bond_ends.len()],
+            atom_tally: vec![(0, 0); n],
+            bond_tally: vec![(0, 0); bond_ends.len()],
             ..RingInfo::default()
         };
-        // which system last counted each atom
-        let mut counted = vec![usize::MAX; n];
-        // which ring (numbered from 1) last marked each bond, for walking it
-        let mut ring_mark = vec![0u32; bond_ends.len()];
-        // which system (numbered from 1) each ring bond belongs to
-        let mut system_mark = vec![0u32; bond_ends.len()];
+        // one allocation for three marks: which system (numbered from 1)
+        // last counted each atom, which ring (numbered from 1) last marked
+        // each bond, for walking it, and which system each ring bond is in
+        let mut marks = vec![0u32; n + 2 * bond_ends.len()];
+        let (counted, bond_marks) = marks.split_at_mut(n);
+        let (ring_mark, system_mark) = bond_marks.split_at_mut(bond_ends.len());
         let mut ring_number = 0u32;
         let systems = ring_systems(adjacency, bond_ends.len());
         // every ring bond is in at least one ring; fused systems add more
@@ -212,8 +210,8 @@ impl RingInfo {
                 if let Some(&(x, y)) = bond_ends.get(b.index()) {
                     for a in [x, y] {
                         if let Some(c) = counted.get_mut(a.index()) {
-                            if *c != id {
-                                *c = id;
+                            if *c != system_number {
+                                *c = system_number;
                                 num_atoms += 1;
                             }
                         }
@@ -225,7 +223,7 @@ impl RingInfo {
             if num_atoms == system.len() {
                 info.num_sssr += 1;
                 ring_number += 1;
-                info.add_ring(adjacency, bond_ends, system, &mut ring_mark, ring_number);
+                info.add_ring(adjacency, bond_ends, system, ring_mark, ring_number);
                 continue;
             }
             let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
@@ -236,7 +234,7 @@ impl RingInfo {
                 if k >= sssr.len() {
                     info.extra_rings.push(ring_number - 1);
                 }
-                info.add_ring(adjacency, bond_ends, bonds, &mut ring_mark, ring_number);
+                info.add_ring(adjacency, bond_ends, bonds, ring_mark, ring_number);
             }
         }
         info
@@ -262,29 +260,19 @@ impl RingInfo {
         order_ring(adjacency, bonds, bond_ends, in_ring, &mut self.ring_atoms);
         let atoms = self.ring_atoms.get(first..).unwrap_or(&[]);
         let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
-        let count = |counts: &mut [u16], sizes: &mut [u16], i: usize| {
-            if let Some(c) = counts.get_mut(i) {
+        let count = |tally: &mut [(u16, u16)], i: usize| {
+            if let Some((c, m)) = tally.get_mut(i) {
                 *c = c.saturating_add(1);
-            }
-            if let Some(m) = sizes.get_mut(i) {
                 if *m == 0 || size < *m {
                     *m = size;
                 }
             }
         };
         for a in atoms {
-            count(
-                &mut self.atom_ring_count,
-                &mut self.atom_min_size,
-                a.index(),
-            );
+            count(&mut self.atom_tally, a.index());
         }
         for b in bonds {
-            count(
-                &mut self.bond_ring_count,
-                &mut self.bond_min_size,
-                b.index(),
-            );
+            count(&mut self.bond_tally, b.index());
         }
         self.ring_bonds.extend_from_slice(bonds);
         self.atom_ends.push(self.ring_atoms.len() as u32);

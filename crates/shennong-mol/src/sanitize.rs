@@ -121,21 +121,19 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // form. The two forms agree except where the input's aromatic rounding
     // absorbed more than a Kekulé structure can carry, as for a triple bond
     // written in an aromatic ring (`Cc1#ccccc1`).
-    let states = input_states
-        .iter()
-        .zip(&mol.atoms)
-        .enumerate()
-        .map(|(i, (input, atom))| {
-            if i32::from(atom.implicit_hs) == input.implicit_hs {
-                Ok(AtomState {
-                    explicit_valence: input.explicit_valence,
-                    total_valence: input.explicit_valence + input.implicit_hs,
-                })
-            } else {
-                atom_state(&mol, AtomIdx(i as u32))
+    // a loop, not a collect into `Result`, which would grow the vector one
+    // doubling at a time
+    let mut states = Vec::with_capacity(n);
+    for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
+        states.push(if i32::from(atom.implicit_hs) == input.implicit_hs {
+            AtomState {
+                explicit_valence: input.explicit_valence,
+                total_valence: input.explicit_valence + input.implicit_hs,
             }
-        })
-        .collect::<Result<Vec<_>>>()?;
+        } else {
+            atom_state(&mol, AtomIdx(i as u32))?
+        });
+    }
     aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref());
     // Every atom's environment on the perceived structure, from one pass over
     // the bonds. Below, only an atom's own explicit H count changes, and its
