@@ -37,20 +37,34 @@ pub(crate) fn dense_ranks<K: Ord>(keys: &[K]) -> (Vec<u32>, usize) {
 /// Classic partition refinement: atoms stay sorted by rank, and only classes
 /// with more than one member are re-sorted by their neighbour keys.
 pub(crate) fn refine(adjacency: &[Neighbors], bond_weight: &[u32], ranks: &mut Vec<u32>) -> usize {
+    refine_until(adjacency, bond_weight, ranks, |_| false).0
+}
+
+/// [`refine`] that stops as soon as `done` holds for the current ranks
+/// (asked after every round): returns the number of classes and whether it
+/// stopped early. Refinement only splits classes, so a caller that only
+/// needs some atoms told apart can stop once they are; when `done` never
+/// holds the ranks are exactly [`refine`]'s.
+pub(crate) fn refine_until(
+    adjacency: &[Neighbors],
+    bond_weight: &[u32],
+    ranks: &mut Vec<u32>,
+    done: impl FnMut(&[u32]) -> bool,
+) -> (usize, bool) {
     let n = adjacency.len();
     let classes = count_classes(ranks);
     if classes == n {
-        return classes;
+        return (classes, false);
     }
     let packable = n < (1 << 24)
         && adjacency.iter().all(|nbrs| nbrs.len() <= 4)
         && bond_weight.iter().all(|&w| w < 256);
     if packable {
         let mut keys = PackedKeys::new(adjacency, bond_weight);
-        refine_with(&mut keys, ranks, classes)
+        refine_with(&mut keys, ranks, classes, done)
     } else {
         let mut keys = ListKeys::new(adjacency, bond_weight);
-        refine_with(&mut keys, ranks, classes)
+        refine_with(&mut keys, ranks, classes, done)
     }
 }
 
@@ -170,7 +184,12 @@ impl NeighbourKeys for ListKeys<'_> {
 }
 
 /// The refinement loop of [`refine`] over any key storage.
-fn refine_with<K: NeighbourKeys>(keys: &mut K, ranks: &mut Vec<u32>, mut classes: usize) -> usize {
+fn refine_with<K: NeighbourKeys>(
+    keys: &mut K,
+    ranks: &mut Vec<u32>,
+    mut classes: usize,
+    mut done: impl FnMut(&[u32]) -> bool,
+) -> (usize, bool) {
     let n = keys.len();
     let mut order: Vec<usize> = (0..n).collect();
     order.sort_unstable_by_key(|&i| ranks.get(i).copied().unwrap_or(0));
@@ -216,9 +235,12 @@ fn refine_with<K: NeighbourKeys>(keys: &mut K, ranks: &mut Vec<u32>, mut classes
         let c = rank as usize + 1;
         std::mem::swap(ranks, &mut next);
         if c == classes || c == n {
-            return c;
+            return (c, false);
         }
         classes = c;
+        if done(ranks) {
+            return (c, true);
+        }
     }
 }
 
@@ -286,8 +308,8 @@ mod tests {
             let start: Vec<u32> = labels.iter().take(n).copied().collect();
             let (initial, classes) = dense_ranks(&start);
             let (mut lists, mut packed) = (initial.clone(), initial);
-            let a = refine_with(&mut ListKeys::new(&adjacency, &weights), &mut lists, classes);
-            let b = refine_with(&mut PackedKeys::new(&adjacency, &weights), &mut packed, classes);
+            let a = refine_with(&mut ListKeys::new(&adjacency, &weights), &mut lists, classes, |_| false);
+            let b = refine_with(&mut PackedKeys::new(&adjacency, &weights), &mut packed, classes, |_| false);
             prop_assert_eq!(a, b);
             prop_assert_eq!(lists, packed);
         }

@@ -9,7 +9,7 @@ use crate::mol::Neighbors;
 use crate::mol::{
     permutation_is_odd, Atom, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
 };
-use crate::ranks::{dense_ranks, refine};
+use crate::ranks::{dense_ranks, refine, refine_until};
 use crate::rings::RingInfo;
 
 /// Smallest ring that may hold a stereo double bond (RDKit's rule).
@@ -290,13 +290,28 @@ struct LegacyCodes {
 }
 
 fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> LegacyCodes {
-    let n = mol.num_atoms();
-    let weights: Vec<u32> = mol
-        .bonds
+    let weights = legacy_weights(mol);
+    let ranks = base_ranks(mol, &weights);
+    legacy_codes_from(mol, inp, all_atoms, &weights, ranks)
+}
+
+/// The bond weights of the legacy ranks: twice the bond order.
+fn legacy_weights(mol: &MolBuilder) -> Vec<u32> {
+    mol.bonds
         .iter()
         .map(|b| b.order.valence_x2(true).unsigned_abs())
-        .collect();
-    let mut ranks = base_ranks(mol, &weights);
+        .collect()
+}
+
+/// [`legacy_codes`] from the refined base ranks (see [`base_ranks`]).
+fn legacy_codes_from(
+    mol: &MolBuilder,
+    inp: &StereoInputs,
+    all_atoms: bool,
+    weights: &[u32],
+    mut ranks: Vec<u32>,
+) -> LegacyCodes {
+    let n = mol.num_atoms();
     let legal: Vec<bool> = (0..n as u32)
         .map(|i| {
             let a = AtomIdx(i);
@@ -380,7 +395,7 @@ fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> Legacy
             })
             .collect();
         let (mut new_ranks, _) = dense_ranks(&keys);
-        let mut w = weights.clone();
+        let mut w = weights.to_vec();
         for (bi, code) in bond_code.iter().enumerate() {
             if let (Some(c), Some(x)) = (code, w.get_mut(bi)) {
                 *x += if *c { 100 } else { 200 };
@@ -545,7 +560,17 @@ pub(crate) fn legacy_ring_stereo_groups(mol: &MolBuilder, inp: &StereoInputs) ->
 /// differently in the end too; every mark then gets a code and
 /// [`clean_stereo`] keeps them all, without ranking the molecule.
 fn all_stereo_distinct_at_start(mol: &MolBuilder, inp: &StereoInputs) -> bool {
-    let key = |a: AtomIdx| mol.atom(a).map(initial_key);
+    all_stereo_distinct(mol, inp, |a| mol.atom(a).map(initial_key))
+}
+
+/// [`all_stereo_distinct_at_start`] with atoms told apart by `key` (the
+/// initial keys, or the classes of a refinement round: refinement only
+/// splits classes, so what differs in a round differs in the final ranks).
+fn all_stereo_distinct(
+    mol: &MolBuilder,
+    inp: &StereoInputs,
+    key: impl Fn(AtomIdx) -> Option<u64>,
+) -> bool {
     let distinct = |atoms: &[AtomIdx]| {
         let mut keys: smallvec::SmallVec<[_; 4]> = atoms.iter().map(|&a| key(a)).collect();
         keys.sort_unstable();
@@ -579,7 +604,8 @@ fn all_stereo_distinct_at_start(mol: &MolBuilder, inp: &StereoInputs) -> bool {
 
 /// Removes stereo marks that do not describe real stereo elements.
 /// `shortcut` allows [`all_stereo_distinct_at_start`] to settle it without
-/// ranking (tests turn it off to compare).
+/// ranking, and [`all_stereo_distinct`] after any refinement round (tests
+/// turn it off to compare).
 pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: bool) {
     let n = mol.num_atoms();
     // Double bonds: only non-ring-small double bonds keep stereo.
@@ -600,12 +626,30 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: b
     if !has_atoms && !has_bonds || shortcut && all_stereo_distinct_at_start(mol, inp) {
         return;
     }
+    let codes = if shortcut {
+        // Refine round by round and stop once every mark's neighbours are
+        // told apart: the marks are then all kept, as at the start above.
+        // Otherwise the refinement ran to the end and its ranks are the
+        // base ranks the labelling starts from.
+        let weights = legacy_weights(mol);
+        let keys: Vec<u64> = mol.atoms.iter().map(initial_key).collect();
+        let (mut ranks, _) = dense_ranks(&keys);
+        let (_, settled) = refine_until(&mol.adjacency, &weights, &mut ranks, |r| {
+            all_stereo_distinct(mol, inp, |a| r.get(a.index()).map(|&x| u64::from(x)))
+        });
+        if settled {
+            return;
+        }
+        legacy_codes_from(mol, inp, false, &weights, ranks)
+    } else {
+        legacy_codes(mol, inp, false)
+    };
     let LegacyCodes {
         ranks,
         atom_code,
         bond_code,
         ..
-    } = legacy_codes(mol, inp, false);
+    } = codes;
     let groups = ring_stereo_groups(mol, inp, &ranks, &atom_code);
     for i in 0..n {
         let keep = atom_code.get(i).copied().flatten().is_some()

@@ -313,7 +313,10 @@ impl Parser<'_> {
         if let Some((num, open)) = rings.iter().min_by_key(|(_, o)| o.column) {
             return Err((open.column, format!("ring bond {num} is never closed")));
         }
-        self.fix_chirality();
+        // without an `@` there is no chirality tag to read
+        if self.track_order {
+            self.fix_chirality();
+        }
         Ok(())
     }
 

@@ -1,8 +1,9 @@
 //! Sanitisation takes two shortcuts, and canonical ranking one.
 //! Sanitisation leaves plain benzene- and pyridine-like rings as written
 //! instead of kekulising them and perceiving them again, and it keeps every
-//! stereo mark without ranking the atoms when the marked atoms' and bonds'
-//! neighbours already differ by element, isotope, map number and hydrogens.
+//! stereo mark without ranking the atoms to the end when the marked atoms'
+//! and bonds' neighbours already differ by element, isotope, map number and
+//! hydrogens, or once a round of the refinement tells them apart.
 //! The molecule must be the same as without the shortcuts: every atom,
 //! bond, ring and stereo mark, and the same error for molecules that fail.
 //! Canonical ranking sorts the atoms by a key in its first pass instead of
