@@ -204,31 +204,59 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 }
 
 /// The atoms of input rings that kekulisation and this model would give
-/// back exactly as written ("plain" rings): rings in no other ring (no
-/// shared bond or atom) whose bonds are all written aromatic and whose atoms
-/// are all organic-subset, neutral, non-radical aromatic atoms of these kinds:
+/// back exactly as written ("plain" rings): five- and six-membered rings in
+/// no other ring (no shared bond or atom), or two such rings fused through
+/// one bond (and nothing else: a five and a six, or two sixes, such as
+/// indole, benzimidazole, quinoline or naphthalene), whose bonds are all
+/// written aromatic and whose atoms are all neutral, non-radical aromatic
+/// atoms of these kinds:
 /// - a carbon with three connections in all (two ring bonds and a single
-///   bond or a hydrogen), or a nitrogen with two ring bonds and no hydrogen:
-///   each needs one double bond (RDKit's `markDbondCands`) and, with it,
-///   donates one π electron;
-/// - in a five-membered ring, exactly one donor of a lone pair: an oxygen or
-///   sulphur with two ring bonds and no hydrogen, or a nitrogen with a third,
-///   single bond and no hydrogen (furan, thiophene, N-substituted pyrrole,
-///   oxazole, thiazole, tetrazole and the like): it needs no double bond and
-///   donates two electrons.
+///   bond or a hydrogen, or, at a fusion, three ring bonds), or a nitrogen
+///   with two ring bonds and no hydrogen: each needs one double bond
+///   (RDKit's `markDbondCands`) and, with it, donates one π electron;
+/// - in a five-membered ring, exactly one donor of a lone pair, never at a
+///   fusion: an oxygen or sulphur with two ring bonds and no hydrogen, a
+///   nitrogen with a third, single bond and no hydrogen (furan, thiophene,
+///   N-substituted pyrrole, oxazole, thiazole, tetrazole and the like), or
+///   a written `[nH]` (pyrrole, imidazole, pyrazole, indole): it needs no
+///   double bond and donates two electrons.
 ///
 /// Why that is exact: six-membered rings have six atoms that need a double
 /// bond, five-membered ones four in a path; both always have a Kekulé
-/// structure, and in any of them the ring counts six π electrons under
-/// RDKit's model, so it is aromatic whichever structure the walk picks. No
-/// fused combination can include it, as it shares no bond, and its atoms and
+/// structure, and so do the fused pairs (a naphthalene skeleton has one
+/// whatever its atoms; in a five-six pair the donor is one of the three
+/// atoms away from the fusion, and either way the rest pairs up: the
+/// five-ring atoms left into one or two double bonds, the six-ring rest
+/// into a path of even length). In any such structure every double bond is
+/// a ring bond of the system, so every atom but the donor gives one π
+/// electron to each ring it is in, and each ring counts six under RDKit's
+/// model: aromatic whichever structure the walk picks. No other ring can
+/// join these, as they share no bond or atom with one, and their atoms and
 /// bonds feed no other ring's typing beyond their single exocyclic bonds,
 /// which stay as they are. Sanitisation skips the Kekulé walk and the model
-/// for these rings, the commonest aromatic rings of drug-like sets.
+/// for these rings, the commonest aromatic rings of drug-like sets. (A
+/// written `[nH]` loses its hold on the implicit count there, as
+/// kekulisation would make it; see `sanitize`.)
 pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> Option<Vec<bool>> {
     let mut mask: Option<Vec<bool>> = None;
-    for (ring, bonds) in rings.atom_rings().iter().zip(rings.bond_rings()) {
-        if !is_plain_aromatic_ring(mol, rings, ring, bonds) {
+    let atom_rings = rings.atom_rings();
+    let bond_rings = rings.bond_rings();
+    for (i, (ring, bonds)) in atom_rings.iter().zip(bond_rings).enumerate() {
+        let plain = match shared_bond(rings, bonds) {
+            SharedBonds::None => is_plain_aromatic_ring(mol, rings, ring, bonds, None),
+            SharedBonds::One(shared) => fused_partner(rings, i, shared).is_some_and(|j| {
+                let (Some(other), Some(other_bonds)) = (atom_rings.get(j), bond_rings.get(j))
+                else {
+                    return false;
+                };
+                let fusion = rings_fusion(mol, shared);
+                !(ring.len() == 5 && other.len() == 5)
+                    && is_plain_aromatic_ring(mol, rings, ring, bonds, fusion)
+                    && is_plain_aromatic_ring(mol, rings, other, other_bonds, fusion)
+            }),
+            SharedBonds::More => false,
+        };
+        if !plain {
             continue;
         }
         let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
@@ -247,11 +275,52 @@ pub(crate) fn in_mask(mask: Option<&[bool]>, i: usize) -> bool {
     mask.is_some_and(|m| m.get(i).copied().unwrap_or(false))
 }
 
+/// How many of a ring's bonds other rings share.
+enum SharedBonds {
+    None,
+    One(BondIdx),
+    More,
+}
+
+fn shared_bond(rings: &RingInfo, bonds: &[BondIdx]) -> SharedBonds {
+    let mut found = SharedBonds::None;
+    for &b in bonds {
+        match (rings.num_bond_rings(b), &found) {
+            (1, _) => {}
+            (2, SharedBonds::None) => found = SharedBonds::One(b),
+            _ => return SharedBonds::More,
+        }
+    }
+    found
+}
+
+/// The one other ring holding `shared` when it too shares no other bond.
+fn fused_partner(rings: &RingInfo, i: usize, shared: BondIdx) -> Option<usize> {
+    let j = rings
+        .bond_rings()
+        .iter()
+        .enumerate()
+        .position(|(k, r)| k != i && r.contains(&shared))?;
+    let other = rings.bond_rings().get(j)?;
+    match shared_bond(rings, other) {
+        SharedBonds::One(b) if b == shared => Some(j),
+        _ => None,
+    }
+}
+
+/// The two atoms of a fusion bond.
+fn rings_fusion(mol: &MolBuilder, shared: BondIdx) -> Option<[AtomIdx; 2]> {
+    mol.bond(shared).map(|b| [b.begin, b.end])
+}
+
+/// One ring of [`plain_aromatic_ring_atoms`]; `fusion` holds the two atoms
+/// it shares with its fused partner, if it has one.
 fn is_plain_aromatic_ring(
     mol: &MolBuilder,
     rings: &RingInfo,
     ring: &[AtomIdx],
     bonds: &[BondIdx],
+    fusion: Option<[AtomIdx; 2]>,
 ) -> bool {
     let lone_pair_donors_wanted = match ring.len() {
         6 => 0,
@@ -259,10 +328,8 @@ fn is_plain_aromatic_ring(
         _ => return false,
     };
     let bonds_ok = bonds.iter().all(|&b| {
-        rings.num_bond_rings(b) == 1
-            && mol
-                .bond(b)
-                .is_some_and(|bd| bd.order == BondOrder::Aromatic)
+        mol.bond(b)
+            .is_some_and(|bd| bd.order == BondOrder::Aromatic)
     });
     if !bonds_ok {
         return false;
@@ -272,12 +339,15 @@ fn is_plain_aromatic_ring(
         let Some(atom) = mol.atom(a) else {
             return false;
         };
+        let at_fusion = fusion.is_some_and(|f| f.contains(&a));
+        // a written [nH]: the pyrrole-type hydrogen, and nothing else bracketed
+        let pyrrole_h = atom.atomic_num == 7 && atom.explicit_hs == 1 && atom.implicit_hs == 0;
         if !atom.aromatic
-            || atom.no_implicit
+            || atom.no_implicit && !pyrrole_h
             || atom.formal_charge != 0
             || atom.radical_electrons != 0
-            || atom.total_hs() != 0 && atom.atomic_num != 6
-            || rings.num_atom_rings(a) != 1
+            || atom.total_hs() != 0 && atom.atomic_num != 6 && !pyrrole_h
+            || rings.num_atom_rings(a) != if at_fusion { 2 } else { 1 }
         {
             return false;
         }
@@ -293,8 +363,9 @@ fn is_plain_aromatic_ring(
         }
         let connections = nbrs.len() + usize::from(atom.total_hs());
         match (atom.atomic_num, connections) {
-            (6, 3) | (7, 2) => {}
-            (7, 3) | (8 | 16, 2) => lone_pair_donors += 1,
+            (6, 3) => {}
+            (7, 2) if !at_fusion => {}
+            (7, 3) | (8 | 16, 2) if !at_fusion => lone_pair_donors += 1,
             _ => return false,
         }
     }

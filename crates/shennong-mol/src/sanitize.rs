@@ -102,8 +102,9 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         .map(|i| crate::valence::is_aromatic_atom(&mol, AtomIdx(i)))
         .collect();
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
-    // plain benzene- and pyridine-like rings are left as written, which is
-    // what kekulisation and perception would give back
+    // plain rings (benzene-, pyridine-, pyrrole-like, and fused pairs of
+    // them) are left as written, which is what kekulisation and perception
+    // would give back
     let plain = if shortcuts {
         aromaticity::plain_aromatic_ring_atoms(&mol, &rings)
     } else {
@@ -114,6 +115,16 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     } else {
         None
     };
+    // What kekulisation does to a written [nH] it passes over, done for
+    // those of the plain rings it did not: the H stops pinning the
+    // implicit count (and the count below keeps it as an explicit H).
+    if let Some(mask) = plain.as_deref() {
+        for (atom, _) in mol.atoms.iter_mut().zip(mask).filter(|(_, &m)| m) {
+            if atom.aromatic && crate::kekulize::has_pyrrole_type_h(atom) {
+                atom.no_implicit = false;
+            }
+        }
+    }
     assign_radicals(&mut mol);
     // RDKit's aromaticity model reads the valences it cached on the input
     // form, before kekulisation; only atoms whose hydrogens kekulisation

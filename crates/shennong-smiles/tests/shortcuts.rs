@@ -139,6 +139,42 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         // seven-membered and larger rings are never plain
         "c1cccccc1",
         "c1ccccccc1",
+        // written [nH] in five- and six-membered rings, fused pairs of
+        // plain rings (five-six, six-six) and fusions that are not plain
+        // (donor at the fusion, five-five, three rings, charged or
+        // exocyclic double bonds, a [nH] that kekulisation cannot place)
+        "c1cn[nH]c1",
+        "Cc1nc[nH]c1C",
+        "c1nn[nH]n1",
+        "[15nH]1cccc1",
+        "[nH:3]1cccc1",
+        "c1ccc2[nH]ccc2c1",
+        "c1ccc2[nH]cnc2c1",
+        "c1ccc2c(c1)[nH]c1ccccc12",
+        "c1ccc2c[nH]cc2c1",
+        "c1ccc2[nH]ncc2c1",
+        "c1ccc2n[nH]cc2c1",
+        "c1ncc2[nH]cnc2n1",
+        "c1ccc2ncccc2c1",
+        "c1ccc2cnccc2c1",
+        "c1ccc2ocnc2c1",
+        "c1ccc2sccc2c1",
+        "Cn1c(=O)c2[nH]cnc2n(C)c1=O",
+        "c1ccn2cccc2c1",
+        "c1cc2cccn2c1",
+        "c1cc2ccsc2c1",
+        "c1cc2sccc2s1",
+        "c1ccc2cc3ccccc3cc2c1",
+        "c1ccc2c(c1)ccc1ccccc12",
+        "c1ccc2[n+]cccc2c1",
+        "c1ccc2c(c1)cc[nH]2",
+        "c1cc[nH]c1.c1ccc2[nH]ccc2c1",
+        "c1ccc2[nH]c(=O)ccc2c1",
+        "c1cc2[nH]c3ccccc3c2cc1",
+        "c1ccc2c(c1)c1ccccc1[nH]2",
+        "[nH]1cccc1[nH]1cccc1",
+        "c1cc[nH]cc1c1ccc2[nH]ccc2c1",
+        "c1[nH]c2c[nH]cc2c1",
     ];
     check_cases(&cases);
 }
