@@ -203,22 +203,26 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
     }
 }
 
-/// The atoms of input rings that kekulisation and this model would give
-/// back exactly as written ("plain" rings): five- and six-membered rings in
-/// no other ring (no shared bond or atom), or two such rings fused through
-/// one bond (and nothing else: a five and a six, or two sixes, such as
-/// indole, benzimidazole, quinoline or naphthalene), whose bonds are all
-/// written aromatic and whose atoms are all neutral, non-radical aromatic
-/// atoms of these kinds:
+/// The atoms of input ring systems that kekulisation and this model would
+/// give back exactly as written ("plain" systems). In such a system the
+/// rings written aromatic (every bond aromatic) are five- or six-membered,
+/// alone or two fused through one bond (a five and a six, or two sixes:
+/// indole, benzimidazole, quinoline, naphthalene), and every other ring of
+/// the system holds a saturated carbon (four single bonds: tetralin,
+/// chromane, benzodioxole, tetrahydrocarbazole) and no aromatic atom or
+/// bond beyond the fusion bond it shares with an aromatic ring. The atoms
+/// of the aromatic rings are all neutral, non-radical aromatic atoms of
+/// these kinds:
 /// - a carbon with three connections in all (two ring bonds and a single
-///   bond or a hydrogen, or, at a fusion, three ring bonds), or a nitrogen
-///   with two ring bonds and no hydrogen: each needs one double bond
-///   (RDKit's `markDbondCands`) and, with it, donates one π electron;
-/// - in a five-membered ring, exactly one donor of a lone pair, never at a
-///   fusion: an oxygen or sulphur with two ring bonds and no hydrogen, a
-///   nitrogen with a third, single bond and no hydrogen (furan, thiophene,
-///   N-substituted pyrrole, oxazole, thiazole, tetrazole and the like), or
-///   a written `[nH]` (pyrrole, imidazole, pyrazole, indole): it needs no
+///   bond or a hydrogen, or, at an aromatic fusion, three ring bonds), or a
+///   nitrogen with two ring bonds and no hydrogen: each needs one double
+///   bond (RDKit's `markDbondCands`) and, with it, donates one π electron;
+/// - in a five-membered ring, exactly one donor of a lone pair, never at an
+///   aromatic fusion: an oxygen or sulphur with two ring bonds and no
+///   hydrogen, a nitrogen with a third, single bond and no hydrogen
+///   (furan, thiophene, N-substituted pyrrole, oxazole, thiazole, tetrazole,
+///   a pyrrole fused to a saturated ring through its nitrogen), or a
+///   written `[nH]` (pyrrole, imidazole, pyrazole, indole): it needs no
 ///   double bond and donates two electrons.
 ///
 /// Why that is exact: six-membered rings have six atoms that need a double
@@ -227,42 +231,57 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 /// whatever its atoms; in a five-six pair the donor is one of the three
 /// atoms away from the fusion, and either way the rest pairs up: the
 /// five-ring atoms left into one or two double bonds, the six-ring rest
-/// into a path of even length). In any such structure every double bond is
-/// a ring bond of the system, so every atom but the donor gives one π
-/// electron to each ring it is in, and each ring counts six under RDKit's
-/// model: aromatic whichever structure the walk picks. No other ring can
-/// join these, as they share no bond or atom with one, and their atoms and
-/// bonds feed no other ring's typing beyond their single exocyclic bonds,
-/// which stay as they are. Sanitisation skips the Kekulé walk and the model
-/// for these rings, the commonest aromatic rings of drug-like sets. (A
-/// written `[nH]` loses its hold on the implicit count there, as
-/// kekulisation would make it; see `sanitize`.)
+/// into a path of even length). The other rings add no atom that needs a
+/// double bond, as their own atoms have no aromatic bond. In any such
+/// structure every double bond is a bond of an aromatic ring, so every
+/// atom but the donor gives one π electron to each aromatic ring it is in,
+/// and each of them counts six under RDKit's model: aromatic whichever
+/// structure the walk picks. Any ring or fused group that takes in another
+/// ring of the system takes in a saturated carbon, which is never aromatic,
+/// and the system's atoms feed no other system's typing beyond single
+/// bonds. Sanitisation skips the Kekulé walk and the model for these
+/// systems, the commonest ring systems of drug-like sets. (A written `[nH]`
+/// loses its hold on the implicit count there, as kekulisation would make
+/// it; see `sanitize`.)
 pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> Option<Vec<bool>> {
-    let mut mask: Option<Vec<bool>> = None;
+    let nr = rings.num_rings();
     let atom_rings = rings.atom_rings();
-    let bond_rings = rings.bond_rings();
-    for (i, (ring, bonds)) in atom_rings.iter().zip(bond_rings).enumerate() {
-        let plain = match shared_bond(rings, bonds) {
-            SharedBonds::None => is_plain_aromatic_ring(mol, rings, ring, bonds, None),
-            SharedBonds::One(shared) => fused_partner(rings, i, shared).is_some_and(|j| {
-                let (Some(other), Some(other_bonds)) = (atom_rings.get(j), bond_rings.get(j))
-                else {
-                    return false;
-                };
-                let fusion = rings_fusion(mol, shared);
-                !(ring.len() == 5 && other.len() == 5)
-                    && is_plain_aromatic_ring(mol, rings, ring, bonds, fusion)
-                    && is_plain_aromatic_ring(mol, rings, other, other_bonds, fusion)
-            }),
-            SharedBonds::More => false,
-        };
-        if !plain {
+    // ring systems: rings joined through shared atoms (union by the first
+    // ring seen at each atom)
+    let mut root: Vec<usize> = (0..nr).collect();
+    let mut first_ring: Vec<usize> = vec![usize::MAX; mol.num_atoms()];
+    for (i, ring) in atom_rings.iter().enumerate() {
+        for a in ring {
+            let Some(slot) = first_ring.get_mut(a.index()) else {
+                continue;
+            };
+            if *slot == usize::MAX {
+                *slot = i;
+                continue;
+            }
+            let (x, y) = (find_root(&root, *slot), find_root(&root, i));
+            if let Some(r) = root.get_mut(x.max(y)) {
+                *r = x.min(y);
+            }
+        }
+    }
+    let mut mask: Option<Vec<bool>> = None;
+    let mut members: Vec<usize> = Vec::new();
+    for system in 0..nr {
+        if find_root(&root, system) != system {
+            continue;
+        }
+        members.clear();
+        members.extend((system..nr).filter(|&i| find_root(&root, i) == system));
+        if !is_plain_system(mol, rings, &members) {
             continue;
         }
         let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
-        for a in ring {
-            if let Some(x) = m.get_mut(a.index()) {
-                *x = true;
+        for ring in members.iter().filter_map(|&i| atom_rings.get(i)) {
+            for a in ring {
+                if let Some(x) = m.get_mut(a.index()) {
+                    *x = true;
+                }
             }
         }
     }
@@ -275,65 +294,130 @@ pub(crate) fn in_mask(mask: Option<&[bool]>, i: usize) -> bool {
     mask.is_some_and(|m| m.get(i).copied().unwrap_or(false))
 }
 
-/// How many of a ring's bonds other rings share.
-enum SharedBonds {
-    None,
-    One(BondIdx),
-    More,
+fn find_root(root: &[usize], k: usize) -> usize {
+    let mut r = k;
+    while let Some(&up) = root.get(r) {
+        if up == r {
+            break;
+        }
+        r = up;
+    }
+    r
 }
 
-fn shared_bond(rings: &RingInfo, bonds: &[BondIdx]) -> SharedBonds {
-    let mut found = SharedBonds::None;
-    for &b in bonds {
-        match (rings.num_bond_rings(b), &found) {
-            (1, _) => {}
-            (2, SharedBonds::None) => found = SharedBonds::One(b),
-            _ => return SharedBonds::More,
+/// Whether every bond of a ring is written aromatic.
+fn written_aromatic(mol: &MolBuilder, bonds: &[BondIdx]) -> bool {
+    bonds.iter().all(|&b| {
+        mol.bond(b)
+            .is_some_and(|bd| bd.order == BondOrder::Aromatic)
+    })
+}
+
+/// Whether the rings `members` (one ring system) form a plain system of
+/// [`plain_aromatic_ring_atoms`].
+fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> bool {
+    let atom_rings = rings.atom_rings();
+    let bond_rings = rings.bond_rings();
+    let ring_of = |i: usize| atom_rings.get(i).zip(bond_rings.get(i));
+    // symmetrised extra rings belong to cages, never plain
+    if members.iter().any(|&i| !rings.is_sssr_ring(i)) {
+        return false;
+    }
+    let aromatic: smallvec::SmallVec<[usize; 4]> = members
+        .iter()
+        .copied()
+        .filter(|&i| ring_of(i).is_some_and(|(_, bonds)| written_aromatic(mol, bonds)))
+        .collect();
+    if aromatic.is_empty() || aromatic.len() > 2 {
+        return false;
+    }
+    let in_aromatic = |a: AtomIdx| {
+        aromatic
+            .iter()
+            .any(|&i| ring_of(i).is_some_and(|(r, _)| r.contains(&a)))
+    };
+    // the other rings: a saturated carbon each, no aromatic atom or bond of
+    // their own, no dummy atom
+    for &i in members {
+        if aromatic.contains(&i) {
+            continue;
+        }
+        let Some((ring, _)) = ring_of(i) else {
+            return false;
+        };
+        let mut saturated = false;
+        for &a in ring {
+            let Some(atom) = mol.atom(a) else {
+                return false;
+            };
+            if atom.atomic_num == 0 {
+                return false;
+            }
+            if in_aromatic(a) {
+                continue;
+            }
+            let bonds_plain = mol
+                .neighbors(a)
+                .iter()
+                .all(|&(_, b)| mol.bond(b).is_some_and(|bd| !bd.is_aromatic_like()));
+            if atom.aromatic || !bonds_plain {
+                return false;
+            }
+            saturated |= atom.atomic_num == 6
+                && atom.formal_charge == 0
+                && atom.radical_electrons == 0
+                && mol.neighbors(a).len() + usize::from(atom.total_hs()) == 4
+                && mol
+                    .neighbors(a)
+                    .iter()
+                    .all(|&(_, b)| mol.bond(b).is_some_and(|bd| bd.order == BondOrder::Single));
+        }
+        if !saturated {
+            return false;
         }
     }
-    found
-}
-
-/// The one other ring holding `shared` when it too shares no other bond.
-fn fused_partner(rings: &RingInfo, i: usize, shared: BondIdx) -> Option<usize> {
-    let j = rings
-        .bond_rings()
-        .iter()
-        .enumerate()
-        .position(|(k, r)| k != i && r.contains(&shared))?;
-    let other = rings.bond_rings().get(j)?;
-    match shared_bond(rings, other) {
-        SharedBonds::One(b) if b == shared => Some(j),
-        _ => None,
+    match *aromatic.as_slice() {
+        [i] => ring_of(i).is_some_and(|(ring, bonds)| {
+            is_plain_aromatic_ring(mol, rings, ring, bonds, None, &[])
+        }),
+        [i, j] => {
+            let (Some((ri, bi)), Some((rj, bj))) = (ring_of(i), ring_of(j)) else {
+                return false;
+            };
+            // fused through exactly one bond, not two five-membered rings
+            let shared: smallvec::SmallVec<[BondIdx; 2]> =
+                bi.iter().copied().filter(|b| bj.contains(b)).collect();
+            let [fusion_bond] = *shared.as_slice() else {
+                return false;
+            };
+            let Some(fusion) = mol.bond(fusion_bond).map(|b| [b.begin, b.end]) else {
+                return false;
+            };
+            !(ri.len() == 5 && rj.len() == 5)
+                && is_plain_aromatic_ring(mol, rings, ri, bi, Some(fusion), bj)
+                && is_plain_aromatic_ring(mol, rings, rj, bj, Some(fusion), bi)
+        }
+        _ => false,
     }
 }
 
-/// The two atoms of a fusion bond.
-fn rings_fusion(mol: &MolBuilder, shared: BondIdx) -> Option<[AtomIdx; 2]> {
-    mol.bond(shared).map(|b| [b.begin, b.end])
-}
-
-/// One ring of [`plain_aromatic_ring_atoms`]; `fusion` holds the two atoms
-/// it shares with its fused partner, if it has one.
+/// One aromatic ring of a plain system; `fusion` holds the two atoms it
+/// shares with its fused aromatic partner, whose bonds are `partner_bonds`
+/// (empty when it has none). An atom shared with a saturated ring of the
+/// system has a single ring bond into it.
 fn is_plain_aromatic_ring(
     mol: &MolBuilder,
     rings: &RingInfo,
     ring: &[AtomIdx],
     bonds: &[BondIdx],
     fusion: Option<[AtomIdx; 2]>,
+    partner_bonds: &[BondIdx],
 ) -> bool {
     let lone_pair_donors_wanted = match ring.len() {
         6 => 0,
         5 => 1,
         _ => return false,
     };
-    let bonds_ok = bonds.iter().all(|&b| {
-        mol.bond(b)
-            .is_some_and(|bd| bd.order == BondOrder::Aromatic)
-    });
-    if !bonds_ok {
-        return false;
-    }
     let mut lone_pair_donors = 0;
     for &a in ring {
         let Some(atom) = mol.atom(a) else {
@@ -347,18 +431,25 @@ fn is_plain_aromatic_ring(
             || atom.formal_charge != 0
             || atom.radical_electrons != 0
             || atom.total_hs() != 0 && atom.atomic_num != 6 && !pyrrole_h
-            || rings.num_atom_rings(a) != if at_fusion { 2 } else { 1 }
+            || rings.num_atom_rings(a) > 2
+            || at_fusion && rings.num_atom_rings(a) != 2
         {
             return false;
         }
         let nbrs = mol.neighbors(a);
-        let exocyclic_single = nbrs.iter().all(|&(_, b)| {
-            rings.is_ring_bond(b)
-                || mol
-                    .bond(b)
-                    .is_some_and(|bd| bd.order == BondOrder::Single && !bd.aromatic)
+        // aromatic bonds only in this ring or its aromatic partner; every
+        // other bond single
+        let bonds_ok = nbrs.iter().all(|&(_, b)| {
+            mol.bond(b).is_some_and(|bd| {
+                if bd.is_aromatic_like() {
+                    bd.order == BondOrder::Aromatic
+                        && (bonds.contains(&b) || partner_bonds.contains(&b))
+                } else {
+                    bd.order == BondOrder::Single
+                }
+            })
         });
-        if !exocyclic_single {
+        if !bonds_ok {
             return false;
         }
         let connections = nbrs.len() + usize::from(atom.total_hs());

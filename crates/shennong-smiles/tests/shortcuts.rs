@@ -175,6 +175,33 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "[nH]1cccc1[nH]1cccc1",
         "c1cc[nH]cc1c1ccc2[nH]ccc2c1",
         "c1[nH]c2c[nH]cc2c1",
+        // aromatic rings fused to rings with a saturated carbon, and to
+        // rings without one (which perception may make aromatic)
+        "c1ccc2c(c1)CCCC2",
+        "c1ccc2c(c1)CC2",
+        "c1ccc2c(c1)CCO2",
+        "c1ccc2c(c1)OCO2",
+        "c1ccc2c(c1)OCCO2",
+        "c1ccc2c(c1)CCC2=O",
+        "c1ccc2c(c1)C=CCO2",
+        "c1ccc2c(c1)CCC=C2",
+        "c1ccc2c(c1)C=CC=C2",
+        "c1ccc2c(c1)C=CC2",
+        "c1ccc2c(c1)Cc1ccccc1-2",
+        "c1ccc2c(c1)Oc1ccccc1C2",
+        "c1ccc2c(c1)Cc1cc[nH+]cc1-2",
+        "c1cc2cccc3CCc(c1)c23",
+        "C1CCc2[nH]c3ccccc3c2C1",
+        "c1ccn2c1CCC2",
+        "c1cn2c(n1)CCCC2",
+        "c1ccc2c(c1)CC[N+]2(C)C",
+        "c1ccc2c(c1)C*C2",
+        "c1ccc2c(c1)CC1(CC1)C2",
+        "c1ccc2c(c1)C1CCC2CC1",
+        "C1CC2CCC1c1ccccc12",
+        "c1ccc2c(c1)CCc1ccccc1C2",
+        "O=C1CCc2ccccc2N1",
+        "c1cc2c(cc1)CCc1ccccc1-2",
     ];
     check_cases(&cases);
 }
