@@ -206,8 +206,8 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 /// The atoms of input ring systems that kekulisation and this model would
 /// give back exactly as written ("plain" systems). In such a system the
 /// rings written aromatic (every bond aromatic) are five- or six-membered,
-/// alone or two fused through one bond (a five and a six, or two sixes:
-/// indole, benzimidazole, quinoline, naphthalene), and every other ring of
+/// each alone or fused to one other through one bond (a five and a six, or
+/// two sixes: indole, benzimidazole, quinoline, naphthalene), and every other ring of
 /// the system holds a saturated carbon (four single bonds: tetralin,
 /// chromane, benzodioxole, tetrahydrocarbazole) and no aromatic atom or
 /// bond beyond the fusion bond it shares with an aromatic ring. The atoms
@@ -328,7 +328,7 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
         .copied()
         .filter(|&i| ring_of(i).is_some_and(|(_, bonds)| written_aromatic(mol, bonds)))
         .collect();
-    if aromatic.is_empty() || aromatic.len() > 2 {
+    if aromatic.is_empty() {
         return false;
     }
     let in_aromatic = |a: AtomIdx| {
@@ -376,42 +376,52 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
             return false;
         }
     }
-    match *aromatic.as_slice() {
-        [i] => ring_of(i).is_some_and(|(ring, bonds)| {
-            is_plain_aromatic_ring(mol, rings, ring, bonds, None, &[])
-        }),
-        [i, j] => {
-            let (Some((ri, bi)), Some((rj, bj))) = (ring_of(i), ring_of(j)) else {
-                return false;
-            };
-            // fused through exactly one bond, not two five-membered rings
-            let shared: smallvec::SmallVec<[BondIdx; 2]> =
-                bi.iter().copied().filter(|b| bj.contains(b)).collect();
-            let [fusion_bond] = *shared.as_slice() else {
-                return false;
-            };
-            let Some(fusion) = mol.bond(fusion_bond).map(|b| [b.begin, b.end]) else {
-                return false;
-            };
-            !(ri.len() == 5 && rj.len() == 5)
-                && is_plain_aromatic_ring(mol, rings, ri, bi, Some(fusion), bj)
-                && is_plain_aromatic_ring(mol, rings, rj, bj, Some(fusion), bi)
+    // each aromatic ring alone or fused to one other through one bond
+    // (what one ring finds, its partner finds from its side)
+    aromatic.iter().all(|&i| {
+        let Some((ring, bonds)) = ring_of(i) else {
+            return false;
+        };
+        let mut partner: Option<(usize, BondIdx)> = None;
+        for &b in bonds {
+            if rings.num_bond_rings(b) < 2 {
+                continue;
+            }
+            for &j in &aromatic {
+                if j == i || !ring_of(j).is_some_and(|(_, bj)| bj.contains(&b)) {
+                    continue;
+                }
+                if partner.is_some() {
+                    // a second shared bond or a second aromatic partner
+                    return false;
+                }
+                partner = Some((j, b));
+            }
         }
-        _ => false,
-    }
+        let Some((j, fusion_bond)) = partner else {
+            return is_plain_aromatic_ring(mol, rings, ring, None);
+        };
+        let (Some(other), Some(fusion)) = (
+            atom_rings.get(j),
+            mol.bond(fusion_bond).map(|b| [b.begin, b.end]),
+        ) else {
+            return false;
+        };
+        // not two five-membered rings
+        !(ring.len() == 5 && other.len() == 5)
+            && is_plain_aromatic_ring(mol, rings, ring, Some(fusion))
+    })
 }
 
-/// One aromatic ring of a plain system; `fusion` holds the two atoms it
-/// shares with its fused aromatic partner, whose bonds are `partner_bonds`
-/// (empty when it has none). An atom shared with a saturated ring of the
+/// One aromatic ring (`ring`, every bond written aromatic) of a plain
+/// system; `fusion` holds the two atoms it shares with its fused aromatic
+/// partner, if it has one. An atom shared with a saturated ring of the
 /// system has a single ring bond into it.
 fn is_plain_aromatic_ring(
     mol: &MolBuilder,
     rings: &RingInfo,
     ring: &[AtomIdx],
-    bonds: &[BondIdx],
     fusion: Option<[AtomIdx; 2]>,
-    partner_bonds: &[BondIdx],
 ) -> bool {
     let lone_pair_donors_wanted = match ring.len() {
         6 => 0,
@@ -437,19 +447,25 @@ fn is_plain_aromatic_ring(
             return false;
         }
         let nbrs = mol.neighbors(a);
-        // aromatic bonds only in this ring or its aromatic partner; every
-        // other bond single
-        let bonds_ok = nbrs.iter().all(|&(_, b)| {
-            mol.bond(b).is_some_and(|bd| {
-                if bd.is_aromatic_like() {
-                    bd.order == BondOrder::Aromatic
-                        && (bonds.contains(&b) || partner_bonds.contains(&b))
-                } else {
-                    bd.order == BondOrder::Single
+        // aromatic bonds only in this ring (two) or, at the fusion, also the
+        // partner's (a third: the fusion atom's only other ring is the
+        // partner, which shares no other bond with this ring); every other
+        // bond single
+        let mut aromatic_bonds = 0;
+        for &(_, b) in nbrs {
+            let Some(bd) = mol.bond(b) else {
+                return false;
+            };
+            if bd.is_aromatic_like() {
+                if bd.order != BondOrder::Aromatic {
+                    return false;
                 }
-            })
-        });
-        if !bonds_ok {
+                aromatic_bonds += 1;
+            } else if bd.order != BondOrder::Single {
+                return false;
+            }
+        }
+        if aromatic_bonds != 2 + usize::from(at_fusion) {
             return false;
         }
         let connections = nbrs.len() + usize::from(atom.total_hs());

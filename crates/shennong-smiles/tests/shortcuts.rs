@@ -202,6 +202,9 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "c1ccc2c(c1)CCc1ccccc1C2",
         "O=C1CCc2ccccc2N1",
         "c1cc2c(cc1)CCc1ccccc1-2",
+        "CN(C)CCCN1c2ccccc2CCc2ccccc21",
+        "c1ccc2c(c1)Cc1ccc3ccccc3c1-2",
+        "c1ccc2c(c1)Cc1c-2[nH]c2ccccc12",
     ];
     check_cases(&cases);
 }
