@@ -246,6 +246,27 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> Option<Vec<bool>> {
     let nr = rings.num_rings();
     let atom_rings = rings.atom_rings();
+    let mut mask: Option<Vec<bool>> = None;
+    let mut mark = |ring: &[AtomIdx]| {
+        let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
+        for a in ring {
+            if let Some(x) = m.get_mut(a.index()) {
+                *x = true;
+            }
+        }
+    };
+    // rings that share no atom (most rings) are systems of their own
+    let mut fused = false;
+    for (ring, bonds) in atom_rings.iter().zip(rings.bond_rings()) {
+        if ring.iter().any(|&a| rings.num_atom_rings(a) != 1) {
+            fused = true;
+        } else if written_aromatic(mol, bonds) && is_plain_aromatic_ring(mol, rings, ring, None) {
+            mark(ring);
+        }
+    }
+    if !fused {
+        return mask;
+    }
     // ring systems: rings joined through shared atoms (union by the first
     // ring seen at each atom)
     let mut root: Vec<usize> = (0..nr).collect();
@@ -265,7 +286,6 @@ pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> O
             }
         }
     }
-    let mut mask: Option<Vec<bool>> = None;
     let mut members: Vec<usize> = Vec::new();
     for system in 0..nr {
         if find_root(&root, system) != system {
@@ -273,16 +293,12 @@ pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> O
         }
         members.clear();
         members.extend((system..nr).filter(|&i| find_root(&root, i) == system));
-        if !is_plain_system(mol, rings, &members) {
+        // one-ring systems were settled above
+        if members.len() < 2 || !is_plain_system(mol, rings, &members) {
             continue;
         }
-        let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
         for ring in members.iter().filter_map(|&i| atom_rings.get(i)) {
-            for a in ring {
-                if let Some(x) = m.get_mut(a.index()) {
-                    *x = true;
-                }
-            }
+            mark(ring);
         }
     }
     mask
@@ -488,6 +504,14 @@ pub(crate) fn perceive(
     states: &[AtomState],
     skip: Option<&[bool]>,
 ) {
+    // nothing to type when every ring is left as written
+    if rings
+        .atom_rings()
+        .iter()
+        .all(|ring| ring.first().is_some_and(|a| in_mask(skip, a.index())))
+    {
+        return;
+    }
     let n = mol.num_atoms();
     let mut donors = vec![Donor::None; n];
     let mut cand = vec![false; n];

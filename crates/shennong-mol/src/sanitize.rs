@@ -472,6 +472,10 @@ fn stereo_from_directions(mol: &mut MolBuilder) {
 
 /// Merges removable hydrogen atoms into their neighbours.
 fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
+    // most molecules have no hydrogen atom at all
+    if !mol.atoms.iter().any(|a| a.atomic_num == 1) {
+        return mol;
+    }
     let n = mol.num_atoms();
     let mut remove = vec![false; n];
     for i in 0..n {

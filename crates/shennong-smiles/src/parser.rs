@@ -64,7 +64,8 @@ struct Parser<'a> {
     mol: MolBuilder,
     /// Per atom, inline for the usual four or fewer slots (no allocation per atom).
     order: Vec<SlotList>,
-    /// Ring-closure digits written at each atom (opening or closing).
+    /// Ring-closure digits written at each atom (opening or closing); kept,
+    /// like `order`, only when there is chirality to read.
     closures: Vec<u8>,
 }
 
@@ -90,7 +91,7 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         pos: 0,
         mol: MolBuilder::with_capacity(atoms, bonds),
         order: Vec::with_capacity(if track_order { atoms } else { 0 }),
-        closures: Vec::with_capacity(atoms),
+        closures: Vec::with_capacity(if track_order { atoms } else { 0 }),
     };
     p.run().map_err(|(column, reason)| SmilesError {
         column,
@@ -255,11 +256,14 @@ impl Parser<'_> {
                     };
                     let num = self.ring_number()?;
                     let sym = bond.take().map(|(s, _)| s);
-                    if self.closures.len() <= atom.index() {
-                        self.closures.resize(atom.index() + 1, 0);
-                    }
-                    if let Some(c) = self.closures.get_mut(atom.index()) {
-                        *c = c.saturating_add(1);
+                    // only chirality reads the count
+                    if self.track_order {
+                        if self.closures.len() <= atom.index() {
+                            self.closures.resize(atom.index() + 1, 0);
+                        }
+                        if let Some(c) = self.closures.get_mut(atom.index()) {
+                            *c = c.saturating_add(1);
+                        }
                     }
                     if let Some(k) = rings.iter().position(|(n, _)| *n == num) {
                         let (_, open) = rings.swap_remove(k);
