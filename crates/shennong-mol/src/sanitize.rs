@@ -189,7 +189,7 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // tags (the perceived molecule does not store them).
     let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
     let (conjugated, hybridization) = if has_tags {
-        tagged_stereo_inputs(&mol)?
+        stereo_inputs_of_tags(&mol, shortcuts)?
     } else {
         (Vec::new(), Vec::new())
     };
@@ -219,6 +219,53 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         clean_stereo(&mut mol, &inputs, shortcuts);
     }
     Ok(into_mol(mol, Some(rings)))
+}
+
+/// [`tagged_stereo_inputs`], or, with `shortcut` and when every tagged atom
+/// has four connections ([`all_tags_on_four_connections`]), what it would
+/// give without computing it: RDKit's hybridisation rule makes such an atom
+/// sp3 before looking at anything else, and its legality never asks for
+/// conjugation (that is for a nitrogen with three connections).
+fn stereo_inputs_of_tags(
+    mol: &MolBuilder,
+    shortcut: bool,
+) -> Result<(Vec<bool>, Vec<Hybridization>)> {
+    if !(shortcut && all_tags_on_four_connections(mol)) {
+        return tagged_stereo_inputs(mol);
+    }
+    let sp3 = mol
+        .atoms
+        .iter()
+        .map(|a| {
+            if a.chirality.is_tetrahedral() {
+                Hybridization::Sp3
+            } else {
+                Hybridization::Unspecified
+            }
+        })
+        .collect();
+    Ok((Vec::new(), sp3))
+}
+
+/// Whether every atom with a tetrahedral tag is a real atom with four
+/// connections (bonds and hydrogens), each bond counting for it (no zero-order
+/// bond, no dative bond it donates): the common case, for which the
+/// conjugation and hybridisation of `tagged_stereo_inputs` are known without
+/// computing them.
+fn all_tags_on_four_connections(mol: &MolBuilder) -> bool {
+    mol.atoms.iter().enumerate().all(|(i, atom)| {
+        if !atom.chirality.is_tetrahedral() {
+            return true;
+        }
+        let a = AtomIdx(i as u32);
+        let nbrs = mol.neighbors(a);
+        atom.atomic_num != 0
+            && nbrs.len() + usize::from(atom.total_hs()) == 4
+            && nbrs.iter().all(|&(_, b)| {
+                mol.bond(b)
+                    .is_some_and(|bd| bd.order.valence_x2(bd.end == a) > 0)
+            })
+    })
 }
 
 /// Perception of a molecule read back from a SMILES that Shennong wrote from a
@@ -1157,7 +1204,7 @@ impl Mol {
         if tagged_ring_atoms >= 2 {
             // only the tagged atoms' legality is asked for
             let b = self.to_builder();
-            let (conjugated, hybridization) = tagged_stereo_inputs(&b)?;
+            let (conjugated, hybridization) = stereo_inputs_of_tags(&b, true)?;
             let inputs = StereoInputs {
                 rings: self.rings(),
                 hybridization: &hybridization,

@@ -249,6 +249,18 @@ fn stereo_shortcut_equals_full_perception_on_hand_picked_cases() {
         "[H][C@@]1(C)CCCCC1",
         "C=[C@]=CC",
         "C[C@@H]1CC[C@H](CC1)/C=C/c1ccccc1",
+        // tags on atoms with fewer than four connections, on conjugated
+        // and ring nitrogens, through zero-order and dative bonds
+        "CC(=O)[N@](C)C1CC1",
+        "C[N@@]1C[C@H]1C",
+        "C[C@H]=O",
+        "C[S@](=O)c1ccccc1",
+        "C[S@+]([O-])c1ccccc1",
+        "C[P@](=O)(O)c1ccccc1",
+        "F[C@](Cl)(Br)->[Cu]",
+        "F[C@](Cl)(Br)[*]",
+        "[*@](F)(Cl)(Br)I",
+        "C[N@+](CC)(CCC)c1ccccc1",
     ];
     check_cases(&cases);
 }
