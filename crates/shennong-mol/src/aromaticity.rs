@@ -217,21 +217,29 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 ///   bond or a hydrogen, or, at an aromatic fusion, three ring bonds), or a
 ///   nitrogen with two ring bonds and no hydrogen: each needs one double
 ///   bond (RDKit's `markDbondCands`) and, with it, donates one π electron;
-/// - in a five-membered ring, exactly one donor of a lone pair, never at an
-///   aromatic fusion: an oxygen or sulphur with two ring bonds and no
-///   hydrogen, a nitrogen with a third, single bond and no hydrogen
-///   (furan, thiophene, N-substituted pyrrole, oxazole, thiazole, tetrazole,
-///   a pyrrole fused to a saturated ring through its nitrogen), or a
-///   written `[nH]` (pyrrole, imidazole, pyrazole, indole): it needs no
-///   double bond and donates two electrons.
+/// - a donor of a lone pair, never at an aromatic fusion: an oxygen or
+///   sulphur with two ring bonds and no hydrogen, a nitrogen with a third,
+///   single bond and no hydrogen (furan, thiophene, N-substituted pyrrole,
+///   oxazole, thiazole, tetrazole, a pyrrole fused to a saturated ring
+///   through its nitrogen), or a written `[nH]` (pyrrole, imidazole,
+///   pyrazole, indole): it needs no double bond and donates two electrons;
+/// - a carbon with two ring bonds and an exocyclic double bond to a
+///   terminal, neutral oxygen (pyridone, uracil, coumarin, quinazolinone):
+///   RDKit's vacant donor, it needs no double bond and donates none;
 ///
-/// Why that is exact: six-membered rings have six atoms that need a double
-/// bond, five-membered ones four in a path; both always have a Kekulé
-/// structure, and so do the fused pairs (a naphthalene skeleton has one
-/// whatever its atoms; in a five-six pair the donor is one of the three
-/// atoms away from the fusion, and either way the rest pairs up: the
-/// five-ring atoms left into one or two double bonds, the six-ring rest
-/// into a path of even length). The other rings add no atom that needs a
+/// and every aromatic ring counts six π electrons that way (a six-membered
+/// ring without donors, a five-membered one with one, a ring with C=O
+/// carbons with donors to make up for them).
+///
+/// Why that is exact: without C=O carbons, six-membered rings have six
+/// atoms that need a double bond, five-membered ones four in a path; both
+/// always have a Kekulé structure, and so do the fused pairs (a naphthalene
+/// skeleton has one whatever its atoms; in a five-six pair the donor is one
+/// of the three atoms away from the fusion, and either way the rest pairs
+/// up: the five-ring atoms left into one or two double bonds, the six-ring
+/// rest into a path of even length). With C=O carbons a Kekulé structure
+/// may not exist (3-pyridone), so it is searched for, and the system is
+/// plain only when one is found. The other rings add no atom that needs a
 /// double bond, as their own atoms have no aromatic bond. In any such
 /// structure every double bond is a bond of an aromatic ring, so every
 /// atom but the donor gives one π electron to each aromatic ring it is in,
@@ -257,11 +265,18 @@ pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> O
     };
     // rings that share no atom (most rings) are systems of their own
     let mut fused = false;
-    for (ring, bonds) in atom_rings.iter().zip(rings.bond_rings()) {
+    for (i, (ring, bonds)) in atom_rings.iter().zip(rings.bond_rings()).enumerate() {
         if ring.iter().any(|&a| rings.num_atom_rings(a) != 1) {
             fused = true;
-        } else if written_aromatic(mol, bonds) && is_plain_aromatic_ring(mol, rings, ring, None) {
-            mark(ring);
+        } else if written_aromatic(mol, bonds) {
+            let plain = match is_plain_aromatic_ring(mol, rings, ring, None) {
+                Some(false) => true,
+                Some(true) => kekule_structure_exists(mol, rings, &[i]),
+                None => false,
+            };
+            if plain {
+                mark(ring);
+            }
         }
     }
     if !fused {
@@ -393,8 +408,10 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
         }
     }
     // each aromatic ring alone or fused to one other through one bond
-    // (what one ring finds, its partner finds from its side)
-    aromatic.iter().all(|&i| {
+    // (what one ring finds, its partner finds from its side); rings with an
+    // exocyclic C=O need their Kekulé structure checked
+    let mut vacant = false;
+    let plain = aromatic.iter().all(|&i| {
         let Some((ring, bonds)) = ring_of(i) else {
             return false;
         };
@@ -415,7 +432,9 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
             }
         }
         let Some((j, fusion_bond)) = partner else {
-            return is_plain_aromatic_ring(mol, rings, ring, None);
+            return is_plain_aromatic_ring(mol, rings, ring, None)
+                .map(|v| vacant |= v)
+                .is_some();
         };
         let (Some(other), Some(fusion)) = (
             atom_rings.get(j),
@@ -426,7 +445,10 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
         // not two five-membered rings
         !(ring.len() == 5 && other.len() == 5)
             && is_plain_aromatic_ring(mol, rings, ring, Some(fusion))
-    })
+                .map(|v| vacant |= v)
+                .is_some()
+    });
+    plain && (!vacant || kekule_structure_exists(mol, rings, &aromatic))
 }
 
 /// One aromatic ring (`ring`, every bond written aromatic) of a plain
@@ -438,17 +460,13 @@ fn is_plain_aromatic_ring(
     rings: &RingInfo,
     ring: &[AtomIdx],
     fusion: Option<[AtomIdx; 2]>,
-) -> bool {
-    let lone_pair_donors_wanted = match ring.len() {
-        6 => 0,
-        5 => 1,
-        _ => return false,
-    };
-    let mut lone_pair_donors = 0;
+) -> Option<bool> {
+    if !matches!(ring.len(), 5 | 6) {
+        return None;
+    }
+    let (mut electrons, mut vacant) = (0, false);
     for &a in ring {
-        let Some(atom) = mol.atom(a) else {
-            return false;
-        };
+        let atom = mol.atom(a)?;
         let at_fusion = fusion.is_some_and(|f| f.contains(&a));
         // a written [nH]: the pyrrole-type hydrogen, and nothing else bracketed
         let pyrrole_h = atom.atomic_num == 7 && atom.explicit_hs == 1 && atom.implicit_hs == 0;
@@ -460,39 +478,127 @@ fn is_plain_aromatic_ring(
             || rings.num_atom_rings(a) > 2
             || at_fusion && rings.num_atom_rings(a) != 2
         {
-            return false;
+            return None;
         }
         let nbrs = mol.neighbors(a);
         // aromatic bonds only in this ring (two) or, at the fusion, also the
         // partner's (a third: the fusion atom's only other ring is the
         // partner, which shares no other bond with this ring); every other
-        // bond single
-        let mut aromatic_bonds = 0;
-        for &(_, b) in nbrs {
-            let Some(bd) = mol.bond(b) else {
-                return false;
-            };
+        // bond single, but for a carbon's one double bond to a terminal,
+        // neutral oxygen
+        let (mut aromatic_bonds, mut exo_oxo) = (0, false);
+        for &(x, b) in nbrs {
+            let bd = mol.bond(b)?;
             if bd.is_aromatic_like() {
                 if bd.order != BondOrder::Aromatic {
-                    return false;
+                    return None;
                 }
                 aromatic_bonds += 1;
+            } else if bd.order == BondOrder::Double && atom.atomic_num == 6 && !exo_oxo {
+                let o = mol.atom(x)?;
+                if o.atomic_num != 8
+                    || o.formal_charge != 0
+                    || o.aromatic
+                    || mol.neighbors(x).len() != 1
+                {
+                    return None;
+                }
+                exo_oxo = true;
             } else if bd.order != BondOrder::Single {
-                return false;
+                return None;
             }
         }
         if aromatic_bonds != 2 + usize::from(at_fusion) {
-            return false;
+            return None;
         }
         let connections = nbrs.len() + usize::from(atom.total_hs());
-        match (atom.atomic_num, connections) {
-            (6, 3) => {}
-            (7, 2) if !at_fusion => {}
-            (7, 3) | (8 | 16, 2) if !at_fusion => lone_pair_donors += 1,
-            _ => return false,
+        electrons += match (atom.atomic_num, connections) {
+            // an exocyclic C=O: RDKit's vacant donor, no double bond needed
+            (6, 3) if exo_oxo && !at_fusion => {
+                vacant = true;
+                0
+            }
+            (6, 3) if !exo_oxo => 1,
+            (7, 2) if !at_fusion => 1,
+            (7, 3) | (8 | 16, 2) if !at_fusion => 2,
+            _ => return None,
+        };
+    }
+    (electrons == 6).then_some(vacant)
+}
+
+/// Whether the atoms of `rings` (the aromatic rings of a plain system) that
+/// need a double bond (all but lone-pair donors and carbons with an
+/// exocyclic C=O) can all get one from the rings' aromatic bonds: a perfect
+/// matching, searched exhaustively (the rings are few and small).
+fn kekule_structure_exists(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> bool {
+    let mut atoms: smallvec::SmallVec<[AtomIdx; 16]> = smallvec::SmallVec::new();
+    for ring in members.iter().filter_map(|&i| rings.atom_rings().get(i)) {
+        for &a in ring {
+            if !atoms.contains(&a) && needs_double_bond(mol, a) {
+                atoms.push(a);
+            }
         }
     }
-    lone_pair_donors == lone_pair_donors_wanted
+    if atoms.len() > 24 {
+        return false;
+    }
+    let mut matched: smallvec::SmallVec<[bool; 16]> = smallvec::smallvec![false; atoms.len()];
+    perfect_matching(mol, &atoms, &mut matched)
+}
+
+/// An atom of a plain aromatic ring that needs a double bond: two or three
+/// connections through ring bonds with no exocyclic double bond and no
+/// lone pair to give.
+fn needs_double_bond(mol: &MolBuilder, a: AtomIdx) -> bool {
+    let Some(atom) = mol.atom(a) else {
+        return false;
+    };
+    let connections = mol.neighbors(a).len() + usize::from(atom.total_hs());
+    let single_only = mol.neighbors(a).iter().all(|&(_, b)| {
+        mol.bond(b)
+            .is_some_and(|bd| matches!(bd.order, BondOrder::Single | BondOrder::Aromatic))
+    });
+    single_only && matches!((atom.atomic_num, connections), (6, 3) | (7, 2))
+}
+
+fn perfect_matching(mol: &MolBuilder, atoms: &[AtomIdx], matched: &mut [bool]) -> bool {
+    let Some(first) = matched.iter().position(|&m| !m) else {
+        return true;
+    };
+    let Some(&a) = atoms.get(first) else {
+        return false;
+    };
+    if let Some(m) = matched.get_mut(first) {
+        *m = true;
+    }
+    for &(x, b) in mol.neighbors(a) {
+        if !mol
+            .bond(b)
+            .is_some_and(|bd| bd.order == BondOrder::Aromatic)
+        {
+            continue;
+        }
+        let Some(k) = atoms.iter().position(|&y| y == x) else {
+            continue;
+        };
+        if matched.get(k).copied().unwrap_or(true) {
+            continue;
+        }
+        if let Some(m) = matched.get_mut(k) {
+            *m = true;
+        }
+        if perfect_matching(mol, atoms, matched) {
+            return true;
+        }
+        if let Some(m) = matched.get_mut(k) {
+            *m = false;
+        }
+    }
+    if let Some(m) = matched.get_mut(first) {
+        *m = false;
+    }
+    false
 }
 
 /// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.
