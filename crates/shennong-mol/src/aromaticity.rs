@@ -325,6 +325,22 @@ pub(crate) fn in_mask(mask: Option<&[bool]>, i: usize) -> bool {
     mask.is_some_and(|m| m.get(i).copied().unwrap_or(false))
 }
 
+/// A neutral, non-radical carbon with four connections, all single bonds
+/// or hydrogens: it has no electron for a π system (RDKit's donor type
+/// "none"), so it is never an aromatic candidate.
+fn is_saturated_carbon(mol: &MolBuilder, a: AtomIdx) -> bool {
+    mol.atom(a).is_some_and(|atom| {
+        atom.atomic_num == 6
+            && atom.formal_charge == 0
+            && atom.radical_electrons == 0
+            && mol.neighbors(a).len() + usize::from(atom.total_hs()) == 4
+            && mol
+                .neighbors(a)
+                .iter()
+                .all(|&(_, b)| mol.bond(b).is_some_and(|bd| bd.order == BondOrder::Single))
+    })
+}
+
 fn find_root(root: &[usize], k: usize) -> usize {
     let mut r = k;
     while let Some(&up) = root.get(r) {
@@ -394,14 +410,7 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
             if atom.aromatic || !bonds_plain {
                 return false;
             }
-            saturated |= atom.atomic_num == 6
-                && atom.formal_charge == 0
-                && atom.radical_electrons == 0
-                && mol.neighbors(a).len() + usize::from(atom.total_hs()) == 4
-                && mol
-                    .neighbors(a)
-                    .iter()
-                    .all(|&(_, b)| mol.bond(b).is_some_and(|bd| bd.order == BondOrder::Single));
+            saturated |= is_saturated_carbon(mol, a);
         }
         if !saturated {
             return false;
@@ -603,18 +612,24 @@ fn perfect_matching(mol: &MolBuilder, atoms: &[AtomIdx], matched: &mut [bool]) -
 
 /// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.
 /// Rings whose atoms are in `skip` (rings of [`plain_aromatic_ring_atoms`],
-/// left aromatic by kekulisation) are left as they are.
+/// left aromatic by kekulisation) are left as they are. With `shortcut`,
+/// a molecule whose rings are all skipped or saturated returns at once.
 pub(crate) fn perceive(
     mol: &mut MolBuilder,
     rings: &RingInfo,
     states: &[AtomState],
     skip: Option<&[bool]>,
+    shortcut: bool,
 ) {
-    // nothing to type when every ring is left as written
-    if rings
-        .atom_rings()
-        .iter()
-        .all(|ring| ring.first().is_some_and(|a| in_mask(skip, a.index())))
+    // nothing to type when every ring is left as written or holds a
+    // saturated carbon (never a candidate, so neither that ring nor any
+    // fused group with it can turn aromatic); tests compare with the full
+    // pass
+    if shortcut
+        && rings.atom_rings().iter().all(|ring| {
+            ring.first().is_some_and(|a| in_mask(skip, a.index()))
+                || ring.iter().any(|&a| is_saturated_carbon(mol, a))
+        })
     {
         return;
     }

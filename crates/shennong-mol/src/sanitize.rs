@@ -145,7 +145,7 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             atom_state(&mol, AtomIdx(i as u32))?
         });
     }
-    aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref());
+    aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref(), shortcuts);
     // Every atom's environment on the perceived structure, from one pass over
     // the bonds. Below, only an atom's own explicit H count changes, and its
     // entry follows it.
