@@ -325,33 +325,37 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
 mod tests {
     use super::*;
 
+    /// Every neutral, non-radical, unbracketed atom environment: each
+    /// element, bond-order sum (doubled) below 24 and aromatic flag.
+    fn neutral_envs() -> impl Iterator<Item = AtomEnv> {
+        (0..=MAX_ATOMIC_NUM).flat_map(|z| {
+            (0..24).flat_map(move |valence_x2| {
+                [false, true].map(|aromatic| AtomEnv {
+                    idx: 3,
+                    z,
+                    charge: 0,
+                    radicals: 0,
+                    no_implicit: false,
+                    aromatic,
+                    valence_x2,
+                })
+            })
+        })
+    }
+
     /// The single-valence shortcut gives what the general lenient path gives,
     /// for every element, bond-order sum and aromatic flag it accepts.
     #[test]
     fn single_valence_counts_equal_the_general_model() {
         let mut checked = 0;
-        for z in 0..=MAX_ATOMIC_NUM {
-            for valence_x2 in 0..24 {
-                for aromatic in [false, true] {
-                    let env = AtomEnv {
-                        idx: 0,
-                        z,
-                        charge: 0,
-                        radicals: 0,
-                        no_implicit: false,
-                        aromatic,
-                        valence_x2,
-                    };
-                    let Some((ev, hs)) = single_valence_counts(&env) else {
-                        continue;
-                    };
-                    let general_ev = explicit_valence_of(&env, false).ok();
-                    assert_eq!(Some(ev), general_ev, "z {z} x2 {valence_x2} {aromatic}");
-                    let general_hs = implicit_hs_given(&env, ev, false).ok();
-                    assert_eq!(Some(hs), general_hs, "z {z} x2 {valence_x2} {aromatic}");
-                    checked += 1;
-                }
-            }
+        for env in neutral_envs() {
+            let Some((ev, hs)) = single_valence_counts(&env) else {
+                continue;
+            };
+            assert_eq!(Some(ev), explicit_valence_of(&env, false).ok(), "{env:?}");
+            let general_hs = implicit_hs_given(&env, ev, false).ok();
+            assert_eq!(Some(hs), general_hs, "{env:?}");
+            checked += 1;
         }
         // carbon, hydrogen, the halogens' neighbours… at least carbon
         assert!(checked >= 48);
@@ -361,28 +365,11 @@ mod tests {
     /// general steps do, for every element, bond-order sum and aromatic flag.
     #[test]
     fn checked_counts_equal_the_strict_general_model() {
-        for z in 0..=MAX_ATOMIC_NUM {
-            for valence_x2 in 0..24 {
-                for aromatic in [false, true] {
-                    let env = AtomEnv {
-                        idx: 3,
-                        z,
-                        charge: 0,
-                        radicals: 0,
-                        no_implicit: false,
-                        aromatic,
-                        valence_x2,
-                    };
-                    let general = explicit_valence_of(&env, true)
-                        .and_then(|ev| Ok((ev, implicit_hs_given(&env, ev, true)?)));
-                    let fast = checked_counts(&env);
-                    assert_eq!(
-                        format!("{fast:?}"),
-                        format!("{general:?}"),
-                        "z {z} x2 {valence_x2} {aromatic}"
-                    );
-                }
-            }
+        for env in neutral_envs() {
+            let general = explicit_valence_of(&env, true)
+                .and_then(|ev| Ok((ev, implicit_hs_given(&env, ev, true)?)));
+            let fast = checked_counts(&env);
+            assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{env:?}");
         }
     }
 }
