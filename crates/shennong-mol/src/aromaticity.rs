@@ -9,7 +9,7 @@
 
 use crate::element::{default_valence, more_electronegative, outer_electrons};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
-use crate::rings::{pick_fused, ring_neighbor_map, RingInfo};
+use crate::rings::{find_root, pick_fused, ring_neighbor_map, RingInfo};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Donor {
@@ -339,17 +339,6 @@ fn is_saturated_carbon(mol: &MolBuilder, a: AtomIdx) -> bool {
                 .iter()
                 .all(|&(_, b)| mol.bond(b).is_some_and(|bd| bd.order == BondOrder::Single))
     })
-}
-
-fn find_root(root: &[usize], k: usize) -> usize {
-    let mut r = k;
-    while let Some(&up) = root.get(r) {
-        if up == r {
-            break;
-        }
-        r = up;
-    }
-    r
 }
 
 /// Whether every bond of a ring is written aromatic.

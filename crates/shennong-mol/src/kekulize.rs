@@ -19,7 +19,7 @@ use crate::aromaticity::in_mask;
 use crate::element::{default_valence, is_early_atom, valences};
 use crate::error::{MolError, Result};
 use crate::mol::{AtomIdx, BondIdx, BondOrder, MolBuilder};
-use crate::rings::RingInfo;
+use crate::rings::{find_root, RingInfo};
 use crate::valence::{explicit_valence, is_aromatic_atom};
 
 /// RDKit's default back-tracking budget for one fused ring system.
@@ -259,7 +259,7 @@ fn rdkit_walk(
             match *slot {
                 None => *slot = Some(k),
                 Some(o) => {
-                    let (x, y) = (find_root(&mut root, o), find_root(&mut root, k));
+                    let (x, y) = (find_root(&root, o), find_root(&root, k));
                     if let Some(r) = root.get_mut(x.max(y)) {
                         *r = x.min(y);
                     }
@@ -268,7 +268,7 @@ fn rdkit_walk(
         }
     }
     for k in 0..root.len() {
-        let r = find_root(&mut root, k);
+        let r = find_root(&root, k);
         if let Some(x) = root.get_mut(k) {
             *x = r;
         }
@@ -407,19 +407,6 @@ fn permute_dummies(
         }
     }
     false
-}
-
-/// The representative of ring `k` in the union-find forest `root` (each
-/// entry points to a smaller or equal index).
-fn find_root(root: &mut [usize], k: usize) -> usize {
-    let mut r = k;
-    while let Some(&up) = root.get(r) {
-        if up == r {
-            break;
-        }
-        r = up;
-    }
-    r
 }
 
 /// The state of RDKit's `kekulizeWorker`, reused from one fused system to
@@ -623,6 +610,15 @@ impl Walk {
 /// atom's explicit count gives up to the implicit count on kekulisation.
 pub(crate) fn has_pyrrole_type_h(atom: &crate::mol::Atom) -> bool {
     matches!(atom.atomic_num, 7 | 15) && atom.formal_charge == 0 && atom.explicit_hs == 1
+}
+
+/// What kekulisation leaves on an aromatic atom with a written pyrrole-type
+/// H (`[nH]`, `[pH]`) that it does not recount itself: the H stays explicit
+/// but no longer pins the implicit count.
+pub(crate) fn unpin_pyrrole_type_h(atom: &mut crate::mol::Atom) {
+    if atom.aromatic && has_pyrrole_type_h(atom) {
+        atom.no_implicit = false;
+    }
 }
 
 /// Backtracking perfect matching of required atoms (optional ones may stay single).

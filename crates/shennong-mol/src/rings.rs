@@ -280,6 +280,19 @@ impl RingInfo {
     }
 }
 
+/// The representative of ring `k` in the union-find forest `root` (each
+/// entry points to a smaller or equal index).
+pub(crate) fn find_root(root: &[usize], k: usize) -> usize {
+    let mut r = k;
+    while let Some(&up) = root.get(r) {
+        if up == r {
+            break;
+        }
+        r = up;
+    }
+    r
+}
+
 /// Which bonds lie on a cycle, without finding the rings: exactly the bonds
 /// of the ring systems (biconnected components with more than one bond;
 /// every other bond is a bridge), so this equals

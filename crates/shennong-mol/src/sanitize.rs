@@ -102,9 +102,8 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         .map(|i| crate::valence::is_aromatic_atom(&mol, AtomIdx(i)))
         .collect();
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
-    // plain rings (benzene-, pyridine-, pyrrole-like, and fused pairs of
-    // them) are left as written, which is what kekulisation and perception
-    // would give back
+    // plain ring systems (see `plain_aromatic_ring_atoms`) are left as
+    // written, which is what kekulisation and perception would give back
     let plain = if shortcuts {
         aromaticity::plain_aromatic_ring_atoms(&mol, &rings)
     } else {
@@ -115,14 +114,11 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     } else {
         None
     };
-    // What kekulisation does to a written [nH] it passes over, done for
-    // those of the plain rings it did not: the H stops pinning the
-    // implicit count (and the count below keeps it as an explicit H).
+    // What kekulisation does to a written [nH], done for those of the plain
+    // rings it passed over (the count below keeps the H as an explicit H).
     if let Some(mask) = plain.as_deref() {
         for (atom, _) in mol.atoms.iter_mut().zip(mask).filter(|(_, &m)| m) {
-            if atom.aromatic && crate::kekulize::has_pyrrole_type_h(atom) {
-                atom.no_implicit = false;
-            }
+            crate::kekulize::unpin_pyrrole_type_h(atom);
         }
     }
     assign_radicals(&mut mol);
@@ -322,13 +318,10 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
             return sanitize(raw, &SanitizeOptions::default());
         }
     }
-    // What kekulisation leaves on a written `[nH]`/`[pH]`: its H is counted
-    // as explicit but no longer pins the implicit count (see `kekulize`).
-    for atom in &mut mol.atoms {
-        if atom.aromatic && crate::kekulize::has_pyrrole_type_h(atom) {
-            atom.no_implicit = false;
-        }
-    }
+    // what kekulisation leaves on a written `[nH]`/`[pH]`
+    mol.atoms
+        .iter_mut()
+        .for_each(crate::kekulize::unpin_pyrrole_type_h);
     Ok(into_mol(mol, None))
 }
 

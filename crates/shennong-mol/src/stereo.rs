@@ -118,10 +118,20 @@ fn initial_key(a: &Atom) -> u64 {
 /// Ranks for stereo perception: element, isotope and map number, refined by
 /// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks).
 fn base_ranks(mol: &MolBuilder, weights: &[u32]) -> Vec<u32> {
+    base_ranks_until(mol, weights, |_| false).0
+}
+
+/// [`base_ranks`] refined only until `done` holds for a round's ranks
+/// (see [`refine_until`]); also whether it stopped early.
+fn base_ranks_until(
+    mol: &MolBuilder,
+    weights: &[u32],
+    done: impl FnMut(&[u32]) -> bool,
+) -> (Vec<u32>, bool) {
     let keys: Vec<u64> = mol.atoms.iter().map(initial_key).collect();
     let (mut ranks, _) = dense_ranks(&keys);
-    refine(&mol.adjacency, weights, &mut ranks);
-    ranks
+    let (_, stopped) = refine_until(&mol.adjacency, weights, &mut ranks, done);
+    (ranks, stopped)
 }
 
 pub(crate) struct StereoInputs<'a> {
@@ -632,9 +642,7 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: b
         // Otherwise the refinement ran to the end and its ranks are the
         // base ranks the labelling starts from.
         let weights = legacy_weights(mol);
-        let keys: Vec<u64> = mol.atoms.iter().map(initial_key).collect();
-        let (mut ranks, _) = dense_ranks(&keys);
-        let (_, settled) = refine_until(&mol.adjacency, &weights, &mut ranks, |r| {
+        let (ranks, settled) = base_ranks_until(mol, &weights, |r| {
             all_stereo_distinct(mol, inp, |a| r.get(a.index()).map(|&x| u64::from(x)))
         });
         if settled {
