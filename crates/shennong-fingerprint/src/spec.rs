@@ -10,7 +10,7 @@ use crate::fp::{BitFingerprint, CountFingerprint};
 use crate::hash::twister_outputs;
 use crate::maccs::maccs;
 use crate::morgan::{
-    connectivity_invariants, feature_invariants, morgan_environments_with_chirality,
+    connectivity_invariants, feature_invariants, morgan_environments_with_chirality, MorganEnv,
 };
 use crate::pattern::pattern_fingerprint;
 use crate::rdkit_path::{path_ids, PathOptions};
@@ -277,21 +277,7 @@ impl FingerprintSpec {
     fn feature_ids(&self, mol: &Mol) -> Vec<u32> {
         match self.kind {
             Kind::Morgan | Kind::FeatureMorgan => {
-                let inv = if self.kind == Kind::Morgan {
-                    connectivity_invariants(mol, self.include_ring_membership)
-                } else {
-                    feature_invariants(mol)
-                };
-                morgan_environments_with_chirality(
-                    mol,
-                    &inv,
-                    self.radius,
-                    self.use_bond_types,
-                    self.include_chirality,
-                )
-                .into_iter()
-                .map(|e| e.id)
-                .collect()
+                self.morgan_environments(mol).iter().map(|e| e.id).collect()
             }
             Kind::AtomPair => atom_pair_ids(mol, self.min_length, self.max_length),
             Kind::Torsion => torsion_ids(mol, self.torsion_atoms as usize),
@@ -326,21 +312,55 @@ impl FingerprintSpec {
     /// Counts per folded index of `fold` bins, with RDKit's extra bits per
     /// feature drawn from a Mersenne Twister seeded with the feature id.
     fn folded_counts(&self, mol: &Mol, fold: u32) -> Vec<(u32, u32)> {
-        let ids = self.feature_ids(mol);
+        let mut out = Vec::new();
+        self.for_each_folded(mol, fold, |idx| out.push((idx, 1)));
+        out
+    }
+
+    /// Calls `f` with each folded index of `fold` bins, once per feature and
+    /// extra bit (so an index comes as often as it counts).
+    fn for_each_folded(&self, mol: &Mol, fold: u32, mut f: impl FnMut(u32)) {
         let extra = self.bits_per_feature.saturating_sub(1) as usize;
-        let mut out = Vec::with_capacity(ids.len() * (extra + 1));
         let mut draws = vec![0u32; extra];
-        for id in ids {
-            out.push((id % fold, 1));
+        let mut emit = |id: u32| {
+            f(id % fold);
             if extra > 0 {
                 twister_outputs(id, &mut draws);
                 for &d in &draws {
                     // boost's uniform_int(0, INT_MAX) over a 32-bit engine
-                    out.push(((d >> 1) % fold, 1));
+                    f((d >> 1) % fold);
+                }
+            }
+        };
+        match self.kind {
+            // the environments straight from the enumeration, without a
+            // vector of their ids in between
+            Kind::Morgan | Kind::FeatureMorgan => {
+                for env in self.morgan_environments(mol) {
+                    emit(env.id);
+                }
+            }
+            _ => {
+                for id in self.feature_ids(mol) {
+                    emit(id);
                 }
             }
         }
-        out
+    }
+
+    fn morgan_environments(&self, mol: &Mol) -> Vec<MorganEnv> {
+        let inv = if self.kind == Kind::Morgan {
+            connectivity_invariants(mol, self.include_ring_membership)
+        } else {
+            feature_invariants(mol)
+        };
+        morgan_environments_with_chirality(
+            mol,
+            &inv,
+            self.radius,
+            self.use_bond_types,
+            self.include_chirality,
+        )
     }
 
     /// The bit fingerprint of a molecule.
@@ -365,9 +385,7 @@ impl FingerprintSpec {
                 }
             }
         } else {
-            for (idx, _) in self.folded_counts(mol, self.size) {
-                fp.set(idx);
-            }
+            self.for_each_folded(mol, self.size, |idx| fp.set(idx));
         }
         fp
     }
