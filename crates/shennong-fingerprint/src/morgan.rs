@@ -481,6 +481,7 @@ impl BondSets {
     }
 
     /// The slot that holds `key`, or `None` after recording it with `slot`.
+    #[inline]
     fn claim(&mut self, key: u64, slot: usize) -> Option<usize> {
         if (self.len + 1) * 2 > self.keys.len() {
             self.grow();

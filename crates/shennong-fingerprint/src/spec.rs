@@ -335,6 +335,11 @@ impl FingerprintSpec {
         match self.kind {
             // the environments straight from the enumeration, without a
             // vector of their ids in between
+            Kind::Morgan | Kind::FeatureMorgan if extra == 0 => {
+                for env in self.morgan_environments(mol) {
+                    f(env.id % fold);
+                }
+            }
             Kind::Morgan | Kind::FeatureMorgan => {
                 for env in self.morgan_environments(mol) {
                     emit(env.id);
