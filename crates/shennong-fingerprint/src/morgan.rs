@@ -22,15 +22,21 @@ pub fn rdkit_bond_type(order: BondOrder) -> u32 {
 pub fn connectivity_invariants(mol: &Mol, include_ring_membership: bool) -> Vec<u32> {
     let rings = mol.rings();
     let mut out = Vec::with_capacity(mol.num_atoms());
+    // hydrogens as atoms are rare after sanitisation: look for them once
+    let graph_h_atoms = mol.atoms().iter().any(|x| x.atomic_num == 1);
     for (i, atom) in mol.atoms().iter().enumerate() {
         let a = AtomIdx(i as u32);
         let z = atom.atomic_num;
         let neighbors = mol.neighbors(a);
         let hs = u32::from(atom.total_hs());
-        let graph_hs = neighbors
-            .iter()
-            .filter(|&&(n, _)| mol.atom(n).atomic_num == 1)
-            .count() as u32;
+        let graph_hs = if graph_h_atoms {
+            neighbors
+                .iter()
+                .filter(|&&(n, _)| mol.atom(n).atomic_num == 1)
+                .count() as u32
+        } else {
+            0
+        };
         // the isotope's mass less the element's average, truncated; zero
         // without an isotope
         let delta_mass = if atom.isotope == 0 {
