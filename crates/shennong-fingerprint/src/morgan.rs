@@ -607,6 +607,30 @@ mod tests {
         }
     }
 
+    /// The same on the bundled example molecules (salts, stereo, fused and
+    /// bridged rings, a few hundred drug-like structures).
+    #[test]
+    fn bond_set_table_matches_the_sort_on_the_examples() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/molecules.smi");
+        let text = std::fs::read_to_string(path).unwrap();
+        let mut checked = 0;
+        for line in text.lines() {
+            let Some(smiles) = line.split_whitespace().next() else {
+                continue;
+            };
+            // one word holds the bond sets of up to 64 bonds only
+            if shennong_smiles::parse(smiles).map_or(true, |m| m.num_bonds() > 64) {
+                continue;
+            }
+            for radius in [2, 3] {
+                let (table, sorted) = both_ways(smiles, radius);
+                assert_eq!(table, sorted, "{smiles} radius {radius}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 200, "{checked} molecules");
+    }
+
     #[test]
     fn bond_sets_grow_and_start_over() {
         let mut sets = BondSets::default();
