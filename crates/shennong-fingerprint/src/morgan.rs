@@ -216,7 +216,8 @@ struct Scratch {
     /// no neighbours).
     dead: Vec<bool>,
     /// (bond invariant << 32 | neighbour identifier), sorted: the order of
-    /// RDKit's (bond type, invariant) pairs, as one integer each.
+    /// RDKit's (bond type, invariant) pairs, as one integer each (for atoms
+    /// with more than eight neighbours; fewer are keyed on the stack).
     nbr_keys: Vec<u64>,
     /// Per atom, up to 64 bonds: the bond set of the previous layer, and of
     /// this one.
@@ -258,20 +259,29 @@ impl Layers<'_> {
             }
             return None;
         }
-        self.s.nbr_keys.clear();
-        for &(o, b) in neighbors {
+        // the keys of up to eight neighbours stay on the stack
+        let mut local = [0u64; 8];
+        let keys: &mut [u64] = match local.get_mut(..neighbors.len()) {
+            Some(keys) => keys,
+            None => {
+                self.s.nbr_keys.clear();
+                self.s.nbr_keys.resize(neighbors.len(), 0);
+                &mut self.s.nbr_keys
+            }
+        };
+        for (key, &(o, b)) in keys.iter_mut().zip(neighbors) {
             let bi = b.index();
             visit(o, bi);
             let bt = u64::from(self.s.bond_inv.get(bi).copied().unwrap_or(1));
             let ci = u64::from(self.s.current.get(o.index()).copied().unwrap_or(0));
-            self.s.nbr_keys.push(bt << 32 | ci);
+            *key = bt << 32 | ci;
         }
         // a handful of neighbours: insertion sort beats the general sort
-        for i in 1..self.s.nbr_keys.len() {
+        for i in 1..keys.len() {
             let mut j = i;
             while j > 0 {
-                match (self.s.nbr_keys.get(j - 1), self.s.nbr_keys.get(j)) {
-                    (Some(x), Some(y)) if x > y => self.s.nbr_keys.swap(j - 1, j),
+                match (keys.get(j - 1), keys.get(j)) {
+                    (Some(x), Some(y)) if x > y => keys.swap(j - 1, j),
                     _ => break,
                 }
                 j -= 1;
@@ -283,7 +293,7 @@ impl Layers<'_> {
             && self.mol.atom(AtomIdx(a as u32)).chirality != Chirality::None;
         let checking = looks_chiral && !self.s.chiral_done.get(a).copied().unwrap_or(true);
         let mut prev: Option<u32> = None;
-        for &key in &self.s.nbr_keys {
+        for &key in keys.iter() {
             let (bt, ci) = ((key >> 32) as u32, key as u32);
             hash_combine(&mut invar, hash_pair(bt, ci));
             if checking && (bt != 1 || prev == Some(ci)) {
@@ -341,6 +351,7 @@ impl Layers<'_> {
         // each layer claims at most one set per atom
         seen.reset(n.saturating_mul(radius.min(4) as usize));
         for layer in 0..radius {
+            seen.reserve(n);
             let layer_start = self.out.len();
             for a in 0..n {
                 let mut bits = round.get(a).copied().unwrap_or(0);
@@ -447,85 +458,74 @@ impl Layers<'_> {
 }
 
 /// The bond sets claimed so far, each with the output slot of the
-/// environment that holds it: open addressing with linear probing. A slot
-/// is in use when its stamp is the current one, so that starting over for
-/// the next molecule clears nothing.
+/// environment that holds it: open addressing with linear probing over
+/// (bond set, slot) entries, a bond set never being 0 (a growing
+/// environment holds at least its centre's bonds), so 0 marks a free entry.
+/// The entries in use are listed, so that starting over for the next
+/// molecule clears only those.
 #[derive(Default)]
 struct BondSets {
-    keys: Vec<u64>,
-    slots: Vec<u32>,
-    stamps: Vec<u32>,
-    stamp: u32,
-    len: usize,
+    entries: Vec<(u64, u32)>,
+    used: Vec<u32>,
     shift: u32,
 }
 
 impl BondSets {
     /// Empties the table, with room for `expected` sets.
     fn reset(&mut self, expected: usize) {
+        for &i in &self.used {
+            if let Some(e) = self.entries.get_mut(i as usize) {
+                *e = (0, 0);
+            }
+        }
+        self.used.clear();
         let capacity = expected.saturating_mul(2).next_power_of_two().max(16);
         // a table left large by an earlier big molecule is not kept for
         // every small one after it
-        if self.keys.len() < capacity || self.keys.len() > capacity.saturating_mul(8) {
-            self.keys = vec![0; capacity];
-            self.slots = vec![0; capacity];
-            self.stamps = vec![0; capacity];
-            self.stamp = 0;
+        if self.entries.len() < capacity || self.entries.len() > capacity.saturating_mul(8) {
+            self.entries = vec![(0, 0); capacity];
         }
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.stamps.fill(0);
-            self.stamp = 1;
-        }
-        self.len = 0;
-        self.shift = 64 - self.keys.len().trailing_zeros();
+        self.shift = 64 - self.entries.len().trailing_zeros();
     }
 
-    fn home(&self, key: u64) -> usize {
-        // Fibonacci hashing: the top bits of the product spread the bits
-        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    /// Makes room for `more` claims beyond those made (a claim does not
+    /// check: the table stays at most half full).
+    fn reserve(&mut self, more: usize) {
+        let needed = (self.used.len() + more).saturating_mul(2);
+        if needed <= self.entries.len() {
+            return;
+        }
+        let live: Vec<(u64, u32)> = self
+            .used
+            .iter()
+            .filter_map(|&i| self.entries.get(i as usize).copied())
+            .collect();
+        self.used.clear();
+        self.entries = vec![(0, 0); needed.next_power_of_two()];
+        self.shift = 64 - self.entries.len().trailing_zeros();
+        for (k, s) in live {
+            self.claim(k, s as usize);
+        }
     }
 
     /// The slot that holds `key`, or `None` after recording it with `slot`.
     #[inline]
     fn claim(&mut self, key: u64, slot: usize) -> Option<usize> {
-        if (self.len + 1) * 2 > self.keys.len() {
-            self.grow();
-        }
-        let mask = self.keys.len() - 1;
-        let mut i = self.home(key);
-        while self.stamps.get(i) == Some(&self.stamp) {
-            if self.keys.get(i) == Some(&key) {
-                return self.slots.get(i).map(|&s| s as usize);
+        let mask = self.entries.len().wrapping_sub(1);
+        // Fibonacci hashing: the top bits of the product spread the bits
+        let mut i = (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize;
+        loop {
+            match self.entries.get_mut(i) {
+                Some(&mut (k, s)) if k == key => return Some(s as usize),
+                Some(e) if e.0 == 0 => {
+                    *e = (key, u32::try_from(slot).unwrap_or(u32::MAX));
+                    self.used.push(i as u32);
+                    return None;
+                }
+                Some(_) => i = (i + 1) & mask,
+                // only an empty table (never claimed into after a reset)
+                None => return None,
             }
-            i = (i + 1) & mask;
-        }
-        if let (Some(k), Some(s), Some(t)) = (
-            self.keys.get_mut(i),
-            self.slots.get_mut(i),
-            self.stamps.get_mut(i),
-        ) {
-            *k = key;
-            *s = u32::try_from(slot).unwrap_or(u32::MAX);
-            *t = self.stamp;
-            self.len += 1;
-        }
-        None
-    }
-
-    fn grow(&mut self) {
-        let live: Vec<(u64, u32)> = (0..self.keys.len())
-            .filter(|&i| self.stamps.get(i) == Some(&self.stamp))
-            .filter_map(|i| Some((*self.keys.get(i)?, *self.slots.get(i)?)))
-            .collect();
-        let capacity = self.keys.len().max(8) * 2;
-        self.keys = vec![0; capacity];
-        self.slots = vec![0; capacity];
-        self.stamps = vec![0; capacity];
-        self.stamp = 0;
-        self.reset(capacity / 2);
-        for (k, s) in live {
-            self.claim(k, s as usize);
         }
     }
 }
@@ -638,6 +638,7 @@ mod tests {
             sets.reset(4);
             // far more keys than the room asked for: the table grows
             for k in 1..=200u64 {
+                sets.reserve(1);
                 assert_eq!(sets.claim(k * 7919 + round, k as usize), None);
             }
             for k in 1..=200u64 {
