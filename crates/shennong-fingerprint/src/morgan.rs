@@ -153,10 +153,10 @@ pub fn morgan_environments_with_chirality(
         shennong_mol::canon_rdkit::LegacyLabels::default()
     };
     let mut scratch = SCRATCH.with(Cell::take);
-    scratch.bond_inv.clear();
-    scratch
-        .bond_inv
-        .extend(mol.bonds().iter().enumerate().map(|(i, b)| {
+    scratch.load(
+        n,
+        atom_invariants,
+        mol.bonds().iter().enumerate().map(|(i, b)| {
             if !use_bond_types {
                 return 1;
             }
@@ -166,16 +166,8 @@ pub fn morgan_environments_with_chirality(
                 }
                 _ => rdkit_bond_type(b.order),
             }
-        }));
-    scratch.current.clear();
-    scratch.current.extend_from_slice(atom_invariants);
-    scratch.current.resize(n, 0);
-    for v in [&mut scratch.chiral_done, &mut scratch.dead] {
-        v.clear();
-        v.resize(n, false);
-    }
-    scratch.next.clear();
-    scratch.next.resize(n, 0);
+        }),
+    );
     let mut layers = Layers {
         mol,
         chirality_code: include_chirality.then_some(&labels.atom_r[..]),
@@ -224,6 +216,25 @@ struct Scratch {
     nbhd: Vec<u64>,
     round: Vec<u64>,
     seen: BondSets,
+}
+
+impl Scratch {
+    /// Sets the buffers up for a run on a molecule of `n` atoms: the bond
+    /// invariants, the layer-0 identifiers, every atom alive and without
+    /// its chirality code yet.
+    fn load(&mut self, n: usize, atom_invariants: &[u32], bond_inv: impl Iterator<Item = u32>) {
+        self.bond_inv.clear();
+        self.bond_inv.extend(bond_inv);
+        self.current.clear();
+        self.current.extend_from_slice(atom_invariants);
+        self.current.resize(n, 0);
+        self.next.clear();
+        self.next.resize(n, 0);
+        for v in [&mut self.chiral_done, &mut self.dead] {
+            v.clear();
+            v.resize(n, false);
+        }
+    }
 }
 
 thread_local! {
@@ -536,31 +547,23 @@ mod tests {
 
     use super::*;
 
-    /// Environments of both growth strategies: the bond-set table of
-    /// `grow_one_word` against the sort of `grow_wide`, which follows RDKit's
-    /// order literally and works for any number of bonds.
     /// (radius, atom, identifier) of each environment, sorted.
     type Envs = Vec<(u32, u32, u32)>;
 
+    /// Environments of both growth strategies: the bond-set table of
+    /// `grow_one_word` against the sort of `grow_wide`, which follows RDKit's
+    /// order literally and works for any number of bonds.
     fn both_ways(smiles: &str, radius: u32) -> (Envs, Envs) {
         let mol = shennong_smiles::parse(smiles).unwrap();
         let inv = connectivity_invariants(&mol, true);
         let run = |wide: bool| {
+            let mut scratch = Scratch::default();
+            let bond_inv = mol.bonds().iter().map(|b| rdkit_bond_type(b.order));
+            scratch.load(mol.num_atoms(), &inv, bond_inv);
             let mut layers = Layers {
                 mol: &mol,
                 chirality_code: None,
-                s: Scratch {
-                    bond_inv: mol
-                        .bonds()
-                        .iter()
-                        .map(|b| rdkit_bond_type(b.order))
-                        .collect(),
-                    chiral_done: vec![false; mol.num_atoms()],
-                    current: inv.clone(),
-                    next: vec![0; mol.num_atoms()],
-                    dead: vec![false; mol.num_atoms()],
-                    ..Scratch::default()
-                },
+                s: scratch,
                 out: Vec::new(),
             };
             if wide {
