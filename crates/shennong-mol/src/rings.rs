@@ -11,6 +11,7 @@
 use crate::mol::Neighbors;
 use crate::mol::{AtomIdx, BondIdx};
 use crate::slots::Slots;
+use std::cell::Cell;
 
 /// Ring membership of atoms and bonds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -19,16 +20,15 @@ pub struct RingInfo {
     ring_atoms: Vec<AtomIdx>,
     /// Every ring's bonds, ring after ring.
     ring_bonds: Vec<BondIdx>,
-    /// Where each ring ends in `ring_atoms`.
-    atom_ends: Vec<u32>,
-    /// Where each ring ends in `ring_bonds` (the same positions, as a ring
-    /// has as many bonds as atoms, but kept apart so that the two lists
-    /// can never be read out of step).
-    bond_ends: Vec<u32>,
-    /// Per atom: (how many rings hold it, the smallest of their sizes; 0 if none).
-    atom_tally: Vec<(u16, u16)>,
-    /// Per bond: the same.
-    bond_tally: Vec<(u16, u16)>,
+    /// Where each ring ends, in `ring_atoms` and in `ring_bonds` alike (a
+    /// ring has as many bonds as atoms).
+    ends: Vec<u32>,
+    /// Per atom, then per bond (from `num_atoms` on): how many rings hold
+    /// it and the smallest of their sizes (0 if none). One vector, one
+    /// allocation per molecule.
+    tally: Vec<(u16, u16)>,
+    /// Where the bonds start in `tally`.
+    num_atoms: usize,
     num_sssr: usize,
     /// Indices of the rings that symmetrisation added beyond the SSSR (in
     /// increasing order; empty for nearly every molecule).
@@ -115,7 +115,7 @@ impl RingInfo {
     pub fn atom_rings(&self) -> RingList<'_, AtomIdx> {
         RingList {
             items: &self.ring_atoms,
-            ends: &self.atom_ends,
+            ends: &self.ends,
         }
     }
 
@@ -123,13 +123,13 @@ impl RingInfo {
     pub fn bond_rings(&self) -> RingList<'_, BondIdx> {
         RingList {
             items: &self.ring_bonds,
-            ends: &self.bond_ends,
+            ends: &self.ends,
         }
     }
 
     /// Number of rings (after symmetrisation).
     pub fn num_rings(&self) -> usize {
-        self.atom_ends.len()
+        self.ends.len()
     }
 
     /// Whether ring `i` (of [`RingInfo::atom_rings`]) belongs to the SSSR,
@@ -146,12 +146,12 @@ impl RingInfo {
 
     /// How many rings contain the atom.
     pub fn num_atom_rings(&self, a: AtomIdx) -> usize {
-        usize::from(self.atom_tally.get(a.index()).map_or(0, |t| t.0))
+        usize::from(self.atom_tally(a).0)
     }
 
     /// How many rings contain the bond.
     pub fn num_bond_rings(&self, b: BondIdx) -> usize {
-        usize::from(self.bond_tally.get(b.index()).map_or(0, |t| t.0))
+        usize::from(self.bond_tally(b).0)
     }
 
     /// Whether the atom is in any ring.
@@ -173,51 +173,49 @@ impl RingInfo {
 
     /// Smallest ring containing the bond (0 if none).
     pub fn min_bond_ring_size(&self, b: BondIdx) -> usize {
-        usize::from(self.bond_tally.get(b.index()).map_or(0, |t| t.1))
+        usize::from(self.bond_tally(b).1)
     }
 
     /// Smallest ring containing the atom (0 if none).
     pub fn min_atom_ring_size(&self, a: AtomIdx) -> usize {
-        usize::from(self.atom_tally.get(a.index()).map_or(0, |t| t.1))
+        usize::from(self.atom_tally(a).1)
+    }
+
+    fn atom_tally(&self, a: AtomIdx) -> (u16, u16) {
+        if a.index() >= self.num_atoms {
+            return (0, 0);
+        }
+        self.tally.at(a.index())
+    }
+
+    fn bond_tally(&self, b: BondIdx) -> (u16, u16) {
+        self.tally.at(self.num_atoms.saturating_add(b.index()))
     }
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
     pub fn perceive(adjacency: &[Neighbors], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
         let n = adjacency.len();
+        let m = bond_ends.len();
         let mut info = RingInfo {
-            atom_tally: vec![(0, 0); n],
-            bond_tally: vec![(0, 0); bond_ends.len()],
+            tally: vec![(0, 0); n + m],
+            num_atoms: n,
             ..RingInfo::default()
         };
-        // one allocation for three marks: which system (numbered from 1)
-        // last counted each atom, which ring (numbered from 1) last marked
-        // each bond, for walking it, and which system each ring bond is in
-        let mut marks = vec![0u32; n + 2 * bond_ends.len()];
-        let (counted, bond_marks) = marks.split_at_mut(n);
-        let (ring_mark, system_mark) = bond_marks.split_at_mut(bond_ends.len());
+        let mut scratch = RING_SCRATCH.with(Cell::take);
+        ring_systems(adjacency, m, &mut scratch);
+        let RingScratch { systems, marks, .. } = &mut scratch;
+        // two marks per bond in one buffer: which ring (numbered from 1)
+        // last marked it, for walking that ring, and which fused system
+        // (numbered from 1) holds it
+        marks.clear();
+        marks.resize(2 * m, 0);
+        let (ring_mark, system_mark) = marks.split_at_mut(m);
         let mut ring_number = 0u32;
-        let systems = ring_systems(adjacency, bond_ends.len());
         // every ring bond is in at least one ring; fused systems add more
         info.ring_atoms.reserve(systems.bonds.len() + 8);
         info.ring_bonds.reserve(systems.bonds.len() + 8);
-        info.atom_ends.reserve(2 * systems.ends.len());
-        info.bond_ends.reserve(2 * systems.ends.len());
-        for (id, system) in systems.iter().enumerate() {
-            let mut num_atoms = 0;
-            let system_number = id as u32 + 1;
-            for b in system {
-                system_mark.put(b.index(), system_number);
-                if let Some(&(x, y)) = bond_ends.get(b.index()) {
-                    for a in [x, y] {
-                        if let Some(c) = counted.get_mut(a.index()) {
-                            if *c != system_number {
-                                *c = system_number;
-                                num_atoms += 1;
-                            }
-                        }
-                    }
-                }
-            }
+        info.ends.reserve(2 * systems.ends.len());
+        for (id, (system, num_atoms)) in systems.iter().enumerate() {
             // A system with as many bonds as atoms is one simple ring, the
             // most common system of all: it is its own SSSR.
             if num_atoms == system.len() {
@@ -225,6 +223,10 @@ impl RingInfo {
                 ring_number += 1;
                 info.add_ring(adjacency, bond_ends, system, ring_mark, ring_number);
                 continue;
+            }
+            let system_number = id as u32 + 1;
+            for b in system {
+                system_mark.put(b.index(), system_number);
             }
             let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
             let (sssr, extra) = rings_of_system(adjacency, bond_ends, system, num_atoms, in_system);
@@ -237,6 +239,7 @@ impl RingInfo {
                 info.add_ring(adjacency, bond_ends, bonds, ring_mark, ring_number);
             }
         }
+        RING_SCRATCH.with(|cell| cell.set(scratch));
         info
     }
 
@@ -268,15 +271,16 @@ impl RingInfo {
                 }
             }
         };
+        let split = self.num_atoms.min(self.tally.len());
+        let (atom_tally, bond_tally) = self.tally.split_at_mut(split);
         for a in atoms {
-            count(&mut self.atom_tally, a.index());
+            count(atom_tally, a.index());
         }
         for b in bonds {
-            count(&mut self.bond_tally, b.index());
+            count(bond_tally, b.index());
         }
         self.ring_bonds.extend_from_slice(bonds);
-        self.atom_ends.push(self.ring_atoms.len() as u32);
-        self.bond_ends.push(self.ring_bonds.len() as u32);
+        self.ends.push(self.ring_atoms.len() as u32);
     }
 }
 
@@ -301,29 +305,58 @@ pub(crate) fn find_root(root: &[usize], k: usize) -> usize {
 /// ring closures, at a fraction of the cost of the SSSR.
 pub(crate) fn ring_bond_flags(adjacency: &[Neighbors], num_bonds: usize) -> Vec<bool> {
     let mut flags = vec![false; num_bonds];
-    for b in &ring_systems(adjacency, num_bonds).bonds {
+    let mut scratch = RING_SCRATCH.with(Cell::take);
+    ring_systems(adjacency, num_bonds, &mut scratch);
+    for b in &scratch.systems.bonds {
         if let Some(f) = flags.get_mut(b.index()) {
             *f = true;
         }
     }
+    RING_SCRATCH.with(|cell| cell.set(scratch));
     flags
 }
 
 /// Bonds of every ring system (biconnected component with a cycle), as one
-/// list: system `k` is `bonds[ends[k - 1]..ends[k]]` (from 0 for the first),
-/// each sorted, systems in the order the depth-first search closes them.
+/// list: system `k` is `bonds[from..to]` with `to` the first entry of
+/// `ends[k]` and `from` that of `ends[k - 1]` (0 for the first), each
+/// sorted, systems in the order the depth-first search closes them (RDKit's
+/// ring order). The second entry of `ends[k]` is the system's atom count.
+#[derive(Default)]
 struct RingSystems {
     bonds: Vec<BondIdx>,
-    ends: Vec<usize>,
+    ends: Vec<(usize, usize)>,
 }
 
 impl RingSystems {
-    fn iter(&self) -> impl Iterator<Item = &[BondIdx]> {
-        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+    /// Each system's bonds with its atom count.
+    fn iter(&self) -> impl Iterator<Item = (&[BondIdx], usize)> {
+        let starts = std::iter::once(0).chain(self.ends.iter().map(|e| e.0));
         starts
             .zip(&self.ends)
-            .map(|(from, &to)| self.bonds.get(from..to).unwrap_or(&[]))
+            .map(|(from, &(to, atoms))| (self.bonds.get(from..to).unwrap_or(&[]), atoms))
     }
+}
+
+/// Buffers ring perception reuses from one molecule to the next: parsing
+/// perceives the rings of millions of small molecules, and a handful of
+/// fresh vectors for each cost more than the search itself. Taken out of
+/// [`RING_SCRATCH`] for one perception and put back after it (a nested
+/// perception would start with empty buffers).
+#[derive(Default)]
+struct RingScratch {
+    /// (discovery time, low point) of each atom; time 0: not yet discovered.
+    times: Vec<(u32, u32)>,
+    /// Bonds of the components not yet closed, each with whether it is a
+    /// tree bond of the search.
+    edge_stack: Vec<(BondIdx, bool)>,
+    frames: Vec<Frame>,
+    systems: RingSystems,
+    /// Per-bond marks of [`RingInfo::perceive`].
+    marks: Vec<u32>,
+}
+
+thread_local! {
+    static RING_SCRATCH: Cell<RingScratch> = Cell::new(RingScratch::default());
 }
 
 /// One atom on the depth-first stack of [`ring_systems`].
@@ -338,23 +371,33 @@ struct Frame {
 }
 
 /// Ring systems by Hopcroft and Tarjan's biconnected components ("Efficient
-/// algorithms for graph manipulation", CACM 16, 1973), iterative, over edges.
-fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
+/// algorithms for graph manipulation", CACM 16, 1973), iterative, over
+/// edges, into `scratch.systems`. A component's search tree spans its atoms,
+/// so its atom count is its tree bonds plus one.
+fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScratch) {
     let n = adjacency.len();
-    // (discovery time, low point) of each atom; time 0: not yet discovered
-    let mut times = vec![(0u32, 0u32); n];
+    let RingScratch {
+        times,
+        edge_stack,
+        frames: stack,
+        systems,
+        ..
+    } = scratch;
+    times.clear();
+    times.resize(n, (0, 0));
+    edge_stack.clear();
+    edge_stack.reserve(num_bonds);
+    stack.clear();
+    stack.reserve(n);
+    systems.bonds.clear();
+    systems.bonds.reserve(num_bonds);
+    systems.ends.clear();
     let lower = |times: &mut [(u32, u32)], a: usize, to: u32| {
         if let Some(t) = times.get_mut(a) {
             t.1 = t.1.min(to);
         }
     };
     let mut time = 0u32;
-    let mut edge_stack: Vec<BondIdx> = Vec::with_capacity(num_bonds);
-    let mut systems = RingSystems {
-        bonds: Vec::with_capacity(num_bonds),
-        ends: Vec::with_capacity(4),
-    };
-    let mut stack: Vec<Frame> = Vec::with_capacity(n);
     for root in 0..n {
         if times.at(root).0 != 0 {
             continue;
@@ -379,7 +422,7 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
                 let dw = times.at(w.index()).0;
                 if dw == 0 {
                     let height = edge_stack.len() as u32;
-                    edge_stack.push(b);
+                    edge_stack.push((b, true));
                     time += 1;
                     times.put(w.index(), (time, time));
                     stack.push(Frame {
@@ -394,8 +437,8 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
                     // A back edge to an ancestor. Seen from the ancestor's
                     // side the same edge has the later discovery time at its
                     // far end, so each back edge is stacked once.
-                    edge_stack.push(b);
-                    lower(&mut times, v, dw);
+                    edge_stack.push((b, false));
+                    lower(times, v, dw);
                 }
             }
             let height = top.height as usize;
@@ -403,15 +446,22 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
             if let Some(parent) = stack.last() {
                 let u = parent.atom as usize;
                 let lv = times.at(v).1;
-                lower(&mut times, u, lv);
+                lower(times, u, lv);
                 if lv >= times.at(u).0 {
                     // u separates v's subtree: the component is the edge
                     // stack from v's parent bond up
-                    if let Some(component) = edge_stack.get_mut(height..) {
+                    if let Some(component) = edge_stack.get(height..) {
                         if component.len() > 1 {
-                            component.sort_unstable();
-                            systems.bonds.extend_from_slice(component);
-                            systems.ends.push(systems.bonds.len());
+                            let from = systems.bonds.len();
+                            let mut tree_bonds = 0;
+                            for &(b, tree) in component {
+                                systems.bonds.push(b);
+                                tree_bonds += usize::from(tree);
+                            }
+                            if let Some(added) = systems.bonds.get_mut(from..) {
+                                added.sort_unstable();
+                            }
+                            systems.ends.push((systems.bonds.len(), tree_bonds + 1));
                         }
                     }
                     edge_stack.truncate(height);
@@ -419,7 +469,6 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize) -> RingSystems {
             }
         }
     }
-    systems
 }
 
 /// A fixed-width bit set: `W` 64-bit words, copied by value (no allocation
@@ -1189,6 +1238,19 @@ mod tests {
             .map(|b| info.is_ring_bond(BondIdx(b)))
             .collect();
         assert_eq!(ring_bond_flags(&adj, edges.len()), perceived, "{edges:?}");
+        // each system's atom count, taken from its search-tree bonds, is
+        // the number of distinct atoms its bonds touch
+        let mut scratch = RingScratch::default();
+        ring_systems(&adj, ends.len(), &mut scratch);
+        for (system, num_atoms) in scratch.systems.iter() {
+            let mut atoms: Vec<AtomIdx> = system
+                .iter()
+                .flat_map(|b| [ends[b.index()].0, ends[b.index()].1])
+                .collect();
+            atoms.sort_unstable();
+            atoms.dedup();
+            assert_eq!(atoms.len(), num_atoms, "{system:?} of {edges:?}");
+        }
         // every perceived ring is a simple cycle, which the adjacency walk
         // orders as the bond scan does
         for bonds in info.bond_rings() {
@@ -1312,9 +1374,10 @@ mod tests {
         edges: &[(u32, u32)],
     ) -> Vec<(Vec<Bits<1>>, Vec<Bits<1>>, Vec<Bits<1>>, Vec<Bits<1>>)> {
         let (adj, ends) = adjacency(n, edges);
-        let systems = ring_systems(&adj, ends.len());
+        let mut scratch = RingScratch::default();
+        ring_systems(&adj, ends.len(), &mut scratch);
         let mut out = Vec::new();
-        for system in systems.iter().filter(|s| s.len() <= 64) {
+        for (system, _) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
             let local = local_adjacency(&adj, &ends, system);
             let nullity = system.len() + 1 - local.len();
             let feedback = feedback_vertices(&local);
