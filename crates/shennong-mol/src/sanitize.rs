@@ -9,7 +9,7 @@ use crate::error::{MolError, Result};
 use crate::kekulize::kekulize_except;
 use crate::mol::Neighbors;
 use crate::mol::{
-    AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
+    Atom, AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
 };
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
@@ -54,13 +54,16 @@ pub fn sanitize_without_shortcuts(mol: MolBuilder, options: &SanitizeOptions) ->
 }
 
 fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> Result<Mol> {
+    let census = Census::of(&mol.atoms);
     stereo_from_directions(&mut mol);
-    if options.remove_hydrogens {
+    if options.remove_hydrogens && census.has(Census::HYDROGEN) {
         mol = remove_hydrogens(mol);
     }
     if options.cleanup {
-        cleanup(&mut mol);
-        cleanup_organometallics(&mut mol);
+        cleanup(&mut mol, census);
+        if census.has(Census::METAL) {
+            cleanup_organometallics(&mut mol);
+        }
     }
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
     let input_states = checked_input_states(&mut mol)?;
@@ -74,11 +77,15 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     };
     let n = mol.num_atoms();
     let rings = perceive_rings(&mol.bonds, &mol.adjacency);
-    for i in 0..n as u32 {
-        let a = AtomIdx(i);
-        if mol.atom(a).is_some_and(|x| x.aromatic) && !rings.is_ring_atom(a) {
-            return Err(MolError::AromaticOutsideRing { atom: a.index() });
+    // Atoms whose hydrogens RDKit's adjustHs may move: aromatic (in rings) on input or after
+    // perception. Atoms touching only an out-of-ring aromatic bond keep their count, as in RDKit.
+    // On input that is an aromatic flag or bond, which the input check's environment holds.
+    let mut adjust: Vec<bool> = Vec::with_capacity(n);
+    for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
+        if atom.aromatic && !rings.is_ring_atom(AtomIdx(i as u32)) {
+            return Err(MolError::AromaticOutsideRing { atom: i });
         }
+        adjust.push(input.env.aromatic);
     }
     // Atoms whose valence environment perception may change (ends of an
     // out-of-ring aromatic bond, aromatic atoms); the others need no second
@@ -96,11 +103,6 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             }
         }
     }
-    // Atoms whose hydrogens RDKit's adjustHs may move: aromatic (in rings) on input or after
-    // perception. Atoms touching only an out-of-ring aromatic bond keep their count, as in RDKit.
-    let mut adjust: Vec<bool> = (0..n as u32)
-        .map(|i| crate::valence::is_aromatic_atom(&mol, AtomIdx(i)))
-        .collect();
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
     // plain ring systems (see `plain_aromatic_ring_atoms`) are left as
     // written, which is what kekulisation and perception would give back
@@ -121,7 +123,9 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             crate::kekulize::unpin_pyrrole_type_h(atom);
         }
     }
-    assign_radicals(&mut mol);
+    if census.has(Census::NO_IMPLICIT) {
+        assign_radicals(&mut mol);
+    }
     // RDKit's aromaticity model reads the valences it cached on the input
     // form, before kekulisation; only atoms whose hydrogens kekulisation
     // recounted (the pyrrole-type [nH]) are cached again, on the Kekulé
@@ -149,19 +153,14 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // Hydrogens on the perceived structure, as RDKit's adjustHs and final
     // property update leave them: an aromatic N that would lose its H keeps
     // it as an explicit H; an atom that stopped being aromatic is recounted.
-    for i in 0..n {
+    for (i, (env, adjusted)) in envs.iter_mut().zip(adjust.iter_mut()).enumerate() {
+        // aromatic after perception: an aromatic flag or bond, as the
+        // environment holds it
+        *adjusted |= env.aromatic;
+        if !*adjusted {
+            continue;
+        }
         let a = AtomIdx(i as u32);
-        if crate::valence::is_aromatic_atom(&mol, a) {
-            if let Some(x) = adjust.get_mut(i) {
-                *x = true;
-            }
-        }
-        if !adjust.get(i).copied().unwrap_or(false) {
-            continue;
-        }
-        let Some(env) = envs.get_mut(i) else {
-            continue;
-        };
         let before = mol.atom(a).map_or(0, |x| i32::from(x.implicit_hs));
         let after = match unchanged(i, env) {
             Some(h) => h,
@@ -196,7 +195,9 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             }
         }
     }
-    drop_impossible_shapes(&mut mol);
+    if census.has(Census::OTHER_SHAPE) {
+        drop_impossible_shapes(&mut mol);
+    }
     // RDKit re-checks valences on the perceived structure (an aromatic-looking
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
     for i in 0..n {
@@ -215,6 +216,69 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         clean_stereo(&mut mol, &inputs, shortcuts);
     }
     Ok(into_mol(mol, Some(rings)))
+}
+
+/// Which elements and atom settings a molecule has, from one pass over its
+/// atoms, so that the perception steps that only concern rare ones
+/// (hydrogen atoms, metals, nitro and halogen oxide clean-up, bracket atoms
+/// that may carry radicals, non-tetrahedral tags) are skipped without a
+/// pass of their own. Taken on the input: no later step adds a hydrogen
+/// atom, changes an element, sets `no_implicit` or adds a non-tetrahedral
+/// tag, so the flags stay true wherever the steps could act.
+#[derive(Debug, Clone, Copy)]
+struct Census(u8);
+
+impl Census {
+    const HYDROGEN: u8 = 1;
+    const NITROGEN: u8 = 2;
+    /// Phosphorus, chlorine, bromine, iodine.
+    const P_OR_HALOGEN: u8 = 4;
+    const METAL: u8 = 8;
+    /// A real atom written without implicit hydrogens (bracket atom).
+    const NO_IMPLICIT: u8 = 16;
+    /// A square-planar, trigonal-bipyramidal or octahedral tag.
+    const OTHER_SHAPE: u8 = 32;
+
+    /// The element flags of atomic number `z` (a table built at compile time).
+    // Evaluated by the compiler: an index out of range would fail the build,
+    // it cannot panic at run time (and `get_mut` is not const).
+    #[allow(clippy::indexing_slicing)]
+    const ELEMENTS: [u8; 256] = {
+        let mut table = [0u8; 256];
+        let mut z = 0;
+        while z < 256 {
+            let zz = z as u8;
+            table[z] = match zz {
+                1 => Census::HYDROGEN,
+                7 => Census::NITROGEN,
+                15 | 17 | 35 | 53 => Census::P_OR_HALOGEN,
+                _ => 0,
+            } | if is_metal(zz) { Census::METAL } else { 0 };
+            z += 1;
+        }
+        table
+    };
+
+    fn of(atoms: &[Atom]) -> Census {
+        let mut flags = 0u8;
+        for a in atoms {
+            flags |= Census::ELEMENTS
+                .get(usize::from(a.atomic_num))
+                .copied()
+                .unwrap_or(0);
+            if a.no_implicit && a.atomic_num != 0 {
+                flags |= Census::NO_IMPLICIT;
+            }
+            if matches!(a.chirality, Chirality::Other { .. }) {
+                flags |= Census::OTHER_SHAPE;
+            }
+        }
+        Census(flags)
+    }
+
+    fn has(self, flag: u8) -> bool {
+        self.0 & flag != 0
+    }
 }
 
 /// [`tagged_stereo_inputs`], or, with `shortcut` and when every tagged atom
@@ -743,11 +807,13 @@ fn separate_charges(mol: &mut MolBuilder, a: AtomIdx, z: u8, from: BondOrder, to
     }
 }
 
-/// RDKit's `cleanUp`: nitro/N-oxide, `N#N` azide, P and halogen oxides.
-fn cleanup(mol: &mut MolBuilder) {
+/// RDKit's `cleanUp`: nitro/N-oxide, `N#N` azide, P and halogen oxides;
+/// `census` tells which of the elements concerned the molecule has.
+fn cleanup(mol: &mut MolBuilder, census: Census) {
     let n = mol.num_atoms() as u32;
     let mut considered = Vec::new();
-    for a in (0..n).map(AtomIdx) {
+    let nitrogens = if census.has(Census::NITROGEN) { n } else { 0 };
+    for a in (0..nitrogens).map(AtomIdx) {
         if z_of(mol, a) != 7 || charge_of(mol, a) != 0 || plain_valence(mol, a) != 5 {
             continue;
         }
@@ -761,7 +827,12 @@ fn cleanup(mol: &mut MolBuilder) {
             separate_charges(mol, a, 7, BondOrder::Triple, BondOrder::Double);
         }
     }
-    for a in (0..n).map(AtomIdx) {
+    let p_or_halogens = if census.has(Census::P_OR_HALOGEN) {
+        n
+    } else {
+        0
+    };
+    for a in (0..p_or_halogens).map(AtomIdx) {
         match z_of(mol, a) {
             15 => {
                 if charge_of(mol, a) != 0
@@ -812,7 +883,7 @@ fn cleanup(mol: &mut MolBuilder) {
 }
 
 /// Elements that are not metals (Marvin's definition, as RDKit uses), plus the dummy atom.
-fn is_metal(z: u8) -> bool {
+const fn is_metal(z: u8) -> bool {
     !matches!(z, 0 | 1 | 2 | 5..=10 | 14..=18 | 33..=36 | 52..=54 | 85 | 86)
 }
 
@@ -845,11 +916,6 @@ fn is_hypervalent_non_metal(mol: &MolBuilder, a: AtomIdx) -> bool {
 /// non-metal to a metal becomes a dative bond to the metal (so that
 /// `Cl[Pt](Cl)([NH3])[NH3]` reads as cisplatin, not as pentavalent nitrogen).
 fn cleanup_organometallics(mol: &mut MolBuilder) {
-    // without a metal there is no bond to turn (most molecules): skip the
-    // valence look-ups
-    if !mol.atoms.iter().any(|x| is_metal(x.atomic_num)) {
-        return;
-    }
     for i in 0..mol.num_atoms() as u32 {
         let a = AtomIdx(i);
         if matches!(z_of(mol, a), 1 | 2 | 9 | 10) || !is_hypervalent_non_metal(mol, a) {
