@@ -404,34 +404,36 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
         }
         time += 1;
         times.put(root, (time, time));
-        stack.push(Frame {
+        // The atom being searched is held in locals; the stack holds its
+        // ancestors, each with where to resume it.
+        let mut cur = Frame {
             atom: root as u32,
             parent_bond: u32::MAX,
             next: 0,
             height: 0,
-        });
-        'frames: while let Some(top) = stack.last_mut() {
-            let v = top.atom as usize;
+        };
+        loop {
+            let v = cur.atom as usize;
             let dv = times.at(v).0;
             let nbrs = adjacency.get(v).map_or(&[][..], |x| x.as_slice());
-            while let Some(&(w, b)) = nbrs.get(top.next as usize) {
-                top.next += 1;
-                if b.0 == top.parent_bond {
+            let mut child = None;
+            while let Some(&(w, b)) = nbrs.get(cur.next as usize) {
+                cur.next += 1;
+                if b.0 == cur.parent_bond {
                     continue;
                 }
                 let dw = times.at(w.index()).0;
                 if dw == 0 {
-                    let height = edge_stack.len() as u32;
-                    edge_stack.push((b, true));
-                    time += 1;
-                    times.put(w.index(), (time, time));
-                    stack.push(Frame {
-                        atom: w.0,
-                        parent_bond: b.0,
-                        next: 0,
-                        height,
-                    });
-                    continue 'frames;
+                    // An atom with one bond closes no ring: marked found
+                    // (after every time, so it never lowers one) without
+                    // searching it. Skipping it changes no other atom's
+                    // order, so the systems come in the same order.
+                    if adjacency.get(w.index()).is_some_and(|x| x.len() == 1) {
+                        times.put(w.index(), (u32::MAX, u32::MAX));
+                        continue;
+                    }
+                    child = Some((w, b));
+                    break;
                 }
                 if dw < dv {
                     // A back edge to an ancestor. Seen from the ancestor's
@@ -441,32 +443,49 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
                     lower(times, v, dw);
                 }
             }
-            let height = top.height as usize;
-            stack.pop();
-            if let Some(parent) = stack.last() {
-                let u = parent.atom as usize;
-                let lv = times.at(v).1;
-                lower(times, u, lv);
-                if lv >= times.at(u).0 {
-                    // u separates v's subtree: the component is the edge
-                    // stack from v's parent bond up
-                    if let Some(component) = edge_stack.get(height..) {
-                        if component.len() > 1 {
-                            let from = systems.bonds.len();
-                            let mut tree_bonds = 0;
-                            for &(b, tree) in component {
-                                systems.bonds.push(b);
-                                tree_bonds += usize::from(tree);
-                            }
-                            if let Some(added) = systems.bonds.get_mut(from..) {
-                                added.sort_unstable();
-                            }
-                            systems.ends.push((systems.bonds.len(), tree_bonds + 1));
-                        }
-                    }
-                    edge_stack.truncate(height);
-                }
+            if let Some((w, b)) = child {
+                let height = edge_stack.len() as u32;
+                edge_stack.push((b, true));
+                time += 1;
+                times.put(w.index(), (time, time));
+                stack.push(std::mem::replace(
+                    &mut cur,
+                    Frame {
+                        atom: w.0,
+                        parent_bond: b.0,
+                        next: 0,
+                        height,
+                    },
+                ));
+                continue;
             }
+            let height = cur.height as usize;
+            let Some(parent) = stack.pop() else {
+                break;
+            };
+            let u = parent.atom as usize;
+            let lv = times.at(v).1;
+            lower(times, u, lv);
+            if lv >= times.at(u).0 {
+                // u separates v's subtree: the component is the edge
+                // stack from v's parent bond up
+                if let Some(component) = edge_stack.get(height..) {
+                    if component.len() > 1 {
+                        let from = systems.bonds.len();
+                        let mut tree_bonds = 0;
+                        for &(b, tree) in component {
+                            systems.bonds.push(b);
+                            tree_bonds += usize::from(tree);
+                        }
+                        if let Some(added) = systems.bonds.get_mut(from..) {
+                            added.sort_unstable();
+                        }
+                        systems.ends.push((systems.bonds.len(), tree_bonds + 1));
+                    }
+                }
+                edge_stack.truncate(height);
+            }
+            cur = parent;
         }
     }
 }
@@ -1480,8 +1499,79 @@ mod tests {
         }
     }
 
+    /// Hopcroft and Tarjan's search written recursively, every atom
+    /// searched (no leaf skipped): the reference [`ring_systems`] must equal,
+    /// system for system and in the same order.
+    fn reference_systems(adj: &[Neighbors]) -> Vec<Vec<BondIdx>> {
+        struct Search<'a> {
+            adj: &'a [Neighbors],
+            disc: Vec<u32>,
+            low: Vec<u32>,
+            time: u32,
+            edges: Vec<BondIdx>,
+            out: Vec<Vec<BondIdx>>,
+        }
+        fn visit(s: &mut Search, v: usize, parent: Option<BondIdx>) {
+            s.time += 1;
+            s.disc[v] = s.time;
+            s.low[v] = s.time;
+            for &(w, b) in s.adj[v].iter() {
+                let w = w.index();
+                if Some(b) == parent {
+                    continue;
+                }
+                if s.disc[w] == 0 {
+                    let height = s.edges.len();
+                    s.edges.push(b);
+                    visit(s, w, Some(b));
+                    s.low[v] = s.low[v].min(s.low[w]);
+                    if s.low[w] >= s.disc[v] {
+                        let mut component = s.edges.split_off(height);
+                        if component.len() > 1 {
+                            component.sort_unstable();
+                            s.out.push(component);
+                        }
+                    }
+                } else if s.disc[w] < s.disc[v] {
+                    s.edges.push(b);
+                    s.low[v] = s.low[v].min(s.disc[w]);
+                }
+            }
+        }
+        let n = adj.len();
+        let mut s = Search {
+            adj,
+            disc: vec![0; n],
+            low: vec![0; n],
+            time: 0,
+            edges: Vec::new(),
+            out: Vec::new(),
+        };
+        for root in 0..n {
+            if s.disc[root] == 0 {
+                visit(&mut s, root, None);
+            }
+        }
+        s.out
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The search that skips one-bond atoms finds the reference's systems
+        /// in the reference's order (RDKit's ring order rests on it).
+        #[test]
+        fn ring_systems_equal_the_recursive_search(
+            n in 1usize..24,
+            edges in proptest::collection::vec((0u32..24, 0u32..24), 0..36),
+        ) {
+            let (adj, ends) = adjacency(n, &edges);
+            let mut scratch = RingScratch::default();
+            ring_systems(&adj, ends.len(), &mut scratch);
+            let found: Vec<Vec<BondIdx>> =
+                scratch.systems.iter().map(|(bonds, _)| bonds.to_vec()).collect();
+            proptest::prop_assert_eq!(found, reference_systems(&adj));
+        }
         /// Rooting Vismara's enumeration at a feedback vertex set chooses the
         /// same SSSR and extra rings as rooting it at every vertex.
         #[test]

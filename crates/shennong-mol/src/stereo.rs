@@ -618,8 +618,14 @@ fn all_stereo_distinct(
 /// turn it off to compare).
 pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: bool) {
     let n = mol.num_atoms();
-    // Double bonds: only non-ring-small double bonds keep stereo.
-    for bi in 0..mol.num_bonds() {
+    // Double bonds: only non-ring-small double bonds keep stereo (nothing
+    // to do, and no pass over the bonds, when none has any).
+    let marked_bonds = if mol.bonds.iter().any(|b| b.stereo != BondStereo::None) {
+        mol.num_bonds()
+    } else {
+        0
+    };
+    for bi in 0..marked_bonds {
         let b = BondIdx(bi as u32);
         let small_ring = {
             let s = inp.rings.min_bond_ring_size(b);
