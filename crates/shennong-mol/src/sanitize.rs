@@ -451,16 +451,23 @@ struct InputState {
 /// finds an atom's environment unchanged already knows the answer, and that
 /// its check passes.
 fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<InputState>> {
-    let envs = atom_envs(mol);
-    let mut states = Vec::with_capacity(envs.len());
-    for (env, atom) in envs.into_iter().zip(mol.atoms.iter_mut()) {
-        let (ev, h) = checked_counts(&env)?;
+    // filled in place: no vector of environments to move across
+    let mut states: Vec<InputState> = mol
+        .atoms
+        .iter()
+        .enumerate()
+        .map(|(i, atom)| InputState {
+            env: bare_env(i, atom),
+            explicit_valence: 0,
+            implicit_hs: 0,
+        })
+        .collect();
+    add_bonds_to_envs(&mol.bonds, &mut states, |s| &mut s.env);
+    for (state, atom) in states.iter_mut().zip(mol.atoms.iter_mut()) {
+        let (ev, h) = checked_counts(&state.env)?;
         atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
-        states.push(InputState {
-            env,
-            explicit_valence: ev,
-            implicit_hs: h,
-        });
+        state.explicit_valence = ev;
+        state.implicit_hs = h;
     }
     Ok(states)
 }
@@ -472,26 +479,36 @@ fn atom_envs(mol: &MolBuilder) -> Vec<AtomEnv> {
         .atoms
         .iter()
         .enumerate()
-        .map(|(i, atom)| {
-            AtomEnv::from_bonds(
-                AtomIdx(i as u32),
-                atom,
-                atom.explicit_hs,
-                atom.no_implicit,
-                std::iter::empty(),
-            )
-        })
+        .map(|(i, atom)| bare_env(i, atom))
         .collect();
-    for bond in &mol.bonds {
+    add_bonds_to_envs(&mol.bonds, &mut envs, |e| e);
+    envs
+}
+
+/// The environment of atom `i` before its bonds are counted.
+fn bare_env(i: usize, atom: &Atom) -> AtomEnv {
+    AtomEnv::from_bonds(
+        AtomIdx(i as u32),
+        atom,
+        atom.explicit_hs,
+        atom.no_implicit,
+        std::iter::empty(),
+    )
+}
+
+/// Counts every bond into the environments of its two ends (`items`
+/// holds one entry per atom, `env` its environment).
+fn add_bonds_to_envs<T>(bonds: &[Bond], items: &mut [T], env: impl Fn(&mut T) -> &mut AtomEnv) {
+    for bond in bonds {
         let aromatic = bond.is_aromatic_like();
         for (end, is_end) in [(bond.begin, false), (bond.end, true)] {
-            if let Some(env) = envs.get_mut(end.index()) {
-                env.valence_x2 += bond.order.valence_x2(is_end);
-                env.aromatic |= aromatic;
+            if let Some(item) = items.get_mut(end.index()) {
+                let e = env(item);
+                e.valence_x2 += bond.order.valence_x2(is_end);
+                e.aromatic |= aromatic;
             }
         }
     }
-    envs
 }
 
 /// Valence checks (RDKit's strict property update) and implicit hydrogens, from one look at the atom.

@@ -49,7 +49,7 @@ fn can_be_hypervalent(z: u8, eff: u8) -> bool {
 /// What the valence model needs to know about one atom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct AtomEnv {
-    pub idx: usize,
+    pub idx: AtomIdx,
     pub z: u8,
     pub charge: i8,
     pub radicals: u8,
@@ -92,7 +92,7 @@ impl AtomEnv {
             aromatic |= bond.is_aromatic_like();
         }
         AtomEnv {
-            idx: a.index(),
+            idx: a,
             z: atom.atomic_num,
             charge: atom.formal_charge,
             radicals: atom.radical_electrons,
@@ -131,7 +131,7 @@ impl ValenceLists {
                 effective: own,
             });
         }
-        let eff = effective_atomic_num(z, env.charge, env.idx)?;
+        let eff = effective_atomic_num(z, env.charge, env.idx.index())?;
         Ok(ValenceLists {
             own,
             eff,
@@ -181,7 +181,7 @@ pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
         }
         if max_valence >= 0 && own_last >= 0 && res + offset > max_valence {
             return Err(MolError::Valence {
-                atom: env.idx,
+                atom: env.idx.index(),
                 symbol: symbol(z).to_string(),
                 valence: res,
             });
@@ -225,7 +225,7 @@ pub(crate) fn checked_counts(env: &AtomEnv) -> Result<(i32, i32)> {
     if let Some((ev, h)) = single_valence_counts(env) {
         if ev > first_of(valences(env.z)) {
             return Err(MolError::Valence {
-                atom: env.idx,
+                atom: env.idx.index(),
                 symbol: symbol(env.z).to_string(),
                 valence: ev,
             });
@@ -266,7 +266,7 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
             1 | -1 => Ok(0),
             0 => Ok(1),
             _ if strict => Err(MolError::Charge {
-                atom: env.idx,
+                atom: env.idx.index(),
                 charge,
             }),
             _ => Ok(0),
@@ -297,7 +297,7 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
             .any(|&v| i32::from(v) == explicit_plus_rad);
         if !satisfied && strict {
             return Err(MolError::AromaticValence {
-                atom: env.idx,
+                atom: env.idx.index(),
                 symbol: symbol(z).to_string(),
             });
         }
@@ -313,7 +313,7 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
     }
     if strict && vals.last().copied() != Some(-1) && last_of(lists.own) > 0 {
         return Err(MolError::Valence {
-            atom: env.idx,
+            atom: env.idx.index(),
             symbol: symbol(z).to_string(),
             valence: ev,
         });
@@ -331,7 +331,7 @@ mod tests {
         (0..=MAX_ATOMIC_NUM).flat_map(|z| {
             (0..24).flat_map(move |valence_x2| {
                 [false, true].map(|aromatic| AtomEnv {
-                    idx: 3,
+                    idx: AtomIdx(3),
                     z,
                     charge: 0,
                     radicals: 0,

@@ -366,12 +366,16 @@ impl Parser<'_> {
             .mol
             .add_bond(begin, end, order)
             .map_err(|e| (self.col(), e.to_string()))?;
-        if let Some(bm) = self.mol.bond_mut(b) {
-            bm.direction = match sym {
-                Some(BondSym::Up) => BondDirection::Up,
-                Some(BondSym::Down) => BondDirection::Down,
-                _ => BondDirection::None,
-            };
+        // a new bond has no direction; only `/` and `\\` give one
+        let direction = match sym {
+            Some(BondSym::Up) => BondDirection::Up,
+            Some(BondSym::Down) => BondDirection::Down,
+            _ => BondDirection::None,
+        };
+        if direction != BondDirection::None {
+            if let Some(bm) = self.mol.bond_mut(b) {
+                bm.direction = direction;
+            }
         }
         self.push_slot(p, Slot::Atom(idx));
         self.push_slot(idx, Slot::Atom(p));
