@@ -215,13 +215,14 @@ impl RingInfo {
         info.ring_atoms.reserve(systems.bonds.len() + 8);
         info.ring_bonds.reserve(systems.bonds.len() + 8);
         info.ends.reserve(2 * systems.ends.len());
-        for (id, (system, num_atoms)) in systems.iter().enumerate() {
+        for (id, (system, num_atoms, cycle)) in systems.iter().enumerate() {
             // A system with as many bonds as atoms is one simple ring, the
-            // most common system of all: it is its own SSSR.
+            // most common system of all: it is its own SSSR, and the search
+            // handed over its atoms in cyclic order.
             if num_atoms == system.len() {
                 info.num_sssr += 1;
                 ring_number += 1;
-                info.add_ring(adjacency, bond_ends, system, ring_mark, ring_number);
+                info.add_cycle(cycle, system);
                 continue;
             }
             let system_number = id as u32 + 1;
@@ -261,6 +262,32 @@ impl RingInfo {
         let in_ring = |b: BondIdx| ring_mark.at(b.index()) == ring_number;
         let first = self.ring_atoms.len();
         order_ring(adjacency, bonds, bond_ends, in_ring, &mut self.ring_atoms);
+        self.record_ring(first, bonds);
+    }
+
+    /// [`RingInfo::add_ring`] for a ring whose atoms `cycle` are known in
+    /// cyclic order (either direction, from any atom): written from its
+    /// smallest atom towards the smaller of that atom's two neighbours, as
+    /// [`order_ring`] walks a ring.
+    fn add_cycle(&mut self, cycle: &[AtomIdx], bonds: &[BondIdx]) {
+        let first = self.ring_atoms.len();
+        let n = cycle.len();
+        let Some((start, _)) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a) else {
+            return;
+        };
+        let at = |k: usize| cycle.get(k % n).copied().unwrap_or(AtomIdx(0));
+        let forward = at(start + 1) < at(start + n - 1);
+        for k in 0..n {
+            let pos = if forward { start + k } else { start + n - k };
+            self.ring_atoms.push(at(pos));
+        }
+        self.record_ring(first, bonds);
+    }
+
+    /// Counts the ring whose atoms were just appended from `first` (and
+    /// whose bonds are `bonds`, sorted) in the per-atom and per-bond
+    /// tallies, and closes it in the ring lists.
+    fn record_ring(&mut self, first: usize, bonds: &[BondIdx]) {
         let atoms = self.ring_atoms.get(first..).unwrap_or(&[]);
         let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
         let count = |tally: &mut [(u16, u16)], i: usize| {
@@ -320,20 +347,30 @@ pub(crate) fn ring_bond_flags(adjacency: &[Neighbors], num_bonds: usize) -> Vec<
 /// list: system `k` is `bonds[from..to]` with `to` the first entry of
 /// `ends[k]` and `from` that of `ends[k - 1]` (0 for the first), each
 /// sorted, systems in the order the depth-first search closes them (RDKit's
-/// ring order). The second entry of `ends[k]` is the system's atom count.
+/// ring order). The second entry of `ends[k]` is the system's atom count,
+/// the third where its atoms end in `cycles`, which holds the atoms of
+/// each system that is a simple cycle in cyclic order (none for the others).
 #[derive(Default)]
 struct RingSystems {
     bonds: Vec<BondIdx>,
-    ends: Vec<(usize, usize)>,
+    ends: Vec<(usize, usize, usize)>,
+    cycles: Vec<AtomIdx>,
 }
 
 impl RingSystems {
-    /// Each system's bonds with its atom count.
-    fn iter(&self) -> impl Iterator<Item = (&[BondIdx], usize)> {
-        let starts = std::iter::once(0).chain(self.ends.iter().map(|e| e.0));
+    /// Each system's bonds with its atom count and, for a simple cycle, its
+    /// atoms in cyclic order (empty otherwise).
+    fn iter(&self) -> impl Iterator<Item = (&[BondIdx], usize, &[AtomIdx])> {
+        let starts = std::iter::once((0, 0)).chain(self.ends.iter().map(|e| (e.0, e.2)));
         starts
             .zip(&self.ends)
-            .map(|(from, &(to, atoms))| (self.bonds.get(from..to).unwrap_or(&[]), atoms))
+            .map(|((from, cycle_from), &(to, atoms, cycle_to))| {
+                (
+                    self.bonds.get(from..to).unwrap_or(&[]),
+                    atoms,
+                    self.cycles.get(cycle_from..cycle_to).unwrap_or(&[]),
+                )
+            })
     }
 }
 
@@ -346,9 +383,9 @@ impl RingSystems {
 struct RingScratch {
     /// (discovery time, low point) of each atom; time 0: not yet discovered.
     times: Vec<(u32, u32)>,
-    /// Bonds of the components not yet closed, each with whether it is a
-    /// tree bond of the search.
-    edge_stack: Vec<(BondIdx, bool)>,
+    /// Bonds of the components not yet closed, each with the atom it leads
+    /// to when it is a tree bond of the search (`u32::MAX` for a back edge).
+    edge_stack: Vec<(BondIdx, u32)>,
     frames: Vec<Frame>,
     systems: RingSystems,
     /// Per-bond marks of [`RingInfo::perceive`].
@@ -392,6 +429,7 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
     systems.bonds.clear();
     systems.bonds.reserve(num_bonds);
     systems.ends.clear();
+    systems.cycles.clear();
     let lower = |times: &mut [(u32, u32)], a: usize, to: u32| {
         if let Some(t) = times.get_mut(a) {
             t.1 = t.1.min(to);
@@ -439,13 +477,13 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
                     // A back edge to an ancestor. Seen from the ancestor's
                     // side the same edge has the later discovery time at its
                     // far end, so each back edge is stacked once.
-                    edge_stack.push((b, false));
+                    edge_stack.push((b, u32::MAX));
                     lower(times, v, dw);
                 }
             }
             if let Some((w, b)) = child {
                 let height = edge_stack.len() as u32;
-                edge_stack.push((b, true));
+                edge_stack.push((b, w.0));
                 time += 1;
                 times.put(w.index(), (time, time));
                 stack.push(std::mem::replace(
@@ -473,14 +511,32 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
                     if component.len() > 1 {
                         let from = systems.bonds.len();
                         let mut tree_bonds = 0;
-                        for &(b, tree) in component {
+                        for &(b, child) in component {
                             systems.bonds.push(b);
-                            tree_bonds += usize::from(tree);
+                            tree_bonds += usize::from(child != u32::MAX);
                         }
                         if let Some(added) = systems.bonds.get_mut(from..) {
                             added.sort_unstable();
                         }
-                        systems.ends.push((systems.bonds.len(), tree_bonds + 1));
+                        // One back edge: a simple cycle, whose tree bonds
+                        // are stacked in path order from u (components
+                        // searched in between were taken off), the back edge
+                        // last; its atoms are u and the atoms those bonds
+                        // lead to.
+                        if tree_bonds + 1 == component.len() {
+                            systems.cycles.push(AtomIdx(u as u32));
+                            systems.cycles.extend(
+                                component
+                                    .iter()
+                                    .filter(|&&(_, child)| child != u32::MAX)
+                                    .map(|&(_, child)| AtomIdx(child)),
+                            );
+                        }
+                        systems.ends.push((
+                            systems.bonds.len(),
+                            tree_bonds + 1,
+                            systems.cycles.len(),
+                        ));
                     }
                 }
                 edge_stack.truncate(height);
@@ -1261,7 +1317,7 @@ mod tests {
         // the number of distinct atoms its bonds touch
         let mut scratch = RingScratch::default();
         ring_systems(&adj, ends.len(), &mut scratch);
-        for (system, num_atoms) in scratch.systems.iter() {
+        for (system, num_atoms, _) in scratch.systems.iter() {
             let mut atoms: Vec<AtomIdx> = system
                 .iter()
                 .flat_map(|b| [ends[b.index()].0, ends[b.index()].1])
@@ -1272,7 +1328,7 @@ mod tests {
         }
         // every perceived ring is a simple cycle, which the adjacency walk
         // orders as the bond scan does
-        for bonds in info.bond_rings() {
+        for (atoms, bonds) in info.atom_rings().iter().zip(info.bond_rings()) {
             let in_ring = |b: BondIdx| bonds.binary_search(&b).is_ok();
             let mut walked = Vec::new();
             assert!(
@@ -1283,6 +1339,9 @@ mod tests {
             order_ring_by_scan(bonds, &ends, &mut scanned);
             assert_eq!(walked, scanned, "{bonds:?}");
             assert_eq!(walked.len(), bonds.len(), "{bonds:?}");
+            // simple-cycle systems take their atoms from the search: in
+            // the same order
+            assert_eq!(atoms, &scanned[..], "{bonds:?} of {edges:?}");
         }
         info
     }
@@ -1396,7 +1455,7 @@ mod tests {
         let mut scratch = RingScratch::default();
         ring_systems(&adj, ends.len(), &mut scratch);
         let mut out = Vec::new();
-        for (system, _) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
+        for (system, _, _) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
             let local = local_adjacency(&adj, &ends, system);
             let nullity = system.len() + 1 - local.len();
             let feedback = feedback_vertices(&local);
@@ -1558,6 +1617,18 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
 
+        /// Ring perception on random graphs: the checks of [`graph`].
+        #[test]
+        fn rings_of_random_graphs(
+            n in 1usize..20,
+            edges in proptest::collection::vec((0u32..20, 0u32..20), 0..28),
+        ) {
+            // the bonds `adjacency` keeps (no self loop or repeat), as `graph` wants
+            let (_, ends) = adjacency(n, &edges);
+            let kept: Vec<(u32, u32)> = ends.iter().map(|&(a, b)| (a.0, b.0)).collect();
+            graph(n, &kept);
+        }
+
         /// The search that skips one-bond atoms finds the reference's systems
         /// in the reference's order (RDKit's ring order rests on it).
         #[test]
@@ -1569,7 +1640,7 @@ mod tests {
             let mut scratch = RingScratch::default();
             ring_systems(&adj, ends.len(), &mut scratch);
             let found: Vec<Vec<BondIdx>> =
-                scratch.systems.iter().map(|(bonds, _)| bonds.to_vec()).collect();
+                scratch.systems.iter().map(|(bonds, _, _)| bonds.to_vec()).collect();
             proptest::prop_assert_eq!(found, reference_systems(&adj));
         }
         /// Rooting Vismara's enumeration at a feedback vertex set chooses the
