@@ -76,22 +76,15 @@ struct Parser<'a> {
 /// assert_eq!(raw.num_atoms(), 6);
 /// ```
 pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
-    // ASCII whitespace never sits inside a multi-byte character, so a byte
-    // scan finds the same end as a char scan, without decoding
-    let token_end = text
-        .bytes()
-        .position(|c| c.is_ascii_whitespace())
-        .unwrap_or(text.len());
-    let token = text.get(..token_end).unwrap_or("");
-    let (atoms, bonds) = graph_size(token.as_bytes());
-    let track_order = token.contains('@');
+    let scan = scan_token(text.as_bytes());
+    let token = text.get(..scan.end).unwrap_or("");
     let mut p = Parser {
-        track_order,
+        track_order: scan.has_at,
         bytes: token.as_bytes(),
         pos: 0,
-        mol: MolBuilder::with_capacity(atoms, bonds),
-        order: Vec::with_capacity(if track_order { atoms } else { 0 }),
-        closures: Vec::with_capacity(if track_order { atoms } else { 0 }),
+        mol: MolBuilder::with_capacity(scan.atoms, scan.bonds),
+        order: Vec::with_capacity(if scan.has_at { scan.atoms } else { 0 }),
+        closures: Vec::with_capacity(if scan.has_at { scan.atoms } else { 0 }),
     };
     p.run().map_err(|(column, reason)| SmilesError {
         column,
@@ -101,38 +94,67 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
     Ok(p.mol)
 }
 
-/// The number of atoms a SMILES writes and an upper bound on its bonds (one
-/// per atom plus one per ring-closure digit pair), from one pass over the
-/// bytes: exact on valid input, a mere capacity hint on anything else.
-fn graph_size(bytes: &[u8]) -> (usize, usize) {
-    // branch-free: the byte's class bits, masked by "outside brackets"
-    let (mut atoms, mut digits, mut outside) = (0usize, 0usize, 1usize);
-    for &c in bytes {
-        let class = usize::from(SIZE_CLASS.get(usize::from(c)).copied().unwrap_or(0));
-        let open = (class >> 2) & 1;
-        atoms += (class & outside & 1) | open;
-        digits += (class >> 1) & outside & 1;
-        outside = (outside & !open & 1) | ((class >> 3) & 1);
-    }
-    (atoms, atoms + digits.div_ceil(2))
+/// What one pass over the text tells before parsing.
+struct TokenScan {
+    /// Where the SMILES token ends (the first ASCII whitespace, or the end).
+    end: usize,
+    /// Upper bounds on its atoms and bonds, as capacity hints.
+    atoms: usize,
+    bonds: usize,
+    /// Whether it has an `@` (only then is neighbour order kept for chirality).
+    has_at: bool,
 }
 
-/// Per byte for [`graph_size`]: bit 0 an atom outside brackets, bit 1 a
-/// ring-closure digit, bit 2 `[` (an atom, and brackets open), bit 3 `]`.
-static SIZE_CLASS: [u8; 256] = size_classes();
+/// One pass over the bytes up to the first ASCII whitespace (which never
+/// sits inside a multi-byte character, so no decoding is needed). Atoms are
+/// bounded by the element symbols' capitals, the aromatic letters and `*`
+/// (a bracket atom's `H` or second letter may count once more), bonds by
+/// one per atom plus one per pair of digits; the bounds need no bracket
+/// state, so the count is one table look-up and one add per byte.
+fn scan_token(bytes: &[u8]) -> TokenScan {
+    // atoms in the low 32 bits, digits in the high ones
+    let mut counts = 0u64;
+    let mut seen = 0u8;
+    let mut end = bytes.len();
+    for (i, &c) in bytes.iter().enumerate() {
+        let class = BYTE_CLASS.get(usize::from(c)).copied().unwrap_or(0);
+        if class & SPACE != 0 {
+            end = i;
+            break;
+        }
+        seen |= class;
+        counts = counts.wrapping_add(u64::from(class & ATOM) | (u64::from(class & DIGIT) << 31));
+    }
+    let atoms = (counts & 0xffff_ffff) as usize;
+    let digits = (counts >> 32) as usize;
+    TokenScan {
+        end,
+        atoms,
+        bonds: atoms + digits.div_ceil(2),
+        has_at: seen & AT != 0,
+    }
+}
+
+/// [`scan_token`]'s byte classes.
+const ATOM: u8 = 1;
+const DIGIT: u8 = 2;
+const AT: u8 = 4;
+const SPACE: u8 = 8;
+static BYTE_CLASS: [u8; 256] = byte_classes();
 
 // Evaluated at compile time: an index out of range would fail the build,
 // never a run.
 #[allow(clippy::indexing_slicing)]
-const fn size_classes() -> [u8; 256] {
+const fn byte_classes() -> [u8; 256] {
     let mut t = [0u8; 256];
     let mut i = 0;
     while i < 256 {
-        t[i] = match i as u8 {
-            b'A'..=b'Z' | b'*' | b'b' | b'c' | b'n' | b'o' | b'p' | b's' => 1,
-            b'0'..=b'9' => 2,
-            b'[' => 4,
-            b']' => 8,
+        let c = i as u8;
+        t[i] = match c {
+            b'A'..=b'Z' | b'*' | b'b' | b'c' | b'n' | b'o' | b'p' | b's' => ATOM,
+            b'0'..=b'9' => DIGIT,
+            b'@' => AT,
+            _ if c.is_ascii_whitespace() => SPACE,
             _ => 0,
         };
         i += 1;
@@ -865,10 +887,11 @@ impl Parser<'_> {
 mod tests {
     use super::*;
 
-    /// The capacity hint counts exactly the atoms the parser makes, for
-    /// brackets, two-letter symbols, aromatic atoms, dummies and `%nn` closures.
+    /// The capacity hints bound the atoms and bonds the parser makes, for
+    /// brackets, two-letter symbols, aromatic atoms, dummies and `%nn`
+    /// closures; the token ends at the first whitespace; `@` is seen.
     #[test]
-    fn graph_size_counts_the_atoms_parsed() {
+    fn token_scan_bounds_the_graph_parsed() {
         for smiles in [
             "C",
             "ClCBr",
@@ -878,13 +901,17 @@ mod tests {
             "*c1cc[se]c1",
             "O=C(O)c1ccccc1OC(C)=O",
             "[Pt](Cl)(Cl)([NH3])[NH3]",
+            "C1CC2CCC1C2 name with C and 1",
         ] {
             let Ok(raw) = parse_raw(smiles) else {
                 panic!("{smiles} should parse");
             };
-            let (atoms, bonds) = graph_size(smiles.as_bytes());
-            assert_eq!(atoms, raw.num_atoms(), "{smiles}");
-            assert!(bonds >= raw.num_bonds(), "{smiles}");
+            let scan = scan_token(smiles.as_bytes());
+            assert!(scan.atoms >= raw.num_atoms(), "{smiles}");
+            assert!(scan.atoms <= raw.num_atoms() + 3, "{smiles}");
+            assert!(scan.bonds >= raw.num_bonds(), "{smiles}");
+            assert_eq!(scan.end, smiles.find(' ').unwrap_or(smiles.len()));
+            assert_eq!(scan.has_at, smiles[..scan.end].contains('@'));
         }
     }
 }
