@@ -317,6 +317,48 @@ impl MolBuilder {
         idx
     }
 
+    /// Adds an atom bonded to the existing atom `to`, as a line notation
+    /// grows a chain: [`MolBuilder::add_atom`] then [`MolBuilder::add_bond`]
+    /// in one step, without the duplicate-bond check (the new atom has no
+    /// other bond). The bond runs from `to` to the new atom, or the other
+    /// way with `new_first` (a dative bond written towards `to`).
+    ///
+    /// ```
+    /// use shennong_mol::{Atom, BondOrder, MolBuilder};
+    /// let mut b = MolBuilder::new();
+    /// let c = b.add_atom(Atom::new(6));
+    /// let (o, bond) = b.add_atom_bonded(Atom::new(8), c, BondOrder::Double, false).unwrap();
+    /// assert_eq!(b.bond_between(c, o), Some(bond));
+    /// ```
+    pub fn add_atom_bonded(
+        &mut self,
+        atom: Atom,
+        to: AtomIdx,
+        order: BondOrder,
+        new_first: bool,
+    ) -> Result<(AtomIdx, BondIdx)> {
+        let Some(list) = self.adjacency.get_mut(to.index()) else {
+            return Err(MolError::NoSuchAtom { atom: to.index() });
+        };
+        let idx = AtomIdx(self.atoms.len() as u32);
+        let bond = BondIdx(self.bonds.len() as u32);
+        list.push((idx, bond));
+        let mut own = Neighbors::new();
+        own.push((to, bond));
+        self.atoms.push(atom);
+        self.adjacency.push(own);
+        let (begin, end) = if new_first { (idx, to) } else { (to, idx) };
+        self.bonds.push(Bond {
+            begin,
+            end,
+            order,
+            aromatic: order == BondOrder::Aromatic,
+            stereo: BondStereo::None,
+            direction: BondDirection::None,
+        });
+        Ok((idx, bond))
+    }
+
     /// Adds a bond between two distinct existing atoms that are not yet bonded.
     pub fn add_bond(&mut self, begin: AtomIdx, end: AtomIdx, order: BondOrder) -> Result<BondIdx> {
         if begin == end {

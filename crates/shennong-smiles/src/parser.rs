@@ -164,6 +164,17 @@ const fn byte_classes() -> [u8; 256] {
 
 type PResult<T> = Result<T, (usize, String)>;
 
+/// The order of a bond written `sym` (none: unmarked) between two atoms;
+/// `aromatic_pair` tells whether both are aromatic (see
+/// `Parser::bond_order_between`).
+fn bond_order_of(sym: Option<BondSym>, aromatic_pair: bool) -> BondOrder {
+    match sym {
+        Some(s) if !s.is_directional() => s.order(),
+        _ if aromatic_pair => BondOrder::Aromatic,
+        _ => BondOrder::Single,
+    }
+}
+
 impl Parser<'_> {
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
@@ -305,16 +316,17 @@ impl Parser<'_> {
                 }
                 b'[' | b'*' | b'A'..=b'Z' | b'a'..=b'z' => {
                     let (atom, has_h) = self.atom()?;
-                    let idx = self.mol.add_atom(atom);
                     if self.track_order {
                         self.order.push(SlotList::new());
                     }
-                    if let Some(p) = prev {
+                    let idx = if let Some(p) = prev {
                         let sym = bond.take();
-                        self.connect(p, idx, sym.map(|s| s.0))?;
+                        self.add_chained(atom, p, sym.map(|s| s.0))?
                     } else if let Some((_, col)) = bond {
                         return Err((col, "bond symbol without a preceding atom".into()));
-                    }
+                    } else {
+                        self.mol.add_atom(atom)
+                    };
                     if has_h {
                         self.push_slot(idx, Slot::Implicit);
                     }
@@ -369,24 +381,16 @@ impl Parser<'_> {
     /// a `*` (kekulisation may still give it a double bond: a dummy in a ring
     /// system may take one).
     fn bond_order_between(&self, a: AtomIdx, b: AtomIdx, sym: Option<BondSym>) -> BondOrder {
-        let aromatic_pair = self.is_aromatic(a) && self.is_aromatic(b);
-        match sym {
-            Some(s) if !s.is_directional() => s.order(),
-            _ if aromatic_pair => BondOrder::Aromatic,
-            _ => BondOrder::Single,
-        }
+        bond_order_of(sym, self.is_aromatic(a) && self.is_aromatic(b))
     }
 
-    fn connect(&mut self, p: AtomIdx, idx: AtomIdx, sym: Option<BondSym>) -> PResult<()> {
-        let order = self.bond_order_between(p, idx, sym);
-        let (begin, end) = if sym == Some(BondSym::DativeLeft) {
-            (idx, p)
-        } else {
-            (p, idx)
-        };
-        let b = self
+    /// Adds `atom` bonded to the previous atom `p` by the bond `sym` (none:
+    /// the default bond); returns the new atom.
+    fn add_chained(&mut self, atom: Atom, p: AtomIdx, sym: Option<BondSym>) -> PResult<AtomIdx> {
+        let order = bond_order_of(sym, atom.aromatic && self.is_aromatic(p));
+        let (idx, b) = self
             .mol
-            .add_bond(begin, end, order)
+            .add_atom_bonded(atom, p, order, sym == Some(BondSym::DativeLeft))
             .map_err(|e| (self.col(), e.to_string()))?;
         // a new bond has no direction; only `/` and `\\` give one
         let direction = match sym {
@@ -401,7 +405,7 @@ impl Parser<'_> {
         }
         self.push_slot(p, Slot::Atom(idx));
         self.push_slot(idx, Slot::Atom(p));
-        Ok(())
+        Ok(idx)
     }
 
     fn close_ring(
