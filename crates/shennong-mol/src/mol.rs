@@ -330,6 +330,8 @@ impl MolBuilder {
     /// let (o, bond) = b.add_atom_bonded(Atom::new(8), c, BondOrder::Double, false).unwrap();
     /// assert_eq!(b.bond_between(c, o), Some(bond));
     /// ```
+    // inlined into readers, which call it for nearly every atom
+    #[inline]
     pub fn add_atom_bonded(
         &mut self,
         atom: Atom,
