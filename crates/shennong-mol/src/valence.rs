@@ -180,11 +180,7 @@ pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
             max_valence = 2;
         }
         if max_valence >= 0 && own_last >= 0 && res + offset > max_valence {
-            return Err(MolError::Valence {
-                atom: env.idx.index(),
-                symbol: symbol(z).to_string(),
-                valence: res,
-            });
+            return Err(valence_error(env, res));
         }
     }
     Ok(res)
@@ -220,20 +216,34 @@ pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
 /// [`explicit_valence_of`] then [`implicit_hs_given`] (both strict) give
 /// them; neutral single-valence atoms (nearly every atom read) take
 /// [`single_valence_counts`], where the only possible failure is a valence
-/// above the one allowed. A test holds the two paths equal.
+/// above the one allowed. A test holds the two paths equal. Inlined: it
+/// runs once per atom read, and mostly takes the shortcut.
+#[inline]
 pub(crate) fn checked_counts(env: &AtomEnv) -> Result<(i32, i32)> {
     if let Some((ev, h)) = single_valence_counts(env) {
         if ev > first_of(valences(env.z)) {
-            return Err(MolError::Valence {
-                atom: env.idx.index(),
-                symbol: symbol(env.z).to_string(),
-                valence: ev,
-            });
+            return Err(valence_error(env, ev));
         }
         return Ok((ev, h));
     }
+    checked_counts_general(env)
+}
+
+/// [`checked_counts`] off its shortcut.
+#[inline(never)]
+fn checked_counts_general(env: &AtomEnv) -> Result<(i32, i32)> {
     let ev = explicit_valence_of(env, true)?;
     Ok((ev, implicit_hs_given(env, ev, true)?))
+}
+
+/// The error for an atom whose explicit valence `ev` exceeds its element's.
+#[cold]
+fn valence_error(env: &AtomEnv, ev: i32) -> MolError {
+    MolError::Valence {
+        atom: env.idx.index(),
+        symbol: symbol(env.z).to_string(),
+        valence: ev,
+    }
 }
 
 /// Implicit hydrogens as RDKit computes them (0 for bracket atoms).
@@ -312,11 +322,7 @@ pub(crate) fn implicit_hs_given(env: &AtomEnv, ev: i32, strict: bool) -> Result<
         }
     }
     if strict && vals.last().copied() != Some(-1) && last_of(lists.own) > 0 {
-        return Err(MolError::Valence {
-            atom: env.idx.index(),
-            symbol: symbol(z).to_string(),
-            valence: ev,
-        });
+        return Err(valence_error(env, ev));
     }
     Ok(0)
 }
