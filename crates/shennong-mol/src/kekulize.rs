@@ -64,6 +64,22 @@ pub(crate) fn kekulize_except(
 ) -> Result<bool> {
     let kept = |a: usize| in_mask(keep, a);
     let n = mol.num_atoms();
+    // nothing to do when no aromatic atom or bond is left outside the kept
+    // rings (the usual case once plain rings are kept), found before
+    // anything is collected
+    let any_arom_atom = mol
+        .atoms
+        .iter()
+        .enumerate()
+        .any(|(i, x)| x.aromatic && !kept(i));
+    let any_arom_bond = || {
+        mol.bonds
+            .iter()
+            .any(|bd| bd.is_aromatic_like() && !(kept(bd.begin.index()) && kept(bd.end.index())))
+    };
+    if !any_arom_atom && !any_arom_bond() {
+        return Ok(true);
+    }
     // sized up front: a filtered collect grows one doubling at a time
     let mut arom_bonds: Vec<BondIdx> = Vec::with_capacity(mol.num_bonds());
     arom_bonds.extend(
@@ -71,16 +87,6 @@ pub(crate) fn kekulize_except(
             .map(BondIdx)
             .filter(|&b| mol.bond(b).is_some_and(crate::mol::Bond::is_aromatic_like)),
     );
-    // nothing to do when no aromatic atom or bond is left outside the kept rings
-    let any_arom_atom = (0..n as u32)
-        .any(|a| !kept(a as usize) && mol.atom(AtomIdx(a)).is_some_and(|x| x.aromatic));
-    let any_arom_bond = arom_bonds.iter().any(|&b| {
-        mol.bond(b)
-            .is_some_and(|bd| !(kept(bd.begin.index()) && kept(bd.end.index())))
-    });
-    if !any_arom_bond && !any_arom_atom {
-        return Ok(true);
-    }
     let mut need = vec![Need::No; n];
     // a dummy may take a double bond whether or not it is aromatic, by a
     // rule on the SSSR rings (computed once, only when there is one)
