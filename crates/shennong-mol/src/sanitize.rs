@@ -828,10 +828,26 @@ fn separate_charges(mol: &mut MolBuilder, a: AtomIdx, z: u8, from: BondOrder, to
 /// `census` tells which of the elements concerned the molecule has.
 fn cleanup(mol: &mut MolBuilder, census: Census) {
     let n = mol.num_atoms() as u32;
+    // Only a nitrogen with a double or triple bond can change below (the
+    // steps lower such bonds, never raise one), so those are the ones
+    // looked at, in atom order.
+    let mut nitrogens: smallvec::SmallVec<[AtomIdx; 8]> = smallvec::SmallVec::new();
+    if census.has(Census::NITROGEN) {
+        for bond in &mol.bonds {
+            if matches!(bond.order, BondOrder::Double | BondOrder::Triple) {
+                for end in [bond.begin, bond.end] {
+                    if z_of(mol, end) == 7 {
+                        nitrogens.push(end);
+                    }
+                }
+            }
+        }
+        nitrogens.sort_unstable();
+        nitrogens.dedup();
+    }
     let mut considered = Vec::new();
-    let nitrogens = if census.has(Census::NITROGEN) { n } else { 0 };
-    for a in (0..nitrogens).map(AtomIdx) {
-        if z_of(mol, a) != 7 || charge_of(mol, a) != 0 || plain_valence(mol, a) != 5 {
+    for a in nitrogens {
+        if charge_of(mol, a) != 0 || plain_valence(mol, a) != 5 {
             continue;
         }
         considered.push(a);
