@@ -256,6 +256,19 @@ pub struct Bond {
 }
 
 impl Bond {
+    /// A bond as a builder adds it: no stereo or direction yet, flagged
+    /// aromatic when its order is.
+    fn added(begin: AtomIdx, end: AtomIdx, order: BondOrder) -> Bond {
+        Bond {
+            begin,
+            end,
+            order,
+            aromatic: order == BondOrder::Aromatic,
+            stereo: BondStereo::None,
+            direction: BondDirection::None,
+        }
+    }
+
     /// Whether the bond is flagged aromatic or has the aromatic order (the
     /// two differ on raw input: SMILES `:` or lowercase atoms, molfile type 4).
     #[inline]
@@ -350,14 +363,7 @@ impl MolBuilder {
         self.atoms.push(atom);
         self.adjacency.push(own);
         let (begin, end) = if new_first { (idx, to) } else { (to, idx) };
-        self.bonds.push(Bond {
-            begin,
-            end,
-            order,
-            aromatic: order == BondOrder::Aromatic,
-            stereo: BondStereo::None,
-            direction: BondDirection::None,
-        });
+        self.bonds.push(Bond::added(begin, end, order));
         Ok((idx, bond))
     }
 
@@ -381,14 +387,7 @@ impl MolBuilder {
             });
         }
         let idx = BondIdx(self.bonds.len() as u32);
-        self.bonds.push(Bond {
-            begin,
-            end,
-            order,
-            aromatic: order == BondOrder::Aromatic,
-            stereo: BondStereo::None,
-            direction: BondDirection::None,
-        });
+        self.bonds.push(Bond::added(begin, end, order));
         if let Some(list) = self.adjacency.get_mut(begin.index()) {
             list.push((end, idx));
         }

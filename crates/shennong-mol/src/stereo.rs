@@ -620,11 +620,8 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: b
     let n = mol.num_atoms();
     // Double bonds: only non-ring-small double bonds keep stereo (nothing
     // to do, and no pass over the bonds, when none has any).
-    let marked_bonds = if mol.bonds.iter().any(|b| b.stereo != BondStereo::None) {
-        mol.num_bonds()
-    } else {
-        0
-    };
+    let any_marked = mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
+    let marked_bonds = if any_marked { mol.num_bonds() } else { 0 };
     for bi in 0..marked_bonds {
         let b = BondIdx(bi as u32);
         let small_ring = {
@@ -638,7 +635,7 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: b
         }
     }
     let has_atoms = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
-    let has_bonds = mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
+    let has_bonds = any_marked && mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
     if !has_atoms && !has_bonds || shortcut && all_stereo_distinct_at_start(mol, inp) {
         return;
     }
