@@ -80,28 +80,17 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // Atoms whose hydrogens RDKit's adjustHs may move: aromatic (in rings) on input or after
     // perception. Atoms touching only an out-of-ring aromatic bond keep their count, as in RDKit.
     // On input that is an aromatic flag or bond, which the input check's environment holds.
+    // These are also the atoms whose valence environment perception may
+    // change (aromatic atoms, and the ends of an out-of-ring aromatic bond,
+    // which kekulisation makes single when it touches a ring system and
+    // leaves aromatic, unflagged, otherwise, as RDKit does): the others need
+    // no second valence check, their first one saw the same environment.
     let mut adjust: Vec<bool> = Vec::with_capacity(n);
     for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
         if atom.aromatic && !rings.is_ring_atom(AtomIdx(i as u32)) {
             return Err(MolError::AromaticOutsideRing { atom: i });
         }
         adjust.push(input.env.aromatic);
-    }
-    // Atoms whose valence environment perception may change (ends of an
-    // out-of-ring aromatic bond, aromatic atoms); the others need no second
-    // valence check, their first one saw the same environment.
-    let mut changed = vec![false; n];
-    // Aromatic bonds outside rings are not kekulised: kekulisation makes
-    // one single when it touches a ring system and leaves it aromatic (not
-    // flagged) otherwise, as RDKit does; either way its ends' valences move.
-    for (bi, bond) in mol.bonds.iter().enumerate() {
-        if bond.order == BondOrder::Aromatic && !rings.is_ring_bond(BondIdx(bi as u32)) {
-            for end in [bond.begin, bond.end] {
-                if let Some(c) = changed.get_mut(end.index()) {
-                    *c = true;
-                }
-            }
-        }
     }
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
     // plain ring systems (see `plain_aromatic_ring_atoms`) are left as
@@ -201,8 +190,7 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // RDKit re-checks valences on the perceived structure (an aromatic-looking
     // `[nH]` with three single bonds passes on input but not once it is not aromatic).
     for i in 0..n {
-        let revisable =
-            changed.get(i).copied().unwrap_or(true) || adjust.get(i).copied().unwrap_or(true);
+        let revisable = adjust.get(i).copied().unwrap_or(true);
         if revisable && envs.get(i).is_none_or(|env| unchanged(i, env).is_none()) {
             checked_implicit_hs(&mol, AtomIdx(i as u32))?;
         }
