@@ -603,6 +603,24 @@ fn perfect_matching(mol: &MolBuilder, atoms: &[AtomIdx], matched: &mut [bool]) -
 /// Rings whose atoms are in `skip` (rings of [`plain_aromatic_ring_atoms`],
 /// left aromatic by kekulisation) are left as they are. With `shortcut`,
 /// a molecule whose rings are all skipped or saturated returns at once.
+/// Whether [`perceive`] has nothing to type: with `shortcut`, when every
+/// ring is left as written (`skip`) or holds a saturated carbon (never a
+/// candidate, so neither that ring nor any fused group with it can turn
+/// aromatic); tests compare with the full pass. Callers may then skip
+/// preparing its inputs.
+pub(crate) fn nothing_to_type(
+    mol: &MolBuilder,
+    rings: &RingInfo,
+    skip: Option<&[bool]>,
+    shortcut: bool,
+) -> bool {
+    shortcut
+        && rings.atom_rings().iter().all(|ring| {
+            ring.first().is_some_and(|a| in_mask(skip, a.index()))
+                || ring.iter().any(|&a| is_saturated_carbon(mol, a))
+        })
+}
+
 pub(crate) fn perceive(
     mol: &mut MolBuilder,
     rings: &RingInfo,
@@ -610,16 +628,7 @@ pub(crate) fn perceive(
     skip: Option<&[bool]>,
     shortcut: bool,
 ) {
-    // nothing to type when every ring is left as written or holds a
-    // saturated carbon (never a candidate, so neither that ring nor any
-    // fused group with it can turn aromatic); tests compare with the full
-    // pass
-    if shortcut
-        && rings.atom_rings().iter().all(|ring| {
-            ring.first().is_some_and(|a| in_mask(skip, a.index()))
-                || ring.iter().any(|&a| is_saturated_carbon(mol, a))
-        })
-    {
+    if nothing_to_type(mol, rings, skip, shortcut) {
         return;
     }
     let n = mol.num_atoms();

@@ -121,20 +121,26 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // form. The two forms agree except where the input's aromatic rounding
     // absorbed more than a Kekulé structure can carry, as for a triple bond
     // written in an aromatic ring (`Cc1#ccccc1`).
-    // a loop, not a collect into `Result`, which would grow the vector one
-    // doubling at a time
-    let mut states = Vec::with_capacity(n);
-    for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
-        states.push(if i32::from(atom.implicit_hs) == input.implicit_hs {
-            AtomState {
-                explicit_valence: input.explicit_valence,
-                total_valence: input.explicit_valence + input.implicit_hs,
-            }
-        } else {
-            atom_state(&mol, AtomIdx(i as u32))?
-        });
+    // The states are only read by the typing, which most molecules (every
+    // ring left as written or holding a saturated carbon) do not need; a
+    // state that fails here would have failed the input check already (the
+    // lenient valence fails only on an impossible charge).
+    if !aromaticity::nothing_to_type(&mol, &rings, plain.as_deref(), shortcuts) {
+        // a loop, not a collect into `Result`, which would grow the vector one
+        // doubling at a time
+        let mut states = Vec::with_capacity(n);
+        for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
+            states.push(if i32::from(atom.implicit_hs) == input.implicit_hs {
+                AtomState {
+                    explicit_valence: input.explicit_valence,
+                    total_valence: input.explicit_valence + input.implicit_hs,
+                }
+            } else {
+                atom_state(&mol, AtomIdx(i as u32))?
+            });
+        }
+        aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref(), shortcuts);
     }
-    aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref(), shortcuts);
     // Every atom's environment on the perceived structure, from one pass over
     // the bonds. Below, only an atom's own explicit H count changes, and its
     // entry follows it.
