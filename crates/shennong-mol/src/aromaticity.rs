@@ -599,10 +599,6 @@ fn perfect_matching(mol: &MolBuilder, atoms: &[AtomIdx], matched: &mut [bool]) -
     false
 }
 
-/// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.
-/// Rings whose atoms are in `skip` (rings of [`plain_aromatic_ring_atoms`],
-/// left aromatic by kekulisation) are left as they are. With `shortcut`,
-/// a molecule whose rings are all skipped or saturated returns at once.
 /// Whether [`perceive`] has nothing to type: with `shortcut`, when every
 /// ring is left as written (`skip`) or holds a saturated carbon (never a
 /// candidate, so neither that ring nor any fused group with it can turn
@@ -621,6 +617,10 @@ pub(crate) fn nothing_to_type(
         })
 }
 
+/// Sets aromatic flags (and aromatic bond orders) on a Kekulé molecule.
+/// Rings whose atoms are in `skip` (rings of [`plain_aromatic_ring_atoms`],
+/// left aromatic by kekulisation) are left as they are. With `shortcut`,
+/// a molecule whose rings are all skipped or saturated returns at once.
 pub(crate) fn perceive(
     mol: &mut MolBuilder,
     rings: &RingInfo,
