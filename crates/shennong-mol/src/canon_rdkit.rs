@@ -59,9 +59,10 @@ pub struct Fragment {
     /// Molecule bonds, in increasing order.
     pub bonds: Vec<BondIdx>,
     /// (local neighbour, local bond) of all atoms, each atom's by bond
-    /// number; atom `a` owns `nbr_list[nbr_start[a]..nbr_start[a + 1]]`.
+    /// number; atom `a` owns `nbr_list[nbr_range[a].0..nbr_range[a].1]`.
     nbr_list: Vec<(usize, usize)>,
-    nbr_start: Vec<usize>,
+    /// Per atom (start, end) in `nbr_list`: one look-up finds both.
+    nbr_range: Vec<(u32, u32)>,
     /// Per local atom: chiral tag ([`TAG_NONE`], …) relative to `nbrs`.
     pub tags: Vec<u8>,
     /// Per local bond: local (begin, end).
@@ -72,9 +73,14 @@ impl Fragment {
     /// (local neighbour, local bond) of local atom `a`, by bond number.
     #[inline]
     pub fn nbrs(&self, a: usize) -> &[(usize, usize)] {
-        self.nbr_list
-            .get(self.nbr_start.at(a)..self.nbr_start.at(a + 1))
-            .unwrap_or(&[])
+        self.nbr_list.get(self.span(a)).unwrap_or(&[])
+    }
+
+    /// Where atom `a`'s entries lie in the neighbour layout.
+    #[inline]
+    fn span(&self, a: usize) -> std::ops::Range<usize> {
+        let (start, end) = self.nbr_range.at(a);
+        start as usize..end as usize
     }
 }
 
@@ -180,24 +186,26 @@ fn fragment_of(
     local: impl Fn(AtomIdx) -> usize,
     local_bond: impl Fn(BondIdx) -> usize,
 ) -> Fragment {
-    let mut nbr_start: Vec<usize> = Vec::with_capacity(atoms.len() + 1);
+    let mut nbr_range: Vec<(u32, u32)> = Vec::with_capacity(atoms.len());
     let mut nbr_list: Vec<(usize, usize)> = Vec::with_capacity(2 * bonds.len());
     let mut tags: Vec<u8> = Vec::with_capacity(atoms.len());
-    nbr_start.push(0);
     for &a in &atoms {
         let first = nbr_list.len();
-        nbr_list.extend(
-            mol.neighbors(a)
-                .iter()
-                .map(|&(x, b)| (local(x), local_bond(b))),
-        );
-        let own = nbr_list.get_mut(first..).unwrap_or(&mut []);
         // stereo reference order is usually bond order already
-        let reordered = !own.is_sorted_by_key(|&(_, b)| b);
-        if reordered {
-            own.sort_unstable_by_key(|&(_, b)| b);
+        let mut reordered = false;
+        let mut last_bond = 0;
+        for &(x, b) in mol.neighbors(a) {
+            let lb = local_bond(b);
+            reordered |= lb < last_bond;
+            last_bond = lb;
+            nbr_list.push((local(x), lb));
         }
-        tags.push(match mol.atom(a).chirality {
+        if reordered {
+            if let Some(own) = nbr_list.get_mut(first..) {
+                own.sort_unstable_by_key(|&(_, b)| b);
+            }
+        }
+        let tag = match mol.atom(a).chirality {
             Chirality::None => TAG_NONE,
             Chirality::Other { .. } => TAG_OTHER,
             tag => {
@@ -207,8 +215,12 @@ fn fragment_of(
                         .iter()
                         .map(|&(_, b)| local_bond(b))
                         .collect();
-                    let theirs: smallvec::SmallVec<[usize; 4]> =
-                        own.iter().map(|&(_, b)| b).collect();
+                    let theirs: smallvec::SmallVec<[usize; 4]> = nbr_list
+                        .get(first..)
+                        .unwrap_or(&[])
+                        .iter()
+                        .map(|&(_, b)| b)
+                        .collect();
                     swaps_are_odd(&ours, &theirs)
                 };
                 let t = if flipped { tag.inverted() } else { tag };
@@ -218,8 +230,9 @@ fn fragment_of(
                     TAG_CCW
                 }
             }
-        });
-        nbr_start.push(nbr_list.len());
+        };
+        tags.push(tag);
+        nbr_range.push((first as u32, nbr_list.len() as u32));
     }
     let ends = bonds
         .iter()
@@ -232,7 +245,7 @@ fn fragment_of(
         atoms,
         bonds,
         nbr_list,
-        nbr_start,
+        nbr_range,
         tags,
         ends,
     }
@@ -684,25 +697,35 @@ fn sort_desc(list: &mut [Holder]) {
 impl<'a> Ranker<'a> {
     fn new(mol: &Mol, frag: &'a Fragment, stereo: &LegacyStereo, chirality: bool) -> Ranker<'a> {
         let n = frag.atoms.len();
-        let atom = |i: usize| mol.atom(frag.atoms.get(i).copied().unwrap_or(AtomIdx(0)));
-        let ring_stereo: Vec<bool> = (0..n)
-            .map(|i| {
-                let tag = frag.tags.at(i);
-                (tag == TAG_CW || tag == TAG_CCW)
-                    && frag
-                        .atoms
-                        .get(i)
-                        .is_some_and(|a| stereo.ring_stereo_group.at(a.index()).is_some())
-            })
-            .collect();
-        let nbrs_of = |i: usize| frag.nbrs(i);
-        let has_ring_nbr = (0..n)
-            .map(|i| nbrs_of(i).iter().any(|&(x, _)| ring_stereo.at(x)))
-            .collect();
-        let mut holders: Vec<Holder> = frag
-            .nbr_list
-            .iter()
-            .map(|&(x, lb)| {
+        // ring stereo is rare: without it, no atom needs the neighbour look
+        let any_ring_stereo = stereo.ring_stereo_group.iter().any(Option::is_some);
+        let ring_stereo: Vec<bool> = if any_ring_stereo {
+            frag.atoms
+                .iter()
+                .zip(&frag.tags)
+                .map(|(a, &tag)| {
+                    (tag == TAG_CW || tag == TAG_CCW)
+                        && stereo.ring_stereo_group.at(a.index()).is_some()
+                })
+                .collect()
+        } else {
+            vec![false; n]
+        };
+        let has_ring_nbr = if ring_stereo.contains(&true) {
+            (0..n)
+                .map(|i| frag.nbrs(i).iter().any(|&(x, _)| ring_stereo.at(x)))
+                .collect()
+        } else {
+            vec![false; n]
+        };
+        let mut holders: Vec<Holder> = Vec::with_capacity(frag.nbr_list.len());
+        let mut degree: Vec<usize> = Vec::with_capacity(n);
+        let mut key: Vec<u128> = Vec::with_capacity(n);
+        let mut ring_count: Vec<usize> = Vec::with_capacity(n);
+        let rings = mol.rings();
+        for (i, &ga) in frag.atoms.iter().enumerate() {
+            let first = holders.len();
+            for &(x, lb) in frag.nbrs(i) {
                 let gb = frag.bonds.get(lb).copied().unwrap_or(BondIdx(0));
                 let bond = mol.bond(gb);
                 let bond_type = if bond.aromatic {
@@ -719,41 +742,36 @@ impl<'a> Ranker<'a> {
                 } else {
                     0
                 };
-                Holder::new(bond_type, stereo, x)
-            })
-            .collect();
-        for i in 0..n {
-            if let Some(list) = holders.get_mut(frag.nbr_start.at(i)..frag.nbr_start.at(i + 1)) {
-                sort_desc(list);
+                holders.push(Holder::new(bond_type, stereo, x));
             }
+            let own = holders.get_mut(first..).unwrap_or(&mut []);
+            sort_desc(own);
+            let d = own.len();
+            degree.push(d);
+            let a = mol.atom(ga);
+            let isotope = if chirality { a.isotope } else { 0 };
+            // two's complement byte: 0 < +1 < … < +127 < −128 < … < −1,
+            // RDKit's unsigned order of charges
+            let charge = a.formal_charge as u8;
+            // every field has its own bits: the isotope is 16 bits wide, and
+            // an isotope above 255 once spilled into the element's byte
+            // ([270C] tied with [14N])
+            key.push(
+                (u128::from(a.map_num) << 96)
+                    | (u128::from(u32::try_from(d).unwrap_or(u32::MAX)) << 64)
+                    | (u128::from(a.atomic_num) << 32)
+                    | (u128::from(isotope) << 16)
+                    | (u128::from(a.total_hs()) << 8)
+                    | u128::from(charge),
+            );
+            ring_count.push(rings.num_atom_rings(ga));
         }
         Ranker {
             frag,
             index: vec![0; n],
-            degree: (0..n).map(|i| nbrs_of(i).len()).collect(),
-            key: (0..n)
-                .map(|i| {
-                    let a = atom(i);
-                    let isotope = if chirality { a.isotope } else { 0 };
-                    // two's complement byte: 0 < +1 < … < +127 < −128 < … < −1,
-                    // RDKit's unsigned order of charges
-                    let charge = a.formal_charge as u8;
-                    // every field has its own bits: the isotope is 16 bits
-                    // wide, and an isotope above 255 once spilled into the
-                    // element's byte ([270C] tied with [14N])
-                    (u128::from(a.map_num) << 96)
-                        | (u128::from(u32::try_from(nbrs_of(i).len()).unwrap_or(u32::MAX)) << 64)
-                        | (u128::from(a.atomic_num) << 32)
-                        | (u128::from(isotope) << 16)
-                        | (u128::from(a.total_hs()) << 8)
-                        | u128::from(charge)
-                })
-                .collect(),
-            ring_count: frag
-                .atoms
-                .iter()
-                .map(|&a| mol.rings().num_atom_rings(a))
-                .collect(),
+            degree,
+            key,
+            ring_count,
             ring_stereo,
             has_ring_nbr,
             holders,
@@ -778,12 +796,19 @@ impl<'a> Ranker<'a> {
     /// order and counts without comparing atoms pairwise. The holders stay
     /// as they are: an update in this pass would sort them by the same
     /// all-zero classes, which changes nothing. Returns `false`, doing
-    /// nothing, when an atom has more than four bonds or a term does not fit
-    /// its field (the key then does not pack into two words).
+    /// nothing, when an atom has more than four bonds, a map number, or a
+    /// term that does not fit its field (the key then does not pack into
+    /// one 128-bit word).
     fn first_pass_by_key(&self, order: &mut [usize], count: &mut [usize]) -> bool {
-        // (invariants, chirality terms and bond list packed, position): the
-        // position breaks ties, so an unstable sort is the stable one
-        let mut keyed: Vec<(u128, u64, usize)> = Vec::with_capacity(order.len());
+        // (invariants, chirality terms and bond list, position) in one word:
+        // the position breaks ties, so an unstable sort is the stable one
+        const POS_BITS: u32 = 29;
+        const PACKED_BITS: u32 = 56;
+        const INVARIANT_BITS: u32 = 40;
+        if order.len() >= 1 << POS_BITS {
+            return false;
+        }
+        let mut keyed: Vec<u128> = Vec::with_capacity(order.len());
         for (pos, &i) in order.iter().enumerate() {
             let holders = self.holders_of(i);
             let tagged = self.chirality && self.frag.tags.at(i) != TAG_NONE;
@@ -807,23 +832,40 @@ impl<'a> Ranker<'a> {
                 let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
                 packed |= field << (30 - 10 * k);
             }
-            keyed.push((self.key.at(i), packed, pos));
+            // the invariants without the map number (which must be 0) and
+            // with the degree (at most 4 here) moved down next to the rest:
+            // the same order in 43 bits
+            let key = self.key.at(i);
+            if key >> 96 != 0 {
+                return false;
+            }
+            let degree = (key >> 64) & 0xFFFF_FFFF;
+            let invariants = (degree << INVARIANT_BITS) | (key & ((1 << INVARIANT_BITS) - 1));
+            keyed.push(
+                (invariants << (PACKED_BITS + POS_BITS))
+                    | (u128::from(packed) << POS_BITS)
+                    | pos as u128,
+            );
         }
         keyed.sort_unstable();
-        let same = |x: &(u128, u64, usize), y: &(u128, u64, usize)| x.0 == y.0 && x.1 == y.1;
+        let class_of = |k: u128| k >> POS_BITS;
+        let pos_of = |k: u128| (k & ((1 << POS_BITS) - 1)) as usize;
         let mut first = 0;
-        while let Some(head) = keyed.get(first) {
+        while let Some(&head) = keyed.get(first) {
             let mut end = first + 1;
-            while keyed.get(end).is_some_and(|k| same(k, head)) {
+            while keyed
+                .get(end)
+                .is_some_and(|&k| class_of(k) == class_of(head))
+            {
                 end += 1;
             }
-            for (k, &(_, _, pos)) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
-                let a = order.at(pos);
+            for (k, &entry) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
+                let a = order.at(pos_of(entry));
                 count.put(a, if k == 0 { end - first } else { 0 });
             }
             first = end;
         }
-        let atoms: Vec<usize> = keyed.iter().map(|&(_, _, pos)| order.at(pos)).collect();
+        let atoms: Vec<usize> = keyed.iter().map(|&k| order.at(pos_of(k))).collect();
         order.copy_from_slice(&atoms);
         true
     }
@@ -833,9 +875,7 @@ impl<'a> Ranker<'a> {
     }
 
     fn holders_of(&self, i: usize) -> &[Holder] {
-        self.holders
-            .get(self.frag.nbr_start.at(i)..self.frag.nbr_start.at(i + 1))
-            .unwrap_or(&[])
+        self.holders.get(self.frag.span(i)).unwrap_or(&[])
     }
 
     fn update_neighbor_index(&mut self, i: usize) {
@@ -844,7 +884,7 @@ impl<'a> Ranker<'a> {
         }
         self.holders_epoch.put(i, self.epoch);
         let index = &self.index;
-        let range = self.frag.nbr_start.at(i)..self.frag.nbr_start.at(i + 1);
+        let range = self.frag.span(i);
         if let Some(list) = self.holders.get_mut(range) {
             for h in list.iter_mut() {
                 h.set_sym(index.at(h.nbr));

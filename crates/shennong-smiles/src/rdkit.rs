@@ -386,7 +386,10 @@ impl<'a> Writer<'a> {
         let nb = self.frag.bonds.len();
         let mut colors = vec![WHITE; n];
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
-        let mut trav: Vec<Bonds> = empty_lists(n);
+        // each atom's bonds in written order, for re-expressing tetrahedral
+        // tags: only kept when some atom has one
+        let tagged = self.isomeric && self.frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
+        let mut trav: Vec<Bonds> = if tagged { empty_lists(n) } else { Vec::new() };
         let mut ring_idx: Vec<usize> = vec![0; nb];
         // ring-closure indices in use (`false`: free); grown on demand,
         // capped at RDKit's MAX_CYCLES
@@ -403,16 +406,14 @@ impl<'a> Writer<'a> {
          -> Frame {
             stack.push(Elem::Atom(a));
             colors.put(a, GREY);
-            let mut t = Bonds::new();
-            if let Some(b) = in_bond {
-                t.push(b);
+            let own_closures = closures.get(a).map_or(&[][..], |v| v.as_slice());
+            // (kept only where a tag is re-expressed from them)
+            if let Some(t) = trav.get_mut(a) {
+                t.extend(in_bond);
+                t.extend_from_slice(own_closures);
             }
-            let mut seen_here = Bonds::new();
-            seen_here.push(a);
             let mut closed: Bonds = Bonds::new();
-            for &b in closures.get(a).map_or(&[][..], |v| v.as_slice()) {
-                t.push(b);
-                seen_here.push(self.other(b, a));
+            for &b in own_closures {
                 let idx = ring_idx.at(b);
                 if idx > 0 {
                     stack.push(Elem::Bond(b, a));
@@ -437,12 +438,13 @@ impl<'a> Writer<'a> {
             }
             let from = steps.begin();
             for &(x, b) in self.nbrs(a) {
-                if Some(b) != in_bond && colors.at(x) == WHITE && !seen_here.contains(&x) {
+                // neither back the way we came nor to a ring-closure partner
+                if Some(b) != in_bond
+                    && colors.at(x) == WHITE
+                    && !own_closures.iter().any(|&cb| self.other(cb, a) == x)
+                {
                     steps.push(self.traversal_rank(x, b, false), x, b);
                 }
-            }
-            if let Some(slot) = trav.get_mut(a) {
-                *slot = t;
             }
             steps.frame(a, from, close_after)
         };
@@ -1087,25 +1089,27 @@ impl<'a> Writer<'a> {
                 || (self.any_metal && bonded_to_metal(self.mol, g))
                 || (z != 0 && default_hs != Some(total_hs))
         };
-        let symbol = atom.symbol();
-        let lower = !self.kekule
-            && atom.aromatic
-            && matches!(z, 5 | 6 | 7 | 8 | 14 | 15 | 16 | 33 | 34 | 52);
+        let lower = !self.kekule && atom.aromatic;
+        let symbol = match (lower, z) {
+            (true, 5) => "b",
+            (true, 6) => "c",
+            (true, 7) => "n",
+            (true, 8) => "o",
+            (true, 14) => "si",
+            (true, 15) => "p",
+            (true, 16) => "s",
+            (true, 33) => "as",
+            (true, 34) => "se",
+            (true, 52) => "te",
+            _ => atom.symbol(),
+        };
         if bracket {
             out.push('[');
             if self.isomeric && atom.isotope != 0 {
                 let _ = write!(out, "{}", atom.isotope);
             }
         }
-        if lower {
-            let mut cs = symbol.chars();
-            if let Some(c) = cs.next() {
-                out.push(c.to_ascii_lowercase());
-            }
-            out.extend(cs);
-        } else {
-            out.push_str(symbol);
-        }
+        out.push_str(symbol);
         out.push_str(chir);
         if bracket {
             crate::writer::push_bracket_tail(out, total_hs, atom.formal_charge, atom.map_num);
@@ -1113,21 +1117,29 @@ impl<'a> Writer<'a> {
     }
 
     fn bond_text(&self, b: usize, left: usize, dir: u8) -> &'static str {
-        let right = self.other(b, left);
-        let (l, r) = (self.atom(left), self.atom(right));
-        let aromatic =
-            !self.kekule && l.aromatic && r.aromatic && (l.atomic_num != 0 || r.atomic_num != 0);
         let bond = self.bond(b);
         let slash = match (self.isomeric, dir) {
             (true, DIR_UP) => Some("/"),
             (true, DIR_DOWN) => Some("\\"),
             _ => None,
         };
+        // whether both ends are written as aromatic atoms (looked up only
+        // where the text depends on it)
+        let aromatic_ends = || {
+            let (l, r) = (self.atom(left), self.atom(self.other(b, left)));
+            !self.kekule && l.aromatic && r.aromatic && (l.atomic_num != 0 || r.atomic_num != 0)
+        };
         match bond.order {
-            BondOrder::Aromatic => slash.unwrap_or(if aromatic { "" } else { ":" }),
-            BondOrder::Single => slash.unwrap_or(if aromatic && !bond.aromatic { "-" } else { "" }),
+            BondOrder::Aromatic => slash.unwrap_or_else(|| if aromatic_ends() { "" } else { ":" }),
+            BondOrder::Single => slash.unwrap_or_else(|| {
+                if !bond.aromatic && aromatic_ends() {
+                    "-"
+                } else {
+                    ""
+                }
+            }),
             BondOrder::Double => {
-                if !aromatic || !bond.aromatic {
+                if !bond.aromatic || !aromatic_ends() {
                     "="
                 } else {
                     ""
