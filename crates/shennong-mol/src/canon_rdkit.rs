@@ -191,19 +191,16 @@ fn fragment_of(
     let mut tags: Vec<u8> = Vec::with_capacity(atoms.len());
     for &a in &atoms {
         let first = nbr_list.len();
+        nbr_list.extend(
+            mol.neighbors(a)
+                .iter()
+                .map(|&(x, b)| (local(x), local_bond(b))),
+        );
         // stereo reference order is usually bond order already
-        let mut reordered = false;
-        let mut last_bond = 0;
-        for &(x, b) in mol.neighbors(a) {
-            let lb = local_bond(b);
-            reordered |= lb < last_bond;
-            last_bond = lb;
-            nbr_list.push((local(x), lb));
-        }
+        let own = nbr_list.get_mut(first..).unwrap_or(&mut []);
+        let reordered = !own.is_sorted_by_key(|&(_, b)| b);
         if reordered {
-            if let Some(own) = nbr_list.get_mut(first..) {
-                own.sort_unstable_by_key(|&(_, b)| b);
-            }
+            own.sort_unstable_by_key(|&(_, b)| b);
         }
         let tag = match mol.atom(a).chirality {
             Chirality::None => TAG_NONE,
@@ -723,10 +720,11 @@ impl<'a> Ranker<'a> {
         let mut key: Vec<u128> = Vec::with_capacity(n);
         let mut ring_count: Vec<usize> = Vec::with_capacity(n);
         let rings = mol.rings();
-        for (i, &ga) in frag.atoms.iter().enumerate() {
-            let first = holders.len();
-            for &(x, lb) in frag.nbrs(i) {
-                let gb = frag.bonds.get(lb).copied().unwrap_or(BondIdx(0));
+        // per local bond: (bond type, stereo code) as the holders read it
+        let bond_keys: Vec<Holder> = frag
+            .bonds
+            .iter()
+            .map(|&gb| {
                 let bond = mol.bond(gb);
                 let bond_type = if bond.aromatic {
                     12
@@ -742,9 +740,17 @@ impl<'a> Ranker<'a> {
                 } else {
                     0
                 };
-                holders.push(Holder::new(bond_type, stereo, x));
-            }
-            let own = holders.get_mut(first..).unwrap_or(&mut []);
+                Holder::new(bond_type, stereo, 0)
+            })
+            .collect();
+        holders.extend(frag.nbr_list.iter().map(|&(x, lb)| Holder {
+            key: bond_keys.get(lb).map_or(0, |h| h.key),
+            nbr: x,
+        }));
+        for (&ga, &(start, end)) in frag.atoms.iter().zip(&frag.nbr_range) {
+            let own = holders
+                .get_mut(start as usize..end as usize)
+                .unwrap_or(&mut []);
             sort_desc(own);
             let d = own.len();
             degree.push(d);

@@ -120,6 +120,13 @@ fn empty_lists(n: usize) -> Vec<Bonds> {
     std::iter::repeat_with(Bonds::new).take(n).collect()
 }
 
+/// What both depth-first passes use, allocated once for the two.
+struct DfsWork {
+    colors: Vec<u8>,
+    frames: Vec<Frame>,
+    steps: Steps,
+}
+
 #[derive(Debug, Clone, Copy)]
 enum Elem {
     Atom(usize),
@@ -303,8 +310,21 @@ impl<'a> Writer<'a> {
     fn write(&self) -> String {
         let n = self.n();
         let start = (0..n).min_by_key(|&a| self.ranks.at(a)).unwrap_or(0);
-        let closures = self.find_cycles(start);
-        let (stack, trav, closure_bond) = self.build_stack(start, &closures);
+        let mut work = DfsWork {
+            colors: Vec::with_capacity(n),
+            frames: Vec::with_capacity(n),
+            steps: Steps::with_capacity(2 * n),
+        };
+        let closures = self.find_cycles(start, &mut work);
+        let (stack, trav, closure_bond) = self.build_stack(start, &closures, &mut work);
+        let tetrahedral =
+            self.isomeric && self.frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
+        if !tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
+            // nothing to re-express for the written order and no bond marks:
+            // the stored tags (non-tetrahedral ones never get here when
+            // isomeric; none are written otherwise)
+            return self.text(&stack, &self.frag.tags, &[]);
+        }
         let mut atom_visit = vec![0usize; n];
         let mut bond_visit = vec![0usize; self.frag.bonds.len()];
         for (pos, e) in stack.iter().enumerate() {
@@ -333,12 +353,16 @@ impl<'a> Writer<'a> {
 
     /// RDKit's `dfsFindCycles`: the ring-closure bonds of each atom, in the
     /// order the traversal meets them.
-    fn find_cycles(&self, start: usize) -> Vec<Bonds> {
+    fn find_cycles(&self, start: usize, work: &mut DfsWork) -> Vec<Bonds> {
         let n = self.n();
-        let mut colors = vec![WHITE; n];
+        let DfsWork {
+            colors,
+            frames,
+            steps,
+        } = work;
+        colors.clear();
+        colors.resize(n, WHITE);
         let mut closures: Vec<Bonds> = empty_lists(n);
-        let mut frames: Vec<Frame> = Vec::with_capacity(n);
-        let mut steps = Steps::with_capacity(2 * n);
         let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>, steps: &mut Steps| {
             colors.put(a, GREY);
             let from = steps.begin();
@@ -349,7 +373,7 @@ impl<'a> Writer<'a> {
             }
             steps.frame(a, from, false)
         };
-        frames.push(enter(start, None, &mut colors, &mut steps));
+        frames.push(enter(start, None, colors, steps));
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
             let Some((x, b)) = steps.get(top.next) else {
@@ -361,7 +385,7 @@ impl<'a> Writer<'a> {
             top.next += 1;
             match colors.at(x) {
                 WHITE => {
-                    let f = enter(x, Some(b), &mut colors, &mut steps);
+                    let f = enter(x, Some(b), colors, steps);
                     frames.push(f);
                 }
                 GREY => {
@@ -381,10 +405,21 @@ impl<'a> Writer<'a> {
     /// RDKit's `dfsBuildStack`: the written sequence, each atom's bonds in
     /// written order, and which bonds are ring closures.
     #[allow(clippy::type_complexity)]
-    fn build_stack(&self, start: usize, closures: &[Bonds]) -> (Vec<Elem>, Vec<Bonds>, Vec<bool>) {
+    fn build_stack(
+        &self,
+        start: usize,
+        closures: &[Bonds],
+        work: &mut DfsWork,
+    ) -> (Vec<Elem>, Vec<Bonds>, Vec<usize>) {
         let n = self.n();
         let nb = self.frag.bonds.len();
-        let mut colors = vec![WHITE; n];
+        let DfsWork {
+            colors,
+            frames,
+            steps,
+        } = work;
+        colors.clear();
+        colors.resize(n, WHITE);
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
         // each atom's bonds in written order, for re-expressing tetrahedral
         // tags: only kept when some atom has one
@@ -394,8 +429,6 @@ impl<'a> Writer<'a> {
         // ring-closure indices in use (`false`: free); grown on demand,
         // capped at RDKit's MAX_CYCLES
         let mut available: Vec<bool> = Vec::with_capacity(8);
-        let mut frames: Vec<Frame> = Vec::with_capacity(n);
-        let mut steps = Steps::with_capacity(2 * n);
         let mut enter = |a: usize,
                          in_bond: Option<usize>,
                          close_after: bool,
@@ -448,15 +481,7 @@ impl<'a> Writer<'a> {
             }
             steps.frame(a, from, close_after)
         };
-        let first = enter(
-            start,
-            None,
-            false,
-            &mut colors,
-            &mut stack,
-            &mut trav,
-            &mut steps,
-        );
+        let first = enter(start, None, false, colors, &mut stack, &mut trav, steps);
         frames.push(first);
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
@@ -483,19 +508,11 @@ impl<'a> Writer<'a> {
                 stack.push(Elem::Open);
             }
             stack.push(Elem::Bond(b, a));
-            let f = enter(
-                x,
-                Some(b),
-                branch,
-                &mut colors,
-                &mut stack,
-                &mut trav,
-                &mut steps,
-            );
+            let f = enter(x, Some(b), branch, colors, &mut stack, &mut trav, steps);
             frames.push(f);
         }
-        let closure_bond = ring_idx.iter().map(|&i| i > 0).collect();
-        (stack, trav, closure_bond)
+        // (ring-closure bonds are those with a ring index)
+        (stack, trav, ring_idx)
     }
 
     fn unsaturated(&self, a: usize) -> bool {
@@ -611,7 +628,7 @@ impl<'a> Writer<'a> {
         stack: &[Elem],
         atom_visit: &[usize],
         bond_visit: &[usize],
-        closure_bond: &[bool],
+        closure_bond: &[usize],
     ) -> Vec<u8> {
         let nb = self.frag.bonds.len();
         if !self.isomeric {
@@ -732,7 +749,7 @@ impl<'a> Writer<'a> {
         st: &mut DirState,
         atom_visit: &[usize],
         bond_visit: &[usize],
-        closure_bond: &[bool],
+        closure_bond: &[usize],
     ) {
         let (mut atom1, mut atom2) = self.frag.ends.get(dbl).copied().unwrap_or((0, 0));
         let deg_ok = |a: usize| matches!(self.nbrs(a).len(), 2 | 3);
@@ -776,11 +793,11 @@ impl<'a> Writer<'a> {
         // closures invert that
         let flipped1 = |b: usize| {
             let anchor = self.other(b, atom1);
-            (atom_visit.at(atom1) < atom_visit.at(anchor)) != closure_bond.at(b)
+            (atom_visit.at(atom1) < atom_visit.at(anchor)) != (closure_bond.at(b) > 0)
         };
         let flipped2 = |b: usize| {
             let anchor = self.other(b, atom2);
-            (atom_visit.at(anchor) < atom_visit.at(atom2)) != closure_bond.at(b)
+            (atom_visit.at(anchor) < atom_visit.at(atom2)) != (closure_bond.at(b) > 0)
         };
         let ff1 = flipped1(f1);
         let sf1 = s1.is_some_and(flipped1);
@@ -1161,8 +1178,8 @@ impl<'a> Writer<'a> {
     fn text(&self, stack: &[Elem], tags: &[u8], dirs: &[u8]) -> String {
         let mut out = String::with_capacity(2 * stack.len());
         // ring index -> digit, as RDKit's FragmentSmilesConstruct assigns them
-        let mut open: Vec<(usize, usize)> = Vec::new();
-        let mut to_erase: Vec<usize> = Vec::new();
+        let mut open: SmallVec<[(usize, usize); 8]> = SmallVec::new();
+        let mut to_erase: SmallVec<[usize; 8]> = SmallVec::new();
         for e in stack {
             match *e {
                 Elem::Atom(a) => {
