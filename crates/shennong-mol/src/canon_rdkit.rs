@@ -933,12 +933,10 @@ impl<'a> Ranker<'a> {
             .sum()
     }
 
+    /// Compares two atoms of one partition (same class index, so the index
+    /// comparison RDKit starts with is always equal and is left out).
     fn base_cmp(&self, i: usize, j: usize) -> Ordering {
-        let mut o = self
-            .index
-            .at(i)
-            .cmp(&self.index.at(j))
-            .then(self.key.at(i).cmp(&self.key.at(j)));
+        let mut o = self.key.at(i).cmp(&self.key.at(j));
         if o != Ordering::Equal || !self.chirality {
             return o;
         }
@@ -1218,17 +1216,38 @@ impl<'a> Ranker<'a> {
     /// stack, in position order (RDKit scans every position; visiting only
     /// the marked ones, sorted, pushes the same partitions in the same order).
     fn push_touched(&self, part: &mut Partitions) {
-        part.touched_list.sort_unstable();
-        for k in 0..part.touched_list.len() {
-            let ii = part.touched_list.at(k);
-            let p = part.order.at(ii);
-            if part.count.at(p) > 1 && part.next.at(p) == -2 {
-                part.next.put(p, part.active);
-                part.active = p as i64;
+        let Partitions {
+            order,
+            count,
+            next,
+            touched,
+            touched_list,
+            active,
+            ..
+        } = part;
+        let mut push = |ii: usize| {
+            let p = order.at(ii);
+            if count.at(p) > 1 && next.at(p) == -2 {
+                next.put(p, *active);
+                *active = p as i64;
             }
-            part.touched.put(ii, false);
+        };
+        // many marks (the first pass touches nearly every class): one scan
+        // in position order is cheaper than sorting them
+        if touched_list.len() * 4 >= touched.len() {
+            for (ii, t) in touched.iter_mut().enumerate() {
+                if std::mem::take(t) {
+                    push(ii);
+                }
+            }
+        } else {
+            touched_list.sort_unstable();
+            for &ii in touched_list.iter() {
+                push(ii);
+                touched.put(ii, false);
+            }
         }
-        part.touched_list.clear();
+        touched_list.clear();
     }
 
     fn break_ties(&mut self, part: &mut Partitions) {

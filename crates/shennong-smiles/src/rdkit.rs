@@ -48,8 +48,6 @@ struct Frame {
     atom: usize,
     from: usize,
     next: usize,
-    /// Whether leaving the atom closes a branch.
-    close_after: bool,
 }
 
 /// The candidate next steps (traversal rank, neighbour, bond) of every atom
@@ -79,7 +77,7 @@ impl Steps {
 
     /// The frame of atom `a`, whose steps were pushed since `from`, with
     /// them sorted by traversal rank (stable: equal ranks keep neighbour order).
-    fn frame(&mut self, a: usize, from: usize, close_after: bool) -> Frame {
+    fn frame(&mut self, a: usize, from: usize) -> Frame {
         if let Some(own) = self.ranked.get_mut(from..) {
             // an atom has a handful of steps: a stable insertion sort
             for i in 1..own.len() {
@@ -94,18 +92,12 @@ impl Steps {
             atom: a,
             from,
             next: from,
-            close_after,
         }
     }
 
     /// Step `k` of the top atom, as (neighbour, bond).
     fn get(&self, k: usize) -> Option<(usize, usize)> {
         self.ranked.get(k).map(|&(_, x, b)| (x, b))
-    }
-
-    /// Whether step `k` of the top atom is its last.
-    fn is_last(&self, k: usize) -> bool {
-        k + 1 == self.ranked.len()
     }
 
     /// Drops the steps of the atom being left.
@@ -120,11 +112,24 @@ fn empty_lists(n: usize) -> Vec<Bonds> {
     std::iter::repeat_with(Bonds::new).take(n).collect()
 }
 
-/// What both depth-first passes use, allocated once for the two.
+/// The depth-first pass's working state and what it records.
 struct DfsWork {
     colors: Vec<u8>,
     frames: Vec<Frame>,
     steps: Steps,
+    /// The traversal, in order.
+    tour: Vec<Tour>,
+    /// Per atom: the bond to its last child in the traversal tree.
+    last_child: Vec<Option<usize>>,
+}
+
+/// One event of a depth-first traversal.
+#[derive(Debug, Clone, Copy)]
+enum Tour {
+    /// An atom entered, through a bond (none for the start).
+    Enter(usize, Option<usize>),
+    /// The most recently entered atom still open is left.
+    Leave,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -314,9 +319,11 @@ impl<'a> Writer<'a> {
             colors: Vec::with_capacity(n),
             frames: Vec::with_capacity(n),
             steps: Steps::with_capacity(2 * n),
+            tour: Vec::with_capacity(2 * n),
+            last_child: Vec::with_capacity(n),
         };
         let closures = self.find_cycles(start, &mut work);
-        let (stack, trav, closure_bond) = self.build_stack(start, &closures, &mut work);
+        let (stack, trav, closure_bond) = self.build_stack(&closures, &work);
         let tetrahedral =
             self.isomeric && self.frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
         if !tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
@@ -352,40 +359,53 @@ impl<'a> Writer<'a> {
     }
 
     /// RDKit's `dfsFindCycles`: the ring-closure bonds of each atom, in the
-    /// order the traversal meets them.
+    /// order the traversal meets them. Also records the traversal itself in
+    /// `work` (see [`Tour`]) for [`Writer::build_stack`].
     fn find_cycles(&self, start: usize, work: &mut DfsWork) -> Vec<Bonds> {
         let n = self.n();
         let DfsWork {
             colors,
             frames,
             steps,
+            tour,
+            last_child,
         } = work;
         colors.clear();
         colors.resize(n, WHITE);
+        tour.clear();
+        last_child.clear();
+        last_child.resize(n, None);
         let mut closures: Vec<Bonds> = empty_lists(n);
-        let enter = |a: usize, in_bond: Option<usize>, colors: &mut Vec<u8>, steps: &mut Steps| {
+        let enter = |a: usize,
+                     in_bond: Option<usize>,
+                     colors: &mut Vec<u8>,
+                     steps: &mut Steps,
+                     tour: &mut Vec<Tour>| {
             colors.put(a, GREY);
+            tour.push(Tour::Enter(a, in_bond));
             let from = steps.begin();
             for &(x, b) in self.nbrs(a) {
                 if Some(b) != in_bond {
                     steps.push(self.traversal_rank(x, b, colors.at(x) == GREY), x, b);
                 }
             }
-            steps.frame(a, from, false)
+            steps.frame(a, from)
         };
-        frames.push(enter(start, None, colors, steps));
+        frames.push(enter(start, None, colors, steps, tour));
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
             let Some((x, b)) = steps.get(top.next) else {
                 colors.put(a, BLACK);
                 steps.end(top.from);
                 frames.pop();
+                tour.push(Tour::Leave);
                 continue;
             };
             top.next += 1;
             match colors.at(x) {
                 WHITE => {
-                    let f = enter(x, Some(b), colors, steps);
+                    last_child.put(a, Some(b));
+                    let f = enter(x, Some(b), colors, steps, tour);
                     frames.push(f);
                 }
                 GREY => {
@@ -404,22 +424,25 @@ impl<'a> Writer<'a> {
 
     /// RDKit's `dfsBuildStack`: the written sequence, each atom's bonds in
     /// written order, and which bonds are ring closures.
+    ///
+    /// RDKit's second traversal visits the atoms in the same order as the
+    /// first (both try an atom's unvisited neighbours by the same ranks, and
+    /// ring closures add no tree edges), so it is replayed from the tour
+    /// [`Writer::find_cycles`] recorded. RDKit opens a branch for a step
+    /// that is not the last of the atom's candidates less its ring-closure
+    /// partners; those candidates are exactly the atom's children in the
+    /// tree (a neighbour unvisited on entry but not entered from the atom
+    /// was reached through a descendant, which found the atom on its path:
+    /// a ring closure), so a step opens a branch unless it enters the last
+    /// child.
     #[allow(clippy::type_complexity)]
     fn build_stack(
         &self,
-        start: usize,
         closures: &[Bonds],
-        work: &mut DfsWork,
+        work: &DfsWork,
     ) -> (Vec<Elem>, Vec<Bonds>, Vec<usize>) {
         let n = self.n();
         let nb = self.frag.bonds.len();
-        let DfsWork {
-            colors,
-            frames,
-            steps,
-        } = work;
-        colors.clear();
-        colors.resize(n, WHITE);
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
         // each atom's bonds in written order, for re-expressing tetrahedral
         // tags: only kept when some atom has one
@@ -429,16 +452,27 @@ impl<'a> Writer<'a> {
         // ring-closure indices in use (`false`: free); grown on demand,
         // capped at RDKit's MAX_CYCLES
         let mut available: Vec<bool> = Vec::with_capacity(8);
-        let mut enter = |a: usize,
-                         in_bond: Option<usize>,
-                         close_after: bool,
-                         colors: &mut Vec<u8>,
-                         stack: &mut Vec<Elem>,
-                         trav: &mut Vec<Bonds>,
-                         steps: &mut Steps|
-         -> Frame {
+        // per open atom: (atom, whether leaving it closes a branch)
+        let mut open: Vec<(usize, bool)> = Vec::with_capacity(n);
+        for &event in &work.tour {
+            let Tour::Enter(a, in_bond) = event else {
+                if let Some((_, true)) = open.pop() {
+                    stack.push(Elem::Close);
+                }
+                continue;
+            };
+            let mut branch = false;
+            if let (Some(&(parent, _)), Some(b)) = (open.last(), in_bond) {
+                branch = work.last_child.at(parent) != Some(b);
+                if let Some(t) = trav.get_mut(parent) {
+                    t.push(b);
+                }
+                if branch {
+                    stack.push(Elem::Open);
+                }
+                stack.push(Elem::Bond(b, parent));
+            }
             stack.push(Elem::Atom(a));
-            colors.put(a, GREY);
             let own_closures = closures.get(a).map_or(&[][..], |v| v.as_slice());
             // (kept only where a tag is re-expressed from them)
             if let Some(t) = trav.get_mut(a) {
@@ -469,47 +503,7 @@ impl<'a> Writer<'a> {
             for c in closed {
                 available.put(c, true);
             }
-            let from = steps.begin();
-            for &(x, b) in self.nbrs(a) {
-                // neither back the way we came nor to a ring-closure partner
-                if Some(b) != in_bond
-                    && colors.at(x) == WHITE
-                    && !own_closures.iter().any(|&cb| self.other(cb, a) == x)
-                {
-                    steps.push(self.traversal_rank(x, b, false), x, b);
-                }
-            }
-            steps.frame(a, from, close_after)
-        };
-        let first = enter(start, None, false, colors, &mut stack, &mut trav, steps);
-        frames.push(first);
-        while let Some(top) = frames.last_mut() {
-            let a = top.atom;
-            let k = top.next;
-            let Some((x, b)) = steps.get(k) else {
-                colors.put(a, BLACK);
-                let close = top.close_after;
-                steps.end(top.from);
-                frames.pop();
-                if close {
-                    stack.push(Elem::Close);
-                }
-                continue;
-            };
-            top.next += 1;
-            if colors.at(x) != WHITE {
-                continue;
-            }
-            let branch = !steps.is_last(k);
-            if let Some(t) = trav.get_mut(a) {
-                t.push(b);
-            }
-            if branch {
-                stack.push(Elem::Open);
-            }
-            stack.push(Elem::Bond(b, a));
-            let f = enter(x, Some(b), branch, colors, &mut stack, &mut trav, steps);
-            frames.push(f);
+            open.push((a, branch));
         }
         // (ring-closure bonds are those with a ring index)
         (stack, trav, ring_idx)
