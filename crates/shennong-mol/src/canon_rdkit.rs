@@ -400,6 +400,32 @@ pub struct LegacyLabels {
     pub bond_z: Vec<Option<bool>>,
 }
 
+/// The E/Z half of [`legacy_labels`] (`Some(true)` for Z per bond). A
+/// double bond whose ends each carry at most one substituent besides the
+/// other end needs no ranks: [`legacy_labels`] labels it in its first round
+/// from the one neighbour on each side, whatever the atoms' labels. When
+/// every stereo double bond is such a bond, the ranks are not computed.
+pub fn legacy_bond_labels(mol: &Mol) -> Vec<Option<bool>> {
+    let rank_free = mol.bonds().iter().all(|bond| {
+        bond.stereo == crate::mol::BondStereo::None
+            || [(bond.begin, bond.end), (bond.end, bond.begin)]
+                .iter()
+                .all(|&(x, partner)| {
+                    mol.neighbors(x)
+                        .iter()
+                        .filter(|&&(y, _)| y != partner)
+                        .count()
+                        <= 1
+                })
+    });
+    if !rank_free {
+        return legacy_labels(mol).bond_z;
+    }
+    (0..mol.num_bonds() as u32)
+        .map(|b| rdkit_stereo_atoms(mol, BondIdx(b), &[]).map(|(_, _, cis)| cis))
+        .collect()
+}
+
 /// RDKit's legacy R/S and E/Z labels: tetrahedral centres whose neighbours
 /// all rank differently by [`legacy_cip_ranks`] get R or S from their tag
 /// and the neighbour order by rank; double bonds get E or Z from their
@@ -1186,26 +1212,41 @@ impl<'a> Ranker<'a> {
                     self.hanoi(mode, slice, tmp, count, changed);
                 }
             }
-            let members = offset..offset + len;
-            for pos in members.clone() {
-                changed.put(order.at(pos), false);
+            let Partitions {
+                order,
+                count,
+                changed,
+                touched,
+                touched_list,
+                ..
+            } = &mut *part;
+            let members = order.get(offset..offset + len).unwrap_or(&[]);
+            for &a in members {
+                changed.put(a, false);
             }
-            let first_len = count.at(order.at(offset));
+            let first_len = members.first().map_or(0, |&a| count.at(a));
+            // the atoms that leave the first class
+            let moved = members.get(first_len..).unwrap_or(&[]);
             let mut symclass = offset as i64;
-            for pos in members.clone().skip(first_len) {
-                let a = order.at(pos);
+            for (k, &a) in moved.iter().enumerate() {
                 if count.at(a) > 0 {
-                    symclass = pos as i64;
+                    symclass = (offset + first_len + k) as i64;
                 }
                 self.index.put(a, symclass);
                 for &(x, _) in self.frag.nbrs(a) {
                     changed.put(x, true);
                 }
             }
-            for pos in members.skip(first_len) {
-                for &(x, _) in self.frag.nbrs(part.order.at(pos)) {
+            // (after every class is set: a neighbour may itself have moved)
+            for &a in moved {
+                for &(x, _) in self.frag.nbrs(a) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
-                    part.touch(c);
+                    if let Some(t) = touched.get_mut(c) {
+                        if !*t {
+                            *t = true;
+                            touched_list.push(c);
+                        }
+                    }
                 }
             }
             self.push_touched(part);

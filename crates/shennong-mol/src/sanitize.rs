@@ -1280,7 +1280,7 @@ impl Mol {
             .iter()
             .any(|b| b.stereo != crate::mol::BondStereo::None)
         {
-            out.bond_z = crate::canon_rdkit::legacy_labels(self).bond_z;
+            out.bond_z = crate::canon_rdkit::legacy_bond_labels(self);
         }
         // ring stereo needs two tagged ring atoms
         let tagged_ring_atoms = self

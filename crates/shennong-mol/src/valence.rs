@@ -186,24 +186,32 @@ pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
     Ok(res)
 }
 
-/// Lenient explicit valence and default implicit hydrogens of an atom with
-/// no explicit hydrogens, no charge and no radicals whose element has one
-/// valence (carbon, most atoms written): the model's rules above with that
-/// single value, without looking up the lists twice. `None` when the atom
-/// is not such a case; [`explicit_valence_of`] and [`implicit_hs_given`]
-/// (non-strict) then decide. A test holds the two paths equal.
+/// Lenient explicit valence and default implicit hydrogens of a neutral,
+/// non-radical atom whose element has one valence (carbon, nitrogen, most
+/// atoms written), or several and a bond-order sum within the first
+/// (sulfur and phosphorus as usually written): the model's rules above without
+/// looking up the lists twice. Within the first of several valences no
+/// aromatic rounding applies and the hydrogens fill up to it, so both
+/// cases come down to that one value. `None` when the atom is not such a
+/// case; [`explicit_valence_of`] and [`implicit_hs_given`] (non-strict)
+/// then decide. A test holds the two paths equal.
 pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
     if env.charge != 0 || env.radicals != 0 || env.no_implicit || env.z == 0 {
         return None;
     }
-    let &[v] = valences(env.z) else {
-        return None;
-    };
-    let v = i32::from(v);
+    let list = valences(env.z);
+    let v = i32::from(*list.first()?);
     if v < 0 {
         return None;
     }
     let mut acc2 = env.valence_x2;
+    if list.len() > 1 {
+        if acc2 > 2 * v {
+            return None;
+        }
+        let ev = (acc2 + 1) / 2;
+        return Some((ev, v - ev));
+    }
     // aromatic rounding down to the one allowed valence
     if env.aromatic && acc2 > 2 * v && acc2 - 2 * v <= 3 {
         acc2 = 2 * v;
@@ -214,9 +222,9 @@ pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
 
 /// Explicit valence and implicit hydrogens with RDKit's strict checks, as
 /// [`explicit_valence_of`] then [`implicit_hs_given`] (both strict) give
-/// them; neutral single-valence atoms (nearly every atom read) take
-/// [`single_valence_counts`], where the only possible failure is a valence
-/// above the one allowed. A test holds the two paths equal. Inlined: it
+/// them; neutral atoms of one valence, or within the first of several
+/// (nearly every atom read), take [`single_valence_counts`], where the only
+/// possible failure is a valence above the one allowed. A test holds the two paths equal. Inlined: it
 /// runs once per atom read, and mostly takes the shortcut.
 #[inline]
 pub(crate) fn checked_counts(env: &AtomEnv) -> Result<(i32, i32)> {
@@ -365,6 +373,28 @@ mod tests {
         }
         // carbon, hydrogen, the halogens' neighbours… at least carbon
         assert!(checked >= 48);
+    }
+
+    /// Phosphorus and sulfur as usually written (bond orders within their
+    /// first valence, aromatic or not) take the shortcut; a hypervalent sum
+    /// does not (nitrogen has one valence in the model).
+    #[test]
+    fn several_valences_take_the_shortcut_within_the_first() {
+        let env = |z: u8, valence_x2: i32, aromatic: bool| AtomEnv {
+            idx: AtomIdx(0),
+            z,
+            charge: 0,
+            radicals: 0,
+            no_implicit: false,
+            aromatic,
+            valence_x2,
+        };
+        assert_eq!(single_valence_counts(&env(16, 4, true)), Some((2, 0)));
+        assert_eq!(single_valence_counts(&env(16, 2, false)), Some((1, 1)));
+        assert_eq!(single_valence_counts(&env(15, 2, false)), Some((1, 2)));
+        assert_eq!(single_valence_counts(&env(15, 5, true)), Some((3, 0)));
+        assert_eq!(single_valence_counts(&env(15, 8, false)), None);
+        assert_eq!(single_valence_counts(&env(16, 8, false)), None);
     }
 
     /// The strict shortcut fails, and counts, exactly where the two strict

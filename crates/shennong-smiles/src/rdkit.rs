@@ -479,6 +479,10 @@ impl<'a> Writer<'a> {
                 t.extend(in_bond);
                 t.extend_from_slice(own_closures);
             }
+            if own_closures.is_empty() {
+                open.push((a, branch));
+                continue;
+            }
             let mut closed: Bonds = Bonds::new();
             for &b in own_closures {
                 let idx = ring_idx.at(b);
