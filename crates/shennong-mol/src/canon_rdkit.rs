@@ -689,6 +689,9 @@ struct Ranker<'a> {
     chirality: bool,
     /// Whether no sorting pass has run yet (see [`Ranker::first_pass_by_key`]).
     fresh: bool,
+    /// Per atom: its key in the first pass, without the position (none when
+    /// some atom's key does not pack).
+    first_keys: Option<Vec<u128>>,
 }
 
 fn sign(o: Ordering) -> i32 {
@@ -715,6 +718,31 @@ fn sort_desc(list: &mut [Holder]) {
             }
         }
     }
+}
+
+/// Bits of the first pass's key: invariants (degree and the low 40 bits of
+/// the atom key), chirality terms and bond list, position.
+const FIRST_POS_BITS: u32 = 29;
+const FIRST_PACKED_BITS: u32 = 56;
+const FIRST_INVARIANT_BITS: u32 = 40;
+
+/// An atom's bond list (holders sorted with every class 0) as the first
+/// pass packs it: four 10-bit (bond type, stereo) fields, first holder most
+/// significant. `None` when it does not fit (more than four bonds, a stereo
+/// code above 3).
+fn first_pass_bonds(holders: &[Holder]) -> Option<u64> {
+    if holders.len() > 4 {
+        return None;
+    }
+    let mut packed = 0u64;
+    for (k, h) in holders.iter().enumerate() {
+        if h.stereo() > 3 {
+            return None;
+        }
+        let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
+        packed |= field << (30 - 10 * k);
+    }
+    Some(packed)
 }
 
 impl<'a> Ranker<'a> {
@@ -773,13 +801,15 @@ impl<'a> Ranker<'a> {
             key: bond_keys.get(lb).map_or(0, |h| h.key),
             nbr: x,
         }));
-        for (&ga, &(start, end)) in frag.atoms.iter().zip(&frag.nbr_range) {
+        let mut first_keys: Option<Vec<u128>> = Some(Vec::with_capacity(n));
+        for (i, (&ga, &(start, end))) in frag.atoms.iter().zip(&frag.nbr_range).enumerate() {
             let own = holders
                 .get_mut(start as usize..end as usize)
                 .unwrap_or(&mut []);
             sort_desc(own);
             let d = own.len();
             degree.push(d);
+            let bonds_packed = first_pass_bonds(own);
             let a = mol.atom(ga);
             let isotope = if chirality { a.isotope } else { 0 };
             // two's complement byte: 0 < +1 < … < +127 < −128 < … < −1,
@@ -788,15 +818,53 @@ impl<'a> Ranker<'a> {
             // every field has its own bits: the isotope is 16 bits wide, and
             // an isotope above 255 once spilled into the element's byte
             // ([270C] tied with [14N])
-            key.push(
-                (u128::from(a.map_num) << 96)
-                    | (u128::from(u32::try_from(d).unwrap_or(u32::MAX)) << 64)
-                    | (u128::from(a.atomic_num) << 32)
-                    | (u128::from(isotope) << 16)
-                    | (u128::from(a.total_hs()) << 8)
-                    | u128::from(charge),
-            );
+            let atom_key = (u128::from(a.map_num) << 96)
+                | (u128::from(u32::try_from(d).unwrap_or(u32::MAX)) << 64)
+                | (u128::from(a.atomic_num) << 32)
+                | (u128::from(isotope) << 16)
+                | (u128::from(a.total_hs()) << 8)
+                | u128::from(charge);
+            key.push(atom_key);
             ring_count.push(rings.num_atom_rings(ga));
+            // the first pass's key (see `first_pass_by_key`), with every
+            // class 0: a tag then ranks by itself only on an atom with at
+            // most one neighbour, and the ring code counts ring-stereo
+            // neighbours
+            if let Some(keys) = first_keys.as_mut() {
+                let tag = frag.tags.at(i);
+                let tagged = chirality && tag != TAG_NONE;
+                let chiral: u64 = if tagged && d <= 1 && (tag == TAG_CW || tag == TAG_CCW) {
+                    if tag == TAG_CW {
+                        2
+                    } else {
+                        1
+                    }
+                } else {
+                    0
+                };
+                let ring = if chirality && has_ring_nbr.at(i) {
+                    frag.nbrs(i)
+                        .iter()
+                        .filter(|&&(x, _)| ring_stereo.at(x))
+                        .count() as u64
+                } else {
+                    0
+                };
+                match bonds_packed {
+                    Some(bonds) if atom_key >> 96 == 0 && ring < 16 => {
+                        let packed =
+                            (u64::from(tagged) << 55) | (chiral << 52) | (ring << 48) | bonds;
+                        let degree = (atom_key >> 64) & 0xFFFF_FFFF;
+                        let invariants = (degree << FIRST_INVARIANT_BITS)
+                            | (atom_key & ((1 << FIRST_INVARIANT_BITS) - 1));
+                        keys.push(
+                            (invariants << (FIRST_PACKED_BITS + FIRST_POS_BITS))
+                                | (u128::from(packed) << FIRST_POS_BITS),
+                        );
+                    }
+                    _ => first_keys = None,
+                }
+            }
         }
         Ranker {
             frag,
@@ -814,6 +882,7 @@ impl<'a> Ranker<'a> {
             revisited: Vec::new(),
             chirality,
             fresh: true,
+            first_keys,
         }
     }
 
@@ -832,53 +901,20 @@ impl<'a> Ranker<'a> {
     /// term that does not fit its field (the key then does not pack into
     /// one 128-bit word).
     fn first_pass_by_key(&self, order: &mut [usize], count: &mut [usize]) -> bool {
-        // (invariants, chirality terms and bond list, position) in one word:
-        // the position breaks ties, so an unstable sort is the stable one
-        const POS_BITS: u32 = 29;
-        const PACKED_BITS: u32 = 56;
-        const INVARIANT_BITS: u32 = 40;
+        const POS_BITS: u32 = FIRST_POS_BITS;
+        let Some(first_keys) = self.first_keys.as_ref() else {
+            return false;
+        };
         if order.len() >= 1 << POS_BITS {
             return false;
         }
-        let mut keyed: Vec<u128> = Vec::with_capacity(order.len());
-        for (pos, &i) in order.iter().enumerate() {
-            let holders = self.holders_of(i);
-            let tagged = self.chirality && self.frag.tags.at(i) != TAG_NONE;
-            let chiral = if tagged { self.chiral_rank(i) } else { 0 };
-            let ring = if self.chirality {
-                self.ring_nbr_code(i)
-            } else {
-                0
-            };
-            if holders.len() > 4 || !(0..16).contains(&ring) || chiral > 7 {
-                return false;
-            }
-            // tag flag, chiral rank and ring code in the top byte, then four
-            // 10-bit (bond type, stereo) fields, first holder most significant
-            let mut packed = (u64::from(tagged) << 55) | (u64::from(chiral) << 52);
-            packed |= (ring as u64) << 48;
-            for (k, h) in holders.iter().enumerate() {
-                if h.stereo() > 3 {
-                    return false;
-                }
-                let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
-                packed |= field << (30 - 10 * k);
-            }
-            // the invariants without the map number (which must be 0) and
-            // with the degree (at most 4 here) moved down next to the rest:
-            // the same order in 43 bits
-            let key = self.key.at(i);
-            if key >> 96 != 0 {
-                return false;
-            }
-            let degree = (key >> 64) & 0xFFFF_FFFF;
-            let invariants = (degree << INVARIANT_BITS) | (key & ((1 << INVARIANT_BITS) - 1));
-            keyed.push(
-                (invariants << (PACKED_BITS + POS_BITS))
-                    | (u128::from(packed) << POS_BITS)
-                    | pos as u128,
-            );
-        }
+        // (key, position): the position breaks ties, so an unstable sort is
+        // the stable one
+        let mut keyed: Vec<u128> = order
+            .iter()
+            .enumerate()
+            .map(|(pos, &i)| first_keys.at(i) | pos as u128)
+            .collect();
         keyed.sort_unstable();
         let class_of = |k: u128| k >> POS_BITS;
         let pos_of = |k: u128| (k & ((1 << POS_BITS) - 1)) as usize;
