@@ -24,6 +24,7 @@ use std::cmp::Ordering;
 use crate::mol::{AtomIdx, BondIdx, BondOrder, Chirality, Mol};
 use crate::slots::Slots;
 use crate::stereo::LegacyStereo;
+use smallvec::SmallVec;
 
 /// RDKit's `Bond::BondType` numbers, which order bonds in the invariants.
 pub fn rdkit_bond_type(order: BondOrder) -> u8 {
@@ -689,6 +690,12 @@ struct Ranker<'a> {
     chirality: bool,
     /// Whether no sorting pass has run yet (see [`Ranker::first_pass_by_key`]).
     fresh: bool,
+    /// Whether a sorting pass has run (after the first, every partition's
+    /// atoms share their invariants).
+    sorted_once: bool,
+    /// Whether later basic-mode passes may sort by packed keys (see
+    /// [`Ranker::sort_partition_by_key`]); off for the pairwise reference.
+    keyed_sorts: bool,
     /// Per atom: its key in the first pass, without the position (none when
     /// some atom's key does not pack).
     first_keys: Option<Vec<u128>>,
@@ -882,6 +889,8 @@ impl<'a> Ranker<'a> {
             revisited: Vec::new(),
             chirality,
             fresh: true,
+            sorted_once: false,
+            keyed_sorts: true,
             first_keys,
         }
     }
@@ -935,6 +944,76 @@ impl<'a> Ranker<'a> {
         }
         let atoms: Vec<usize> = keyed.iter().map(|&k| order.at(pos_of(k))).collect();
         order.copy_from_slice(&atoms);
+        true
+    }
+
+    /// A basic-mode sorting pass over one partition after the first pass,
+    /// by keys instead of pairwise comparison. The partition's atoms share
+    /// their class and invariants, so [`Ranker::compare`] orders them by the
+    /// chirality terms and then the bond lists (all of one length); packed
+    /// into one word per atom (tag flag, chiral rank, ring code, then four
+    /// 24-bit (bond type, stereo, neighbour class) fields), a stable sort by
+    /// it, grouped, gives `hanoi`'s order and counts. `hanoi` compares only
+    /// pairs with a changed atom, treating the others as equal; two
+    /// unchanged atoms of one partition are equal (they were when the
+    /// partition formed, and no neighbour class has moved since), so the
+    /// keys agree. Every atom's holders are brought up to date here, where
+    /// `hanoi` updates only the atoms it compares: for an unchanged atom
+    /// that changes nothing (its holders already hold the current classes,
+    /// in order). Returns `false`, having sorted nothing, when a key does
+    /// not pack (more than four bonds, a class or ring code too large), and
+    /// for partitions of two or three atoms, which one or two comparisons
+    /// sort for less than the keys cost.
+    fn sort_partition_by_key(&mut self, slice: &mut [usize], count: &mut [usize]) -> bool {
+        const FIELD: u32 = 24;
+        if slice.len() < 4 || self.degree.len() > 1 << 16 {
+            return false;
+        }
+        let mut keyed: SmallVec<[(u128, usize); 8]> = SmallVec::with_capacity(slice.len());
+        for (pos, &a) in slice.iter().enumerate() {
+            self.update_neighbor_index(a);
+            let holders = self.holders_of(a);
+            if holders.len() > 4 {
+                return false;
+            }
+            let mut key = 0u128;
+            for (k, h) in holders.iter().enumerate() {
+                let (bond_type, stereo, sym) = (h.bond_type(), h.stereo(), h.sym());
+                if bond_type >= 64 || stereo > 3 || !(0..1 << 16).contains(&sym) {
+                    return false;
+                }
+                let field =
+                    (u128::from(bond_type) << 18) | (u128::from(stereo) << 16) | sym as u128;
+                key |= field << (FIELD * (3 - k as u32));
+            }
+            if self.chirality {
+                let tagged = self.frag.tags.at(a) != TAG_NONE;
+                let chiral = if tagged { self.chiral_rank(a) } else { 0 };
+                let ring = self.ring_nbr_code(a);
+                if !(0..1 << 27).contains(&ring) || chiral > 3 {
+                    return false;
+                }
+                key |= (u128::from(tagged) << 127)
+                    | (u128::from(chiral) << 125)
+                    | ((ring as u128) << 98);
+            }
+            keyed.push((key, pos));
+        }
+        // stable: equal keys keep their order
+        keyed.sort_unstable();
+        let mut first = 0;
+        while let Some(&(head, _)) = keyed.get(first) {
+            let mut end = first + 1;
+            while keyed.get(end).is_some_and(|&(k, _)| k == head) {
+                end += 1;
+            }
+            for (k, &(_, pos)) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
+                count.put(slice.at(pos), if k == 0 { end - first } else { 0 });
+            }
+            first = end;
+        }
+        let atoms: SmallVec<[usize; 8]> = keyed.iter().map(|&(_, pos)| slice.at(pos)).collect();
+        slice.copy_from_slice(&atoms);
         true
     }
 
@@ -1243,8 +1322,15 @@ impl<'a> Ranker<'a> {
             {
                 // a new sorting pass: classes may have moved since the last
                 self.epoch += 1;
+                let later = std::mem::replace(&mut self.sorted_once, true);
                 let whole = std::mem::take(&mut self.fresh) && len == self.degree.len();
-                if !(mode == Mode::Basic && whole && self.first_pass_by_key(slice, count)) {
+                let keyed = mode == Mode::Basic
+                    && if whole {
+                        self.first_pass_by_key(slice, count)
+                    } else {
+                        later && self.keyed_sorts && self.sort_partition_by_key(slice, count)
+                    };
+                if !keyed {
                     self.hanoi(mode, slice, tmp, count, changed);
                 }
             }
@@ -1520,7 +1606,8 @@ pub fn rdkit_ranks(mol: &Mol, frag: &Fragment, stereo: &LegacyStereo, isomeric: 
 }
 
 /// [`rdkit_ranks`] with every sorting pass done by pairwise comparison (no
-/// keyed first pass): the reference that tests compare the shortcut with.
+/// keyed first pass, no keyed partition sorts): the reference that tests
+/// compare the shortcuts with.
 /// Not for production use.
 #[doc(hidden)]
 pub fn rdkit_ranks_without_shortcuts(
@@ -1531,5 +1618,6 @@ pub fn rdkit_ranks_without_shortcuts(
 ) -> Vec<u32> {
     let mut ranker = Ranker::new(mol, frag, stereo, isomeric);
     ranker.fresh = false;
+    ranker.keyed_sorts = false;
     ranker.rank()
 }
