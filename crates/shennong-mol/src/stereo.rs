@@ -557,9 +557,58 @@ pub struct LegacyStereo {
 
 /// The ring-stereo groups RDKit's legacy perception forms (its
 /// `_ringStereoAtoms`), from the legacy ranks and labels.
-pub(crate) fn legacy_ring_stereo_groups(mol: &MolBuilder, inp: &StereoInputs) -> Vec<Option<u32>> {
-    let codes = legacy_codes(mol, inp, false);
+///
+/// Only tagged ring atoms left without a code can form a group, and a legal
+/// centre whose three or four neighbours rank apart gets its code in the
+/// first round of the labelling. With `shortcut`, when every tagged ring
+/// atom is such a centre at the start or after some refinement round
+/// (refinement only splits classes, so the final ranks tell the
+/// neighbours apart too), there are no groups and the labelling is not run
+/// (tests turn it off to compare).
+pub(crate) fn legacy_ring_stereo_groups(
+    mol: &MolBuilder,
+    inp: &StereoInputs,
+    shortcut: bool,
+) -> Vec<Option<u32>> {
+    if !shortcut {
+        let codes = legacy_codes(mol, inp, false);
+        return ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code);
+    }
+    let none = || vec![None; mol.num_atoms()];
+    if ring_centres_distinct(mol, inp, |a| mol.atom(a).map(initial_key)) {
+        return none();
+    }
+    let weights = legacy_weights(mol);
+    let (ranks, settled) = base_ranks_until(mol, &weights, |r| {
+        ring_centres_distinct(mol, inp, |a| r.get(a.index()).map(|&x| u64::from(x)))
+    });
+    if settled {
+        return none();
+    }
+    let codes = legacy_codes_from(mol, inp, false, &weights, ranks);
     ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code)
+}
+
+/// Whether every tagged ring atom is a legal centre with three or four
+/// neighbours that `key` tells apart (see [`legacy_ring_stereo_groups`]).
+fn ring_centres_distinct(
+    mol: &MolBuilder,
+    inp: &StereoInputs,
+    key: impl Fn(AtomIdx) -> Option<u64>,
+) -> bool {
+    mol.atoms.iter().enumerate().all(|(i, atom)| {
+        let a = AtomIdx(i as u32);
+        if !atom.chirality.is_tetrahedral() || !inp.rings.is_ring_atom(a) {
+            return true;
+        }
+        let nbrs = mol.neighbors(a);
+        let mut keys: smallvec::SmallVec<[Option<u64>; 4]> =
+            nbrs.iter().map(|&(n, _)| key(n)).collect();
+        keys.sort_unstable();
+        (3..=4).contains(&nbrs.len())
+            && keys.windows(2).all(|w| w.first() != w.get(1))
+            && is_legal_center(mol, a, inp)
+    })
 }
 
 /// Whether every stereo mark is labelled in the first round of RDKit's
