@@ -207,7 +207,8 @@ struct Writer<'a> {
     /// traversal and the stereo marks look at).
     bond_type: Vec<u8>,
     ring_bond: Vec<bool>,
-    /// Per local bond: stereo double bond as (local reference atoms, cis).
+    /// Per local bond: stereo double bond as (local reference atoms, cis);
+    /// empty when there is none.
     double_stereo: Vec<Option<(usize, usize, bool)>>,
     /// Whether the molecule has a metal atom (else no atom is bracketed for
     /// a metal neighbour).
@@ -234,24 +235,27 @@ impl<'a> Writer<'a> {
             .map(|&b| mol.rings().is_ring_bond(b))
             .collect();
         // stereo double bonds with their reference atoms in local numbers
-        // (fragment atoms are sorted, so a binary search finds them)
+        // (fragment atoms are sorted, so a binary search finds them); no
+        // list at all when no bond is labelled E or Z
         let local = |g: shennong_mol::AtomIdx| frag.atoms.binary_search(&g).ok();
-        let double_stereo = frag
-            .bonds
-            .iter()
-            .map(|&b| {
-                let bond = mol.bond(b);
-                if !isomeric || bond.order != BondOrder::Double {
-                    return None;
-                }
-                stereo.bond_z.get(b.index()).copied().flatten()?;
-                match bond.stereo {
-                    BondStereo::Cis(p, q) => Some((local(p)?, local(q)?, true)),
-                    BondStereo::Trans(p, q) => Some((local(p)?, local(q)?, false)),
-                    BondStereo::None => None,
-                }
-            })
-            .collect();
+        let labelled = isomeric && stereo.bond_z.iter().any(Option::is_some);
+        let stereo_of = |&b: &shennong_mol::BondIdx| {
+            let bond = mol.bond(b);
+            if !isomeric || bond.order != BondOrder::Double {
+                return None;
+            }
+            stereo.bond_z.get(b.index()).copied().flatten()?;
+            match bond.stereo {
+                BondStereo::Cis(p, q) => Some((local(p)?, local(q)?, true)),
+                BondStereo::Trans(p, q) => Some((local(p)?, local(q)?, false)),
+                BondStereo::None => None,
+            }
+        };
+        let double_stereo = if labelled {
+            frag.bonds.iter().map(stereo_of).collect()
+        } else {
+            Vec::new()
+        };
         let any_metal = mol.atoms().iter().any(|a| is_metal(a.atomic_num));
         Writer {
             any_metal,
