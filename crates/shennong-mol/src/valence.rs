@@ -148,6 +148,7 @@ fn last_of(list: &[i8]) -> i32 {
     list.last().map_or(-1, |&v| i32::from(v))
 }
 
+#[inline]
 pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
     let z = env.z;
     let mut acc2 = env.valence_x2;
