@@ -694,8 +694,9 @@ struct Ranker<'a> {
     /// atoms share their invariants).
     sorted_once: bool,
     /// Whether later basic-mode passes may sort by packed keys (see
-    /// [`Ranker::sort_partition_by_key`]); off for the pairwise reference.
-    keyed_sorts: bool,
+    /// [`Ranker::sort_partition_by_key`]) and a fragment without chiral
+    /// tags may skip the chiral pass; off for the pairwise reference.
+    shortcuts: bool,
     /// Per atom: its key in the first pass, without the position (none when
     /// some atom's key does not pack).
     first_keys: Option<Vec<u128>>,
@@ -890,7 +891,7 @@ impl<'a> Ranker<'a> {
             chirality,
             fresh: true,
             sorted_once: false,
-            keyed_sorts: true,
+            shortcuts: true,
             first_keys,
         }
     }
@@ -1328,7 +1329,7 @@ impl<'a> Ranker<'a> {
                     && if whole {
                         self.first_pass_by_key(slice, count)
                     } else {
-                        later && self.keyed_sorts && self.sort_partition_by_key(slice, count)
+                        later && self.shortcuts && self.sort_partition_by_key(slice, count)
                     };
                 if !keyed {
                     self.hanoi(mode, slice, tmp, count, changed);
@@ -1546,7 +1547,11 @@ impl<'a> Ranker<'a> {
         self.activate(&mut part);
         self.refine(Mode::Basic, &mut part);
         let ties = part.count.contains(&0);
-        if self.chirality && ties {
+        // Without any tag the chiral pass cannot split a class: its
+        // comparison is the bond lists (equal within a class after the
+        // basic pass) and the neighbours' tag parities (all 0).
+        let tagged = self.frag.tags.iter().any(|&t| t != TAG_NONE);
+        if self.chirality && ties && (tagged || !self.shortcuts) {
             self.activate(&mut part);
             self.refine(Mode::Chiral, &mut part);
         }
@@ -1606,8 +1611,8 @@ pub fn rdkit_ranks(mol: &Mol, frag: &Fragment, stereo: &LegacyStereo, isomeric: 
 }
 
 /// [`rdkit_ranks`] with every sorting pass done by pairwise comparison (no
-/// keyed first pass, no keyed partition sorts): the reference that tests
-/// compare the shortcuts with.
+/// keyed first pass, no keyed partition sorts) and the chiral pass always
+/// run: the reference that tests compare the shortcuts with.
 /// Not for production use.
 #[doc(hidden)]
 pub fn rdkit_ranks_without_shortcuts(
@@ -1618,6 +1623,6 @@ pub fn rdkit_ranks_without_shortcuts(
 ) -> Vec<u32> {
     let mut ranker = Ranker::new(mol, frag, stereo, isomeric);
     ranker.fresh = false;
-    ranker.keyed_sorts = false;
+    ranker.shortcuts = false;
     ranker.rank()
 }
