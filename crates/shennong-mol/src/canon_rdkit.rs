@@ -656,11 +656,17 @@ struct Partitions {
 impl Partitions {
     /// Marks position `c` for [`Ranker::push_touched`].
     fn touch(&mut self, c: usize) {
-        if let Some(t) = self.touched.get_mut(c) {
-            if !*t {
-                *t = true;
-                self.touched_list.push(c);
-            }
+        mark_touched(&mut self.touched, &mut self.touched_list, c);
+    }
+}
+
+/// Marks position `c` in `touched`, listing it the first time (the body of
+/// [`Partitions::touch`], for callers holding the two fields apart).
+fn mark_touched(touched: &mut [bool], list: &mut Vec<usize>, c: usize) {
+    if let Some(t) = touched.get_mut(c) {
+        if !*t {
+            *t = true;
+            list.push(c);
         }
     }
 }
@@ -688,8 +694,6 @@ struct Ranker<'a> {
     neighbor_num: Vec<Vec<i64>>,
     revisited: Vec<Vec<i64>>,
     chirality: bool,
-    /// Whether no sorting pass has run yet (see [`Ranker::first_pass_by_key`]).
-    fresh: bool,
     /// Whether a sorting pass has run (after the first, every partition's
     /// atoms share their invariants).
     sorted_once: bool,
@@ -889,7 +893,6 @@ impl<'a> Ranker<'a> {
             neighbor_num: Vec::new(),
             revisited: Vec::new(),
             chirality,
-            fresh: true,
             sorted_once: false,
             shortcuts: true,
             first_keys,
@@ -1324,12 +1327,12 @@ impl<'a> Ranker<'a> {
                 // a new sorting pass: classes may have moved since the last
                 self.epoch += 1;
                 let later = std::mem::replace(&mut self.sorted_once, true);
-                let whole = std::mem::take(&mut self.fresh) && len == self.degree.len();
                 let keyed = mode == Mode::Basic
-                    && if whole {
-                        self.first_pass_by_key(slice, count)
+                    && self.shortcuts
+                    && if later {
+                        self.sort_partition_by_key(slice, count)
                     } else {
-                        later && self.shortcuts && self.sort_partition_by_key(slice, count)
+                        len == self.degree.len() && self.first_pass_by_key(slice, count)
                     };
                 if !keyed {
                     self.hanoi(mode, slice, tmp, count, changed);
@@ -1364,12 +1367,7 @@ impl<'a> Ranker<'a> {
             for &a in moved {
                 for &(x, _) in self.frag.nbrs(a) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
-                    if let Some(t) = touched.get_mut(c) {
-                        if !*t {
-                            *t = true;
-                            touched_list.push(c);
-                        }
-                    }
+                    mark_touched(touched, touched_list, c);
                 }
             }
             self.push_touched(part);
@@ -1622,7 +1620,6 @@ pub fn rdkit_ranks_without_shortcuts(
     isomeric: bool,
 ) -> Vec<u32> {
     let mut ranker = Ranker::new(mol, frag, stereo, isomeric);
-    ranker.fresh = false;
     ranker.shortcuts = false;
     ranker.rank()
 }
