@@ -213,6 +213,9 @@ struct Writer<'a> {
     /// Whether the molecule has a metal atom (else no atom is bracketed for
     /// a metal neighbour).
     any_metal: bool,
+    /// Whether a tetrahedral tag is written (isomeric output with a tagged
+    /// atom): only then are tags re-expressed for the written order.
+    tetrahedral: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -241,7 +244,7 @@ impl<'a> Writer<'a> {
         let labelled = isomeric && stereo.bond_z.iter().any(Option::is_some);
         let stereo_of = |&b: &shennong_mol::BondIdx| {
             let bond = mol.bond(b);
-            if !isomeric || bond.order != BondOrder::Double {
+            if bond.order != BondOrder::Double {
                 return None;
             }
             stereo.bond_z.get(b.index()).copied().flatten()?;
@@ -257,8 +260,10 @@ impl<'a> Writer<'a> {
             Vec::new()
         };
         let any_metal = mol.atoms().iter().any(|a| is_metal(a.atomic_num));
+        let tetrahedral = isomeric && frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
         Writer {
             any_metal,
+            tetrahedral,
             mol,
             frag,
             stereo,
@@ -327,10 +332,8 @@ impl<'a> Writer<'a> {
             last_child: Vec::with_capacity(n),
         };
         let closures = self.find_cycles(start, &mut work);
-        let (stack, trav, closure_bond) = self.build_stack(&closures, &work);
-        let tetrahedral =
-            self.isomeric && self.frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
-        if !tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
+        let (stack, trav, ring_idx) = self.build_stack(&closures, &work);
+        if !self.tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
             // nothing to re-express for the written order and no bond marks:
             // the stored tags (non-tetrahedral ones never get here when
             // isomeric; none are written otherwise)
@@ -346,7 +349,7 @@ impl<'a> Writer<'a> {
             }
         }
         let tags = self.written_tags(&stack, &trav, &closures, &atom_visit, start);
-        let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &closure_bond);
+        let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &ring_idx);
         self.text(&stack, &tags, &dirs)
     }
 
@@ -427,7 +430,8 @@ impl<'a> Writer<'a> {
     }
 
     /// RDKit's `dfsBuildStack`: the written sequence, each atom's bonds in
-    /// written order, and which bonds are ring closures.
+    /// written order, and each bond's ring-closure index (0 for a bond
+    /// that is not a ring closure).
     ///
     /// RDKit's second traversal visits the atoms in the same order as the
     /// first (both try an atom's unvisited neighbours by the same ranks, and
@@ -450,8 +454,11 @@ impl<'a> Writer<'a> {
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
         // each atom's bonds in written order, for re-expressing tetrahedral
         // tags: only kept when some atom has one
-        let tagged = self.isomeric && self.frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
-        let mut trav: Vec<Bonds> = if tagged { empty_lists(n) } else { Vec::new() };
+        let mut trav: Vec<Bonds> = if self.tetrahedral {
+            empty_lists(n)
+        } else {
+            Vec::new()
+        };
         let mut ring_idx: Vec<usize> = vec![0; nb];
         // ring-closure indices in use (`false`: free); grown on demand,
         // capped at RDKit's MAX_CYCLES
@@ -513,7 +520,6 @@ impl<'a> Writer<'a> {
             }
             open.push((a, branch));
         }
-        // (ring-closure bonds are those with a ring index)
         (stack, trav, ring_idx)
     }
 
@@ -542,7 +548,7 @@ impl<'a> Writer<'a> {
         }
         let mut tags: Vec<u8> = self.frag.tags.clone();
         // only tetrahedral tags are re-expressed; without any, they stand
-        if !tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW) {
+        if !self.tetrahedral {
             return tags;
         }
         let mut odd = vec![false; n];
@@ -630,7 +636,7 @@ impl<'a> Writer<'a> {
         stack: &[Elem],
         atom_visit: &[usize],
         bond_visit: &[usize],
-        closure_bond: &[usize],
+        ring_idx: &[usize],
     ) -> Vec<u8> {
         let nb = self.frag.bonds.len();
         if !self.isomeric {
@@ -695,7 +701,7 @@ impl<'a> Writer<'a> {
                 if self.double_stereo(b).is_none() {
                     continue;
                 }
-                self.canonicalize_double_bond(b, &mut st, atom_visit, bond_visit, closure_bond);
+                self.canonicalize_double_bond(b, &mut st, atom_visit, bond_visit, ring_idx);
                 if let Some((_, list)) = nbr_lists.iter().find(|(x, _)| *x == b) {
                     for &d in list {
                         if !seen.at(d) {
@@ -751,7 +757,7 @@ impl<'a> Writer<'a> {
         st: &mut DirState,
         atom_visit: &[usize],
         bond_visit: &[usize],
-        closure_bond: &[usize],
+        ring_idx: &[usize],
     ) {
         let (mut atom1, mut atom2) = self.frag.ends.get(dbl).copied().unwrap_or((0, 0));
         let deg_ok = |a: usize| matches!(self.nbrs(a).len(), 2 | 3);
@@ -795,11 +801,11 @@ impl<'a> Writer<'a> {
         // closures invert that
         let flipped1 = |b: usize| {
             let anchor = self.other(b, atom1);
-            (atom_visit.at(atom1) < atom_visit.at(anchor)) != (closure_bond.at(b) > 0)
+            (atom_visit.at(atom1) < atom_visit.at(anchor)) != (ring_idx.at(b) > 0)
         };
         let flipped2 = |b: usize| {
             let anchor = self.other(b, atom2);
-            (atom_visit.at(anchor) < atom_visit.at(atom2)) != (closure_bond.at(b) > 0)
+            (atom_visit.at(anchor) < atom_visit.at(atom2)) != (ring_idx.at(b) > 0)
         };
         let ff1 = flipped1(f1);
         let sf1 = s1.is_some_and(flipped1);
