@@ -570,79 +570,96 @@ pub(crate) fn legacy_ring_stereo_groups(
     inp: &StereoInputs,
     shortcut: bool,
 ) -> Vec<Option<u32>> {
-    if !shortcut {
-        let codes = legacy_codes(mol, inp, false);
-        return ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code);
-    }
-    let none = || vec![None; mol.num_atoms()];
-    if ring_centres_distinct(mol, inp, |a| mol.atom(a).map(initial_key)) {
-        return none();
+    let codes = if shortcut {
+        let Some(codes) =
+            codes_unless_told_apart(mol, inp, |key| ring_centres_distinct(mol, inp, key))
+        else {
+            return vec![None; mol.num_atoms()];
+        };
+        codes
+    } else {
+        legacy_codes(mol, inp, false)
+    };
+    ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code)
+}
+
+/// The legacy codes, unless `told_apart` already holds for the initial keys
+/// or for the classes of some refinement round (refinement only splits
+/// classes, so what differs there differs in the final ranks too): then
+/// `None`, and the labelling is not run. Otherwise the refinement ran to
+/// the end, and its ranks are the base ranks the labelling starts from.
+fn codes_unless_told_apart(
+    mol: &MolBuilder,
+    inp: &StereoInputs,
+    told_apart: impl Fn(AtomKeys) -> bool,
+) -> Option<LegacyCodes> {
+    if told_apart(AtomKeys::Initial(mol)) {
+        return None;
     }
     let weights = legacy_weights(mol);
-    let (ranks, settled) = base_ranks_until(mol, &weights, |r| {
-        ring_centres_distinct(mol, inp, |a| r.get(a.index()).map(|&x| u64::from(x)))
-    });
+    let (ranks, settled) = base_ranks_until(mol, &weights, |r| told_apart(AtomKeys::Ranks(r)));
     if settled {
-        return none();
+        return None;
     }
-    let codes = legacy_codes_from(mol, inp, false, &weights, ranks);
-    ring_stereo_groups(mol, inp, &codes.ranks, &codes.atom_code)
+    Some(legacy_codes_from(mol, inp, false, &weights, ranks))
+}
+
+/// What tells atoms apart in [`codes_unless_told_apart`]: their
+/// [`initial_key`]s, or the classes of a refinement round.
+#[derive(Clone, Copy)]
+enum AtomKeys<'a> {
+    Initial(&'a MolBuilder),
+    Ranks(&'a [u32]),
+}
+
+impl AtomKeys<'_> {
+    #[inline]
+    fn of(self, a: AtomIdx) -> Option<u64> {
+        match self {
+            AtomKeys::Initial(mol) => mol.atom(a).map(initial_key),
+            AtomKeys::Ranks(ranks) => ranks.get(a.index()).map(|&x| u64::from(x)),
+        }
+    }
 }
 
 /// Whether every tagged ring atom is a legal centre with three or four
 /// neighbours that `key` tells apart (see [`legacy_ring_stereo_groups`]).
-fn ring_centres_distinct(
-    mol: &MolBuilder,
-    inp: &StereoInputs,
-    key: impl Fn(AtomIdx) -> Option<u64>,
-) -> bool {
+fn ring_centres_distinct(mol: &MolBuilder, inp: &StereoInputs, key: AtomKeys) -> bool {
     mol.atoms.iter().enumerate().all(|(i, atom)| {
         let a = AtomIdx(i as u32);
-        if !atom.chirality.is_tetrahedral() || !inp.rings.is_ring_atom(a) {
-            return true;
-        }
-        let nbrs = mol.neighbors(a);
-        let mut keys: smallvec::SmallVec<[Option<u64>; 4]> =
-            nbrs.iter().map(|&(n, _)| key(n)).collect();
-        keys.sort_unstable();
-        (3..=4).contains(&nbrs.len())
-            && keys.windows(2).all(|w| w.first() != w.get(1))
-            && is_legal_center(mol, a, inp)
+        !atom.chirality.is_tetrahedral()
+            || !inp.rings.is_ring_atom(a)
+            || centre_told_apart(mol, inp, a, key)
     })
 }
 
-/// Whether every stereo mark is labelled in the first round of RDKit's
-/// legacy loop whatever the refinement does: each tagged atom is a legal
-/// centre with three or four neighbours whose [`initial_key`]s all differ, and each stereo double bond
-/// has, at both ends, one other neighbour or two with different initial
-/// keys. Refinement only splits classes, so those neighbours rank
-/// differently in the end too; every mark then gets a code and
-/// [`clean_stereo`] keeps them all, without ranking the molecule.
-fn all_stereo_distinct_at_start(mol: &MolBuilder, inp: &StereoInputs) -> bool {
-    all_stereo_distinct(mol, inp, |a| mol.atom(a).map(initial_key))
+/// Whether `a` is a legal centre with three or four neighbours that `key`
+/// tells apart: one the legacy labelling codes in its first round.
+#[inline]
+fn centre_told_apart(mol: &MolBuilder, inp: &StereoInputs, a: AtomIdx, key: AtomKeys) -> bool {
+    let nbrs = mol.neighbors(a);
+    let others: smallvec::SmallVec<[AtomIdx; 4]> = nbrs.iter().map(|&(n, _)| n).collect();
+    (3..=4).contains(&nbrs.len()) && is_legal_center(mol, a, inp) && all_differ(&others, key)
 }
 
-/// [`all_stereo_distinct_at_start`] with atoms told apart by `key` (the
-/// initial keys, or the classes of a refinement round: refinement only
-/// splits classes, so what differs in a round differs in the final ranks).
-fn all_stereo_distinct(
-    mol: &MolBuilder,
-    inp: &StereoInputs,
-    key: impl Fn(AtomIdx) -> Option<u64>,
-) -> bool {
-    let distinct = |atoms: &[AtomIdx]| {
-        let mut keys: smallvec::SmallVec<[_; 4]> = atoms.iter().map(|&a| key(a)).collect();
-        keys.sort_unstable();
-        keys.windows(2).all(|w| w.first() != w.get(1))
-    };
+/// Whether `key` gives every atom of `atoms` a different value.
+#[inline]
+fn all_differ(atoms: &[AtomIdx], key: AtomKeys) -> bool {
+    let mut keys: smallvec::SmallVec<[_; 4]> = atoms.iter().map(|&a| key.of(a)).collect();
+    keys.sort_unstable();
+    keys.windows(2).all(|w| w.first() != w.get(1))
+}
+
+/// Whether every stereo mark is labelled in the first round of RDKit's
+/// legacy loop, with atoms told apart by `key` (the [`initial_key`]s, or the
+/// classes of a refinement round; see [`codes_unless_told_apart`]): each
+/// tagged atom is a legal centre with three or four neighbours `key` tells
+/// apart, and each stereo double bond has, at both ends, one other
+/// neighbour or two told apart. Every mark then gets a code and
+/// [`clean_stereo`] keeps them all.
+fn all_stereo_distinct(mol: &MolBuilder, inp: &StereoInputs, key: AtomKeys) -> bool {
     let atoms_ok = mol.atoms.iter().enumerate().all(|(i, atom)| {
-        if !atom.chirality.is_tetrahedral() {
-            return true;
-        }
-        let a = AtomIdx(i as u32);
-        let nbrs = mol.neighbors(a);
-        let others: smallvec::SmallVec<[AtomIdx; 4]> = nbrs.iter().map(|&(n, _)| n).collect();
-        (3..=4).contains(&nbrs.len()) && is_legal_center(mol, a, inp) && distinct(&others)
+        !atom.chirality.is_tetrahedral() || centre_told_apart(mol, inp, AtomIdx(i as u32), key)
     });
     atoms_ok
         && mol.bonds.iter().all(|bond| {
@@ -656,15 +673,15 @@ fn all_stereo_distinct(
                             .map(|&(n, _)| n)
                             .filter(|&n| n != y)
                             .collect();
-                        (1..=2).contains(&others.len()) && distinct(&others)
+                        (1..=2).contains(&others.len()) && all_differ(&others, key)
                     })
         })
 }
 
 /// Removes stereo marks that do not describe real stereo elements.
-/// `shortcut` allows [`all_stereo_distinct_at_start`] to settle it without
-/// ranking, and [`all_stereo_distinct`] after any refinement round (tests
-/// turn it off to compare).
+/// `shortcut` allows [`all_stereo_distinct`] to settle it without
+/// ranking, or after any refinement round (see [`codes_unless_told_apart`];
+/// tests turn it off to compare).
 pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: bool) {
     let n = mol.num_atoms();
     // Double bonds: only non-ring-small double bonds keep stereo (nothing
@@ -685,22 +702,18 @@ pub(crate) fn clean_stereo(mol: &mut MolBuilder, inp: &StereoInputs, shortcut: b
     }
     let has_atoms = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
     let has_bonds = any_marked && mol.bonds.iter().any(|b| b.stereo != BondStereo::None);
-    if !has_atoms && !has_bonds || shortcut && all_stereo_distinct_at_start(mol, inp) {
+    if !has_atoms && !has_bonds {
         return;
     }
     let codes = if shortcut {
-        // Refine round by round and stop once every mark's neighbours are
-        // told apart: the marks are then all kept, as at the start above.
-        // Otherwise the refinement ran to the end and its ranks are the
-        // base ranks the labelling starts from.
-        let weights = legacy_weights(mol);
-        let (ranks, settled) = base_ranks_until(mol, &weights, |r| {
-            all_stereo_distinct(mol, inp, |a| r.get(a.index()).map(|&x| u64::from(x)))
-        });
-        if settled {
+        // every mark's neighbours told apart at the start or in some
+        // refinement round: the marks are all kept
+        let Some(codes) =
+            codes_unless_told_apart(mol, inp, |key| all_stereo_distinct(mol, inp, key))
+        else {
             return;
-        }
-        legacy_codes_from(mol, inp, false, &weights, ranks)
+        };
+        codes
     } else {
         legacy_codes(mol, inp, false)
     };
