@@ -162,7 +162,7 @@ impl Mol {
             return (0, None);
         };
         if atom.explicit_hs == 0 {
-            if let Some((ev, hs)) = valence::single_valence_counts(&bare) {
+            if let Some((ev, hs)) = valence::simple_valence_counts(&bare) {
                 return (ev + i32::from(atom.implicit_hs), u8::try_from(hs).ok());
             }
         }

@@ -196,7 +196,7 @@ pub(crate) fn explicit_valence_of(env: &AtomEnv, strict: bool) -> Result<i32> {
 /// cases come down to that one value. `None` when the atom is not such a
 /// case; [`explicit_valence_of`] and [`implicit_hs_given`] (non-strict)
 /// then decide. A test holds the two paths equal.
-pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
+pub(crate) fn simple_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
     if env.charge != 0 || env.radicals != 0 || env.no_implicit || env.z == 0 {
         return None;
     }
@@ -224,12 +224,13 @@ pub(crate) fn single_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
 /// Explicit valence and implicit hydrogens with RDKit's strict checks, as
 /// [`explicit_valence_of`] then [`implicit_hs_given`] (both strict) give
 /// them; neutral atoms of one valence, or within the first of several
-/// (nearly every atom read), take [`single_valence_counts`], where the only
-/// possible failure is a valence above the one allowed. A test holds the two paths equal. Inlined: it
-/// runs once per atom read, and mostly takes the shortcut.
+/// (nearly every atom read), take [`simple_valence_counts`], where the only
+/// possible failure is a valence above the one allowed. A test holds the
+/// two paths equal. Inlined: it runs once per atom read, and mostly takes
+/// the shortcut.
 #[inline]
 pub(crate) fn checked_counts(env: &AtomEnv) -> Result<(i32, i32)> {
-    if let Some((ev, h)) = single_valence_counts(env) {
+    if let Some((ev, h)) = simple_valence_counts(env) {
         if ev > first_of(valences(env.z)) {
             return Err(valence_error(env, ev));
         }
@@ -358,13 +359,13 @@ mod tests {
         })
     }
 
-    /// The single-valence shortcut gives what the general lenient path gives,
+    /// The valence shortcut gives what the general lenient path gives,
     /// for every element, bond-order sum and aromatic flag it accepts.
     #[test]
-    fn single_valence_counts_equal_the_general_model() {
+    fn simple_valence_counts_equal_the_general_model() {
         let mut checked = 0;
         for env in neutral_envs() {
-            let Some((ev, hs)) = single_valence_counts(&env) else {
+            let Some((ev, hs)) = simple_valence_counts(&env) else {
                 continue;
             };
             assert_eq!(Some(ev), explicit_valence_of(&env, false).ok(), "{env:?}");
@@ -390,12 +391,12 @@ mod tests {
             aromatic,
             valence_x2,
         };
-        assert_eq!(single_valence_counts(&env(16, 4, true)), Some((2, 0)));
-        assert_eq!(single_valence_counts(&env(16, 2, false)), Some((1, 1)));
-        assert_eq!(single_valence_counts(&env(15, 2, false)), Some((1, 2)));
-        assert_eq!(single_valence_counts(&env(15, 5, true)), Some((3, 0)));
-        assert_eq!(single_valence_counts(&env(15, 8, false)), None);
-        assert_eq!(single_valence_counts(&env(16, 8, false)), None);
+        assert_eq!(simple_valence_counts(&env(16, 4, true)), Some((2, 0)));
+        assert_eq!(simple_valence_counts(&env(16, 2, false)), Some((1, 1)));
+        assert_eq!(simple_valence_counts(&env(15, 2, false)), Some((1, 2)));
+        assert_eq!(simple_valence_counts(&env(15, 5, true)), Some((3, 0)));
+        assert_eq!(simple_valence_counts(&env(15, 8, false)), None);
+        assert_eq!(simple_valence_counts(&env(16, 8, false)), None);
     }
 
     /// The strict shortcut fails, and counts, exactly where the two strict
