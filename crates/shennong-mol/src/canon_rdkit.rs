@@ -1359,13 +1359,11 @@ impl<'a> Ranker<'a> {
                     symclass = (offset + first_len + k) as i64;
                 }
                 self.index.put(a, symclass);
-                for &(x, _) in self.frag.nbrs(a) {
-                    changed.put(x, true);
-                }
             }
             // (after every class is set: a neighbour may itself have moved)
             for &a in moved {
                 for &(x, _) in self.frag.nbrs(a) {
+                    changed.put(x, true);
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
                     mark_touched(touched, touched_list, c);
                 }

@@ -399,9 +399,11 @@ fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
 /// Ring perception; dative and zero-order bonds do not close rings (as in
 /// RDKit's ring finding).
 pub(crate) fn perceive_rings(bonds: &[Bond], adjacency: &[Neighbors]) -> RingInfo {
-    let bond_ends: Vec<(AtomIdx, AtomIdx)> = bonds.iter().map(|b| (b.begin, b.end)).collect();
     let ring_adjacency = ring_adjacency(bonds, adjacency);
-    RingInfo::perceive(ring_adjacency.as_deref().unwrap_or(adjacency), &bond_ends)
+    RingInfo::perceive_ends(
+        ring_adjacency.as_deref().unwrap_or(adjacency),
+        bonds.iter().map(|b| (b.begin, b.end)),
+    )
 }
 
 /// The adjacency without the bonds that cannot close rings (dative,
