@@ -22,6 +22,7 @@
 use std::cmp::Ordering;
 
 use crate::mol::{AtomIdx, BondIdx, BondOrder, Chirality, Mol};
+use crate::rings::RingInfo;
 use crate::slots::Slots;
 use crate::stereo::LegacyStereo;
 use smallvec::SmallVec;
@@ -110,6 +111,11 @@ pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
 /// The molecule's connected components, each with RDKit's local numbering.
 pub fn fragments(mol: &Mol) -> Vec<Fragment> {
     let n = mol.num_atoms();
+    // connected (as ring perception found, the usual case): local numbers
+    // are the molecule's
+    if mol.rings.get().is_some_and(RingInfo::is_connected) {
+        return vec![whole_molecule(mol)];
+    }
     let mut component: Vec<u32> = vec![u32::MAX; n];
     // atoms of all components, each component's a sorted run
     let mut members: Vec<AtomIdx> = Vec::with_capacity(n);
@@ -134,9 +140,7 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
         }
         // one component (the usual case): local numbers are the molecule's
         if first == 0 && members.len() == n {
-            let atoms = (0..n as u32).map(AtomIdx).collect();
-            let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
-            return vec![fragment_of(mol, atoms, bonds, |a| a.index(), |b| b.index())];
+            return vec![whole_molecule(mol)];
         }
         if let Some(run) = members.get_mut(first..) {
             run.sort_unstable();
@@ -176,6 +180,13 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
             )
         })
         .collect()
+}
+
+/// The [`Fragment`] of a connected molecule.
+fn whole_molecule(mol: &Mol) -> Fragment {
+    let atoms = (0..mol.num_atoms() as u32).map(AtomIdx).collect();
+    let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
+    fragment_of(mol, atoms, bonds, |a| a.index(), |b| b.index())
 }
 
 /// One component's [`Fragment`], given its atoms and bonds (each in
@@ -1620,4 +1631,32 @@ pub fn rdkit_ranks_without_shortcuts(
     let mut ranker = Ranker::new(mol, frag, stereo, isomeric);
     ranker.shortcuts = false;
     ranker.rank()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Atom, MolBuilder};
+
+    /// Two atoms joined only by a dative bond: ring perception leaves such
+    /// bonds out, so its search sees two pieces; the molecule is still
+    /// one fragment.
+    #[test]
+    fn dative_bond_joins_one_fragment() {
+        let mut b = MolBuilder::new();
+        let n = b.add_atom(Atom::new(7));
+        let cu = b.add_atom(Atom::new(29));
+        b.add_bond(n, cu, BondOrder::Dative).unwrap();
+        let mol = b.sanitize().unwrap();
+        assert!(!mol.rings().is_connected());
+        assert_eq!(fragments(&mol).len(), 1);
+        let mut b = MolBuilder::new();
+        let c = b.add_atom(Atom::new(6));
+        let o = b.add_atom(Atom::new(8));
+        b.add_bond(c, o, BondOrder::Single).unwrap();
+        b.add_atom(Atom::new(17));
+        let mol = b.sanitize().unwrap();
+        assert!(!mol.rings().is_connected());
+        assert_eq!(fragments(&mol).len(), 2);
+    }
 }

@@ -33,6 +33,9 @@ pub struct RingInfo {
     /// Indices of the rings that symmetrisation added beyond the SSSR (in
     /// increasing order; empty for nearly every molecule).
     extra_rings: Vec<u32>,
+    /// Whether the graph the rings were perceived on is one connected piece
+    /// (its depth-first search needed one root).
+    connected: bool,
 }
 
 /// The rings of a [`RingInfo`] as atom or bond lists: a view that indexes
@@ -139,6 +142,18 @@ impl RingInfo {
         i < self.num_rings() && self.extra_rings.binary_search(&(i as u32)).is_err()
     }
 
+    /// Whether the graph the rings were perceived on is connected (one
+    /// atom or more, all reachable from each other). Sanitisation perceives
+    /// rings without dative and zero-order bonds; it reports `false` when
+    /// it left such bonds out, for then it does not know.
+    pub fn is_connected(&self) -> bool {
+        self.connected
+    }
+
+    pub(crate) fn forget_connectivity(&mut self) {
+        self.connected = false;
+    }
+
     /// Size of the SSSR (the cyclomatic number), before symmetrisation.
     pub fn num_sssr(&self) -> usize {
         self.num_sssr
@@ -231,6 +246,7 @@ impl RingInfo {
         };
         ring_systems(adjacency, m, scratch);
         let RingScratch { systems, marks, .. } = scratch;
+        info.connected = systems.components == 1;
         // two marks per bond in one buffer: which ring (numbered from 1)
         // last marked it, for walking that ring, and which fused system
         // (numbered from 1) holds it
@@ -381,6 +397,8 @@ struct RingSystems {
     bonds: Vec<BondIdx>,
     ends: Vec<(usize, usize, usize)>,
     cycles: Vec<AtomIdx>,
+    /// Connected components of the graph (roots of the search).
+    components: usize,
 }
 
 impl RingSystems {
@@ -458,6 +476,7 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
     systems.bonds.reserve(num_bonds);
     systems.ends.clear();
     systems.cycles.clear();
+    systems.components = 0;
     let lower = |times: &mut [(u32, u32)], a: usize, to: u32| {
         if let Some(t) = times.get_mut(a) {
             t.1 = t.1.min(to);
@@ -468,6 +487,7 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
         if times.at(root).0 != 0 {
             continue;
         }
+        systems.components += 1;
         time += 1;
         times.put(root, (time, time));
         // The atom being searched is held in locals; the stack holds its
@@ -1325,6 +1345,16 @@ mod tests {
             ends.push((AtomIdx(a as u32), AtomIdx(b as u32)));
         }
         (adj, ends)
+    }
+
+    #[test]
+    fn connectivity_is_the_number_of_search_roots() {
+        assert!(graph(1, &[]).is_connected());
+        assert!(graph(3, &[(0, 1), (1, 2)]).is_connected());
+        assert!(graph(4, &[(0, 1), (1, 2), (2, 3), (3, 0)]).is_connected());
+        assert!(!graph(2, &[]).is_connected());
+        assert!(!graph(4, &[(0, 1), (2, 3)]).is_connected());
+        assert!(!graph(0, &[]).is_connected());
     }
 
     /// Perceives the rings of a graph, checking on the way that the bridge

@@ -400,10 +400,14 @@ fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
 /// RDKit's ring finding).
 pub(crate) fn perceive_rings(bonds: &[Bond], adjacency: &[Neighbors]) -> RingInfo {
     let ring_adjacency = ring_adjacency(bonds, adjacency);
-    RingInfo::perceive_ends(
+    let mut info = RingInfo::perceive_ends(
         ring_adjacency.as_deref().unwrap_or(adjacency),
         bonds.iter().map(|b| (b.begin, b.end)),
-    )
+    );
+    if ring_adjacency.is_some() {
+        info.forget_connectivity();
+    }
+    info
 }
 
 /// The adjacency without the bonds that cannot close rings (dative,
