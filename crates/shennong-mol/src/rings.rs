@@ -209,34 +209,6 @@ impl RingInfo {
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
     pub fn perceive(adjacency: &[Neighbors], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
-        let mut scratch = RING_SCRATCH.with(Cell::take);
-        let info = Self::perceive_with(adjacency, bond_ends, &mut scratch);
-        RING_SCRATCH.with(|cell| cell.set(scratch));
-        info
-    }
-
-    /// [`RingInfo::perceive`] with the bond endpoints given one bond after
-    /// another, gathered in a reused buffer (sanitisation holds them inside
-    /// its bonds, and a fresh vector per molecule costs more than the copy).
-    pub(crate) fn perceive_ends(
-        adjacency: &[Neighbors],
-        ends: impl Iterator<Item = (AtomIdx, AtomIdx)>,
-    ) -> RingInfo {
-        let mut scratch = RING_SCRATCH.with(Cell::take);
-        let mut bond_ends = std::mem::take(&mut scratch.bond_ends);
-        bond_ends.clear();
-        bond_ends.extend(ends);
-        let info = Self::perceive_with(adjacency, &bond_ends, &mut scratch);
-        scratch.bond_ends = bond_ends;
-        RING_SCRATCH.with(|cell| cell.set(scratch));
-        info
-    }
-
-    fn perceive_with(
-        adjacency: &[Neighbors],
-        bond_ends: &[(AtomIdx, AtomIdx)],
-        scratch: &mut RingScratch,
-    ) -> RingInfo {
         let n = adjacency.len();
         let m = bond_ends.len();
         let mut info = RingInfo {
@@ -244,8 +216,9 @@ impl RingInfo {
             num_atoms: n,
             ..RingInfo::default()
         };
-        ring_systems(adjacency, m, scratch);
-        let RingScratch { systems, marks, .. } = scratch;
+        let mut scratch = RING_SCRATCH.with(Cell::take);
+        ring_systems(adjacency, m, &mut scratch);
+        let RingScratch { systems, marks, .. } = &mut scratch;
         info.connected = systems.components == 1;
         // two marks per bond in one buffer: which ring (numbered from 1)
         // last marked it, for walking that ring, and which fused system
@@ -283,6 +256,7 @@ impl RingInfo {
                 info.add_ring(adjacency, bond_ends, bonds, ring_mark, ring_number);
             }
         }
+        RING_SCRATCH.with(|cell| cell.set(scratch));
         info
     }
 
@@ -434,8 +408,6 @@ struct RingScratch {
     systems: RingSystems,
     /// Per-bond marks of [`RingInfo::perceive`].
     marks: Vec<u32>,
-    /// The bond endpoints of [`RingInfo::perceive_ends`].
-    bond_ends: Vec<(AtomIdx, AtomIdx)>,
 }
 
 thread_local! {
