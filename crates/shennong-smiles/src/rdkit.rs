@@ -1134,8 +1134,8 @@ impl<'a> Writer<'a> {
                 let _ = write!(out, "{}", atom.isotope);
             }
         }
-        out.push_str(symbol);
-        out.push_str(chir);
+        push_short(out, symbol);
+        push_short(out, chir);
         if bracket {
             crate::writer::push_bracket_tail(out, total_hs, atom.formal_charge, atom.map_num);
         }
@@ -1197,7 +1197,7 @@ impl<'a> Writer<'a> {
                     }
                     self.atom_text(&mut out, a, tags.at(a));
                 }
-                Elem::Bond(b, left) => out.push_str(self.bond_text(b, left, dirs.at(b))),
+                Elem::Bond(b, left) => push_short(&mut out, self.bond_text(b, left, dirs.at(b))),
                 Elem::Ring(idx) => {
                     let digit = if let Some(&(_, d)) = open.iter().find(|(i, _)| *i == idx) {
                         to_erase.push(idx);
@@ -1216,6 +1216,18 @@ impl<'a> Writer<'a> {
             }
         }
         out
+    }
+}
+
+/// Appends a short text (a symbol, a bond, a tag: at most three bytes, often
+/// none) byte by byte: a general copy costs a call to `memcpy` per atom and
+/// bond, more than the few stores it saves.
+#[inline]
+fn push_short(out: &mut String, text: &str) {
+    match *text.as_bytes() {
+        [] => {}
+        [a] => out.push(char::from(a)),
+        _ => out.push_str(text),
     }
 }
 
