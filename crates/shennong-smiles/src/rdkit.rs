@@ -55,17 +55,12 @@ struct Frame {
 /// is entered, above those of the atoms below it, and dropped when it is
 /// left, so the list grows and shrinks with the stack and the top atom's
 /// steps always end the list.
+#[derive(Default)]
 struct Steps {
     ranked: Vec<(i64, usize, usize)>,
 }
 
 impl Steps {
-    fn with_capacity(n: usize) -> Steps {
-        Steps {
-            ranked: Vec::with_capacity(n),
-        }
-    }
-
     /// Where the steps of the atom being entered start.
     fn begin(&self) -> usize {
         self.ranked.len()
@@ -112,7 +107,12 @@ fn empty_lists(n: usize) -> Vec<Bonds> {
     std::iter::repeat_with(Bonds::new).take(n).collect()
 }
 
+thread_local! {
+    static DFS_WORK: std::cell::Cell<DfsWork> = std::cell::Cell::new(DfsWork::default());
+}
+
 /// The depth-first pass's working state and what it records.
+#[derive(Default)]
 struct DfsWork {
     colors: Vec<u8>,
     frames: Vec<Frame>,
@@ -324,15 +324,13 @@ impl<'a> Writer<'a> {
     fn write(&self) -> String {
         let n = self.n();
         let start = (0..n).min_by_key(|&a| self.ranks.at(a)).unwrap_or(0);
-        let mut work = DfsWork {
-            colors: Vec::with_capacity(n),
-            frames: Vec::with_capacity(n),
-            steps: Steps::with_capacity(2 * n),
-            tour: Vec::with_capacity(2 * n),
-            last_child: Vec::with_capacity(n),
-        };
+        // the traversal's buffers, reused from one fragment to the next
+        let mut work = DFS_WORK.with(std::cell::Cell::take);
+        work.frames.clear();
+        work.steps.ranked.clear();
         let closures = self.find_cycles(start, &mut work);
         let (stack, trav, ring_idx) = self.build_stack(&closures, &work);
+        DFS_WORK.with(|cell| cell.set(work));
         if !self.tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
             // nothing to re-express for the written order and no bond marks:
             // the stored tags (non-tetrahedral ones never get here when
