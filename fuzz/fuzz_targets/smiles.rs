@@ -1,7 +1,8 @@
 //! Any bytes: parsing never panics, and whatever parses writes canonical
 //! SMILES that parse again to the same canonical string; for the molecules
 //! whose canonical SMILES RDKit itself may read back as another form (ring
-//! dummies, aromatic-flagged multiple bonds; see
+//! dummies, aromatic-flagged multiple bonds, unflagged aromatic bonds
+//! marked for stereo; see
 //! `shennong_smiles::canonical_may_drift`), reading it back must not panic.
 #![no_main]
 use libfuzzer_sys::fuzz_target;

@@ -49,9 +49,16 @@ pub fn parse_trusted(text: &str) -> Result<Mol, ParseError> {
 /// bond, so which ring comes out aromatic can depend on the atom order that
 /// canonical writing changes), or a double, triple or quadruple bond
 /// flagged aromatic (written with its order, read back aromatic, as in
-/// `NN*$1*N*1*B`). For every other molecule the canonical string is a fixed
-/// point: it reads back to the same molecule and string (the fuzz targets
-/// check both).
+/// `NN*$1*N*1*B`), or an aromatic bond between atoms outside rings next to
+/// a stereo double bond (written with the `/` or `\` that takes the place
+/// of its `:`, read back single, as in `CC(C)=CCC/C(:C)=C/C=C/C(C)=C/C`),
+/// or a neutral chlorine, bromine or iodine bonded only to oxygens and
+/// holding implicit hydrogens (`I=O` is written `O=[IH]`, whose hydrogen,
+/// now explicit, puts the iodine in RDKit's halogen-oxide clean-up:
+/// `[O-][IH+]`).
+/// For every other molecule the canonical string is a fixed point: it
+/// reads back to the same molecule and string (the fuzz targets check
+/// both).
 ///
 /// ```
 /// let mol = shennong_smiles::parse("NN*$1*N*1*B").unwrap();
@@ -69,7 +76,28 @@ pub fn canonical_may_drift(mol: &Mol) -> bool {
                     | shennong_mol::BondOrder::Quadruple
             )
     });
+    let unflagged_aromatic = mol
+        .bonds()
+        .iter()
+        .any(|b| b.order == shennong_mol::BondOrder::Aromatic && !b.aromatic);
+    let stereo_double = mol
+        .bonds()
+        .iter()
+        .any(|b| b.stereo != shennong_mol::BondStereo::None);
+    let halogen_oxide_with_h = mol.atom_indices().any(|a| {
+        let atom = mol.atom(a);
+        matches!(atom.atomic_num, 17 | 35 | 53)
+            && atom.formal_charge == 0
+            && atom.implicit_hs() > 0
+            && !mol.neighbors(a).is_empty()
+            && mol
+                .neighbors(a)
+                .iter()
+                .all(|&(x, _)| mol.atom(x).atomic_num == 8)
+    });
     aromatic_multiple
+        || (unflagged_aromatic && stereo_double)
+        || halogen_oxide_with_h
         || mol
             .atom_indices()
             .any(|a| mol.atom(a).atomic_num == 0 && mol.rings().is_ring_atom(a))

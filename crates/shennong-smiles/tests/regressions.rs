@@ -421,6 +421,45 @@ fn aromatic_flagged_quadruple_bond_rewrites_once_as_in_rdkit() {
     ));
 }
 
+/// Found by `cargo fuzz run smiles` (2026-12-04): `:` between two chain
+/// carbons next to a stereo double bond. The bond stays an unflagged
+/// aromatic bond, and the canonical writer marks it `\` for the double
+/// bond's stereo, as RDKit 2026.09 does; read back, the bond is single, so
+/// RDKit's canonical string and ours change once, the same way.
+#[test]
+fn unflagged_aromatic_bond_with_direction_mark_rewrites_once_as_in_rdkit() {
+    let input = "CC(C)=CCC/C(:C)=C/C=C/C(C)=C/C";
+    let first = to_smiles(&parse(input).unwrap());
+    assert_eq!(first, "C\\C(=C/C=C/C(C)=C/C)CCC=C(C)C");
+    let second = to_smiles(&parse(&first).unwrap());
+    assert_eq!(second, "C/C=C(C)/C=C/C=C(\\C)CCC=C(C)C");
+    assert_eq!(to_smiles(&parse(&second).unwrap()), second);
+    assert!(shennong_smiles::canonical_may_drift(&parse(input).unwrap()));
+    assert!(!shennong_smiles::canonical_may_drift(
+        &parse(&second).unwrap()
+    ));
+}
+
+/// Found by `cargo fuzz run smiles` (2026-12-04): `I=O` reads as `O=[IH]`
+/// (iodine takes an implicit hydrogen up to valence 3); read back, that
+/// hydrogen is explicit and the iodine falls under RDKit's halogen-oxide
+/// clean-up, `[O-][IH+]`. RDKit 2026.09 rewrites it the same way once.
+#[test]
+fn halogen_oxide_with_implicit_h_rewrites_once_as_in_rdkit() {
+    let first = to_smiles(&parse("I=O.II*").unwrap());
+    assert_eq!(first, "*[IH]I.O=[IH]");
+    let second = to_smiles(&parse(&first).unwrap());
+    assert_eq!(second, "*[IH]I.[O-][IH+]");
+    assert_eq!(to_smiles(&parse(&second).unwrap()), second);
+    assert!(shennong_smiles::canonical_may_drift(&parse("I=O").unwrap()));
+    assert!(!shennong_smiles::canonical_may_drift(
+        &parse("[O-][IH+]").unwrap()
+    ));
+    assert!(!shennong_smiles::canonical_may_drift(
+        &parse("OCl(=O)(=O)=O").unwrap()
+    ));
+}
+
 /// From the informational mutant set: an explicit `:` bond outside every
 /// ring. RDKit makes it single when it touches a ring system it kekulises
 /// (and recounts the other end's hydrogens), keeps it as an unflagged
