@@ -111,8 +111,8 @@ pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
 /// The molecule's connected components, each with RDKit's local numbering.
 pub fn fragments(mol: &Mol) -> Vec<Fragment> {
     let n = mol.num_atoms();
-    // connected (as ring perception found, the usual case): local numbers
-    // are the molecule's
+    // connected (as ring perception found, over a subset of the bonds; the
+    // usual case): local numbers are the molecule's
     if mol.rings.get().is_some_and(RingInfo::is_connected) {
         return vec![whole_molecule(mol)];
     }
@@ -1639,8 +1639,8 @@ mod tests {
     use crate::{Atom, MolBuilder};
 
     /// Two atoms joined only by a dative bond: ring perception leaves such
-    /// bonds out, so its search sees two pieces; the molecule is still
-    /// one fragment.
+    /// bonds out, so its search sees two pieces and does not call the
+    /// molecule connected; the molecule is still one fragment.
     #[test]
     fn dative_bond_joins_one_fragment() {
         let mut b = MolBuilder::new();

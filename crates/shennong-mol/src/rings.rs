@@ -144,14 +144,11 @@ impl RingInfo {
 
     /// Whether the graph the rings were perceived on is connected (one
     /// atom or more, all reachable from each other). Sanitisation perceives
-    /// rings without dative and zero-order bonds; it reports `false` when
-    /// it left such bonds out, for then it does not know.
+    /// rings without dative and zero-order bonds, so a molecule whose
+    /// pieces only such bonds join reports `false`; `true` always means
+    /// the whole molecule is connected.
     pub fn is_connected(&self) -> bool {
         self.connected
-    }
-
-    pub(crate) fn forget_connectivity(&mut self) {
-        self.connected = false;
     }
 
     /// Size of the SSSR (the cyclomatic number), before symmetrisation.

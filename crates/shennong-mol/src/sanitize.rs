@@ -401,11 +401,7 @@ fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
 pub(crate) fn perceive_rings(bonds: &[Bond], adjacency: &[Neighbors]) -> RingInfo {
     let bond_ends: Vec<(AtomIdx, AtomIdx)> = bonds.iter().map(|b| (b.begin, b.end)).collect();
     let ring_adjacency = ring_adjacency(bonds, adjacency);
-    let mut info = RingInfo::perceive(ring_adjacency.as_deref().unwrap_or(adjacency), &bond_ends);
-    if ring_adjacency.is_some() {
-        info.forget_connectivity();
-    }
-    info
+    RingInfo::perceive(ring_adjacency.as_deref().unwrap_or(adjacency), &bond_ends)
 }
 
 /// The adjacency without the bonds that cannot close rings (dative,

@@ -326,8 +326,6 @@ impl<'a> Writer<'a> {
         let start = (0..n).min_by_key(|&a| self.ranks.at(a)).unwrap_or(0);
         // the traversal's buffers, reused from one fragment to the next
         let mut work = DFS_WORK.with(std::cell::Cell::take);
-        work.frames.clear();
-        work.steps.ranked.clear();
         let closures = self.find_cycles(start, &mut work);
         let (stack, trav, ring_idx) = self.build_stack(&closures, &work);
         DFS_WORK.with(|cell| cell.set(work));
@@ -377,6 +375,8 @@ impl<'a> Writer<'a> {
         } = work;
         colors.clear();
         colors.resize(n, WHITE);
+        frames.clear();
+        steps.ranked.clear();
         tour.clear();
         last_child.clear();
         last_child.resize(n, None);
@@ -1217,9 +1217,9 @@ impl<'a> Writer<'a> {
     }
 }
 
-/// Appends a short text (a symbol, a bond, a tag: at most three bytes, often
-/// none) byte by byte: a general copy costs a call to `memcpy` per atom and
-/// bond, more than the few stores it saves.
+/// Appends a short text (a symbol, a bond, a tag; mostly empty or one byte),
+/// taking those two cases without the general copy, which costs a call to
+/// `memcpy` per atom and bond.
 #[inline]
 fn push_short(out: &mut String, text: &str) {
     match *text.as_bytes() {
