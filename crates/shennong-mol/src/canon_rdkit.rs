@@ -54,35 +54,125 @@ pub const TAG_OTHER: u8 = 3;
 /// and bond numbering (the molecule's order restricted to the fragment),
 /// each atom's bonds in bond-number order (RDKit's adjacency order), and
 /// tetrahedral tags re-expressed for that neighbour order.
+///
+/// A connected molecule whose neighbour lists are all in bond order (nearly
+/// every molecule: a reader appends each bond to both ends as it makes it)
+/// is its own fragment: local numbers are the molecule's, and the
+/// molecule's own lists serve, with no copy.
 #[derive(Debug, Clone)]
-pub struct Fragment {
-    /// Molecule atoms, in increasing order.
-    pub atoms: Vec<AtomIdx>,
-    /// Molecule bonds, in increasing order.
-    pub bonds: Vec<BondIdx>,
-    /// (local neighbour, local bond) of all atoms, each atom's by bond
-    /// number; atom `a` owns `nbr_list[nbr_range[a].0..nbr_range[a].1]`.
-    nbr_list: Vec<(usize, usize)>,
-    /// Per atom (start, end) in `nbr_list`: one look-up finds both.
-    nbr_range: Vec<(u32, u32)>,
+pub struct Fragment<'m> {
+    mol: &'m Mol,
+    /// The local numbering and neighbour lists, for a fragment that is not
+    /// the whole molecule as it stands (none otherwise).
+    own: Option<LocalLayout>,
     /// Per local atom: chiral tag ([`TAG_NONE`], …) relative to `nbrs`.
     pub tags: Vec<u8>,
-    /// Per local bond: local (begin, end).
-    pub ends: Vec<(usize, usize)>,
 }
 
-impl Fragment {
-    /// (local neighbour, local bond) of local atom `a`, by bond number.
+/// A [`Fragment`]'s own numbering and neighbour lists.
+#[derive(Debug, Clone)]
+struct LocalLayout {
+    /// Molecule atoms, in increasing order.
+    atoms: Vec<AtomIdx>,
+    /// Molecule bonds, in increasing order.
+    bonds: Vec<BondIdx>,
+    /// (local neighbour, local bond) of all atoms, each atom's by bond
+    /// number; atom `a` owns `nbr_list[nbr_range[a].0..nbr_range[a].1]`.
+    nbr_list: Vec<(AtomIdx, BondIdx)>,
+    /// Per atom (start, end) in `nbr_list`: one look-up finds both.
+    nbr_range: Vec<(u32, u32)>,
+    /// Per local bond: local (begin, end).
+    ends: Vec<(usize, usize)>,
+}
+
+impl Fragment<'_> {
+    /// Number of atoms.
     #[inline]
-    pub fn nbrs(&self, a: usize) -> &[(usize, usize)] {
-        self.nbr_list.get(self.span(a)).unwrap_or(&[])
+    pub fn num_atoms(&self) -> usize {
+        match &self.own {
+            Some(own) => own.atoms.len(),
+            None => self.mol.num_atoms(),
+        }
     }
 
-    /// Where atom `a`'s entries lie in the neighbour layout.
+    /// Number of bonds.
     #[inline]
-    fn span(&self, a: usize) -> std::ops::Range<usize> {
-        let (start, end) = self.nbr_range.at(a);
-        start as usize..end as usize
+    pub fn num_bonds(&self) -> usize {
+        match &self.own {
+            Some(own) => own.bonds.len(),
+            None => self.mol.num_bonds(),
+        }
+    }
+
+    /// The molecule's index of local atom `a`.
+    #[inline]
+    pub fn atom(&self, a: usize) -> AtomIdx {
+        match &self.own {
+            Some(own) => own.atoms.get(a).copied().unwrap_or(AtomIdx(0)),
+            None => AtomIdx(a as u32),
+        }
+    }
+
+    /// The molecule's index of local bond `b`.
+    #[inline]
+    pub fn bond(&self, b: usize) -> BondIdx {
+        match &self.own {
+            Some(own) => own.bonds.get(b).copied().unwrap_or(BondIdx(0)),
+            None => BondIdx(b as u32),
+        }
+    }
+
+    /// The molecule's atoms, in local order (increasing).
+    pub fn atoms(&self) -> impl ExactSizeIterator<Item = AtomIdx> + '_ {
+        (0..self.num_atoms()).map(|a| self.atom(a))
+    }
+
+    /// The local number of molecule atom `g`, if it is in the fragment.
+    pub fn local_atom(&self, g: AtomIdx) -> Option<usize> {
+        match &self.own {
+            Some(own) => own.atoms.binary_search(&g).ok(),
+            None => (g.index() < self.mol.num_atoms()).then_some(g.index()),
+        }
+    }
+
+    /// (local neighbour, local bond) of local atom `a`, by bond number.
+    #[inline]
+    pub fn nbrs(&self, a: usize) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + '_ {
+        self.nbr_slice(a)
+            .iter()
+            .map(|&(x, b)| (x.index(), b.index()))
+    }
+
+    /// Degree of local atom `a`.
+    #[inline]
+    pub fn degree(&self, a: usize) -> usize {
+        self.nbr_slice(a).len()
+    }
+
+    #[inline]
+    fn nbr_slice(&self, a: usize) -> &[(AtomIdx, BondIdx)] {
+        match &self.own {
+            Some(own) => {
+                let (start, end) = own.nbr_range.at(a);
+                own.nbr_list
+                    .get(start as usize..end as usize)
+                    .unwrap_or(&[])
+            }
+            None => self.mol.neighbors(AtomIdx(a as u32)),
+        }
+    }
+
+    /// Local (begin, end) of local bond `b`.
+    #[inline]
+    pub fn ends(&self, b: usize) -> Option<(usize, usize)> {
+        match &self.own {
+            Some(own) => own.ends.get(b).copied(),
+            None => self
+                .mol
+                .bonds()
+                .get(b)
+                .map(|bond| (bond.begin.index(), bond.end.index())),
+        }
     }
 }
 
@@ -109,7 +199,7 @@ pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
 }
 
 /// The molecule's connected components, each with RDKit's local numbering.
-pub fn fragments(mol: &Mol) -> Vec<Fragment> {
+pub fn fragments(mol: &Mol) -> Vec<Fragment<'_>> {
     let n = mol.num_atoms();
     // connected (as ring perception found, over a subset of the bonds; the
     // usual case): local numbers are the molecule's
@@ -175,18 +265,40 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment> {
                 mol,
                 atoms,
                 bonds,
-                |a| local.at(a.index()) as usize,
-                |b| local_bond.at(b.index()) as usize,
+                |a| AtomIdx(local.at(a.index())),
+                |b| BondIdx(local_bond.at(b.index())),
             )
         })
         .collect()
 }
 
-/// The [`Fragment`] of a connected molecule.
-fn whole_molecule(mol: &Mol) -> Fragment {
-    let atoms = (0..mol.num_atoms() as u32).map(AtomIdx).collect();
-    let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
-    fragment_of(mol, atoms, bonds, |a| a.index(), |b| b.index())
+/// The [`Fragment`] of a connected molecule: the molecule itself when every
+/// neighbour list is in bond order, else a copy with the lists sorted.
+fn whole_molecule(mol: &Mol) -> Fragment<'_> {
+    let sorted = mol
+        .adjacency
+        .iter()
+        .all(|list| list.is_sorted_by_key(|&(_, b)| b));
+    if !sorted {
+        let atoms = (0..mol.num_atoms() as u32).map(AtomIdx).collect();
+        let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
+        return fragment_of(mol, atoms, bonds, |a| a, |b| b);
+    }
+    let tags = mol
+        .atoms()
+        .iter()
+        .map(|a| match a.chirality {
+            Chirality::None => TAG_NONE,
+            Chirality::Other { .. } => TAG_OTHER,
+            Chirality::Clockwise => TAG_CW,
+            Chirality::CounterClockwise => TAG_CCW,
+        })
+        .collect();
+    Fragment {
+        mol,
+        own: None,
+        tags,
+    }
 }
 
 /// One component's [`Fragment`], given its atoms and bonds (each in
@@ -195,11 +307,11 @@ fn fragment_of(
     mol: &Mol,
     atoms: Vec<AtomIdx>,
     bonds: Vec<BondIdx>,
-    local: impl Fn(AtomIdx) -> usize,
-    local_bond: impl Fn(BondIdx) -> usize,
-) -> Fragment {
+    local: impl Fn(AtomIdx) -> AtomIdx,
+    local_bond: impl Fn(BondIdx) -> BondIdx,
+) -> Fragment<'_> {
     let mut nbr_range: Vec<(u32, u32)> = Vec::with_capacity(atoms.len());
-    let mut nbr_list: Vec<(usize, usize)> = Vec::with_capacity(2 * bonds.len());
+    let mut nbr_list: Vec<(AtomIdx, BondIdx)> = Vec::with_capacity(2 * bonds.len());
     let mut tags: Vec<u8> = Vec::with_capacity(atoms.len());
     for &a in &atoms {
         let first = nbr_list.len();
@@ -219,12 +331,12 @@ fn fragment_of(
             Chirality::Other { .. } => TAG_OTHER,
             tag => {
                 let flipped = reordered && {
-                    let ours: smallvec::SmallVec<[usize; 4]> = mol
+                    let ours: smallvec::SmallVec<[BondIdx; 4]> = mol
                         .neighbors(a)
                         .iter()
                         .map(|&(_, b)| local_bond(b))
                         .collect();
-                    let theirs: smallvec::SmallVec<[usize; 4]> = nbr_list
+                    let theirs: smallvec::SmallVec<[BondIdx; 4]> = nbr_list
                         .get(first..)
                         .unwrap_or(&[])
                         .iter()
@@ -247,16 +359,19 @@ fn fragment_of(
         .iter()
         .map(|&b| {
             let bond = mol.bond(b);
-            (local(bond.begin), local(bond.end))
+            (local(bond.begin).index(), local(bond.end).index())
         })
         .collect();
     Fragment {
-        atoms,
-        bonds,
-        nbr_list,
-        nbr_range,
+        mol,
+        own: Some(LocalLayout {
+            atoms,
+            bonds,
+            nbr_list,
+            nbr_range,
+            ends,
+        }),
         tags,
-        ends,
     }
 }
 
@@ -683,7 +798,10 @@ fn mark_touched(touched: &mut [bool], list: &mut Vec<usize>, c: usize) {
 }
 
 struct Ranker<'a> {
-    frag: &'a Fragment,
+    frag: &'a Fragment<'a>,
+    /// Where each atom's holders start in `holders` (one more entry at the
+    /// end: where the last atom's end).
+    holder_start: Vec<u32>,
     index: Vec<i64>,
     degree: Vec<usize>,
     /// RDKit's atom invariants after the class, packed so that one integer
@@ -769,13 +887,17 @@ fn first_pass_bonds(holders: &[Holder]) -> Option<u64> {
 }
 
 impl<'a> Ranker<'a> {
-    fn new(mol: &Mol, frag: &'a Fragment, stereo: &LegacyStereo, chirality: bool) -> Ranker<'a> {
-        let n = frag.atoms.len();
+    fn new(
+        mol: &Mol,
+        frag: &'a Fragment<'a>,
+        stereo: &LegacyStereo,
+        chirality: bool,
+    ) -> Ranker<'a> {
+        let n = frag.num_atoms();
         // ring stereo is rare: without it, no atom needs the neighbour look
         let any_ring_stereo = stereo.ring_stereo_group.iter().any(Option::is_some);
         let ring_stereo: Vec<bool> = if any_ring_stereo {
-            frag.atoms
-                .iter()
+            frag.atoms()
                 .zip(&frag.tags)
                 .map(|(a, &tag)| {
                     (tag == TAG_CW || tag == TAG_CCW)
@@ -787,21 +909,21 @@ impl<'a> Ranker<'a> {
         };
         let has_ring_nbr = if ring_stereo.contains(&true) {
             (0..n)
-                .map(|i| frag.nbrs(i).iter().any(|&(x, _)| ring_stereo.at(x)))
+                .map(|i| frag.nbrs(i).any(|(x, _)| ring_stereo.at(x)))
                 .collect()
         } else {
             vec![false; n]
         };
-        let mut holders: Vec<Holder> = Vec::with_capacity(frag.nbr_list.len());
+        let mut holders: Vec<Holder> = Vec::with_capacity(2 * frag.num_bonds());
+        let mut holder_start: Vec<u32> = Vec::with_capacity(n + 1);
         let mut degree: Vec<usize> = Vec::with_capacity(n);
         let mut key: Vec<u128> = Vec::with_capacity(n);
         let mut ring_count: Vec<usize> = Vec::with_capacity(n);
         let rings = mol.rings();
         // per local bond: (bond type, stereo code) as the holders read it
-        let bond_keys: Vec<Holder> = frag
-            .bonds
-            .iter()
-            .map(|&gb| {
+        let bond_keys: Vec<Holder> = (0..frag.num_bonds())
+            .map(|lb| {
+                let gb = frag.bond(lb);
                 let bond = mol.bond(gb);
                 let bond_type = if bond.aromatic {
                     12
@@ -820,15 +942,22 @@ impl<'a> Ranker<'a> {
                 Holder::new(bond_type, stereo, 0)
             })
             .collect();
-        holders.extend(frag.nbr_list.iter().map(|&(x, lb)| Holder {
-            key: bond_keys.get(lb).map_or(0, |h| h.key),
-            nbr: x,
-        }));
+        for i in 0..n {
+            holder_start.push(holders.len() as u32);
+            holders.extend(frag.nbrs(i).map(|(x, lb)| Holder {
+                key: bond_keys.get(lb).map_or(0, |h| h.key),
+                nbr: x,
+            }));
+        }
+        holder_start.push(holders.len() as u32);
         let mut first_keys: Option<Vec<u128>> = Some(Vec::with_capacity(n));
-        for (i, (&ga, &(start, end))) in frag.atoms.iter().zip(&frag.nbr_range).enumerate() {
-            let own = holders
-                .get_mut(start as usize..end as usize)
-                .unwrap_or(&mut []);
+        for (i, span) in holder_start.windows(2).enumerate() {
+            let ga = frag.atom(i);
+            let (start, end) = match *span {
+                [start, end] => (start as usize, end as usize),
+                _ => (0, 0),
+            };
+            let own = holders.get_mut(start..end).unwrap_or(&mut []);
             sort_desc(own);
             let d = own.len();
             degree.push(d);
@@ -866,10 +995,7 @@ impl<'a> Ranker<'a> {
                     0
                 };
                 let ring = if chirality && has_ring_nbr.at(i) {
-                    frag.nbrs(i)
-                        .iter()
-                        .filter(|&&(x, _)| ring_stereo.at(x))
-                        .count() as u64
+                    frag.nbrs(i).filter(|&(x, _)| ring_stereo.at(x)).count() as u64
                 } else {
                     0
                 };
@@ -891,6 +1017,7 @@ impl<'a> Ranker<'a> {
         }
         Ranker {
             frag,
+            holder_start,
             index: vec![0; n],
             degree,
             key,
@@ -1032,12 +1159,20 @@ impl<'a> Ranker<'a> {
         true
     }
 
-    fn nbrs(&self, i: usize) -> &[(usize, usize)] {
+    fn nbrs(&self, i: usize) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'a {
         self.frag.nbrs(i)
     }
 
+    /// Where atom `i`'s holders lie in `holders`.
+    #[inline]
+    fn span(&self, i: usize) -> std::ops::Range<usize> {
+        let start = self.holder_start.at(i) as usize;
+        let end = self.holder_start.get(i + 1).map_or(start, |&e| e as usize);
+        start..end
+    }
+
     fn holders_of(&self, i: usize) -> &[Holder] {
-        self.holders.get(self.frag.span(i)).unwrap_or(&[])
+        self.holders.get(self.span(i)).unwrap_or(&[])
     }
 
     fn update_neighbor_index(&mut self, i: usize) {
@@ -1045,8 +1180,8 @@ impl<'a> Ranker<'a> {
             return;
         }
         self.holders_epoch.put(i, self.epoch);
+        let range = self.span(i);
         let index = &self.index;
-        let range = self.frag.span(i);
         if let Some(list) = self.holders.get_mut(range) {
             for h in list.iter_mut() {
                 h.set_sym(index.at(h.nbr));
@@ -1058,7 +1193,7 @@ impl<'a> Ranker<'a> {
     fn chiral_rank(&self, i: usize) -> u8 {
         let tag = self.frag.tags.at(i);
         let mut perm: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
-        for &(x, _) in self.nbrs(i) {
+        for (x, _) in self.nbrs(i) {
             let r = self.index.at(x);
             if perm.contains(&r) {
                 return 0;
@@ -1083,9 +1218,8 @@ impl<'a> Ranker<'a> {
             return 0;
         }
         self.nbrs(i)
-            .iter()
-            .filter(|&&(x, _)| self.ring_stereo.at(x))
-            .map(|&(x, _)| self.index.at(x) * 10000 + 1)
+            .filter(|&(x, _)| self.ring_stereo.at(x))
+            .map(|(x, _)| self.index.at(x) * 10000 + 1)
             .sum()
     }
 
@@ -1132,7 +1266,7 @@ impl<'a> Ranker<'a> {
                 continue;
             }
             let reference: smallvec::SmallVec<[usize; 4]> =
-                self.nbrs(nbr).iter().map(|&(x, _)| x).collect();
+                self.nbrs(nbr).map(|(x, _)| x).collect();
             let mut seen: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
             let mut too_many = false;
             for &x in &reference {
@@ -1373,7 +1507,7 @@ impl<'a> Ranker<'a> {
             }
             // (after every class is set: a neighbour may itself have moved)
             for &a in moved {
-                for &(x, _) in self.frag.nbrs(a) {
+                for (x, _) in self.frag.nbrs(a) {
                     changed.put(x, true);
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
                     mark_touched(touched, touched_list, c);
@@ -1440,7 +1574,7 @@ impl<'a> Ranker<'a> {
                 if self.degree.at(idx) < 1 {
                     continue;
                 }
-                for &(x, _) in self.frag.nbrs(idx) {
+                for (x, _) in self.frag.nbrs(idx) {
                     let c = usize::try_from(self.index.at(x)).unwrap_or(0);
                     part.touch(c);
                     part.changed.put(x, true);
@@ -1458,7 +1592,7 @@ impl<'a> Ranker<'a> {
     /// number of new atoms at each breadth-first level and how often atoms
     /// of a level are reached again.
     fn ring_neighborhoods(&mut self) {
-        let n = self.frag.atoms.len();
+        let n = self.frag.num_atoms();
         self.neighbor_num = vec![Vec::new(); n];
         self.revisited = vec![Vec::new(); n];
         for idx in 0..n {
@@ -1485,7 +1619,7 @@ impl<'a> Ranker<'a> {
                     last_level.put(a, true);
                     last_indices.push(a);
                     visited.put(a, true);
-                    for &(x, _) in self.nbrs(a) {
+                    for (x, _) in self.nbrs(a) {
                         if !visited.at(x) {
                             current_level.put(x, true);
                             level_count += 1;
@@ -1495,7 +1629,7 @@ impl<'a> Ranker<'a> {
                     }
                 }
                 for &a in &next_level {
-                    for &(x, _) in self.nbrs(a) {
+                    for (x, _) in self.nbrs(a) {
                         if current_level.at(x) || last_level.at(x) {
                             if revisits.at(x) == 0 {
                                 modified.push(x);
@@ -1535,7 +1669,7 @@ impl<'a> Ranker<'a> {
     }
 
     fn rank(mut self) -> Vec<u32> {
-        let n = self.frag.atoms.len();
+        let n = self.frag.num_atoms();
         if n == 0 {
             return Vec::new();
         }
@@ -1637,6 +1771,54 @@ pub fn rdkit_ranks_without_shortcuts(
 mod tests {
     use super::*;
     use crate::{Atom, MolBuilder};
+
+    /// A connected molecule is its own fragment, read through the
+    /// molecule's neighbour lists, when they are in bond order; one whose
+    /// lists were reordered is copied with them sorted and its tags
+    /// re-expressed. Both give the same tags and ranks.
+    #[test]
+    fn reordered_neighbors_give_the_fragment_of_bond_order() {
+        let build = |reorder: bool| {
+            let mut b = MolBuilder::new();
+            let atoms: Vec<AtomIdx> = [6, 6, 9, 7, 8]
+                .iter()
+                .map(|&z| b.add_atom(Atom::new(z)))
+                .collect();
+            let centre = atoms[1];
+            let bonds: Vec<BondIdx> = [(0, 1), (1, 2), (1, 3), (3, 4)]
+                .iter()
+                .map(|&(x, y)| b.add_bond(atoms[x], atoms[y], BondOrder::Single).unwrap())
+                .collect();
+            b.atom_mut(centre).unwrap().chirality = Chirality::CounterClockwise;
+            if reorder {
+                // one swap: the tag is inverted to keep the same centre
+                let order = vec![
+                    (atoms[2], bonds[1]),
+                    (atoms[0], bonds[0]),
+                    (atoms[3], bonds[2]),
+                ];
+                b.reorder_neighbors(centre, order).unwrap();
+            }
+            b.sanitize().unwrap()
+        };
+        let (plain, reordered) = (build(false), build(true));
+        assert!(reordered
+            .neighbors(AtomIdx(1))
+            .first()
+            .is_some_and(|&(x, _)| x == AtomIdx(2)));
+        let stereo = plain.legacy_stereo().unwrap();
+        let (fp, fr) = (fragments(&plain), fragments(&reordered));
+        assert_eq!(fp[0].tags, fr[0].tags);
+        assert_eq!(fp[0].tags[1], TAG_CCW);
+        assert_eq!(
+            fp[0].nbrs(1).collect::<Vec<_>>(),
+            fr[0].nbrs(1).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            rdkit_ranks(&plain, &fp[0], &stereo, true),
+            rdkit_ranks(&reordered, &fr[0], &stereo, true)
+        );
+    }
 
     /// Two atoms joined only by a dative bond: ring perception leaves such
     /// bonds out, so its search sees two pieces and does not call the

@@ -109,7 +109,7 @@ impl Mol {
         let mut ranks = vec![0u32; self.num_atoms()];
         for frag in canon_rdkit::fragments(self) {
             let local = canon_rdkit::rdkit_ranks(self, &frag, &stereo, true);
-            for (a, r) in frag.atoms.iter().zip(local) {
+            for (a, r) in frag.atoms().zip(local) {
                 if let Some(slot) = ranks.get_mut(a.index()) {
                     *slot = r;
                 }

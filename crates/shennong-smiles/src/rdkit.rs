@@ -198,7 +198,7 @@ pub(crate) fn rdkit_smiles(mol: &Mol, isomeric: bool, kekule: bool) -> Option<St
 
 struct Writer<'a> {
     mol: &'a Mol,
-    frag: &'a Fragment,
+    frag: &'a Fragment<'a>,
     stereo: &'a LegacyStereo,
     isomeric: bool,
     kekule: bool,
@@ -221,28 +221,23 @@ struct Writer<'a> {
 impl<'a> Writer<'a> {
     fn new(
         mol: &'a Mol,
-        frag: &'a Fragment,
+        frag: &'a Fragment<'a>,
         stereo: &'a LegacyStereo,
         isomeric: bool,
         kekule: bool,
     ) -> Self {
         let ranks = rdkit_ranks(mol, frag, stereo, isomeric);
-        let bond_type = frag
-            .bonds
-            .iter()
-            .map(|&b| rdkit_bond_type(mol.bond(b).order))
+        let bond_type = (0..frag.num_bonds())
+            .map(|b| rdkit_bond_type(mol.bond(frag.bond(b)).order))
             .collect();
-        let ring_bond = frag
-            .bonds
-            .iter()
-            .map(|&b| mol.rings().is_ring_bond(b))
+        let ring_bond = (0..frag.num_bonds())
+            .map(|b| mol.rings().is_ring_bond(frag.bond(b)))
             .collect();
         // stereo double bonds with their reference atoms in local numbers
-        // (fragment atoms are sorted, so a binary search finds them); no
-        // list at all when no bond is labelled E or Z
-        let local = |g: shennong_mol::AtomIdx| frag.atoms.binary_search(&g).ok();
+        // no list at all when no bond is labelled E or Z
+        let local = |g: shennong_mol::AtomIdx| frag.local_atom(g);
         let labelled = isomeric && stereo.bond_z.iter().any(Option::is_some);
-        let stereo_of = |&b: &shennong_mol::BondIdx| {
+        let stereo_of = |b: shennong_mol::BondIdx| {
             let bond = mol.bond(b);
             if bond.order != BondOrder::Double {
                 return None;
@@ -255,7 +250,9 @@ impl<'a> Writer<'a> {
             }
         };
         let double_stereo = if labelled {
-            frag.bonds.iter().map(stereo_of).collect()
+            (0..frag.num_bonds())
+                .map(|b| stereo_of(frag.bond(b)))
+                .collect()
         } else {
             Vec::new()
         };
@@ -277,15 +274,15 @@ impl<'a> Writer<'a> {
     }
 
     fn n(&self) -> usize {
-        self.frag.atoms.len()
+        self.frag.num_atoms()
     }
 
-    fn nbrs(&self, a: usize) -> &[(usize, usize)] {
+    fn nbrs(&self, a: usize) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'a {
         self.frag.nbrs(a)
     }
 
     fn other(&self, b: usize, a: usize) -> usize {
-        let (x, y) = self.frag.ends.get(b).copied().unwrap_or((a, a));
+        let (x, y) = self.frag.ends(b).unwrap_or((a, a));
         if x == a {
             y
         } else {
@@ -295,11 +292,7 @@ impl<'a> Writer<'a> {
 
     /// The molecule's index of local atom `a`.
     fn global(&self, a: usize) -> shennong_mol::AtomIdx {
-        self.frag
-            .atoms
-            .get(a)
-            .copied()
-            .unwrap_or(shennong_mol::AtomIdx(0))
+        self.frag.atom(a)
     }
 
     fn atom(&self, a: usize) -> &shennong_mol::Atom {
@@ -307,13 +300,7 @@ impl<'a> Writer<'a> {
     }
 
     fn bond(&self, b: usize) -> &shennong_mol::Bond {
-        self.mol.bond(
-            self.frag
-                .bonds
-                .get(b)
-                .copied()
-                .unwrap_or(shennong_mol::BondIdx(0)),
-        )
+        self.mol.bond(self.frag.bond(b))
     }
 
     /// Stereo of a local double bond: (local reference atoms, cis).
@@ -336,7 +323,7 @@ impl<'a> Writer<'a> {
             return self.text(&stack, &self.frag.tags, &[]);
         }
         let mut atom_visit = vec![0usize; n];
-        let mut bond_visit = vec![0usize; self.frag.bonds.len()];
+        let mut bond_visit = vec![0usize; self.frag.num_bonds()];
         for (pos, e) in stack.iter().enumerate() {
             match *e {
                 Elem::Atom(a) => atom_visit.put(a, pos + 1),
@@ -389,7 +376,7 @@ impl<'a> Writer<'a> {
             colors.put(a, GREY);
             tour.push(Tour::Enter(a, in_bond));
             let from = steps.begin();
-            for &(x, b) in self.nbrs(a) {
+            for (x, b) in self.nbrs(a) {
                 if Some(b) != in_bond {
                     steps.push(self.traversal_rank(x, b, colors.at(x) == GREY), x, b);
                 }
@@ -448,7 +435,7 @@ impl<'a> Writer<'a> {
         work: &DfsWork,
     ) -> (Vec<Elem>, Vec<Bonds>, Vec<usize>) {
         let n = self.n();
-        let nb = self.frag.bonds.len();
+        let nb = self.frag.num_bonds();
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
         // each atom's bonds in written order, for re-expressing tetrahedral
         // tags: only kept when some atom has one
@@ -522,7 +509,7 @@ impl<'a> Writer<'a> {
     }
 
     fn unsaturated(&self, a: usize) -> bool {
-        self.nbrs(a).iter().any(|&(_, b)| {
+        self.nbrs(a).any(|(_, b)| {
             let t = self.bond_type.at(b);
             // bond orders above one: double, triple, quadruple, aromatic
             (2..=4).contains(&t) || t == 12
@@ -555,7 +542,7 @@ impl<'a> Writer<'a> {
             if tag != TAG_CW && tag != TAG_CCW {
                 continue;
             }
-            let bonds: Bonds = self.nbrs(a).iter().map(|&(_, b)| b).collect();
+            let bonds: Bonds = self.nbrs(a).map(|(_, b)| b).collect();
             let mut order = trav.get(a).cloned().unwrap_or_default();
             for &b in &bonds {
                 if !order.contains(&b) {
@@ -575,9 +562,8 @@ impl<'a> Writer<'a> {
             odd.put(a, o);
         }
         let group = |a: usize| {
-            self.frag
-                .atoms
-                .get(a)
+            (a < n)
+                .then(|| self.frag.atom(a))
                 .and_then(|g| self.stereo.ring_stereo_group.at(g.index()))
         };
         let mut adjusted = vec![false; n];
@@ -636,7 +622,7 @@ impl<'a> Writer<'a> {
         bond_visit: &[usize],
         ring_idx: &[usize],
     ) -> Vec<u8> {
-        let nb = self.frag.bonds.len();
+        let nb = self.frag.num_bonds();
         if !self.isomeric {
             return vec![DIR_NONE; nb];
         }
@@ -657,18 +643,17 @@ impl<'a> Writer<'a> {
         };
         // neighbouring stereo double bonds, through one single/aromatic bond
         let neighbors_of = |b: usize| -> Vec<usize> {
-            let (x, y) = self.frag.ends.get(b).copied().unwrap_or((0, 0));
+            let (x, y) = self.frag.ends(b).unwrap_or((0, 0));
             let mut out: Vec<usize> = Vec::new();
             for end in [x, y] {
-                for &(_, nbb) in self.nbrs(end) {
+                for (_, nbb) in self.nbrs(end) {
                     if !self.can_have_direction(nbb) {
                         continue;
                     }
                     let other = self.other(nbb, end);
-                    if let Some(&(_, d)) = self
+                    if let Some((_, d)) = self
                         .nbrs(other)
-                        .iter()
-                        .find(|&&(_, d)| d != nbb && self.double_stereo(d).is_some())
+                        .find(|&(_, d)| d != nbb && self.double_stereo(d).is_some())
                     {
                         out.push(d);
                     }
@@ -757,7 +742,7 @@ impl<'a> Writer<'a> {
         bond_visit: &[usize],
         ring_idx: &[usize],
     ) {
-        let (mut atom1, mut atom2) = self.frag.ends.get(dbl).copied().unwrap_or((0, 0));
+        let (mut atom1, mut atom2) = self.frag.ends(dbl).unwrap_or((0, 0));
         let deg_ok = |a: usize| matches!(self.nbrs(a).len(), 2 | 3);
         if !deg_ok(atom1) || !deg_ok(atom2) {
             return;
@@ -771,7 +756,7 @@ impl<'a> Writer<'a> {
             let mut second: Option<usize> = None;
             let mut first_visit = usize::MAX;
             let mut dir_set = false;
-            for &(_, b) in self.nbrs(atom) {
+            for (_, b) in self.nbrs(atom) {
                 if b == dbl || !self.can_set_double_bond_stereo(b) {
                     continue;
                 }
@@ -957,8 +942,7 @@ impl<'a> Writer<'a> {
 
     fn has_stereo_double(&self, a: usize, except: usize) -> bool {
         self.nbrs(a)
-            .iter()
-            .any(|&(_, b)| b != except && self.double_stereo(b).is_some())
+            .any(|(_, b)| b != except && self.double_stereo(b).is_some())
     }
 
     /// RDKit's `removeUnwantedBondDirSpecs`: marks that would make a
@@ -972,14 +956,13 @@ impl<'a> Writer<'a> {
             if self.bond_type.at(b) != 2 || self.double_stereo(b).is_some() {
                 continue;
             }
-            let (first, second) = self.frag.ends.get(b).copied().unwrap_or((0, 0));
+            let (first, second) = self.frag.ends(b).unwrap_or((0, 0));
             if self.nbrs(first).len() == 1 || self.nbrs(second).len() == 1 {
                 continue;
             }
             let mut candidates: Vec<usize> = self
                 .nbrs(first)
-                .iter()
-                .map(|&(_, x)| x)
+                .map(|(_, x)| x)
                 .filter(|&x| st.bond_count.at(x) != 0)
                 .collect();
             if candidates.is_empty() {
@@ -990,8 +973,7 @@ impl<'a> Writer<'a> {
             }
             let on_second: Vec<usize> = self
                 .nbrs(second)
-                .iter()
-                .map(|&(_, x)| x)
+                .map(|(_, x)| x)
                 .filter(|&x| st.bond_count.at(x) != 0)
                 .collect();
             if on_second.is_empty() || st.atom_count.at(second) != 0 {
@@ -1000,7 +982,7 @@ impl<'a> Writer<'a> {
             candidates.extend(on_second);
             candidates.sort_by_key(|&x| bond_visit.at(x));
             for c in candidates {
-                let (cb, ce) = self.frag.ends.get(c).copied().unwrap_or((0, 0));
+                let (cb, ce) = self.frag.ends(c).unwrap_or((0, 0));
                 let other = if cb == first || ce == first {
                     self.other(c, first)
                 } else {
@@ -1049,8 +1031,8 @@ impl<'a> Writer<'a> {
                 }
             }
         };
-        let ends = |b: usize| self.frag.ends.get(b).copied().unwrap_or((0, 0));
-        for &(_, o) in self.nbrs(from) {
+        let ends = |b: usize| self.frag.ends(b).unwrap_or((0, 0));
+        for (_, o) in self.nbrs(from) {
             if o == ref_bond || !self.can_have_direction(o) {
                 continue;
             }
@@ -1171,7 +1153,7 @@ impl<'a> Writer<'a> {
             BondOrder::Triple => "#",
             BondOrder::Quadruple => "$",
             BondOrder::Dative => {
-                if self.frag.ends.get(b).is_some_and(|&(x, _)| x == left) {
+                if self.frag.ends(b).is_some_and(|(x, _)| x == left) {
                     "->"
                 } else {
                     "<-"
