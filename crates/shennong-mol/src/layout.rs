@@ -112,11 +112,11 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
     let mut queue: VecDeque<AtomIdx> = VecDeque::new();
     // the first ring system, if any, anchors the fragment
     if let Some(first) = ring_list.first() {
-        place_ring(first, pos, None, None);
+        place_ring(mol, first, pos, None, None);
         if let Some(p) = placed_rings.first_mut() {
             *p = true;
         }
-        place_pending_rings(&ring_list, &mut placed_rings, pos, None);
+        place_pending_rings(mol, &ring_list, &mut placed_rings, pos, None);
     }
     let start = frag
         .iter()
@@ -174,8 +174,13 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
             let pc = add(pu, scale(unit(ang), BOND_LENGTH));
             set(pos, c, pc);
             // reaching a ring draws its whole ring system, pointing away from `u`
-            let drawn =
-                place_pending_rings(&ring_list, &mut placed_rings, pos, Some((c, sub(pc, pu))));
+            let drawn = place_pending_rings(
+                mol,
+                &ring_list,
+                &mut placed_rings,
+                pos,
+                Some((c, sub(pc, pu))),
+            );
             rings_drawn.push((c, pc, drawn.clone()));
             queue.extend(drawn);
             let t = -turn.get(u.index()).copied().unwrap_or(1.0);
@@ -378,6 +383,7 @@ fn double_bond_ok(mol: &Mol, u: AtomIdx, c: AtomIdx, pos: &[Option<P>]) -> bool 
 
 /// Places every not-yet-drawn ring that touches drawn atoms, most-anchored first.
 fn place_pending_rings(
+    mol: &Mol,
     rings: &[&[AtomIdx]],
     done: &mut [bool],
     pos: &mut [Option<P>],
@@ -420,7 +426,7 @@ fn place_pending_rings(
                     1.0 / anchor.len() as f64,
                 ))
             };
-            place_ring(r, pos, hint, anchor);
+            place_ring(mol, r, pos, hint, anchor);
             for (a, was) in r.iter().zip(before) {
                 if !was && get(pos, *a).is_some() {
                     newly.push(*a);
@@ -433,6 +439,7 @@ fn place_pending_rings(
 /// Places a ring against atoms already placed (fused, bridged, spiro or first).
 /// `hint` (atom, direction) orients a ring reached through a single atom.
 fn place_ring(
+    mol: &Mol,
     ring: &[AtomIdx],
     pos: &mut [Option<P>],
     hint: Option<(AtomIdx, P)>,
@@ -468,8 +475,24 @@ fn place_ring(
         let Some(shared) = get(pos, shared_atom) else {
             return;
         };
+        // A spiro ring points away from the shared atom's drawn bonds (along
+        // the outer bisector of the ring it already belongs to), not merely
+        // away from the drawing's centre, which for a spiro atom inside a
+        // fused system can lay the new ring over the old one.
+        let drawn_bonds = mol
+            .neighbors(shared_atom)
+            .iter()
+            .filter_map(|&(x, _)| get(pos, x))
+            .map(|p| {
+                let v = sub(p, shared);
+                let len = (v[0] * v[0] + v[1] * v[1]).sqrt().max(1e-9);
+                scale(v, 1.0 / len)
+            })
+            .fold([0.0, 0.0], add);
+        let spread = (drawn_bonds[0] * drawn_bonds[0] + drawn_bonds[1] * drawn_bonds[1]).sqrt();
         let mut out = match hint {
             Some((h, dir)) if h == shared_atom => dir,
+            _ if spread > 1e-3 => scale(drawn_bonds, -1.0),
             _ => sub(shared, centroid),
         };
         let len = (out[0] * out[0] + out[1] * out[1]).sqrt();
@@ -548,12 +571,65 @@ fn place_ring(
     if far(other) > far(sweep) {
         sweep = other;
     }
-    for i in 1..=m {
-        let t = ab + sweep * i as f64 / total as f64;
+    let mut new_atoms: Vec<P> = (1..=m)
+        .map(|i| add(center, scale(unit(ab + sweep * i as f64 / total as f64), r)))
+        .collect();
+    // A bridge (the drawn run has atoms between its ends, as in norbornane
+    // or bicyclo[2.2.2]octane): the arc may lie on one of the drawn paths
+    // between the bridgeheads, with their bonds on top of each other. The
+    // other way is across the ring: evenly along the chord between the
+    // bridgeheads, bowed slightly away from the drawn path. It is taken
+    // when the arc crowds a drawn atom and it keeps the new atoms farther
+    // from every drawn atom.
+    let interior: Vec<P> = (1..len.saturating_sub(1))
+        .filter_map(|k| ring.get((s + k) % n).and_then(|x| get(pos, *x)))
+        .collect();
+    if !interior.is_empty() {
+        let inner = scale(
+            interior.iter().fold([0.0, 0.0], |acc, p| add(acc, *p)),
+            1.0 / interior.len() as f64,
+        );
+        let toward_inner = sub(inner, mid);
+        let sign = if toward_inner[0] * normal[0] + toward_inner[1] * normal[1] > 0.0 {
+            -1.0
+        } else {
+            1.0
+        };
+        let bow = 0.2 * chord_len;
+        let across: Vec<P> = (1..=m)
+            .map(|i| {
+                let t = i as f64 / total as f64;
+                let along = add(pb, scale(sub(pa, pb), t));
+                add(along, scale(normal, sign * bow * 4.0 * t * (1.0 - t)))
+            })
+            .collect();
+        let arc_clearance = clearance(&new_atoms, pos);
+        if arc_clearance < CROWDED * BOND_LENGTH && clearance(&across, pos) > arc_clearance {
+            new_atoms = across;
+        }
+    }
+    for (i, p) in (1..=m).zip(new_atoms) {
         if let Some(atom) = ring.get((s + len - 1 + i) % n) {
             if get(pos, *atom).is_none() {
-                set(pos, *atom, add(center, scale(unit(t), r)));
+                set(pos, *atom, p);
             }
         }
     }
+}
+
+/// New ring atoms closer than this many bond lengths to a drawn atom sit
+/// on its bonds: another placement is tried.
+const CROWDED: f64 = 0.4;
+
+/// The shortest distance from any of `points` to a drawn atom.
+fn clearance(points: &[P], pos: &[Option<P>]) -> f64 {
+    points
+        .iter()
+        .flat_map(|p| {
+            pos.iter().flatten().map(move |q| {
+                let v = sub(*p, *q);
+                (v[0] * v[0] + v[1] * v[1]).sqrt()
+            })
+        })
+        .fold(f64::INFINITY, f64::min)
 }
