@@ -181,6 +181,7 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
                 pos,
                 Some((c, sub(pc, pu))),
             );
+            orient_system(mol, u, c, &drawn, pos);
             rings_drawn.push((c, pc, drawn.clone()));
             queue.extend(drawn);
             let t = -turn.get(u.index()).copied().unwrap_or(1.0);
@@ -199,6 +200,51 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
                     }
                 }
             }
+        }
+    }
+}
+
+/// Turns a ring system just drawn from `c` (reached from `u` through a
+/// chain bond) about `c` so that the bond to `u` bisects the widest angle
+/// between `c`'s bonds in the system. Its first ring already points away
+/// from `u`, but rings fused on later may sit on either side; at a fusion
+/// atom (three ring bonds) they can cover the bond to `u`, with `u` or its
+/// other substituents on top of ring atoms.
+fn orient_system(mol: &Mol, u: AtomIdx, c: AtomIdx, drawn: &[AtomIdx], pos: &mut [Option<P>]) {
+    let (Some(pu), Some(pc)) = (get(pos, u), get(pos, c)) else {
+        return;
+    };
+    let mut dirs: Vec<f64> = mol
+        .neighbors(c)
+        .iter()
+        .filter(|&&(x, _)| drawn.contains(&x))
+        .filter_map(|&(x, _)| get(pos, x))
+        .map(|p| norm_angle(angle_of(sub(p, pc))))
+        .collect();
+    if dirs.is_empty() {
+        return;
+    }
+    dirs.sort_by(|a, b| a.total_cmp(b));
+    let mut best = (0.0, 0.0);
+    for (i, &a) in dirs.iter().enumerate() {
+        let b = dirs.get((i + 1) % dirs.len()).copied().unwrap_or(a);
+        let gap = norm_angle(b - a);
+        let gap = if gap == 0.0 { 2.0 * PI } else { gap };
+        if gap > best.1 {
+            best = (a, gap);
+        }
+    }
+    let bisector = best.0 + best.1 / 2.0;
+    let turn = angle_of(sub(pu, pc)) - bisector;
+    let (sin, cos) = turn.sin_cos();
+    for &a in drawn {
+        if let Some(p) = get(pos, a) {
+            let v = sub(p, pc);
+            set(
+                pos,
+                a,
+                add(pc, [v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos]),
+            );
         }
     }
 }
