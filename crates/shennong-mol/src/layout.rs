@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::f64::consts::PI;
 
 use crate::mol::{AtomIdx, BondOrder, BondStereo, Conformer, Mol};
+use crate::slots::Slots;
 
 /// Bond length of the layout (Å), as in RDKit depictions.
 pub const BOND_LENGTH: f64 = 1.5;
@@ -499,9 +500,15 @@ fn place_ring(
     let count = placed.iter().filter(|&&p| p).count();
     let radius = BOND_LENGTH / (2.0 * (PI / n as f64).sin());
     let step = 2.0 * PI / n as f64;
+    // a macrocycle with a trans double bond cannot be a convex polygon
+    let shaped = macrocycle_outline(mol, ring);
     if count == 0 {
         for (i, a) in ring.iter().enumerate() {
-            set(pos, *a, scale(unit(step * i as f64 + PI / 2.0), radius));
+            let p = match &shaped {
+                Some(outline) => outline.get(i).copied().unwrap_or([0.0, 0.0]),
+                None => scale(unit(step * i as f64 + PI / 2.0), radius),
+            };
+            set(pos, *a, p);
         }
         return;
     }
@@ -547,6 +554,24 @@ fn place_ring(
         } else {
             scale(out, 1.0 / len)
         };
+        if let Some(outline) = &shaped {
+            // the outline turned and moved so that its centre lies along
+            // `out` from the shared atom, which stays where it is
+            let at = outline.get(k).copied().unwrap_or([0.0, 0.0]);
+            let turn = angle_of(out) - angle_of(sub([0.0, 0.0], at));
+            let (sin, cos) = turn.sin_cos();
+            for (i, a) in ring.iter().enumerate() {
+                if get(pos, *a).is_none() {
+                    let v = sub(outline.get(i).copied().unwrap_or(at), at);
+                    set(
+                        pos,
+                        *a,
+                        add(shared, [v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos]),
+                    );
+                }
+            }
+            return;
+        }
         let center = add(shared, scale(out, radius));
         let start = angle_of(sub(shared, center));
         for i in 0..n {
@@ -661,6 +686,103 @@ fn place_ring(
             }
         }
     }
+}
+
+/// The outline of a ring of eight or more atoms holding a double bond
+/// whose ring neighbours are trans to each other, centred on the origin,
+/// one point per ring atom in ring order; `None` for other rings (a
+/// regular polygon draws every ring double bond cis).
+///
+/// Walking round the ring, each atom turns the path left or right: a
+/// double bond's ring neighbours are cis when the path turns the same way
+/// at both of its atoms and trans when it turns opposite ways. Atoms of
+/// stereo double bonds turn by 60° (the zig-zag of a chain), in the
+/// direction their stereo asks for, and the other atoms share what is left
+/// of a full turn; the small gap the walk leaves at the end is spread over
+/// all atoms.
+fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
+    let n = ring.len();
+    if n < crate::stereo::MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO {
+        return None;
+    }
+    let at = |k: usize| ring.get(k % n).copied();
+    // per ring position: the sign of the path's turn there (0: free)
+    let mut sign = vec![0i32; n];
+    let mut any_trans = false;
+    for k in 0..n {
+        let (Some(a), Some(b), Some(before), Some(after)) =
+            (at(k), at(k + 1), at(k + n - 1), at(k + 2))
+        else {
+            return None;
+        };
+        let bi = mol.bond_between(a, b)?;
+        let bond = mol.bond(bi);
+        let (ra, rb, cis) = match bond.stereo {
+            BondStereo::Cis(x, y) | BondStereo::Trans(x, y) if bond.begin == a => {
+                (x, y, matches!(bond.stereo, BondStereo::Cis(..)))
+            }
+            BondStereo::Cis(x, y) | BondStereo::Trans(x, y) => {
+                (y, x, matches!(bond.stereo, BondStereo::Cis(..)))
+            }
+            BondStereo::None => continue,
+        };
+        // the reference atoms may be substituents, on the other side from
+        // the ring neighbours
+        let ring_cis = cis ^ (ra != before) ^ (rb != after);
+        any_trans |= !ring_cis;
+        let want = |first: i32| if ring_cis { first } else { -first };
+        match (sign.get(k).copied(), sign.get((k + 1) % n).copied()) {
+            (Some(0), Some(0)) => {
+                sign.put(k, 1);
+                sign.put((k + 1) % n, want(1));
+            }
+            (Some(x), Some(0)) => sign.put((k + 1) % n, want(x)),
+            (Some(0), Some(y)) => sign.put(k, want(y)),
+            (Some(x), Some(y)) if y != want(x) => return None,
+            _ => {}
+        }
+    }
+    if !any_trans {
+        return None;
+    }
+    let zigzag = PI / 3.0;
+    let fixed: f64 = sign.iter().map(|&x| f64::from(x) * zigzag).sum();
+    let free = sign.iter().filter(|&&x| x == 0).count();
+    if free == 0 {
+        return None;
+    }
+    // the free atoms turn the rest of the way round, each by less than a
+    // right angle's worth beyond the zig-zag (else the outline folds)
+    let free_turn = (2.0 * PI - fixed) / free as f64;
+    if !(0.0..=2.0 * PI / 3.0).contains(&free_turn) {
+        return None;
+    }
+    let mut outline = Vec::with_capacity(n + 1);
+    let mut p = [0.0, 0.0];
+    let mut heading = 0.0f64;
+    outline.push(p);
+    for k in 1..=n {
+        p = add(p, scale(unit(heading), BOND_LENGTH));
+        outline.push(p);
+        heading += match sign.get(k % n).copied() {
+            Some(0) | None => free_turn,
+            Some(x) => f64::from(x) * zigzag,
+        };
+    }
+    // close the walk: its end should be its start
+    let gap = outline.last().copied().unwrap_or([0.0, 0.0]);
+    if (gap[0] * gap[0] + gap[1] * gap[1]).sqrt() > 0.35 * BOND_LENGTH * n as f64 {
+        return None;
+    }
+    outline.pop();
+    for (k, q) in outline.iter_mut().enumerate() {
+        *q = sub(*q, scale(gap, k as f64 / n as f64));
+    }
+    let centre = scale(
+        outline.iter().fold([0.0, 0.0], |acc, q| add(acc, *q)),
+        1.0 / n as f64,
+    );
+    Some(outline.into_iter().map(|q| sub(q, centre)).collect())
 }
 
 /// New ring atoms closer than this many bond lengths to a drawn atom sit

@@ -298,3 +298,26 @@ fn fused_system_reached_at_a_fusion_atom_leaves_room_for_the_chain() {
     let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(to_smiles(&read_molblock(&block).unwrap()), to_smiles(&mol));
 }
+
+/// Regression: rings were drawn as convex polygons, on which every ring
+/// double bond is cis, so a macrocycle holding a trans double bond could
+/// not be written to an SD file (13 of chembl_1k's 999 records). A ring of
+/// eight or more atoms with such a bond is now drawn zig-zag through it.
+#[test]
+fn trans_double_bond_in_a_macrocycle_is_drawn_trans() {
+    for smiles in [
+        "C1CCC/C=C/CC1",
+        "C1CCC/C=C\\CC1",
+        "C/C1=C\\CCCCCC1",
+        "O=C1CCCC/C=C/C=C/CCCCO1",
+        "CN1C(=O)[C@@H](N)CCCC/C=C/C[C@@H](C(=O)NCc2ccccc2)NC(=O)[C@@H]1Cc1ccc(O)cc1",
+    ] {
+        let mol = parse(smiles).unwrap();
+        let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{smiles}: {e}"));
+        assert_eq!(
+            to_smiles(&read_molblock(&block).unwrap()),
+            to_smiles(&mol),
+            "{smiles}"
+        );
+    }
+}
