@@ -645,6 +645,10 @@ fn place_ring(
     let mut new_atoms: Vec<P> = (1..=m)
         .map(|i| add(center, scale(unit(ab + sweep * i as f64 / total as f64), r)))
         .collect();
+    // a macrocycle's trans double bond among the new atoms: a zig-zag path
+    if let Some(path) = macrocycle_path(mol, ring, (s + len - 1) % n, m, (pb, pa), centroid) {
+        new_atoms = path;
+    }
     // A bridge (the drawn run has atoms between its ends, as in norbornane
     // or bicyclo[2.2.2]octane): the arc may lie on one of the drawn paths
     // between the bridgeheads, with their bonds on top of each other. The
@@ -688,19 +692,13 @@ fn place_ring(
     }
 }
 
-/// The outline of a ring of eight or more atoms holding a double bond
-/// whose ring neighbours are trans to each other, centred on the origin,
-/// one point per ring atom in ring order; `None` for other rings (a
-/// regular polygon draws every ring double bond cis).
-///
-/// Walking round the ring, each atom turns the path left or right: a
-/// double bond's ring neighbours are cis when the path turns the same way
-/// at both of its atoms and trans when it turns opposite ways. Atoms of
-/// stereo double bonds turn by 60° (the zig-zag of a chain), in the
-/// direction their stereo asks for, and the other atoms share what is left
-/// of a full turn; the small gap the walk leaves at the end is spread over
-/// all atoms.
-fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
+/// For a ring of eight or more atoms holding a double bond whose ring
+/// neighbours are trans: per ring position, the sign of the turn a walk
+/// round the ring takes there (+1 left, -1 right, 0 free) so that every
+/// stereo double bond of the ring has its stereo (see
+/// [`macrocycle_outline`]). `None` for other rings and when the bonds ask
+/// for opposite turns at one atom.
+fn ring_turn_signs(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<i32>> {
     let n = ring.len();
     if n < crate::stereo::MIN_RING_SIZE_FOR_DOUBLE_BOND_STEREO {
         return None;
@@ -742,9 +740,24 @@ fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
             _ => {}
         }
     }
-    if !any_trans {
-        return None;
-    }
+    any_trans.then_some(sign)
+}
+
+/// The outline of a ring of eight or more atoms holding a double bond
+/// whose ring neighbours are trans to each other, centred on the origin,
+/// one point per ring atom in ring order; `None` for other rings (a
+/// regular polygon draws every ring double bond cis).
+///
+/// Walking round the ring, each atom turns the path left or right: a
+/// double bond's ring neighbours are cis when the path turns the same way
+/// at both of its atoms and trans when it turns opposite ways. Atoms of
+/// stereo double bonds turn by 60° (the zig-zag of a chain), in the
+/// direction their stereo asks for, and the other atoms share what is left
+/// of a full turn; the small gap the walk leaves at the end is spread over
+/// all atoms.
+fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
+    let n = ring.len();
+    let sign = ring_turn_signs(mol, ring)?;
     let zigzag = PI / 3.0;
     let fixed: f64 = sign.iter().map(|&x| f64::from(x) * zigzag).sum();
     let free = sign.iter().filter(|&&x| x == 0).count();
@@ -783,6 +796,86 @@ fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
         1.0 / n as f64,
     );
     Some(outline.into_iter().map(|q| sub(q, centre)).collect())
+}
+
+/// Positions for the `m` atoms of a macrocycle that follow ring position
+/// `from` (drawn at `ends.0`) on the way round to the drawn atom at
+/// `ends.1`, when the ring has a trans double bond (see
+/// [`ring_turn_signs`]): the walk of [`macrocycle_outline`] over those
+/// atoms (free atoms turning as in the ring's regular polygon), turned and
+/// scaled onto the two drawn ends, bulging away from `away`. `None` for
+/// other rings, and when the walk would have to be stretched or shrunk by
+/// more than half to fit.
+fn macrocycle_path(
+    mol: &Mol,
+    ring: &[AtomIdx],
+    from: usize,
+    m: usize,
+    (pb, pa): (P, P),
+    away: P,
+) -> Option<Vec<P>> {
+    let n = ring.len();
+    let sign = ring_turn_signs(mol, ring)?;
+    let zigzag = PI / 3.0;
+    // the free atoms make up the turning of the regular polygon's arc over
+    // these atoms, which the zig-zags leave out
+    let turns = || (1..=m).map(|j| sign.get((from + j) % n).copied().unwrap_or(0));
+    let fixed: f64 = turns().map(|x| f64::from(x) * zigzag).sum();
+    let free = turns().filter(|&x| x == 0).count();
+    if free == 0 {
+        return None;
+    }
+    let free_turn = (m as f64 * 2.0 * PI / n as f64 - fixed) / free as f64;
+    // the walk from the origin, heading along x, through the new atoms
+    let mut walk: Vec<P> = Vec::with_capacity(m + 1);
+    let mut p = [0.0, 0.0];
+    let mut heading = 0.0f64;
+    for j in 1..=m + 1 {
+        p = add(p, scale(unit(heading), BOND_LENGTH));
+        walk.push(p);
+        heading += match sign.get((from + j) % n).copied() {
+            Some(0) | None => free_turn,
+            Some(x) => f64::from(x) * zigzag,
+        };
+    }
+    let end = walk.last().copied()?;
+    let end_len = (end[0] * end[0] + end[1] * end[1]).sqrt();
+    let chord = sub(pa, pb);
+    let chord_len = (chord[0] * chord[0] + chord[1] * chord[1]).sqrt();
+    if end_len < 1e-6 || !(0.5..=1.5).contains(&(chord_len / end_len)) {
+        return None;
+    }
+    walk.pop();
+    // the similarity taking the walk's end onto the chord (as complex
+    // numbers: z -> pb + z * chord / end), either way up
+    let fit = |mirror: bool| -> Vec<P> {
+        let flip = |z: P| if mirror { [z[0], -z[1]] } else { z };
+        let e = flip(end);
+        let q = [
+            (chord[0] * e[0] + chord[1] * e[1]) / (end_len * end_len),
+            (chord[1] * e[0] - chord[0] * e[1]) / (end_len * end_len),
+        ];
+        walk.iter()
+            .map(|&z| {
+                let z = flip(z);
+                add(pb, [z[0] * q[0] - z[1] * q[1], z[0] * q[1] + z[1] * q[0]])
+            })
+            .collect()
+    };
+    let (plain, mirrored) = (fit(false), fit(true));
+    let spread = |pts: &[P]| {
+        pts.iter()
+            .map(|&q| {
+                let v = sub(q, away);
+                v[0] * v[0] + v[1] * v[1]
+            })
+            .sum::<f64>()
+    };
+    Some(if spread(&mirrored) > spread(&plain) {
+        mirrored
+    } else {
+        plain
+    })
 }
 
 /// New ring atoms closer than this many bond lengths to a drawn atom sit

@@ -302,7 +302,8 @@ fn fused_system_reached_at_a_fusion_atom_leaves_room_for_the_chain() {
 /// Regression: rings were drawn as convex polygons, on which every ring
 /// double bond is cis, so a macrocycle holding a trans double bond could
 /// not be written to an SD file (13 of chembl_1k's 999 records). A ring of
-/// eight or more atoms with such a bond is now drawn zig-zag through it.
+/// eight or more atoms with such a bond is now drawn zig-zag through it,
+/// also when it is fused to a ring drawn before it.
 #[test]
 fn trans_double_bond_in_a_macrocycle_is_drawn_trans() {
     for smiles in [
@@ -311,6 +312,13 @@ fn trans_double_bond_in_a_macrocycle_is_drawn_trans() {
         "C/C1=C\\CCCCCC1",
         "O=C1CCCC/C=C/C=C/CCCCO1",
         "CN1C(=O)[C@@H](N)CCCC/C=C/C[C@@H](C(=O)NCc2ccccc2)NC(=O)[C@@H]1Cc1ccc(O)cc1",
+        // fused to a benzene ring, drawn after it (the path between the
+        // two shared atoms zig-zags instead)
+        "O=C1CCCCCC/C=C/c2ccccc2O1",
+        "O=C1CCCC/C=C/CCc2ccccc2N1",
+        // 17-DMAG (an ansamycin): three trans or cis double bonds
+        "CO[C@H]1[C@@H](OC)C[C@H](C)CC2=C(NCCN(C)C)C(=O)C=C(NC(=O)/C(C)=C/C=C\\[C@H](OC)\
+         [C@@H](OC(N)=O)/C(C)=C/[C@@H]1C)C2=O",
     ] {
         let mol = parse(smiles).unwrap();
         let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{smiles}: {e}"));
