@@ -203,6 +203,204 @@ fn layout_fragment(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
             }
         }
     }
+    resolve_collisions(mol, frag, pos);
+}
+
+/// Most atom pairs [`resolve_collisions`] looks at for one fragment.
+const MAX_TIDY_WORK: usize = 4_000_000;
+
+/// Atoms closer than this (in bond lengths) crowd each other: the drawing
+/// reads them as one point or as bonded.
+const CLASH: f64 = 0.6;
+
+/// How badly the points `a` crowd the points `b`: the sum, over pairs
+/// closer than [`CLASH`] bond lengths, of the squared shortfall.
+fn crowding(a: &[P], b: &[P]) -> f64 {
+    let limit = CLASH * BOND_LENGTH;
+    let mut total = 0.0;
+    for p in a {
+        for q in b {
+            let v = sub(*p, *q);
+            let d = (v[0] * v[0] + v[1] * v[1]).sqrt();
+            if d < limit {
+                total += (limit - d) * (limit - d);
+            }
+        }
+    }
+    total
+}
+
+/// Chains drawn at 120° can fold back onto other atoms (an ortho
+/// substituent's chain meeting the ring's other neighbour, a chain closing
+/// a virtual hexagon six bonds on). Such clashes are undone the way a
+/// chemist redraws them: the smaller side of a chain bond on the path
+/// between the two atoms is mirrored across that bond, as long as that
+/// makes the drawing less crowded. Mirroring a whole side keeps every
+/// double bond's cis/trans geometry (both reference atoms of a bond are
+/// mirrored, or the bond lies on the mirror line), so only bonds that are
+/// themselves stereo double bonds are never used; wedges are chosen from
+/// the final drawing.
+fn resolve_collisions(mol: &Mol, frag: &[AtomIdx], pos: &mut [Option<P>]) {
+    let limit = CLASH * BOND_LENGTH;
+    // each accepted flip lowers the crowding; the work (pairs of atoms
+    // looked at) is bounded all the same, so that a large molecule is
+    // drawn in milliseconds, tidied as far as the bound allows
+    let mut work = 0usize;
+    for _ in 0..(2 * frag.len()).min(200) {
+        work += frag.len() * frag.len() / 2;
+        if work > MAX_TIDY_WORK {
+            return;
+        }
+        // the most crowded pair that some flip relieves
+        let mut best: Option<(f64, Vec<AtomIdx>, P, P)> = None;
+        // (the few most crowded pairs: their flips relieve the others too)
+        for (x, y) in clashes(frag, pos, limit).into_iter().take(8) {
+            best = best_flip(mol, frag, pos, x, y, &mut work);
+            if best.is_some() {
+                break;
+            }
+        }
+        let Some((_, side, pu, pc)) = best else {
+            return;
+        };
+        for &a in &side {
+            if let Some(p) = get(pos, a) {
+                set(pos, a, reflect(p, pu, pc));
+            }
+        }
+    }
+}
+
+/// The flip (crowding change, side, mirror line) on the path between `x`
+/// and `y` that relieves the drawing most, if any does.
+fn best_flip(
+    mol: &Mol,
+    frag: &[AtomIdx],
+    pos: &[Option<P>],
+    x: AtomIdx,
+    y: AtomIdx,
+    work: &mut usize,
+) -> Option<(f64, Vec<AtomIdx>, P, P)> {
+    let mut best: Option<(f64, Vec<AtomIdx>, P, P)> = None;
+    {
+        for (u, c) in path_bonds(mol, x, y) {
+            let Some(b) = mol.bond_between(u, c) else {
+                continue;
+            };
+            let bond = mol.bond(b);
+            if mol.rings().is_ring_bond(b) || bond.stereo != BondStereo::None {
+                continue;
+            }
+            let (Some(pu), Some(pc)) = (get(pos, u), get(pos, c)) else {
+                continue;
+            };
+            // a side moves rigidly: only its pairs with the rest change
+            let side = smaller_side(mol, u, c);
+            let mut on_side = vec![false; mol.num_atoms()];
+            for a in &side {
+                on_side.put(a.index(), true);
+            }
+            let rest: Vec<P> = frag
+                .iter()
+                .filter(|a| !on_side.at(a.index()))
+                .filter_map(|&a| get(pos, a))
+                .collect();
+            let moved: Vec<P> = side.iter().filter_map(|&a| get(pos, a)).collect();
+            let mirrored: Vec<P> = moved.iter().map(|&p| reflect(p, pu, pc)).collect();
+            *work += 2 * moved.len() * rest.len() + mol.num_atoms();
+            let change = crowding(&mirrored, &rest) - crowding(&moved, &rest);
+            if change < -1e-9 && best.as_ref().is_none_or(|(t, ..)| change < *t) {
+                best = Some((change, side, pu, pc));
+            }
+        }
+    }
+    best
+}
+
+/// The pairs of drawn atoms closer than `limit`, most crowded first.
+fn clashes(frag: &[AtomIdx], pos: &[Option<P>], limit: f64) -> Vec<(AtomIdx, AtomIdx)> {
+    let mut out: Vec<(f64, AtomIdx, AtomIdx)> = Vec::new();
+    for (i, &a) in frag.iter().enumerate() {
+        let Some(p) = get(pos, a) else { continue };
+        for &b in frag.iter().skip(i + 1) {
+            let Some(q) = get(pos, b) else { continue };
+            let v = sub(p, q);
+            let d = (v[0] * v[0] + v[1] * v[1]).sqrt();
+            if d < limit {
+                out.push((d, a, b));
+            }
+        }
+    }
+    out.sort_by(|x, y| x.0.total_cmp(&y.0));
+    out.into_iter().map(|(_, a, b)| (a, b)).collect()
+}
+
+/// The bonds (as atom pairs, in path order) of a shortest path from `x` to `y`.
+fn path_bonds(mol: &Mol, x: AtomIdx, y: AtomIdx) -> Vec<(AtomIdx, AtomIdx)> {
+    let mut parent: Vec<Option<AtomIdx>> = vec![None; mol.num_atoms()];
+    let mut seen = vec![false; mol.num_atoms()];
+    let mut queue = VecDeque::from([x]);
+    if let Some(s) = seen.get_mut(x.index()) {
+        *s = true;
+    }
+    while let Some(a) = queue.pop_front() {
+        if a == y {
+            break;
+        }
+        for &(n, _) in mol.neighbors(a) {
+            if let Some(s) = seen.get_mut(n.index()) {
+                if !*s {
+                    *s = true;
+                    if let Some(p) = parent.get_mut(n.index()) {
+                        *p = Some(a);
+                    }
+                    queue.push_back(n);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let mut cur = y;
+    while let Some(p) = parent.get(cur.index()).copied().flatten() {
+        out.push((p, cur));
+        cur = p;
+    }
+    out.reverse();
+    out
+}
+
+/// The atoms on the smaller side of the chain bond `u`-`c` (a bridge: no
+/// ring holds it), the side's own atom included.
+fn smaller_side(mol: &Mol, u: AtomIdx, c: AtomIdx) -> Vec<AtomIdx> {
+    let reach = |from: AtomIdx, block: AtomIdx| {
+        let mut seen = vec![false; mol.num_atoms()];
+        let mut out = vec![from];
+        if let Some(s) = seen.get_mut(from.index()) {
+            *s = true;
+        }
+        if let Some(s) = seen.get_mut(block.index()) {
+            *s = true;
+        }
+        let mut k = 0;
+        while let Some(&a) = out.get(k) {
+            k += 1;
+            for &(n, _) in mol.neighbors(a) {
+                if let Some(s) = seen.get_mut(n.index()) {
+                    if !*s {
+                        *s = true;
+                        out.push(n);
+                    }
+                }
+            }
+        }
+        out
+    };
+    let (on_c, on_u) = (reach(c, u), reach(u, c));
+    if on_c.len() <= on_u.len() {
+        on_c
+    } else {
+        on_u
+    }
 }
 
 /// Turns a ring system just drawn from `c` (reached from `u` through a
