@@ -4,6 +4,8 @@
 //! dummies, aromatic-flagged multiple bonds, unflagged aromatic bonds
 //! marked for stereo; see
 //! `shennong_smiles::canonical_may_drift`), reading it back must not panic.
+//! A molblock written for it (with a 2D layout) has finite coordinates and
+//! reads back.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -16,6 +18,11 @@ fuzz_target!(|data: &[u8]| {
             let again = again.expect("canonical SMILES must re-parse");
             assert_eq!(shennong_smiles::to_smiles(&again), canon);
         }
-        let _ = shennong_sdf::write_molblock(&mol, "fuzz");
+        // a written molblock (2D layout included) has finite coordinates
+        // and reads back
+        if let Ok(block) = shennong_sdf::write_molblock(&mol, "fuzz") {
+            assert!(!block.contains("NaN") && !block.contains("inf"), "{block}");
+            shennong_sdf::read_molblock(&block).expect("a written molblock must read back");
+        }
     }
 });

@@ -468,8 +468,12 @@ fn apply_valences(mol: &mut MolBuilder, valences: &[(usize, i64)]) {
     }
 }
 
-/// Adds one molfile bond: aromatic bonds mark their atoms aromatic; stereo
-/// marks become wedges/hashes on single bonds or "either" on double bonds.
+/// Adds one molfile bond: stereo marks become wedges/hashes on single bonds
+/// or "either" on double bonds. An aromatic bond (type 4) leaves its atoms
+/// unflagged, as RDKit's reader does: sanitisation then kekulises and
+/// perceives the rings, and an aromatic bond outside any ring stays a
+/// plain aromatic bond between non-aromatic atoms (`O:PO`), which a flag
+/// on its atoms would make an error ("non-ring atom marked aromatic").
 fn add_molfile_bond(
     mol: &mut MolBuilder,
     (pa, pb, order, mark): (AtomIdx, AtomIdx, BondOrder, Option<BondDirection>),
@@ -477,13 +481,6 @@ fn add_molfile_bond(
     either_double: &mut Vec<shennong_mol::BondIdx>,
 ) -> Result<(), String> {
     let bi = mol.add_bond(pa, pb, order).map_err(|e| e.to_string())?;
-    if order == BondOrder::Aromatic {
-        for x in [pa, pb] {
-            if let Some(atom) = mol.atom_mut(x) {
-                atom.aromatic = true;
-            }
-        }
-    }
     match (order, mark) {
         (BondOrder::Single, Some(d)) => wedges.push((pa, pb, d)),
         (BondOrder::Double, Some(BondDirection::Either)) => either_double.push(bi),

@@ -359,3 +359,22 @@ fn chains_do_not_fold_back_onto_other_atoms_in_the_2d_layout() {
         );
     }
 }
+
+/// Regression (found by `cargo fuzz run smiles` writing `O:PO` to a
+/// molblock): the molfile reader flagged both atoms of every aromatic bond
+/// (type 4) aromatic, so an aromatic bond outside a ring failed
+/// sanitisation ("non-ring atom 0 marked aromatic"), where RDKit 2026.09
+/// leaves the atoms unflagged and reads the block RDKit itself writes for
+/// `O:PO` back as `O:PO`. Rings of type-4 bonds read as before.
+#[test]
+fn aromatic_bond_outside_a_ring_reads_back_from_a_molfile() {
+    let block = "\n     RDKit          2D\n\n  3  2  0  0  0  0  0  0  0  0999 V2000\n\
+        \x20   0.0000    0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20   1.2990    0.7500    0.0000 P   0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20   2.5981   -0.0000    0.0000 O   0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20 1  2  4  0\n  2  3  1  0\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(block).unwrap()), "O:PO");
+    let mol = parse("O:PO").unwrap();
+    let written = write_molblock(&mol, "t").unwrap();
+    assert_eq!(to_smiles(&read_molblock(&written).unwrap()), "O:PO");
+}
