@@ -47,6 +47,13 @@ pub enum WriteError {
         /// Which atom or bond.
         what: String,
     },
+    /// A bond order the molfile format has no type for (quadruple): written
+    /// as another type it would read back as another molecule.
+    #[error("bond {bond} is a quadruple bond, which a molfile cannot hold; an SD file would change it (write SMILES instead)")]
+    UnwritableBond {
+        /// Which bond (1-based).
+        bond: usize,
+    },
     /// No Kekulé form.
     #[error(transparent)]
     Chemistry(#[from] shennong_mol::MolError),

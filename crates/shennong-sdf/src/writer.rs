@@ -96,6 +96,13 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     } else {
         Vec::new()
     };
+    if let Some(bi) = kek
+        .bonds()
+        .iter()
+        .position(|b| b.order == BondOrder::Quadruple)
+    {
+        return Err(WriteError::UnwritableBond { bond: bi + 1 });
+    }
     let bonds: Vec<BondRow> = kek
         .bonds()
         .iter()
@@ -105,6 +112,7 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
                 BondOrder::Single => 1,
                 BondOrder::Double => 2,
                 BondOrder::Triple => 3,
+                // (quadruple bonds were refused above)
                 BondOrder::Quadruple | BondOrder::Aromatic => 4,
                 BondOrder::Dative => 9,
                 BondOrder::Zero => 0,

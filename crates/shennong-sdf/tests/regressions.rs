@@ -378,3 +378,19 @@ fn aromatic_bond_outside_a_ring_reads_back_from_a_molfile() {
     let written = write_molblock(&mol, "t").unwrap();
     assert_eq!(to_smiles(&read_molblock(&written).unwrap()), "O:PO");
 }
+
+/// Regression (found by `cargo fuzz run smiles`): a quadruple bond was
+/// written as bond type 4, which reads back as an aromatic bond, another
+/// molecule (RDKit writes type 0, which reads back as a zero-order bond,
+/// also another molecule). The molfile format has no quadruple bond: the
+/// record is now refused with a clear error instead of changed silently.
+#[test]
+fn quadruple_bond_is_refused_by_the_molfile_writer() {
+    let mol = parse("C$C").unwrap();
+    let err = write_molblock(&mol, "t").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "bond 1 is a quadruple bond, which a molfile cannot hold; an SD file would change it \
+         (write SMILES instead)"
+    );
+}
