@@ -29,6 +29,18 @@ fn v2000(atoms: &[(&str, u8)], bonds: &[(usize, usize)], props: &str) -> String 
     s + props + "M  END\n"
 }
 
+/// Writes `smiles` to a molblock through the 2D layout and checks that it
+/// reads back to the same molecule (canonical SMILES, stereo included).
+fn assert_writes_and_reads_back(smiles: &str) {
+    let mol = parse(smiles).unwrap();
+    let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{smiles}: {e}"));
+    assert_eq!(
+        to_smiles(&read_molblock(&block).unwrap()),
+        to_smiles(&mol),
+        "{smiles}"
+    );
+}
+
 /// Regression: a radical read from `M  RAD` (or V3000 `RAD=`) lost every
 /// hydrogen, because the reader marked the atom as taking no implicit
 /// hydrogens; the valence model already counts the unpaired electrons.
@@ -273,13 +285,7 @@ fn spiro_and_bridged_stereocentres_survive_the_2d_layout() {
         // pinane (a one-atom bridge), which the arc drew well already
         "CC1(C)[C@@H]2CC=C(/C=N/NC(=O)c3ccccc3Br)[C@H]1C2",
     ] {
-        let mol = parse(smiles).unwrap();
-        let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{smiles}: {e}"));
-        assert_eq!(
-            to_smiles(&read_molblock(&block).unwrap()),
-            to_smiles(&mol),
-            "{smiles}"
-        );
+        assert_writes_and_reads_back(smiles);
     }
 }
 
@@ -294,9 +300,7 @@ fn spiro_and_bridged_stereocentres_survive_the_2d_layout() {
 fn fused_system_reached_at_a_fusion_atom_leaves_room_for_the_chain() {
     let smiles = "CC(=O)O[C@H]1CC[C@]2(C)[C@H]3CC=C4[C@@H]5[C@@H](C)[C@H](C)CC[C@]5\
                   (C(=O)Nc5ccccc5CO)CC[C@@]4(C)[C@]3(C)CC[C@H]2C1(C)C";
-    let mol = parse(smiles).unwrap();
-    let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(to_smiles(&read_molblock(&block).unwrap()), to_smiles(&mol));
+    assert_writes_and_reads_back(smiles);
 }
 
 /// Regression: rings were drawn as convex polygons, on which every ring
@@ -320,13 +324,7 @@ fn trans_double_bond_in_a_macrocycle_is_drawn_trans() {
         "CO[C@H]1[C@@H](OC)C[C@H](C)CC2=C(NCCN(C)C)C(=O)C=C(NC(=O)/C(C)=C/C=C\\[C@H](OC)\
          [C@@H](OC(N)=O)/C(C)=C/[C@@H]1C)C2=O",
     ] {
-        let mol = parse(smiles).unwrap();
-        let block = write_molblock(&mol, "t").unwrap_or_else(|e| panic!("{smiles}: {e}"));
-        assert_eq!(
-            to_smiles(&read_molblock(&block).unwrap()),
-            to_smiles(&mol),
-            "{smiles}"
-        );
+        assert_writes_and_reads_back(smiles);
     }
 }
 
@@ -351,12 +349,7 @@ fn chains_do_not_fold_back_onto_other_atoms_in_the_2d_layout() {
                 assert!(d > 0.5, "{smiles}: atoms {d:.2} Å apart");
             }
         }
-        let block = write_molblock(&mol, "t").unwrap();
-        assert_eq!(
-            to_smiles(&read_molblock(&block).unwrap()),
-            to_smiles(&mol),
-            "{smiles}"
-        );
+        assert_writes_and_reads_back(smiles);
     }
 }
 
