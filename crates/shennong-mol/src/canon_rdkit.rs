@@ -143,12 +143,6 @@ impl Fragment<'_> {
             .map(|&(x, b)| (x.index(), b.index()))
     }
 
-    /// Degree of local atom `a`.
-    #[inline]
-    pub fn degree(&self, a: usize) -> usize {
-        self.nbr_slice(a).len()
-    }
-
     #[inline]
     fn nbr_slice(&self, a: usize) -> &[(AtomIdx, BondIdx)] {
         match &self.own {
@@ -284,20 +278,21 @@ fn whole_molecule(mol: &Mol) -> Fragment<'_> {
         let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
         return fragment_of(mol, atoms, bonds, |a| a, |b| b);
     }
-    let tags = mol
-        .atoms()
-        .iter()
-        .map(|a| match a.chirality {
-            Chirality::None => TAG_NONE,
-            Chirality::Other { .. } => TAG_OTHER,
-            Chirality::Clockwise => TAG_CW,
-            Chirality::CounterClockwise => TAG_CCW,
-        })
-        .collect();
+    let tags = mol.atoms().iter().map(|a| tag_of(a.chirality)).collect();
     Fragment {
         mol,
         own: None,
         tags,
+    }
+}
+
+/// RDKit's tag number of a chirality.
+fn tag_of(chirality: Chirality) -> u8 {
+    match chirality {
+        Chirality::None => TAG_NONE,
+        Chirality::Other { .. } => TAG_OTHER,
+        Chirality::Clockwise => TAG_CW,
+        Chirality::CounterClockwise => TAG_CCW,
     }
 }
 
@@ -326,33 +321,24 @@ fn fragment_of(
         if reordered {
             own.sort_unstable_by_key(|&(_, b)| b);
         }
-        let tag = match mol.atom(a).chirality {
-            Chirality::None => TAG_NONE,
-            Chirality::Other { .. } => TAG_OTHER,
-            tag => {
-                let flipped = reordered && {
-                    let ours: smallvec::SmallVec<[BondIdx; 4]> = mol
-                        .neighbors(a)
-                        .iter()
-                        .map(|&(_, b)| local_bond(b))
-                        .collect();
-                    let theirs: smallvec::SmallVec<[BondIdx; 4]> = nbr_list
-                        .get(first..)
-                        .unwrap_or(&[])
-                        .iter()
-                        .map(|&(_, b)| b)
-                        .collect();
-                    swaps_are_odd(&ours, &theirs)
-                };
-                let t = if flipped { tag.inverted() } else { tag };
-                if t == Chirality::Clockwise {
-                    TAG_CW
-                } else {
-                    TAG_CCW
-                }
-            }
+        // a tetrahedral tag follows the neighbour order: re-expressed when
+        // the sort made that an odd permutation
+        let tag = mol.atom(a).chirality;
+        let flipped = reordered && tag.is_tetrahedral() && {
+            let ours: smallvec::SmallVec<[BondIdx; 4]> = mol
+                .neighbors(a)
+                .iter()
+                .map(|&(_, b)| local_bond(b))
+                .collect();
+            let theirs: smallvec::SmallVec<[BondIdx; 4]> = nbr_list
+                .get(first..)
+                .unwrap_or(&[])
+                .iter()
+                .map(|&(_, b)| b)
+                .collect();
+            swaps_are_odd(&ours, &theirs)
         };
-        tags.push(tag);
+        tags.push(tag_of(if flipped { tag.inverted() } else { tag }));
         nbr_range.push((first as u32, nbr_list.len() as u32));
     }
     let ends = bonds

@@ -40,6 +40,40 @@ fn unit(angle: f64) -> P {
     [angle.cos(), angle.sin()]
 }
 
+fn norm(v: P) -> f64 {
+    (v[0] * v[0] + v[1] * v[1]).sqrt()
+}
+
+/// `v` turned by `angle` (counter-clockwise).
+fn rotate(v: P, angle: f64) -> P {
+    let (sin, cos) = angle.sin_cos();
+    [v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos]
+}
+
+/// The centroid of `points` (the origin for none).
+fn mean(points: &[P]) -> P {
+    scale(
+        points.iter().fold([0.0, 0.0], |acc, p| add(acc, *p)),
+        1.0 / points.len().max(1) as f64,
+    )
+}
+
+/// The widest angle between consecutive directions of `sorted` (angles in
+/// [0, 2π), sorted; a single direction leaves a full turn), as (the
+/// direction it starts from, its width).
+fn widest_gap(sorted: &[f64]) -> (f64, f64) {
+    let mut best = (0.0, 0.0);
+    for (i, &a) in sorted.iter().enumerate() {
+        let b = sorted.get((i + 1) % sorted.len()).copied().unwrap_or(a);
+        let gap = norm_angle(b - a);
+        let gap = if gap == 0.0 { 2.0 * PI } else { gap };
+        if gap > best.1 {
+            best = (a, gap);
+        }
+    }
+    best
+}
+
 fn norm_angle(a: f64) -> f64 {
     let mut a = a % (2.0 * PI);
     if a < 0.0 {
@@ -220,8 +254,7 @@ fn crowding(a: &[P], b: &[P]) -> f64 {
     let mut total = 0.0;
     for p in a {
         for q in b {
-            let v = sub(*p, *q);
-            let d = (v[0] * v[0] + v[1] * v[1]).sqrt();
+            let d = norm(sub(*p, *q));
             if d < limit {
                 total += (limit - d) * (limit - d);
             }
@@ -282,36 +315,34 @@ fn best_flip(
     work: &mut usize,
 ) -> Option<(f64, Vec<AtomIdx>, P, P)> {
     let mut best: Option<(f64, Vec<AtomIdx>, P, P)> = None;
-    {
-        for (u, c) in path_bonds(mol, x, y) {
-            let Some(b) = mol.bond_between(u, c) else {
-                continue;
-            };
-            let bond = mol.bond(b);
-            if mol.rings().is_ring_bond(b) || bond.stereo != BondStereo::None {
-                continue;
-            }
-            let (Some(pu), Some(pc)) = (get(pos, u), get(pos, c)) else {
-                continue;
-            };
-            // a side moves rigidly: only its pairs with the rest change
-            let side = smaller_side(mol, u, c);
-            let mut on_side = vec![false; mol.num_atoms()];
-            for a in &side {
-                on_side.put(a.index(), true);
-            }
-            let rest: Vec<P> = frag
-                .iter()
-                .filter(|a| !on_side.at(a.index()))
-                .filter_map(|&a| get(pos, a))
-                .collect();
-            let moved: Vec<P> = side.iter().filter_map(|&a| get(pos, a)).collect();
-            let mirrored: Vec<P> = moved.iter().map(|&p| reflect(p, pu, pc)).collect();
-            *work += 2 * moved.len() * rest.len() + mol.num_atoms();
-            let change = crowding(&mirrored, &rest) - crowding(&moved, &rest);
-            if change < -1e-9 && best.as_ref().is_none_or(|(t, ..)| change < *t) {
-                best = Some((change, side, pu, pc));
-            }
+    for (u, c) in path_bonds(mol, x, y) {
+        let Some(b) = mol.bond_between(u, c) else {
+            continue;
+        };
+        let bond = mol.bond(b);
+        if mol.rings().is_ring_bond(b) || bond.stereo != BondStereo::None {
+            continue;
+        }
+        let (Some(pu), Some(pc)) = (get(pos, u), get(pos, c)) else {
+            continue;
+        };
+        // a side moves rigidly: only its pairs with the rest change
+        let side = smaller_side(mol, u, c);
+        let mut on_side = vec![false; mol.num_atoms()];
+        for a in &side {
+            on_side.put(a.index(), true);
+        }
+        let rest: Vec<P> = frag
+            .iter()
+            .filter(|a| !on_side.at(a.index()))
+            .filter_map(|&a| get(pos, a))
+            .collect();
+        let moved: Vec<P> = side.iter().filter_map(|&a| get(pos, a)).collect();
+        let mirrored: Vec<P> = moved.iter().map(|&p| reflect(p, pu, pc)).collect();
+        *work += 2 * moved.len() * rest.len() + mol.num_atoms();
+        let change = crowding(&mirrored, &rest) - crowding(&moved, &rest);
+        if change < -1e-9 && best.as_ref().is_none_or(|(t, ..)| change < *t) {
+            best = Some((change, side, pu, pc));
         }
     }
     best
@@ -324,8 +355,7 @@ fn clashes(frag: &[AtomIdx], pos: &[Option<P>], limit: f64) -> Vec<(AtomIdx, Ato
         let Some(p) = get(pos, a) else { continue };
         for &b in frag.iter().skip(i + 1) {
             let Some(q) = get(pos, b) else { continue };
-            let v = sub(p, q);
-            let d = (v[0] * v[0] + v[1] * v[1]).sqrt();
+            let d = norm(sub(p, q));
             if d < limit {
                 out.push((d, a, b));
             }
@@ -424,26 +454,11 @@ fn orient_system(mol: &Mol, u: AtomIdx, c: AtomIdx, drawn: &[AtomIdx], pos: &mut
         return;
     }
     dirs.sort_by(|a, b| a.total_cmp(b));
-    let mut best = (0.0, 0.0);
-    for (i, &a) in dirs.iter().enumerate() {
-        let b = dirs.get((i + 1) % dirs.len()).copied().unwrap_or(a);
-        let gap = norm_angle(b - a);
-        let gap = if gap == 0.0 { 2.0 * PI } else { gap };
-        if gap > best.1 {
-            best = (a, gap);
-        }
-    }
-    let bisector = best.0 + best.1 / 2.0;
-    let turn = angle_of(sub(pu, pc)) - bisector;
-    let (sin, cos) = turn.sin_cos();
+    let (from, width) = widest_gap(&dirs);
+    let turn = angle_of(sub(pu, pc)) - (from + width / 2.0);
     for &a in drawn {
         if let Some(p) = get(pos, a) {
-            let v = sub(p, pc);
-            set(
-                pos,
-                a,
-                add(pc, [v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos]),
-            );
+            set(pos, a, add(pc, rotate(sub(p, pc), turn)));
         }
     }
 }
@@ -497,16 +512,7 @@ fn child_angles(
             // widest gap between placed neighbours
             let mut sorted = dirs.clone();
             sorted.sort_by(|a, b| a.total_cmp(b));
-            let mut best = (0.0, 0.0);
-            for i in 0..sorted.len() {
-                let a = sorted.get(i).copied().unwrap_or(0.0);
-                let b = sorted.get((i + 1) % sorted.len()).copied().unwrap_or(0.0);
-                let gap = norm_angle(b - a);
-                let gap = if gap == 0.0 { 2.0 * PI } else { gap };
-                if gap > best.1 {
-                    best = (a, gap);
-                }
-            }
+            let best = widest_gap(&sorted);
             (1..=k)
                 .map(|i| best.0 + best.1 * i as f64 / (k + 1) as f64)
                 .collect()
@@ -666,10 +672,7 @@ fn place_pending_rings(
             let anchor = if anchor.is_empty() {
                 None
             } else {
-                Some(scale(
-                    anchor.iter().fold([0.0, 0.0], |acc, p| add(acc, *p)),
-                    1.0 / anchor.len() as f64,
-                ))
+                Some(mean(&anchor))
             };
             place_ring(mol, r, pos, hint, anchor);
             for (a, was) in r.iter().zip(before) {
@@ -698,8 +701,13 @@ fn place_ring(
     let count = placed.iter().filter(|&&p| p).count();
     let radius = BOND_LENGTH / (2.0 * (PI / n as f64).sin());
     let step = 2.0 * PI / n as f64;
-    // a macrocycle with a trans double bond cannot be a convex polygon
-    let shaped = macrocycle_outline(mol, ring);
+    // a macrocycle with a trans double bond cannot be a convex polygon (a
+    // ring drawn against two or more drawn atoms gets its own path below)
+    let shaped = if count <= 1 {
+        macrocycle_outline(mol, ring)
+    } else {
+        None
+    };
     if count == 0 {
         for (i, a) in ring.iter().enumerate() {
             let p = match &shaped {
@@ -712,12 +720,7 @@ fn place_ring(
     }
     // centroid of everything placed so far decides which side is "outside"
     let all: Vec<P> = pos.iter().flatten().copied().collect();
-    let centroid = anchor.unwrap_or_else(|| {
-        scale(
-            all.iter().fold([0.0, 0.0], |s, p| add(s, *p)),
-            1.0 / all.len().max(1) as f64,
-        )
-    });
+    let centroid = anchor.unwrap_or_else(|| mean(&all));
     if count == 1 {
         let k = placed.iter().position(|&p| p).unwrap_or(0);
         let Some(shared_atom) = ring.get(k).copied() else {
@@ -736,17 +739,16 @@ fn place_ring(
             .filter_map(|&(x, _)| get(pos, x))
             .map(|p| {
                 let v = sub(p, shared);
-                let len = (v[0] * v[0] + v[1] * v[1]).sqrt().max(1e-9);
-                scale(v, 1.0 / len)
+                scale(v, 1.0 / norm(v).max(1e-9))
             })
             .fold([0.0, 0.0], add);
-        let spread = (drawn_bonds[0] * drawn_bonds[0] + drawn_bonds[1] * drawn_bonds[1]).sqrt();
+        let spread = norm(drawn_bonds);
         let mut out = match hint {
             Some((h, dir)) if h == shared_atom => dir,
             _ if spread > 1e-3 => scale(drawn_bonds, -1.0),
             _ => sub(shared, centroid),
         };
-        let len = (out[0] * out[0] + out[1] * out[1]).sqrt();
+        let len = norm(out);
         out = if len < 1e-6 {
             [1.0, 0.0]
         } else {
@@ -757,15 +759,10 @@ fn place_ring(
             // `out` from the shared atom, which stays where it is
             let at = outline.get(k).copied().unwrap_or([0.0, 0.0]);
             let turn = angle_of(out) - angle_of(sub([0.0, 0.0], at));
-            let (sin, cos) = turn.sin_cos();
             for (i, a) in ring.iter().enumerate() {
                 if get(pos, *a).is_none() {
                     let v = sub(outline.get(i).copied().unwrap_or(at), at);
-                    set(
-                        pos,
-                        *a,
-                        add(shared, [v[0] * cos - v[1] * sin, v[0] * sin + v[1] * cos]),
-                    );
+                    set(pos, *a, add(shared, rotate(v, turn)));
                 }
             }
             return;
@@ -811,7 +808,7 @@ fn place_ring(
                      // polygon through b .. a with m new vertices: arc of a circle with the same bond length
     let total = m + 1; // edges from b to a through new atoms
     let chord = sub(pa, pb);
-    let chord_len = (chord[0] * chord[0] + chord[1] * chord[1]).sqrt().max(1e-6);
+    let chord_len = norm(chord).max(1e-6);
     // regular polygon of `total + 1` sides if possible, else stretch
     let sides = (total + 1).max(3);
     let r = BOND_LENGTH / (2.0 * (PI / sides as f64).sin());
@@ -858,11 +855,7 @@ fn place_ring(
         .filter_map(|k| ring.get((s + k) % n).and_then(|x| get(pos, *x)))
         .collect();
     if !interior.is_empty() {
-        let inner = scale(
-            interior.iter().fold([0.0, 0.0], |acc, p| add(acc, *p)),
-            1.0 / interior.len() as f64,
-        );
-        let toward_inner = sub(inner, mid);
+        let toward_inner = sub(mean(&interior), mid);
         let sign = if toward_inner[0] * normal[0] + toward_inner[1] * normal[1] > 0.0 {
             -1.0
         } else {
@@ -888,6 +881,33 @@ fn place_ring(
             }
         }
     }
+}
+
+/// How far the path turns at an atom of a double bond's zig-zag.
+const ZIGZAG: f64 = PI / 3.0;
+
+/// The turn at a ring atom whose sign (see [`ring_turn_signs`]) is
+/// `sign`: a zig-zag either way, or `free_turn` for a free atom.
+fn turn_for(sign: i32, free_turn: f64) -> f64 {
+    if sign == 0 {
+        free_turn
+    } else {
+        f64::from(sign) * ZIGZAG
+    }
+}
+
+/// The points a walk from the origin, heading along x, reaches after each
+/// of `steps` steps of one bond length, turning by `turn(k)` after step `k`.
+fn walk(steps: usize, turn: impl Fn(usize) -> f64) -> Vec<P> {
+    let mut points = Vec::with_capacity(steps);
+    let mut p = [0.0, 0.0];
+    let mut heading = 0.0f64;
+    for k in 1..=steps {
+        p = add(p, scale(unit(heading), BOND_LENGTH));
+        points.push(p);
+        heading += turn(k);
+    }
+    points
 }
 
 /// For a ring of eight or more atoms holding a double bond whose ring
@@ -956,8 +976,7 @@ fn ring_turn_signs(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<i32>> {
 fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
     let n = ring.len();
     let sign = ring_turn_signs(mol, ring)?;
-    let zigzag = PI / 3.0;
-    let fixed: f64 = sign.iter().map(|&x| f64::from(x) * zigzag).sum();
+    let fixed: f64 = sign.iter().map(|&x| f64::from(x) * ZIGZAG).sum();
     let free = sign.iter().filter(|&&x| x == 0).count();
     if free == 0 {
         return None;
@@ -968,31 +987,19 @@ fn macrocycle_outline(mol: &Mol, ring: &[AtomIdx]) -> Option<Vec<P>> {
     if !(0.0..=2.0 * PI / 3.0).contains(&free_turn) {
         return None;
     }
-    let mut outline = Vec::with_capacity(n + 1);
-    let mut p = [0.0, 0.0];
-    let mut heading = 0.0f64;
-    outline.push(p);
-    for k in 1..=n {
-        p = add(p, scale(unit(heading), BOND_LENGTH));
-        outline.push(p);
-        heading += match sign.get(k % n).copied() {
-            Some(0) | None => free_turn,
-            Some(x) => f64::from(x) * zigzag,
-        };
-    }
+    let mut outline = vec![[0.0, 0.0]];
+    outline.extend(walk(n, |k| {
+        turn_for(sign.get(k % n).copied().unwrap_or(0), free_turn)
+    }));
     // close the walk: its end should be its start
-    let gap = outline.last().copied().unwrap_or([0.0, 0.0]);
-    if (gap[0] * gap[0] + gap[1] * gap[1]).sqrt() > 0.35 * BOND_LENGTH * n as f64 {
+    let gap = outline.pop().unwrap_or([0.0, 0.0]);
+    if norm(gap) > 0.35 * BOND_LENGTH * n as f64 {
         return None;
     }
-    outline.pop();
     for (k, q) in outline.iter_mut().enumerate() {
         *q = sub(*q, scale(gap, k as f64 / n as f64));
     }
-    let centre = scale(
-        outline.iter().fold([0.0, 0.0], |acc, q| add(acc, *q)),
-        1.0 / n as f64,
-    );
+    let centre = mean(&outline);
     Some(outline.into_iter().map(|q| sub(q, centre)).collect())
 }
 
@@ -1014,36 +1021,27 @@ fn macrocycle_path(
 ) -> Option<Vec<P>> {
     let n = ring.len();
     let sign = ring_turn_signs(mol, ring)?;
-    let zigzag = PI / 3.0;
     // the free atoms make up the turning of the regular polygon's arc over
     // these atoms, which the zig-zags leave out
     let turns = || (1..=m).map(|j| sign.get((from + j) % n).copied().unwrap_or(0));
-    let fixed: f64 = turns().map(|x| f64::from(x) * zigzag).sum();
+    let fixed: f64 = turns().map(|x| f64::from(x) * ZIGZAG).sum();
     let free = turns().filter(|&x| x == 0).count();
     if free == 0 {
         return None;
     }
     let free_turn = (m as f64 * 2.0 * PI / n as f64 - fixed) / free as f64;
-    // the walk from the origin, heading along x, through the new atoms
-    let mut walk: Vec<P> = Vec::with_capacity(m + 1);
-    let mut p = [0.0, 0.0];
-    let mut heading = 0.0f64;
-    for j in 1..=m + 1 {
-        p = add(p, scale(unit(heading), BOND_LENGTH));
-        walk.push(p);
-        heading += match sign.get((from + j) % n).copied() {
-            Some(0) | None => free_turn,
-            Some(x) => f64::from(x) * zigzag,
-        };
-    }
-    let end = walk.last().copied()?;
-    let end_len = (end[0] * end[0] + end[1] * end[1]).sqrt();
+    // the walk through the new atoms to the second drawn end
+    let mut steps = walk(m + 1, |j| {
+        turn_for(sign.get((from + j) % n).copied().unwrap_or(0), free_turn)
+    });
+    let end = steps.last().copied()?;
+    let end_len = norm(end);
     let chord = sub(pa, pb);
-    let chord_len = (chord[0] * chord[0] + chord[1] * chord[1]).sqrt();
+    let chord_len = norm(chord);
     if end_len < 1e-6 || !(0.5..=1.5).contains(&(chord_len / end_len)) {
         return None;
     }
-    walk.pop();
+    steps.pop();
     // the similarity taking the walk's end onto the chord (as complex
     // numbers: z -> pb + z * chord / end), either way up
     let fit = |mirror: bool| -> Vec<P> {
@@ -1053,7 +1051,8 @@ fn macrocycle_path(
             (chord[0] * e[0] + chord[1] * e[1]) / (end_len * end_len),
             (chord[1] * e[0] - chord[0] * e[1]) / (end_len * end_len),
         ];
-        walk.iter()
+        steps
+            .iter()
             .map(|&z| {
                 let z = flip(z);
                 add(pb, [z[0] * q[0] - z[1] * q[1], z[0] * q[1] + z[1] * q[0]])
@@ -1084,11 +1083,6 @@ const CROWDED: f64 = 0.4;
 fn clearance(points: &[P], pos: &[Option<P>]) -> f64 {
     points
         .iter()
-        .flat_map(|p| {
-            pos.iter().flatten().map(move |q| {
-                let v = sub(*p, *q);
-                (v[0] * v[0] + v[1] * v[1]).sqrt()
-            })
-        })
+        .flat_map(|p| pos.iter().flatten().map(move |q| norm(sub(*p, *q))))
         .fold(f64::INFINITY, f64::min)
 }

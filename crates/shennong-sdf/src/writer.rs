@@ -41,6 +41,14 @@ struct BondRow {
 /// truncate). Aromatic systems are written in a Kekulé form; 2D tetrahedral
 /// stereo as wedges.
 pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
+    // refused before any layout work (kekulisation keeps the order)
+    if let Some(bi) = mol
+        .bonds()
+        .iter()
+        .position(|b| b.order == BondOrder::Quadruple)
+    {
+        return Err(WriteError::UnwritableBond { bond: bi + 1 });
+    }
     let read_conf = mol
         .conformer()
         .filter(|c| c.positions.len() == mol.num_atoms())
@@ -96,13 +104,6 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     } else {
         Vec::new()
     };
-    if let Some(bi) = kek
-        .bonds()
-        .iter()
-        .position(|b| b.order == BondOrder::Quadruple)
-    {
-        return Err(WriteError::UnwritableBond { bond: bi + 1 });
-    }
     let bonds: Vec<BondRow> = kek
         .bonds()
         .iter()

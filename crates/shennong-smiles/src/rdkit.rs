@@ -233,7 +233,7 @@ impl<'a> Writer<'a> {
         let ring_bond = (0..frag.num_bonds())
             .map(|b| mol.rings().is_ring_bond(frag.bond(b)))
             .collect();
-        // stereo double bonds with their reference atoms in local numbers
+        // stereo double bonds with their reference atoms in local numbers;
         // no list at all when no bond is labelled E or Z
         let local = |g: shennong_mol::AtomIdx| frag.local_atom(g);
         let labelled = isomeric && stereo.bond_z.iter().any(Option::is_some);
