@@ -74,12 +74,17 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
         .atom_indices()
         .map(|a| {
             let atom = kek.atom(a);
-            // A valence is written when default rules would not give our H count.
-            let valence = if kek.default_hs(a) == Some(atom.total_hs()) {
-                None
-            } else {
-                Some(kek.explicit_valence(a) + i32::from(atom.implicit_hs()))
-            };
+            // A valence is written when default rules would not give our H
+            // count, and, as RDKit writes it, on every atom with radical
+            // electrons: without it a reader recomputes the hydrogens of a
+            // radical next to an aromatic bond outside a ring and refuses
+            // the valence (`NS*[N]:*`).
+            let valence =
+                if atom.radical_electrons == 0 && kek.default_hs(a) == Some(atom.total_hs()) {
+                    None
+                } else {
+                    Some(kek.explicit_valence(a) + i32::from(atom.implicit_hs()))
+                };
             AtomRow {
                 symbol: if atom.atomic_num == 0 {
                     "*"

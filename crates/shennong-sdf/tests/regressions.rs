@@ -387,3 +387,20 @@ fn quadruple_bond_is_refused_by_the_molfile_writer() {
          (write SMILES instead)"
     );
 }
+
+/// Regression (found by `cargo fuzz run smiles`): the radical nitrogen of
+/// `NS*[N]:*`, next to an aromatic bond outside a ring, was written without
+/// its valence, and neither Shennong nor RDKit read the block back
+/// ("explicit valence for aromatic atom 3 N"). RDKit writes the valence of
+/// every atom with radical electrons; so do we now, and the block reads
+/// back (also a lone radical atom, valence zero, as RDKit writes it).
+#[test]
+fn radical_next_to_an_aromatic_bond_outside_a_ring_reads_back_from_a_molfile() {
+    assert_writes_and_reads_back("NS*[N]:*");
+    let written = write_molblock(&parse("NS*[N]:*").unwrap(), "t").unwrap();
+    let nitrogen = written.lines().nth(7).unwrap();
+    assert_eq!(&nitrogen[48..51], "  3", "{written}");
+    for smiles in ["[CH3]", "[C]", "C[CH2]", "[O]O", "[N]1C=CC=C1"] {
+        assert_writes_and_reads_back(smiles);
+    }
+}
