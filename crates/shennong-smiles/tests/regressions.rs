@@ -497,3 +497,33 @@ fn multiple_bonds_in_aromatic_rings_use_input_valences_as_rdkit() {
         assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
     }
 }
+
+/// Found by `cargo fuzz run smiles` (2026-12-04): `Is5P0Ps0P5` perceives
+/// as an aromatic system with two sulfurs at valence 4 and a phosphorus at
+/// valence 5. RDKit 2026.09 accepts it and writes `Is1[pH]s2p1P2`, which
+/// neither RDKit nor we can read back (no Kekulé form gives those atoms
+/// their default valences); we write the same string and refuse it the
+/// same way, and `canonical_may_drift` names the molecule. No molecule of
+/// the shared real sets has an aromatic atom above its default valence.
+#[test]
+fn hypervalent_aromatic_atoms_may_not_read_back_as_in_rdkit() {
+    let mol = parse("Is5P0Ps0P5").unwrap();
+    assert_eq!(to_smiles(&mol), "Is1[pH]s2p1P2");
+    assert!(parse("Is1[pH]s2p1P2")
+        .unwrap_err()
+        .to_string()
+        .contains("kekul"));
+    assert!(shennong_smiles::canonical_may_drift(&mol));
+    for plain in [
+        "c1cc[nH]c1",
+        "[cH-]1cccc1",
+        "C[n+]1ccccc1",
+        "[O-][n+]1ccccc1",
+        "c1ccc2[se]ccc2c1",
+    ] {
+        assert!(
+            !shennong_smiles::canonical_may_drift(&parse(plain).unwrap()),
+            "{plain}"
+        );
+    }
+}
