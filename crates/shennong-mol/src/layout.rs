@@ -1030,18 +1030,34 @@ fn macrocycle_path(
         return None;
     }
     let free_turn = (m as f64 * 2.0 * PI / n as f64 - fixed) / free as f64;
+    // the turn at each new atom, 1..=m (index 0 unused)
+    let mut turns: Vec<f64> = (0..=m)
+        .map(|j| turn_for(sign.get((from + j) % n).copied().unwrap_or(0), free_turn))
+        .collect();
+    let turn_at = |turns: &[f64], j: usize| turns.get(j).copied().unwrap_or(0.0);
     // the walk through the new atoms to the second drawn end
-    let mut steps = walk(m + 1, |j| {
-        turn_for(sign.get((from + j) % n).copied().unwrap_or(0), free_turn)
-    });
-    let end = steps.last().copied()?;
-    let end_len = norm(end);
+    let mut steps = walk(m + 1, |j| turn_at(&turns, j));
     let chord = sub(pa, pb);
     let chord_len = norm(chord);
-    if end_len < 1e-6 || !(0.5..=1.5).contains(&(chord_len / end_len)) {
-        return None;
+    let fits = |end: P| {
+        let end_len = norm(end);
+        end_len > 1e-6 && (0.5..=1.5).contains(&(chord_len / end_len))
+    };
+    if !steps.last().is_some_and(|&end| fits(end)) {
+        // Zig-zags bunched on one side of the ring (rifamycins' ansa chain:
+        // an enol ether, then a diene) can leave the walk far from the
+        // drawn end. The free atoms' turns are then corrected, as little
+        // as possible (least squares, Gauss-Newton), until the walk ends
+        // where the regular polygon's arc over these atoms ends.
+        let free_at: Vec<bool> = (0..=m)
+            .map(|j| j > 0 && sign.get((from + j) % n).copied().unwrap_or(0) == 0)
+            .collect();
+        let target = walk(m + 1, |_| 2.0 * PI / n as f64).last().copied()?;
+        close_walk(&mut turns, &free_at, target)?;
+        steps = walk(m + 1, |j| turn_at(&turns, j));
     }
-    steps.pop();
+    let end = steps.pop().filter(|&end| fits(end))?;
+    let end_len = norm(end);
     // the similarity taking the walk's end onto the chord (as complex
     // numbers: z -> pb + z * chord / end), either way up
     let fit = |mirror: bool| -> Vec<P> {
@@ -1073,6 +1089,57 @@ fn macrocycle_path(
     } else {
         plain
     })
+}
+
+/// Corrects the turns of a [`walk`] of `turns.len()` steps (the turn after
+/// step `j` is `turns[j]`) at the atoms `free` marks, least squares, so
+/// that the walk ends at `target`: Gauss-Newton steps, each the smallest
+/// change of the free turns that moves the end onto the target to first
+/// order (turning at an atom swings the rest of the walk about it). `None`
+/// when it does not converge or a free turn would pass a third of a full
+/// turn either way (the path would fold).
+fn close_walk(turns: &mut [f64], free: &[bool], target: P) -> Option<()> {
+    let steps = turns.len();
+    for _ in 0..30 {
+        let points = walk(steps, |j| turns.get(j).copied().unwrap_or(0.0));
+        let end = points.last().copied()?;
+        let miss = sub(target, end);
+        if norm(miss) < 1e-6 * BOND_LENGTH {
+            return Some(());
+        }
+        // per free atom j (the walk's point j - 1), how the end moves per
+        // radian of turn there: perpendicular to the arm from it to the end
+        let arms: Vec<(usize, P)> = (1..steps)
+            .filter(|&j| free.get(j).copied().unwrap_or(false))
+            .filter_map(|j| {
+                let arm = sub(end, *points.get(j - 1)?);
+                Some((j, [-arm[1], arm[0]]))
+            })
+            .collect();
+        let (mut a, mut b, mut c) = (0.0, 0.0, 0.0);
+        for (_, g) in &arms {
+            a += g[0] * g[0];
+            b += g[0] * g[1];
+            c += g[1] * g[1];
+        }
+        let det = a * c - b * b;
+        if det.abs() < 1e-12 {
+            return None;
+        }
+        let x = [
+            (c * miss[0] - b * miss[1]) / det,
+            (a * miss[1] - b * miss[0]) / det,
+        ];
+        for (j, g) in arms {
+            if let Some(t) = turns.get_mut(j) {
+                *t += g[0] * x[0] + g[1] * x[1];
+                if t.abs() > 2.0 * PI / 3.0 {
+                    return None;
+                }
+            }
+        }
+    }
+    None
 }
 
 /// New ring atoms closer than this many bond lengths to a drawn atom sit
