@@ -596,11 +596,13 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
     for i in 0..n {
         let a = AtomIdx(i as u32);
         let Some(atom) = mol.atom(a) else { continue };
-        if atom.atomic_num != 1
-            || atom.isotope != 0
-            || atom.formal_charge != 0
-            || atom.radical_electrons != 0
-        {
+        // RDKit's `removeHs` as its readers call it: an H atom goes whatever
+        // the order of its one bond (`[H]=N1CC1`, `[H]:C1CC1` and `[H+]N`
+        // read as `C1CN1`, `C1CC1` and `N`), unless it is an isotope, a
+        // hydride, bonded only to H, a dummy or a non-tetrahedral centre, or
+        // holds the stereo of a double bond at an atom with no other
+        // neighbour.
+        if atom.atomic_num != 1 || atom.isotope != 0 || atom.formal_charge == -1 {
             continue;
         }
         let nbrs = mol.neighbors(a);
@@ -609,18 +611,18 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
         if h.atomic_num <= 1 || matches!(h.chirality, Chirality::Other { .. }) {
             continue;
         }
-        if mol.bond(*b).is_none_or(|bd| bd.order != BondOrder::Single) {
-            continue;
-        }
-        // An H that is the only reference for a double bond's stereo stays.
-        let defines_stereo = mol.neighbors(*heavy).iter().any(|&(x, xb)| {
-            mol.bond(xb).is_some_and(|bd| {
-                bd.order == BondOrder::Double
-                    && matches!(bd.stereo, BondStereo::Cis(p, q) | BondStereo::Trans(p, q) if p == a || q == a)
-                    && mol.neighbors(*heavy).len() < 3
-                    && x != a
-            })
-        });
+        let marked = mol
+            .bond(*b)
+            .is_some_and(|bd| matches!(bd.direction, BondDirection::Up | BondDirection::Down));
+        let defines_stereo = mol.neighbors(*heavy).len() < 3
+            && mol.neighbors(*heavy).iter().any(|&(x, xb)| {
+                mol.bond(xb).is_some_and(|bd| {
+                    bd.order == BondOrder::Double
+                        && x != a
+                        && (marked
+                            || matches!(bd.stereo, BondStereo::Cis(p, q) | BondStereo::Trans(p, q) if p == a || q == a))
+                })
+            });
         if defines_stereo {
             continue;
         }

@@ -527,3 +527,63 @@ fn hypervalent_aromatic_atoms_may_not_read_back_as_in_rdkit() {
         );
     }
 }
+
+/// RDKit's readers remove hydrogen atoms (`removeHs`) before sanitising,
+/// whatever the order of the hydrogen's one bond and its charge (only
+/// hydrides, isotopes and hydrogens bonded to H, dummies, non-tetrahedral
+/// centres or holding a double bond's stereo stay). We removed only
+/// single-bonded neutral ones, so `[H]:C1CC1`, `[H]=N1CC1`, `[H]#CC` and
+/// `[H]=O` were refused (RDKit: `C1CC1`, `C1CN1`, `CC`, `O`) and
+/// `[H]:c1ccccc1`, `[H+]N`, `[H]->N` kept their hydrogen atom. Found while
+/// checking a `cargo fuzz run smiles` failure (`[H]:N0ss0P...`, whose
+/// canonical form kept the hydrogen and did not read back to itself).
+/// Expected strings (`None`: refused) are RDKit 2026.09's.
+#[test]
+fn hydrogen_atoms_are_removed_whatever_their_bond_as_rdkit_removes_them() {
+    for (input, rdkit) in [
+        ("[H]:NC", Some("CN")),
+        ("[H]:N1CC1", Some("C1CN1")),
+        ("[H]:C1CC1", Some("C1CC1")),
+        ("[H]:c1ccccc1", Some("c1ccccc1")),
+        ("C1CC1:[H]", Some("C1CC1")),
+        ("[H]=N1CC1", Some("C1CN1")),
+        ("[H]:N1C=CC1", Some("C1=CNC1")),
+        ("[H]#CC", Some("CC")),
+        ("[H]=C=C", Some("C=C")),
+        ("[H+]N", Some("N")),
+        ("[H-]N", Some("[H-]N")),
+        ("[H-][B](F)(F)F", None),
+        ("[H]OC", Some("CO")),
+        ("[H][H]", Some("[H][H]")),
+        ("[H]N([H])[H]", Some("N")),
+        ("[H][C@](F)(Cl)Br", Some("F[C@@H](Cl)Br")),
+        ("[H:1]OC", Some("CO")),
+        ("[H]/N=C/C", Some("[H]/N=C/C")),
+        ("[H]N=C", Some("C=N")),
+        ("[H]\\C=C\\F", Some("[H]/C=C/F")),
+        ("[H][2H]", Some("[H][2H]")),
+        ("[H]*", Some("*[H]")),
+        ("[H][Pt]", Some("[PtH]")),
+        ("[H][O+]", Some("[OH+]")),
+        ("[H][N+](C)(C)C", Some("C[NH+](C)C")),
+        ("[H]$C", Some("C")),
+        ("[H]->N", Some("N")),
+        ("N<-[H]", Some("N")),
+        ("[H]c1cccc[nH]1", None),
+        ("[H]n1cccc1", Some("c1cc[nH]c1")),
+        ("[H][n]1cccc1", Some("c1cc[nH]c1")),
+        ("[H]-c1ccccc1", Some("c1ccccc1")),
+        ("[H]:[O]", Some("[OH]")),
+        ("[H][N]", Some("[NH]")),
+        ("[HH]", Some("[HH]")),
+        ("[H]=O", Some("O")),
+        ("[H]1CC1", None),
+        ("[H]1[H]C1", None),
+    ] {
+        let ours = parse(input).ok().map(|m| to_smiles(&m));
+        assert_eq!(ours.as_deref(), rdkit, "{input}");
+    }
+    let fuzzed = to_smiles(&parse("P5NPI.[H]:N0ss0P:OOON5NNN").unwrap());
+    assert_eq!(fuzzed, "NNNN(OOO:P[SH]1NS1)PNPI");
+    assert_eq!(to_smiles(&parse(&fuzzed).unwrap()), fuzzed);
+}
