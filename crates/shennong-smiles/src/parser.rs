@@ -422,17 +422,12 @@ impl Parser<'_> {
         if self.mol.bond_between(open.atom, atom).is_some() {
             return Err((col, format!("ring bond {num} duplicates an existing bond")));
         }
+        // Two bond symbols for one ring bond: the opening one holds unless it
+        // only gives a direction, as in RDKit (`CloseMolRings` keeps the
+        // first specified order: `C=1CC#1` is `C1=CC1`, `C->1CC-1` has the
+        // dative bond); OpenSMILES leaves the case open.
         let order_sym = match (open.bond, sym) {
-            (Some(a), Some(b)) if !a.is_directional() && !b.is_directional() && a != b => {
-                return Err((col, format!("ring bond {num} has conflicting bond orders")));
-            }
-            (Some(a), Some(b)) => {
-                if a.is_directional() {
-                    Some(b)
-                } else {
-                    Some(a)
-                }
-            }
+            (Some(a), Some(b)) if a.is_directional() => Some(b),
             (a, b) => a.or(b),
         };
         let order = self.bond_order_between(open.atom, atom, order_sym);
@@ -456,11 +451,13 @@ impl Parser<'_> {
             .map_err(|e| (col, e.to_string()))?;
         // Direction relative to begin (the opening atom): a closing mark is
         // written from the closing atom back to the opening one.
+        // With a mark at both digits the closing one holds, as in RDKit
+        // (the opening bond, of unspecified order, gives way).
         let direction = match (open.bond, sym) {
-            (Some(BondSym::Up), _) => BondDirection::Up,
-            (Some(BondSym::Down), _) => BondDirection::Down,
             (_, Some(BondSym::Up)) => BondDirection::Down,
             (_, Some(BondSym::Down)) => BondDirection::Up,
+            (Some(BondSym::Up), _) => BondDirection::Up,
+            (Some(BondSym::Down), _) => BondDirection::Down,
             _ => BondDirection::None,
         };
         if let Some(bm) = self.mol.bond_mut(b) {

@@ -32,7 +32,6 @@ const SYNTAX: &[(&str, usize, &str)] = &[
     ("C1CC=1C1", 8, "ring bond 1 is never closed"),
     ("C11", 3, "closes on its own atom"),
     ("C12CC12", 7, "duplicates an existing bond"),
-    ("C=1CC#1", 7, "conflicting bond orders"),
     ("", 1, "empty"),
     ("C$$C", 3, "two bond symbols"),
     ("[C@SP9](F)(Cl)(Br)I", 6, "out of range"),

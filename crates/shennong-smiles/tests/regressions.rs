@@ -587,3 +587,28 @@ fn hydrogen_atoms_are_removed_whatever_their_bond_as_rdkit_removes_them() {
     assert_eq!(fuzzed, "NNNN(OOO:P[SH]1NS1)PNPI");
     assert_eq!(to_smiles(&parse(&fuzzed).unwrap()), fuzzed);
 }
+
+/// Found by an RDKit-differential run over 20,000 mutated ChEMBL SMILES: a
+/// ring bond with a bond symbol at both digits. We refused two different
+/// orders ("ring bond 1 has conflicting bond orders"); RDKit keeps the
+/// opening one unless it only gives a direction, and with a direction mark
+/// at both digits keeps the closing one's. Expected strings are RDKit
+/// 2026.09's.
+#[test]
+fn ring_bond_with_two_bond_symbols_reads_as_in_rdkit() {
+    for (input, rdkit) in [
+        ("C=1CC-1", "C1=CC1"),
+        ("C-1CC=1", "C1CC1"),
+        ("C=1CC#1", "C1=CC1"),
+        ("C:1CC=1", "C1=CC1"),
+        ("C/1CC=1", "C1=CC1"),
+        ("NC->1CC-1O", "NC1CC<-1O"),
+        ("NC<-1CC-1O", "NC1CC->1O"),
+        ("NC-1CC->1O", "NC1CC1O"),
+        ("C/1=C/CCCCCCC/1", "C1=C/CCCCCCC/1"),
+        ("C\\1=C/CCCCCCC\\1", "C1=C\\CCCCCCC/1"),
+        ("F/C=C/1.C/1", "C/C=C\\F"),
+    ] {
+        assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
+    }
+}
