@@ -61,7 +61,12 @@ pub fn parse_trusted(text: &str) -> Result<Mol, ParseError> {
 /// double bonds its default valence asks for, so it may find no Kekulé
 /// form for the written aromatic string (RDKit 2026.09 reads neither
 /// `Is1[pH]s2p1P2`, its canonical SMILES of that input, nor ours; no
-/// molecule of zinc250k or the ChEMBL sets has such an atom).
+/// molecule of zinc250k or the ChEMBL sets has such an atom), or a
+/// non-tetrahedral centre with two neighbours, or an octahedral one with
+/// two to four (RDKit 2026.09 writes a permutation number for the
+/// positions it fills with hydrogens or lone pairs that reads back as
+/// another: `C[P@OH3]N` is written `C[P@OH7]N`, which is written
+/// `C[P@OH22]N`; with more neighbours its strings are fixed points).
 /// For every other molecule the canonical string is a fixed point: it
 /// reads back to the same molecule and string (the fuzz targets check
 /// both).
@@ -107,8 +112,17 @@ pub fn canonical_may_drift(mol: &Mol) -> bool {
         let default = u8::try_from(effective).map_or(-1, shennong_mol::element::default_valence);
         atom.aromatic && atom.atomic_num != 0 && default >= 0 && mol.total_valence(a) > default
     });
+    let partial_shape = mol.atom_indices().any(|a| match mol.atom(a).chirality {
+        shennong_mol::Chirality::Other { class, .. } => {
+            let degree = mol.neighbors(a).len();
+            degree == 2
+                || (class == shennong_mol::StereoClass::Octahedral && (2..=4).contains(&degree))
+        }
+        _ => false,
+    });
     aromatic_multiple
         || hypervalent_aromatic
+        || partial_shape
         || (unflagged_aromatic && stereo_double)
         || halogen_oxide_with_h
         || mol

@@ -612,3 +612,42 @@ fn ring_bond_with_two_bond_symbols_reads_as_in_rdkit() {
         assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
     }
 }
+
+/// Found by `cargo fuzz run smiles` (2026-12-04): `CCCCCCC[P@OH3]N`, an
+/// octahedral tag on an atom with two neighbours. RDKit 2026.09 writes
+/// `CCCCCCC[P@OH7]N`, which it reads back and writes as
+/// `CCCCCCC[P@OH22]N`; we write the same strings at every step, and
+/// `canonical_may_drift` names such centres (RDKit's strings are fixed
+/// points with more neighbours).
+#[test]
+fn non_tetrahedral_centre_with_few_neighbours_rewrites_as_in_rdkit() {
+    assert_eq!(
+        to_smiles(&parse("CCCCCCC[P@OH3]N").unwrap()),
+        "CCCCCCC[P@OH7]N"
+    );
+    assert_eq!(
+        to_smiles(&parse("CCCCCCC[P@OH7]N").unwrap()),
+        "CCCCCCC[P@OH22]N"
+    );
+    for drifting in [
+        "C[P@OH3]N",
+        "F[Co@TB4]Cl",
+        "F[Pt@SP2]Cl",
+        "F[Co@OH5](Cl)(Br)I",
+    ] {
+        assert!(
+            shennong_smiles::canonical_may_drift(&parse(drifting).unwrap()),
+            "{drifting}"
+        );
+    }
+    for fixed in [
+        "O[Co@OH1](F)(Cl)(Br)(I)N",
+        "F[Co@TB4](Cl)Br",
+        "F[Pt@SP2](Cl)(Br)I",
+    ] {
+        let mol = parse(fixed).unwrap();
+        assert!(!shennong_smiles::canonical_may_drift(&mol), "{fixed}");
+        let canonical = to_smiles(&mol);
+        assert_eq!(to_smiles(&parse(&canonical).unwrap()), canonical, "{fixed}");
+    }
+}
