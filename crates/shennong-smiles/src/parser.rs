@@ -287,6 +287,11 @@ impl Parser<'_> {
                     let Some(atom) = prev else {
                         return self.err("ring bond number without a preceding atom");
                     };
+                    // a branch opens with an atom or a bond, not a ring bond
+                    // (`CC(1CCCCC1)C`; RDKit refuses it too)
+                    if branch_empty {
+                        return self.err("ring bond number directly after '('");
+                    }
                     let num = self.ring_number()?;
                     let sym = bond.take().map(|(s, _)| s);
                     // only chirality reads the count
@@ -662,10 +667,16 @@ impl Parser<'_> {
                             Some(StereoClass::TrigonalBipyramidal) => 20,
                             Some(StereoClass::Octahedral) => 30,
                         };
-                        if n > max {
+                        // a written number starts at 1 (RDKit refuses `@OH0` and `@OH01`)
+                        let leading_zero = self.pos > s && self.bytes.get(s) == Some(&b'0');
+                        if n > max || leading_zero {
+                            let written = self.bytes.get(s..self.pos).unwrap_or(&[]);
                             return Err((
                                 s + 1,
-                                format!("stereo permutation {n} out of range 1..{max}"),
+                                format!(
+                                    "stereo permutation {} out of range 1..{max}",
+                                    String::from_utf8_lossy(written)
+                                ),
                             ));
                         }
                         atom.chirality = match cl {

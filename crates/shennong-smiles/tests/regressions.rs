@@ -651,3 +651,37 @@ fn non_tetrahedral_centre_with_few_neighbours_rewrites_as_in_rdkit() {
         assert_eq!(to_smiles(&parse(&canonical).unwrap()), canonical, "{fixed}");
     }
 }
+
+/// Found by an RDKit-differential run over mutated SMILES: a ring-bond
+/// number opening a branch (`CC(1CCCCC1)C`, `NC(1O)...`) closed the ring
+/// at the atom before the branch, and a stereo permutation written with a
+/// leading zero (`@OH0`, `@OH01`) read as unspecified or as 1. RDKit
+/// 2026.09 refuses both; so do we now, with the column.
+#[test]
+fn ring_bond_opening_a_branch_and_zero_permutation_are_refused() {
+    for (input, column, words) in [
+        ("CC(1CCCCC1)C", 4, "ring bond number directly after '('"),
+        ("CC(%10CC%10)C", 4, "ring bond number directly after '('"),
+        ("C1CC(-1)", 7, "ring bond number directly after '('"),
+        (
+            "F[C@OH0](Cl)(Br)I",
+            7,
+            "stereo permutation 0 out of range 1..30",
+        ),
+        (
+            "F[C@TH01](Cl)(Br)I",
+            7,
+            "stereo permutation 01 out of range 1..2",
+        ),
+    ] {
+        match parse(input) {
+            Err(shennong_smiles::ParseError::Syntax(e)) => {
+                assert_eq!(e.column, column, "{input}: {e}");
+                assert!(e.reason.contains(words), "{input}: {e}");
+            }
+            other => panic!("{input}: {other:?}"),
+        }
+    }
+    assert_eq!(to_smiles(&parse("CC(C1)CC1").unwrap()), "CC1CCC1");
+    assert!(parse("F[C@OH](Cl)(Br)I").is_ok());
+}
