@@ -133,7 +133,16 @@ pub(crate) fn kekulize_except(
                     && (is_dummy(mol, bd.begin) || is_dummy(mol, bd.end))
             })
         });
-        let candidates: Vec<BondIdx> = arom_bonds.iter().copied().chain(dummy_bonds).collect();
+        // only ring bonds, as RDKit kekulises each fused system on its own
+        // bonds: an aromatic bond joining two systems (or leaving one) never
+        // takes the double bond (`C=CCn1c(c2c(nc3n2C)=NN3C)n(C)c1=O`, whose
+        // four-membered ring has no Kekulé form of its own, is refused)
+        let candidates: Vec<BondIdx> = arom_bonds
+            .iter()
+            .copied()
+            .chain(dummy_bonds)
+            .filter(|&b| rings.is_ring_bond(b))
+            .collect();
         let edges = matching_edges(mol, &candidates, &need);
         search(&need, &edges, &mut mate, &mut steps)
     };

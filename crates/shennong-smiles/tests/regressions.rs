@@ -685,3 +685,24 @@ fn ring_bond_opening_a_branch_and_zero_permutation_are_refused() {
     assert_eq!(to_smiles(&parse("CC(C1)CC1").unwrap()), "CC1CCC1");
     assert!(parse("F[C@OH](Cl)(Br)I").is_ok());
 }
+
+/// Found by an RDKit-differential run over mutated SMILES: when RDKit's
+/// walk found no Kekulé form for a fused system, our fallback matching
+/// could put the double bond on an aromatic bond joining two systems, so
+/// a four-membered aromatic ring with no Kekulé form of its own was
+/// accepted. RDKit kekulises each fused system on its own bonds and
+/// refuses both molecules; so do we now.
+#[test]
+fn kekule_double_bond_never_joins_two_ring_systems() {
+    for input in [
+        "C=CCn1c(c2c(nc3n2[C@H](C))=NN3C)n(C)c1=O",
+        "COC1CN(c2cc[*]*(-c3cnc(N)c(OC(F)F)B3)nc(N3CC4CC3C4)n2)C1",
+    ] {
+        let err = parse(input).unwrap_err().to_string();
+        assert!(err.contains("cannot kekulise"), "{input}: {err}");
+    }
+    assert_eq!(
+        to_smiles(&parse("c1ccccc1-c1ccccc1").unwrap()),
+        "c1ccc(-c2ccccc2)cc1"
+    );
+}
