@@ -79,12 +79,31 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             // electrons: without it a reader recomputes the hydrogens of a
             // radical next to an aromatic bond outside a ring and refuses
             // the valence (`NS*[N]:*`).
-            let valence =
-                if atom.radical_electrons == 0 && kek.default_hs(a) == Some(atom.total_hs()) {
-                    None
-                } else {
-                    Some(kek.explicit_valence(a) + i32::from(atom.implicit_hs()))
-                };
+            // RDKit (`hasNonDefaultValence`) also writes it for every atom
+            // outside the organic subset but dummies, and for a bracket H or
+            // organic-subset atom whose valence is not the default of its
+            // isoelectronic element: a bonded hydride (`[H-]C`) reads back
+            // only with it.
+            let explicit = kek.explicit_valence(a);
+            let isoelectronic = i16::from(atom.atomic_num) - i16::from(atom.formal_charge);
+            let unusual = match atom.atomic_num {
+                0 => false,
+                1 | 5..=9 | 15..=17 | 35 | 53 => {
+                    atom.no_implicit
+                        && u8::try_from(isoelectronic).map_or(true, |z| {
+                            explicit != shennong_mol::element::default_valence(z)
+                        })
+                }
+                _ => true,
+            };
+            let valence = if atom.radical_electrons == 0
+                && !unusual
+                && kek.default_hs(a) == Some(atom.total_hs())
+            {
+                None
+            } else {
+                Some(explicit + i32::from(atom.implicit_hs()))
+            };
             AtomRow {
                 symbol: if atom.atomic_num == 0 {
                     "*"

