@@ -556,6 +556,7 @@ fn stereo_from_directions(mol: &mut MolBuilder) {
     {
         return;
     }
+    let mut clear: Vec<BondIdx> = Vec::new();
     for bi in 0..mol.num_bonds() as u32 {
         let b = BondIdx(bi);
         let Some(bond) = mol.bond(b).copied() else {
@@ -564,23 +565,45 @@ fn stereo_from_directions(mol: &mut MolBuilder) {
         if bond.order != BondOrder::Double || bond.stereo != BondStereo::None {
             continue;
         }
-        let side = |x: AtomIdx, other: AtomIdx| -> Option<(AtomIdx, bool)> {
-            mol.neighbors(x)
+        // the first marked neighbour on one end, and whether two marks
+        // there contradict each other (both on the same side)
+        let mut side = |x: AtomIdx, other: AtomIdx| -> (Option<(AtomIdx, bool)>, bool) {
+            let mut marked = mol
+                .neighbors(x)
                 .iter()
                 .filter(|&&(n, _)| n != other)
-                .find_map(|&(n, nb)| is_up(mol, nb, x).map(|u| (n, u)))
+                .filter_map(|&(n, nb)| is_up(mol, nb, x).map(|u| (n, u, nb)));
+            let first = marked.next();
+            let conflict = match (first, marked.next()) {
+                (Some((_, u1, b1)), Some((_, u2, b2))) if u1 == u2 => {
+                    clear.extend([b1, b2]);
+                    true
+                }
+                _ => false,
+            };
+            (first.map(|(n, u, _)| (n, u)), conflict)
         };
-        let (Some((ra, ua)), Some((rb, ub))) =
-            (side(bond.begin, bond.end), side(bond.end, bond.begin))
-        else {
+        let ((first_a, conflict_a), (first_b, conflict_b)) =
+            (side(bond.begin, bond.end), side(bond.end, bond.begin));
+        let (Some((ra, ua)), Some((rb, ub))) = (first_a, first_b) else {
             continue;
         };
+        // RDKit (`assignBondStereoCodes`) leaves such a bond without
+        // stereo and clears the contradicting marks (`F/C=C(/C)/N`)
+        if conflict_a || conflict_b {
+            continue;
+        }
         if let Some(bm) = mol.bond_mut(b) {
             bm.stereo = if ua == ub {
                 BondStereo::Cis(ra, rb)
             } else {
                 BondStereo::Trans(ra, rb)
             };
+        }
+    }
+    for b in clear {
+        if let Some(bm) = mol.bond_mut(b) {
+            bm.direction = BondDirection::None;
         }
     }
 }
