@@ -61,8 +61,11 @@ pub fn parse_trusted(text: &str) -> Result<Mol, ParseError> {
 /// double bonds its default valence asks for, so it may find no Kekulé
 /// form for the written aromatic string (RDKit 2026.09 reads neither
 /// `Is1[pH]s2p1P2`, its canonical SMILES of that input, nor ours; no
-/// molecule of zinc250k or the ChEMBL sets has such an atom), or a
-/// non-tetrahedral centre with two neighbours, or an octahedral one with
+/// molecule of zinc250k or the ChEMBL sets has such an atom) or, more
+/// generally, an aromatic form with no Kekulé structure under a reader's
+/// rules (`PP0Pb=b0P` perceives as `Pb1b[pH]p1P`, which RDKit and we
+/// cannot read back; such molecules cannot be written Kekulé or to SD
+/// files either), or a non-tetrahedral centre with two neighbours, or an octahedral one with
 /// two to four (RDKit 2026.09 writes a permutation number for the
 /// positions it fills with hydrogens or lone pairs that reads back as
 /// another: `C[P@OH3]N` is written `C[P@OH7]N`, which is written
@@ -122,6 +125,7 @@ pub fn canonical_may_drift(mol: &Mol) -> bool {
     });
     aromatic_multiple
         || hypervalent_aromatic
+        || mol.kekulized().is_err()
         || partial_shape
         || (unflagged_aromatic && stereo_double)
         || halogen_oxide_with_h

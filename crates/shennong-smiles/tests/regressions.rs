@@ -727,3 +727,21 @@ fn contradicting_direction_marks_leave_the_double_bond_unspecified_as_in_rdkit()
         assert_eq!(to_smiles(&parse(input).unwrap()), rdkit, "{input}");
     }
 }
+
+/// Found by `cargo fuzz run smiles` (2026-12-04): `PP0Pb=b0P` perceives as
+/// the aromatic `Pb1b[pH]p1P` (RDKit 2026.09 writes the same), which has no
+/// Kekulé structure under a reader's rules: RDKit and we both refuse it
+/// ("cannot kekulise"). `canonical_may_drift` names every molecule whose
+/// perceived aromatic form cannot be kekulised (none of the shared real
+/// sets has one).
+#[test]
+fn aromatic_form_without_kekule_structure_may_not_read_back_as_in_rdkit() {
+    let mol = parse("PP0Pb=b0P").unwrap();
+    assert_eq!(to_smiles(&mol), "Pb1b[pH]p1P");
+    assert!(parse("Pb1b[pH]p1P").is_err());
+    assert!(mol.kekulized().is_err());
+    assert!(shennong_smiles::canonical_may_drift(&mol));
+    assert!(!shennong_smiles::canonical_may_drift(
+        &parse("O=c1c(NCc2ccccc2Cl)c(-c2ccccc2)c1=O").unwrap()
+    ));
+}
