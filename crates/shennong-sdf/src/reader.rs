@@ -459,7 +459,10 @@ fn apply_valences(mol: &mut MolBuilder, valences: &[(usize, i64)]) {
             .neighbors(a)
             .iter()
             .filter_map(|&(_, b)| mol.bond(b))
-            .map(|b| i64::from((b.order.valence_x2(true) + 1) / 2))
+            // a dative bond counts for its end atom only, as in the
+            // valence model (its donor keeps the hydrogens: `RAD=2 VAL=3`
+            // on a carbon with two single bonds and a dative one is `[CH]`)
+            .map(|b| i64::from((b.order.valence_x2(b.end == a) + 1) / 2))
             .sum();
         if let Some(atom) = mol.atom_mut(a) {
             atom.no_implicit = true;

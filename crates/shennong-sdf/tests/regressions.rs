@@ -458,3 +458,19 @@ fn valence_column_follows_rdkit_and_a_bonded_hydride_reads_back() {
         assert_eq!(ours, expected, "{smiles}");
     }
 }
+
+/// Found by an RDKit-differential run (molblocks RDKit writes for mutated
+/// SMILES): an explicit valence (`VAL=3`) on the donor atom of a dative
+/// bond gave it too few hydrogens, as the dative bond was counted for its
+/// donor. RDKit reads `RAD=2 VAL=3` on a carbon with two single bonds and
+/// a dative bond as `[CH]`; so do we now.
+#[test]
+fn explicit_valence_on_a_dative_donor_counts_its_hydrogens_as_rdkit() {
+    let block = "\n     RDKit          2D\n\n  0  0  0     0  0            999 V3000\n\
+        M  V30 BEGIN CTAB\nM  V30 COUNTS 4 3 0 0 0\nM  V30 BEGIN ATOM\n\
+        M  V30 1 C 0 0 0 0 RAD=2 VAL=3\nM  V30 2 C 1 0 0 0\nM  V30 3 C -1 0 0 0\n\
+        M  V30 4 N 0 1 0 0\nM  V30 END ATOM\nM  V30 BEGIN BOND\n\
+        M  V30 1 1 1 2\nM  V30 2 1 1 3\nM  V30 3 9 1 4\nM  V30 END BOND\n\
+        M  V30 END CTAB\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(block).unwrap()), "C[CH](C)->N");
+}
