@@ -65,7 +65,9 @@ pub fn parse_trusted(text: &str) -> Result<Mol, ParseError> {
 /// generally, an aromatic form with no Kekulé structure under a reader's
 /// rules (`PP0Pb=b0P` perceives as `Pb1b[pH]p1P`, which RDKit and we
 /// cannot read back; such molecules cannot be written Kekulé or to SD
-/// files either), or a non-tetrahedral centre with two neighbours, or an octahedral one with
+/// files either) or whose Kekulé form perceives as another aromatic set
+/// (`P0Pb0b5PPb=5PI` -> `IPb1[pH][pH]b1B1PP1`, which reads back, in RDKit
+/// as in Shennong, without aromatic rings), or a non-tetrahedral centre with two neighbours, or an octahedral one with
 /// two to four (RDKit 2026.09 writes a permutation number for the
 /// positions it fills with hydrogens or lone pairs that reads back as
 /// another: `C[P@OH3]N` is written `C[P@OH7]N`, which is written
@@ -125,13 +127,30 @@ pub fn canonical_may_drift(mol: &Mol) -> bool {
     });
     aromatic_multiple
         || hypervalent_aromatic
-        || mol.kekulized().is_err()
+        || !aromaticity_is_a_fixed_point(mol)
         || partial_shape
         || (unflagged_aromatic && stereo_double)
         || halogen_oxide_with_h
         || mol
             .atom_indices()
             .any(|a| mol.atom(a).atomic_num == 0 && mol.rings().is_ring_atom(a))
+}
+
+/// Whether the molecule's Kekulé form, perceived again, has the same
+/// aromatic atoms (`false` also when there is no Kekulé form).
+fn aromaticity_is_a_fixed_point(mol: &Mol) -> bool {
+    let Ok(kekule) = mol.kekulized() else {
+        return false;
+    };
+    let Ok(again) = sanitize(kekule.to_builder(), &SanitizeOptions::default()) else {
+        return false;
+    };
+    again.num_atoms() == mol.num_atoms()
+        && again
+            .atoms()
+            .iter()
+            .zip(mol.atoms())
+            .all(|(x, y)| x.aromatic == y.aromatic)
 }
 
 /// RDKit's reading of `@`/`@@` on an atom with three neighbours, no
