@@ -36,6 +36,23 @@ const SYNTAX: &[(&str, usize, &str)] = &[
     ("C$$C", 3, "two bond symbols"),
     ("[C@SP9](F)(Cl)(Br)I", 6, "out of range"),
     ("\u{1F600}", 1, "unexpected character"),
+    // Regressions found by an RDKit-differential run over mutated SMILES:
+    // a ring-bond number opening a branch closed the ring at the atom
+    // before the branch, and a permutation with a leading zero read as
+    // unspecified or as 1; RDKit 2026.09 refuses both.
+    ("CC(1CCCCC1)C", 4, "ring bond number directly after '('"),
+    ("CC(%10CC%10)C", 4, "ring bond number directly after '('"),
+    ("C1CC(-1)", 7, "ring bond number directly after '('"),
+    (
+        "F[C@OH0](Cl)(Br)I",
+        7,
+        "stereo permutation 0 out of range 1..30",
+    ),
+    (
+        "F[C@TH01](Cl)(Br)I",
+        7,
+        "stereo permutation 01 out of range 1..2",
+    ),
 ];
 
 #[test]
