@@ -75,15 +75,13 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
         .map(|a| {
             let atom = kek.atom(a);
             // A valence is written when default rules would not give our H
-            // count, and, as RDKit writes it, on every atom with radical
-            // electrons: without it a reader recomputes the hydrogens of a
-            // radical next to an aromatic bond outside a ring and refuses
-            // the valence (`NS*[N]:*`).
-            // RDKit (`hasNonDefaultValence`) also writes it for every atom
-            // outside the organic subset but dummies, and for a bracket H or
-            // organic-subset atom whose valence is not the default of its
-            // isoelectronic element: a bonded hydride (`[H-]C`) reads back
-            // only with it.
+            // count, and where RDKit (`hasNonDefaultValence`) writes one: on
+            // an atom with radical electrons (without it the radical of
+            // `NS*[N]:*`, next to an aromatic bond outside a ring, does not
+            // read back), on every atom outside the organic subset but
+            // dummies, and on a bracket H or organic-subset atom whose
+            // valence is not the default of its isoelectronic element (a
+            // bonded hydride, `[H-]C`, reads back only with it).
             let explicit = kek.explicit_valence(a);
             let isoelectronic = i16::from(atom.atomic_num) - i16::from(atom.formal_charge);
             let unusual = match atom.atomic_num {
