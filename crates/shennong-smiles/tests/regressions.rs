@@ -9,9 +9,6 @@
 
 use shennong_smiles::{parse, to_smiles, write_smiles, WriteOptions};
 
-/// `Cl[Pt](Cl)([NH3])[NH3]` was rejected as pentavalent N; RDKit turns the
-/// N–Pt single bonds into dative bonds (cleanUpOrganometallics).
-
 /// Checks that each input reads and writes as RDKit 2026.09 writes it
 /// (the expected canonical SMILES).
 fn assert_reads_as_rdkit(cases: &[(&str, &str)]) {
@@ -20,6 +17,8 @@ fn assert_reads_as_rdkit(cases: &[(&str, &str)]) {
     }
 }
 
+/// `Cl[Pt](Cl)([NH3])[NH3]` was rejected as pentavalent N; RDKit turns the
+/// N–Pt single bonds into dative bonds (cleanUpOrganometallics).
 #[test]
 fn cisplatin_ammine_bonds_become_dative() {
     let mol = parse("Cl[Pt](Cl)([NH3])[NH3]").unwrap();
