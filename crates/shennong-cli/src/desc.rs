@@ -39,7 +39,8 @@ fn cell(v: f64, integer: bool) -> Cell {
     } else if integer && v.fract() == 0.0 && v.abs() < 1e15 {
         Cell::Integer(v as i64)
     } else {
-        Cell::Float(v)
+        // a sum over nothing is -0.0 in Rust; RDKit and the table say 0.0
+        Cell::Float(v + 0.0)
     }
 }
 

@@ -1221,3 +1221,20 @@ kind = "qed"
     ]);
     assert!(!out.status.success());
 }
+
+/// Regression: a descriptor summed over nothing (Chi1n of a lone atom) was
+/// written `-0.0`, as Rust's float sum of an empty iterator is negative
+/// zero; RDKit and the table now say `0.0`.
+#[test]
+fn desc_writes_zero_without_a_sign() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.smi");
+    std::fs::write(&input, "[Na+].[Cl-] salt\nC methane\n").unwrap();
+    let out = dir.path().join("d.csv");
+    let (input, out_s) = (input.to_str().unwrap(), out.to_str().unwrap());
+    let o = shennong(&["desc", input, "--names", "Chi1n,Chi2n,Chi1v", "-o", out_s]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("-0"), "{text}");
+    assert!(text.contains("salt,0.0,0.0,0.0"), "{text}");
+}

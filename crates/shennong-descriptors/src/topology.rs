@@ -161,13 +161,12 @@ fn hk_deltas(mol: &Mol) -> Vec<f64> {
         .map(|a| {
             let z = a.atomic_num;
             let nv = f64::from(outer_electrons(z));
-            let h = f64::from(a.total_hs());
             let d = if z <= 1 {
                 0.0
             } else if z <= 10 {
-                nv - h
+                outer_minus_hs(a)
             } else {
-                (nv - h) / (f64::from(z) - nv - 1.0)
+                outer_minus_hs(a) / (f64::from(z) - nv - 1.0)
             };
             inverse_sqrt_or_zero(d)
         })
@@ -178,11 +177,18 @@ fn hk_deltas(mol: &Mol) -> Vec<f64> {
 fn n_vals(mol: &Mol) -> Vec<f64> {
     mol.atoms()
         .iter()
-        .map(|a| {
-            let v = f64::from(outer_electrons(a.atomic_num)) - f64::from(a.total_hs());
-            inverse_sqrt_or_zero(v)
-        })
+        .map(|a| inverse_sqrt_or_zero(outer_minus_hs(a)))
         .collect()
+}
+
+/// Outer-shell electrons less hydrogens, as RDKit computes it: in unsigned
+/// 32-bit arithmetic, so an atom with more hydrogens than outer electrons
+/// (`[BH4-]`, a dummy with an H) wraps to about 2^32 instead of going
+/// negative, and its term becomes about 1.5e-5 instead of NaN (RDKit
+/// 2026.09 `Chi0n` of `[BH4-]`: 1.5258789064276357e-05).
+fn outer_minus_hs(a: &shennong_mol::Atom) -> f64 {
+    let outer = u32::try_from(outer_electrons(a.atomic_num)).unwrap_or(0);
+    f64::from(outer.wrapping_sub(u32::from(a.total_hs())))
 }
 
 fn chi_from(ctx: &MolContext, vals: &[f64], order: usize) -> f64 {
