@@ -1,10 +1,5 @@
 //! One test per fixed bug, named after it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used)]
 
 use shennong_descriptors::DescriptorSet;
 
