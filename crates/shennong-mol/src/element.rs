@@ -48,6 +48,17 @@ pub fn default_valence(z: u8) -> i32 {
     valences(z).first().map_or(-1, |&v| i32::from(v))
 }
 
+/// Whether `z` is in SMILES' organic subset (B, C, N, O, P, S, F, Cl, Br,
+/// I: written without brackets when their valence allows it).
+///
+/// ```
+/// use shennong_mol::element::in_organic_subset;
+/// assert!(in_organic_subset(17) && !in_organic_subset(34) && !in_organic_subset(0));
+/// ```
+pub fn in_organic_subset(z: u8) -> bool {
+    matches!(z, 5..=9 | 15..=17 | 35 | 53)
+}
+
 /// Outer-shell electrons of `z`.
 pub fn outer_electrons(z: u8) -> i32 {
     element(z).map_or(0, |e| i32::from(e.outer_electrons))

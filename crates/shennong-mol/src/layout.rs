@@ -1021,19 +1021,20 @@ fn macrocycle_path(
 ) -> Option<Vec<P>> {
     let n = ring.len();
     let sign = ring_turn_signs(mol, ring)?;
+    // the turn sign at each new atom, 1..=m (index 0, the drawn end, unused)
+    let signs: Vec<i32> = (0..=m)
+        .map(|j| sign.get((from + j) % n).copied().unwrap_or(0))
+        .collect();
+    let new_signs = signs.get(1..).unwrap_or(&[]);
     // the free atoms make up the turning of the regular polygon's arc over
     // these atoms, which the zig-zags leave out
-    let turns = || (1..=m).map(|j| sign.get((from + j) % n).copied().unwrap_or(0));
-    let fixed: f64 = turns().map(|x| f64::from(x) * ZIGZAG).sum();
-    let free = turns().filter(|&x| x == 0).count();
+    let fixed: f64 = new_signs.iter().map(|&x| f64::from(x) * ZIGZAG).sum();
+    let free = new_signs.iter().filter(|&&x| x == 0).count();
     if free == 0 {
         return None;
     }
     let free_turn = (m as f64 * 2.0 * PI / n as f64 - fixed) / free as f64;
-    // the turn at each new atom, 1..=m (index 0 unused)
-    let mut turns: Vec<f64> = (0..=m)
-        .map(|j| turn_for(sign.get((from + j) % n).copied().unwrap_or(0), free_turn))
-        .collect();
+    let mut turns: Vec<f64> = signs.iter().map(|&x| turn_for(x, free_turn)).collect();
     let turn_at = |turns: &[f64], j: usize| turns.get(j).copied().unwrap_or(0.0);
     // the walk through the new atoms to the second drawn end
     let mut steps = walk(m + 1, |j| turn_at(&turns, j));
@@ -1049,8 +1050,10 @@ fn macrocycle_path(
         // drawn end. The free atoms' turns are then corrected, as little
         // as possible (least squares, Gauss-Newton), until the walk ends
         // where the regular polygon's arc over these atoms ends.
-        let free_at: Vec<bool> = (0..=m)
-            .map(|j| j > 0 && sign.get((from + j) % n).copied().unwrap_or(0) == 0)
+        let free_at: Vec<bool> = signs
+            .iter()
+            .enumerate()
+            .map(|(j, &x)| j > 0 && x == 0)
             .collect();
         let target = walk(m + 1, |_| 2.0 * PI / n as f64).last().copied()?;
         close_walk(&mut turns, &free_at, target)?;

@@ -86,7 +86,7 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
             let isoelectronic = i16::from(atom.atomic_num) - i16::from(atom.formal_charge);
             let unusual = match atom.atomic_num {
                 0 => false,
-                1 | 5..=9 | 15..=17 | 35 | 53 => {
+                z if z == 1 || shennong_mol::element::in_organic_subset(z) => {
                     atom.no_implicit
                         && u8::try_from(isoelectronic).map_or(true, |z| {
                             explicit != shennong_mol::element::default_valence(z)

@@ -1063,7 +1063,7 @@ impl<'a> Writer<'a> {
         } else {
             ""
         };
-        let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
+        let organic = z == 0 || shennong_mol::element::in_organic_subset(z);
         let total_hs = atom.total_hs();
         let g = self.global(a);
         let default_valence = match z {

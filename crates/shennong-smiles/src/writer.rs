@@ -445,7 +445,7 @@ fn write_atom(
     } else {
         "".into()
     };
-    let organic = matches!(z, 0 | 5 | 6 | 7 | 8 | 9 | 15 | 16 | 17 | 35 | 53);
+    let organic = z == 0 || shennong_mol::element::in_organic_subset(z);
     let map = if options.atom_maps { atom.map_num } else { 0 };
     let bare_ok = organic
         && atom.isotope == 0
