@@ -1087,13 +1087,14 @@ impl<'a> Writer<'a> {
         // bare atom that would not read back with its hydrogens (where our
         // molecule holds a count a reader would not restore, as a ring-bond
         // ':' between non-aromatic atoms kept as single) bracket it.
-        let bracket = forced || {
-            // (total valence, default hydrogens)
-            let (total_valence, default_hs) = self.mol.total_valence_and_default_hs(g);
-            (total_hs > 0 && total_valence != default_valence)
-                || (self.any_metal && bonded_to_metal(self.mol, g))
-                || (z != 0 && default_hs != Some(total_hs))
-        };
+        let bracket = forced
+            || (self.any_metal && bonded_to_metal(self.mol, g))
+            || (!hs_are_the_default(atom) && {
+                // (total valence, default hydrogens)
+                let (total_valence, default_hs) = self.mol.total_valence_and_default_hs(g);
+                (total_hs > 0 && total_valence != default_valence)
+                    || (z != 0 && default_hs != Some(total_hs))
+            });
         let lower = !self.kekule && atom.aromatic;
         let symbol = match (lower, z) {
             (true, 5) => "b",
@@ -1257,6 +1258,19 @@ fn adopt_set_side(
 
 /// Whether atom `a` is bonded to a metal: RDKit's SMILES writer puts such an
 /// atom in brackets (`[F][Pt]`), canonical or not.
+/// Whether an atom's hydrogens are the ones a reader restores from its
+/// bare symbol, known without the valence look: perception gave an atom
+/// that holds no explicit hydrogens and may take implicit ones exactly the
+/// valence model's count (the "default hydrogens" of
+/// [`Mol::total_valence_and_default_hs`]), and for an element with one
+/// allowed valence (a dummy has none and no hydrogens) any such hydrogen
+/// brings the atom to that valence, its default.
+fn hs_are_the_default(atom: &shennong_mol::Atom) -> bool {
+    atom.explicit_hs == 0
+        && !atom.no_implicit
+        && matches!(atom.atomic_num, 0 | 5 | 6 | 7 | 8 | 9 | 17 | 35 | 53)
+}
+
 pub(crate) fn bonded_to_metal(mol: &Mol, a: shennong_mol::AtomIdx) -> bool {
     mol.neighbors(a)
         .iter()
@@ -1348,5 +1362,58 @@ impl DirState {
     fn same_side_compatible(&self, first: usize, second: usize, ff: bool, sf: bool) -> bool {
         let should_match = ff != sf;
         (self.dir.at(first) == self.dir.at(second)) == should_match
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `hs_are_the_default` stands in for the valence look in `atom_text`:
+    /// wherever it holds, the look finds the default valence and the
+    /// default hydrogen count.
+    #[test]
+    fn atoms_with_default_hs_need_no_valence_look() {
+        let inputs = [
+            "CCO",
+            "c1ccccc1O",
+            "c1cc[nH]c1",
+            "O=S(=O)(N)c1ccc(Cl)cc1",
+            "CP(C)(C)=O",
+            "C[N+](C)(C)C.[Cl-]",
+            "B1OC(C)C(O1)C",
+            "FC(F)(F)Br.IC#N",
+            "*c1ccccc1*",
+            "C=[N+]=[N-]",
+            "[CH3]C[CH2]",
+            "OC(=O)[C@@H](N)Cc1c[nH]c2ccccc12",
+            "c1ccc2c(c1)oc1ccccc12",
+            "Cn1cnc2c1c(=O)n(C)c(=O)n2C",
+            "CC(=O)O[Na]",
+            "[2H]C([2H])([2H])O",
+        ];
+        let mut checked = 0;
+        for smiles in inputs {
+            let mol = crate::parse(smiles).unwrap();
+            for (i, atom) in mol.atoms().iter().enumerate() {
+                if !hs_are_the_default(atom) {
+                    continue;
+                }
+                let a = shennong_mol::AtomIdx(i as u32);
+                let (total_valence, default_hs) = mol.total_valence_and_default_hs(a);
+                assert_eq!(default_hs, Some(atom.total_hs()), "{smiles} atom {i}");
+                if atom.total_hs() > 0 {
+                    let default_valence = match atom.atomic_num {
+                        5 | 7 => 3,
+                        6 => 4,
+                        8 => 2,
+                        _ => 1,
+                    };
+                    assert_eq!(total_valence, default_valence, "{smiles} atom {i}");
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100);
     }
 }
