@@ -70,9 +70,9 @@ impl Steps {
         self.ranked.push((rank, x, b));
     }
 
-    /// The frame of atom `a`, whose steps were pushed since `from`, with
-    /// them sorted by traversal rank (stable: equal ranks keep neighbour order).
-    fn frame(&mut self, a: usize, from: usize) -> Frame {
+    /// Sorts the steps pushed since `from` (those of the atom being
+    /// entered) by traversal rank (stable: equal ranks keep neighbour order).
+    fn sort_from(&mut self, from: usize) {
         if let Some(own) = self.ranked.get_mut(from..) {
             // an atom has a handful of steps: a stable insertion sort
             for i in 1..own.len() {
@@ -82,11 +82,6 @@ impl Steps {
                     j -= 1;
                 }
             }
-        }
-        Frame {
-            atom: a,
-            from,
-            next: from,
         }
     }
 
@@ -381,9 +376,18 @@ impl<'a> Writer<'a> {
                     steps.push(self.traversal_rank(x, b, colors.at(x) == GREY), x, b);
                 }
             }
-            steps.frame(a, from)
+            steps.sort_from(from);
+            // the frame is built by the caller, field by field: a frame
+            // returned whole was stored in pieces and read back in one wide
+            // load, which the store buffer cannot forward (a stall per atom)
+            from
         };
-        frames.push(enter(start, None, colors, steps, tour));
+        let from = enter(start, None, colors, steps, tour);
+        frames.push(Frame {
+            atom: start,
+            from,
+            next: from,
+        });
         while let Some(top) = frames.last_mut() {
             let a = top.atom;
             let Some((x, b)) = steps.get(top.next) else {
@@ -397,8 +401,12 @@ impl<'a> Writer<'a> {
             match colors.at(x) {
                 WHITE => {
                     last_child.put(a, Some(b));
-                    let f = enter(x, Some(b), colors, steps, tour);
-                    frames.push(f);
+                    let from = enter(x, Some(b), colors, steps, tour);
+                    frames.push(Frame {
+                        atom: x,
+                        from,
+                        next: from,
+                    });
                 }
                 GREY => {
                     if let Some(v) = closures.get_mut(x) {
@@ -1262,13 +1270,17 @@ fn adopt_set_side(
 /// bare symbol, known without the valence look: perception gave an atom
 /// that holds no explicit hydrogens and may take implicit ones exactly the
 /// valence model's count (the "default hydrogens" of
-/// [`Mol::total_valence_and_default_hs`]), and for an element with one
-/// allowed valence (a dummy has none and no hydrogens) any such hydrogen
-/// brings the atom to that valence, its default.
+/// [`Mol::total_valence_and_default_hs`]), and for an organic-subset
+/// element with one allowed valence (B, C, N, O, F, Cl, Br; not I, P or S)
+/// any such hydrogen brings the atom to that valence, its default. A dummy
+/// takes no implicit hydrogens.
 fn hs_are_the_default(atom: &shennong_mol::Atom) -> bool {
+    let z = atom.atomic_num;
     atom.explicit_hs == 0
         && !atom.no_implicit
-        && matches!(atom.atomic_num, 0 | 5 | 6 | 7 | 8 | 9 | 17 | 35 | 53)
+        && (z == 0
+            || (shennong_mol::element::in_organic_subset(z)
+                && shennong_mol::element::valences(z).len() == 1))
 }
 
 pub(crate) fn bonded_to_metal(mol: &Mol, a: shennong_mol::AtomIdx) -> bool {
@@ -1391,6 +1403,11 @@ mod tests {
             "Cn1cnc2c1c(=O)n(C)c(=O)n2C",
             "CC(=O)O[Na]",
             "[2H]C([2H])([2H])O",
+            "O=I",
+            "II*",
+            "ClC(Br)F",
+            "CP(C)C",
+            "CS(C)(=O)=O",
         ];
         let mut checked = 0;
         for smiles in inputs {
@@ -1403,12 +1420,7 @@ mod tests {
                 let (total_valence, default_hs) = mol.total_valence_and_default_hs(a);
                 assert_eq!(default_hs, Some(atom.total_hs()), "{smiles} atom {i}");
                 if atom.total_hs() > 0 {
-                    let default_valence = match atom.atomic_num {
-                        5 | 7 => 3,
-                        6 => 4,
-                        8 => 2,
-                        _ => 1,
-                    };
+                    let default_valence = shennong_mol::element::default_valence(atom.atomic_num);
                     assert_eq!(total_valence, default_valence, "{smiles} atom {i}");
                 }
                 checked += 1;
