@@ -1477,6 +1477,13 @@ impl<'a> Ranker<'a> {
                 touched_list,
                 ..
             } = &mut *part;
+            // plain slices: their addresses and lengths stay in registers
+            // through the loops (the vectors' headers were re-read after
+            // every store)
+            let (count, changed, touched): (&[usize], &mut [bool], &mut [bool]) =
+                (count, changed, touched);
+            let frag = self.frag;
+            let index: &mut [i64] = &mut self.index;
             let members = order.get(offset..offset + len).unwrap_or(&[]);
             for &a in members {
                 changed.put(a, false);
@@ -1489,13 +1496,13 @@ impl<'a> Ranker<'a> {
                 if count.at(a) > 0 {
                     symclass = (offset + first_len + k) as i64;
                 }
-                self.index.put(a, symclass);
+                index.put(a, symclass);
             }
             // (after every class is set: a neighbour may itself have moved)
             for &a in moved {
-                for (x, _) in self.frag.nbrs(a) {
+                for (x, _) in frag.nbrs(a) {
                     changed.put(x, true);
-                    let c = usize::try_from(self.index.at(x)).unwrap_or(0);
+                    let c = usize::try_from(index.at(x)).unwrap_or(0);
                     mark_touched(touched, touched_list, c);
                 }
             }
