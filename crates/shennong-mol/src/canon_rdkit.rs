@@ -752,6 +752,7 @@ enum Mode {
     Symmetry,
 }
 
+#[derive(Default)]
 struct Partitions {
     order: Vec<usize>,
     /// Merge buffer of the hanoi sort.
@@ -783,6 +784,25 @@ fn mark_touched(touched: &mut [bool], list: &mut Vec<usize>, c: usize) {
     }
 }
 
+/// [`Ranker`]'s per-atom and per-bond vectors between molecules.
+#[derive(Default)]
+struct RankerBuffers {
+    holders: Vec<Holder>,
+    holder_start: Vec<u32>,
+    degree: Vec<usize>,
+    key: Vec<u128>,
+    ring_count: Vec<usize>,
+    index: Vec<i64>,
+    holders_epoch: Vec<u64>,
+    bond_keys: Vec<Holder>,
+}
+
+thread_local! {
+    static PARTITIONS: std::cell::Cell<Partitions> = std::cell::Cell::new(Partitions::default());
+    static RANKER_BUFFERS: std::cell::Cell<RankerBuffers> =
+        std::cell::Cell::new(RankerBuffers::default());
+}
+
 struct Ranker<'a> {
     frag: &'a Fragment<'a>,
     /// Where each atom's holders start in `holders` (one more entry at the
@@ -805,6 +825,8 @@ struct Ranker<'a> {
     /// holders, once updated, stay sorted for the rest of it (the stable
     /// sort would leave them as they are).
     holders_epoch: Vec<u64>,
+    /// Per local bond: its holder key (kept only to hand the buffer back).
+    bond_keys: Vec<Holder>,
     epoch: u64,
     neighbor_num: Vec<Vec<i64>>,
     revisited: Vec<Vec<i64>>,
@@ -882,6 +904,7 @@ impl<'a> Ranker<'a> {
         let n = frag.num_atoms();
         // ring stereo is rare: without it, no atom needs the neighbour look
         let any_ring_stereo = stereo.ring_stereo_group.iter().any(Option::is_some);
+        // (empty, reading false for every atom, without ring stereo)
         let ring_stereo: Vec<bool> = if any_ring_stereo {
             frag.atoms()
                 .zip(&frag.tags)
@@ -891,43 +914,58 @@ impl<'a> Ranker<'a> {
                 })
                 .collect()
         } else {
-            vec![false; n]
+            Vec::new()
         };
         let has_ring_nbr = if ring_stereo.contains(&true) {
             (0..n)
                 .map(|i| frag.nbrs(i).any(|(x, _)| ring_stereo.at(x)))
                 .collect()
         } else {
-            vec![false; n]
+            Vec::new()
         };
-        let mut holders: Vec<Holder> = Vec::with_capacity(2 * frag.num_bonds());
-        let mut holder_start: Vec<u32> = Vec::with_capacity(n + 1);
-        let mut degree: Vec<usize> = Vec::with_capacity(n);
-        let mut key: Vec<u128> = Vec::with_capacity(n);
-        let mut ring_count: Vec<usize> = Vec::with_capacity(n);
+        // the per-atom buffers, reused from one molecule to the next
+        let RankerBuffers {
+            mut holders,
+            mut holder_start,
+            mut degree,
+            mut key,
+            mut ring_count,
+            mut index,
+            mut holders_epoch,
+            mut bond_keys,
+        } = RANKER_BUFFERS.with(std::cell::Cell::take);
+        for v in [&mut degree, &mut ring_count] {
+            v.clear();
+        }
+        holders.clear();
+        holder_start.clear();
+        key.clear();
+        index.clear();
+        index.resize(n, 0);
+        holders_epoch.clear();
+        holders_epoch.resize(n, 0);
+        bond_keys.clear();
         let rings = mol.rings();
         // per local bond: (bond type, stereo code) as the holders read it
-        let bond_keys: Vec<Holder> = (0..frag.num_bonds())
-            .map(|lb| {
-                let gb = frag.bond(lb);
-                let bond = mol.bond(gb);
-                let bond_type = if bond.aromatic {
-                    12
-                } else {
-                    rdkit_bond_type(bond.order)
-                };
-                let stereo = if chirality {
-                    match stereo.bond_z.get(gb.index()).copied().flatten() {
-                        Some(true) => 2,
-                        Some(false) => 3,
-                        None => 0,
-                    }
-                } else {
-                    0
-                };
-                Holder::new(bond_type, stereo, 0)
-            })
-            .collect();
+        bond_keys.extend((0..frag.num_bonds()).map(|lb| {
+            let gb = frag.bond(lb);
+            let bond = mol.bond(gb);
+            let bond_type = if bond.aromatic {
+                12
+            } else {
+                rdkit_bond_type(bond.order)
+            };
+            let stereo = if chirality {
+                match stereo.bond_z.get(gb.index()).copied().flatten() {
+                    Some(true) => 2,
+                    Some(false) => 3,
+                    None => 0,
+                }
+            } else {
+                0
+            };
+            Holder::new(bond_type, stereo, 0)
+        }));
         for i in 0..n {
             holder_start.push(holders.len() as u32);
             holders.extend(frag.nbrs(i).map(|(x, lb)| Holder {
@@ -1004,14 +1042,15 @@ impl<'a> Ranker<'a> {
         Ranker {
             frag,
             holder_start,
-            index: vec![0; n],
+            index,
             degree,
             key,
             ring_count,
             ring_stereo,
             has_ring_nbr,
             holders,
-            holders_epoch: vec![0; n],
+            holders_epoch,
+            bond_keys,
             epoch: 1,
             // filled (one list per atom) only for the symmetry pass
             neighbor_num: Vec::new(),
@@ -1666,18 +1705,23 @@ impl<'a> Ranker<'a> {
         if n == 0 {
             return Vec::new();
         }
-        let mut count = vec![0usize; n];
-        count.put(0, n);
-        let mut part = Partitions {
-            order: (0..n).collect(),
-            scratch: vec![0; n],
-            count,
-            next: vec![-2; n],
-            changed: vec![true; n],
-            touched: vec![false; n],
-            touched_list: Vec::with_capacity(n),
-            active: -1,
-        };
+        // the partition buffers, reused from one molecule to the next
+        let mut part = PARTITIONS.with(std::cell::Cell::take);
+        part.order.clear();
+        part.order.extend(0..n);
+        for (v, fill) in [(&mut part.scratch, 0), (&mut part.count, 0)] {
+            v.clear();
+            v.resize(n, fill);
+        }
+        part.count.put(0, n);
+        part.next.clear();
+        part.next.resize(n, -2);
+        part.changed.clear();
+        part.changed.resize(n, true);
+        part.touched.clear();
+        part.touched.resize(n, false);
+        part.touched_list.clear();
+        part.active = -1;
         self.activate(&mut part);
         self.refine(Mode::Basic, &mut part);
         let ties = part.count.contains(&0);
@@ -1717,6 +1761,30 @@ impl<'a> Ranker<'a> {
         for &a in &part.order {
             ranks.put(a, u32::try_from(self.index.at(a)).unwrap_or(0));
         }
+        PARTITIONS.with(|cell| cell.set(part));
+        let Ranker {
+            holders,
+            holder_start,
+            degree,
+            key,
+            ring_count,
+            index,
+            holders_epoch,
+            bond_keys,
+            ..
+        } = self;
+        RANKER_BUFFERS.with(|cell| {
+            cell.set(RankerBuffers {
+                holders,
+                holder_start,
+                degree,
+                key,
+                ring_count,
+                index,
+                holders_epoch,
+                bond_keys,
+            })
+        });
         ranks
     }
 }
