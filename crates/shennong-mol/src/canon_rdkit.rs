@@ -1762,29 +1762,17 @@ impl<'a> Ranker<'a> {
             ranks.put(a, u32::try_from(self.index.at(a)).unwrap_or(0));
         }
         PARTITIONS.with(|cell| cell.set(part));
-        let Ranker {
-            holders,
-            holder_start,
-            degree,
-            key,
-            ring_count,
-            index,
-            holders_epoch,
-            bond_keys,
-            ..
-        } = self;
-        RANKER_BUFFERS.with(|cell| {
-            cell.set(RankerBuffers {
-                holders,
-                holder_start,
-                degree,
-                key,
-                ring_count,
-                index,
-                holders_epoch,
-                bond_keys,
-            })
-        });
+        let buffers = RankerBuffers {
+            holders: self.holders,
+            holder_start: self.holder_start,
+            degree: self.degree,
+            key: self.key,
+            ring_count: self.ring_count,
+            index: self.index,
+            holders_epoch: self.holders_epoch,
+            bond_keys: self.bond_keys,
+        };
+        RANKER_BUFFERS.with(|cell| cell.set(buffers));
         ranks
     }
 }
