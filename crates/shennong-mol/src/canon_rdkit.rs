@@ -966,22 +966,16 @@ impl<'a> Ranker<'a> {
             };
             Holder::new(bond_type, stereo, 0)
         }));
+        let mut first_keys: Option<Vec<u128>> = Some(Vec::with_capacity(n));
         for i in 0..n {
-            holder_start.push(holders.len() as u32);
+            let ga = frag.atom(i);
+            let start = holders.len();
+            holder_start.push(start as u32);
             holders.extend(frag.nbrs(i).map(|(x, lb)| Holder {
                 key: bond_keys.get(lb).map_or(0, |h| h.key),
                 nbr: x,
             }));
-        }
-        holder_start.push(holders.len() as u32);
-        let mut first_keys: Option<Vec<u128>> = Some(Vec::with_capacity(n));
-        for (i, span) in holder_start.windows(2).enumerate() {
-            let ga = frag.atom(i);
-            let (start, end) = match *span {
-                [start, end] => (start as usize, end as usize),
-                _ => (0, 0),
-            };
-            let own = holders.get_mut(start..end).unwrap_or(&mut []);
+            let own = holders.get_mut(start..).unwrap_or(&mut []);
             sort_desc(own);
             let d = own.len();
             degree.push(d);
@@ -1039,6 +1033,7 @@ impl<'a> Ranker<'a> {
                 }
             }
         }
+        holder_start.push(holders.len() as u32);
         Ranker {
             frag,
             holder_start,
