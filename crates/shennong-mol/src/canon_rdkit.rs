@@ -797,6 +797,12 @@ struct RankerBuffers {
     bond_keys: Vec<Holder>,
 }
 
+/// Empties a reused buffer and fills it with `n` copies of `value`.
+fn refill<T: Clone>(buffer: &mut Vec<T>, n: usize, value: T) {
+    buffer.clear();
+    buffer.resize(n, value);
+}
+
 thread_local! {
     static PARTITIONS: std::cell::Cell<Partitions> = std::cell::Cell::new(Partitions::default());
     static RANKER_BUFFERS: std::cell::Cell<RankerBuffers> =
@@ -934,17 +940,14 @@ impl<'a> Ranker<'a> {
             mut holders_epoch,
             mut bond_keys,
         } = RANKER_BUFFERS.with(std::cell::Cell::take);
-        for v in [&mut degree, &mut ring_count] {
-            v.clear();
-        }
         holders.clear();
         holder_start.clear();
+        degree.clear();
         key.clear();
-        index.clear();
-        index.resize(n, 0);
-        holders_epoch.clear();
-        holders_epoch.resize(n, 0);
+        ring_count.clear();
         bond_keys.clear();
+        refill(&mut index, n, 0);
+        refill(&mut holders_epoch, n, 0);
         let rings = mol.rings();
         // per local bond: (bond type, stereo code) as the holders read it
         bond_keys.extend((0..frag.num_bonds()).map(|lb| {
@@ -1704,17 +1707,12 @@ impl<'a> Ranker<'a> {
         let mut part = PARTITIONS.with(std::cell::Cell::take);
         part.order.clear();
         part.order.extend(0..n);
-        for (v, fill) in [(&mut part.scratch, 0), (&mut part.count, 0)] {
-            v.clear();
-            v.resize(n, fill);
-        }
+        refill(&mut part.scratch, n, 0);
+        refill(&mut part.count, n, 0);
         part.count.put(0, n);
-        part.next.clear();
-        part.next.resize(n, -2);
-        part.changed.clear();
-        part.changed.resize(n, true);
-        part.touched.clear();
-        part.touched.resize(n, false);
+        refill(&mut part.next, n, -2);
+        refill(&mut part.changed, n, true);
+        refill(&mut part.touched, n, false);
         part.touched_list.clear();
         part.active = -1;
         self.activate(&mut part);
