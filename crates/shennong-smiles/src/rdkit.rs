@@ -1074,13 +1074,6 @@ impl<'a> Writer<'a> {
         let organic = z == 0 || shennong_mol::element::in_organic_subset(z);
         let total_hs = atom.total_hs();
         let g = self.global(a);
-        let default_valence = match z {
-            5 | 7 | 15 => 3,
-            6 => 4,
-            8 | 16 => 2,
-            9 | 17 | 35 | 53 => 1,
-            _ => -1,
-        };
         // what brackets whatever the valence: a non-organic element, a charge,
         // an isotope or tag, a map number, radicals, an aromatic N/P with an
         // explicit H (RDKit's "non-standard valence" without the valence look)
@@ -1100,7 +1093,7 @@ impl<'a> Writer<'a> {
             || (!hs_are_the_default(atom) && {
                 // (total valence, default hydrogens)
                 let (total_valence, default_hs) = self.mol.total_valence_and_default_hs(g);
-                (total_hs > 0 && total_valence != default_valence)
+                (total_hs > 0 && total_valence != shennong_mol::element::default_valence(z))
                     || (z != 0 && default_hs != Some(total_hs))
             });
         let lower = !self.kekule && atom.aromatic;
@@ -1264,8 +1257,6 @@ fn adopt_set_side(
     }
 }
 
-/// Whether atom `a` is bonded to a metal: RDKit's SMILES writer puts such an
-/// atom in brackets (`[F][Pt]`), canonical or not.
 /// Whether an atom's hydrogens are the ones a reader restores from its
 /// bare symbol, known without the valence look: perception gave an atom
 /// that holds no explicit hydrogens and may take implicit ones exactly the
@@ -1283,6 +1274,8 @@ fn hs_are_the_default(atom: &shennong_mol::Atom) -> bool {
                 && shennong_mol::element::valences(z).len() == 1))
 }
 
+/// Whether atom `a` is bonded to a metal: RDKit's SMILES writer puts such an
+/// atom in brackets (`[F][Pt]`), canonical or not.
 pub(crate) fn bonded_to_metal(mol: &Mol, a: shennong_mol::AtomIdx) -> bool {
     mol.neighbors(a)
         .iter()
