@@ -43,7 +43,9 @@ pub use mol::{
     MolBuilder, StereoClass,
 };
 pub use rings::RingInfo;
-pub use sanitize::{sanitize, sanitize_trusted, sanitize_without_shortcuts, SanitizeOptions};
+pub use sanitize::{
+    sanitize, sanitize_trusted, sanitize_without_shortcuts, RemovedHydrogens, SanitizeOptions,
+};
 pub use stereo::Hybridization;
 
 impl MolBuilder {

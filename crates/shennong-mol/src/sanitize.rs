@@ -27,6 +27,9 @@ pub struct SanitizeOptions {
     pub cleanup: bool,
     /// Remove stereo marks that do not describe stereo elements.
     pub clean_stereo: bool,
+    /// How the hydrogen atoms that `remove_hydrogens` merges count on
+    /// their neighbours.
+    pub removed_hydrogens: RemovedHydrogens,
 }
 
 impl Default for SanitizeOptions {
@@ -35,8 +38,29 @@ impl Default for SanitizeOptions {
             remove_hydrogens: true,
             cleanup: true,
             clean_stereo: true,
+            removed_hydrogens: RemovedHydrogens::Counted,
         }
     }
+}
+
+/// How a merged hydrogen atom counts on its neighbour. The two differ only
+/// where the neighbour's valence, hydrogens included, is more than its
+/// element allows: `FC(Cl)([H])([H])[H]`, or an uncharged N with three
+/// carbons and an H atom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RemovedHydrogens {
+    /// Each one is added to the neighbour's hydrogen count, and the valence
+    /// check that follows rejects an over-full atom (RDKit's SMILES reading).
+    #[default]
+    Counted,
+    /// As RDKit's molfile reader removes them (`removeHs` without
+    /// `updateExplicitCount`): only a neighbour that needs its hydrogens
+    /// said keeps the count (one with no implicit hydrogens, a stereo tag,
+    /// an aromatic N or P, or a valence, hydrogens included, that is one of
+    /// its element's allowed valences after the first). Any other
+    /// recomputes its hydrogens from the valence model, so an over-full
+    /// neighbour drops the extra ones instead of failing the record.
+    CountedWhereNeeded,
 }
 
 /// Perceives a raw molecule; see [`SanitizeOptions`].
@@ -57,7 +81,7 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     let census = Census::of(&mol.atoms);
     stereo_from_directions(&mut mol);
     if options.remove_hydrogens && census.has(Census::HYDROGEN) {
-        mol = remove_hydrogens(mol);
+        mol = remove_hydrogens(mol, options.removed_hydrogens);
     }
     if options.cleanup {
         cleanup(&mut mol, census);
@@ -363,7 +387,7 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
         .then(|| mol.clone());
     stereo_from_directions(&mut mol);
     if mol.atoms.iter().any(|a| a.atomic_num == 1) {
-        mol = remove_hydrogens(mol);
+        mol = remove_hydrogens(mol, RemovedHydrogens::Counted);
     }
     assign_implicit_hs(&mut mol)?;
     assign_radicals(&mut mol);
@@ -608,8 +632,43 @@ fn stereo_from_directions(mol: &mut MolBuilder) {
     }
 }
 
+/// Whether a hydrogen atom merged into `heavy` adds to its hydrogen count
+/// under `mode` (see [`RemovedHydrogens`]). Read on the molecule before any
+/// hydrogen goes, as RDKit reads its property cache once for all of them;
+/// the valence is the lenient one (no error for an over-full atom).
+fn keeps_removed_h_count(mol: &MolBuilder, heavy: AtomIdx, mode: RemovedHydrogens) -> bool {
+    if mode == RemovedHydrogens::Counted {
+        return true;
+    }
+    let Some(atom) = mol.atom(heavy) else {
+        return true;
+    };
+    if atom.no_implicit || atom.chirality != Chirality::None {
+        return true;
+    }
+    let total = explicit_valence(mol, heavy, false).unwrap_or(0)
+        + implicit_hs(mol, heavy, false).unwrap_or(0);
+    let aromatic = crate::valence::is_aromatic_atom(mol, heavy);
+    // RDKit's `may_need_extra_H`: one single and two aromatic bonds, valence 3
+    let extra_h_site = || {
+        let (mut single, mut aromatic_bonds) = (0, 0);
+        for &(_, b) in mol.neighbors(heavy) {
+            match mol.bond(b).map(|bd| bd.order) {
+                Some(BondOrder::Single) => single += 1,
+                Some(BondOrder::Aromatic) => aromatic_bonds += 1,
+                _ => return false,
+            }
+        }
+        single == 1 && aromatic_bonds == 2 && total == 3
+    };
+    (aromatic && (matches!(atom.atomic_num, 7 | 15) || extra_h_site()))
+        || valences(atom.atomic_num)
+            .get(1..)
+            .is_some_and(|rest| rest.iter().any(|&v| i32::from(v) == total))
+}
+
 /// Merges removable hydrogen atoms into their neighbours.
-fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
+fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
     // most molecules have no hydrogen atom at all
     if !mol.atoms.iter().any(|a| a.atomic_num == 1) {
         return mol;
@@ -656,6 +715,9 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
     if !remove.iter().any(|&r| r) {
         return mol;
     }
+    let counted: Vec<bool> = (0..n as u32)
+        .map(|i| keeps_removed_h_count(&mol, AtomIdx(i), mode))
+        .collect();
     let mut mol = mol;
     // Move stereo references away from removed hydrogens, fix chirality parity.
     for bi in 0..mol.num_bonds() {
@@ -708,17 +770,37 @@ fn remove_hydrogens(mol: MolBuilder) -> MolBuilder {
         let Some(atom) = mol.atoms.get_mut(i) else {
             continue;
         };
-        // Each removed H moves to the implicit-H slot at the end of the order.
-        if atom.chirality.is_tetrahedral() && removed_positions.len() == 1 {
-            let k = removed_positions.first().copied().unwrap_or(0);
-            let after = nbrs.len() - 1 - k;
-            if after % 2 == 1 {
-                atom.chirality = atom.chirality.inverted();
+        // Each removed H moves to the implicit-H slot at the end of the
+        // order, one after another from the highest-numbered H (RDKit's
+        // `molRemoveH`): each flips the tag when an odd number of the
+        // neighbours still listed follow it.
+        if atom.chirality.is_tetrahedral() {
+            let mut listed: Vec<AtomIdx> = nbrs.iter().map(|&(x, _)| x).collect();
+            let mut removed: Vec<AtomIdx> = removed_positions
+                .iter()
+                .filter_map(|&k| listed.get(k).copied())
+                .collect();
+            removed.sort_unstable_by(|x, y| y.cmp(x));
+            for h in removed {
+                if let Some(k) = listed.iter().position(|&x| x == h) {
+                    if (listed.len() - 1 - k) % 2 == 1 {
+                        atom.chirality = atom.chirality.inverted();
+                    }
+                    listed.remove(k);
+                }
             }
         }
-        atom.explicit_hs = atom
-            .explicit_hs
-            .saturating_add(removed_positions.len() as u8);
+        if counted.get(i).copied().unwrap_or(true) {
+            atom.explicit_hs = atom
+                .explicit_hs
+                .saturating_add(removed_positions.len() as u8);
+        }
+        // RDKit then lets a tagged atom that holds more than one of them
+        // recompute its hydrogens (`[PH3]=O` with a tag from 3D reads `P=O`;
+        // at a valence the element allows nothing changes)
+        if !atom.no_implicit && atom.chirality != Chirality::None && atom.explicit_hs > 1 {
+            atom.explicit_hs = 0;
+        }
     }
     // Rebuild without the removed atoms.
     let mut new_index = vec![u32::MAX; n];

@@ -36,7 +36,10 @@ pub(crate) fn atom_label(
     chirality: Chirality,
     ranks: &[u32],
 ) -> Option<bool> {
-    if !chirality.is_tetrahedral() || neighbors.len() < 3 || neighbors.len() > 4 {
+    // fewer than three neighbours: a phosphine or arsine with hydrogens,
+    // which RDKit (after InChI) takes as a centre; its label is the parity
+    // of the neighbours alone
+    if !chirality.is_tetrahedral() || neighbors.len() > 4 {
         return None;
     }
     let mut keys: Vec<i64> = neighbors

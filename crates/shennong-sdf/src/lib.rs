@@ -23,10 +23,18 @@ pub use reader::{parse_molfile, RawMolfile};
 pub use sd::{split_record, SdRecord, SdRecords};
 pub use writer::{write_molblock, write_sd_record};
 
-use shennong_mol::{sanitize, Mol, SanitizeOptions};
+use shennong_mol::{sanitize, Mol, RemovedHydrogens, SanitizeOptions};
 
-/// Parses and sanitises a molblock.
+/// Parses and sanitises a molblock as RDKit's `MolFromMolBlock` does:
+/// hydrogen atoms are merged before the valence check, and only a
+/// neighbour that needs them keeps their count
+/// ([`RemovedHydrogens::CountedWhereNeeded`]), so a carbon drawn with one
+/// H atom too many reads with the hydrogens its valence allows.
 pub fn read_molblock(text: &str) -> Result<Mol, ReadError> {
     let raw = parse_molfile(text)?;
-    Ok(sanitize(raw.mol, &SanitizeOptions::default())?)
+    let options = SanitizeOptions {
+        removed_hydrogens: RemovedHydrogens::CountedWhereNeeded,
+        ..SanitizeOptions::default()
+    };
+    Ok(sanitize(raw.mol, &options)?)
 }

