@@ -40,6 +40,19 @@ pub(crate) fn refine(adjacency: &[Neighbors], bond_weight: &[u32], ranks: &mut V
     refine_until(adjacency, bond_weight, ranks, |_| false).0
 }
 
+/// How refinement compares two atoms' neighbours.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum NeighbourKey {
+    /// The sorted (rank, bond weight) pairs: a double bond to one neighbour
+    /// differs from single bonds to two of the same class.
+    Pairs,
+    /// Each neighbour's rank repeated as often as its bond weight, as
+    /// RDKit's legacy CIP ranks list them (`iterateCIPRanks`): only the total
+    /// weight per neighbour class counts, so `=CH-` next to the bridgehead
+    /// `CH` of Dewar benzene ties with it.
+    Flattened,
+}
+
 /// [`refine`] that stops as soon as `done` holds for the current ranks
 /// (asked after every round): returns the number of classes and whether it
 /// stopped early. Refinement only splits classes, so a caller that only
@@ -51,19 +64,36 @@ pub(crate) fn refine_until(
     ranks: &mut Vec<u32>,
     done: impl FnMut(&[u32]) -> bool,
 ) -> (usize, bool) {
+    refine_keyed_until(adjacency, bond_weight, NeighbourKey::Pairs, ranks, done)
+}
+
+/// [`refine_until`] with neighbours compared as `key` says.
+pub(crate) fn refine_keyed_until(
+    adjacency: &[Neighbors],
+    bond_weight: &[u32],
+    key: NeighbourKey,
+    ranks: &mut Vec<u32>,
+    done: impl FnMut(&[u32]) -> bool,
+) -> (usize, bool) {
     let n = adjacency.len();
     let classes = count_classes(ranks);
     if classes == n {
         return (classes, false);
     }
+    // merged weights of up to four neighbours must still fit a field's 8 bits
+    let weight_limit = if key == NeighbourKey::Flattened {
+        64
+    } else {
+        256
+    };
     let packable = n < (1 << 24)
         && adjacency.iter().all(|nbrs| nbrs.len() <= 4)
-        && bond_weight.iter().all(|&w| w < 256);
+        && bond_weight.iter().all(|&w| w < weight_limit);
     if packable {
-        let mut keys = PackedKeys::new(adjacency, bond_weight);
+        let mut keys = PackedKeys::new(adjacency, bond_weight, key);
         refine_with(&mut keys, ranks, classes, done)
     } else {
-        let mut keys = ListKeys::new(adjacency, bond_weight);
+        let mut keys = ListKeys::new(adjacency, bond_weight, key);
         refine_with(&mut keys, ranks, classes, done)
     }
 }
@@ -86,17 +116,48 @@ trait NeighbourKeys {
 struct PackedKeys<'a> {
     adjacency: &'a [Neighbors],
     bond_weight: &'a [u32],
+    key: NeighbourKey,
     keys: Vec<u128>,
 }
 
 impl<'a> PackedKeys<'a> {
-    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32]) -> Self {
+    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32], key: NeighbourKey) -> Self {
         PackedKeys {
             adjacency,
             bond_weight,
+            key,
             keys: vec![0; adjacency.len()],
         }
     }
+}
+
+/// Sums the weights of adjacent entries of one neighbour class in a sorted
+/// key list (`class_of` reads an entry's class, `merge` adds the second
+/// entry's weight into the first) and returns how many entries remain.
+fn merge_classes<T: Copy>(
+    entries: &mut [T],
+    class_of: impl Fn(T) -> u32,
+    merge: impl Fn(T, T) -> T,
+) -> usize {
+    let mut used = 0usize;
+    for k in 0..entries.len() {
+        let Some(&e) = entries.get(k) else { break };
+        let previous = used.checked_sub(1).and_then(|p| entries.get(p).copied());
+        match previous {
+            Some(p) if class_of(p) == class_of(e) => {
+                if let Some(slot) = entries.get_mut(used - 1) {
+                    *slot = merge(p, e);
+                }
+            }
+            _ => {
+                if let Some(slot) = entries.get_mut(used) {
+                    *slot = e;
+                }
+                used += 1;
+            }
+        }
+    }
+    used
 }
 
 impl NeighbourKeys for PackedKeys<'_> {
@@ -112,8 +173,15 @@ impl NeighbourKeys for PackedKeys<'_> {
             let weight = self.bond_weight.get(b.index()).copied().unwrap_or(0);
             *f = ((rank + 1) << 8) | weight;
         }
-        let used = fields.get_mut(..nbrs.len().min(4)).unwrap_or(&mut []);
+        let degree = nbrs.len().min(4);
+        let used = fields.get_mut(..degree).unwrap_or(&mut []);
         used.sort_unstable();
+        if self.key == NeighbourKey::Flattened {
+            let kept = merge_classes(used, |f| f >> 8, |f, g| f + (g & 0xff));
+            for f in fields.get_mut(kept..).unwrap_or(&mut []) {
+                *f = 0;
+            }
+        }
         let key = fields.iter().fold(0u128, |k, &f| (k << 32) | u128::from(f));
         if let Some(slot) = self.keys.get_mut(i) {
             *slot = key;
@@ -130,12 +198,16 @@ impl NeighbourKeys for PackedKeys<'_> {
 struct ListKeys<'a> {
     adjacency: &'a [Neighbors],
     bond_weight: &'a [u32],
+    key: NeighbourKey,
     start: Vec<usize>,
     keys: Vec<(u32, u32)>,
+    /// Per atom: how many entries of its span its key uses (fewer than its
+    /// neighbours once flattened classes merge).
+    used: Vec<usize>,
 }
 
 impl<'a> ListKeys<'a> {
-    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32]) -> Self {
+    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32], key: NeighbourKey) -> Self {
         let mut start = Vec::with_capacity(adjacency.len() + 1);
         start.push(0usize);
         for nbrs in adjacency {
@@ -145,13 +217,22 @@ impl<'a> ListKeys<'a> {
         ListKeys {
             adjacency,
             bond_weight,
+            key,
             start,
             keys: vec![(0, 0); total],
+            used: adjacency.iter().map(|nbrs| nbrs.len()).collect(),
         }
     }
 
     fn span(&self, i: usize) -> std::ops::Range<usize> {
         self.start.get(i).copied().unwrap_or(0)..self.start.get(i + 1).copied().unwrap_or(0)
+    }
+
+    /// The entries of atom `i`'s key.
+    fn key_of(&self, i: usize) -> Option<&[(u32, u32)]> {
+        let span = self.span(i);
+        let used = self.used.get(i).copied().unwrap_or(0);
+        self.keys.get(span.start..span.start + used.min(span.len()))
     }
 }
 
@@ -174,12 +255,18 @@ impl NeighbourKeys for ListKeys<'_> {
             );
         }
         slot.sort_unstable();
+        let used = if self.key == NeighbourKey::Flattened {
+            merge_classes(slot, |e| e.0, |e, f| (e.0, e.1.saturating_add(f.1)))
+        } else {
+            slot.len()
+        };
+        if let Some(u) = self.used.get_mut(i) {
+            *u = used;
+        }
     }
 
     fn cmp(&self, i: usize, j: usize) -> Ordering {
-        self.keys
-            .get(self.span(i))
-            .cmp(&self.keys.get(self.span(j)))
+        self.key_of(i).cmp(&self.key_of(j))
     }
 }
 
@@ -307,11 +394,58 @@ mod tests {
             let (adjacency, weights) = graph(n, &edges, 4);
             let start: Vec<u32> = labels.iter().take(n).copied().collect();
             let (initial, classes) = dense_ranks(&start);
-            let (mut lists, mut packed) = (initial.clone(), initial);
-            let a = refine_with(&mut ListKeys::new(&adjacency, &weights), &mut lists, classes, |_| false);
-            let b = refine_with(&mut PackedKeys::new(&adjacency, &weights), &mut packed, classes, |_| false);
-            prop_assert_eq!(a, b);
-            prop_assert_eq!(lists, packed);
+            for key in [NeighbourKey::Pairs, NeighbourKey::Flattened] {
+                // flattened keys merge weights: keep them packable
+                let weights: Vec<u32> = if key == NeighbourKey::Flattened {
+                    weights.iter().map(|w| w % 64).collect()
+                } else {
+                    weights.clone()
+                };
+                let (mut lists, mut packed) = (initial.clone(), initial.clone());
+                let a = refine_with(&mut ListKeys::new(&adjacency, &weights, key), &mut lists, classes, |_| false);
+                let b = refine_with(&mut PackedKeys::new(&adjacency, &weights, key), &mut packed, classes, |_| false);
+                prop_assert_eq!(a, b);
+                prop_assert_eq!(lists, packed);
+            }
+        }
+
+        /// Flattened keys compare the neighbours as RDKit's legacy CIP
+        /// ranks do: each rank repeated as often as its bond's weight.
+        #[test]
+        fn flattened_refinement_equals_repeated_rank_lists(
+            n in 1usize..30,
+            edges in proptest::collection::vec((0usize..30, 0usize..30, 1u32..5), 0..45),
+            labels in proptest::collection::vec(0u32..3, 30),
+        ) {
+            let (adjacency, weights) = graph(n, &edges, 6);
+            let start: Vec<u32> = labels.iter().take(n).copied().collect();
+            let (mut ranks, classes) = dense_ranks(&start);
+            refine_with(&mut ListKeys::new(&adjacency, &weights, NeighbourKey::Flattened), &mut ranks, classes, |_| false);
+            // the reference: plain refinement by repeated-rank lists
+            let (mut reference, _) = dense_ranks(&start);
+            loop {
+                let keys: Vec<(u32, Vec<u32>)> = (0..n)
+                    .map(|i| {
+                        let mut list: Vec<u32> = adjacency[i]
+                            .iter()
+                            .flat_map(|&(a, b)| std::iter::repeat_n(reference[a.index()], weights[b.index()] as usize))
+                            .collect();
+                        list.sort_unstable();
+                        (reference[i], list)
+                    })
+                    .collect();
+                let (next, _) = dense_ranks(&keys);
+                if next == reference {
+                    break;
+                }
+                reference = next;
+            }
+            // the same classes (numbering may differ)
+            for i in 0..n {
+                for j in 0..n {
+                    prop_assert_eq!(ranks[i] == ranks[j], reference[i] == reference[j]);
+                }
+            }
         }
     }
 }

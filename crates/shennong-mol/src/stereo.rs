@@ -9,7 +9,7 @@ use crate::mol::Neighbors;
 use crate::mol::{
     permutation_is_odd, Atom, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
 };
-use crate::ranks::{dense_ranks, refine, refine_until};
+use crate::ranks::{dense_ranks, refine_keyed_until, NeighbourKey};
 use crate::rings::RingInfo;
 
 /// Smallest ring that may hold a stereo double bond (RDKit's rule).
@@ -119,7 +119,9 @@ fn initial_key(a: &Atom) -> u64 {
 }
 
 /// Ranks for stereo perception: element, isotope and map number, refined by
-/// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks).
+/// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks,
+/// whose neighbour lists repeat each rank twice the bond order: the
+/// refinement compares [`NeighbourKey::Flattened`] keys).
 fn base_ranks(mol: &MolBuilder, weights: &[u32]) -> Vec<u32> {
     base_ranks_until(mol, weights, |_| false).0
 }
@@ -133,7 +135,13 @@ fn base_ranks_until(
 ) -> (Vec<u32>, bool) {
     let keys: Vec<u64> = mol.atoms.iter().map(initial_key).collect();
     let (mut ranks, _) = dense_ranks(&keys);
-    let (_, stopped) = refine_until(&mol.adjacency, weights, &mut ranks, done);
+    let (_, stopped) = refine_keyed_until(
+        &mol.adjacency,
+        weights,
+        NeighbourKey::Flattened,
+        &mut ranks,
+        done,
+    );
     (ranks, stopped)
 }
 
@@ -414,7 +422,13 @@ fn legacy_codes_from(
                 *x += if *c { 100 } else { 200 };
             }
         }
-        refine(&mol.adjacency, &w, &mut new_ranks);
+        refine_keyed_until(
+            &mol.adjacency,
+            &w,
+            NeighbourKey::Flattened,
+            &mut new_ranks,
+            |_| false,
+        );
         if new_ranks == ranks {
             break;
         }

@@ -750,3 +750,28 @@ fn two_neighbour_phosphine_keeps_its_stereo_as_in_rdkit() {
         ("[H][P@]([H])(C)", "C[P@H2]"),
     ]);
 }
+
+/// Found in Open Babel's test data (2026-12-04): Dewar benzene
+/// `C1=C[C@H]2[C@@H]1C=C2` kept its bridgehead tags, which RDKit drops.
+/// RDKit's legacy CIP ranks list each neighbour's rank twice the bond
+/// order, so `=CH-` (one double, one single bond) and the bridgehead `CH`
+/// (three single bonds) tie, all six atoms share one rank and the
+/// bridgeheads are no centres; the stereo clean-up compared (rank, bond)
+/// pairs and told them apart. Expected strings are RDKit 2026.09's.
+#[test]
+fn dewar_benzene_bridgeheads_lose_their_tags_as_in_rdkit() {
+    assert_reads_as_rdkit(&[
+        ("C1=C[C@H]2[C@@H]1C=C2", "C1=CC2C=CC12"),
+        (
+            "C1=C[C@@H]2[C@H]3[C@@H]2C=C[C@@H]1C=C3",
+            "C1=CC2C3C=CC1C=CC23",
+        ),
+        (
+            "COC1(OC)[C@@H]2C=C[C@H]1[C@H]1[C@@H]2[C@@H]2[C@H]1[C@H]1C([C@@H]2C=C1)(OC)OC",
+            "COC1(OC)[C@H]2C=C[C@@H]1[C@H]1[C@@H]2[C@H]2[C@@H]3C=C[C@H]([C@H]21)C3(OC)OC",
+        ),
+        // saturated, or with one double bond: the tags stay
+        ("C1C[C@H]2[C@@H]1CC2", "C1C[C@H]2CC[C@@H]12"),
+        ("C1=C[C@H]2[C@@H]1CC2", "C1=C[C@H]2CC[C@@H]12"),
+    ]);
+}
