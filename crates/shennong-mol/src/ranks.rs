@@ -64,14 +64,43 @@ pub(crate) fn refine_until(
     ranks: &mut Vec<u32>,
     done: impl FnMut(&[u32]) -> bool,
 ) -> (usize, bool) {
-    refine_keyed_until(adjacency, bond_weight, NeighbourKey::Pairs, ranks, done)
+    refine_keyed_until(
+        adjacency,
+        bond_weight,
+        NeighbourKey::Pairs,
+        &[],
+        ranks,
+        done,
+    )
 }
 
-/// [`refine_until`] with neighbours compared as `key` says.
+/// A bond weight that holds on one side only: atom `atom`'s key counts its
+/// bond `bond` with `weight` (RDKit's legacy CIP ranks count a double bond
+/// to a three- or four-coordinate phosphorus once on the partner's side).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct SidedWeight {
+    pub atom: u32,
+    pub bond: u32,
+    pub weight: u32,
+}
+
+/// The weight atom `i` gives its bond `b`: a sided weight if one is listed
+/// (the list is short: one entry per such bond), else the bond's own.
+#[inline]
+fn weight_seen_from(i: usize, b: usize, bond_weight: &[u32], sided: &[SidedWeight]) -> u32 {
+    sided
+        .iter()
+        .find(|w| w.atom as usize == i && w.bond as usize == b)
+        .map_or_else(|| bond_weight.get(b).copied().unwrap_or(0), |w| w.weight)
+}
+
+/// [`refine_until`] with neighbours compared as `key` says and the bond
+/// weights of `sided` replacing `bond_weight` on one side of their bonds.
 pub(crate) fn refine_keyed_until(
     adjacency: &[Neighbors],
     bond_weight: &[u32],
     key: NeighbourKey,
+    sided: &[SidedWeight],
     ranks: &mut Vec<u32>,
     done: impl FnMut(&[u32]) -> bool,
 ) -> (usize, bool) {
@@ -88,12 +117,15 @@ pub(crate) fn refine_keyed_until(
     };
     let packable = n < (1 << 24)
         && adjacency.iter().all(|nbrs| nbrs.len() <= 4)
-        && bond_weight.iter().all(|&w| w < weight_limit);
+        && bond_weight.iter().all(|&w| w < weight_limit)
+        && sided.iter().all(|w| w.weight < weight_limit);
     if packable {
         let mut keys = PackedKeys::new(adjacency, bond_weight, key);
+        keys.sided = sided;
         refine_with(&mut keys, ranks, classes, done)
     } else {
         let mut keys = ListKeys::new(adjacency, bond_weight, key);
+        keys.sided = sided;
         refine_with(&mut keys, ranks, classes, done)
     }
 }
@@ -116,6 +148,7 @@ trait NeighbourKeys {
 struct PackedKeys<'a> {
     adjacency: &'a [Neighbors],
     bond_weight: &'a [u32],
+    sided: &'a [SidedWeight],
     key: NeighbourKey,
     keys: Vec<u128>,
 }
@@ -125,6 +158,7 @@ impl<'a> PackedKeys<'a> {
         PackedKeys {
             adjacency,
             bond_weight,
+            sided: &[],
             key,
             keys: vec![0; adjacency.len()],
         }
@@ -170,7 +204,7 @@ impl NeighbourKeys for PackedKeys<'_> {
         let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
         for (f, &(a, b)) in fields.iter_mut().zip(nbrs) {
             let rank = ranks.get(a.index()).copied().unwrap_or(0);
-            let weight = self.bond_weight.get(b.index()).copied().unwrap_or(0);
+            let weight = weight_seen_from(i, b.index(), self.bond_weight, self.sided);
             *f = ((rank + 1) << 8) | weight;
         }
         let degree = nbrs.len().min(4);
@@ -198,6 +232,7 @@ impl NeighbourKeys for PackedKeys<'_> {
 struct ListKeys<'a> {
     adjacency: &'a [Neighbors],
     bond_weight: &'a [u32],
+    sided: &'a [SidedWeight],
     key: NeighbourKey,
     start: Vec<usize>,
     keys: Vec<(u32, u32)>,
@@ -217,6 +252,7 @@ impl<'a> ListKeys<'a> {
         ListKeys {
             adjacency,
             bond_weight,
+            sided: &[],
             key,
             start,
             keys: vec![(0, 0); total],
@@ -244,14 +280,14 @@ impl NeighbourKeys for ListKeys<'_> {
     fn fill(&mut self, i: usize, ranks: &[u32]) {
         let span = self.span(i);
         let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
-        let weights = self.bond_weight;
+        let (weights, sided) = (self.bond_weight, self.sided);
         let Some(slot) = self.keys.get_mut(span) else {
             return;
         };
         for (k, &(a, b)) in slot.iter_mut().zip(nbrs) {
             *k = (
                 ranks.get(a.index()).copied().unwrap_or(0),
-                weights.get(b.index()).copied().unwrap_or(0),
+                weight_seen_from(i, b.index(), weights, sided),
             );
         }
         slot.sort_unstable();

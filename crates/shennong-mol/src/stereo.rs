@@ -9,7 +9,7 @@ use crate::mol::Neighbors;
 use crate::mol::{
     permutation_is_odd, Atom, AtomIdx, BondIdx, BondOrder, BondStereo, Chirality, MolBuilder,
 };
-use crate::ranks::{dense_ranks, refine_keyed_until, NeighbourKey};
+use crate::ranks::{dense_ranks, refine_keyed_until, NeighbourKey, SidedWeight};
 use crate::rings::RingInfo;
 
 /// Smallest ring that may hold a stereo double bond (RDKit's rule).
@@ -118,6 +118,32 @@ fn initial_key(a: &Atom) -> u64 {
         | u64::from(a.total_hs())
 }
 
+/// RDKit's legacy CIP ranks count a double bond to a phosphorus with three
+/// or four neighbours once, not twice the bond order, on the partner's side
+/// ("contributions by d orbitals to bonds of quadriligant atoms are
+/// neglected", Cahn, Ingold and Prelog 1966): the `=O` of a phosphate then
+/// differs from an O between two phosphorus atoms.
+fn phosphorus_double_bonds(mol: &MolBuilder) -> Vec<SidedWeight> {
+    let mut sided = Vec::new();
+    for (bi, bond) in mol.bonds.iter().enumerate() {
+        if bond.order != BondOrder::Double {
+            continue;
+        }
+        for (partner, p) in [(bond.begin, bond.end), (bond.end, bond.begin)] {
+            let quadriligant_p = mol.atom(p).is_some_and(|x| x.atomic_num == 15)
+                && matches!(mol.neighbors(p).len(), 3 | 4);
+            if quadriligant_p {
+                sided.push(SidedWeight {
+                    atom: partner.0,
+                    bond: bi as u32,
+                    weight: 1,
+                });
+            }
+        }
+    }
+    sided
+}
+
 /// Ranks for stereo perception: element, isotope and map number, refined by
 /// neighbours, bond orders and hydrogen counts (RDKit's legacy CIP ranks,
 /// whose neighbour lists repeat each rank twice the bond order: the
@@ -135,10 +161,12 @@ fn base_ranks_until(
 ) -> (Vec<u32>, bool) {
     let keys: Vec<u64> = mol.atoms.iter().map(initial_key).collect();
     let (mut ranks, _) = dense_ranks(&keys);
+    let sided = phosphorus_double_bonds(mol);
     let (_, stopped) = refine_keyed_until(
         &mol.adjacency,
         weights,
         NeighbourKey::Flattened,
+        &sided,
         &mut ranks,
         done,
     );
@@ -426,6 +454,7 @@ fn legacy_codes_from(
             &mol.adjacency,
             &w,
             NeighbourKey::Flattened,
+            &phosphorus_double_bonds(mol),
             &mut new_ranks,
             |_| false,
         );
