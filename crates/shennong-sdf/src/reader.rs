@@ -332,6 +332,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     let mut wedges: Vec<(AtomIdx, AtomIdx, BondDirection)> = Vec::new();
     let mut chirality_possible = false;
     let mut either_double: Vec<shennong_mol::BondIdx> = Vec::new();
+    let mut any_bonds = AnyBonds::default();
     for i in 0..nbonds {
         let lineno = 5 + natoms + i;
         let l = lines.get(4 + natoms + i).copied().unwrap_or("");
@@ -346,8 +347,11 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                 format!("bond refers to atom {a} or {b}, outside 1..{natoms}"),
             ));
         }
-        let order =
-            bond_order(t).ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
+        let order = bond_order_or_any(t)
+            .ok_or_else(|| err(lineno, 7, format!("unsupported bond type {t}")))?;
+        if t == ANY_BOND {
+            any_bonds.pending.push((lineno, i));
+        }
         let (pa, pb) = (AtomIdx(a as u32 - 1), AtomIdx(b as u32 - 1));
         // V2000 bond stereo: 1 wedge, 6 hash, 4 either (single); 3 either (double)
         // RDKit reads wedged or hashed bonds and crossed double bonds as
@@ -369,6 +373,8 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     }
     // properties block
     let mut saw_chg_iso_rad = false;
+    // data S-groups: (number, field name, data) of each `M  STY ... DAT`
+    let mut data_sgroups: Vec<(String, String, String)> = Vec::new();
     let mut k = 4 + natoms + nbonds;
     while let Some(&l) = lines.get(k) {
         let lineno = k + 1;
@@ -414,9 +420,34 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             }
         } else if l.starts_with("A  ") {
             k += 1; // alias text on the next line; the atom keeps its element
+        } else if l.starts_with("M  STY") {
+            // entry count, then (number, type) pairs
+            let tokens: Vec<&str> = l.get(6..).unwrap_or("").split_whitespace().collect();
+            for pair in tokens.get(1..).unwrap_or(&[]).chunks(2) {
+                if let [number, "DAT"] = pair {
+                    data_sgroups.push((number.to_string(), String::new(), String::new()));
+                }
+            }
+        } else if l.starts_with("M  SDT") || l.starts_with("M  SED") {
+            // `M  SDT sss name` / `M  SED sss data`
+            let number = trim(field(l, 6, 10));
+            let value = trim(l.get(10..).unwrap_or(""));
+            if let Some(sg) = data_sgroups.iter_mut().find(|sg| sg.0 == number) {
+                if l.starts_with("M  SDT") {
+                    sg.1 = value.split_whitespace().next().unwrap_or("").to_string();
+                } else {
+                    sg.2 = value.to_string();
+                }
+            }
         }
         k += 1;
     }
+    for (_, name, data) in &data_sgroups {
+        if name == COORDINATE_BOND_FIELD {
+            any_bonds.name_coordinate(data);
+        }
+    }
+    any_bonds.check()?;
     // explicit valences from the atom block become explicit H counts (15 means zero)
     let valences: Vec<(usize, i64)> = charges_from_block
         .into_iter()
@@ -551,6 +582,63 @@ fn set_r_group(mol: &mut MolBuilder, atom: AtomIdx, label: Option<u16>) {
         if let Some(iso) = label {
             a.isotope = iso;
         }
+    }
+}
+
+/// Bond type 8, MDL's query "any" bond: no bond order of its own, but
+/// ChemAxon's Marvin writes coordination bonds (metal complexes in ChEBI,
+/// cobalamin) as such a bond named by an `MRV_COORDINATE_BOND_TYPE` data
+/// S-group, which RDKit reads as a dative bond from the first atom to the
+/// second. Such bonds are read as dative and kept when an S-group names
+/// them; any other is an error once the S-groups are read.
+const ANY_BOND: i64 = 8;
+
+/// The data S-group field that makes an "any" bond a coordination bond.
+const COORDINATE_BOND_FIELD: &str = "MRV_COORDINATE_BOND_TYPE";
+
+/// "Any" bonds of one molfile, (line, bond index) each, until the data
+/// S-groups have said which are coordination bonds.
+#[derive(Default)]
+struct AnyBonds {
+    pending: Vec<(usize, usize)>,
+    coordinate: Vec<usize>,
+}
+
+impl AnyBonds {
+    /// Marks bond `number` (1-based, in file order) as a coordination bond
+    /// (RDKit ignores a number that names no bond or no "any" bond).
+    fn name_coordinate(&mut self, number: &str) {
+        if let Ok(k) = number.trim().trim_matches('"').trim().parse::<usize>() {
+            if k >= 1 {
+                self.coordinate.push(k - 1);
+            }
+        }
+    }
+
+    /// An error for the first "any" bond no S-group made a coordination bond.
+    fn check(&self) -> Result<(), MolfileError> {
+        match self
+            .pending
+            .iter()
+            .find(|(_, b)| !self.coordinate.contains(b))
+        {
+            Some(&(line, _)) => Err(err(
+                line,
+                7,
+                "unsupported bond type 8 (a query 'any' bond; only Marvin's coordination bonds read as bonds)",
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The bond order of molfile bond type `t` (an "any" bond reads as dative,
+/// see [`ANY_BOND`]).
+fn bond_order_or_any(t: i64) -> Option<BondOrder> {
+    if t == ANY_BOND {
+        Some(BondOrder::Dative)
+    } else {
+        bond_order(t)
     }
 }
 
@@ -1169,6 +1257,8 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
     let mut section = "";
     let mut ids: Vec<(i64, AtomIdx)> = Vec::new();
     let mut valences: Vec<(usize, i64)> = Vec::new();
+    let mut any_bonds = AnyBonds::default();
+    let mut bonds_read = 0usize;
     for (lineno, e) in &entries {
         let lineno = *lineno;
         let tokens: Vec<&str> = e.split_whitespace().collect();
@@ -1178,6 +1268,8 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                     "atom"
                 } else if *what == "BOND" {
                     "bond"
+                } else if *what == "SGROUP" {
+                    "sgroup"
                 } else {
                     ""
                 }
@@ -1266,8 +1358,12 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                         .ok_or_else(|| err(lineno, 8, format!("bond refers to unknown atom {v}")))
                 };
                 let (pa, pb) = (find(s1)?, find(s2)?);
-                let order = bond_order(t)
+                let order = bond_order_or_any(t)
                     .ok_or_else(|| err(lineno, 8, format!("unsupported bond type {t}")))?;
+                if t == ANY_BOND {
+                    any_bonds.pending.push((lineno, bonds_read));
+                }
+                bonds_read += 1;
                 // V3000 CFG: 1 wedge, 3 hash, 2 either
                 let mark = match kv(rest, "CFG") {
                     Some("1") => Some(BondDirection::Wedge),
@@ -1285,9 +1381,19 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
                 )
                 .map_err(|e| err(lineno, 8, e))?;
             }
+            [_, "DAT", ..] if section == "sgroup" => {
+                let unquote = |v: &str| v.trim_matches('"').to_string();
+                let name = kv(&tokens, "FIELDNAME").map(unquote);
+                if name.as_deref() == Some(COORDINATE_BOND_FIELD) {
+                    if let Some(data) = kv(&tokens, "FIELDDATA") {
+                        any_bonds.name_coordinate(data);
+                    }
+                }
+            }
             _ => {}
         }
     }
+    any_bonds.check()?;
     apply_valences(&mut mol, &valences);
     let is_3d = conformer_is_3d(lines, &positions, chirality_possible);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);

@@ -523,3 +523,34 @@ fn over_full_atom_with_hydrogen_atoms_reads_as_in_rdkit() {
     // SMILES keeps RDKit's reading: the same over-full carbon is an error
     assert!(parse("FC(Cl)([H])([H])[H]").is_err());
 }
+
+/// Found in CDK's and ChEBI's molfiles (2026-12-04): Marvin writes a
+/// coordination bond as bond type 8 ("any") named by an
+/// `MRV_COORDINATE_BOND_TYPE` data S-group; we rejected every such record
+/// ("unsupported bond type 8"), where RDKit reads a dative bond from the
+/// first atom to the second (cobalamin, zinc and iridium complexes in CDK's
+/// test data). An "any" bond no S-group names stays an error. Expected
+/// strings are RDKit 2026.09's.
+#[test]
+fn marvin_coordinate_bond_reads_as_dative_as_in_rdkit() {
+    let v2000 = "\n  Mrv2204 10172221282D\n\n  2  1  0  0  0  0            999 V2000\n\
+        \x20  -7.0097    0.3928    0.0000 N   0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20  -6.1810    1.8211    0.0000 Ge  0  0  0  0  0  3  0  0  0  0  0  0\n\
+        \x20 1  2  8  0  0  0  0\n\
+        M  STY  1   1 DAT\nM  SAL   1  2   1   2\n\
+        M  SDT   1 MRV_COORDINATE_BOND_TYPE                              \n\
+        M  SDD   1     0.0000    0.0000    DR    ALL  0       0  \nM  SED   1 1\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(v2000).unwrap()), "[NH3]->[GeH2]");
+    let v3000 = "\n  test\n\n  0  0  0     0  0            999 V3000\n\
+        M  V30 BEGIN CTAB\nM  V30 COUNTS 2 1 1 0 0\nM  V30 BEGIN ATOM\n\
+        M  V30 1 N -7.0097 0.3928 0 0\nM  V30 2 Ge -6.181 1.8211 0 0\nM  V30 END ATOM\n\
+        M  V30 BEGIN BOND\nM  V30 1 8 1 2\nM  V30 END BOND\nM  V30 BEGIN SGROUP\n\
+        M  V30 1 DAT 0 ATOMS=(2 1 2) FIELDNAME=MRV_COORDINATE_BOND_TYPE -\n\
+        M  V30 FIELDDISP=\"    0.0000    0.0000    DR    ALL  0       0\" -\n\
+        M  V30 FIELDDATA=1\nM  V30 END SGROUP\nM  V30 END CTAB\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(v3000).unwrap()), "[NH3]->[GeH3]");
+    // without the S-group: a query bond, reported on its line
+    let plain = v2000.replace("MRV_COORDINATE_BOND_TYPE", "SOMETHING_ELSE");
+    let e = read_molblock(&plain).unwrap_err().to_string();
+    assert!(e.contains("line 7") && e.contains("bond type 8"), "{e}");
+}
