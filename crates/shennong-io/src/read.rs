@@ -285,20 +285,26 @@ impl RawReader {
     }
 }
 
-/// Splits a SMILES line into (SMILES, id), skipping a CXSMILES `|...|` block.
+/// Splits a SMILES line into (SMILES, id). A CXSMILES `|...|` block after
+/// the SMILES stays with it (the SMILES reader applies the parts that change
+/// the molecule) and is not the id.
 /// With a tab after the SMILES, the id is the whole next tab-separated field
 /// (so ids may contain spaces, as our own `.smi` output writes them);
 /// otherwise it is the next whitespace-separated word.
 fn split_smiles_line(line: &str) -> (&str, Option<&str>) {
     let line = line.trim_end_matches(['\r', '\n']);
     let end = line.find([' ', '\t']).unwrap_or(line.len());
-    let smi = line.get(..end).unwrap_or("");
+    let mut smi = line.get(..end).unwrap_or("");
     let mut rest = line.get(end..).unwrap_or("");
     let tab_separated = rest.starts_with('\t');
     rest = rest.trim_start_matches([' ', '\t']);
     if rest.starts_with('|') {
         rest = match rest.get(1..).and_then(|r| r.find('|').map(|e| (r, e))) {
-            Some((r, e)) => r.get(e + 1..).unwrap_or("").trim_start(),
+            Some((r, e)) => {
+                let block_end = line.len() - r.len() + e + 1;
+                smi = line.get(..block_end).unwrap_or(smi);
+                r.get(e + 1..).unwrap_or("").trim_start()
+            }
             None => "",
         };
     }
@@ -520,7 +526,7 @@ mod tests {
     fn cxsmiles_block_is_skipped() {
         assert_eq!(
             split_smiles_line("C[C@H](F)Cl |&1:1| mol7"),
-            ("C[C@H](F)Cl", Some("mol7"))
+            ("C[C@H](F)Cl |&1:1|", Some("mol7"))
         );
         assert_eq!(split_smiles_line("CCO\tethanol"), ("CCO", Some("ethanol")));
         assert_eq!(split_smiles_line("CCO"), ("CCO", None));

@@ -10,6 +10,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cx;
 mod error;
 mod parser;
 mod rdkit;
@@ -22,9 +23,21 @@ pub use writer::{to_smiles, write_smiles, WriteOptions};
 
 use shennong_mol::{sanitize, Mol, SanitizeOptions};
 
-/// Parses and sanitises a SMILES (text after the first whitespace is ignored).
+/// Parses and sanitises a SMILES. Text after the first whitespace is
+/// ignored, except a CXSMILES block (`|...|`) right after it, whose
+/// radicals, coordination bonds and zero-order bonds are applied as RDKit
+/// applies them (its other sections do not change the molecule).
+///
+/// ```
+/// let mol = shennong_smiles::parse("CC |^1:1|").unwrap();
+/// assert_eq!(shennong_smiles::to_smiles(&mol), "[CH2]C");
+/// ```
 pub fn parse(text: &str) -> Result<Mol, ParseError> {
-    let raw = parse_raw(text)?;
+    let mut raw = parse_raw(text)?;
+    if let Some((offset, content)) = cx::block(text) {
+        let input = text.trim_end_matches(['\r', '\n']);
+        cx::apply(&mut raw, content, offset, input)?;
+    }
     Ok(sanitize(raw, &SanitizeOptions::default())?)
 }
 

@@ -783,3 +783,31 @@ fn dewar_benzene_bridgeheads_lose_their_tags_as_in_rdkit() {
         ),
     ]);
 }
+
+/// Found comparing CXSMILES from RDKit's own tests (2026-12-04): the
+/// extension block was skipped whole, so `CC |^1:1|` read as ethane where
+/// RDKit reads an ethyl radical, and `C:` coordination and `Z:`
+/// zero-order bonds stayed ordinary bonds, silently a different molecule.
+/// Bonds are numbered as written, a ring bond at its closing digit.
+/// Expected strings are RDKit 2026.09's.
+#[test]
+fn cxsmiles_radicals_and_coordination_bonds_apply_as_in_rdkit() {
+    assert_reads_as_rdkit(&[
+        ("CC |^1:1|", "[CH2]C"),
+        ("CN |^2:1|", "C[N]"),
+        ("CC(C)O |^1:1,^4:0|", "[CH][C](C)O"),
+        ("CC(C)C |$;R1;;$,^1:0|", "[CH2]C(C)C"),
+        ("CC |(0,0,;1.5,0,),^1:0|", "[CH2]C"),
+        ("[NH3]CC |C:0.0|", "CC<-N"),
+        ("C1CC1[NH2][Pt] |C:3.4|", "[Pt]<-[NH2]C1CC1"),
+        ("C1CC1N |C:0.2|", "NC1CC->1"),
+        ("C1CC1N |Z:2|", "NC1CC~1"),
+        // numbers outside the molecule are ignored
+        ("CC |^1:7|", "CC"),
+        ("N.[Pt] |C:0.0|", "N.[Pt]"),
+        // other sections do not change the molecule
+        ("C[C@H](F)Cl |o1:1|", "C[C@H](F)Cl"),
+    ]);
+    // a coordination bond that does not touch its atom is an error
+    assert!(parse("C1CC1N |C:3.0|").is_err());
+}
