@@ -432,9 +432,11 @@ fn iterate_cip_ranks(mol: &Mol, invars: &[i64], seed_with_invariants: bool) -> V
                 .map(|&(x, b)| {
                     let bond = mol.bond(b);
                     let px = mol.atom(x);
-                    let phosphorus = bond.order == BondOrder::Double
-                        && px.atomic_num == 15
-                        && matches!(mol.degree(x), 3 | 4);
+                    let phosphorus = crate::stereo::cip_counts_once_toward(
+                        bond.order,
+                        px.atomic_num,
+                        mol.degree(x),
+                    );
                     let w = if phosphorus {
                         1
                     } else if bond.aromatic {

@@ -120,12 +120,10 @@ pub(crate) fn refine_keyed_until(
         && bond_weight.iter().all(|&w| w < weight_limit)
         && sided.iter().all(|w| w.weight < weight_limit);
     if packable {
-        let mut keys = PackedKeys::new(adjacency, bond_weight, key);
-        keys.sided = sided;
+        let mut keys = PackedKeys::new(adjacency, bond_weight, key, sided);
         refine_with(&mut keys, ranks, classes, done)
     } else {
-        let mut keys = ListKeys::new(adjacency, bond_weight, key);
-        keys.sided = sided;
+        let mut keys = ListKeys::new(adjacency, bond_weight, key, sided);
         refine_with(&mut keys, ranks, classes, done)
     }
 }
@@ -154,11 +152,16 @@ struct PackedKeys<'a> {
 }
 
 impl<'a> PackedKeys<'a> {
-    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32], key: NeighbourKey) -> Self {
+    fn new(
+        adjacency: &'a [Neighbors],
+        bond_weight: &'a [u32],
+        key: NeighbourKey,
+        sided: &'a [SidedWeight],
+    ) -> Self {
         PackedKeys {
             adjacency,
             bond_weight,
-            sided: &[],
+            sided,
             key,
             keys: vec![0; adjacency.len()],
         }
@@ -242,7 +245,12 @@ struct ListKeys<'a> {
 }
 
 impl<'a> ListKeys<'a> {
-    fn new(adjacency: &'a [Neighbors], bond_weight: &'a [u32], key: NeighbourKey) -> Self {
+    fn new(
+        adjacency: &'a [Neighbors],
+        bond_weight: &'a [u32],
+        key: NeighbourKey,
+        sided: &'a [SidedWeight],
+    ) -> Self {
         let mut start = Vec::with_capacity(adjacency.len() + 1);
         start.push(0usize);
         for nbrs in adjacency {
@@ -252,7 +260,7 @@ impl<'a> ListKeys<'a> {
         ListKeys {
             adjacency,
             bond_weight,
-            sided: &[],
+            sided,
             key,
             start,
             keys: vec![(0, 0); total],
@@ -438,8 +446,8 @@ mod tests {
                     weights.clone()
                 };
                 let (mut lists, mut packed) = (initial.clone(), initial.clone());
-                let a = refine_with(&mut ListKeys::new(&adjacency, &weights, key), &mut lists, classes, |_| false);
-                let b = refine_with(&mut PackedKeys::new(&adjacency, &weights, key), &mut packed, classes, |_| false);
+                let a = refine_with(&mut ListKeys::new(&adjacency, &weights, key, &[]), &mut lists, classes, |_| false);
+                let b = refine_with(&mut PackedKeys::new(&adjacency, &weights, key, &[]), &mut packed, classes, |_| false);
                 prop_assert_eq!(a, b);
                 prop_assert_eq!(lists, packed);
             }
@@ -456,7 +464,7 @@ mod tests {
             let (adjacency, weights) = graph(n, &edges, 6);
             let start: Vec<u32> = labels.iter().take(n).copied().collect();
             let (mut ranks, classes) = dense_ranks(&start);
-            refine_with(&mut ListKeys::new(&adjacency, &weights, NeighbourKey::Flattened), &mut ranks, classes, |_| false);
+            refine_with(&mut ListKeys::new(&adjacency, &weights, NeighbourKey::Flattened, &[]), &mut ranks, classes, |_| false);
             // the reference: plain refinement by repeated-rank lists
             let (mut reference, _) = dense_ranks(&start);
             loop {

@@ -715,9 +715,6 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
     if !remove.iter().any(|&r| r) {
         return mol;
     }
-    let counted: Vec<bool> = (0..n as u32)
-        .map(|i| keeps_removed_h_count(&mol, AtomIdx(i), mode))
-        .collect();
     let mut mol = mol;
     // Move stereo references away from removed hydrogens, fix chirality parity.
     for bi in 0..mol.num_bonds() {
@@ -767,6 +764,9 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
         if removed_positions.is_empty() {
             continue;
         }
+        // (the atom's own hydrogens and bonds are still as read: merging
+        // happens atom by atom below and the H atoms go at the rebuild)
+        let counted = keeps_removed_h_count(&mol, a, mode);
         let Some(atom) = mol.atoms.get_mut(i) else {
             continue;
         };
@@ -790,7 +790,7 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
                 }
             }
         }
-        if counted.get(i).copied().unwrap_or(true) {
+        if counted {
             atom.explicit_hs = atom
                 .explicit_hs
                 .saturating_add(removed_positions.len() as u8);

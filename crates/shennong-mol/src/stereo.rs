@@ -118,21 +118,24 @@ fn initial_key(a: &Atom) -> u64 {
         | u64::from(a.total_hs())
 }
 
-/// RDKit's legacy CIP ranks count a double bond to a phosphorus with three
-/// or four neighbours once, not twice the bond order, on the partner's side
-/// ("contributions by d orbitals to bonds of quadriligant atoms are
-/// neglected", Cahn, Ingold and Prelog 1966): the `=O` of a phosphate then
-/// differs from an O between two phosphorus atoms.
+/// Whether RDKit's legacy CIP ranks count a bond of `order` to an atom of
+/// element `z` with `degree` neighbours once, not twice the bond order, on
+/// the partner's side: a double bond to a phosphorus with three or four
+/// neighbours ("contributions by d orbitals to bonds of quadriligant atoms
+/// are neglected", Cahn, Ingold and Prelog 1966). The `=O` of a phosphate
+/// then differs from an O between two phosphorus atoms.
+pub(crate) fn cip_counts_once_toward(order: BondOrder, z: u8, degree: usize) -> bool {
+    order == BondOrder::Double && z == 15 && matches!(degree, 3 | 4)
+}
+
+/// The one-sided weights of [`cip_counts_once_toward`] for the stereo
+/// clean-up's ranks.
 fn phosphorus_double_bonds(mol: &MolBuilder) -> Vec<SidedWeight> {
     let mut sided = Vec::new();
     for (bi, bond) in mol.bonds.iter().enumerate() {
-        if bond.order != BondOrder::Double {
-            continue;
-        }
         for (partner, p) in [(bond.begin, bond.end), (bond.end, bond.begin)] {
-            let quadriligant_p = mol.atom(p).is_some_and(|x| x.atomic_num == 15)
-                && matches!(mol.neighbors(p).len(), 3 | 4);
-            if quadriligant_p {
+            let z = mol.atom(p).map_or(0, |x| x.atomic_num);
+            if cip_counts_once_toward(bond.order, z, mol.neighbors(p).len()) {
                 sided.push(SidedWeight {
                     atom: partner.0,
                     bond: bi as u32,
@@ -371,6 +374,8 @@ fn legacy_codes_from(
         .collect();
     let mut atom_code: Vec<Option<bool>> = vec![None; n];
     let mut bond_code: Vec<Option<bool>> = vec![None; mol.num_bonds()];
+    // for re-ranking with the codes, once for all rounds
+    let sided = phosphorus_double_bonds(mol);
     loop {
         let mut changed = false;
         for i in 0..n {
@@ -454,7 +459,7 @@ fn legacy_codes_from(
             &mol.adjacency,
             &w,
             NeighbourKey::Flattened,
-            &phosphorus_double_bonds(mol),
+            &sided,
             &mut new_ranks,
             |_| false,
         );
