@@ -206,8 +206,20 @@ impl RingInfo {
 
     /// Perceives rings of a graph given as adjacency lists and bond endpoints.
     pub fn perceive(adjacency: &[Neighbors], bond_ends: &[(AtomIdx, AtomIdx)]) -> RingInfo {
+        RingInfo::perceive_with(adjacency, bond_ends.len(), || bond_ends.to_vec())
+    }
+
+    /// [`RingInfo::perceive`] for a graph of `m` bonds whose endpoints
+    /// `bond_ends` lists on demand: only fused systems need them, and most
+    /// molecules have none, so most perceptions never build the list.
+    pub(crate) fn perceive_with(
+        adjacency: &[Neighbors],
+        m: usize,
+        bond_ends: impl FnOnce() -> Vec<(AtomIdx, AtomIdx)>,
+    ) -> RingInfo {
         let n = adjacency.len();
-        let m = bond_ends.len();
+        let mut bond_ends = Some(bond_ends);
+        let mut ends_list: Vec<(AtomIdx, AtomIdx)> = Vec::new();
         let mut info = RingInfo {
             tally: vec![(0, 0); n + m],
             num_atoms: n,
@@ -225,9 +237,9 @@ impl RingInfo {
         let (ring_mark, system_mark) = marks.split_at_mut(m);
         let mut ring_number = 0u32;
         // every ring bond is in at least one ring; fused systems add more
-        info.ring_atoms.reserve(systems.bonds.len() + 8);
-        info.ring_bonds.reserve(systems.bonds.len() + 8);
-        info.ends.reserve(2 * systems.ends.len());
+        info.ring_atoms = Vec::with_capacity(systems.bonds.len() + 8);
+        info.ring_bonds = Vec::with_capacity(systems.bonds.len() + 8);
+        info.ends = Vec::with_capacity(2 * systems.ends.len());
         for (id, (system, num_atoms, cycle)) in systems.iter().enumerate() {
             // A system with as many bonds as atoms is one simple ring, the
             // most common system of all: it is its own SSSR, and the search
@@ -238,6 +250,10 @@ impl RingInfo {
                 info.add_cycle(cycle, system);
                 continue;
             }
+            if let Some(make) = bond_ends.take() {
+                ends_list = make();
+            }
+            let bond_ends = ends_list.as_slice();
             let system_number = id as u32 + 1;
             for b in system {
                 system_mark.put(b.index(), system_number);
@@ -284,15 +300,21 @@ impl RingInfo {
     /// [`order_ring`] walks a ring.
     fn add_cycle(&mut self, cycle: &[AtomIdx], bonds: &[BondIdx]) {
         let first = self.ring_atoms.len();
-        let n = cycle.len();
         let Some((start, _)) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a) else {
             return;
         };
-        let at = |k: usize| cycle.get(k % n).copied().unwrap_or(AtomIdx(0));
-        let forward = at(start + 1) < at(start + n - 1);
-        for k in 0..n {
-            let pos = if forward { start + k } else { start + n - k };
-            self.ring_atoms.push(at(pos));
+        // the cycle from its smallest atom is `tail` then `head`, and
+        // backwards the smallest atom then `head` and `tail` reversed
+        let (head, tail) = cycle.split_at(start);
+        let after = tail.get(1).or(head.first());
+        let before = head.last().or(tail.last());
+        if after < before {
+            self.ring_atoms.extend_from_slice(tail);
+            self.ring_atoms.extend_from_slice(head);
+        } else if let Some((&smallest, rest)) = tail.split_first() {
+            self.ring_atoms.push(smallest);
+            self.ring_atoms.extend(head.iter().rev());
+            self.ring_atoms.extend(rest.iter().rev());
         }
         self.record_ring(first, bonds);
     }

@@ -423,9 +423,12 @@ fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
 /// Ring perception; dative and zero-order bonds do not close rings (as in
 /// RDKit's ring finding).
 pub(crate) fn perceive_rings(bonds: &[Bond], adjacency: &[Neighbors]) -> RingInfo {
-    let bond_ends: Vec<(AtomIdx, AtomIdx)> = bonds.iter().map(|b| (b.begin, b.end)).collect();
     let ring_adjacency = ring_adjacency(bonds, adjacency);
-    RingInfo::perceive(ring_adjacency.as_deref().unwrap_or(adjacency), &bond_ends)
+    RingInfo::perceive_with(
+        ring_adjacency.as_deref().unwrap_or(adjacency),
+        bonds.len(),
+        || bonds.iter().map(|b| (b.begin, b.end)).collect(),
+    )
 }
 
 /// The adjacency without the bonds that cannot close rings (dative,

@@ -15,10 +15,20 @@ use crate::error::SmilesError;
 /// The extension block after the SMILES token of `text`: its content
 /// (between the bars) and the byte offset where that content starts.
 pub(crate) fn block(text: &str) -> Option<(usize, &str)> {
-    let end = text.find(|c: char| c.is_ascii_whitespace())?;
-    let rest = text.get(end..)?;
-    let start = end + (rest.len() - rest.trim_start_matches([' ', '\t']).len());
-    let after_bar = text.get(start..)?.strip_prefix('|')?;
+    // a byte scan: ASCII whitespace never sits inside a multi-byte
+    // character, and this runs once per SMILES read
+    let bytes = text.as_bytes();
+    let end = bytes.iter().position(u8::is_ascii_whitespace)?;
+    let start = end
+        + bytes
+            .get(end..)?
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+    if bytes.get(start) != Some(&b'|') {
+        return None;
+    }
+    let after_bar = text.get(start + 1..)?;
     let close = after_bar.find('|')?;
     Some((start + 1, after_bar.get(..close)?))
 }
