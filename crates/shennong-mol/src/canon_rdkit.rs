@@ -762,27 +762,26 @@ struct Partitions {
     count: Vec<usize>,
     next: Vec<i64>,
     changed: Vec<bool>,
-    touched: Vec<bool>,
-    /// The positions marked in `touched`, in marking order.
-    touched_list: Vec<usize>,
+    /// Positions marked for [`Ranker::push_touched`], one bit each (64
+    /// per word): marking is a branch-free store, and the marks are read
+    /// back in position order a word at a time.
+    touched: Vec<u64>,
     active: i64,
 }
 
 impl Partitions {
     /// Marks position `c` for [`Ranker::push_touched`].
     fn touch(&mut self, c: usize) {
-        mark_touched(&mut self.touched, &mut self.touched_list, c);
+        mark_touched(&mut self.touched, c);
     }
 }
 
-/// Marks position `c` in `touched`, listing it the first time (the body of
-/// [`Partitions::touch`], for callers holding the two fields apart).
-fn mark_touched(touched: &mut [bool], list: &mut Vec<usize>, c: usize) {
-    if let Some(t) = touched.get_mut(c) {
-        if !*t {
-            *t = true;
-            list.push(c);
-        }
+/// Marks position `c` in the bit set `touched` (the body of
+/// [`Partitions::touch`], for callers holding the fields apart).
+#[inline]
+fn mark_touched(touched: &mut [u64], c: usize) {
+    if let Some(word) = touched.get_mut(c / 64) {
+        *word |= 1 << (c % 64);
     }
 }
 
@@ -1513,13 +1512,12 @@ impl<'a> Ranker<'a> {
                 count,
                 changed,
                 touched,
-                touched_list,
                 ..
             } = &mut *part;
             // plain slices: their addresses and lengths stay in registers
             // through the loops (the vectors' headers were re-read after
             // every store)
-            let (count, changed, touched): (&[usize], &mut [bool], &mut [bool]) =
+            let (count, changed, touched): (&[usize], &mut [bool], &mut [u64]) =
                 (count, changed, touched);
             let frag = self.frag;
             let index: &mut [i64] = &mut self.index;
@@ -1542,7 +1540,7 @@ impl<'a> Ranker<'a> {
                 for (x, _) in frag.nbrs(a) {
                     changed.put(x, true);
                     let c = usize::try_from(index.at(x)).unwrap_or(0);
-                    mark_touched(touched, touched_list, c);
+                    mark_touched(touched, c);
                 }
             }
             self.push_touched(part);
@@ -1551,40 +1549,29 @@ impl<'a> Ranker<'a> {
 
     /// Puts the splittable partitions at the touched positions on the active
     /// stack, in position order (RDKit scans every position; visiting only
-    /// the marked ones, sorted, pushes the same partitions in the same order).
+    /// the marked ones, in position order, pushes the same partitions in the
+    /// same order), and clears the marks.
     fn push_touched(&self, part: &mut Partitions) {
         let Partitions {
             order,
             count,
             next,
             touched,
-            touched_list,
             active,
             ..
         } = part;
-        let mut push = |ii: usize| {
-            let p = order.at(ii);
-            if count.at(p) > 1 && next.at(p) == -2 {
-                next.put(p, *active);
-                *active = p as i64;
-            }
-        };
-        // many marks (the first pass touches nearly every class): one scan
-        // in position order is cheaper than sorting them
-        if touched_list.len() * 4 >= touched.len() {
-            for (ii, t) in touched.iter_mut().enumerate() {
-                if std::mem::take(t) {
-                    push(ii);
+        for (w, word) in touched.iter_mut().enumerate() {
+            let mut bits = std::mem::take(word);
+            while bits != 0 {
+                let ii = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let p = order.at(ii);
+                if count.at(p) > 1 && next.at(p) == -2 {
+                    next.put(p, *active);
+                    *active = p as i64;
                 }
             }
-        } else {
-            touched_list.sort_unstable();
-            for &ii in touched_list.iter() {
-                push(ii);
-                touched.put(ii, false);
-            }
         }
-        touched_list.clear();
     }
 
     fn break_ties(&mut self, part: &mut Partitions) {
@@ -1714,8 +1701,7 @@ impl<'a> Ranker<'a> {
         part.count.put(0, n);
         refill(&mut part.next, n, -2);
         refill(&mut part.changed, n, true);
-        refill(&mut part.touched, n, false);
-        part.touched_list.clear();
+        refill(&mut part.touched, n.div_ceil(64), 0);
         part.active = -1;
         self.activate(&mut part);
         self.refine(Mode::Basic, &mut part);
