@@ -1716,17 +1716,15 @@ impl<'a> Ranker<'a> {
         }
         let ties = part.count.contains(&0);
         let (mut sym_ring_atoms, mut ring_atoms, mut branching) = (0usize, 0usize, false);
+        // counted without branching on each atom's ring membership and
+        // class size, which follow the molecule
         for &a in &part.order {
-            if self.ring_count.at(a) > 0 {
-                let c = part.count.at(a);
-                if c > 2 {
-                    sym_ring_atoms += c;
-                }
-                ring_atoms += 1;
-                if self.ring_count.at(a) > 1 && c > 1 {
-                    branching = true;
-                }
-            }
+            let rings = self.ring_count.at(a);
+            let c = part.count.at(a);
+            let in_ring = usize::from(rings > 0);
+            sym_ring_atoms += in_ring * usize::from(c > 2) * c;
+            ring_atoms += in_ring;
+            branching |= (rings > 1) & (c > 1);
         }
         if ties
             && ring_atoms > 0
