@@ -67,15 +67,18 @@ pub(crate) fn kekulize_except(
     // nothing to do when no aromatic atom or bond is left outside the kept
     // rings (the usual case once plain rings are kept), found before
     // anything is collected
+    // folded with `|` and `&`, not searched with short cuts: each atom's
+    // and bond's flags follow the molecule, and a branch on each would be
+    // mispredicted, where the whole pass is a few loads
     let any_arom_atom = mol
         .atoms
         .iter()
         .enumerate()
-        .any(|(i, x)| x.aromatic && !kept(i));
+        .fold(false, |any, (i, x)| any | (x.aromatic & !kept(i)));
     let any_arom_bond = || {
-        mol.bonds
-            .iter()
-            .any(|bd| bd.is_aromatic_like() && !(kept(bd.begin.index()) && kept(bd.end.index())))
+        mol.bonds.iter().fold(false, |any, bd| {
+            any | (bd.is_aromatic_like() & !(kept(bd.begin.index()) & kept(bd.end.index())))
+        })
     };
     if !any_arom_atom && !any_arom_bond() {
         return Ok(true);

@@ -214,7 +214,9 @@ pub(crate) fn simple_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
         return Some((ev, v - ev));
     }
     // aromatic rounding down to the one allowed valence
-    if env.aromatic && acc2 > 2 * v && acc2 - 2 * v <= 3 {
+    // `&` and a select: whether an atom is aromatic follows the molecule
+    let over = acc2 - 2 * v;
+    if env.aromatic & (over > 0) & (over <= 3) {
         acc2 = 2 * v;
     }
     let ev = (acc2 + 1) / 2;
