@@ -353,10 +353,10 @@ fn refine_with<K: NeighbourKeys>(
         let mut prev: Option<usize> = None;
         for &i in &order {
             if let Some(p) = prev {
-                let same = ranks.get(p) == ranks.get(i) && keys.cmp(p, i) == Ordering::Equal;
-                if !same {
-                    rank += 1;
-                }
+                // counted, not branched on: where classes split follows the
+                // molecule
+                let same = (ranks.get(p) == ranks.get(i)) & (keys.cmp(p, i) == Ordering::Equal);
+                rank += u32::from(!same);
             }
             if let Some(slot) = next.get_mut(i) {
                 *slot = rank;
@@ -380,10 +380,8 @@ fn count_classes(ranks: &[u32]) -> usize {
     let mut c = 0;
     for &r in ranks {
         if let Some(s) = seen.get_mut(r as usize) {
-            if !*s {
-                *s = true;
-                c += 1;
-            }
+            c += usize::from(!*s);
+            *s = true;
         }
     }
     c
