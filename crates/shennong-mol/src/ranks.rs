@@ -119,12 +119,48 @@ pub(crate) fn refine_keyed_until(
         && adjacency.iter().all(|nbrs| nbrs.len() <= 4)
         && bond_weight.iter().all(|&w| w < weight_limit)
         && sided.iter().all(|w| w.weight < weight_limit);
+    let graph = KeyGraph {
+        adjacency,
+        bond_weight,
+        sided,
+        key,
+    };
     if packable {
-        let mut keys = PackedKeys::new(adjacency, bond_weight, key, sided);
-        refine_with(&mut keys, ranks, classes, done)
+        refine_with(&mut PackedKeys::new(graph), ranks, classes, done)
     } else {
-        let mut keys = ListKeys::new(adjacency, bond_weight, key, sided);
-        refine_with(&mut keys, ranks, classes, done)
+        refine_with(&mut ListKeys::new(graph), ranks, classes, done)
+    }
+}
+
+/// What an atom's key is made of, whichever way it is stored: the graph,
+/// the bond weights (with their one-sided exceptions) and how neighbours
+/// are compared.
+#[derive(Clone, Copy)]
+struct KeyGraph<'a> {
+    adjacency: &'a [Neighbors],
+    bond_weight: &'a [u32],
+    sided: &'a [SidedWeight],
+    key: NeighbourKey,
+}
+
+impl KeyGraph<'_> {
+    fn len(&self) -> usize {
+        self.adjacency.len()
+    }
+
+    /// Atom `i`'s neighbours, each as (rank, weight of the bond seen from `i`).
+    fn entries<'r>(&self, i: usize, ranks: &'r [u32]) -> impl Iterator<Item = (u32, u32)> + 'r
+    where
+        Self: 'r,
+    {
+        let (bond_weight, sided) = (self.bond_weight, self.sided);
+        let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
+        nbrs.iter().map(move |&(a, b)| {
+            (
+                ranks.get(a.index()).copied().unwrap_or(0),
+                weight_seen_from(i, b.index(), bond_weight, sided),
+            )
+        })
     }
 }
 
@@ -144,26 +180,15 @@ trait NeighbourKeys {
 /// so that integer order is the list order (a list that is a prefix of
 /// another sorts first, as slices do).
 struct PackedKeys<'a> {
-    adjacency: &'a [Neighbors],
-    bond_weight: &'a [u32],
-    sided: &'a [SidedWeight],
-    key: NeighbourKey,
+    graph: KeyGraph<'a>,
     keys: Vec<u128>,
 }
 
 impl<'a> PackedKeys<'a> {
-    fn new(
-        adjacency: &'a [Neighbors],
-        bond_weight: &'a [u32],
-        key: NeighbourKey,
-        sided: &'a [SidedWeight],
-    ) -> Self {
+    fn new(graph: KeyGraph<'a>) -> Self {
         PackedKeys {
-            adjacency,
-            bond_weight,
-            sided,
-            key,
-            keys: vec![0; adjacency.len()],
+            keys: vec![0; graph.len()],
+            graph,
         }
     }
 }
@@ -199,21 +224,19 @@ fn merge_classes<T: Copy>(
 
 impl NeighbourKeys for PackedKeys<'_> {
     fn len(&self) -> usize {
-        self.adjacency.len()
+        self.graph.len()
     }
 
     fn fill(&mut self, i: usize, ranks: &[u32]) {
         let mut fields = [0u32; 4];
-        let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
-        for (f, &(a, b)) in fields.iter_mut().zip(nbrs) {
-            let rank = ranks.get(a.index()).copied().unwrap_or(0);
-            let weight = weight_seen_from(i, b.index(), self.bond_weight, self.sided);
+        let mut degree = 0;
+        for (f, (rank, weight)) in fields.iter_mut().zip(self.graph.entries(i, ranks)) {
             *f = ((rank + 1) << 8) | weight;
+            degree += 1;
         }
-        let degree = nbrs.len().min(4);
         let used = fields.get_mut(..degree).unwrap_or(&mut []);
         used.sort_unstable();
-        if self.key == NeighbourKey::Flattened {
+        if self.graph.key == NeighbourKey::Flattened {
             let kept = merge_classes(used, |f| f >> 8, |f, g| f + (g & 0xff));
             for f in fields.get_mut(kept..).unwrap_or(&mut []) {
                 *f = 0;
@@ -233,10 +256,7 @@ impl NeighbourKeys for PackedKeys<'_> {
 /// Keys as lists in one flat buffer (any degree, rank and weight): atom `i`
 /// owns `keys[start[i]..start[i + 1]]`.
 struct ListKeys<'a> {
-    adjacency: &'a [Neighbors],
-    bond_weight: &'a [u32],
-    sided: &'a [SidedWeight],
-    key: NeighbourKey,
+    graph: KeyGraph<'a>,
     start: Vec<usize>,
     keys: Vec<(u32, u32)>,
     /// Per atom: how many entries of its span its key uses (fewer than its
@@ -245,26 +265,18 @@ struct ListKeys<'a> {
 }
 
 impl<'a> ListKeys<'a> {
-    fn new(
-        adjacency: &'a [Neighbors],
-        bond_weight: &'a [u32],
-        key: NeighbourKey,
-        sided: &'a [SidedWeight],
-    ) -> Self {
-        let mut start = Vec::with_capacity(adjacency.len() + 1);
+    fn new(graph: KeyGraph<'a>) -> Self {
+        let mut start = Vec::with_capacity(graph.len() + 1);
         start.push(0usize);
-        for nbrs in adjacency {
+        for nbrs in graph.adjacency {
             start.push(start.last().copied().unwrap_or(0) + nbrs.len());
         }
         let total = start.last().copied().unwrap_or(0);
         ListKeys {
-            adjacency,
-            bond_weight,
-            sided,
-            key,
             start,
             keys: vec![(0, 0); total],
-            used: adjacency.iter().map(|nbrs| nbrs.len()).collect(),
+            used: graph.adjacency.iter().map(|nbrs| nbrs.len()).collect(),
+            graph,
         }
     }
 
@@ -282,24 +294,20 @@ impl<'a> ListKeys<'a> {
 
 impl NeighbourKeys for ListKeys<'_> {
     fn len(&self) -> usize {
-        self.adjacency.len()
+        self.graph.len()
     }
 
     fn fill(&mut self, i: usize, ranks: &[u32]) {
         let span = self.span(i);
-        let nbrs = self.adjacency.get(i).map_or(&[][..], |v| v.as_slice());
-        let (weights, sided) = (self.bond_weight, self.sided);
+        let graph = self.graph;
         let Some(slot) = self.keys.get_mut(span) else {
             return;
         };
-        for (k, &(a, b)) in slot.iter_mut().zip(nbrs) {
-            *k = (
-                ranks.get(a.index()).copied().unwrap_or(0),
-                weight_seen_from(i, b.index(), weights, sided),
-            );
+        for (k, entry) in slot.iter_mut().zip(graph.entries(i, ranks)) {
+            *k = entry;
         }
         slot.sort_unstable();
-        let used = if self.key == NeighbourKey::Flattened {
+        let used = if graph.key == NeighbourKey::Flattened {
             merge_classes(slot, |e| e.0, |e, f| (e.0, e.1.saturating_add(f.1)))
         } else {
             slot.len()
@@ -444,8 +452,9 @@ mod tests {
                     weights.clone()
                 };
                 let (mut lists, mut packed) = (initial.clone(), initial.clone());
-                let a = refine_with(&mut ListKeys::new(&adjacency, &weights, key, &[]), &mut lists, classes, |_| false);
-                let b = refine_with(&mut PackedKeys::new(&adjacency, &weights, key, &[]), &mut packed, classes, |_| false);
+                let graph = KeyGraph { adjacency: &adjacency, bond_weight: &weights, sided: &[], key };
+                let a = refine_with(&mut ListKeys::new(graph), &mut lists, classes, |_| false);
+                let b = refine_with(&mut PackedKeys::new(graph), &mut packed, classes, |_| false);
                 prop_assert_eq!(a, b);
                 prop_assert_eq!(lists, packed);
             }
@@ -462,7 +471,8 @@ mod tests {
             let (adjacency, weights) = graph(n, &edges, 6);
             let start: Vec<u32> = labels.iter().take(n).copied().collect();
             let (mut ranks, classes) = dense_ranks(&start);
-            refine_with(&mut ListKeys::new(&adjacency, &weights, NeighbourKey::Flattened, &[]), &mut ranks, classes, |_| false);
+            let graph = KeyGraph { adjacency: &adjacency, bond_weight: &weights, sided: &[], key: NeighbourKey::Flattened };
+            refine_with(&mut ListKeys::new(graph), &mut ranks, classes, |_| false);
             // the reference: plain refinement by repeated-rank lists
             let (mut reference, _) = dense_ranks(&start);
             loop {
