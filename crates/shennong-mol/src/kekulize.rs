@@ -66,10 +66,10 @@ pub(crate) fn kekulize_except(
     let n = mol.num_atoms();
     // nothing to do when no aromatic atom or bond is left outside the kept
     // rings (the usual case once plain rings are kept), found before
-    // anything is collected
-    // folded with `|` and `&`, not searched with short cuts: each atom's
-    // and bond's flags follow the molecule, and a branch on each would be
-    // mispredicted, where the whole pass is a few loads
+    // anything is collected; folded with `|` and `&`, not searched with
+    // short cuts: each atom's and bond's flags follow the molecule, and a
+    // branch on each would be mispredicted, where the whole pass is a few
+    // loads
     let any_arom_atom = mol
         .atoms
         .iter()

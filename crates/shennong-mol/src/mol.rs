@@ -29,23 +29,24 @@ impl BondIdx {
     }
 }
 
-/// Bond types, as in RDKit.
+/// Bond types, as in RDKit. The discriminants are spelled out because
+/// [`BondOrder::valence_x2`] reads a table by them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BondOrder {
     /// Single bond.
-    Single,
+    Single = 0,
     /// Double bond.
-    Double,
+    Double = 1,
     /// Triple bond.
-    Triple,
+    Triple = 2,
     /// Quadruple bond (SMILES `$`).
-    Quadruple,
+    Quadruple = 3,
     /// Aromatic bond (order 1.5).
-    Aromatic,
+    Aromatic = 4,
     /// Dative bond `begin -> end`; contributes valence to the end atom only.
-    Dative,
+    Dative = 5,
     /// Zero-order bond (contributes no valence).
-    Zero,
+    Zero = 6,
 }
 
 impl BondOrder {
@@ -53,8 +54,8 @@ impl BondOrder {
     /// aromatic bonds (1.5) stay integral.
     #[inline]
     pub fn valence_x2(self, atom_is_end: bool) -> i32 {
-        // a table look-up, not a match: bond orders alternate along a
-        // molecule in no pattern a branch predictor learns
+        // a table look-up by discriminant, not a match: bond orders
+        // alternate along a molecule in no pattern a branch predictor learns
         const BY_ORDER: [[i8; 2]; 7] = [[2, 2], [4, 4], [6, 6], [8, 8], [3, 3], [0, 2], [0, 0]];
         let row = BY_ORDER.get(self as usize).copied().unwrap_or([0, 0]);
         i32::from(if atom_is_end { row[1] } else { row[0] })

@@ -215,11 +215,11 @@ impl RingInfo {
     pub(crate) fn perceive_with(
         adjacency: &[Neighbors],
         m: usize,
-        bond_ends: impl FnOnce() -> Vec<(AtomIdx, AtomIdx)>,
+        bond_ends: impl Fn() -> Vec<(AtomIdx, AtomIdx)>,
     ) -> RingInfo {
         let n = adjacency.len();
-        let mut bond_ends = Some(bond_ends);
-        let mut ends_list: Vec<(AtomIdx, AtomIdx)> = Vec::new();
+        // built by the first fused system
+        let mut ends_list: Option<Vec<(AtomIdx, AtomIdx)>> = None;
         let mut info = RingInfo {
             tally: vec![(0, 0); n + m],
             num_atoms: n,
@@ -250,10 +250,7 @@ impl RingInfo {
                 info.add_cycle(cycle, system);
                 continue;
             }
-            if let Some(make) = bond_ends.take() {
-                ends_list = make();
-            }
-            let bond_ends = ends_list.as_slice();
+            let bond_ends = ends_list.get_or_insert_with(&bond_ends).as_slice();
             let system_number = id as u32 + 1;
             for b in system {
                 system_mark.put(b.index(), system_number);

@@ -110,21 +110,11 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     // leaves aromatic, unflagged, otherwise, as RDKit does): the others need
     // no second valence check, their first one saw the same environment.
     let mut adjust: Vec<bool> = Vec::with_capacity(n);
-    // the check folded without a branch per atom (aromatic or not follows
-    // the molecule); the failing atom is looked for only on failure
-    let mut outside = false;
     for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
-        outside |= atom.aromatic & !rings.is_ring_atom(AtomIdx(i as u32));
+        if atom.aromatic && !rings.is_ring_atom(AtomIdx(i as u32)) {
+            return Err(MolError::AromaticOutsideRing { atom: i });
+        }
         adjust.push(input.env.aromatic);
-    }
-    if outside {
-        let atom = (0..n)
-            .find(|&i| {
-                mol.atoms.get(i).is_some_and(|a| a.aromatic)
-                    && !rings.is_ring_atom(AtomIdx(i as u32))
-            })
-            .unwrap_or(0);
-        return Err(MolError::AromaticOutsideRing { atom });
     }
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
     // plain ring systems (see `plain_aromatic_ring_atoms`) are left as
