@@ -309,14 +309,19 @@ impl<'a> Writer<'a> {
         // the traversal's buffers, reused from one fragment to the next
         let mut work = DFS_WORK.with(std::cell::Cell::take);
         let closures = self.find_cycles(start, &mut work);
-        let (stack, trav, ring_idx) = self.build_stack(&closures, &work);
-        DFS_WORK.with(|cell| cell.set(work));
         if !self.tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
             // nothing to re-express for the written order and no bond marks:
-            // the stored tags (non-tetrahedral ones never get here when
+            // the text is written as the traversal is replayed, with the
+            // stored tags (non-tetrahedral ones never get here when
             // isomeric; none are written otherwise)
-            return self.text(&stack, &self.frag.tags, &[]);
+            let mut text = TextSink::new(self, &self.frag.tags, &[], 3 * n);
+            self.build_stack(&closures, &work, &mut text);
+            DFS_WORK.with(|cell| cell.set(work));
+            return text.out;
         }
+        let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
+        let (trav, ring_idx) = self.build_stack(&closures, &work, &mut stack);
+        DFS_WORK.with(|cell| cell.set(work));
         let mut atom_visit = vec![0usize; n];
         let mut bond_visit = vec![0usize; self.frag.num_bonds()];
         for (pos, e) in stack.iter().enumerate() {
@@ -328,7 +333,9 @@ impl<'a> Writer<'a> {
         }
         let tags = self.written_tags(&stack, &trav, &closures, &atom_visit, start);
         let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &ring_idx);
-        self.text(&stack, &tags, &dirs)
+        let mut text = TextSink::new(self, &tags, &dirs, 2 * stack.len());
+        text.replay(&stack);
+        text.out
     }
 
     fn traversal_rank(&self, x: usize, b: usize, grey: bool) -> i64 {
@@ -422,8 +429,8 @@ impl<'a> Writer<'a> {
         closures
     }
 
-    /// RDKit's `dfsBuildStack`: the written sequence, each atom's bonds in
-    /// written order, and each bond's ring-closure index (0 for a bond
+    /// RDKit's `dfsBuildStack`: the written sequence (into `stack`), each
+    /// atom's bonds in written order, and each bond's ring-closure index (0 for a bond
     /// that is not a ring closure).
     ///
     /// RDKit's second traversal visits the atoms in the same order as the
@@ -436,15 +443,14 @@ impl<'a> Writer<'a> {
     /// was reached through a descendant, which found the atom on its path:
     /// a ring closure), so a step opens a branch unless it enters the last
     /// child.
-    #[allow(clippy::type_complexity)]
-    fn build_stack(
+    fn build_stack<S: ElemSink>(
         &self,
         closures: &[Bonds],
         work: &DfsWork,
-    ) -> (Vec<Elem>, Vec<Bonds>, Vec<usize>) {
+        stack: &mut S,
+    ) -> (Vec<Bonds>, Vec<usize>) {
         let n = self.n();
         let nb = self.frag.num_bonds();
-        let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
         // each atom's bonds in written order, for re-expressing tetrahedral
         // tags: only kept when some atom has one
         let mut trav: Vec<Bonds> = if self.tetrahedral {
@@ -461,7 +467,7 @@ impl<'a> Writer<'a> {
         for &event in &work.tour {
             let Tour::Enter(a, in_bond) = event else {
                 if let Some((_, true)) = open.pop() {
-                    stack.push(Elem::Close);
+                    stack.close();
                 }
                 continue;
             };
@@ -472,11 +478,11 @@ impl<'a> Writer<'a> {
                     t.push(b);
                 }
                 if branch {
-                    stack.push(Elem::Open);
+                    stack.open();
                 }
-                stack.push(Elem::Bond(b, parent));
+                stack.bond(b, parent);
             }
-            stack.push(Elem::Atom(a));
+            stack.atom(a);
             let own_closures = closures.get(a).map_or(&[][..], |v| v.as_slice());
             // (kept only where a tag is re-expressed from them)
             if let Some(t) = trav.get_mut(a) {
@@ -491,8 +497,8 @@ impl<'a> Writer<'a> {
             for &b in own_closures {
                 let idx = ring_idx.at(b);
                 if idx > 0 {
-                    stack.push(Elem::Bond(b, a));
-                    stack.push(Elem::Ring(idx));
+                    stack.bond(b, a);
+                    stack.ring(idx);
                     closed.push(idx - 1);
                 } else {
                     let lowest = match available.iter().position(|&x| x) {
@@ -505,7 +511,7 @@ impl<'a> Writer<'a> {
                     };
                     available.put(lowest, false);
                     ring_idx.put(b, lowest + 1);
-                    stack.push(Elem::Ring(lowest + 1));
+                    stack.ring(lowest + 1);
                 }
             }
             for c in closed {
@@ -513,7 +519,7 @@ impl<'a> Writer<'a> {
             }
             open.push((a, branch));
         }
-        (stack, trav, ring_idx)
+        (trav, ring_idx)
     }
 
     fn unsaturated(&self, a: usize) -> bool {
@@ -1097,18 +1103,17 @@ impl<'a> Writer<'a> {
                     || (z != 0 && default_hs != Some(total_hs))
             });
         let lower = !self.kekule && atom.aromatic;
-        let symbol = match (lower, z) {
-            (true, 5) => "b",
-            (true, 6) => "c",
-            (true, 7) => "n",
-            (true, 8) => "o",
-            (true, 14) => "si",
-            (true, 15) => "p",
-            (true, 16) => "s",
-            (true, 33) => "as",
-            (true, 34) => "se",
-            (true, 52) => "te",
-            _ => atom.symbol(),
+        // (a table read, where a `match` on the element became a jump that
+        // mispredicts from one atom to the next)
+        let aromatic_symbol = if lower {
+            AROMATIC_SYMBOLS.get(usize::from(z)).copied().unwrap_or("")
+        } else {
+            ""
+        };
+        let symbol = if aromatic_symbol.is_empty() {
+            atom.symbol()
+        } else {
+            aromatic_symbol
         };
         if bracket {
             out.push('[');
@@ -1164,42 +1169,133 @@ impl<'a> Writer<'a> {
             BondOrder::Zero => "~",
         }
     }
+}
 
-    fn text(&self, stack: &[Elem], tags: &[u8], dirs: &[u8]) -> String {
-        let mut out = String::with_capacity(2 * stack.len());
-        // ring index -> digit, as RDKit's FragmentSmilesConstruct assigns them
-        let mut open: SmallVec<[(usize, usize); 8]> = SmallVec::new();
-        let mut to_erase: SmallVec<[usize; 8]> = SmallVec::new();
-        for e in stack {
-            match *e {
-                Elem::Atom(a) => {
-                    if !to_erase.is_empty() {
-                        open.retain(|(idx, _)| !to_erase.contains(idx));
-                        to_erase.clear();
-                    }
-                    self.atom_text(&mut out, a, tags.at(a));
-                }
-                Elem::Bond(b, left) => push_short(&mut out, self.bond_text(b, left, dirs.at(b))),
-                Elem::Ring(idx) => {
-                    let digit = if let Some(&(_, d)) = open.iter().find(|(i, _)| *i == idx) {
-                        to_erase.push(idx);
-                        d
-                    } else {
-                        let d = (1..)
-                            .find(|d| !open.iter().any(|(_, x)| x == d))
-                            .unwrap_or(1);
-                        open.push((idx, d));
-                        d
-                    };
-                    push_ring_digit(&mut out, digit);
-                }
-                Elem::Open => out.push('('),
-                Elem::Close => out.push(')'),
-            }
-        }
-        out
+/// Where [`Writer::build_stack`] puts the written sequence: a list of
+/// elements (when tags and bond marks are worked out from it before the
+/// text) or the text itself (when nothing is), which saves storing each
+/// element and telling its kind apart again.
+trait ElemSink {
+    fn atom(&mut self, a: usize);
+    fn bond(&mut self, b: usize, left: usize);
+    fn ring(&mut self, idx: usize);
+    fn open(&mut self);
+    fn close(&mut self);
+}
+
+impl ElemSink for Vec<Elem> {
+    fn atom(&mut self, a: usize) {
+        self.push(Elem::Atom(a));
+    }
+    fn bond(&mut self, b: usize, left: usize) {
+        self.push(Elem::Bond(b, left));
+    }
+    fn ring(&mut self, idx: usize) {
+        self.push(Elem::Ring(idx));
+    }
+    fn open(&mut self) {
+        self.push(Elem::Open);
+    }
+    fn close(&mut self) {
+        self.push(Elem::Close);
     }
 }
+
+/// The SMILES text of a written sequence, element by element.
+struct TextSink<'w, 'a> {
+    writer: &'w Writer<'a>,
+    tags: &'w [u8],
+    dirs: &'w [u8],
+    out: String,
+    /// ring index -> digit, as RDKit's FragmentSmilesConstruct assigns them
+    open: SmallVec<[(usize, usize); 8]>,
+    to_erase: SmallVec<[usize; 8]>,
+}
+
+impl<'w, 'a> TextSink<'w, 'a> {
+    fn new(writer: &'w Writer<'a>, tags: &'w [u8], dirs: &'w [u8], capacity: usize) -> Self {
+        TextSink {
+            writer,
+            tags,
+            dirs,
+            out: String::with_capacity(capacity),
+            open: SmallVec::new(),
+            to_erase: SmallVec::new(),
+        }
+    }
+}
+
+impl TextSink<'_, '_> {
+    /// The text of a stored sequence.
+    fn replay(&mut self, stack: &[Elem]) {
+        for &e in stack {
+            match e {
+                Elem::Atom(a) => self.atom(a),
+                Elem::Bond(b, left) => self.bond(b, left),
+                Elem::Ring(idx) => self.ring(idx),
+                Elem::Open => self.open(),
+                Elem::Close => self.close(),
+            }
+        }
+    }
+}
+
+impl ElemSink for TextSink<'_, '_> {
+    fn atom(&mut self, a: usize) {
+        if !self.to_erase.is_empty() {
+            let to_erase = &self.to_erase;
+            self.open.retain(|(idx, _)| !to_erase.contains(idx));
+            self.to_erase.clear();
+        }
+        self.writer.atom_text(&mut self.out, a, self.tags.at(a));
+    }
+
+    fn bond(&mut self, b: usize, left: usize) {
+        push_short(
+            &mut self.out,
+            self.writer.bond_text(b, left, self.dirs.at(b)),
+        );
+    }
+
+    fn ring(&mut self, idx: usize) {
+        let digit = if let Some(&(_, d)) = self.open.iter().find(|(i, _)| *i == idx) {
+            self.to_erase.push(idx);
+            d
+        } else {
+            let d = (1..)
+                .find(|d| !self.open.iter().any(|(_, x)| x == d))
+                .unwrap_or(1);
+            self.open.push((idx, d));
+            d
+        };
+        push_ring_digit(&mut self.out, digit);
+    }
+
+    fn open(&mut self) {
+        self.out.push('(');
+    }
+
+    fn close(&mut self) {
+        self.out.push(')');
+    }
+}
+
+/// Lower-case symbols of the elements written aromatic, by atomic number
+/// ("" for the others).
+const AROMATIC_SYMBOLS: [&str; 53] = {
+    let mut t = [""; 53];
+    t[5] = "b";
+    t[6] = "c";
+    t[7] = "n";
+    t[8] = "o";
+    t[14] = "si";
+    t[15] = "p";
+    t[16] = "s";
+    t[33] = "as";
+    t[34] = "se";
+    t[52] = "te";
+    t
+};
 
 /// Appends a short text (a symbol, a bond, a tag; mostly empty or one byte),
 /// taking those two cases without the general copy, which costs a call to
