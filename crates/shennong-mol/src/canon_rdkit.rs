@@ -796,6 +796,7 @@ struct RankerBuffers {
     index: Vec<i64>,
     holders_epoch: Vec<u64>,
     bond_keys: Vec<Holder>,
+    first_keys: Vec<u128>,
 }
 
 /// Empties a reused buffer and fills it with `n` copies of `value`.
@@ -845,9 +846,10 @@ struct Ranker<'a> {
     /// [`Ranker::sort_partition_by_key`]) and a fragment without chiral
     /// tags may skip the chiral pass; off for the pairwise reference.
     shortcuts: bool,
-    /// Per atom: its key in the first pass, without the position (none when
-    /// some atom's key does not pack).
-    first_keys: Option<Vec<u128>>,
+    /// Per atom: its key in the first pass, without the position (when
+    /// every atom's key packs: `first_keys_pack`).
+    first_keys: Vec<u128>,
+    first_keys_pack: bool,
 }
 
 fn sign(o: Ordering) -> i32 {
@@ -940,6 +942,7 @@ impl<'a> Ranker<'a> {
             mut index,
             mut holders_epoch,
             mut bond_keys,
+            mut first_keys,
         } = RANKER_BUFFERS.with(std::cell::Cell::take);
         holders.clear();
         holder_start.clear();
@@ -970,7 +973,8 @@ impl<'a> Ranker<'a> {
             };
             Holder::new(bond_type, stereo, 0)
         }));
-        let mut first_keys: Option<Vec<u128>> = Some(Vec::with_capacity(n));
+        first_keys.clear();
+        let mut first_keys_pack = true;
         for i in 0..n {
             let ga = frag.atom(i);
             let start = holders.len();
@@ -1004,7 +1008,7 @@ impl<'a> Ranker<'a> {
             // class 0: a tag then ranks by itself only on an atom with at
             // most one neighbour, and the ring code counts ring-stereo
             // neighbours
-            if let Some(keys) = first_keys.as_mut() {
+            if first_keys_pack {
                 let tag = frag.tags.at(i);
                 let tagged = chirality && tag != TAG_NONE;
                 let chiral: u64 = if tagged && d <= 1 && (tag == TAG_CW || tag == TAG_CCW) {
@@ -1028,12 +1032,12 @@ impl<'a> Ranker<'a> {
                         let degree = (atom_key >> 64) & 0xFFFF_FFFF;
                         let invariants = (degree << FIRST_INVARIANT_BITS)
                             | (atom_key & ((1 << FIRST_INVARIANT_BITS) - 1));
-                        keys.push(
+                        first_keys.push(
                             (invariants << (FIRST_PACKED_BITS + FIRST_POS_BITS))
                                 | (u128::from(packed) << FIRST_POS_BITS),
                         );
                     }
-                    _ => first_keys = None,
+                    _ => first_keys_pack = false,
                 }
             }
         }
@@ -1058,6 +1062,7 @@ impl<'a> Ranker<'a> {
             sorted_once: false,
             shortcuts: true,
             first_keys,
+            first_keys_pack,
         }
     }
 
@@ -1077,15 +1082,17 @@ impl<'a> Ranker<'a> {
     /// one 128-bit word).
     fn first_pass_by_key(&self, order: &mut [usize], count: &mut [usize]) -> bool {
         const POS_BITS: u32 = FIRST_POS_BITS;
-        let Some(first_keys) = self.first_keys.as_ref() else {
+        if !self.first_keys_pack {
             return false;
-        };
+        }
+        let first_keys = &self.first_keys;
         if order.len() >= 1 << POS_BITS {
             return false;
         }
         // (key, position): the position breaks ties, so an unstable sort is
         // the stable one
-        let mut keyed: Vec<u128> = order
+        // (on the stack for up to 32 atoms, as nearly every molecule)
+        let mut keyed: SmallVec<[u128; 32]> = order
             .iter()
             .enumerate()
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
@@ -1108,7 +1115,7 @@ impl<'a> Ranker<'a> {
             }
             first = end;
         }
-        let atoms: Vec<usize> = keyed.iter().map(|&k| order.at(pos_of(k))).collect();
+        let atoms: SmallVec<[usize; 32]> = keyed.iter().map(|&k| order.at(pos_of(k))).collect();
         order.copy_from_slice(&atoms);
         true
     }
@@ -1750,6 +1757,7 @@ impl<'a> Ranker<'a> {
             index: self.index,
             holders_epoch: self.holders_epoch,
             bond_keys: self.bond_keys,
+            first_keys: self.first_keys,
         };
         RANKER_BUFFERS.with(|cell| cell.set(buffers));
         ranks

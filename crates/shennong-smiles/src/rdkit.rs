@@ -21,6 +21,9 @@ const MAX_NATOMS: i64 = 5000;
 const MAX_BONDTYPE: i64 = 32;
 const MAX_CYCLES: usize = 1024;
 
+/// The ring flag in [`Writer`]'s bond list (RDKit's bond types stay below it).
+const RING_BOND: u8 = 0x80;
+
 const WHITE: u8 = 0;
 const GREY: u8 = 1;
 const BLACK: u8 = 2;
@@ -116,6 +119,17 @@ struct DfsWork {
     tour: Vec<Tour>,
     /// Per atom: the bond to its last child in the traversal tree.
     last_child: Vec<Option<usize>>,
+    /// Per atom: its ring-closure bonds, in the order the traversal meets
+    /// them (see [`Writer::find_cycles`]).
+    closures: Vec<Bonds>,
+    /// Per bond: its ring-closure index, 0 if it closes no ring (see
+    /// [`Writer::build_stack`]).
+    ring_idx: Vec<usize>,
+    /// Ring-closure indices in use (`false`: free), while the sequence is built.
+    available: Vec<bool>,
+    /// Per open atom while the sequence is built: (atom, whether leaving it
+    /// closes a branch).
+    open: Vec<(usize, bool)>,
 }
 
 /// One event of a depth-first traversal.
@@ -200,8 +214,9 @@ struct Writer<'a> {
     ranks: Vec<u32>,
     /// RDKit bond type per local bond, from the bond order (what the
     /// traversal and the stereo marks look at).
-    bond_type: Vec<u8>,
-    ring_bond: Vec<bool>,
+    /// Per local bond: its RDKit bond type, with [`RING_BOND`] set for a
+    /// ring bond (one list: one allocation and one load for both).
+    bond_info: Vec<u8>,
     /// Per local bond: stereo double bond as (local reference atoms, cis);
     /// empty when there is none.
     double_stereo: Vec<Option<(usize, usize, bool)>>,
@@ -222,11 +237,12 @@ impl<'a> Writer<'a> {
         kekule: bool,
     ) -> Self {
         let ranks = rdkit_ranks(mol, frag, stereo, isomeric);
-        let bond_type = (0..frag.num_bonds())
-            .map(|b| rdkit_bond_type(mol.bond(frag.bond(b)).order))
-            .collect();
-        let ring_bond = (0..frag.num_bonds())
-            .map(|b| mol.rings().is_ring_bond(frag.bond(b)))
+        let rings = mol.rings();
+        let bond_info = (0..frag.num_bonds())
+            .map(|b| {
+                let g = frag.bond(b);
+                rdkit_bond_type(mol.bond(g).order) | (u8::from(rings.is_ring_bond(g)) * RING_BOND)
+            })
             .collect();
         // stereo double bonds with their reference atoms in local numbers;
         // no list at all when no bond is labelled E or Z
@@ -262,10 +278,14 @@ impl<'a> Writer<'a> {
             isomeric,
             kekule,
             ranks,
-            bond_type,
-            ring_bond,
+            bond_info,
             double_stereo,
         }
+    }
+
+    /// RDKit bond type of local bond `b`.
+    fn bond_type(&self, b: usize) -> u8 {
+        self.bond_info.at(b) & !RING_BOND
     }
 
     fn n(&self) -> usize {
@@ -308,20 +328,19 @@ impl<'a> Writer<'a> {
         let start = (0..n).min_by_key(|&a| self.ranks.at(a)).unwrap_or(0);
         // the traversal's buffers, reused from one fragment to the next
         let mut work = DFS_WORK.with(std::cell::Cell::take);
-        let closures = self.find_cycles(start, &mut work);
+        self.find_cycles(start, &mut work);
         if !self.tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
             // nothing to re-express for the written order and no bond marks:
             // the text is written as the traversal is replayed, with the
             // stored tags (non-tetrahedral ones never get here when
             // isomeric; none are written otherwise)
             let mut text = TextSink::new(self, &self.frag.tags, &[], 3 * n);
-            self.build_stack(&closures, &work, &mut text);
+            self.build_stack(&mut work, &mut text);
             DFS_WORK.with(|cell| cell.set(work));
             return text.out;
         }
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
-        let (trav, ring_idx) = self.build_stack(&closures, &work, &mut stack);
-        DFS_WORK.with(|cell| cell.set(work));
+        let trav = self.build_stack(&mut work, &mut stack);
         let mut atom_visit = vec![0usize; n];
         let mut bond_visit = vec![0usize; self.frag.num_bonds()];
         for (pos, e) in stack.iter().enumerate() {
@@ -331,8 +350,9 @@ impl<'a> Writer<'a> {
                 _ => {}
             }
         }
-        let tags = self.written_tags(&stack, &trav, &closures, &atom_visit, start);
-        let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &ring_idx);
+        let tags = self.written_tags(&stack, &trav, &work.closures, &atom_visit, start);
+        let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &work.ring_idx);
+        DFS_WORK.with(|cell| cell.set(work));
         let mut text = TextSink::new(self, &tags, &dirs, 2 * stack.len());
         text.replay(&stack);
         text.out
@@ -340,20 +360,21 @@ impl<'a> Writer<'a> {
 
     fn traversal_rank(&self, x: usize, b: usize, grey: bool) -> i64 {
         let mut rank = i64::from(self.ranks.at(x));
-        let bt = i64::from(self.bond_type.at(b));
+        let bt = i64::from(self.bond_type(b));
         if grey {
             rank -= (MAX_BONDTYPE + 1) * MAX_NATOMS * MAX_NATOMS;
             rank += (MAX_BONDTYPE - bt) * MAX_NATOMS;
-        } else if self.ring_bond.at(b) {
+        } else if self.bond_info.at(b) & RING_BOND != 0 {
             rank += (MAX_BONDTYPE - bt) * MAX_NATOMS * MAX_NATOMS;
         }
         rank
     }
 
     /// RDKit's `dfsFindCycles`: the ring-closure bonds of each atom, in the
-    /// order the traversal meets them. Also records the traversal itself in
-    /// `work` (see [`Tour`]) for [`Writer::build_stack`].
-    fn find_cycles(&self, start: usize, work: &mut DfsWork) -> Vec<Bonds> {
+    /// order the traversal meets them (into `work.closures`). Also records
+    /// the traversal itself in `work` (see [`Tour`]) for
+    /// [`Writer::build_stack`].
+    fn find_cycles(&self, start: usize, work: &mut DfsWork) {
         let n = self.n();
         let DfsWork {
             colors,
@@ -361,6 +382,8 @@ impl<'a> Writer<'a> {
             steps,
             tour,
             last_child,
+            closures,
+            ..
         } = work;
         colors.clear();
         colors.resize(n, WHITE);
@@ -369,7 +392,10 @@ impl<'a> Writer<'a> {
         tour.clear();
         last_child.clear();
         last_child.resize(n, None);
-        let mut closures: Vec<Bonds> = empty_lists(n);
+        // (the lists kept, with any room they grew, from the last molecule)
+        closures.truncate(n);
+        closures.iter_mut().for_each(|list| list.clear());
+        closures.resize_with(n, Bonds::new);
         let enter = |a: usize,
                      in_bond: Option<usize>,
                      colors: &mut Vec<u8>,
@@ -426,7 +452,6 @@ impl<'a> Writer<'a> {
                 _ => {}
             }
         }
-        closures
     }
 
     /// RDKit's `dfsBuildStack`: the written sequence (into `stack`), each
@@ -443,14 +468,18 @@ impl<'a> Writer<'a> {
     /// was reached through a descendant, which found the atom on its path:
     /// a ring closure), so a step opens a branch unless it enters the last
     /// child.
-    fn build_stack<S: ElemSink>(
-        &self,
-        closures: &[Bonds],
-        work: &DfsWork,
-        stack: &mut S,
-    ) -> (Vec<Bonds>, Vec<usize>) {
+    fn build_stack<S: ElemSink>(&self, work: &mut DfsWork, stack: &mut S) -> Vec<Bonds> {
         let n = self.n();
         let nb = self.frag.num_bonds();
+        let DfsWork {
+            tour,
+            last_child,
+            closures,
+            ring_idx,
+            available,
+            open,
+            ..
+        } = work;
         // each atom's bonds in written order, for re-expressing tetrahedral
         // tags: only kept when some atom has one
         let mut trav: Vec<Bonds> = if self.tetrahedral {
@@ -458,13 +487,12 @@ impl<'a> Writer<'a> {
         } else {
             Vec::new()
         };
-        let mut ring_idx: Vec<usize> = vec![0; nb];
-        // ring-closure indices in use (`false`: free); grown on demand,
-        // capped at RDKit's MAX_CYCLES
-        let mut available: Vec<bool> = Vec::with_capacity(8);
-        // per open atom: (atom, whether leaving it closes a branch)
-        let mut open: Vec<(usize, bool)> = Vec::with_capacity(n);
-        for &event in &work.tour {
+        ring_idx.clear();
+        ring_idx.resize(nb, 0);
+        // grown on demand, capped at RDKit's MAX_CYCLES
+        available.clear();
+        open.clear();
+        for &event in tour.iter() {
             let Tour::Enter(a, in_bond) = event else {
                 if let Some((_, true)) = open.pop() {
                     stack.close();
@@ -473,7 +501,7 @@ impl<'a> Writer<'a> {
             };
             let mut branch = false;
             if let (Some(&(parent, _)), Some(b)) = (open.last(), in_bond) {
-                branch = work.last_child.at(parent) != Some(b);
+                branch = last_child.at(parent) != Some(b);
                 if let Some(t) = trav.get_mut(parent) {
                     t.push(b);
                 }
@@ -519,12 +547,12 @@ impl<'a> Writer<'a> {
             }
             open.push((a, branch));
         }
-        (trav, ring_idx)
+        trav
     }
 
     fn unsaturated(&self, a: usize) -> bool {
         self.nbrs(a).any(|(_, b)| {
-            let t = self.bond_type.at(b);
+            let t = self.bond_type(b);
             // bond orders above one: double, triple, quadruple, aromatic
             (2..=4).contains(&t) || t == 12
         })
@@ -620,11 +648,11 @@ impl<'a> Writer<'a> {
     }
 
     fn can_set_double_bond_stereo(&self, b: usize) -> bool {
-        matches!(self.bond_type.at(b), 1 | 12 | 17)
+        matches!(self.bond_type(b), 1 | 12 | 17)
     }
 
     fn can_have_direction(&self, b: usize) -> bool {
-        matches!(self.bond_type.at(b), 1 | 12)
+        matches!(self.bond_type(b), 1 | 12)
     }
 
     /// RDKit's `canonicalizeDoubleBonds`, `removeUnwantedBondDirSpecs` and
@@ -967,7 +995,7 @@ impl<'a> Writer<'a> {
             let Elem::Bond(b, _) = *e else {
                 continue;
             };
-            if self.bond_type.at(b) != 2 || self.double_stereo(b).is_some() {
+            if self.bond_type(b) != 2 || self.double_stereo(b).is_some() {
                 continue;
             }
             let (first, second) = self.frag.ends(b).unwrap_or((0, 0));
