@@ -1096,6 +1096,29 @@ impl<'a> Writer<'a> {
         use std::fmt::Write as _;
         let atom = self.atom(a);
         let z = atom.atomic_num;
+        // Most atoms: an element of one valence from the organic subset, with
+        // nothing that brackets it (no charge, isotope, tag, map number,
+        // radical, hydrogens given explicitly, metal in the molecule): its
+        // hydrogens are the default ones (see `hs_are_the_default`), so the
+        // bare symbol, and none of the checks below, is the answer.
+        let plain = PLAIN_SYMBOLS.get(usize::from(z)).copied().unwrap_or([0; 3]);
+        if (plain[0] != 0)
+            & (tag == TAG_NONE)
+            & !self.any_metal
+            & (atom.explicit_hs == 0)
+            & !atom.no_implicit
+            & (atom.formal_charge == 0)
+            & (atom.isotope == 0)
+            & (atom.map_num == 0)
+            & (atom.radical_electrons == 0)
+        {
+            let lower = !self.kekule && atom.aromatic;
+            out.push(char::from(if lower { plain[2] } else { plain[0] }));
+            if plain[1] != 0 {
+                out.push(char::from(plain[1]));
+            }
+            return;
+        }
         let chir = if !self.isomeric {
             ""
         } else if tag == TAG_CW {
@@ -1308,6 +1331,23 @@ impl ElemSink for TextSink<'_, '_> {
     }
 }
 
+/// Symbols of the organic-subset elements with a single allowed valence (B,
+/// C, N, O, F, Cl, Br) as three bytes: the symbol's two (the second 0 for a
+/// one-letter symbol) and the first as written for an aromatic atom
+/// (unchanged for the halogens, which have no aromatic symbol). Zero for
+/// every other element.
+const PLAIN_SYMBOLS: [[u8; 3]; 36] = {
+    let mut t = [[0u8; 3]; 36];
+    t[5] = *b"B\0b";
+    t[6] = *b"C\0c";
+    t[7] = *b"N\0n";
+    t[8] = *b"O\0o";
+    t[9] = *b"F\0F";
+    t[17] = *b"ClC";
+    t[35] = *b"BrB";
+    t
+};
+
 /// Lower-case symbols of the elements written aromatic, by atomic number
 /// ("" for the others).
 const AROMATIC_SYMBOLS: [&str; 53] = {
@@ -1501,6 +1541,24 @@ mod tests {
     /// `hs_are_the_default` stands in for the valence look in `atom_text`:
     /// wherever it holds, the look finds the default valence and the
     /// default hydrogen count.
+    #[test]
+    fn plain_symbols_are_the_single_valence_organic_elements() {
+        for z in 0..=118u8 {
+            let plain = PLAIN_SYMBOLS.get(usize::from(z)).copied().unwrap_or([0; 3]);
+            let single = z != 0
+                && shennong_mol::element::in_organic_subset(z)
+                && shennong_mol::element::valences(z).len() == 1;
+            assert_eq!(plain[0] != 0, single, "element {z}");
+            if single {
+                let symbol = shennong_mol::element::symbol(z).as_bytes();
+                assert_eq!(&plain[..symbol.len()], symbol, "element {z}");
+                let aromatic = AROMATIC_SYMBOLS.get(usize::from(z)).copied().unwrap_or("");
+                let first = aromatic.as_bytes().first().copied().unwrap_or(symbol[0]);
+                assert_eq!(plain[2], first, "element {z}");
+            }
+        }
+    }
+
     #[test]
     fn atoms_with_default_hs_need_no_valence_look() {
         let inputs = [
