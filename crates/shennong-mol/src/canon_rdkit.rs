@@ -368,26 +368,34 @@ fn fragment_of(
 /// hydrogen count, for at most n/2 + 1 rounds. RDKit picks the reference
 /// atoms of a stereo double bond by these ranks.
 pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
-    let invariant = |a: &crate::mol::Atom| -> i64 {
-        let mut mass: i64 = 0;
-        if a.isotope != 0 {
-            let common = crate::element::element(a.atomic_num).map_or(0, |e| e.common_isotope);
-            mass = i64::from(a.isotope) - i64::from(common);
-            if mass >= 0 {
-                mass += 1;
-            }
-        }
-        mass += 512;
-        let mass = if mass < 0 { 0 } else { mass % 1024 };
-        let map = if a.map_num == 0 {
-            0
-        } else {
-            i64::from(a.map_num) + 1
-        } % 1024;
-        (((i64::from(a.atomic_num % 128)) << 10 | mass) << 10) | map
-    };
-    let invars: Vec<i64> = mol.atoms().iter().map(invariant).collect();
+    let invars: Vec<i64> = mol
+        .atoms()
+        .iter()
+        .map(|a| i64::from(legacy_cip_invariant(a)))
+        .collect();
     iterate_cip_ranks(mol, &invars, false)
+}
+
+/// The invariant [`legacy_cip_ranks`] starts from: element, then isotope
+/// relative to the common one, then map number, 10 bits each (below 2^27).
+/// The ranks keep its order: refinement only splits atoms it ties.
+fn legacy_cip_invariant(a: &crate::mol::Atom) -> u32 {
+    let mut mass: i64 = 0;
+    if a.isotope != 0 {
+        let common = crate::element::element(a.atomic_num).map_or(0, |e| e.common_isotope);
+        mass = i64::from(a.isotope) - i64::from(common);
+        if mass >= 0 {
+            mass += 1;
+        }
+    }
+    mass += 512;
+    let mass = if mass < 0 { 0 } else { (mass % 1024) as u32 };
+    let map = if a.map_num == 0 {
+        0
+    } else {
+        a.map_num.wrapping_add(1) % 1024
+    };
+    ((u32::from(a.atomic_num % 128) << 10 | mass) << 10) | map
 }
 
 /// RDKit's `iterateCIPRanks`: sort by the invariants, then refine by the
@@ -516,28 +524,37 @@ pub struct LegacyLabels {
 }
 
 /// The E/Z half of [`legacy_labels`] (`Some(true)` for Z per bond). A
-/// double bond whose ends each carry at most one substituent besides the
-/// other end needs no ranks: [`legacy_labels`] labels it in its first round
-/// from the one neighbour on each side, whatever the atoms' labels. When
-/// every stereo double bond is such a bond, the ranks are not computed.
+/// double bond whose ends each carry one substituent besides the other end,
+/// or two with different [`legacy_cip_invariant`]s, is labelled in the first
+/// round of [`legacy_labels`], whatever the atoms' labels, from the one
+/// neighbour or the one of the two ranked higher, which is the one with the
+/// higher invariant (the ranks keep the invariants' order). When every
+/// stereo double bond is such a bond, the ranks are not computed.
 pub fn legacy_bond_labels(mol: &Mol) -> Vec<Option<bool>> {
-    let rank_free = mol.bonds().iter().all(|bond| {
+    let invariant = |a: AtomIdx| legacy_cip_invariant(mol.atom(a));
+    let told_apart = mol.bonds().iter().all(|bond| {
         bond.stereo == crate::mol::BondStereo::None
             || [(bond.begin, bond.end), (bond.end, bond.begin)]
                 .iter()
                 .all(|&(x, partner)| {
-                    mol.neighbors(x)
+                    let mut others = mol
+                        .neighbors(x)
                         .iter()
-                        .filter(|&&(y, _)| y != partner)
-                        .count()
-                        <= 1
+                        .map(|&(y, _)| y)
+                        .filter(|&y| y != partner);
+                    match (others.next(), others.next(), others.next()) {
+                        (_, None, _) => true,
+                        (Some(p), Some(q), None) => invariant(p) != invariant(q),
+                        _ => false,
+                    }
                 })
     });
-    if !rank_free {
+    if !told_apart {
         return legacy_labels(mol).bond_z;
     }
+    let by_invariant: Vec<u32> = mol.atoms().iter().map(legacy_cip_invariant).collect();
     (0..mol.num_bonds() as u32)
-        .map(|b| rdkit_stereo_atoms(mol, BondIdx(b), &[]).map(|(_, _, cis)| cis))
+        .map(|b| rdkit_stereo_atoms(mol, BondIdx(b), &by_invariant).map(|(_, _, cis)| cis))
         .collect()
 }
 

@@ -273,6 +273,14 @@ fn stereo_shortcut_equals_full_perception_on_hand_picked_cases() {
         "F/C=C/Cl",
         "F/C=C/C=C/Cl",
         "C/C=N/O",
+        // two substituents on an end told apart by element, isotope or map
+        // number (labelled from the invariants), or only by refinement
+        "F/C(Cl)=C/Br",
+        "O/C(C)=C(/N)C",
+        "[13CH3]/C(C)=C/C",
+        "[CH3:2]/C([CH3:1])=C/C",
+        "OC/C(CO)=C/C",
+        "CC/C(C)=C(/C)CC",
         // tied neighbours, told apart only by refinement, or never
         "C[C@H](CC)CCC",
         "C[C@H](C)CC",
