@@ -481,12 +481,14 @@ impl<'a> Writer<'a> {
             ..
         } = work;
         // each atom's bonds in written order, for re-expressing tetrahedral
-        // tags: only kept when some atom has one
+        // tags: kept only for the atoms with one
         let mut trav: Vec<Bonds> = if self.tetrahedral {
             empty_lists(n)
         } else {
             Vec::new()
         };
+        let keeps_order =
+            |a: usize| self.tetrahedral && matches!(self.frag.tags.at(a), TAG_CW | TAG_CCW);
         ring_idx.clear();
         ring_idx.resize(nb, 0);
         // grown on demand, capped at RDKit's MAX_CYCLES
@@ -502,8 +504,10 @@ impl<'a> Writer<'a> {
             let mut branch = false;
             if let (Some(&(parent, _)), Some(b)) = (open.last(), in_bond) {
                 branch = last_child.at(parent) != Some(b);
-                if let Some(t) = trav.get_mut(parent) {
-                    t.push(b);
+                if keeps_order(parent) {
+                    if let Some(t) = trav.get_mut(parent) {
+                        t.push(b);
+                    }
                 }
                 if branch {
                     stack.open();
@@ -512,10 +516,11 @@ impl<'a> Writer<'a> {
             }
             stack.atom(a);
             let own_closures = closures.get(a).map_or(&[][..], |v| v.as_slice());
-            // (kept only where a tag is re-expressed from them)
-            if let Some(t) = trav.get_mut(a) {
-                t.extend(in_bond);
-                t.extend_from_slice(own_closures);
+            if keeps_order(a) {
+                if let Some(t) = trav.get_mut(a) {
+                    t.extend(in_bond);
+                    t.extend_from_slice(own_closures);
+                }
             }
             if own_closures.is_empty() {
                 open.push((a, branch));
