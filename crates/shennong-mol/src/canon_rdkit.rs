@@ -373,7 +373,7 @@ pub fn legacy_cip_ranks(mol: &Mol) -> Vec<u32> {
         .iter()
         .map(|a| i64::from(legacy_cip_invariant(a)))
         .collect();
-    iterate_cip_ranks(mol, &invars, false)
+    iterate_cip_ranks(mol, &invars)
 }
 
 /// The invariant [`legacy_cip_ranks`] starts from: element, then isotope
@@ -400,26 +400,33 @@ fn legacy_cip_invariant(a: &crate::mol::Atom) -> u32 {
 
 /// RDKit's `iterateCIPRanks`: sort by the invariants, then refine by the
 /// neighbours' ranks (weighted by twice the bond order) and hydrogen counts.
-/// With `seed_with_invariants` the invariants stay the first key (as in
-/// RDKit's re-ranking with stereo labels); otherwise the element does.
-fn iterate_cip_ranks(mol: &Mol, invars: &[i64], seed_with_invariants: bool) -> Vec<u32> {
+///
+/// RDKit keeps per atom a list (its element or invariant, its rank, then
+/// each neighbour's rank plus one, highest first, repeated by the weight,
+/// then a zero per hydrogen), re-sorts the atoms of each tied run by it and
+/// re-ranks, for at most n/2 + 1 rounds or until a round splits nothing.
+/// Atoms of one run share the head of the list (it is what tied them), and
+/// atoms of different runs differ in it, so only the neighbour part is ever
+/// compared and the head is left out here.
+fn iterate_cip_ranks(mol: &Mol, invars: &[i64]) -> Vec<u32> {
     let n = mol.num_atoms();
-    let mut entries: Vec<Vec<i64>> = invars.iter().map(|&v| vec![v]).collect();
     let mut sorted: Vec<usize> = (0..n).collect();
-    sorted.sort_by(|&a, &b| entries.get(a).cmp(&entries.get(b)));
+    sorted.sort_by_key(|&a| invars.at(a));
+    // tied runs of `sorted` (first, last), and dense ranks in sorted order
+    let mut runs: Vec<(usize, usize)> = Vec::new();
     let mut ranks = vec![0u32; n];
-    let segments = |sorted: &[usize], entries: &[Vec<i64>], ranks: &mut Vec<u32>| {
-        let mut segs: Vec<(usize, usize)> = Vec::new();
+    let rerank = |sorted: &[usize],
+                  same: &dyn Fn(usize, usize) -> bool,
+                  runs: &mut Vec<(usize, usize)>,
+                  ranks: &mut Vec<u32>| {
+        runs.clear();
         let mut rank = 0u32;
-        let mut distinct = n;
         for (i, &a) in sorted.iter().enumerate() {
             if i > 0 {
-                let prev = sorted.at(i - 1);
-                if entries.get(prev) == entries.get(a) {
-                    distinct -= 1;
-                    match segs.last_mut() {
+                if same(sorted.at(i - 1), a) {
+                    match runs.last_mut() {
                         Some(last) if last.1 == i - 1 => last.1 = i,
-                        _ => segs.push((i - 1, i)),
+                        _ => runs.push((i - 1, i)),
                     }
                 } else {
                     rank += 1;
@@ -427,86 +434,87 @@ fn iterate_cip_ranks(mol: &Mol, invars: &[i64], seed_with_invariants: bool) -> V
             }
             ranks.put(a, rank);
         }
-        (segs, distinct)
+        rank as usize + usize::from(!sorted.is_empty())
     };
-    let (mut segs, mut num_ranks) = segments(&sorted, &entries, &mut ranks);
-    let rank_index = if seed_with_invariants { 1 } else { 2 };
-    // neighbours with their weights (twice the bond order)
-    let weighted: Vec<Vec<(usize, usize)>> = (0..n)
-        .map(|i| {
-            let a = AtomIdx(i as u32);
-            mol.neighbors(a)
-                .iter()
-                .map(|&(x, b)| {
-                    let bond = mol.bond(b);
-                    let px = mol.atom(x);
-                    let phosphorus = crate::stereo::cip_counts_once_toward(
-                        bond.order,
-                        px.atomic_num,
-                        mol.degree(x),
-                    );
-                    let w = if phosphorus {
-                        1
-                    } else if bond.aromatic {
-                        3
-                    } else {
-                        match bond.order {
-                            BondOrder::Single | BondOrder::Dative => 2,
-                            BondOrder::Double => 4,
-                            BondOrder::Triple => 6,
-                            BondOrder::Quadruple => 8,
-                            BondOrder::Aromatic => 3,
-                            BondOrder::Zero => 0,
-                        }
-                    };
-                    (x.index(), w)
-                })
-                .collect()
-        })
-        .collect();
-    for (i, e) in entries.iter_mut().enumerate() {
-        // room for the neighbour ranks and hydrogens each round appends
-        let appended = weighted.get(i).map_or(0, |nb| nb.iter().map(|q| q.1).sum())
-            + usize::from(mol.atom(AtomIdx(i as u32)).total_hs());
-        *e = Vec::with_capacity(rank_index + 1 + appended);
-        if seed_with_invariants {
-            e.push(invars.at(i));
-        } else {
-            e.push(i64::from(mol.atom(AtomIdx(i as u32)).atomic_num));
-            e.push(i64::from(ranks.at(i)));
-        }
+    let mut num_ranks = rerank(
+        &sorted,
+        &|a, b| invars.at(a) == invars.at(b),
+        &mut runs,
+        &mut ranks,
+    );
+    // neighbours with their weights (twice the bond order), in one list
+    let mut weighted: Vec<(usize, usize)> = Vec::new();
+    let mut weighted_end: Vec<usize> = Vec::with_capacity(n);
+    for i in 0..n {
+        let a = AtomIdx(i as u32);
+        weighted.extend(mol.neighbors(a).iter().map(|&(x, b)| {
+            let bond = mol.bond(b);
+            let phosphorus = crate::stereo::cip_counts_once_toward(
+                bond.order,
+                mol.atom(x).atomic_num,
+                mol.degree(x),
+            );
+            let w = if phosphorus {
+                1
+            } else if bond.aromatic {
+                3
+            } else {
+                match bond.order {
+                    BondOrder::Single | BondOrder::Dative => 2,
+                    BondOrder::Double => 4,
+                    BondOrder::Triple => 6,
+                    BondOrder::Quadruple => 8,
+                    BondOrder::Aromatic => 3,
+                    BondOrder::Zero => 0,
+                }
+            };
+            (x.index(), w)
+        }));
+        weighted_end.push(weighted.len());
     }
+    // each round's neighbour lists of the atoms in tied runs (only those
+    // are compared), in one buffer: atom `a`'s is `lists[span[a].0..span[a].1]`
+    let mut lists: Vec<i64> = Vec::new();
+    let mut span: Vec<(usize, usize)> = vec![(0, 0); n];
     let mut nb: Vec<(usize, usize)> = Vec::new();
     let max_its = n / 2 + 1;
     let mut its = 0;
     let mut last: Option<usize> = None;
-    while !segs.is_empty() && its < max_its && last.is_none_or(|l| l < num_ranks) {
-        for (i, e) in entries.iter_mut().enumerate() {
-            nb.clear();
-            nb.extend_from_slice(weighted.get(i).map_or(&[][..], |v| v.as_slice()));
-            nb.sort_by_key(|q| std::cmp::Reverse(ranks.at(q.0)));
-            for &(x, w) in &nb {
-                e.extend(std::iter::repeat_n(i64::from(ranks.at(x)) + 1, w));
-            }
-            let hs = usize::from(mol.atom(AtomIdx(i as u32)).total_hs());
-            e.extend(std::iter::repeat_n(0, hs));
-        }
-        last = Some(num_ranks);
-        for &(first, end) in &segs {
-            if let Some(part) = sorted.get_mut(first..=end) {
-                part.sort_by(|&a, &b| entries.get(a).cmp(&entries.get(b)));
-            }
-        }
-        (segs, num_ranks) = segments(&sorted, &entries, &mut ranks);
-        if last != Some(num_ranks) {
-            for (i, e) in entries.iter_mut().enumerate() {
-                e.truncate(rank_index + 1);
-                e.resize(rank_index + 1, 0);
-                if let Some(slot) = e.get_mut(rank_index) {
-                    *slot = i64::from(ranks.at(i));
+    while !runs.is_empty() && its < max_its && last.is_none_or(|l| l < num_ranks) {
+        lists.clear();
+        for &(first, end) in &runs {
+            for &i in sorted.get(first..=end).unwrap_or(&[]) {
+                let start = lists.len();
+                let from = i.checked_sub(1).map_or(0, |p| weighted_end.at(p));
+                nb.clear();
+                nb.extend_from_slice(weighted.get(from..weighted_end.at(i)).unwrap_or(&[]));
+                nb.sort_by_key(|q| std::cmp::Reverse(ranks.at(q.0)));
+                for &(x, w) in &nb {
+                    lists.extend(std::iter::repeat_n(i64::from(ranks.at(x)) + 1, w));
                 }
+                let hs = usize::from(mol.atom(AtomIdx(i as u32)).total_hs());
+                lists.extend(std::iter::repeat_n(0, hs));
+                span.put(i, (start, lists.len()));
             }
         }
+        let list = |a: usize| {
+            let (start, end) = span.at(a);
+            lists.get(start..end).unwrap_or(&[])
+        };
+        last = Some(num_ranks);
+        for &(first, end) in &runs {
+            if let Some(part) = sorted.get_mut(first..=end) {
+                part.sort_by(|&a, &b| list(a).cmp(list(b)));
+            }
+        }
+        // atoms of different runs differ; of one run, by their lists
+        let old_ranks = ranks.clone();
+        num_ranks = rerank(
+            &sorted,
+            &|a, b| old_ranks.at(a) == old_ranks.at(b) && list(a) == list(b),
+            &mut runs,
+            &mut ranks,
+        );
         its += 1;
     }
     ranks
@@ -677,7 +685,7 @@ pub fn legacy_labels(mol: &Mol) -> LegacyLabels {
                 v
             })
             .collect();
-        ranks = iterate_cip_ranks(mol, &invars, true);
+        ranks = iterate_cip_ranks(mol, &invars);
     }
     out
 }
