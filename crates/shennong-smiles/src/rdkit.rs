@@ -60,7 +60,9 @@ struct Frame {
 /// steps always end the list.
 #[derive(Default)]
 struct Steps {
-    ranked: Vec<(i64, usize, usize)>,
+    /// (rank, neighbour, bond); the indices as `u32`, as the molecule
+    /// keeps them, for a 16-byte entry.
+    ranked: Vec<(i64, u32, u32)>,
 }
 
 impl Steps {
@@ -70,7 +72,7 @@ impl Steps {
     }
 
     fn push(&mut self, rank: i64, x: usize, b: usize) {
-        self.ranked.push((rank, x, b));
+        self.ranked.push((rank, x as u32, b as u32));
     }
 
     /// Sorts the steps pushed since `from` (those of the atom being
@@ -90,7 +92,9 @@ impl Steps {
 
     /// Step `k` of the top atom, as (neighbour, bond).
     fn get(&self, k: usize) -> Option<(usize, usize)> {
-        self.ranked.get(k).map(|&(_, x, b)| (x, b))
+        self.ranked
+            .get(k)
+            .map(|&(_, x, b)| (x as usize, b as usize))
     }
 
     /// Drops the steps of the atom being left.
@@ -135,8 +139,9 @@ struct DfsWork {
 /// One event of a depth-first traversal.
 #[derive(Debug, Clone, Copy)]
 enum Tour {
-    /// An atom entered, through a bond (none for the start).
-    Enter(usize, Option<usize>),
+    /// An atom entered, through a bond (none for the start); `u32` as the
+    /// molecule keeps them, for a smaller record.
+    Enter(u32, Option<u32>),
     /// The most recently entered atom still open is left.
     Leave,
 }
@@ -402,7 +407,7 @@ impl<'a> Writer<'a> {
                      steps: &mut Steps,
                      tour: &mut Vec<Tour>| {
             colors.put(a, GREY);
-            tour.push(Tour::Enter(a, in_bond));
+            tour.push(Tour::Enter(a as u32, in_bond.map(|b| b as u32)));
             let from = steps.begin();
             for (x, b) in self.nbrs(a) {
                 if Some(b) != in_bond {
@@ -501,6 +506,7 @@ impl<'a> Writer<'a> {
                 }
                 continue;
             };
+            let (a, in_bond) = (a as usize, in_bond.map(|b| b as usize));
             let mut branch = false;
             if let (Some(&(parent, _)), Some(b)) = (open.last(), in_bond) {
                 branch = last_child.at(parent) != Some(b);
