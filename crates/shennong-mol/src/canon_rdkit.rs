@@ -533,7 +533,8 @@ pub struct LegacyLabels {
 
 /// The E/Z half of [`legacy_labels`] (`Some(true)` for Z per bond). A
 /// double bond whose ends each carry one substituent besides the other end,
-/// or two with different [`legacy_cip_invariant`]s, is labelled in the first
+/// or two with different invariants (element, isotope, map number: what
+/// [`legacy_cip_ranks`] starts from), is labelled in the first
 /// round of [`legacy_labels`], whatever the atoms' labels, from the one
 /// neighbour or the one of the two ranked higher, which is the one with the
 /// higher invariant (the ranks keep the invariants' order). When every
