@@ -217,10 +217,9 @@ struct Writer<'a> {
     isomeric: bool,
     kekule: bool,
     ranks: Vec<u32>,
-    /// RDKit bond type per local bond, from the bond order (what the
-    /// traversal and the stereo marks look at).
-    /// Per local bond: its RDKit bond type, with [`RING_BOND`] set for a
-    /// ring bond (one list: one allocation and one load for both).
+    /// Per local bond: its RDKit bond type, from the bond order (what the
+    /// traversal and the stereo marks look at), with [`RING_BOND`] set for
+    /// a ring bond (one list: one allocation and one load for both).
     bond_info: Vec<u8>,
     /// Per local bond: stereo double bond as (local reference atoms, cis);
     /// empty when there is none.
@@ -459,9 +458,10 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// RDKit's `dfsBuildStack`: the written sequence (into `stack`), each
-    /// atom's bonds in written order, and each bond's ring-closure index (0 for a bond
-    /// that is not a ring closure).
+    /// RDKit's `dfsBuildStack`: the written sequence (into `stack`), the
+    /// bonds of each atom with a tetrahedral tag in written order, and each
+    /// bond's ring-closure index (into `work.ring_idx`; 0 for a bond that is
+    /// not a ring closure).
     ///
     /// RDKit's second traversal visits the atoms in the same order as the
     /// first (both try an atom's unvisited neighbours by the same ranks, and
