@@ -904,6 +904,26 @@ fn sort_desc(list: &mut [Holder]) {
     }
 }
 
+/// Sorts a short list by straight insertion: molecules' key lists are a
+/// few dozen items, often in runs already in order, where the general
+/// sort's set-up costs more than it saves.
+fn insertion_sort<T: Ord + Copy + Default>(items: &mut [T]) {
+    for i in 1..items.len() {
+        let Some(&item) = items.get(i) else {
+            continue;
+        };
+        let mut j = i;
+        while let Some(&before) = j.checked_sub(1).and_then(|p| items.get(p)) {
+            if before <= item {
+                break;
+            }
+            items.put(j, before);
+            j -= 1;
+        }
+        items.put(j, item);
+    }
+}
+
 /// Bits of the first pass's key: invariants (degree and the low 40 bits of
 /// the atom key), chirality terms and bond list, position.
 const FIRST_POS_BITS: u32 = 29;
@@ -1123,7 +1143,7 @@ impl<'a> Ranker<'a> {
             .enumerate()
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
             .collect();
-        keyed.sort_unstable();
+        insertion_sort(&mut keyed);
         let class_of = |k: u128| k >> POS_BITS;
         let pos_of = |k: u128| (k & ((1 << POS_BITS) - 1)) as usize;
         let mut first = 0;
@@ -1199,7 +1219,7 @@ impl<'a> Ranker<'a> {
             keyed.push((key, pos));
         }
         // stable: equal keys keep their order
-        keyed.sort_unstable();
+        insertion_sort(&mut keyed);
         let mut first = 0;
         while let Some(&(head, _)) = keyed.get(first) {
             let mut end = first + 1;
