@@ -904,34 +904,6 @@ fn sort_desc(list: &mut [Holder]) {
     }
 }
 
-/// Sorts a list, a short one (up to [`INSERTION_SORT_MAX`] items, nearly
-/// every molecule's key list) by straight insertion, where the general
-/// sort's set-up costs more than it saves; longer ones, for which insertion
-/// is quadratic, by the general sort.
-fn insertion_sort<T: Ord + Copy + Default>(items: &mut [T]) {
-    if items.len() > INSERTION_SORT_MAX {
-        items.sort_unstable();
-        return;
-    }
-    for i in 1..items.len() {
-        let Some(&item) = items.get(i) else {
-            continue;
-        };
-        let mut j = i;
-        while let Some(&before) = j.checked_sub(1).and_then(|p| items.get(p)) {
-            if before <= item {
-                break;
-            }
-            items.put(j, before);
-            j -= 1;
-        }
-        items.put(j, item);
-    }
-}
-
-/// The longest list [`insertion_sort`] sorts by insertion.
-const INSERTION_SORT_MAX: usize = 48;
-
 /// Bits of the first pass's key: invariants (degree and the low 40 bits of
 /// the atom key), chirality terms and bond list, position.
 const FIRST_POS_BITS: u32 = 29;
@@ -1151,7 +1123,7 @@ impl<'a> Ranker<'a> {
             .enumerate()
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
             .collect();
-        insertion_sort(&mut keyed);
+        crate::sort::sort_short(&mut keyed);
         let class_of = |k: u128| k >> POS_BITS;
         let pos_of = |k: u128| (k & ((1 << POS_BITS) - 1)) as usize;
         let mut first = 0;
@@ -1227,7 +1199,7 @@ impl<'a> Ranker<'a> {
             keyed.push((key, pos));
         }
         // stable: equal keys keep their order
-        insertion_sort(&mut keyed);
+        crate::sort::sort_short(&mut keyed);
         let mut first = 0;
         while let Some(&(head, _)) = keyed.get(first) {
             let mut end = first + 1;
@@ -1908,36 +1880,6 @@ mod tests {
             rdkit_ranks(&plain, &fp[0], &stereo, true),
             rdkit_ranks(&reordered, &fr[0], &stereo, true)
         );
-    }
-
-    #[test]
-    fn insertion_sort_orders_short_and_long_lists_as_the_general_sort() {
-        // lengths around the insertion limit, values with repeats
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        for len in [
-            0,
-            1,
-            2,
-            3,
-            17,
-            INSERTION_SORT_MAX,
-            INSERTION_SORT_MAX + 1,
-            300,
-        ] {
-            let items: Vec<u128> = (0..len)
-                .map(|_| {
-                    state = state
-                        .wrapping_mul(6_364_136_223_846_793_005)
-                        .wrapping_add(1_442_695_040_888_963_407);
-                    u128::from(state >> 58)
-                })
-                .collect();
-            let mut ours = items.clone();
-            insertion_sort(&mut ours);
-            let mut expected = items;
-            expected.sort_unstable();
-            assert_eq!(ours, expected, "length {len}");
-        }
     }
 
     /// Two atoms joined only by a dative bond: ring perception leaves such

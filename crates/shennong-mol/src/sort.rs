@@ -1,0 +1,81 @@
+//! Sorting of the short lists perception and ranking sort per molecule.
+
+use std::cmp::Ordering;
+
+/// The longest list [`sort_short_by`] sorts by insertion.
+pub(crate) const INSERTION_SORT_MAX: usize = 48;
+
+/// Sorts a list by `cmp`: a short one (up to [`INSERTION_SORT_MAX`] items,
+/// as nearly every molecule's per-atom lists are) by straight insertion,
+/// where the general sort's set-up costs more than it saves (measured: -1
+/// to -2 % of canonical SMILES writing); a longer one, for which insertion
+/// is quadratic, by the general unstable sort. Stable for short lists
+/// only: callers sort distinct keys or do not care how equal ones end up.
+pub(crate) fn sort_short_by<T: Copy>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    if items.len() > INSERTION_SORT_MAX {
+        items.sort_unstable_by(cmp);
+        return;
+    }
+    for i in 1..items.len() {
+        let Some(&item) = items.get(i) else {
+            continue;
+        };
+        let mut j = i;
+        while let Some(&before) = j.checked_sub(1).and_then(|p| items.get(p)) {
+            if cmp(&before, &item) != Ordering::Greater {
+                break;
+            }
+            if let Some(slot) = items.get_mut(j) {
+                *slot = before;
+            }
+            j -= 1;
+        }
+        if let Some(slot) = items.get_mut(j) {
+            *slot = item;
+        }
+    }
+}
+
+/// [`sort_short_by`] in the items' own order.
+pub(crate) fn sort_short<T: Copy + Ord>(items: &mut [T]) {
+    sort_short_by(items, T::cmp);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_long_lists_sort_as_the_general_sort() {
+        // lengths around the insertion limit, values with repeats
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for len in [
+            0,
+            1,
+            2,
+            3,
+            17,
+            INSERTION_SORT_MAX,
+            INSERTION_SORT_MAX + 1,
+            300,
+        ] {
+            let items: Vec<u128> = (0..len)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6_364_136_223_846_793_005)
+                        .wrapping_add(1_442_695_040_888_963_407);
+                    u128::from(state >> 58)
+                })
+                .collect();
+            let mut ours = items.clone();
+            sort_short(&mut ours);
+            let mut expected = items.clone();
+            expected.sort_unstable();
+            assert_eq!(ours, expected, "length {len}");
+            let mut descending = items;
+            sort_short_by(&mut descending, |x, y| y.cmp(x));
+            expected.reverse();
+            assert_eq!(descending, expected, "length {len}, descending");
+        }
+    }
+}
