@@ -886,22 +886,9 @@ fn sign(o: Ordering) -> i32 {
     }
 }
 
-/// Stable insertion sort, largest first (RDKit keeps bond lists this way).
+/// Sorts holders largest first, stably (RDKit keeps bond lists this way).
 fn sort_desc(list: &mut [Holder]) {
-    for i in 1..list.len() {
-        let mut j = i;
-        while j > 0 {
-            let (Some(a), Some(b)) = (list.get(j - 1), list.get(j)) else {
-                break;
-            };
-            if holder_cmp(b, a) == Ordering::Greater {
-                list.swap(j - 1, j);
-                j -= 1;
-            } else {
-                break;
-            }
-        }
-    }
+    crate::sort::sort_short_by(list, |x, y| holder_cmp(y, x));
 }
 
 /// Bits of the first pass's key: invariants (degree and the low 40 bits of

@@ -34,7 +34,7 @@ mod ranks;
 pub mod rings;
 pub mod sanitize;
 pub mod slots;
-mod sort;
+pub mod sort;
 pub mod stereo;
 mod valence;
 

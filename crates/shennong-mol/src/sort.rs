@@ -1,19 +1,26 @@
-//! Sorting of the short lists perception and ranking sort per molecule.
+//! Stable sorting of the short lists perception, ranking and writing sort
+//! per atom or per molecule.
 
 use std::cmp::Ordering;
 
 /// The longest list [`sort_short_by`] sorts by insertion.
-pub(crate) const INSERTION_SORT_MAX: usize = 48;
+pub const INSERTION_SORT_MAX: usize = 48;
 
-/// Sorts a list by `cmp`: a short one (up to [`INSERTION_SORT_MAX`] items,
-/// as nearly every molecule's per-atom lists are) by straight insertion,
-/// where the general sort's set-up costs more than it saves (measured: -1
-/// to -2 % of canonical SMILES writing); a longer one, for which insertion
-/// is quadratic, by the general unstable sort. Stable for short lists
-/// only: callers sort distinct keys or do not care how equal ones end up.
-pub(crate) fn sort_short_by<T: Copy>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+/// Sorts a list by `cmp`, stably (equal items keep their order): a short
+/// one (up to [`INSERTION_SORT_MAX`] items, as nearly every molecule's
+/// lists are) by straight insertion, where the general sort's set-up costs
+/// more than it saves (measured: -1 to -2 % of canonical SMILES writing);
+/// a longer one, for which insertion is quadratic, by the general stable
+/// sort.
+///
+/// ```
+/// let mut pairs = [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')];
+/// shennong_mol::sort::sort_short_by(&mut pairs, |x, y| x.0.cmp(&y.0));
+/// assert_eq!(pairs, [(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]);
+/// ```
+pub fn sort_short_by<T: Copy>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
     if items.len() > INSERTION_SORT_MAX {
-        items.sort_unstable_by(cmp);
+        items.sort_by(cmp);
         return;
     }
     for i in 1..items.len() {
@@ -37,7 +44,7 @@ pub(crate) fn sort_short_by<T: Copy>(items: &mut [T], mut cmp: impl FnMut(&T, &T
 }
 
 /// [`sort_short_by`] in the items' own order.
-pub(crate) fn sort_short<T: Copy + Ord>(items: &mut [T]) {
+pub fn sort_short<T: Copy + Ord>(items: &mut [T]) {
     sort_short_by(items, T::cmp);
 }
 

@@ -79,14 +79,7 @@ impl Steps {
     /// entered) by traversal rank (stable: equal ranks keep neighbour order).
     fn sort_from(&mut self, from: usize) {
         if let Some(own) = self.ranked.get_mut(from..) {
-            // an atom has a handful of steps: a stable insertion sort
-            for i in 1..own.len() {
-                let mut j = i;
-                while j > 0 && own.at(j - 1).0 > own.at(j).0 {
-                    own.swap(j - 1, j);
-                    j -= 1;
-                }
-            }
+            shennong_mol::sort::sort_short_by(own, |x, y| x.0.cmp(&y.0));
         }
     }
 
