@@ -454,19 +454,14 @@ fn iterate_cip_ranks(mol: &Mol, invars: &[i64]) -> Vec<u32> {
                 mol.atom(x).atomic_num,
                 mol.degree(x),
             );
+            // twice the bond order (a dative bond as a single one), as the
+            // legacy stereo codes weigh bonds
             let w = if phosphorus {
                 1
             } else if bond.aromatic {
                 3
             } else {
-                match bond.order {
-                    BondOrder::Single | BondOrder::Dative => 2,
-                    BondOrder::Double => 4,
-                    BondOrder::Triple => 6,
-                    BondOrder::Quadruple => 8,
-                    BondOrder::Aromatic => 3,
-                    BondOrder::Zero => 0,
-                }
+                bond.order.valence_x2(true).unsigned_abs() as usize
             };
             (x.index(), w)
         }));
