@@ -96,12 +96,6 @@ impl Steps {
     }
 }
 
-/// `n` empty bond lists. Built one by one: `vec![Bonds::new(); n]` clones
-/// each through the small vector's general clone, several times the cost.
-fn empty_lists(n: usize) -> Vec<Bonds> {
-    std::iter::repeat_with(Bonds::new).take(n).collect()
-}
-
 thread_local! {
     static DFS_WORK: std::cell::Cell<DfsWork> = std::cell::Cell::new(DfsWork::default());
 }
@@ -326,18 +320,31 @@ impl<'a> Writer<'a> {
         // the traversal's buffers, reused from one fragment to the next
         let mut work = DFS_WORK.with(std::cell::Cell::take);
         self.find_cycles(start, &mut work);
-        if !self.tetrahedral && !self.double_stereo.iter().any(Option::is_some) {
-            // nothing to re-express for the written order and no bond marks:
-            // the text is written as the traversal is replayed, with the
-            // stored tags (non-tetrahedral ones never get here when
-            // isomeric; none are written otherwise)
-            let mut text = TextSink::new(self, &self.frag.tags, &[], 3 * n);
+        // the written order of atoms and of each tagged atom's bonds is
+        // fixed by the traversal, so the tags as written are known before
+        // any text is; without a tetrahedral tag to re-express, the stored
+        // tags stand (non-tetrahedral ones never get here when isomeric,
+        // and none are written otherwise)
+        let written = if self.tetrahedral {
+            self.written_tags(&work, start)
+        } else {
+            Vec::new()
+        };
+        let tags: &[u8] = if self.tetrahedral {
+            &written
+        } else {
+            &self.frag.tags
+        };
+        if !self.double_stereo.iter().any(Option::is_some) {
+            // no bond marks: the text is written as the traversal is
+            // replayed
+            let mut text = TextSink::new(self, tags, &[], 3 * n);
             self.build_stack(&mut work, &mut text);
             DFS_WORK.with(|cell| cell.set(work));
             return text.out;
         }
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
-        let trav = self.build_stack(&mut work, &mut stack);
+        self.build_stack(&mut work, &mut stack);
         let mut atom_visit = vec![0usize; n];
         let mut bond_visit = vec![0usize; self.frag.num_bonds()];
         for (pos, e) in stack.iter().enumerate() {
@@ -347,10 +354,9 @@ impl<'a> Writer<'a> {
                 _ => {}
             }
         }
-        let tags = self.written_tags(&stack, &trav, &work.closures, &atom_visit, start);
         let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &work.ring_idx);
         DFS_WORK.with(|cell| cell.set(work));
-        let mut text = TextSink::new(self, &tags, &dirs, 2 * stack.len());
+        let mut text = TextSink::new(self, tags, &dirs, 2 * stack.len());
         text.replay(&stack);
         text.out
     }
@@ -451,8 +457,7 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// RDKit's `dfsBuildStack`: the written sequence (into `stack`), the
-    /// bonds of each atom with a tetrahedral tag in written order, and each
+    /// RDKit's `dfsBuildStack`: the written sequence (into `stack`) and each
     /// bond's ring-closure index (into `work.ring_idx`; 0 for a bond that is
     /// not a ring closure).
     ///
@@ -466,8 +471,7 @@ impl<'a> Writer<'a> {
     /// was reached through a descendant, which found the atom on its path:
     /// a ring closure), so a step opens a branch unless it enters the last
     /// child.
-    fn build_stack<S: ElemSink>(&self, work: &mut DfsWork, stack: &mut S) -> Vec<Bonds> {
-        let n = self.n();
+    fn build_stack<S: ElemSink>(&self, work: &mut DfsWork, stack: &mut S) {
         let nb = self.frag.num_bonds();
         let DfsWork {
             tour,
@@ -478,15 +482,6 @@ impl<'a> Writer<'a> {
             open,
             ..
         } = work;
-        // each atom's bonds in written order, for re-expressing tetrahedral
-        // tags: kept only for the atoms with one
-        let mut trav: Vec<Bonds> = if self.tetrahedral {
-            empty_lists(n)
-        } else {
-            Vec::new()
-        };
-        let keeps_order =
-            |a: usize| self.tetrahedral && matches!(self.frag.tags.at(a), TAG_CW | TAG_CCW);
         ring_idx.clear();
         ring_idx.resize(nb, 0);
         // grown on demand, capped at RDKit's MAX_CYCLES
@@ -503,11 +498,6 @@ impl<'a> Writer<'a> {
             let mut branch = false;
             if let (Some(&(parent, _)), Some(b)) = (open.last(), in_bond) {
                 branch = last_child.at(parent) != Some(b);
-                if keeps_order(parent) {
-                    if let Some(t) = trav.get_mut(parent) {
-                        t.push(b);
-                    }
-                }
                 if branch {
                     stack.open();
                 }
@@ -515,12 +505,6 @@ impl<'a> Writer<'a> {
             }
             stack.atom(a);
             let own_closures = closures.get(a).map_or(&[][..], |v| v.as_slice());
-            if keeps_order(a) {
-                if let Some(t) = trav.get_mut(a) {
-                    t.extend(in_bond);
-                    t.extend_from_slice(own_closures);
-                }
-            }
             if own_closures.is_empty() {
                 open.push((a, branch));
                 continue;
@@ -551,7 +535,6 @@ impl<'a> Writer<'a> {
             }
             open.push((a, branch));
         }
-        trav
     }
 
     fn unsaturated(&self, a: usize) -> bool {
@@ -565,31 +548,65 @@ impl<'a> Writer<'a> {
     /// Tetrahedral tags as written: each tag re-expressed for the written
     /// neighbour order, RDKit's inversion for three-coordinate centres, and
     /// ring-stereo groups normalised so that their first written atom is `@`.
-    fn written_tags(
-        &self,
-        stack: &[Elem],
-        trav: &[Bonds],
-        closures: &[Bonds],
-        atom_visit: &[usize],
-        start: usize,
-    ) -> Vec<u8> {
+    ///
+    /// The written order comes from the traversal `work` recorded (see
+    /// [`Writer::find_cycles`]): atoms are written in the order the tour
+    /// enters them, and a tagged atom's bonds as [`Writer::build_stack`]
+    /// writes them: the bond it is entered by, its ring closures, then the
+    /// bonds to its children.
+    fn written_tags(&self, work: &DfsWork, start: usize) -> Vec<u8> {
         let n = self.n();
-        if !self.isomeric {
-            return vec![TAG_NONE; n];
-        }
         let mut tags: Vec<u8> = self.frag.tags.clone();
-        // only tetrahedral tags are re-expressed; without any, they stand
-        if !self.tetrahedral {
-            return tags;
-        }
-        let mut odd = vec![false; n];
-        for a in 0..n {
-            let tag = self.frag.tags.at(a);
-            if tag != TAG_CW && tag != TAG_CCW {
+        let is_tetrahedral = |a: usize| matches!(self.frag.tags.at(a), TAG_CW | TAG_CCW);
+        let group = |a: usize| {
+            (a < n)
+                .then(|| self.frag.atom(a))
+                .and_then(|g| self.stereo.ring_stereo_group.at(g.index()))
+        };
+        // the tagged atoms (few) with their bonds in written order
+        let mut tagged: SmallVec<[(usize, Bonds); 4]> = (0..n)
+            .filter(|&a| is_tetrahedral(a))
+            .map(|a| (a, Bonds::new()))
+            .collect();
+        let any_group = tagged.iter().any(|&(a, _)| group(a).is_some());
+        // each atom's place in the written order, from 1: only groups need it
+        let mut atom_visit = if any_group {
+            vec![0usize; n]
+        } else {
+            Vec::new()
+        };
+        let mut open: SmallVec<[usize; 16]> = SmallVec::new();
+        let mut visited = 0;
+        for &event in &work.tour {
+            let Tour::Enter(a, in_bond) = event else {
+                open.pop();
                 continue;
+            };
+            let (a, in_bond) = (a as usize, in_bond.map(|b| b as usize));
+            visited += 1;
+            if any_group {
+                atom_visit.put(a, visited);
             }
+            if let (Some(&parent), Some(b)) = (open.last(), in_bond) {
+                if is_tetrahedral(parent) {
+                    if let Some((_, list)) = tagged.iter_mut().find(|(x, _)| *x == parent) {
+                        list.push(b);
+                    }
+                }
+            }
+            if is_tetrahedral(a) {
+                if let Some((_, list)) = tagged.iter_mut().find(|(x, _)| *x == a) {
+                    list.extend(in_bond);
+                    list.extend_from_slice(work.closures.get(a).map_or(&[][..], |v| v.as_slice()));
+                }
+            }
+            open.push(a);
+        }
+        // per tagged atom: whether its written order is an odd permutation
+        // of its stored one (with RDKit's three-coordinate inversions)
+        let odd_of = |a: usize, written: &Bonds| {
             let bonds: Bonds = self.nbrs(a).map(|(_, b)| b).collect();
-            let mut order = trav.get(a).cloned().unwrap_or_default();
+            let mut order = written.clone();
             for &b in &bonds {
                 if !order.contains(&b) {
                     order.push(b);
@@ -598,25 +615,36 @@ impl<'a> Writer<'a> {
             let mut o = swaps_are_odd(&bonds, &order);
             let atom = self.atom(a);
             let fourth = atom.explicit_hs == 1 || atom.implicit_hs() == 1;
-            let n_closures = closures.get(a).map_or(0, |v| v.len());
+            let n_closures = work.closures.get(a).map_or(0, |v| v.len());
             if bonds.len() == 3
                 && ((a == start && atom.explicit_hs == 1)
                     || (!fourth && n_closures == 1 && !self.unsaturated(a)))
             {
                 o = !o;
             }
-            odd.put(a, o);
-        }
-        let group = |a: usize| {
-            (a < n)
-                .then(|| self.frag.atom(a))
-                .and_then(|g| self.stereo.ring_stereo_group.at(g.index()))
+            o
         };
+        if !any_group {
+            for (a, written) in &tagged {
+                if odd_of(*a, written) {
+                    tags.put(*a, 3 - self.frag.tags.at(*a));
+                }
+            }
+            return tags;
+        }
+        let mut odd = vec![false; n];
+        for (a, written) in &tagged {
+            odd.put(*a, odd_of(*a, written));
+        }
+        // the atoms in written order
+        let mut in_order: Vec<usize> = vec![0; n];
+        for (a, &visit) in atom_visit.iter().enumerate() {
+            if let Some(slot) = visit.checked_sub(1).and_then(|v| in_order.get_mut(v)) {
+                *slot = a;
+            }
+        }
         let mut adjusted = vec![false; n];
-        for e in stack {
-            let Elem::Atom(a) = *e else {
-                continue;
-            };
+        for a in in_order {
             let tag = self.frag.tags.at(a);
             if tag == TAG_NONE || tag == TAG_OTHER {
                 continue;
