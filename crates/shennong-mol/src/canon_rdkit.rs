@@ -846,8 +846,11 @@ struct Ranker<'a> {
     ring_count: Vec<usize>,
     ring_stereo: Vec<bool>,
     has_ring_nbr: Vec<bool>,
-    /// Each atom's bonds as holders, in `frag`'s neighbour layout, kept
-    /// sorted largest first per atom.
+    /// Each atom's bonds as holders, in `frag`'s neighbour layout: in
+    /// neighbour order until the atom's first update, sorted largest first
+    /// from then on. (A stable sort by the full keys gives the same order
+    /// from either start, so the first sort, by (type, stereo), is left to
+    /// the first update; see [`Ranker::holders_as_sorted`].)
     holders: Vec<Holder>,
     /// Sorting pass (`epoch`) in which each atom's holders were last brought
     /// up to date: classes do not change within one pass, so an atom's
@@ -892,23 +895,32 @@ const FIRST_POS_BITS: u32 = 29;
 const FIRST_PACKED_BITS: u32 = 56;
 const FIRST_INVARIANT_BITS: u32 = 40;
 
-/// An atom's bond list (holders sorted with every class 0) as the first
-/// pass packs it: four 10-bit (bond type, stereo) fields, first holder most
-/// significant. `None` when it does not fit (more than four bonds, a stereo
-/// code above 3).
+/// An atom's bond list (its holders sorted with every class 0) as the
+/// first pass packs it: four 10-bit (bond type, stereo) fields, largest
+/// first, 0 for a missing bond. `None` when it does not fit (more than four
+/// bonds, a stereo code above 3).
 fn first_pass_bonds(holders: &[Holder]) -> Option<u64> {
     if holders.len() > 4 {
         return None;
     }
-    let mut packed = 0u64;
-    for (k, h) in holders.iter().enumerate() {
+    let mut fields = [0u64; 4];
+    for (field, h) in fields.iter_mut().zip(holders) {
         if h.stereo() > 3 {
             return None;
         }
-        let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
-        packed |= field << (30 - 10 * k);
+        *field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
     }
-    Some(packed)
+    // largest first by a sorting network: equal fields are the same
+    // value, so the order among them does not matter, and the fixed
+    // compare-exchanges do not branch on the bonds (a sort's loop over one
+    // to four items mispredicted from atom to atom)
+    let [mut a, mut b, mut c, mut d] = fields;
+    (a, b) = (a.max(b), a.min(b));
+    (c, d) = (c.max(d), c.min(d));
+    (a, c) = (a.max(c), a.min(c));
+    (b, d) = (b.max(d), b.min(d));
+    (b, c) = (b.max(c), b.min(c));
+    Some((a << 30) | (b << 20) | (c << 10) | d)
 }
 
 impl<'a> Ranker<'a> {
@@ -987,12 +999,14 @@ impl<'a> Ranker<'a> {
             let ga = frag.atom(i);
             let start = holders.len();
             holder_start.push(start as u32);
+            // (left in neighbour order: the first update sorts them, with
+            // the same result as from a sorted start, the sort being stable;
+            // see `holders_as_sorted`)
             holders.extend(frag.nbrs(i).map(|(x, lb)| Holder {
                 key: bond_keys.get(lb).map_or(0, |h| h.key),
                 nbr: x,
             }));
-            let own = holders.get_mut(start..).unwrap_or(&mut []);
-            sort_desc(own);
+            let own = holders.get(start..).unwrap_or(&[]);
             let d = own.len();
             degree.push(d);
             let bonds_packed = first_pass_bonds(own);
@@ -1079,12 +1093,13 @@ impl<'a> Ranker<'a> {
     /// class index is 0, so [`Ranker::compare`] orders atoms by a key that
     /// stays fixed through the pass: the invariants, the chirality terms
     /// (computed with all classes 0, as `compare` sees them), and the bond
-    /// list as (type, stereo) pairs, which `new` sorted with all neighbour
-    /// classes 0. `hanoi` is a stable merge sort that groups equal atoms, so
+    /// list as (type, stereo) pairs sorted largest first (all neighbour
+    /// classes 0). `hanoi` is a stable merge sort that groups equal atoms, so
     /// a stable sort by that key, grouped the same way, leaves the same
     /// order and counts without comparing atoms pairwise. The holders stay
     /// as they are: an update in this pass would sort them by the same
-    /// all-zero classes, which changes nothing. Returns `false`, doing
+    /// all-zero classes, which the atom's first update in a later pass
+    /// does anyway (its sort is stable). Returns `false`, doing
     /// nothing, when an atom has more than four bonds, a map number, or a
     /// term that does not fit its field (the key then does not pack into
     /// one 128-bit word).
@@ -1214,6 +1229,20 @@ impl<'a> Ranker<'a> {
         self.holders.get(self.span(i)).unwrap_or(&[])
     }
 
+    /// Atom `i`'s holders as they stand, except that a list never brought
+    /// up to date (left in neighbour order by [`Ranker::new`]) is given
+    /// sorted with every class 0, as the first update would sort it.
+    fn holders_as_sorted(&self, i: usize) -> SmallVec<[Holder; 4]> {
+        let mut list: SmallVec<[Holder; 4]> = self.holders_of(i).iter().copied().collect();
+        if self.holders_epoch.at(i) == 0 {
+            for h in &mut list {
+                h.set_sym(0);
+            }
+            sort_desc(&mut list);
+        }
+        list
+    }
+
     fn update_neighbor_index(&mut self, i: usize) {
         if self.holders_epoch.at(i) == self.epoch {
             return;
@@ -1320,7 +1349,7 @@ impl<'a> Ranker<'a> {
             }
             let mut probe: smallvec::SmallVec<[usize; 4]> = smallvec::smallvec![i];
             probe.extend(
-                self.holders_of(nbr)
+                self.holders_as_sorted(nbr)
                     .iter()
                     .map(|b| b.nbr)
                     .filter(|&x| x != i),
@@ -1815,6 +1844,38 @@ pub fn rdkit_ranks_without_shortcuts(
 mod tests {
     use super::*;
     use crate::{Atom, MolBuilder};
+
+    /// The sorting network packs every list of up to four (type, stereo)
+    /// holders as sorting them largest first and packing in order does.
+    #[test]
+    fn first_pass_bonds_packs_as_a_sorted_list() {
+        let values: [(u8, u8); 6] = [(1, 0), (2, 2), (2, 3), (12, 0), (3, 0), (21, 1)];
+        let mut lists: Vec<Vec<Holder>> = vec![Vec::new()];
+        for len in 1..=4 {
+            let mut next = Vec::new();
+            for list in lists.iter().filter(|l| l.len() == len - 1) {
+                for (k, &(t, st)) in values.iter().enumerate() {
+                    let mut l = list.clone();
+                    l.push(Holder::new(t, st, k));
+                    next.push(l);
+                }
+            }
+            lists.extend(next);
+        }
+        for list in &lists {
+            let mut sorted = list.clone();
+            sort_desc(&mut sorted);
+            let mut expected = 0u64;
+            for (k, h) in sorted.iter().enumerate() {
+                let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
+                expected |= field << (30 - 10 * k);
+            }
+            assert_eq!(first_pass_bonds(list), Some(expected), "{list:?}");
+        }
+        let five = vec![Holder::new(1, 0, 0); 5];
+        assert_eq!(first_pass_bonds(&five), None);
+        assert_eq!(first_pass_bonds(&[Holder::new(2, 4, 0)]), None);
+    }
 
     /// A connected molecule is its own fragment, read through the
     /// molecule's neighbour lists, when they are in bond order; one whose
