@@ -269,11 +269,7 @@ pub fn fragments(mol: &Mol) -> Vec<Fragment<'_>> {
 /// The [`Fragment`] of a connected molecule: the molecule itself when every
 /// neighbour list is in bond order, else a copy with the lists sorted.
 fn whole_molecule(mol: &Mol) -> Fragment<'_> {
-    let sorted = mol
-        .adjacency
-        .iter()
-        .all(|list| list.is_sorted_by_key(|&(_, b)| b));
-    if !sorted {
+    if !mol.neighbors_in_bond_order() {
         let atoms = (0..mol.num_atoms() as u32).map(AtomIdx).collect();
         let bonds = (0..mol.num_bonds() as u32).map(BondIdx).collect();
         return fragment_of(mol, atoms, bonds, |a| a, |b| b);
@@ -1907,6 +1903,11 @@ mod tests {
             b.sanitize().unwrap()
         };
         let (plain, reordered) = (build(false), build(true));
+        assert!(plain.neighbors_in_bond_order());
+        assert!(!reordered.neighbors_in_bond_order());
+        // a copy keeps the reordered list, and knows it
+        let copy = reordered.to_builder().subgraph(&[true; 5], &[true; 4]);
+        assert!(!copy.sanitize().unwrap().neighbors_in_bond_order());
         assert!(reordered
             .neighbors(AtomIdx(1))
             .first()

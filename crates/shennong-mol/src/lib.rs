@@ -98,6 +98,7 @@ impl Mol {
             rings: self.rings.clone(),
             ring_bonds: self.ring_bonds.clone(),
             conformer: b.conformer,
+            bond_ordered: b.bond_ordered,
         })
     }
 

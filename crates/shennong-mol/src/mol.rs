@@ -295,12 +295,18 @@ pub struct MolBuilder {
     pub(crate) bonds: Vec<Bond>,
     pub(crate) adjacency: Vec<Neighbors>,
     pub(crate) conformer: Option<Conformer>,
+    /// Whether every neighbour list is known to be in bond-number order
+    /// (see [`Mol::neighbors_in_bond_order`]).
+    pub(crate) bond_ordered: bool,
 }
 
 impl MolBuilder {
     /// An empty builder.
     pub fn new() -> MolBuilder {
-        MolBuilder::default()
+        MolBuilder {
+            bond_ordered: true,
+            ..MolBuilder::default()
+        }
     }
 
     /// An empty builder with room for `atoms` atoms and `bonds` bonds, for
@@ -311,6 +317,8 @@ impl MolBuilder {
             bonds: Vec::with_capacity(bonds),
             adjacency: Vec::with_capacity(atoms),
             conformer: None,
+            // bonds are appended to both atoms' lists as they are made
+            bond_ordered: true,
         }
     }
 
@@ -483,6 +491,7 @@ impl MolBuilder {
         if let Some(slot) = self.adjacency.get_mut(a.index()) {
             *slot = Neighbors::from_vec(order);
         }
+        self.bond_ordered = false;
         Ok(())
     }
 
@@ -558,6 +567,8 @@ impl MolBuilder {
                 is_3d: conf.is_3d,
             });
         }
+        // kept bonds are renumbered in order, so ordered lists stay ordered
+        out.bond_ordered = self.bond_ordered;
         out
     }
 
@@ -636,6 +647,8 @@ pub struct Mol {
     /// only ring membership of bonds and atoms before the rings are known.
     pub(crate) ring_bonds: OnceLock<Vec<bool>>,
     pub(crate) conformer: Option<Conformer>,
+    /// Whether every neighbour list is known to be in bond-number order.
+    pub(crate) bond_ordered: bool,
 }
 
 /// Prints the rings as perceived (perceiving them if needed) and leaves the
@@ -721,6 +734,17 @@ impl Mol {
         self.adjacency.get(a.index()).map_or(&[], |v| v.as_slice())
     }
 
+    /// Whether every atom's neighbour list is in bond-number order, as
+    /// RDKit keeps its adjacency (true for molecules built bond by bond, as
+    /// every reader does; a neighbour list reordered since makes it false).
+    pub fn neighbors_in_bond_order(&self) -> bool {
+        self.bond_ordered
+            || self
+                .adjacency
+                .iter()
+                .all(|list| list.is_sorted_by_key(|&(_, b)| b))
+    }
+
     /// Number of explicit neighbours.
     #[inline]
     pub fn degree(&self, a: AtomIdx) -> usize {
@@ -800,6 +824,7 @@ impl Mol {
             bonds: self.bonds.clone(),
             adjacency: self.adjacency.clone(),
             conformer: self.conformer.clone(),
+            bond_ordered: self.bond_ordered,
         }
     }
 

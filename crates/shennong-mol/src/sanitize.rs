@@ -417,6 +417,7 @@ fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
         rings: rings.map_or_else(OnceLock::new, OnceLock::from),
         ring_bonds: OnceLock::new(),
         conformer: mol.conformer,
+        bond_ordered: mol.bond_ordered,
     }
 }
 
