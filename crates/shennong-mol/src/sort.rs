@@ -19,6 +19,33 @@ pub const INSERTION_SORT_MAX: usize = 48;
 /// assert_eq!(pairs, [(1, 'b'), (1, 'd'), (2, 'a'), (2, 'c')]);
 /// ```
 pub fn sort_short_by<T: Copy>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {
+    // Up to four items (an atom's bonds, nearly always): fixed networks of
+    // adjacent compare-exchanges, which swap only items out of order (so
+    // they are stable) and do not branch on the data; the insertion loop's
+    // exit mispredicted from one list to the next.
+    match items {
+        [] | [_] => return,
+        [a, b] => {
+            exchange(a, b, &mut cmp);
+            return;
+        }
+        [a, b, c] => {
+            exchange(a, b, &mut cmp);
+            exchange(b, c, &mut cmp);
+            exchange(a, b, &mut cmp);
+            return;
+        }
+        [a, b, c, d] => {
+            exchange(a, b, &mut cmp);
+            exchange(b, c, &mut cmp);
+            exchange(c, d, &mut cmp);
+            exchange(a, b, &mut cmp);
+            exchange(b, c, &mut cmp);
+            exchange(a, b, &mut cmp);
+            return;
+        }
+        _ => {}
+    }
     if items.len() > INSERTION_SORT_MAX {
         items.sort_by(cmp);
         return;
@@ -43,6 +70,17 @@ pub fn sort_short_by<T: Copy>(items: &mut [T], mut cmp: impl FnMut(&T, &T) -> Or
     }
 }
 
+/// Puts two neighbouring items in order, swapping them only when the first
+/// is greater (equal items stay as they are), by selects rather than a
+/// branch.
+#[inline(always)]
+fn exchange<T: Copy>(x: &mut T, y: &mut T, cmp: &mut impl FnMut(&T, &T) -> Ordering) {
+    let (a, b) = (*x, *y);
+    let greater = cmp(&a, &b) == Ordering::Greater;
+    *x = if greater { b } else { a };
+    *y = if greater { a } else { b };
+}
+
 /// [`sort_short_by`] in the items' own order.
 pub fn sort_short<T: Copy + Ord>(items: &mut [T]) {
     sort_short_by(items, T::cmp);
@@ -61,6 +99,8 @@ mod tests {
             1,
             2,
             3,
+            4,
+            5,
             17,
             INSERTION_SORT_MAX,
             INSERTION_SORT_MAX + 1,
@@ -83,6 +123,23 @@ mod tests {
             sort_short_by(&mut descending, |x, y| y.cmp(x));
             expected.reverse();
             assert_eq!(descending, expected, "length {len}, descending");
+        }
+    }
+
+    #[test]
+    fn short_lists_sort_stably() {
+        // every list of up to six keys from {0, 1, 2}: equal keys keep
+        // their order, as in the general stable sort
+        for len in 0..=6u32 {
+            for code in 0..3u32.pow(len) {
+                let items: Vec<(u32, u32)> =
+                    (0..len).map(|k| ((code / 3u32.pow(k)) % 3, k)).collect();
+                let mut ours = items.clone();
+                sort_short_by(&mut ours, |x, y| y.0.cmp(&x.0));
+                let mut expected = items;
+                expected.sort_by(|x, y| y.0.cmp(&x.0));
+                assert_eq!(ours, expected);
+            }
         }
     }
 }
