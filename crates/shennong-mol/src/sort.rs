@@ -137,7 +137,7 @@ mod tests {
                 let mut ours = items.clone();
                 sort_short_by(&mut ours, |x, y| y.0.cmp(&x.0));
                 let mut expected = items;
-                expected.sort_by(|x, y| y.0.cmp(&x.0));
+                expected.sort_by_key(|x| std::cmp::Reverse(x.0));
                 assert_eq!(ours, expected);
             }
         }
