@@ -30,6 +30,7 @@ mod kekulize;
 pub mod layout;
 mod mol;
 pub mod nontetrahedral;
+mod prefetch;
 mod ranks;
 pub mod rings;
 pub mod sanitize;

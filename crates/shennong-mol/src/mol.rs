@@ -734,6 +734,19 @@ impl Mol {
         self.adjacency.get(a.index()).map_or(&[], |v| v.as_slice())
     }
 
+    /// Starts loading the molecule's arrays (atoms, bonds, neighbour lists,
+    /// ring counts) into the processor's caches, for a caller about to walk
+    /// the whole molecule, as the canonical SMILES writer does: one molecule
+    /// among many is rarely in cache. A hint only; it changes nothing.
+    pub fn prefetch(&self) {
+        crate::prefetch::prefetch_slice(&self.adjacency);
+        crate::prefetch::prefetch_slice(&self.atoms);
+        crate::prefetch::prefetch_slice(&self.bonds);
+        if let Some(rings) = self.rings.get() {
+            rings.prefetch();
+        }
+    }
+
     /// Whether every atom's neighbour list is in bond-number order, as
     /// RDKit keeps its adjacency (true for molecules built bond by bond, as
     /// every reader does; a neighbour list reordered since makes it false).

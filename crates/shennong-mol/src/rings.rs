@@ -156,6 +156,12 @@ impl RingInfo {
         self.num_sssr
     }
 
+    /// Starts loading the per-atom and per-bond ring counts into cache
+    /// (see [`crate::Mol::prefetch`]).
+    pub(crate) fn prefetch(&self) {
+        crate::prefetch::prefetch_slice(&self.tally);
+    }
+
     /// How many rings contain the atom.
     pub fn num_atom_rings(&self, a: AtomIdx) -> usize {
         usize::from(self.atom_tally(a).0)

@@ -48,6 +48,8 @@ pub fn to_smiles(mol: &Mol) -> String {
 /// few molecules RDKit's writer treats in ways we do not reproduce
 /// (non-tetrahedral stereo) get our own canonical form.
 pub fn write_smiles(mol: &Mol, options: &WriteOptions) -> Result<String, MolError> {
+    // every writer walks the whole molecule, which is rarely in cache
+    mol.prefetch();
     if options.canonical {
         let unmapped;
         let source = if !options.atom_maps && mol.atoms().iter().any(|a| a.map_num != 0) {
