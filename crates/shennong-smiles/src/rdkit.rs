@@ -113,6 +113,10 @@ struct DfsWork {
     /// Per atom: its ring-closure bonds, in the order the traversal meets
     /// them (see [`Writer::find_cycles`]).
     closures: Vec<Bonds>,
+    /// The atoms whose `closures` list may be non-empty: only those are
+    /// cleared for the next molecule (clearing every atom's list cost a
+    /// loop over all atoms per molecule).
+    closure_atoms: Vec<usize>,
     /// Per bond: its ring-closure index, 0 if it closes no ring (see
     /// [`Writer::build_stack`]).
     ring_idx: Vec<usize>,
@@ -386,6 +390,7 @@ impl<'a> Writer<'a> {
             tour,
             last_child,
             closures,
+            closure_atoms,
             ..
         } = work;
         colors.clear();
@@ -396,9 +401,16 @@ impl<'a> Writer<'a> {
         last_child.clear();
         last_child.resize(n, None);
         // (the lists kept, with any room they grew, from the last molecule)
-        closures.truncate(n);
-        closures.iter_mut().for_each(|list| list.clear());
-        closures.resize_with(n, Bonds::new);
+        // (lists past `n`, kept from a larger molecule, are empty too)
+        for &a in closure_atoms.iter() {
+            if let Some(list) = closures.get_mut(a) {
+                list.clear();
+            }
+        }
+        closure_atoms.clear();
+        if closures.len() < n {
+            closures.resize_with(n, Bonds::new);
+        }
         let enter = |a: usize,
                      in_bond: Option<usize>,
                      colors: &mut Vec<u8>,
@@ -451,6 +463,7 @@ impl<'a> Writer<'a> {
                     if let Some(v) = closures.get_mut(a) {
                         v.push(b);
                     }
+                    closure_atoms.extend([x, a]);
                 }
                 _ => {}
             }
