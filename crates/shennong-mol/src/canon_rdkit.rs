@@ -891,21 +891,19 @@ const FIRST_POS_BITS: u32 = 29;
 const FIRST_PACKED_BITS: u32 = 56;
 const FIRST_INVARIANT_BITS: u32 = 40;
 
+/// A holder's (bond type, stereo) as the first pass packs it (see
+/// [`pack_bond_fields`]): a 10-bit field, `None` when the stereo code does
+/// not fit its two bits.
+#[inline]
+fn bond_field(h: &Holder) -> Option<u64> {
+    (h.stereo() <= 3).then(|| (u64::from(h.bond_type()) << 2) | u64::from(h.stereo()))
+}
+
 /// An atom's bond list (its holders sorted with every class 0) as the
-/// first pass packs it: four 10-bit (bond type, stereo) fields, largest
-/// first, 0 for a missing bond. `None` when it does not fit (more than four
-/// bonds, a stereo code above 3).
-fn first_pass_bonds(holders: &[Holder]) -> Option<u64> {
-    if holders.len() > 4 {
-        return None;
-    }
-    let mut fields = [0u64; 4];
-    for (field, h) in fields.iter_mut().zip(holders) {
-        if h.stereo() > 3 {
-            return None;
-        }
-        *field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
-    }
+/// first pass packs it: its four [`bond_field`]s (0 for a missing bond),
+/// largest first, in one word, the first most significant.
+#[inline]
+fn pack_bond_fields(fields: [u64; 4]) -> u64 {
     // largest first by a sorting network: equal fields are the same
     // value, so the order among them does not matter, and the fixed
     // compare-exchanges do not branch on the bonds (a sort's loop over one
@@ -916,7 +914,7 @@ fn first_pass_bonds(holders: &[Holder]) -> Option<u64> {
     (a, c) = (a.max(c), a.min(c));
     (b, d) = (b.max(d), b.min(d));
     (b, c) = (b.max(c), b.min(c));
-    Some((a << 30) | (b << 20) | (c << 10) | d)
+    (a << 30) | (b << 20) | (c << 10) | d
 }
 
 impl<'a> Ranker<'a> {
@@ -998,14 +996,25 @@ impl<'a> Ranker<'a> {
             // (left in neighbour order: the first update sorts them, with
             // the same result as from a sorted start, the sort being stable;
             // see `holders_as_sorted`)
-            holders.extend(frag.nbrs(i).map(|(x, lb)| Holder {
-                key: bond_keys.get(lb).map_or(0, |h| h.key),
-                nbr: x,
-            }));
-            let own = holders.get(start..).unwrap_or(&[]);
-            let d = own.len();
+            // (the first pass's bond fields taken on the way: a second loop
+            // over the holders mispredicted its exit per atom)
+            let mut fields = [0u64; 4];
+            let mut fields_fit = true;
+            let mut d = 0;
+            for (x, lb) in frag.nbrs(i) {
+                let h = Holder {
+                    key: bond_keys.get(lb).map_or(0, |h| h.key),
+                    nbr: x,
+                };
+                holders.push(h);
+                match (fields.get_mut(d), bond_field(&h)) {
+                    (Some(slot), Some(field)) => *slot = field,
+                    _ => fields_fit = false,
+                }
+                d += 1;
+            }
             degree.push(d);
-            let bonds_packed = first_pass_bonds(own);
+            let bonds_packed = fields_fit.then(|| pack_bond_fields(fields));
             let a = mol.atom(ga);
             let isotope = if chirality { a.isotope } else { 0 };
             // two's complement byte: 0 < +1 < … < +127 < −128 < … < −1,
@@ -1844,7 +1853,7 @@ mod tests {
     /// The sorting network packs every list of up to four (type, stereo)
     /// holders as sorting them largest first and packing in order does.
     #[test]
-    fn first_pass_bonds_packs_as_a_sorted_list() {
+    fn bond_fields_pack_as_a_sorted_list() {
         let values: [(u8, u8); 6] = [(1, 0), (2, 2), (2, 3), (12, 0), (3, 0), (21, 1)];
         let mut lists: Vec<Vec<Holder>> = vec![Vec::new()];
         for len in 1..=4 {
@@ -1866,11 +1875,13 @@ mod tests {
                 let field = (u64::from(h.bond_type()) << 2) | u64::from(h.stereo());
                 expected |= field << (30 - 10 * k);
             }
-            assert_eq!(first_pass_bonds(list), Some(expected), "{list:?}");
+            let mut fields = [0u64; 4];
+            for (slot, h) in fields.iter_mut().zip(list) {
+                *slot = bond_field(h).unwrap();
+            }
+            assert_eq!(pack_bond_fields(fields), expected, "{list:?}");
         }
-        let five = vec![Holder::new(1, 0, 0); 5];
-        assert_eq!(first_pass_bonds(&five), None);
-        assert_eq!(first_pass_bonds(&[Holder::new(2, 4, 0)]), None);
+        assert_eq!(bond_field(&Holder::new(2, 4, 0)), None);
     }
 
     /// A connected molecule is its own fragment, read through the
