@@ -971,21 +971,14 @@ impl<'a> Ranker<'a> {
         bond_keys.extend((0..frag.num_bonds()).map(|lb| {
             let gb = frag.bond(lb);
             let bond = mol.bond(gb);
-            let bond_type = if bond.aromatic {
-                12
-            } else {
-                rdkit_bond_type(bond.order)
-            };
-            let stereo = if chirality {
-                match stereo.bond_z.get(gb.index()).copied().flatten() {
-                    Some(true) => 2,
-                    Some(false) => 3,
-                    None => 0,
-                }
-            } else {
-                0
-            };
-            Holder::new(bond_type, stereo, 0)
+            // selects and arithmetic, not branches: aromatic and other
+            // bonds alternate unpredictably along a molecule
+            let plain = rdkit_bond_type(bond.order);
+            let bond_type = if bond.aromatic { 12 } else { plain };
+            // Z 2, E 3, none 0
+            let label = stereo.bond_z.get(gb.index()).copied().flatten();
+            let code = u8::from(label.is_some()) * (3 - u8::from(label == Some(true)));
+            Holder::new(bond_type, code * u8::from(chirality), 0)
         }));
         first_keys.clear();
         let mut first_keys_pack = true;
