@@ -917,6 +917,35 @@ fn pack_bond_fields(fields: [u64; 4]) -> u64 {
     (a << 30) | (b << 20) | (c << 10) | d
 }
 
+/// The atoms of a sorted run in order, with each class's size in `count`
+/// of its first atom and 0 in the others (`hanoi`'s grouping), given the
+/// atoms' classes in the same order. Every step stores both counts and
+/// moves the class start by a select, without a branch on where classes
+/// end (their sizes follow the molecule).
+fn group_counts<C, A, const N: usize>(
+    classes: impl Iterator<Item = C>,
+    atoms: A,
+    count: &mut [usize],
+) -> SmallVec<[usize; N]>
+where
+    C: PartialEq + Copy,
+    A: Iterator<Item = usize>,
+    [usize; N]: smallvec::Array<Item = usize>,
+{
+    let mut sorted: SmallVec<[usize; N]> = SmallVec::new();
+    let mut previous: Option<C> = None;
+    let mut start = 0;
+    for (k, (class, a)) in classes.zip(atoms).enumerate() {
+        let new = previous != Some(class);
+        previous = Some(class);
+        start = if new { k } else { start };
+        sorted.push(a);
+        count.put(a, 0);
+        count.put(sorted.get(start).copied().unwrap_or(a), k + 1 - start);
+    }
+    sorted
+}
+
 impl<'a> Ranker<'a> {
     fn new(
         mol: &Mol,
@@ -1119,25 +1148,12 @@ impl<'a> Ranker<'a> {
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
             .collect();
         crate::sort::sort_short(&mut keyed);
-        let class_of = |k: u128| k >> POS_BITS;
-        let pos_of = |k: u128| (k & ((1 << POS_BITS) - 1)) as usize;
-        let mut first = 0;
-        while let Some(&head) = keyed.get(first) {
-            let mut end = first + 1;
-            while keyed
-                .get(end)
-                .is_some_and(|&k| class_of(k) == class_of(head))
-            {
-                end += 1;
-            }
-            for (k, &entry) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
-                let a = order.at(pos_of(entry));
-                count.put(a, if k == 0 { end - first } else { 0 });
-            }
-            first = end;
-        }
-        let atoms: SmallVec<[usize; 32]> = keyed.iter().map(|&k| order.at(pos_of(k))).collect();
-        order.copy_from_slice(&atoms);
+        let classes = keyed.iter().map(|&k| k >> POS_BITS);
+        let atoms = keyed
+            .iter()
+            .map(|&k| order.at((k & ((1 << POS_BITS) - 1)) as usize));
+        let sorted: SmallVec<[usize; 32]> = group_counts(classes, atoms, count);
+        order.copy_from_slice(&sorted);
         true
     }
 
@@ -1195,19 +1211,10 @@ impl<'a> Ranker<'a> {
         }
         // stable: equal keys keep their order
         crate::sort::sort_short(&mut keyed);
-        let mut first = 0;
-        while let Some(&(head, _)) = keyed.get(first) {
-            let mut end = first + 1;
-            while keyed.get(end).is_some_and(|&(k, _)| k == head) {
-                end += 1;
-            }
-            for (k, &(_, pos)) in keyed.get(first..end).unwrap_or(&[]).iter().enumerate() {
-                count.put(slice.at(pos), if k == 0 { end - first } else { 0 });
-            }
-            first = end;
-        }
-        let atoms: SmallVec<[usize; 8]> = keyed.iter().map(|&(_, pos)| slice.at(pos)).collect();
-        slice.copy_from_slice(&atoms);
+        let classes = keyed.iter().map(|&(k, _)| k);
+        let atoms = keyed.iter().map(|&(_, pos)| slice.at(pos));
+        let sorted: SmallVec<[usize; 8]> = group_counts(classes, atoms, count);
+        slice.copy_from_slice(&sorted);
         true
     }
 
@@ -1842,6 +1849,22 @@ pub fn rdkit_ranks_without_shortcuts(
 mod tests {
     use super::*;
     use crate::{Atom, MolBuilder};
+
+    /// Each class's size goes to its first atom, 0 to the others, and the
+    /// atoms keep their order.
+    #[test]
+    fn group_counts_puts_class_sizes_on_first_atoms() {
+        let classes = [1u32, 1, 2, 3, 3, 3];
+        let atoms = [5usize, 4, 3, 2, 1, 0];
+        let mut count = vec![9usize; 6];
+        let sorted: SmallVec<[usize; 8]> =
+            group_counts(classes.iter().copied(), atoms.iter().copied(), &mut count);
+        assert_eq!(sorted.as_slice(), &atoms);
+        assert_eq!(count, vec![0, 0, 3, 1, 0, 2]);
+        let none: SmallVec<[usize; 8]> =
+            group_counts(std::iter::empty::<u32>(), std::iter::empty(), &mut count);
+        assert!(none.is_empty());
+    }
 
     /// The sorting network packs every list of up to four (type, stereo)
     /// holders as sorting them largest first and packing in order does.
