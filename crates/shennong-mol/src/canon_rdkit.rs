@@ -1017,9 +1017,9 @@ impl<'a> Ranker<'a> {
             holder_start.push(start as u32);
             // (left in neighbour order: the first update sorts them, with
             // the same result as from a sorted start, the sort being stable;
-            // see `holders_as_sorted`)
-            // (the first pass's bond fields taken on the way: a second loop
-            // over the holders mispredicted its exit per atom)
+            // see `holders_as_sorted`. The first pass's bond fields are taken
+            // on the way: a second loop over the holders mispredicted its
+            // exit per atom.)
             let mut fields = [0u64; 4];
             let mut fields_fit = true;
             let mut d = 0;

@@ -6,12 +6,12 @@ use std::cmp::Ordering;
 /// The longest list [`sort_short_by`] sorts by insertion.
 pub const INSERTION_SORT_MAX: usize = 48;
 
-/// Sorts a list by `cmp`, stably (equal items keep their order): a short
-/// one (up to [`INSERTION_SORT_MAX`] items, as nearly every molecule's
-/// lists are) by straight insertion, where the general sort's set-up costs
-/// more than it saves (measured: -1 to -2 % of canonical SMILES writing);
-/// a longer one, for which insertion is quadratic, by the general stable
-/// sort.
+/// Sorts a list by `cmp`, stably (equal items keep their order): two to
+/// four items (an atom's bonds) by fixed compare-exchange networks; up to
+/// [`INSERTION_SORT_MAX`] items (nearly every molecule's lists) by straight
+/// insertion, where the general sort's set-up costs more than it saves
+/// (measured: -1 to -2 % of canonical SMILES writing); a longer list, for
+/// which insertion is quadratic, by the general stable sort.
 ///
 /// ```
 /// let mut pairs = [(2, 'a'), (1, 'b'), (2, 'c'), (1, 'd')];

@@ -329,12 +329,9 @@ impl<'a> Writer<'a> {
         // any text is; without a tetrahedral tag to re-express, the stored
         // tags stand (non-tetrahedral ones never get here when isomeric,
         // and none are written otherwise)
-        let written = if self.tetrahedral {
-            self.written_tags(&work, start)
-        } else {
-            Vec::new()
-        };
+        let written;
         let tags: &[u8] = if self.tetrahedral {
+            written = self.written_tags(&work, start);
             &written
         } else {
             &self.frag.tags
@@ -400,8 +397,8 @@ impl<'a> Writer<'a> {
         tour.clear();
         last_child.clear();
         last_child.resize(n, None);
-        // (the lists kept, with any room they grew, from the last molecule)
-        // (lists past `n`, kept from a larger molecule, are empty too)
+        // (the lists kept, with any room they grew, from the last molecule;
+        // those past `n`, from a larger one, are empty too)
         for &a in closure_atoms.iter() {
             if let Some(list) = closures.get_mut(a) {
                 list.clear();
@@ -582,7 +579,9 @@ impl<'a> Writer<'a> {
             .map(|a| (a, Bonds::new()))
             .collect();
         let any_group = tagged.iter().any(|&(a, _)| group(a).is_some());
-        // each atom's place in the written order, from 1: only groups need it
+        // the atoms in written order, and each one's place in it (from 1):
+        // only groups need them
+        let mut in_order: Vec<usize> = Vec::new();
         let mut atom_visit = if any_group {
             vec![0usize; n]
         } else {
@@ -599,6 +598,7 @@ impl<'a> Writer<'a> {
             visited += 1;
             if any_group {
                 atom_visit.put(a, visited);
+                in_order.push(a);
             }
             if let (Some(&parent), Some(b)) = (open.last(), in_bond) {
                 if is_tetrahedral(parent) {
@@ -648,13 +648,6 @@ impl<'a> Writer<'a> {
         let mut odd = vec![false; n];
         for (a, written) in &tagged {
             odd.put(*a, odd_of(*a, written));
-        }
-        // the atoms in written order
-        let mut in_order: Vec<usize> = vec![0; n];
-        for (a, &visit) in atom_visit.iter().enumerate() {
-            if let Some(slot) = visit.checked_sub(1).and_then(|v| in_order.get_mut(v)) {
-                *slot = a;
-            }
         }
         let mut adjusted = vec![false; n];
         for a in in_order {
