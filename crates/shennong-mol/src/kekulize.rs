@@ -51,17 +51,36 @@ pub(crate) fn kekulize(
     kekulize_except(mol, rings, ranks, None).map(|_| ())
 }
 
+/// What [`kekulize_except`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum KekuleOutcome {
+    /// No aromatic atom or bond outside the kept rings: the molecule is
+    /// untouched.
+    Untouched,
+    /// The rest kekulised, the kept rings left aromatic as written.
+    KeptRings,
+    /// The fallback matching kekulised every aromatic atom, kept rings too.
+    All,
+}
+
+impl KekuleOutcome {
+    /// Whether the kept rings are still aromatic as written.
+    pub(crate) fn kept_rings(self) -> bool {
+        self != KekuleOutcome::All
+    }
+}
+
 /// [`kekulize`] leaving the rings of `keep` (atoms of rings from
 /// [`crate::aromaticity::plain_aromatic_ring_atoms`], each its own fused
-/// system) aromatic as written. Returns whether it did: when the walk
-/// fails elsewhere, the fallback matching runs over every aromatic atom, as
-/// in [`kekulize`], and the kept rings are kekulised too (`false`).
+/// system) aromatic as written. When the walk fails elsewhere, the fallback
+/// matching runs over every aromatic atom, as in [`kekulize`], and the kept
+/// rings are kekulised too ([`KekuleOutcome::All`]).
 pub(crate) fn kekulize_except(
     mol: &mut MolBuilder,
     rings: &RingInfo,
     ranks: Option<&[u32]>,
     keep: Option<&[bool]>,
-) -> Result<bool> {
+) -> Result<KekuleOutcome> {
     let kept = |a: usize| in_mask(keep, a);
     let n = mol.num_atoms();
     // nothing to do when no aromatic atom or bond is left outside the kept
@@ -81,7 +100,7 @@ pub(crate) fn kekulize_except(
         })
     };
     if !any_arom_atom && !any_arom_bond() {
-        return Ok(true);
+        return Ok(KekuleOutcome::Untouched);
     }
     // sized up front: a filtered collect grows one doubling at a time
     let mut arom_bonds: Vec<BondIdx> = Vec::with_capacity(mol.num_bonds());
@@ -206,7 +225,11 @@ pub(crate) fn kekulize_except(
             }
         }
     }
-    Ok(walked || keep.is_none())
+    Ok(if walked || keep.is_none() {
+        KekuleOutcome::KeptRings
+    } else {
+        KekuleOutcome::All
+    })
 }
 
 /// The aromatic bonds between atoms that may take a double bond, as
@@ -632,11 +655,13 @@ pub(crate) fn has_pyrrole_type_h(atom: &crate::mol::Atom) -> bool {
 
 /// What kekulisation leaves on an aromatic atom with a written pyrrole-type
 /// H (`[nH]`, `[pH]`) that it does not recount itself: the H stays explicit
-/// but no longer pins the implicit count.
-pub(crate) fn unpin_pyrrole_type_h(atom: &mut crate::mol::Atom) {
-    if atom.aromatic && has_pyrrole_type_h(atom) {
+/// but no longer pins the implicit count. Returns whether the atom changed.
+pub(crate) fn unpin_pyrrole_type_h(atom: &mut crate::mol::Atom) -> bool {
+    let pinned = atom.aromatic && has_pyrrole_type_h(atom) && atom.no_implicit;
+    if pinned {
         atom.no_implicit = false;
     }
+    pinned
 }
 
 /// Backtracking perfect matching of required atoms (optional ones may stay single).

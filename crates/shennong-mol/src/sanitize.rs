@@ -6,7 +6,7 @@
 use crate::aromaticity::{self, count_atom_elec, AtomState};
 use crate::element::{outer_electrons, valences};
 use crate::error::{MolError, Result};
-use crate::kekulize::kekulize_except;
+use crate::kekulize::{kekulize_except, KekuleOutcome};
 use crate::mol::Neighbors;
 use crate::mol::{
     Atom, AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
@@ -91,30 +91,15 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     }
     // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
     let input_states = checked_input_states(&mut mol)?;
-    // the implicit count the input check gave an atom whose environment
-    // is still `env`
-    let unchanged = |i: usize, env: &AtomEnv| -> Option<i32> {
-        input_states
-            .get(i)
-            .filter(|input| input.env == *env)
-            .map(|input| input.implicit_hs)
-    };
     let n = mol.num_atoms();
     let rings = perceive_rings(&mol.bonds, &mol.adjacency);
-    // Atoms whose hydrogens RDKit's adjustHs may move: aromatic (in rings) on input or after
-    // perception. Atoms touching only an out-of-ring aromatic bond keep their count, as in RDKit.
-    // On input that is an aromatic flag or bond, which the input check's environment holds.
-    // These are also the atoms whose valence environment perception may
-    // change (aromatic atoms, and the ends of an out-of-ring aromatic bond,
-    // which kekulisation makes single when it touches a ring system and
-    // leaves aromatic, unflagged, otherwise, as RDKit does): the others need
-    // no second valence check, their first one saw the same environment.
-    let mut adjust: Vec<bool> = Vec::with_capacity(n);
-    for (i, (input, atom)) in input_states.iter().zip(&mol.atoms).enumerate() {
-        if atom.aromatic && !rings.is_ring_atom(AtomIdx(i as u32)) {
-            return Err(MolError::AromaticOutsideRing { atom: i });
-        }
-        adjust.push(input.env.aromatic);
+    // an aromatic atom outside every ring is refused, as by RDKit (`&`, not
+    // `&&`: the flags follow the molecule, a branch on each would be
+    // mispredicted)
+    if let Some(i) = (0..n).find(|&i| {
+        mol.atoms.get(i).is_some_and(|a| a.aromatic) & !rings.is_ring_atom(AtomIdx(i as u32))
+    }) {
+        return Err(MolError::AromaticOutsideRing { atom: i });
     }
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
     // plain ring systems (see `plain_aromatic_ring_atoms`) are left as
@@ -124,20 +109,22 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
     } else {
         None
     };
-    let plain = if kekulize_except(&mut mol, &rings, None, plain.as_deref())? {
-        plain
-    } else {
-        None
-    };
+    let kekulized = kekulize_except(&mut mol, &rings, None, plain.as_deref())?;
+    let plain = if kekulized.kept_rings() { plain } else { None };
+    // Whether any step below changes an atom's valence environment or
+    // hydrogens; when none does, every atom keeps what the input check gave
+    // it and the recount after perception has nothing to do.
+    let mut changed = kekulized != KekuleOutcome::Untouched;
     // What kekulisation does to a written [nH], done for those of the plain
     // rings it passed over (the count below keeps the H as an explicit H).
     if let Some(mask) = plain.as_deref() {
         for (atom, _) in mol.atoms.iter_mut().zip(mask).filter(|(_, &m)| m) {
-            crate::kekulize::unpin_pyrrole_type_h(atom);
+            changed |= crate::kekulize::unpin_pyrrole_type_h(atom);
         }
     }
     if census.has(Census::NO_IMPLICIT) {
         assign_radicals(&mut mol);
+        changed = true;
     }
     // RDKit's aromaticity model reads the valences it cached on the input
     // form, before kekulisation; only atoms whose hydrogens kekulisation
@@ -164,14 +151,68 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             });
         }
         aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref(), shortcuts);
+        changed = true;
     }
+    if changed || input_states.iter().any(|input| input.implicit_hs_clamped) {
+        recount_hs(&mut mol, &input_states)?;
+    }
+    // Conjugation and hybridisation are only needed to clean up tetrahedral
+    // tags (the perceived molecule does not store them).
+    let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
+    let (conjugated, hybridization) = if has_tags {
+        stereo_inputs_of_tags(&mol, shortcuts)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    for (i, h) in hybridization.iter().enumerate() {
+        if let Some(atom) = mol.atoms.get_mut(i) {
+            if atom.chirality.is_tetrahedral() && *h != Hybridization::Sp3 {
+                atom.chirality = Chirality::None;
+            }
+        }
+    }
+    if census.has(Census::OTHER_SHAPE) {
+        drop_impossible_shapes(&mut mol);
+    }
+    if options.clean_stereo {
+        let inputs = StereoInputs {
+            rings: &rings,
+            hybridization: &hybridization,
+            conjugated: &conjugated,
+        };
+        clean_stereo(&mut mol, &inputs, shortcuts);
+    }
+    Ok(into_mol(mol, Some(rings)))
+}
+
+/// Hydrogens on the perceived structure, as RDKit's adjustHs and final
+/// property update leave them: an aromatic N that would lose its H keeps it
+/// as an explicit H; an atom that stopped being aromatic is recounted. Then
+/// RDKit's re-check of valences on the perceived structure (an
+/// aromatic-looking `[nH]` with three single bonds passes on input but not
+/// once it is not aromatic). Atoms whose environment is still the one the
+/// input check saw (`input`) keep its answer, and its check passed.
+fn recount_hs(mol: &mut MolBuilder, input: &[InputState]) -> Result<()> {
+    // the implicit count the input check gave an atom whose environment
+    // is still `env`
+    let unchanged = |i: usize, env: &AtomEnv| -> Option<i32> {
+        input
+            .get(i)
+            .filter(|input| input.env == *env)
+            .map(|input| input.implicit_hs)
+    };
+    // Atoms whose hydrogens RDKit's adjustHs may move: aromatic on input
+    // (held by the input check's environment) or after perception. These
+    // are also the atoms whose valence environment perception may change
+    // (aromatic atoms, and the ends of an out-of-ring aromatic bond, which
+    // kekulisation makes single when it touches a ring system and leaves
+    // aromatic, unflagged, otherwise, as RDKit does): the others need no
+    // second valence check, their first one saw the same environment.
+    let mut adjust: Vec<bool> = input.iter().map(|x| x.env.aromatic).collect();
     // Every atom's environment on the perceived structure, from one pass over
     // the bonds. Below, only an atom's own explicit H count changes, and its
     // entry follows it.
-    let mut envs = atom_envs(&mol);
-    // Hydrogens on the perceived structure, as RDKit's adjustHs and final
-    // property update leave them: an aromatic N that would lose its H keeps
-    // it as an explicit H; an atom that stopped being aromatic is recounted.
+    let mut envs = atom_envs(mol);
     for (i, (env, adjusted)) in envs.iter_mut().zip(adjust.iter_mut()).enumerate() {
         // aromatic after perception: an aromatic flag or bond, as the
         // environment holds it
@@ -199,41 +240,13 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             atom.implicit_hs = u8::try_from(final_h.max(0)).unwrap_or(0);
         }
     }
-    // Conjugation and hybridisation are only needed to clean up tetrahedral
-    // tags (the perceived molecule does not store them).
-    let has_tags = mol.atoms.iter().any(|a| a.chirality.is_tetrahedral());
-    let (conjugated, hybridization) = if has_tags {
-        stereo_inputs_of_tags(&mol, shortcuts)?
-    } else {
-        (Vec::new(), Vec::new())
-    };
-    for (i, h) in hybridization.iter().enumerate() {
-        if let Some(atom) = mol.atoms.get_mut(i) {
-            if atom.chirality.is_tetrahedral() && *h != Hybridization::Sp3 {
-                atom.chirality = Chirality::None;
-            }
-        }
-    }
-    if census.has(Census::OTHER_SHAPE) {
-        drop_impossible_shapes(&mut mol);
-    }
-    // RDKit re-checks valences on the perceived structure (an aromatic-looking
-    // `[nH]` with three single bonds passes on input but not once it is not aromatic).
-    for i in 0..n {
+    for i in 0..mol.num_atoms() {
         let revisable = adjust.get(i).copied().unwrap_or(true);
         if revisable && envs.get(i).is_none_or(|env| unchanged(i, env).is_none()) {
-            checked_implicit_hs(&mol, AtomIdx(i as u32))?;
+            checked_implicit_hs(mol, AtomIdx(i as u32))?;
         }
     }
-    if options.clean_stereo {
-        let inputs = StereoInputs {
-            rings: &rings,
-            hybridization: &hybridization,
-            conjugated: &conjugated,
-        };
-        clean_stereo(&mut mol, &inputs, shortcuts);
-    }
-    Ok(into_mol(mol, Some(rings)))
+    Ok(())
 }
 
 /// Which elements and atom settings a molecule has, from one pass over its
@@ -401,9 +414,9 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
         }
     }
     // what kekulisation leaves on a written `[nH]`/`[pH]`
-    mol.atoms
-        .iter_mut()
-        .for_each(crate::kekulize::unpin_pyrrole_type_h);
+    for atom in &mut mol.atoms {
+        crate::kekulize::unpin_pyrrole_type_h(atom);
+    }
     Ok(into_mol(mol, None))
 }
 
@@ -465,6 +478,8 @@ struct InputState {
     env: AtomEnv,
     explicit_valence: i32,
     implicit_hs: i32,
+    /// Whether the atom's stored count (a `u8`) could not hold `implicit_hs`.
+    implicit_hs_clamped: bool,
 }
 
 /// [`assign_implicit_hs`], returning each atom's valence environment,
@@ -482,14 +497,17 @@ fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<InputState>> {
             env: bare_env(i, atom),
             explicit_valence: 0,
             implicit_hs: 0,
+            implicit_hs_clamped: false,
         })
         .collect();
     add_bonds_to_envs(&mol.bonds, &mut states, |s| &mut s.env);
     for (state, atom) in states.iter_mut().zip(mol.atoms.iter_mut()) {
         let (ev, h) = checked_counts(&state.env)?;
-        atom.implicit_hs = u8::try_from(h.max(0)).unwrap_or(u8::MAX);
+        let stored = u8::try_from(h);
+        atom.implicit_hs = stored.unwrap_or(if h < 0 { 0 } else { u8::MAX });
         state.explicit_valence = ev;
         state.implicit_hs = h;
+        state.implicit_hs_clamped = stored.is_err();
     }
     Ok(states)
 }
