@@ -235,11 +235,13 @@ impl NeighbourKeys for PackedKeys<'_> {
             degree += 1;
         }
         let used = fields.get_mut(..degree).unwrap_or(&mut []);
-        used.sort_unstable();
+        crate::sort::sort_short(used);
         if self.graph.key == NeighbourKey::Flattened {
             let kept = merge_classes(used, |f| f >> 8, |f, g| f + (g & 0xff));
-            for f in fields.get_mut(kept..).unwrap_or(&mut []) {
-                *f = 0;
+            // all four fields by selects (a loop from `kept` compiles to a
+            // call of memset)
+            for (k, f) in fields.iter_mut().enumerate() {
+                *f = if k < kept { *f } else { 0 };
             }
         }
         let key = fields.iter().fold(0u128, |k, &f| (k << 32) | u128::from(f));
@@ -351,7 +353,10 @@ fn refine_with<K: NeighbourKeys>(
                     keys.fill(i, ranks);
                 }
                 if let Some(part) = order.get_mut(seg..end) {
-                    part.sort_unstable_by(|&x, &y| keys.cmp(x, y));
+                    // classes are short: insertion or a network beats the
+                    // general sort's set-up (the order among equal keys is
+                    // irrelevant, they share a rank)
+                    crate::sort::sort_short_by(part, |&x, &y| keys.cmp(x, y));
                 }
             }
             seg = end;
