@@ -262,7 +262,20 @@ impl RingInfo {
                 system_mark.put(b.index(), system_number);
             }
             let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
-            let (sssr, extra) = rings_of_system(adjacency, bond_ends, system, num_atoms, in_system);
+            // two fused rings, the commonest fused system: their atoms come
+            // in cyclic order from the three paths, no walk needed
+            if let Some(theta) = theta_rings(adjacency, bond_ends, system, num_atoms, in_system) {
+                info.num_sssr += 2;
+                for (k, (atoms, bonds)) in theta.iter().enumerate() {
+                    ring_number += 1;
+                    if k >= 2 {
+                        info.extra_rings.push(ring_number - 1);
+                    }
+                    info.add_cycle(atoms, bonds);
+                }
+                continue;
+            }
+            let (sssr, extra) = rings_of_system(adjacency, bond_ends, system);
             info.num_sssr += sssr.len();
             for (k, bonds) in sssr.iter().chain(&extra).enumerate() {
                 ring_number += 1;
@@ -669,18 +682,13 @@ fn push_combinations<const W: usize>(
     }
 }
 
-/// Dispatches on the ring system's size to a bit-set width.
-/// `num_atoms` is the system's atom count, `in_system` tells its bonds.
+/// The SSSR and the extra symmetrised rings of a fused ring system, by a
+/// bit-set width that fits its size.
 fn rings_of_system(
     adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
-    num_atoms: usize,
-    in_system: impl Fn(BondIdx) -> bool,
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
-    if let Some(rings) = theta_rings(adjacency, bond_ends, system, num_atoms, in_system) {
-        return rings;
-    }
     // an upper bound on the system's atoms is its bond count
     match system.len() {
         0..=64 => rings_of_system_w::<1>(adjacency, bond_ends, system),
@@ -695,7 +703,9 @@ fn rings_of_system(
 /// "theta": three paths between two branch atoms). With path lengths
 /// a <= b <= c the SSSR is {a+b, a+c}; b+c is also relevant exactly when a == b.
 /// This is the most common fused system in drug-like molecules, so it skips
-/// the general search.
+/// the general search. `num_atoms` is the system's atom count, `in_system`
+/// tells its bonds. Each ring comes as its atoms in cyclic order and its
+/// bonds sorted: the SSSR's two, then the extra one if any.
 #[allow(clippy::type_complexity)]
 fn theta_rings(
     adjacency: &[Neighbors],
@@ -703,7 +713,7 @@ fn theta_rings(
     system: &[BondIdx],
     num_atoms: usize,
     in_system: impl Fn(BondIdx) -> bool,
-) -> Option<(Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>)> {
+) -> Option<smallvec::SmallVec<[(Vec<AtomIdx>, Vec<BondIdx>); 3]>> {
     if system.len() + 1 != num_atoms + 2 {
         return None;
     }
@@ -735,15 +745,19 @@ fn theta_rings(
         return None;
     };
     let (u, v) = (x.min(y), x.max(y));
-    // the three paths from u to v, in u's neighbour order, one after another
+    // the three paths from u to v, in u's neighbour order, one after
+    // another: their bonds, and the atoms each bond leads to (v last)
     let mut bonds: Vec<BondIdx> = Vec::with_capacity(system.len());
+    let mut atoms: Vec<AtomIdx> = Vec::with_capacity(system.len());
     let mut ends = [0usize; 3];
     for (k, (first, b0)) in sys_nbrs(u).enumerate() {
         bonds.push(b0);
+        atoms.push(first);
         let (mut prev_bond, mut cur) = (b0, first);
         while cur != v {
             let next = sys_nbrs(cur).find(|&(_, b)| b != prev_bond)?;
             bonds.push(next.1);
+            atoms.push(next.0);
             prev_bond = next.1;
             cur = next.0;
             if bonds.len() > system.len() {
@@ -752,34 +766,39 @@ fn theta_rings(
         }
         *ends.get_mut(k)? = bonds.len();
     }
-    let path = |k: usize| -> &[BondIdx] {
+    let span = |k: usize| {
         let from = if k == 0 {
             0
         } else {
             ends.get(k - 1).copied().unwrap_or(0)
         };
-        bonds
-            .get(from..ends.get(k).copied().unwrap_or(0))
-            .unwrap_or(&[])
+        from..ends.get(k).copied().unwrap_or(0)
     };
     // shortest first, ties in u's neighbour order
     let mut order = [0usize, 1, 2];
-    order.sort_by_key(|&k| path(k).len());
-    let [a, b, c] = order.map(path);
-    let join = |x: &[BondIdx], y: &[BondIdx]| {
-        let mut r: Vec<BondIdx> = Vec::with_capacity(x.len() + y.len());
-        r.extend_from_slice(x);
-        r.extend_from_slice(y);
-        r.sort_unstable();
-        r
+    order.sort_by_key(|&k| span(k).len());
+    let [a, b, c] = order.map(span);
+    // the ring of paths x and y: u, x's atoms to v, then y's back towards u
+    let join = |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| {
+        let mut ring_bonds: Vec<BondIdx> = Vec::with_capacity(x.len() + y.len());
+        ring_bonds.extend_from_slice(bonds.get(x.clone()).unwrap_or(&[]));
+        ring_bonds.extend_from_slice(bonds.get(y.clone()).unwrap_or(&[]));
+        ring_bonds.sort_unstable();
+        let mut cycle: Vec<AtomIdx> = Vec::with_capacity(x.len() + y.len());
+        cycle.push(u);
+        cycle.extend_from_slice(atoms.get(x.clone()).unwrap_or(&[]));
+        // y's atoms but its last (v), in reverse
+        let back = y.start..y.end.saturating_sub(1);
+        cycle.extend(atoms.get(back).unwrap_or(&[]).iter().rev());
+        (cycle, ring_bonds)
     };
-    let sssr = vec![join(a, b), join(a, c)];
-    let extra = if a.len() == b.len() {
-        vec![join(b, c)]
-    } else {
-        Vec::new()
-    };
-    Some((sssr, extra))
+    let mut rings = smallvec::SmallVec::new();
+    rings.push(join(&a, &b));
+    rings.push(join(&a, &c));
+    if a.len() == b.len() {
+        rings.push(join(&b, &c));
+    }
+    Some(rings)
 }
 
 /// For ring systems beyond 4,096 bonds (polymers, sheets): a fundamental
