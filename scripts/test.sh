@@ -40,6 +40,14 @@ logged_step() {
   if [ "$status" != 0 ]; then echo "step '$name' failed with status $status"; return 1; fi
 }
 
+# The suite writes about 2.5 GiB (virtualenv, two builds, reference data).
+# A full disk fails it with unrelated-looking errors (a failed build, an empty
+# step log), so say so first.
+FREE_KIB=$(df -Pk "$ROOT" | awk 'NR == 2 {print $4}')
+if [ -n "$FREE_KIB" ] && [ "$FREE_KIB" -lt $((3 * 1024 * 1024)) ]; then
+  echo "warning: only $((FREE_KIB / 1024)) MiB free on the disk of $ROOT; the test suite needs about 2.5 GiB" >&2
+fi
+
 step "python virtualenv with rdkit==$RDKIT_PIN, pandas==$PANDAS_PIN, pyarrow==$PYARROW_PIN (the oracle and table reader; never a runtime dependency)"
 if ! "$VENV/bin/python" -c "import rdkit, pandas, pyarrow, sys; sys.exit((rdkit.__version__, pandas.__version__, pyarrow.__version__) != ('$RDKIT_VERSION', '$PANDAS_PIN', '$PYARROW_PIN'))" 2>/dev/null; then
   python3 -m venv "$VENV"

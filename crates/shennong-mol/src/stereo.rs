@@ -132,7 +132,14 @@ pub(crate) fn cip_counts_once_toward(order: BondOrder, z: u8, degree: usize) -> 
 /// clean-up's ranks.
 fn phosphorus_double_bonds(mol: &MolBuilder) -> Vec<SidedWeight> {
     let mut sided = Vec::new();
-    for (bi, bond) in mol.bonds.iter().enumerate() {
+    // only double bonds qualify: the ends' elements and degrees are looked
+    // up for those alone
+    let doubles = mol
+        .bonds
+        .iter()
+        .enumerate()
+        .filter(|(_, bond)| bond.order == BondOrder::Double);
+    for (bi, bond) in doubles {
         for (partner, p) in [(bond.begin, bond.end), (bond.end, bond.begin)] {
             let z = mol.atom(p).map_or(0, |x| x.atomic_num);
             if cip_counts_once_toward(bond.order, z, mol.neighbors(p).len()) {
