@@ -14,6 +14,7 @@ use crate::mol::{
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
 use crate::valence::{checked_counts, explicit_valence, implicit_hs, implicit_hs_of, AtomEnv};
+use std::cell::Cell;
 use std::sync::OnceLock;
 
 /// What `sanitize` does besides perception.
@@ -89,8 +90,31 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
             cleanup_organometallics(&mut mol);
         }
     }
-    // Valence checks and implicit hydrogens on the input (possibly aromatic) form.
-    let input_states = checked_input_states(&mut mol)?;
+    // Valence checks and implicit hydrogens on the input (possibly aromatic)
+    // form, into a buffer reused from one molecule to the next (one
+    // allocation per molecule less; a perception that fails leaves it out)
+    let mut input_states = INPUT_STATES.with(Cell::take);
+    let clamped = checked_input_states(&mut mol, &mut input_states)?;
+    let perceived = perceive_checked(mol, options, shortcuts, census, &input_states, clamped);
+    INPUT_STATES.with(|cell| cell.set(input_states));
+    perceived
+}
+
+thread_local! {
+    /// [`perceive`]'s input states, kept between molecules.
+    static INPUT_STATES: Cell<Vec<InputState>> = const { Cell::new(Vec::new()) };
+}
+
+/// [`perceive`] once the input check has given every atom its state
+/// (`input_states`; `clamped`: some atom's count did not fit its `u8`).
+fn perceive_checked(
+    mut mol: MolBuilder,
+    options: &SanitizeOptions,
+    shortcuts: bool,
+    census: Census,
+    input_states: &[InputState],
+    clamped: bool,
+) -> Result<Mol> {
     let n = mol.num_atoms();
     let rings = perceive_rings(&mol.bonds, &mol.adjacency);
     // an aromatic atom outside every ring is refused, as by RDKit (`&`, not
@@ -153,8 +177,8 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
         aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref(), shortcuts);
         changed = true;
     }
-    if changed || input_states.iter().any(|input| input.implicit_hs_clamped) {
-        recount_hs(&mut mol, &input_states)?;
+    if changed || clamped {
+        recount_hs(&mut mol, input_states)?;
     }
     // Conjugation and hybridisation are only needed to clean up tetrahedral
     // tags (the perceived molecule does not store them).
@@ -470,46 +494,42 @@ pub(crate) fn ring_adjacency(bonds: &[Bond], adjacency: &[Neighbors]) -> Option<
 }
 
 fn assign_implicit_hs(mol: &mut MolBuilder) -> Result<()> {
-    checked_input_states(mol).map(|_| ())
+    checked_input_states(mol, &mut Vec::new()).map(|_| ())
 }
 
 /// An atom as the input valence check saw it.
+#[derive(Clone, Copy)]
 struct InputState {
     env: AtomEnv,
     explicit_valence: i32,
     implicit_hs: i32,
-    /// Whether the atom's stored count (a `u8`) could not hold `implicit_hs`.
-    implicit_hs_clamped: bool,
 }
 
-/// [`assign_implicit_hs`], returning each atom's valence environment,
-/// explicit valence and implicit hydrogen count as checked. The valence
-/// model is a function of the environment alone, so a later phase that
-/// finds an atom's environment unchanged already knows the answer, and that
-/// its check passes.
-fn checked_input_states(mol: &mut MolBuilder) -> Result<Vec<InputState>> {
+/// [`assign_implicit_hs`], leaving in `states` each atom's valence
+/// environment, explicit valence and implicit hydrogen count as checked.
+/// The valence model is a function of the environment alone, so a later
+/// phase that finds an atom's environment unchanged already knows the
+/// answer, and that its check passes. Returns whether some atom's count
+/// did not fit its stored `u8` (and was clamped there).
+fn checked_input_states(mol: &mut MolBuilder, states: &mut Vec<InputState>) -> Result<bool> {
     // filled in place: no vector of environments to move across
-    let mut states: Vec<InputState> = mol
-        .atoms
-        .iter()
-        .enumerate()
-        .map(|(i, atom)| InputState {
-            env: bare_env(i, atom),
-            explicit_valence: 0,
-            implicit_hs: 0,
-            implicit_hs_clamped: false,
-        })
-        .collect();
-    add_bonds_to_envs(&mol.bonds, &mut states, |s| &mut s.env);
+    states.clear();
+    states.extend(mol.atoms.iter().enumerate().map(|(i, atom)| InputState {
+        env: bare_env(i, atom),
+        explicit_valence: 0,
+        implicit_hs: 0,
+    }));
+    add_bonds_to_envs(&mol.bonds, states, |s| &mut s.env);
+    let mut clamped = false;
     for (state, atom) in states.iter_mut().zip(mol.atoms.iter_mut()) {
         let (ev, h) = checked_counts(&state.env)?;
         let stored = u8::try_from(h);
         atom.implicit_hs = stored.unwrap_or(if h < 0 { 0 } else { u8::MAX });
+        clamped |= stored.is_err();
         state.explicit_valence = ev;
         state.implicit_hs = h;
-        state.implicit_hs_clamped = stored.is_err();
     }
-    Ok(states)
+    Ok(clamped)
 }
 
 /// [`AtomEnv::of`] for every atom, from one pass over the bonds rather than
