@@ -251,14 +251,22 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 /// systems, the commonest ring systems of drug-like sets. (A written `[nH]`
 /// loses its hold on the implicit count there, as kekulisation would make
 /// it; see `sanitize`.)
-pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> Option<Vec<bool>> {
+pub(crate) fn plain_aromatic_ring_atoms(
+    mol: &MolBuilder,
+    rings: &RingInfo,
+    mask: &mut Vec<bool>,
+) -> bool {
     let nr = rings.num_rings();
     let atom_rings = rings.atom_rings();
-    let mut mask: Option<Vec<bool>> = None;
+    let mut marked = false;
     let mut mark = |ring: &[AtomIdx]| {
-        let m = mask.get_or_insert_with(|| vec![false; mol.num_atoms()]);
+        if !marked {
+            mask.clear();
+            mask.resize(mol.num_atoms(), false);
+            marked = true;
+        }
         for a in ring {
-            if let Some(x) = m.get_mut(a.index()) {
+            if let Some(x) = mask.get_mut(a.index()) {
                 *x = true;
             }
         }
@@ -280,7 +288,7 @@ pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> O
         }
     }
     if !fused {
-        return mask;
+        return marked;
     }
     // ring systems: rings joined through shared atoms (union by the first
     // ring seen at each atom)
@@ -316,7 +324,7 @@ pub(crate) fn plain_aromatic_ring_atoms(mol: &MolBuilder, rings: &RingInfo) -> O
             mark(ring);
         }
     }
-    mask
+    marked
 }
 
 /// Whether atom `i` is in `mask` (an atom mask such as the one of

@@ -103,6 +103,8 @@ fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> 
 thread_local! {
     /// [`perceive`]'s input states, kept between molecules.
     static INPUT_STATES: Cell<Vec<InputState>> = const { Cell::new(Vec::new()) };
+    /// [`perceive_checked`]'s plain-ring atom mask, kept between molecules.
+    static PLAIN_MASK: Cell<Vec<bool>> = const { Cell::new(Vec::new()) };
 }
 
 /// [`perceive`] once the input check has given every atom its state
@@ -128,12 +130,11 @@ fn perceive_checked(
     // atom index order, as RDKit's sanitisation kekulises (canonical=false);
     // plain ring systems (see `plain_aromatic_ring_atoms`) are left as
     // written, which is what kekulisation and perception would give back
-    let plain = if shortcuts {
-        aromaticity::plain_aromatic_ring_atoms(&mol, &rings)
-    } else {
-        None
-    };
-    let kekulized = kekulize_except(&mut mol, &rings, None, plain.as_deref())?;
+    // (the mask's buffer is reused from one molecule to the next)
+    let mut mask = PLAIN_MASK.with(Cell::take);
+    let plain = (shortcuts && aromaticity::plain_aromatic_ring_atoms(&mol, &rings, &mut mask))
+        .then_some(mask.as_slice());
+    let kekulized = kekulize_except(&mut mol, &rings, None, plain)?;
     let plain = if kekulized.kept_rings() { plain } else { None };
     // Whether any step below changes an atom's valence environment or
     // hydrogens; when none does, every atom keeps what the input check gave
@@ -141,7 +142,7 @@ fn perceive_checked(
     let mut changed = kekulized != KekuleOutcome::Untouched;
     // What kekulisation does to a written [nH], done for those of the plain
     // rings it passed over (the count below keeps the H as an explicit H).
-    if let Some(mask) = plain.as_deref() {
+    if let Some(mask) = plain {
         for (atom, _) in mol.atoms.iter_mut().zip(mask).filter(|(_, &m)| m) {
             changed |= crate::kekulize::unpin_pyrrole_type_h(atom);
         }
@@ -160,7 +161,7 @@ fn perceive_checked(
     // ring left as written or holding a saturated carbon) do not need; a
     // state that fails here would have failed the input check already (the
     // lenient valence fails only on an impossible charge).
-    if !aromaticity::nothing_to_type(&mol, &rings, plain.as_deref(), shortcuts) {
+    if !aromaticity::nothing_to_type(&mol, &rings, plain, shortcuts) {
         // a loop, not a collect into `Result`, which would grow the vector one
         // doubling at a time
         let mut states = Vec::with_capacity(n);
@@ -174,7 +175,7 @@ fn perceive_checked(
                 atom_state(&mol, AtomIdx(i as u32))?
             });
         }
-        aromaticity::perceive(&mut mol, &rings, &states, plain.as_deref(), shortcuts);
+        aromaticity::perceive(&mut mol, &rings, &states, plain, shortcuts);
         changed = true;
     }
     if changed || clamped {
@@ -206,6 +207,7 @@ fn perceive_checked(
         };
         clean_stereo(&mut mol, &inputs, shortcuts);
     }
+    PLAIN_MASK.with(|cell| cell.set(mask));
     Ok(into_mol(mol, Some(rings)))
 }
 
