@@ -3,8 +3,9 @@
 //! instead of kekulising them and perceiving them again, and it keeps every
 //! stereo mark without ranking the atoms to the end when the marked atoms'
 //! and bonds' neighbours already differ by element, isotope, map number and
-//! hydrogens, or once a round of the refinement tells them apart.
-//! The molecule must be the same as without the shortcuts: every atom,
+//! hydrogens, or once a round of the refinement tells them apart; and it
+//! skips the hydrogen recount after perception when no step changed the
+//! molecule. The molecule must be the same as without the shortcuts: every atom,
 //! bond, ring and stereo mark, and the same error for molecules that fail.
 //! Canonical ranking sorts the atoms by a key in its first pass instead of
 //! comparing them pairwise; the ranks of every fragment, isomeric and not,
@@ -100,6 +101,42 @@ fn check_cases(cases: &[&str]) {
     let (checked, bad) = differences(&mut cases.iter().copied());
     assert_eq!(checked, cases.len(), "every case parses to a raw molecule");
     common::assert_no_differences(checked, &bad, 5);
+}
+
+/// Sanitisation recounts hydrogens after perception only when a step
+/// changed the molecule (kekulisation outside the plain rings, a written
+/// `[nH]` it unpinned, radicals, aromaticity typing) or an input count
+/// did not fit its byte; the molecule must be what the full recount gives.
+#[test]
+fn hydrogen_recount_skip_equals_full_perception_on_hand_picked_cases() {
+    check_cases(&[
+        // nothing changes: no aromatic atom, or only plain rings
+        "CCO",
+        "C[C@H](N)C(=O)O",
+        "CC(=O)Oc1ccccc1C(=O)O",
+        "[NH4+].[Cl-]",
+        "C[N+](C)(C)C",
+        // a written [nH] in a plain ring, unpinned
+        "c1cc[nH]c1",
+        "c1ccc2[nH]ccc2c1",
+        "O=c1cccc[nH]1",
+        "Cc1nc[nH]c1C",
+        // radicals on bracket atoms, with and without rings
+        "[CH2]C",
+        "[CH]1CCCCC1",
+        "c1ccccc1[CH2]",
+        // kekulisation and typing
+        "C1=CC=CC=C1",
+        "c1ccc2ccccc2c1",
+        "c1cccc1",
+        "n1cccc1",
+        "c1ccn2cccc2c1",
+        // charges and bracket hydrogens next to aromatic rings
+        "c1cc[n+]([O-])cc1",
+        "[O-]c1ccccc1",
+        "c1ccccc1[NH3+]",
+        "[nH]1cc[n+](C)c1",
+    ]);
 }
 
 #[test]
