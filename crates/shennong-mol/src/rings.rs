@@ -241,7 +241,6 @@ impl RingInfo {
         marks.clear();
         marks.resize(2 * m, 0);
         let (ring_mark, system_mark) = marks.split_at_mut(m);
-        let mut ring_number = 0u32;
         // every ring bond is in at least one ring; fused systems add more
         info.ring_atoms = Vec::with_capacity(systems.bonds.len() + 8);
         info.ring_bonds = Vec::with_capacity(systems.bonds.len() + 8);
@@ -252,7 +251,6 @@ impl RingInfo {
             // handed over its atoms in cyclic order.
             if num_atoms == system.len() {
                 info.num_sssr += 1;
-                ring_number += 1;
                 info.add_cycle(cycle, system);
                 continue;
             }
@@ -267,9 +265,8 @@ impl RingInfo {
             if let Some(theta) = theta_rings(adjacency, bond_ends, system, num_atoms, in_system) {
                 info.num_sssr += 2;
                 for (k, (atoms, bonds)) in theta.iter().enumerate() {
-                    ring_number += 1;
                     if k >= 2 {
-                        info.extra_rings.push(ring_number - 1);
+                        info.mark_next_extra();
                     }
                     info.add_cycle(atoms, bonds);
                 }
@@ -278,29 +275,34 @@ impl RingInfo {
             let (sssr, extra) = rings_of_system(adjacency, bond_ends, system);
             info.num_sssr += sssr.len();
             for (k, bonds) in sssr.iter().chain(&extra).enumerate() {
-                ring_number += 1;
                 if k >= sssr.len() {
-                    info.extra_rings.push(ring_number - 1);
+                    info.mark_next_extra();
                 }
-                info.add_ring(adjacency, bond_ends, bonds, ring_mark, ring_number);
+                info.add_ring(adjacency, bond_ends, bonds, ring_mark);
             }
         }
         RING_SCRATCH.with(|cell| cell.set(scratch));
         info
     }
 
+    /// Records that the next ring added is an extra (symmetrised) ring,
+    /// not one of the SSSR.
+    fn mark_next_extra(&mut self) {
+        self.extra_rings.push(self.ends.len() as u32);
+    }
+
     /// Appends one ring (`bonds`, sorted) with its atoms in ring order and
     /// counts it in the per-atom and per-bond tallies. `ring_mark` holds, per
-    /// bond, the number of the last ring that marked it; this ring is
-    /// `ring_number`.
+    /// bond, the number (from 1, in the order rings are added) of the last
+    /// ring that marked it.
     fn add_ring(
         &mut self,
         adjacency: &[Neighbors],
         bond_ends: &[(AtomIdx, AtomIdx)],
         bonds: &[BondIdx],
         ring_mark: &mut [u32],
-        ring_number: u32,
     ) {
+        let ring_number = self.ends.len() as u32 + 1;
         for b in bonds {
             ring_mark.put(b.index(), ring_number);
         }
