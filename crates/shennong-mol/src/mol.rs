@@ -642,13 +642,41 @@ pub struct Mol {
     pub(crate) adjacency: Vec<Neighbors>,
     /// Perceived on first use when the molecule was read without it
     /// ([`crate::sanitize_trusted`]).
-    pub(crate) rings: OnceLock<RingInfo>,
+    pub(crate) rings: LazyRings,
     /// Ring-bond flags from the cheap bridge test, for callers that need
     /// only ring membership of bonds and atoms before the rings are known.
     pub(crate) ring_bonds: OnceLock<Vec<bool>>,
     pub(crate) conformer: Option<Conformer>,
     /// Whether every neighbour list is known to be in bond-number order.
     pub(crate) bond_ordered: bool,
+}
+
+/// A molecule's ring information: known when it was made (what
+/// sanitisation gives) or perceived on first use. The known case holds the
+/// rings directly, without a `OnceLock` set through its synchronised
+/// initialisation once per molecule read.
+#[derive(Clone)]
+pub(crate) enum LazyRings {
+    Known(RingInfo),
+    OnFirstUse(OnceLock<RingInfo>),
+}
+
+impl LazyRings {
+    /// The rings, if known already.
+    pub(crate) fn get(&self) -> Option<&RingInfo> {
+        match self {
+            LazyRings::Known(rings) => Some(rings),
+            LazyRings::OnFirstUse(cell) => cell.get(),
+        }
+    }
+
+    /// The rings, perceived by `perceive` if not known yet.
+    fn get_or_init(&self, perceive: impl FnOnce() -> RingInfo) -> &RingInfo {
+        match self {
+            LazyRings::Known(rings) => rings,
+            LazyRings::OnFirstUse(cell) => cell.get_or_init(perceive),
+        }
+    }
 }
 
 /// Prints the rings as perceived (perceiving them if needed) and leaves the

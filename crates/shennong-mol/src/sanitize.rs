@@ -7,10 +7,10 @@ use crate::aromaticity::{self, count_atom_elec, AtomState};
 use crate::element::{outer_electrons, valences};
 use crate::error::{MolError, Result};
 use crate::kekulize::{kekulize_except, KekuleOutcome};
-use crate::mol::Neighbors;
 use crate::mol::{
     Atom, AtomIdx, Bond, BondDirection, BondIdx, BondOrder, BondStereo, Chirality, Mol, MolBuilder,
 };
+use crate::mol::{LazyRings, Neighbors};
 use crate::rings::RingInfo;
 use crate::stereo::{clean_stereo, Hybridization, StereoInputs};
 use crate::valence::{checked_counts, explicit_valence, implicit_hs, implicit_hs_of, AtomEnv};
@@ -453,7 +453,7 @@ fn into_mol(mol: MolBuilder, rings: Option<RingInfo>) -> Mol {
         atoms: mol.atoms,
         bonds: mol.bonds,
         adjacency: mol.adjacency,
-        rings: rings.map_or_else(OnceLock::new, OnceLock::from),
+        rings: rings.map_or_else(|| LazyRings::OnFirstUse(OnceLock::new()), LazyRings::Known),
         ring_bonds: OnceLock::new(),
         conformer: mol.conformer,
         bond_ordered: mol.bond_ordered,
