@@ -14,11 +14,20 @@ use crate::error::SmilesError;
 
 /// The extension block after the SMILES token of `text`: its content
 /// (between the bars) and the byte offset where that content starts.
-pub(crate) fn block(text: &str) -> Option<(usize, &str)> {
-    // a byte scan: ASCII whitespace never sits inside a multi-byte
-    // character, and this runs once per SMILES read
+#[cfg(test)]
+fn block(text: &str) -> Option<(usize, &str)> {
+    let end = text.bytes().position(|c| c.is_ascii_whitespace())?;
+    block_after(text, end)
+}
+
+/// [`block`] for a token known to end at byte `end` (where the parser
+/// stopped), so the token is not scanned twice.
+pub(crate) fn block_after(text: &str, end: usize) -> Option<(usize, &str)> {
+    // ASCII whitespace never sits inside a multi-byte character
     let bytes = text.as_bytes();
-    let end = bytes.iter().position(u8::is_ascii_whitespace)?;
+    if !bytes.get(end).is_some_and(u8::is_ascii_whitespace) {
+        return None;
+    }
     let start = end
         + bytes
             .get(end..)?

@@ -33,8 +33,8 @@ use shennong_mol::{sanitize, Mol, SanitizeOptions};
 /// assert_eq!(shennong_smiles::to_smiles(&mol), "[CH2]C");
 /// ```
 pub fn parse(text: &str) -> Result<Mol, ParseError> {
-    let mut raw = parse_raw(text)?;
-    if let Some((offset, content)) = cx::block(text) {
+    let (mut raw, token_end) = parser::parse_token(text)?;
+    if let Some((offset, content)) = cx::block_after(text, token_end) {
         let input = text.trim_end_matches(['\r', '\n']);
         cx::apply(&mut raw, content, offset, input)?;
     }

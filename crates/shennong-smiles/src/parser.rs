@@ -76,6 +76,11 @@ struct Parser<'a> {
 /// assert_eq!(raw.num_atoms(), 6);
 /// ```
 pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
+    parse_token(text).map(|(mol, _)| mol)
+}
+
+/// [`parse_raw`], also returning where the SMILES token ends in `text`.
+pub(crate) fn parse_token(text: &str) -> Result<(MolBuilder, usize), SmilesError> {
     let scan = scan_token(text.as_bytes());
     let token = text.get(..scan.end).unwrap_or("");
     let mut p = Parser {
@@ -91,7 +96,7 @@ pub fn parse_raw(text: &str) -> Result<MolBuilder, SmilesError> {
         reason,
         input: token.to_string(),
     })?;
-    Ok(p.mol)
+    Ok((p.mol, scan.end))
 }
 
 /// What one pass over the text tells before parsing.
@@ -782,7 +787,7 @@ impl Parser<'_> {
                         .collect()
                 })
                 .unwrap_or_default();
-            let adjacency: Vec<Slot> = self
+            let adjacency: smallvec::SmallVec<[Slot; 6]> = self
                 .mol
                 .neighbors(a)
                 .iter()
@@ -807,7 +812,7 @@ impl Parser<'_> {
             if internal.len() != written.len() || internal.len() < 2 {
                 continue;
             }
-            let perm: Option<Vec<usize>> = internal
+            let perm: Option<smallvec::SmallVec<[usize; 6]>> = internal
                 .iter()
                 .map(|s| written.iter().position(|w| w == s))
                 .collect();
