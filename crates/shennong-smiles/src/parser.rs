@@ -585,7 +585,7 @@ impl Parser<'_> {
         let sym_col = self.col();
         let c = self
             .peek()
-            .ok_or((sym_col, "unterminated bracket atom".to_string()))?;
+            .ok_or_else(|| (sym_col, "unterminated bracket atom".to_string()))?;
         let (z, aromatic) = if c == b'*' {
             self.pos += 1;
             (0, false)
