@@ -654,6 +654,12 @@ fn codes_unless_told_apart(
     if told_apart(AtomKeys::Initial(mol)) {
         return None;
     }
+    // Most ties are broken by the first refinement round: its classes,
+    // compared atom by atom where the marks need them, spare the ranking
+    // of the whole molecule.
+    if told_apart(AtomKeys::FirstRound(mol)) {
+        return None;
+    }
     let weights = legacy_weights(mol);
     let (ranks, settled) = base_ranks_until(mol, &weights, |r| told_apart(AtomKeys::Ranks(r)));
     if settled {
@@ -663,21 +669,56 @@ fn codes_unless_told_apart(
 }
 
 /// What tells atoms apart in [`codes_unless_told_apart`]: their
-/// [`initial_key`]s, or the classes of a refinement round.
+/// [`initial_key`]s, the classes of the first refinement round (computed
+/// for the atoms compared only), or the classes of a refinement round.
 #[derive(Clone, Copy)]
 enum AtomKeys<'a> {
     Initial(&'a MolBuilder),
+    FirstRound(&'a MolBuilder),
     Ranks(&'a [u32]),
 }
 
-impl AtomKeys<'_> {
-    #[inline]
-    fn of(self, a: AtomIdx) -> Option<u64> {
-        match self {
-            AtomKeys::Initial(mol) => mol.atom(a).map(initial_key),
-            AtomKeys::Ranks(ranks) => ranks.get(a.index()).map(|&x| u64::from(x)),
+/// An atom's class after the first round of [`base_ranks`]: its
+/// [`initial_key`] and its neighbours' keys, each with the weight of the
+/// bonds to that class summed ([`NeighbourKey::Flattened`], with the
+/// one-sided phosphorus weights of [`phosphorus_double_bonds`]). Two atoms
+/// share a class of that round exactly when these are equal: the round
+/// splits the initial classes (whose dense ranks order the keys as the
+/// keys do) by the flattened lists of neighbour classes and weights.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+struct FirstRoundKey {
+    own: u64,
+    neighbours: smallvec::SmallVec<[(u64, u32); 4]>,
+}
+
+fn first_round_key(mol: &MolBuilder, a: AtomIdx) -> Option<FirstRoundKey> {
+    let own = initial_key(mol.atom(a)?);
+    let mut neighbours: smallvec::SmallVec<[(u64, u32); 4]> = smallvec::SmallVec::new();
+    for &(n, b) in mol.neighbors(a) {
+        let (other, bond) = (mol.atom(n)?, mol.bond(b)?);
+        // as `legacy_weights`, or 1 on this side of a double bond to a
+        // three- or four-coordinate phosphorus (`phosphorus_double_bonds`)
+        let weight = if cip_counts_once_toward(bond.order, other.atomic_num, mol.neighbors(n).len())
+        {
+            1
+        } else {
+            bond.order.valence_x2(true).unsigned_abs()
+        };
+        neighbours.push((initial_key(other), weight));
+    }
+    neighbours.sort_unstable();
+    // one entry per neighbour class, its weights summed
+    let mut merged: smallvec::SmallVec<[(u64, u32); 4]> = smallvec::SmallVec::new();
+    for (class, weight) in neighbours {
+        match merged.last_mut() {
+            Some(last) if last.0 == class => last.1 = last.1.saturating_add(weight),
+            _ => merged.push((class, weight)),
         }
     }
+    Some(FirstRoundKey {
+        own,
+        neighbours: merged,
+    })
 }
 
 /// Whether every tagged ring atom is a legal centre with three or four
@@ -703,7 +744,17 @@ fn centre_told_apart(mol: &MolBuilder, inp: &StereoInputs, a: AtomIdx, key: Atom
 /// Whether `key` gives every atom of `atoms` a different value.
 #[inline]
 fn all_differ(atoms: &[AtomIdx], key: AtomKeys) -> bool {
-    let mut keys: smallvec::SmallVec<[_; 4]> = atoms.iter().map(|&a| key.of(a)).collect();
+    match key {
+        AtomKeys::Initial(mol) => all_distinct(atoms.iter().map(|&a| mol.atom(a).map(initial_key))),
+        AtomKeys::FirstRound(mol) => all_distinct(atoms.iter().map(|&a| first_round_key(mol, a))),
+        AtomKeys::Ranks(ranks) => all_distinct(atoms.iter().map(|&a| ranks.get(a.index()))),
+    }
+}
+
+/// Whether the (few) `keys` are pairwise different.
+#[inline]
+fn all_distinct<T: Ord>(keys: impl Iterator<Item = T>) -> bool {
+    let mut keys: smallvec::SmallVec<[T; 4]> = keys.collect();
     keys.sort_unstable();
     keys.windows(2).all(|w| w.first() != w.get(1))
 }

@@ -325,6 +325,19 @@ fn stereo_shortcut_equals_full_perception_on_hand_picked_cases() {
         "F/C=C(/F)F",
         "C/C=C(/C)CC",
         "CC/C=C/CC",
+        // ties broken by the first refinement round (compared for the
+        // marked atoms' neighbours alone), by bond orders only, by the
+        // one-sided weight of a double bond to phosphorus, or only later
+        "C[C@H](CC)CO",
+        "C[C@H](C=C)CC",
+        "C[C@H](C#C)C=C",
+        "C[C@H](CP(=O)(C)C)CP(C)(C)O",
+        "O=P(C)(C)C[C@H](C)CP(=O)(C)C",
+        "C[C@H](CCC)CCO",
+        "C[C@H](CCCC)CCCO",
+        "OC/C(CC)=C/C",
+        "CCC/C(CCO)=C/C",
+        "N[C@@H](CCSC)CCSCC",
         // ring stereo: the centres depend on each other
         "C[C@H]1CC[C@@H](C)CC1",
         "C[C@H]1C[C@@H](C)C[C@H](C)C1",
