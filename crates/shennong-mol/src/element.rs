@@ -1,6 +1,6 @@
 //! The periodic table: symbols, masses, isotopes and RDKit's default valences.
 
-use crate::element_data::{ELEMENTS, ISOTOPES};
+use crate::element_data::{ELEMENTS, ELEMENT_TABLE, ISOTOPES};
 
 /// Static data for one element.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,13 +66,61 @@ pub fn outer_electrons(z: u8) -> i32 {
 
 /// Atomic number for an element symbol (case-sensitive, `"Cl"`), or `None`.
 pub fn atomic_number(symbol: &str) -> Option<u8> {
-    if symbol == "*" {
-        return Some(0);
+    match symbol.as_bytes() {
+        [b'*'] => Some(0),
+        &[first] => atomic_number_of_letters(first, None),
+        &[first, second] => atomic_number_of_letters(first, Some(second)),
+        _ => None,
     }
-    ELEMENTS
-        .iter()
-        .position(|e| e.symbol == symbol)
-        .and_then(|p| u8::try_from(p).ok())
+}
+
+/// [`atomic_number`] of the symbol written with the capital `first` and,
+/// for a two-letter symbol, the lower-case `second`: one table look-up,
+/// for readers that hold the letters, not a string.
+///
+/// ```
+/// use shennong_mol::element::atomic_number_of_letters;
+/// assert_eq!(atomic_number_of_letters(b'C', Some(b'l')), Some(17));
+/// assert_eq!(atomic_number_of_letters(b'N', None), Some(7));
+/// assert_eq!(atomic_number_of_letters(b'X', Some(b'x')), None);
+/// ```
+#[inline]
+pub fn atomic_number_of_letters(first: u8, second: Option<u8>) -> Option<u8> {
+    let row = usize::from(first.checked_sub(b'A').filter(|&r| r < 26)?);
+    let column = match second {
+        None => 0,
+        Some(c) => usize::from(c.checked_sub(b'a').filter(|&k| k < 26)?) + 1,
+    };
+    SYMBOL_LOOKUP
+        .get(row * 27 + column)
+        .copied()
+        .filter(|&z| z != 0)
+}
+
+/// Atomic numbers by symbol letters: row = capital (`A`..`Z`), column 0
+/// for a one-letter symbol, 1 + (second letter - `a`) otherwise; 0 where no
+/// element has that symbol.
+static SYMBOL_LOOKUP: [u8; 26 * 27] = symbol_lookup();
+
+// Evaluated by the compiler: an index out of range would fail the build,
+// never a run.
+#[allow(clippy::indexing_slicing)]
+const fn symbol_lookup() -> [u8; 26 * 27] {
+    let mut table = [0u8; 26 * 27];
+    // from 1: the dummy `*` is no letter
+    let mut z = 1;
+    while z < ELEMENT_TABLE.len() {
+        let letters = ELEMENT_TABLE[z].symbol.as_bytes();
+        let row = (letters[0] - b'A') as usize;
+        let column = if letters.len() > 1 {
+            (letters[1] - b'a') as usize + 1
+        } else {
+            0
+        };
+        table[row * 27 + column] = z as u8;
+        z += 1;
+    }
+    table
 }
 
 /// Exact mass of isotope `mass_number` of element `z`, if tabulated.
@@ -102,6 +150,20 @@ pub fn is_early_atom(z: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The letter table finds every element by its symbol, as the search
+    /// of the element list did, and nothing else.
+    #[test]
+    fn symbol_lookup_finds_every_element_and_nothing_else() {
+        for z in 0..=MAX_ATOMIC_NUM {
+            assert_eq!(atomic_number(symbol(z)), Some(z), "{}", symbol(z));
+        }
+        for bad in ["", "c", "CL", "Xx", "Cll", "**", "C*", "@", "Z"] {
+            let by_search = ELEMENTS.iter().position(|e| e.symbol == bad);
+            assert_eq!(atomic_number(bad), None, "{bad}");
+            assert_eq!(by_search, None, "{bad}");
+        }
+    }
 
     #[test]
     fn lookups() {

@@ -3,7 +3,10 @@
 // Do not edit by hand.
 use crate::element::ElementData;
 /// One entry per atomic number 0..=118 (0 is the dummy atom `*`).
-pub(crate) static ELEMENTS: [ElementData; 119] = [
+pub(crate) static ELEMENTS: [ElementData; 119] = ELEMENT_TABLE;
+
+/// [`ELEMENTS`] for evaluation at compile time (tables derived from it).
+pub(crate) const ELEMENT_TABLE: [ElementData; 119] = [
     ElementData {
         symbol: "*",
         average_mass: 0.0,
