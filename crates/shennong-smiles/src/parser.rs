@@ -1,6 +1,6 @@
 //! OpenSMILES reader producing a raw [`MolBuilder`].
 
-use shennong_mol::element::atomic_number;
+use shennong_mol::element::atomic_number_of_letters;
 use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, Chirality, MolBuilder, StereoClass};
 
 use crate::error::SmilesError;
@@ -56,17 +56,28 @@ struct OpenRing {
     column: usize,
 }
 
+/// What the parser keeps of an atom with a stereo tag, to interpret it.
+struct Centre {
+    atom: AtomIdx,
+    /// Neighbour slots in written order, inline for the usual four or fewer.
+    slots: SlotList,
+    /// Ring-closure digits written at the atom (opening or closing).
+    closures: u8,
+}
+
+/// [`Parser::centre_of`] for an atom without a stereo tag.
+const NOT_A_CENTRE: u32 = u32::MAX;
+
 struct Parser<'a> {
     /// Neighbour order is only needed to interpret `@`/`@@`.
     track_order: bool,
     bytes: &'a [u8],
     pos: usize,
     mol: MolBuilder,
-    /// Per atom, inline for the usual four or fewer slots (no allocation per atom).
-    order: Vec<SlotList>,
-    /// Ring-closure digits written at each atom (opening or closing); kept,
-    /// like `order`, only when there is chirality to read.
-    closures: Vec<u8>,
+    /// Per atom, when there is an `@`: where its entry is in `centres`, or
+    /// [`NOT_A_CENTRE`]. Only tagged atoms keep their neighbour order.
+    centre_of: Vec<u32>,
+    centres: Vec<Centre>,
 }
 
 /// Parses the SMILES token of `text` (up to the first whitespace) into a raw graph.
@@ -88,8 +99,8 @@ pub(crate) fn parse_token(text: &str) -> Result<(MolBuilder, usize), SmilesError
         bytes: token.as_bytes(),
         pos: 0,
         mol: MolBuilder::with_capacity(scan.atoms, scan.bonds),
-        order: Vec::with_capacity(if scan.has_at { scan.atoms } else { 0 }),
-        closures: Vec::with_capacity(if scan.has_at { scan.atoms } else { 0 }),
+        centre_of: Vec::with_capacity(if scan.has_at { scan.atoms } else { 0 }),
+        centres: Vec::new(),
     };
     p.run().map_err(|(column, reason)| SmilesError {
         column,
@@ -300,13 +311,8 @@ impl Parser<'_> {
                     let num = self.ring_number()?;
                     let sym = bond.take().map(|(s, _)| s);
                     // only chirality reads the count
-                    if self.track_order {
-                        if self.closures.len() <= atom.index() {
-                            self.closures.resize(atom.index() + 1, 0);
-                        }
-                        if let Some(c) = self.closures.get_mut(atom.index()) {
-                            *c = c.saturating_add(1);
-                        }
+                    if let Some(centre) = self.centre_mut(atom) {
+                        centre.closures = centre.closures.saturating_add(1);
                     }
                     if let Some(k) = rings.iter().position(|(n, _)| *n == num) {
                         let (_, open) = rings.swap_remove(k);
@@ -327,7 +333,19 @@ impl Parser<'_> {
                 b'[' | b'*' | b'A'..=b'Z' | b'a'..=b'z' => {
                     let (atom, has_h) = self.atom()?;
                     if self.track_order {
-                        self.order.push(SlotList::new());
+                        // registered before the atom is added, which
+                        // records its first slot
+                        let index = if atom.chirality == Chirality::None {
+                            NOT_A_CENTRE
+                        } else {
+                            self.centres.push(Centre {
+                                atom: AtomIdx(self.mol.num_atoms() as u32),
+                                slots: SlotList::new(),
+                                closures: 0,
+                            });
+                            self.centres.len() as u32 - 1
+                        };
+                        self.centre_of.push(index);
                     }
                     let idx = if let Some(p) = prev {
                         let sym = bond.take();
@@ -368,14 +386,19 @@ impl Parser<'_> {
         Ok(())
     }
 
+    /// The stereo centre `atom`, if it is one (and there is an `@`).
+    fn centre_mut(&mut self, atom: AtomIdx) -> Option<&mut Centre> {
+        let k = *self.centre_of.get(atom.index())?;
+        self.centres.get_mut(k as usize)
+    }
+
+    /// Records the next neighbour slot of `atom` if it is a stereo centre;
+    /// returns the slot's position.
     fn push_slot(&mut self, atom: AtomIdx, slot: Slot) -> usize {
-        if !self.track_order {
-            return 0;
-        }
-        match self.order.get_mut(atom.index()) {
-            Some(list) => {
-                list.push(slot);
-                list.len() - 1
+        match self.centre_mut(atom) {
+            Some(centre) => {
+                centre.slots.push(slot);
+                centre.slots.len() - 1
             }
             None => 0,
         }
@@ -474,9 +497,8 @@ impl Parser<'_> {
             bm.direction = direction;
         }
         if let Some(s) = self
-            .order
-            .get_mut(open.atom.index())
-            .and_then(|l| l.get_mut(open.slot))
+            .centre_mut(open.atom)
+            .and_then(|c| c.slots.get_mut(open.slot))
         {
             *s = Slot::Ring(atom);
         }
@@ -590,44 +612,33 @@ impl Parser<'_> {
             self.pos += 1;
             (0, false)
         } else if c.is_ascii_lowercase() {
-            let two = [c, self.peek_at(1).unwrap_or(0)];
-            let (sym, len): (&str, usize) = match &two {
-                b"se" => ("Se", 2),
-                b"te" => ("Te", 2),
-                b"as" => ("As", 2),
-                b"si" => ("Si", 2),
-                _ => match c {
-                    b'b' => ("B", 1),
-                    b'c' => ("C", 1),
-                    b'n' => ("N", 1),
-                    b'o' => ("O", 1),
-                    b'p' => ("P", 1),
-                    b's' => ("S", 1),
-                    _ => {
-                        return Err((
-                            sym_col,
-                            format!("unknown aromatic symbol '{}'", char::from(c)),
-                        ))
-                    }
-                },
+            let second = self.peek_at(1);
+            // the aromatic symbols of OpenSMILES and RDKit's `si`
+            let (letters, len) = match (c, second) {
+                (b's', Some(b'e'))
+                | (b't', Some(b'e'))
+                | (b'a', Some(b's'))
+                | (b's', Some(b'i')) => ((c.to_ascii_uppercase(), second), 2),
+                (b'b' | b'c' | b'n' | b'o' | b'p' | b's', _) => ((c.to_ascii_uppercase(), None), 1),
+                _ => {
+                    return Err((
+                        sym_col,
+                        format!("unknown aromatic symbol '{}'", char::from(c)),
+                    ))
+                }
             };
             self.pos += len;
-            (atomic_number(sym).unwrap_or(0), true)
+            (
+                atomic_number_of_letters(letters.0, letters.1).unwrap_or(0),
+                true,
+            )
         } else if c.is_ascii_uppercase() {
-            let second = self.peek_at(1).filter(|x| x.is_ascii_lowercase());
-            let mut found = None;
-            if let Some(s2) = second {
-                let sym = [c, s2];
-                if let Some(z) = std::str::from_utf8(&sym).ok().and_then(atomic_number) {
-                    found = Some((z, 2));
-                }
-            }
-            if found.is_none() {
-                let sym = [c];
-                if let Some(z) = std::str::from_utf8(&sym).ok().and_then(atomic_number) {
-                    found = Some((z, 1));
-                }
-            }
+            // the two-letter symbol when there is one, else the capital alone
+            let second = self.peek_at(1).filter(u8::is_ascii_lowercase);
+            let found = second
+                .and_then(|s2| atomic_number_of_letters(c, Some(s2)))
+                .map(|z| (z, 2))
+                .or_else(|| atomic_number_of_letters(c, None).map(|z| (z, 1)));
             let Some((z, len)) = found else {
                 return Err((sym_col, "unknown element symbol".to_string()));
             };
@@ -762,31 +773,27 @@ impl Parser<'_> {
 
     /// Converts SMILES-order tetrahedral tags to neighbour-list order.
     fn fix_chirality(&mut self) {
-        for i in 0..self.mol.num_atoms() {
-            let a = AtomIdx(i as u32);
+        'centres: for centre in std::mem::take(&mut self.centres) {
+            let a = centre.atom;
             let Some(atom) = self.mol.atom(a).copied() else {
                 continue;
             };
             if let Chirality::Other { class, permutation } = atom.chirality {
-                self.fix_other_stereo(a, class, permutation);
+                self.fix_other_stereo(a, &centre.slots, class, permutation);
                 continue;
             }
             if !atom.chirality.is_tetrahedral() {
                 continue;
             }
             // tetrahedral tags read ring-closure digits where they stand
-            let mut written: SlotList = self
-                .order
-                .get(i)
-                .map(|list| {
-                    list.iter()
-                        .map(|&s| match s {
-                            Slot::Ring(n) => Slot::Atom(n),
-                            other => other,
-                        })
-                        .collect()
+            let mut written: SlotList = centre
+                .slots
+                .iter()
+                .map(|&s| match s {
+                    Slot::Ring(n) => Slot::Atom(n),
+                    other => other,
                 })
-                .unwrap_or_default();
+                .collect();
             let adjacency: smallvec::SmallVec<[Slot; 6]> = self
                 .mol
                 .neighbors(a)
@@ -812,11 +819,15 @@ impl Parser<'_> {
             if internal.len() != written.len() || internal.len() < 2 {
                 continue;
             }
-            let perm: Option<smallvec::SmallVec<[usize; 6]>> = internal
-                .iter()
-                .map(|s| written.iter().position(|w| w == s))
-                .collect();
-            let Some(perm) = perm else { continue };
+            // where each neighbour-list entry was written (a loop: a
+            // collect into `Option` is a call of its own per centre)
+            let mut perm: smallvec::SmallVec<[usize; 6]> = smallvec::SmallVec::new();
+            for slot in &internal {
+                let Some(at) = written.iter().position(|w| w == slot) else {
+                    continue 'centres;
+                };
+                perm.push(at);
+            }
             let mut odd = false;
             for x in 0..perm.len() {
                 for y in (x + 1)..perm.len() {
@@ -830,7 +841,7 @@ impl Parser<'_> {
                     .bond(b)
                     .is_some_and(|bd| bd.order.valence_x2(true) > 2 || bd.aromatic)
             });
-            let closures = usize::from(self.closures.get(i).copied().unwrap_or(0));
+            let closures = usize::from(centre.closures);
             if crate::rdkit_ring_closure_inversion(
                 self.mol.neighbors(a).len(),
                 atom.explicit_hs,
@@ -857,11 +868,16 @@ impl Parser<'_> {
     /// (`[Pt@SP1](F)1(Cl)Br.I1` lists I before F), and every missing
     /// ligand counts first on an atom that starts the SMILES or a
     /// dot-separated part, right after the preceding atom otherwise.
-    fn fix_other_stereo(&mut self, a: AtomIdx, class: StereoClass, permutation: u8) {
+    fn fix_other_stereo(
+        &mut self,
+        a: AtomIdx,
+        slots: &[Slot],
+        class: StereoClass,
+        permutation: u8,
+    ) {
         if permutation == 0 {
             return;
         }
-        let slots = self.order.get(a.index()).cloned().unwrap_or_default();
         // the preceding atom is the one chain or branch neighbour written
         // before this atom, so it has a lower index
         let parent = slots.iter().find_map(|&s| match s {
