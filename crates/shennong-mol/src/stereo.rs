@@ -651,12 +651,9 @@ fn codes_unless_told_apart(
     inp: &StereoInputs,
     told_apart: impl Fn(AtomKeys) -> bool,
 ) -> Option<LegacyCodes> {
-    if told_apart(AtomKeys::Initial(mol)) {
-        return None;
-    }
-    // Most ties are broken by the first refinement round: its classes,
-    // compared atom by atom where the marks need them, spare the ranking
-    // of the whole molecule.
+    // Most ties between initial keys are broken by the first refinement
+    // round: its classes, compared atom by atom where the marks need them,
+    // spare the ranking of the whole molecule.
     if told_apart(AtomKeys::FirstRound(mol)) {
         return None;
     }
@@ -668,12 +665,12 @@ fn codes_unless_told_apart(
     Some(legacy_codes_from(mol, inp, false, &weights, ranks))
 }
 
-/// What tells atoms apart in [`codes_unless_told_apart`]: their
-/// [`initial_key`]s, the classes of the first refinement round (computed
-/// for the atoms compared only), or the classes of a refinement round.
+/// What tells atoms apart in [`codes_unless_told_apart`]: the classes of
+/// the first refinement round (computed for the atoms compared only, and
+/// only where their [`initial_key`]s tie), or the classes of a refinement
+/// round.
 #[derive(Clone, Copy)]
 enum AtomKeys<'a> {
-    Initial(&'a MolBuilder),
     FirstRound(&'a MolBuilder),
     Ranks(&'a [u32]),
 }
@@ -745,8 +742,12 @@ fn centre_told_apart(mol: &MolBuilder, inp: &StereoInputs, a: AtomIdx, key: Atom
 #[inline]
 fn all_differ(atoms: &[AtomIdx], key: AtomKeys) -> bool {
     match key {
-        AtomKeys::Initial(mol) => all_distinct(atoms.iter().map(|&a| mol.atom(a).map(initial_key))),
-        AtomKeys::FirstRound(mol) => all_distinct(atoms.iter().map(|&a| first_round_key(mol, a))),
+        // a round only splits classes: atoms of different initial keys
+        // differ after it too, and their keys are the cheaper look
+        AtomKeys::FirstRound(mol) => {
+            all_distinct(atoms.iter().map(|&a| mol.atom(a).map(initial_key)))
+                || all_distinct(atoms.iter().map(|&a| first_round_key(mol, a)))
+        }
         AtomKeys::Ranks(ranks) => all_distinct(atoms.iter().map(|&a| ranks.get(a.index()))),
     }
 }
@@ -760,8 +761,8 @@ fn all_distinct<T: Ord>(keys: impl Iterator<Item = T>) -> bool {
 }
 
 /// Whether every stereo mark is labelled in the first round of RDKit's
-/// legacy loop, with atoms told apart by `key` (the [`initial_key`]s, or the
-/// classes of a refinement round; see [`codes_unless_told_apart`]): each
+/// legacy loop, with atoms told apart by `key` (the classes after the first
+/// refinement round or a later one; see [`codes_unless_told_apart`]): each
 /// tagged atom is a legal centre with three or four neighbours `key` tells
 /// apart, and each stereo double bond has, at both ends, one other
 /// neighbour or two told apart. Every mark then gets a code and
