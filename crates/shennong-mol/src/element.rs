@@ -43,6 +43,36 @@ pub fn valences(z: u8) -> &'static [i8] {
     element(z).map_or(&[-1], |e| e.valences)
 }
 
+/// The first allowed valence of `z` and how many there are (`(-1, 1)`
+/// for "any" and for unknown elements; `(-1, 0)` for none): what the
+/// valence model reads of nearly every atom, from one load of a small table
+/// rather than through the element's valence list.
+#[inline]
+pub(crate) fn valence_head(z: u8) -> (i8, u8) {
+    VALENCE_HEADS
+        .get(usize::from(z))
+        .copied()
+        .unwrap_or((-1, 1))
+}
+
+static VALENCE_HEADS: [(i8, u8); ELEMENT_TABLE.len()] = valence_heads();
+
+// Evaluated by the compiler: an index out of range would fail the build,
+// never a run.
+#[allow(clippy::indexing_slicing)]
+const fn valence_heads() -> [(i8, u8); ELEMENT_TABLE.len()] {
+    let mut table = [(-1i8, 0u8); ELEMENT_TABLE.len()];
+    let mut z = 0;
+    while z < ELEMENT_TABLE.len() {
+        let list = ELEMENT_TABLE[z].valences;
+        if !list.is_empty() {
+            table[z] = (list[0], list.len() as u8);
+        }
+        z += 1;
+    }
+    table
+}
+
 /// Default (first) valence of `z`, `-1` for "any".
 pub fn default_valence(z: u8) -> i32 {
     valences(z).first().map_or(-1, |&v| i32::from(v))
@@ -150,6 +180,16 @@ pub fn is_early_atom(z: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The valence table holds each element's first valence and count.
+    #[test]
+    fn valence_heads_follow_the_valence_lists() {
+        for z in 0..=MAX_ATOMIC_NUM.saturating_add(2) {
+            let list = valences(z);
+            let expected = (list.first().copied().unwrap_or(-1), list.len() as u8);
+            assert_eq!(valence_head(z), expected, "{z}");
+        }
+    }
 
     /// The letter table finds every element by its symbol, as the search
     /// of the element list did, and nothing else.

@@ -650,17 +650,18 @@ impl Walk {
 /// A neutral N or P with one explicit H: the pyrrole-type H that an aromatic
 /// atom's explicit count gives up to the implicit count on kekulisation.
 pub(crate) fn has_pyrrole_type_h(atom: &crate::mol::Atom) -> bool {
-    matches!(atom.atomic_num, 7 | 15) && atom.formal_charge == 0 && atom.explicit_hs == 1
+    // `&`, not `&&`: plain loads and compares, no branch on each atom
+    matches!(atom.atomic_num, 7 | 15) & (atom.formal_charge == 0) & (atom.explicit_hs == 1)
 }
 
 /// What kekulisation leaves on an aromatic atom with a written pyrrole-type
 /// H (`[nH]`, `[pH]`) that it does not recount itself: the H stays explicit
 /// but no longer pins the implicit count. Returns whether the atom changed.
 pub(crate) fn unpin_pyrrole_type_h(atom: &mut crate::mol::Atom) -> bool {
-    let pinned = atom.aromatic && has_pyrrole_type_h(atom) && atom.no_implicit;
-    if pinned {
-        atom.no_implicit = false;
-    }
+    // (stored unconditionally: whether an atom is such an atom follows the
+    // molecule, and a branch on it would be mispredicted)
+    let pinned = atom.aromatic & has_pyrrole_type_h(atom) & atom.no_implicit;
+    atom.no_implicit &= !pinned;
     pinned
 }
 

@@ -6,7 +6,7 @@
 //! valence; P, S, As and Se keep their hypervalent states when negatively
 //! charged. These are RDKit's rules (`Atom.cpp`, 2024.09 valence model).
 
-use crate::element::{symbol, valences, MAX_ATOMIC_NUM};
+use crate::element::{symbol, valence_head, valences, MAX_ATOMIC_NUM};
 use crate::error::{MolError, Result};
 use crate::mol::{Atom, AtomIdx, Bond, MolBuilder};
 
@@ -200,13 +200,13 @@ pub(crate) fn simple_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
     if env.charge != 0 || env.radicals != 0 || env.no_implicit || env.z == 0 {
         return None;
     }
-    let list = valences(env.z);
-    let v = i32::from(*list.first()?);
+    let (first, count) = valence_head(env.z);
+    let v = i32::from(first);
     if v < 0 {
         return None;
     }
     let mut acc2 = env.valence_x2;
-    if list.len() > 1 {
+    if count > 1 {
         if acc2 > 2 * v {
             return None;
         }
@@ -233,7 +233,7 @@ pub(crate) fn simple_valence_counts(env: &AtomEnv) -> Option<(i32, i32)> {
 #[inline]
 pub(crate) fn checked_counts(env: &AtomEnv) -> Result<(i32, i32)> {
     if let Some((ev, h)) = simple_valence_counts(env) {
-        if ev > first_of(valences(env.z)) {
+        if ev > i32::from(valence_head(env.z).0) {
             return Err(valence_error(env, ev));
         }
         return Ok((ev, h));
