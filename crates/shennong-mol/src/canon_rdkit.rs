@@ -394,6 +394,44 @@ fn legacy_cip_invariant(a: &crate::mol::Atom) -> u32 {
     ((u32::from(a.atomic_num % 128) << 10 | mass) << 10) | map
 }
 
+/// How often [`iterate_cip_ranks`] lists neighbour `x` across bond `b`:
+/// twice the bond order (a dative bond as a single one, an aromatic bond
+/// 3), as the legacy stereo codes weigh bonds, or once for a double bond
+/// to a three- or four-coordinate phosphorus.
+fn cip_weight(mol: &Mol, x: AtomIdx, b: BondIdx) -> usize {
+    let bond = mol.bond(b);
+    if crate::stereo::cip_counts_once_toward(bond.order, mol.atom(x).atomic_num, mol.degree(x)) {
+        1
+    } else if bond.aromatic {
+        3
+    } else {
+        bond.order.valence_x2(true).unsigned_abs() as usize
+    }
+}
+
+/// Atom `a`'s place after the first round of [`legacy_cip_ranks`]: its
+/// invariant, then the list that round sorts tied atoms by (each
+/// neighbour's rank plus one, highest first, repeated by [`cip_weight`],
+/// then a zero per hydrogen), with the invariants standing for the ranks
+/// they are dense ranks of (same order, so the same comparisons). Two atoms
+/// compare as their first-round ranks do; refinement only splits ties, so
+/// two that differ here keep that order in the final ranks.
+fn first_cip_round_key(mol: &Mol, a: AtomIdx) -> (u32, SmallVec<[i64; 12]>) {
+    let invariant = |x: AtomIdx| legacy_cip_invariant(mol.atom(x));
+    let mut nbrs: SmallVec<[(u32, usize); 4]> = mol
+        .neighbors(a)
+        .iter()
+        .map(|&(x, b)| (invariant(x), cip_weight(mol, x, b)))
+        .collect();
+    nbrs.sort_by_key(|&(rank, _)| std::cmp::Reverse(rank));
+    let mut list: SmallVec<[i64; 12]> = SmallVec::new();
+    for (rank, w) in nbrs {
+        list.extend(std::iter::repeat_n(i64::from(rank) + 1, w));
+    }
+    list.extend(std::iter::repeat_n(0, usize::from(mol.atom(a).total_hs())));
+    (invariant(a), list)
+}
+
 /// RDKit's `iterateCIPRanks`: sort by the invariants, then refine by the
 /// neighbours' ranks (weighted by twice the bond order) and hydrogen counts.
 ///
@@ -443,24 +481,11 @@ fn iterate_cip_ranks(mol: &Mol, invars: &[i64]) -> Vec<u32> {
     let mut weighted_end: Vec<usize> = Vec::with_capacity(n);
     for i in 0..n {
         let a = AtomIdx(i as u32);
-        weighted.extend(mol.neighbors(a).iter().map(|&(x, b)| {
-            let bond = mol.bond(b);
-            let phosphorus = crate::stereo::cip_counts_once_toward(
-                bond.order,
-                mol.atom(x).atomic_num,
-                mol.degree(x),
-            );
-            // twice the bond order (a dative bond as a single one), as the
-            // legacy stereo codes weigh bonds
-            let w = if phosphorus {
-                1
-            } else if bond.aromatic {
-                3
-            } else {
-                bond.order.valence_x2(true).unsigned_abs() as usize
-            };
-            (x.index(), w)
-        }));
+        weighted.extend(
+            mol.neighbors(a)
+                .iter()
+                .map(|&(x, b)| (x.index(), cip_weight(mol, x, b))),
+        );
         weighted_end.push(weighted.len());
     }
     // each round's neighbour lists of the atoms in tied runs (only those
@@ -524,14 +549,15 @@ pub struct LegacyLabels {
 
 /// The E/Z half of [`legacy_labels`] (`Some(true)` for Z per bond). A
 /// double bond whose ends each carry one substituent besides the other end,
-/// or two with different invariants (element, isotope, map number: what
-/// [`legacy_cip_ranks`] starts from), is labelled in the first
-/// round of [`legacy_labels`], whatever the atoms' labels, from the one
-/// neighbour or the one of the two ranked higher, which is the one with the
-/// higher invariant (the ranks keep the invariants' order). When every
-/// stereo double bond is such a bond, the ranks are not computed.
+/// or two that the first round of [`legacy_cip_ranks`] already ranks apart
+/// (different invariants, or different neighbour lists: see
+/// [`first_cip_round_key`]), is labelled in the first round of
+/// [`legacy_labels`], whatever the atoms' labels, from the one neighbour or
+/// the one of the two ranked higher, which is the one ranked higher after
+/// that first round (later rounds only split ties). When every stereo
+/// double bond is such a bond, the ranks are not computed.
 pub fn legacy_bond_labels(mol: &Mol) -> Vec<Option<bool>> {
-    let invariant = |a: AtomIdx| legacy_cip_invariant(mol.atom(a));
+    let key = |a: AtomIdx| first_cip_round_key(mol, a);
     let told_apart = mol.bonds().iter().all(|bond| {
         bond.stereo == crate::mol::BondStereo::None
             || [(bond.begin, bond.end), (bond.end, bond.begin)]
@@ -544,7 +570,7 @@ pub fn legacy_bond_labels(mol: &Mol) -> Vec<Option<bool>> {
                         .filter(|&y| y != partner);
                     match (others.next(), others.next(), others.next()) {
                         (_, None, _) => true,
-                        (Some(p), Some(q), None) => invariant(p) != invariant(q),
+                        (Some(p), Some(q), None) => key(p) != key(q),
                         _ => false,
                     }
                 })
@@ -552,9 +578,10 @@ pub fn legacy_bond_labels(mol: &Mol) -> Vec<Option<bool>> {
     if !told_apart {
         return legacy_labels(mol).bond_z;
     }
-    let by_invariant: Vec<u32> = mol.atoms().iter().map(legacy_cip_invariant).collect();
     (0..mol.num_bonds() as u32)
-        .map(|b| rdkit_stereo_atoms(mol, BondIdx(b), &by_invariant).map(|(_, _, cis)| cis))
+        .map(|b| {
+            rdkit_stereo_atoms_by(mol, BondIdx(b), |x, y| key(x) > key(y)).map(|(_, _, cis)| cis)
+        })
         .collect()
 }
 
@@ -687,6 +714,16 @@ pub fn legacy_labels(mol: &Mol) -> LegacyLabels {
 /// the neighbour ranked higher by [`legacy_cip_ranks`], so that "cis"
 /// means Z.
 pub fn rdkit_stereo_atoms(mol: &Mol, b: BondIdx, cip: &[u32]) -> Option<(AtomIdx, AtomIdx, bool)> {
+    rdkit_stereo_atoms_by(mol, b, |x, y| cip.at(x.index()) > cip.at(y.index()))
+}
+
+/// [`rdkit_stereo_atoms`] with `higher(x, y)` telling whether `x` ranks
+/// above `y`.
+fn rdkit_stereo_atoms_by(
+    mol: &Mol,
+    b: BondIdx,
+    higher: impl Fn(AtomIdx, AtomIdx) -> bool,
+) -> Option<(AtomIdx, AtomIdx, bool)> {
     let bond = mol.bond(b);
     let (ra, rb, cis) = match bond.stereo {
         crate::mol::BondStereo::Cis(p, q) => (p, q, true),
@@ -706,7 +743,7 @@ pub fn rdkit_stereo_atoms(mol: &Mol, b: BondIdx, cip: &[u32]) -> Option<(AtomIdx
         match others.as_slice() {
             [(_, one)] => *one,
             [(_, x), (_, y)] => {
-                if cip.at(x.index()) > cip.at(y.index()) {
+                if higher(*x, *y) {
                     *x
                 } else {
                     *y

@@ -318,6 +318,16 @@ fn stereo_shortcut_equals_full_perception_on_hand_picked_cases() {
         "[CH3:2]/C([CH3:1])=C/C",
         "OC/C(CO)=C/C",
         "CC/C(C)=C(/C)CC",
+        // ... told apart by the first round of the CIP ranks (neighbour
+        // lists: elements, bond orders, hydrogens), or only by later rounds
+        "CC/C(CO)=C/C",
+        "OC/C(CC)=C\\C",
+        "C=C/C(CC)=C/C",
+        "C#C/C(C=C)=C/F",
+        "CC/C(c1ccccc1)=C/C",
+        "CP(=O)(C)C/C(CP(C)(C)O)=C/C",
+        "CCC/C(CCO)=C/C",
+        "OCCC/C(CCC)=C(/C)CC",
         // tied neighbours, told apart only by refinement, or never
         "C[C@H](CC)CCC",
         "C[C@H](C)CC",
