@@ -550,8 +550,8 @@ pub struct LegacyLabels {
 /// The E/Z half of [`legacy_labels`] (`Some(true)` for Z per bond). A
 /// double bond whose ends each carry one substituent besides the other end,
 /// or two that the first round of [`legacy_cip_ranks`] already ranks apart
-/// (different invariants, or different neighbour lists: see
-/// [`first_cip_round_key`]), is labelled in the first round of
+/// (different invariants, or different lists of neighbour ranks weighted by
+/// bond order, then hydrogens), is labelled in the first round of
 /// [`legacy_labels`], whatever the atoms' labels, from the one neighbour or
 /// the one of the two ranked higher, which is the one ranked higher after
 /// that first round (later rounds only split ties). When every stereo
