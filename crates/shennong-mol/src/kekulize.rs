@@ -656,11 +656,12 @@ pub(crate) fn has_pyrrole_type_h(atom: &crate::mol::Atom) -> bool {
 
 /// What kekulisation leaves on an aromatic atom with a written pyrrole-type
 /// H (`[nH]`, `[pH]`) that it does not recount itself: the H stays explicit
-/// but no longer pins the implicit count. Returns whether the atom changed.
-pub(crate) fn unpin_pyrrole_type_h(atom: &mut crate::mol::Atom) -> bool {
+/// but no longer pins the implicit count. Only where `applies` (an atom of
+/// the rings kekulisation passed over); returns whether the atom changed.
+pub(crate) fn unpin_pyrrole_type_h(atom: &mut crate::mol::Atom, applies: bool) -> bool {
     // (stored unconditionally: whether an atom is such an atom follows the
     // molecule, and a branch on it would be mispredicted)
-    let pinned = atom.aromatic & has_pyrrole_type_h(atom) & atom.no_implicit;
+    let pinned = applies & atom.aromatic & has_pyrrole_type_h(atom) & atom.no_implicit;
     atom.no_implicit &= !pinned;
     pinned
 }

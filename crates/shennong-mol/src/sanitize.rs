@@ -143,17 +143,11 @@ fn perceive_checked(
     let mut changed = kekulized != KekuleOutcome::Untouched;
     // What kekulisation does to a written [nH], done for those of the plain
     // rings it passed over (the count below keeps the H as an explicit H).
-    // (every atom visited, those outside the mask left as they are: a
-    // filter on the mask was a mispredicted branch per atom)
+    // (every atom visited, the mask passed in: a filter on the mask was a
+    // mispredicted branch per atom)
     if let Some(mask) = plain {
         for (atom, &in_plain_ring) in mol.atoms.iter_mut().zip(mask) {
-            let before = atom.no_implicit;
-            changed |= crate::kekulize::unpin_pyrrole_type_h(atom) & in_plain_ring;
-            atom.no_implicit = if in_plain_ring {
-                atom.no_implicit
-            } else {
-                before
-            };
+            changed |= crate::kekulize::unpin_pyrrole_type_h(atom, in_plain_ring);
         }
     }
     // a bracket atom's radicals: a change only where a count differs from
@@ -453,7 +447,7 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
     }
     // what kekulisation leaves on a written `[nH]`/`[pH]`
     for atom in &mut mol.atoms {
-        crate::kekulize::unpin_pyrrole_type_h(atom);
+        crate::kekulize::unpin_pyrrole_type_h(atom, true);
     }
     Ok(into_mol(mol, None))
 }
