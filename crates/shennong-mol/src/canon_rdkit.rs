@@ -405,7 +405,7 @@ fn cip_weight(mol: &Mol, x: AtomIdx, b: BondIdx) -> usize {
     } else if bond.aromatic {
         3
     } else {
-        bond.order.valence_x2(true).unsigned_abs() as usize
+        crate::stereo::legacy_bond_weight(bond.order) as usize
     }
 }
 

@@ -75,7 +75,7 @@ const fn valence_heads() -> [(i8, u8); ELEMENT_TABLE.len()] {
 
 /// Default (first) valence of `z`, `-1` for "any".
 pub fn default_valence(z: u8) -> i32 {
-    valences(z).first().map_or(-1, |&v| i32::from(v))
+    i32::from(valence_head(z).0)
 }
 
 /// Whether `z` is in SMILES' organic subset (B, C, N, O, P, S, F, Cl, Br,

@@ -354,11 +354,17 @@ fn legacy_codes(mol: &MolBuilder, inp: &StereoInputs, all_atoms: bool) -> Legacy
     legacy_codes_from(mol, inp, all_atoms, &weights, ranks)
 }
 
+/// How much a bond of `order` weighs in the legacy ranks: twice its order
+/// (an aromatic bond 3, a dative bond as a single one).
+pub(crate) fn legacy_bond_weight(order: BondOrder) -> u32 {
+    order.valence_x2(true).unsigned_abs()
+}
+
 /// The bond weights of the legacy ranks: twice the bond order.
 fn legacy_weights(mol: &MolBuilder) -> Vec<u32> {
     mol.bonds
         .iter()
-        .map(|b| b.order.valence_x2(true).unsigned_abs())
+        .map(|b| legacy_bond_weight(b.order))
         .collect()
 }
 
@@ -699,7 +705,7 @@ fn first_round_key(mol: &MolBuilder, a: AtomIdx) -> Option<FirstRoundKey> {
         {
             1
         } else {
-            bond.order.valence_x2(true).unsigned_abs()
+            legacy_bond_weight(bond.order)
         };
         neighbours.push((initial_key(other), weight));
     }
