@@ -71,6 +71,12 @@ cargo clippy --workspace --all-targets --quiet -- -D warnings
 mkdir -p "$OUT" "$LOGS"
 NCI=$("$VENV/bin/python" -c "import os, rdkit; print(os.path.join(os.path.dirname(rdkit.__file__), 'Data', 'NCI', 'first_5K.smi'))")
 SETS=(chembl_1k="$DATA/chembl_1k.smi" chembl_samples="$DATA/chembl_samples.csv" chembl_drugs="$DATA/chembl_drugs.csv" zinc250k_20k="$DATA/zinc250k.smi.gz:20000")
+# real molecules from other sources, shipped in the pinned RDKit wheel: two
+# SMILES sets for the parity reference and four SD files for the SD parity,
+# listed after the shared ones
+"$VENV/bin/python" scripts/parity/rdkit_wheel_sets.py "$OUT"
+SD_SETS=$OUT/sd_parity_sets.txt
+{ for s in cdk2 solubility.train solubility.test; do echo "$s=$DATA/$s.sdf"; done; cat "$OUT/sd_sets.txt"; } > "$SD_SETS"
 
 step "build the test binaries (profile ci) in the background; RDKit reference steps beside it"
 clear_devnull
@@ -82,13 +88,15 @@ reference_lane_a() {
     "$VENV/bin/python" scripts/parity/make_mutants.py "$DATA/chembl_1k.smi" 5000 "$OUT/mutants.smi"
   logged_step variants "5,000 annotated variants of chembl_1k written by RDKit (isotopes incl. > 255, atom maps, charges, radicals, explicit H, other elements, stray and enumerated stereo)" \
     "$VENV/bin/python" scripts/parity/make_variants.py "$DATA/chembl_1k.smi" 5000 "$OUT/variants.smi"
-  logged_step reference "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K from the RDKit wheel; 5,000 annotated variants; informational: 5,000 SMILES mutants, tricky chemistry)" \
+  logged_step reference "RDKit reference data (shared sets; 20,000-molecule zinc250k sample; NCI first 5K, 10,000 WEHI screening compounds and 2,183 NIBR PubChem examples from the RDKit wheel; 5,000 annotated variants; informational: 5,000 SMILES mutants, tricky chemistry)" \
     "$VENV/bin/python" scripts/parity/make_reference.py "$OUT/reference.tsv" \
     chembl_1k="$DATA/chembl_1k.smi" \
     chembl_samples="$DATA/chembl_samples.csv" \
     chembl_drugs="$DATA/chembl_drugs.csv" \
     zinc250k_20k="$DATA/zinc250k.smi.gz:20000" \
     nci_first5k="$NCI" \
+    wehi_pains="$OUT/wehi_pains.smi" \
+    nibr_pubchem="$OUT/nibr_pubchem.smi" \
     variants="$OUT/variants.smi" \
     informational_mutants="$OUT/mutants.smi" \
     informational_tricky="tests/corpus/smiles/tricky_chemistry.smi"
@@ -130,7 +138,7 @@ step "test binaries built, references ready"
 
 step "cargo test (unit, integration, property, fuzz-mutation and parity tests)"
 clear_devnull
-SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" \
+SHENNONG_PARITY_REF="$OUT/reference.tsv" SHENNONG_PARITY_OUT="$OUT/ours.tsv" SHENNONG_SDF_OUT="$OUT" SHENNONG_SDF_SETS="$SD_SETS" \
   SHENNONG_FP_REF="$OUT/fingerprints.tsv" \
   SHENNONG_SMARTS_PATTERNS="$OUT/smarts_patterns.tsv" SHENNONG_SMARTS_COUNTS="$OUT/smarts_counts.tsv" \
   SHENNONG_FILTER_REF="$OUT/filters.tsv" SHENNONG_DESC_REF="$OUT/descriptors.tsv" \
@@ -144,8 +152,8 @@ fi
 step "RDKit round-trip fidelity of our canonical SMILES"
 "$VENV/bin/python" scripts/parity/check_roundtrip.py "$OUT/ours.tsv" crates/shennong-smiles/tests/known_differences.tsv
 
-step "RDKit parity of SD reading and SDF -> SDF writing"
-"$VENV/bin/python" scripts/parity/check_sdf.py "$DATA" "$OUT"
+step "RDKit parity of SD reading and SDF -> SDF writing (shared SD files; NCI, EGFR, c-Met and CDK2 sets from the RDKit wheel)"
+"$VENV/bin/python" scripts/parity/check_sdf.py "$SD_SETS" "$OUT"
 
 step "RDKit parity of SMILES -> SDF through the 2D layout"
 "$VENV/bin/python" scripts/parity/check_layout.py prepare "$OUT/reference.tsv" "$OUT/layout_in.smi"

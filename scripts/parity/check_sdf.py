@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""SD parity: for each shared SD file, RDKit's canonical SMILES of each input
-record must equal RDKit's canonical SMILES of (a) Shennong's canonical SMILES
-and (b) the record Shennong wrote back (SDF -> SDF), and every data item must
-survive. Usage: check_sdf.py DATA_DIR OUT_DIR
+"""SD parity: for each SD file, RDKit's canonical SMILES of each input record
+must equal RDKit's canonical SMILES of (a) Shennong's canonical SMILES and
+(b) the record Shennong wrote back (SDF -> SDF), and every data item must
+survive. The files are listed one NAME=PATH per line in SETS_FILE (the list
+the test script gives the Rust side as SHENNONG_SDF_SETS).
+Usage: check_sdf.py SETS_FILE OUT_DIR
 """
 import sys
 
@@ -12,10 +14,11 @@ RDLogger.DisableLog("rdApp.*")
 
 
 def main():
-    data_dir, out_dir = sys.argv[1], sys.argv[2]
+    sets_file, out_dir = sys.argv[1], sys.argv[2]
+    sets = [line.strip().split("=", 1) for line in open(sets_file) if line.strip()]
     bad = 0
-    for name in ["cdk2", "solubility.train", "solubility.test"]:
-        src = [m for m in Chem.SDMolSupplier("%s/%s.sdf" % (data_dir, name))]
+    for name, path in sets:
+        src = [m for m in Chem.SDMolSupplier(path)]
         ours_smi = {}
         for line in open("%s/%s.smi.tsv" % (out_dir, name)):
             k, s = line.rstrip("\n").split("\t", 1)

@@ -1,6 +1,9 @@
-//! Reads the shared SD files, writes our canonical SMILES and our SD output
-//! for `scripts/parity/check_sdf.py` to compare with RDKit. Runs when
+//! Reads SD files and writes our canonical SMILES and our SD output for
+//! `scripts/parity/check_sdf.py` to compare with RDKit. Runs when
 //! `SHENNONG_SDF_OUT` names an output directory (the test script sets it).
+//! The files are those listed one `NAME=PATH` per line in the file
+//! `SHENNONG_SDF_SETS` names (the test script lists the shared SD files and
+//! those the RDKit wheel ships), or else the three shared SD files.
 
 #![allow(
     clippy::unwrap_used,
@@ -20,9 +23,23 @@ fn sdf_files_read_and_written() {
     let data = std::env::var("SHENNONG_DATA").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data").to_string()
     });
-    for name in ["cdk2", "solubility.train", "solubility.test"] {
-        let path = format!("{data}/{name}.sdf");
-        let file = std::fs::File::open(&path).unwrap();
+    let sets: Vec<(String, String)> = match std::env::var("SHENNONG_SDF_SETS") {
+        Ok(list) => std::fs::read_to_string(&list)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                let (name, path) = l.split_once('=').unwrap();
+                (name.to_string(), path.to_string())
+            })
+            .collect(),
+        Err(_) => ["cdk2", "solubility.train", "solubility.test"]
+            .iter()
+            .map(|name| (name.to_string(), format!("{data}/{name}.sdf")))
+            .collect(),
+    };
+    for (name, path) in &sets {
+        let file = std::fs::File::open(path).unwrap();
         let mut smiles = String::new();
         let mut sdf = String::new();
         let mut failed = 0;
