@@ -81,10 +81,12 @@ pub fn sanitize_without_shortcuts(mol: MolBuilder, options: &SanitizeOptions) ->
 
 fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> Result<Mol> {
     let census = Census::of(&mol.atoms);
-    stereo_from_directions(&mut mol);
+    // hydrogens go before `/` `\\` marks are read, as in RDKit (their marks
+    // move to other bonds or go with them)
     if options.remove_hydrogens && census.has(Census::HYDROGEN) {
         mol = remove_hydrogens(mol, options.removed_hydrogens);
     }
+    stereo_from_directions(&mut mol);
     if options.cleanup {
         cleanup(&mut mol, census);
         if census.has(Census::METAL) {
@@ -430,10 +432,10 @@ pub fn sanitize_trusted(mut mol: MolBuilder) -> Result<Mol> {
         .iter()
         .any(|a| a.aromatic && a.no_implicit)
         .then(|| mol.clone());
-    stereo_from_directions(&mut mol);
     if mol.atoms.iter().any(|a| a.atomic_num == 1) {
         mol = remove_hydrogens(mol, RemovedHydrogens::Counted);
     }
+    stereo_from_directions(&mut mol);
     assign_implicit_hs(&mut mol)?;
     assign_radicals(&mut mol);
     if let Some(raw) = raw {
@@ -766,6 +768,7 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
         return mol;
     }
     let mut mol = mol;
+    move_marks_off_hydrogens(&mut mol, &remove);
     // Move stereo references away from removed hydrogens, fix chirality parity.
     for bi in 0..mol.num_bonds() {
         let Some(bond) = mol.bonds.get(bi).copied() else {
@@ -918,6 +921,85 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
         });
     }
     out
+}
+
+/// Moves the `/` `\\` marks on the bonds of the hydrogens about to be
+/// removed (`remove`) as RDKit's `molRemoveH` moves them (github #754),
+/// hydrogen by hydrogen from the highest index down, as RDKit removes them:
+/// when no other single bond of the heavy atom carries a mark, the last
+/// unmarked single bond (in bond order, bonds to hydrogens removed before
+/// left out) takes one, putting its atom on the side opposite the
+/// hydrogen, except where RDKit copies the mark unchanged although
+/// neither bond begins at the heavy atom (RDKit's begin atoms, see
+/// [`rdkit_begins_at`]): there the atom lands on the hydrogen's side. That
+/// happens for a mark written before a ring-closure bond, as in
+/// `[H]/C1=C([H])\\CCCCCCCC1`, which RDKit 2026.09 reads as the Z ring.
+/// A mark on a hydrogen's bond next to a marked single bond simply goes
+/// with the hydrogen. Runs before marks become double-bond stereo, as in
+/// RDKit, where they are read after the hydrogens are gone.
+fn move_marks_off_hydrogens(mol: &mut MolBuilder, remove: &[bool]) {
+    let marked = |bd: &Bond| matches!(bd.direction, BondDirection::Up | BondDirection::Down);
+    let mut gone = vec![false; mol.num_atoms()];
+    for h in (0..mol.num_atoms()).rev() {
+        if !remove.get(h).copied().unwrap_or(false) {
+            continue;
+        }
+        if let Some(g) = gone.get_mut(h) {
+            *g = true;
+        }
+        let h = AtomIdx(h as u32);
+        let [(heavy, h_bond)] = *mol.neighbors(h) else {
+            continue;
+        };
+        if !mol.bond(h_bond).is_some_and(marked) {
+            continue;
+        }
+        let mut others = mol.neighbors(heavy).iter().filter(|&&(x, b)| {
+            b != h_bond
+                && !gone.get(x.index()).copied().unwrap_or(false)
+                && mol.bond(b).is_some_and(|bd| bd.order == BondOrder::Single)
+        });
+        if others
+            .clone()
+            .any(|&(_, b)| mol.bond(b).is_some_and(marked))
+        {
+            continue;
+        }
+        let Some(&(_, target)) = others.next_back() else {
+            continue;
+        };
+        let Some(h_up) = is_up(mol, h_bond, heavy) else {
+            continue;
+        };
+        let copied_as_is =
+            !rdkit_begins_at(mol, h_bond, heavy) && !rdkit_begins_at(mol, target, heavy);
+        let up = h_up == copied_as_is;
+        if let Some(bond) = mol.bond_mut(target) {
+            // `up` is seen from the heavy atom; the mark is kept relative
+            // to the bond's begin atom
+            bond.direction = if up == (bond.begin == heavy) {
+                BondDirection::Up
+            } else {
+                BondDirection::Down
+            };
+        }
+    }
+}
+
+/// Whether RDKit's SMILES reader makes `atom` the begin atom of bond `b`:
+/// for a bond along the chain, the atom written first; for a ring-closure
+/// bond, the atom with the closing digit (ours begin at the opening one).
+/// Told apart as the parser builds them: an atom's chain bond to the atom
+/// before it is the first of its neighbours, and a ring closes on an atom
+/// written earlier. (A ring bond closed across a `.` onto the first atom of
+/// a part reads as a chain bond here.)
+fn rdkit_begins_at(mol: &MolBuilder, b: BondIdx, atom: AtomIdx) -> bool {
+    let Some(bond) = mol.bond(b) else {
+        return false;
+    };
+    let (first, last) = (bond.begin.min(bond.end), bond.begin.max(bond.end));
+    let along_chain = mol.neighbors(last).first() == Some(&(first, b));
+    atom == if along_chain { first } else { last }
 }
 
 impl BondStereo {

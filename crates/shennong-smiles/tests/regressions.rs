@@ -811,3 +811,25 @@ fn cxsmiles_radicals_and_coordination_bonds_apply_as_in_rdkit() {
     // a coordination bond that does not touch its atom is an error
     assert!(parse("C1CC1N |C:3.0|").is_err());
 }
+
+/// A `/` or `\` on the bond of a hydrogen that is removed moves as RDKit's
+/// `molRemoveH` moves it, before the marks are read: onto the heavy atom's
+/// last unmarked single bond, copied unchanged when neither bond begins at
+/// the heavy atom (a ring-closure bond begins at its closing atom), which
+/// reverses the geometry (`[H]/C1=C([H])\CCCCCCCC1` reads as the Z ring);
+/// and next to another marked single bond the hydrogen's mark just goes, so
+/// it cannot contradict that one. Both were read the other way (E ring, and
+/// the second double bond's stereo dropped as contradictory); found on
+/// moxidectin with explicit hydrogens.
+#[test]
+fn hydrogen_marks_move_before_they_are_read_as_in_rdkit() {
+    assert_reads_as_rdkit(&[
+        ("[H]/C1=C([H])\\CCCCCCCC1", "C1=C\\CCCCCCCC/1"),
+        ("[H]/C1=C(\\[H])CCCCCCCC1", "C1=C/CCCCCCCC/1"),
+        ("[H]/C1=C([H])\\CCCCCCCC/C=C/1", "C1=C\\CCCCCCCC/C=C/1"),
+        ("C1/C([H])=C([H])\\CCCCCCC1", "C1=C\\CCCCCCCC/1"),
+        ("[H]/C(C)=C([H])\\C", "C/C=C/C"),
+        // a deuterium stays, and with it the geometry as written
+        ("[2H]/C1=C([H])\\CCCCCCCC1", "[2H]/C1=C\\CCCCCCCC1"),
+    ]);
+}

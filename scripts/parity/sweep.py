@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Wide parity sweep, outside the test suite (it reads whole data sets and
+takes minutes): for every molecule of each set, `shennong convert` must accept
+what RDKit accepts, refuse what RDKit refuses, and write a canonical SMILES
+that RDKit reads back as the input molecule (RDKit's canonical SMILES of both
+equal, stereo included). Molecules for which RDKit itself writes two
+canonical SMILES (rdkit_oracle.py) are counted apart.
+
+With --forms, each set is also swept as RDKit writes its molecules in Kekulé
+form and with explicit hydrogen atoms, both in random atom order (RDKit's
+`doRandom`, which its seed does not make repeatable): inputs that exercise
+aromaticity perception from Kekulé structures and hydrogen removal.
+
+Usage (from the repository root, after `cargo build --release`):
+  .venv/bin/python scripts/parity/sweep.py [--forms] target/release/shennong NAME=PATH[:N] ...
+PATH: .smi, .csv (column 'smiles' or 'SMILES'), optionally .gz; N limits the
+set to a deterministic sample of N molecules. For example, the shared sets
+in full:
+  .venv/bin/python scripts/parity/sweep.py target/release/shennong \\
+      zinc250k=../shared/data/zinc250k.smi.gz moses=../shared/data/moses_train.csv.gz:300000
+Exits 1 when any molecule differs.
+"""
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from multiprocessing import Pool
+
+from rdkit import Chem
+
+import rdkit_oracle  # also silences RDKit's warnings
+from make_reference import read_smiles
+
+
+def compare(job):
+    record, smi, ours = job
+    mol = Chem.MolFromSmiles(smi)
+    if mol is None:
+        return "both refuse" if ours is None else "RDKit refuses, Shennong accepts"
+    if ours is None:
+        return "Shennong refuses, RDKit accepts"
+    back = Chem.MolFromSmiles(ours)
+    if back is not None and Chem.MolToSmiles(back) == Chem.MolToSmiles(mol):
+        return "identical"
+    if not rdkit_oracle.invariant(mol):
+        return "RDKit not canonical-invariant (not compared)"
+    return "different"
+
+
+def other_forms(smiles):
+    """The molecules RDKit accepts, as RDKit writes them in Kekulé form and
+    with explicit hydrogen atoms, both in random atom order."""
+    kekule, with_hs = [], []
+    for smi in smiles:
+        mol = Chem.MolFromSmiles(smi)
+        if mol is None:
+            continue
+        kek = Chem.Mol(mol)
+        Chem.Kekulize(kek, clearAromaticFlags=True)
+        kekule.append(Chem.MolToSmiles(kek, kekuleSmiles=True, doRandom=True))
+        with_hs.append(Chem.MolToSmiles(Chem.AddHs(mol), doRandom=True))
+    return kekule, with_hs
+
+
+def sweep(binary, name, smiles, workers):
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = os.path.join(tmp, "in.smi"), os.path.join(tmp, "out.smi")
+        with open(src, "w") as fh:
+            for k, smi in enumerate(smiles):
+                fh.write("%s\t%d\n" % (smi, k))
+        subprocess.run([binary, "convert", src, "-o", out, "-q"], check=False, stderr=subprocess.DEVNULL)
+        ours = {}
+        for line in open(out):
+            smi, ident = line.rstrip("\n").split("\t")
+            ours[int(ident)] = smi
+    jobs = [(k, smi, ours.get(k)) for k, smi in enumerate(smiles)]
+    tally = Counter()
+    examples = []
+    with Pool(workers) as pool:
+        for job, verdict in zip(jobs, pool.imap(compare, jobs, chunksize=500)):
+            tally[verdict] += 1
+            if verdict in ("different", "RDKit refuses, Shennong accepts", "Shennong refuses, RDKit accepts"):
+                examples.append("%s #%d: %s -> %s (%s)" % (name, job[0], job[1], job[2], verdict))
+    print("%-14s %8d molecules: %s" % (name, len(jobs), ", ".join("%s %d" % kv for kv in sorted(tally.items()))))
+    return examples
+
+
+def main():
+    args = sys.argv[1:]
+    forms = "--forms" in args
+    args = [a for a in args if a != "--forms"]
+    binary = args[0]
+    workers = os.cpu_count() or 1
+    failures = []
+    for spec in args[1:]:
+        name, _, rest = spec.partition("=")
+        # a limit is a trailing :N (paths may hold no other colon)
+        path, _, n = rest.rpartition(":") if rest.rsplit(":", 1)[-1].isdigit() else (rest, "", "")
+        smiles = read_smiles(path, int(n) if n else 0)
+        failures += sweep(binary, name, smiles, workers)
+        if forms:
+            kekule, with_hs = other_forms(smiles)
+            failures += sweep(binary, name + "_kekule", kekule, workers)
+            failures += sweep(binary, name + "_hs", with_hs, workers)
+    for f in failures[:50]:
+        print("DIFF " + f)
+    if failures:
+        print("%d differences" % len(failures))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
