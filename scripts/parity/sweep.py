@@ -6,10 +6,12 @@ that RDKit reads back as the input molecule (RDKit's canonical SMILES of both
 equal, stereo included). Molecules for which RDKit itself writes two
 canonical SMILES (rdkit_oracle.py) are counted apart.
 
-With --forms, each set is also swept as RDKit writes its molecules in Kekulé
-form and with explicit hydrogen atoms, both in random atom order (RDKit's
-`doRandom`, which its seed does not make repeatable): inputs that exercise
-aromaticity perception from Kekulé structures and hydrogen removal.
+With --forms, each set is also swept as RDKit writes its molecules in four
+other forms, all in random atom order (RDKit's `doRandom`, which its seed
+does not make repeatable): Kekulé (aromaticity perceived from Kekulé
+structures), with hydrogen atoms (hydrogen removal and the stereo marks on
+their bonds), with every bond written (`-` and `:`), and with every atom
+in brackets with its hydrogen count (`allHsExplicit`).
 
 Usage (from the repository root, after `cargo build --release`):
   .venv/bin/python scripts/parity/sweep.py [--forms] target/release/shennong NAME=PATH[:N] ...
@@ -49,18 +51,23 @@ def compare(job):
 
 
 def other_forms(smiles):
-    """The molecules RDKit accepts, as RDKit writes them in Kekulé form and
-    with explicit hydrogen atoms, both in random atom order."""
-    kekule, with_hs = [], []
+    """The molecules RDKit accepts, as RDKit writes them in the four forms
+    of --forms (see the header), by form name."""
+    forms = {"kekule": [], "hs": [], "bonds": [], "brackets": []}
     for smi in smiles:
         mol = Chem.MolFromSmiles(smi)
         if mol is None:
             continue
-        kek = Chem.Mol(mol)
-        Chem.Kekulize(kek, clearAromaticFlags=True)
-        kekule.append(Chem.MolToSmiles(kek, kekuleSmiles=True, doRandom=True))
-        with_hs.append(Chem.MolToSmiles(Chem.AddHs(mol), doRandom=True))
-    return kekule, with_hs
+        try:
+            kek = Chem.Mol(mol)
+            Chem.Kekulize(kek, clearAromaticFlags=True)
+            forms["kekule"].append(Chem.MolToSmiles(kek, kekuleSmiles=True, doRandom=True))
+        except Exception:  # no Kekulé form RDKit can write
+            pass
+        forms["hs"].append(Chem.MolToSmiles(Chem.AddHs(mol), doRandom=True))
+        forms["bonds"].append(Chem.MolToSmiles(mol, allBondsExplicit=True, doRandom=True))
+        forms["brackets"].append(Chem.MolToSmiles(mol, allHsExplicit=True, doRandom=True))
+    return forms
 
 
 def sweep(binary, name, smiles, workers):
@@ -100,9 +107,8 @@ def main():
         smiles = read_smiles(path, int(n) if n else 0)
         failures += sweep(binary, name, smiles, workers)
         if forms:
-            kekule, with_hs = other_forms(smiles)
-            failures += sweep(binary, name + "_kekule", kekule, workers)
-            failures += sweep(binary, name + "_hs", with_hs, workers)
+            for form, written in other_forms(smiles).items():
+                failures += sweep(binary, "%s_%s" % (name, form), written, workers)
     for f in failures[:50]:
         print("DIFF " + f)
     if failures:
