@@ -46,11 +46,7 @@ def main():
         print("  %-16s %7d molecules  %8.3f%% identical" % (name, totals[name], 100.0 * same[name] / totals[name]))
     for f in not_invariant:
         print("RDKit itself not canonical-invariant (not compared): " + f)
-    for f in failures[:50]:
-        print("ROUND-TRIP DIFF: " + f)
-    if failures:
-        print("%d round-trip differences" % len(failures))
-        sys.exit(1)
+    rdkit_oracle.exit_on_differences(failures, "ROUND-TRIP DIFF: ", "round-trip differences")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@ writes one canonical SMILES for a molecule whatever its atom order. It does
 not for some stereo cages (substituted adamantanes, diazaadamantanes with an
 N centre); there Shennong follows RDKit's input-dependent output, and the
 parity checks do not hold it to more than the oracle."""
+import sys
+
 from rdkit import Chem, RDLogger
 
 # the checks print their own findings; RDKit's warnings would bury them
@@ -41,3 +43,13 @@ def smiles_records(path):
         for line in f.read().splitlines():
             smi, _, rid = line.partition("\t")
             yield smi, rid
+
+
+def exit_on_differences(differences, prefix, what):
+    """Prints the first 50 `differences` (each after `prefix`) and, if there
+    are any, their count as `what` and exits with status 1."""
+    for d in differences[:50]:
+        print(prefix + d)
+    if differences:
+        print("%d %s" % (len(differences), what))
+        sys.exit(1)

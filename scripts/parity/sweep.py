@@ -109,11 +109,7 @@ def main():
         if forms:
             for form, written in other_forms(smiles).items():
                 failures += sweep(binary, "%s_%s" % (name, form), written, workers)
-    for f in failures[:50]:
-        print("DIFF " + f)
-    if failures:
-        print("%d differences" % len(failures))
-        sys.exit(1)
+    rdkit_oracle.exit_on_differences(failures, "DIFF ", "differences")
 
 
 if __name__ == "__main__":
