@@ -13,8 +13,13 @@ structures), with hydrogen atoms (hydrogen removal and the stereo marks on
 their bonds), with every bond written (`-` and `:`), and with every atom
 in brackets with its hydrogen count (`allHsExplicit`).
 
+With --writers, each set is also written with the other writer options
+(`--no-canonical` and `--kekule`: RDKit must read the output back as the
+input; `--no-stereo`: the output must be RDKit's `isomericSmiles=False`
+string to the byte).
+
 Usage (from the repository root, after `cargo build --release`):
-  .venv/bin/python scripts/parity/sweep.py [--forms] target/release/shennong NAME=PATH[:N] ...
+  .venv/bin/python scripts/parity/sweep.py [--forms] [--writers] target/release/shennong NAME=PATH[:N] ...
 PATH: .smi, .csv (column 'smiles' or 'SMILES'), optionally .gz; N limits the
 set to a deterministic sample of N molecules. For example, the shared sets
 in full:
@@ -36,15 +41,20 @@ from make_reference import read_smiles
 
 
 def compare(job):
-    record, smi, ours = job
+    record, smi, ours, option = job
     mol = Chem.MolFromSmiles(smi)
     if mol is None:
         return "both refuse" if ours is None else "RDKit refuses, Shennong accepts"
     if ours is None:
         return "Shennong refuses, RDKit accepts"
-    back = Chem.MolFromSmiles(ours)
-    if back is not None and Chem.MolToSmiles(back) == Chem.MolToSmiles(mol):
-        return "identical"
+    if option == "--no-stereo":
+        # the string RDKit writes without stereo, to the byte
+        if ours == Chem.MolToSmiles(mol, isomericSmiles=False):
+            return "identical"
+    else:
+        back = Chem.MolFromSmiles(ours)
+        if back is not None and Chem.MolToSmiles(back) == Chem.MolToSmiles(mol):
+            return "identical"
     if not rdkit_oracle.invariant(mol):
         return "RDKit not canonical-invariant (not compared)"
     return "different"
@@ -70,18 +80,19 @@ def other_forms(smiles):
     return forms
 
 
-def sweep(binary, name, smiles, workers):
+def sweep(binary, name, smiles, workers, option=None):
     with tempfile.TemporaryDirectory() as tmp:
         src, out = os.path.join(tmp, "in.smi"), os.path.join(tmp, "out.smi")
         with open(src, "w") as fh:
             for k, smi in enumerate(smiles):
                 fh.write("%s\t%d\n" % (smi, k))
-        subprocess.run([binary, "convert", src, "-o", out, "-q"], check=False, stderr=subprocess.DEVNULL)
+        command = [binary, "convert", src, "-o", out, "-q"] + ([option] if option else [])
+        subprocess.run(command, check=False, stderr=subprocess.DEVNULL)
         ours = {}
         for line in open(out):
             smi, ident = line.rstrip("\n").split("\t")
             ours[int(ident)] = smi
-    jobs = [(k, smi, ours.get(k)) for k, smi in enumerate(smiles)]
+    jobs = [(k, smi, ours.get(k), option) for k, smi in enumerate(smiles)]
     tally = Counter()
     examples = []
     with Pool(workers) as pool:
@@ -96,7 +107,8 @@ def sweep(binary, name, smiles, workers):
 def main():
     args = sys.argv[1:]
     forms = "--forms" in args
-    args = [a for a in args if a != "--forms"]
+    writers = "--writers" in args
+    args = [a for a in args if a not in ("--forms", "--writers")]
     binary = args[0]
     workers = os.cpu_count() or 1
     failures = []
@@ -106,6 +118,9 @@ def main():
         path, _, n = rest.rpartition(":") if rest.rsplit(":", 1)[-1].isdigit() else (rest, "", "")
         smiles = read_smiles(path, int(n) if n else 0)
         failures += sweep(binary, name, smiles, workers)
+        if writers:
+            for option in ("--no-canonical", "--kekule", "--no-stereo"):
+                failures += sweep(binary, "%s%s" % (name, option.replace("--", "_")), smiles, workers, option)
         if forms:
             for form, written in other_forms(smiles).items():
                 failures += sweep(binary, "%s_%s" % (name, form), written, workers)

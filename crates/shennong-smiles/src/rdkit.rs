@@ -1387,8 +1387,9 @@ const PLAIN_SYMBOLS: [[u8; 3]; 36] = {
 };
 
 /// Lower-case symbols of the elements written aromatic, by atomic number
-/// ("" for the others).
-const AROMATIC_SYMBOLS: [&str; 53] = {
+/// ("" for the others: an aromatic atom of another element is written with
+/// its usual symbol). Both writers use it.
+pub(crate) const AROMATIC_SYMBOLS: [&str; 53] = {
     let mut t = [""; 53];
     t[5] = "b";
     t[6] = "c";

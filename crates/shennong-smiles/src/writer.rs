@@ -419,8 +419,6 @@ fn bond_text(
     }
 }
 
-const AROMATIC_WRITABLE: [u8; 9] = [5, 6, 7, 8, 15, 16, 33, 34, 52];
-
 /// Appends the atom's SMILES text to `out`: a bare organic-subset symbol when
 /// a reader would restore everything from it, a bracket atom otherwise.
 fn write_atom(
@@ -434,13 +432,20 @@ fn write_atom(
     use std::fmt::Write as _;
     let atom = mol.atom(a);
     let z = atom.atomic_num;
-    let aromatic = atom.aromatic && !options.kekule && AROMATIC_WRITABLE.contains(&z);
+    let aromatic_symbol = if atom.aromatic && !options.kekule {
+        crate::rdkit::AROMATIC_SYMBOLS
+            .get(usize::from(z))
+            .copied()
+            .unwrap_or("")
+    } else {
+        ""
+    };
     let push_symbol = |out: &mut String| {
-        if aromatic {
-            out.extend(atom.symbol().chars().map(|c| c.to_ascii_lowercase()));
+        out.push_str(if aromatic_symbol.is_empty() {
+            atom.symbol()
         } else {
-            out.push_str(atom.symbol());
-        }
+            aromatic_symbol
+        });
     };
     let chir = if options.stereo {
         chirality_text(mol, a, written, ring_closures)

@@ -833,3 +833,27 @@ fn hydrogen_marks_move_before_they_are_read_as_in_rdkit() {
         ("[2H]/C1=C([H])\\CCCCCCCC1", "[2H]/C1=C\\CCCCCCCC1"),
     ]);
 }
+
+/// The non-canonical writer wrote an aromatic silicon as `[Si]` (its list of
+/// elements written lower case lacked `si`, which the canonical writer and
+/// RDKit use), so the output read back as another molecule. Both writers
+/// now share one table.
+#[test]
+fn non_canonical_writer_keeps_aromatic_silicon_lower_case() {
+    let options = WriteOptions {
+        canonical: false,
+        ..WriteOptions::default()
+    };
+    for (input, written) in [
+        (
+            "[si]1(cccnc1)/C(O)=C/C(=O)C",
+            "[si]1(cccnc1)/C(/O)=C/C(=O)C",
+        ),
+        ("c1cc[siH]cc1", "c1cc[siH]cc1"),
+    ] {
+        let mol = parse(input).unwrap();
+        let out = write_smiles(&mol, &options).unwrap();
+        assert_eq!(out, written, "{input}");
+        assert_eq!(to_smiles(&parse(&out).unwrap()), to_smiles(&mol), "{input}");
+    }
+}
