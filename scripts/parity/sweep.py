@@ -117,13 +117,15 @@ def main():
         # a limit is a trailing :N (paths may hold no other colon)
         path, _, n = rest.rpartition(":") if rest.rsplit(":", 1)[-1].isdigit() else (rest, "", "")
         smiles = read_smiles(path, int(n) if n else 0)
-        failures += sweep(binary, name, smiles, workers)
-        if writers:
-            for option in ("--no-canonical", "--kekule", "--no-stereo"):
-                failures += sweep(binary, "%s%s" % (name, option.replace("--", "_")), smiles, workers, option)
+        sets = [(name, smiles)]
         if forms:
-            for form, written in other_forms(smiles).items():
-                failures += sweep(binary, "%s_%s" % (name, form), written, workers)
+            sets += [("%s_%s" % (name, form), written) for form, written in other_forms(smiles).items()]
+        for set_name, set_smiles in sets:
+            failures += sweep(binary, set_name, set_smiles, workers)
+            if writers:
+                for option in ("--no-canonical", "--kekule", "--no-stereo"):
+                    label = "%s%s" % (set_name, option.replace("--", "_"))
+                    failures += sweep(binary, label, set_smiles, workers, option)
     rdkit_oracle.exit_on_differences(failures, "DIFF ", "differences")
 
 
