@@ -81,7 +81,7 @@ pub fn sanitize_without_shortcuts(mol: MolBuilder, options: &SanitizeOptions) ->
 
 fn perceive(mut mol: MolBuilder, options: &SanitizeOptions, shortcuts: bool) -> Result<Mol> {
     let census = Census::of(&mol.atoms);
-    // hydrogens go before `/` `\\` marks are read, as in RDKit (their marks
+    // hydrogens go before `/` `\` marks are read, as in RDKit (their marks
     // move to other bonds or go with them)
     if options.remove_hydrogens && census.has(Census::HYDROGEN) {
         mol = remove_hydrogens(mol, options.removed_hydrogens);
@@ -923,7 +923,7 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
     out
 }
 
-/// Moves the `/` `\\` marks on the bonds of the hydrogens about to be
+/// Moves the `/` `\` marks on the bonds of the hydrogens about to be
 /// removed (`remove`) as RDKit's `molRemoveH` moves them (github #754),
 /// hydrogen by hydrogen from the highest index down, as RDKit removes them:
 /// when no other single bond of the heavy atom carries a mark, the last
@@ -933,7 +933,7 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
 /// neither bond begins at the heavy atom (RDKit's begin atoms, see
 /// [`rdkit_begins_at`]): there the atom lands on the hydrogen's side. That
 /// happens for a mark written before a ring-closure bond, as in
-/// `[H]/C1=C([H])\\CCCCCCCC1`, which RDKit 2026.09 reads as the Z ring.
+/// `[H]/C1=C([H])\CCCCCCCC1`, which RDKit 2026.09 reads as the Z ring.
 /// A mark on a hydrogen's bond next to a marked single bond simply goes
 /// with the hydrogen. Runs before marks become double-bond stereo, as in
 /// RDKit, where they are read after the hydrogens are gone.
