@@ -52,8 +52,7 @@ def compare(job):
         if ours == Chem.MolToSmiles(mol, isomericSmiles=False):
             return "identical"
     else:
-        back = Chem.MolFromSmiles(ours)
-        if back is not None and Chem.MolToSmiles(back) == Chem.MolToSmiles(mol):
+        if rdkit_oracle.canonical(ours) == Chem.MolToSmiles(mol):
             return "identical"
     if not rdkit_oracle.invariant(mol):
         return "RDKit not canonical-invariant (not compared)"
@@ -88,10 +87,7 @@ def sweep(binary, name, smiles, workers, option=None):
                 fh.write("%s\t%d\n" % (smi, k))
         command = [binary, "convert", src, "-o", out, "-q"] + ([option] if option else [])
         subprocess.run(command, check=False, stderr=subprocess.DEVNULL)
-        ours = {}
-        for line in open(out):
-            smi, ident = line.rstrip("\n").split("\t")
-            ours[int(ident)] = smi
+        ours = {int(ident): smi for smi, ident in rdkit_oracle.smiles_records(out)}
     jobs = [(k, smi, ours.get(k), option) for k, smi in enumerate(smiles)]
     tally = Counter()
     examples = []

@@ -623,13 +623,14 @@ fn is_up(mol: &MolBuilder, b: BondIdx, from: AtomIdx) -> Option<bool> {
     Some(up ^ (bond.begin != from))
 }
 
+/// Whether the bond carries a SMILES `/` or `\` mark.
+fn has_mark(bond: &Bond) -> bool {
+    matches!(bond.direction, BondDirection::Up | BondDirection::Down)
+}
+
 /// Turns SMILES `/` `\` marks into cis/trans stereo on double bonds.
 fn stereo_from_directions(mol: &mut MolBuilder) {
-    if !mol
-        .bonds
-        .iter()
-        .any(|b| matches!(b.direction, BondDirection::Up | BondDirection::Down))
-    {
+    if !mol.bonds.iter().any(has_mark) {
         return;
     }
     let mut clear: Vec<BondIdx> = Vec::new();
@@ -745,9 +746,7 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
         if h.atomic_num <= 1 || matches!(h.chirality, Chirality::Other { .. }) {
             continue;
         }
-        let marked = mol
-            .bond(*b)
-            .is_some_and(|bd| matches!(bd.direction, BondDirection::Up | BondDirection::Down));
+        let marked = mol.bond(*b).is_some_and(has_mark);
         let defines_stereo = mol.neighbors(*heavy).len() < 3
             && mol.neighbors(*heavy).iter().any(|&(x, xb)| {
                 mol.bond(xb).is_some_and(|bd| {
@@ -938,30 +937,26 @@ fn remove_hydrogens(mol: MolBuilder, mode: RemovedHydrogens) -> MolBuilder {
 /// with the hydrogen. Runs before marks become double-bond stereo, as in
 /// RDKit, where they are read after the hydrogens are gone.
 fn move_marks_off_hydrogens(mol: &mut MolBuilder, remove: &[bool]) {
-    let marked = |bd: &Bond| matches!(bd.direction, BondDirection::Up | BondDirection::Down);
-    let mut gone = vec![false; mol.num_atoms()];
-    for h in (0..mol.num_atoms()).rev() {
-        if !remove.get(h).copied().unwrap_or(false) {
+    let removed = |x: AtomIdx| remove.get(x.index()).copied().unwrap_or(false);
+    for h in (0..mol.num_atoms() as u32).rev().map(AtomIdx) {
+        if !removed(h) {
             continue;
         }
-        if let Some(g) = gone.get_mut(h) {
-            *g = true;
-        }
-        let h = AtomIdx(h as u32);
         let [(heavy, h_bond)] = *mol.neighbors(h) else {
             continue;
         };
-        if !mol.bond(h_bond).is_some_and(marked) {
+        if !mol.bond(h_bond).is_some_and(has_mark) {
             continue;
         }
+        // (hydrogens of higher index went before this one)
         let mut others = mol.neighbors(heavy).iter().filter(|&&(x, b)| {
             b != h_bond
-                && !gone.get(x.index()).copied().unwrap_or(false)
+                && !(removed(x) && x > h)
                 && mol.bond(b).is_some_and(|bd| bd.order == BondOrder::Single)
         });
         if others
             .clone()
-            .any(|&(_, b)| mol.bond(b).is_some_and(marked))
+            .any(|&(_, b)| mol.bond(b).is_some_and(has_mark))
         {
             continue;
         }

@@ -1194,11 +1194,7 @@ impl<'a> Writer<'a> {
         let lower = !self.kekule && atom.aromatic;
         // (a table read, where a `match` on the element became a jump that
         // mispredicts from one atom to the next)
-        let aromatic_symbol = if lower {
-            AROMATIC_SYMBOLS.get(usize::from(z)).copied().unwrap_or("")
-        } else {
-            ""
-        };
+        let aromatic_symbol = if lower { aromatic_symbol(z) } else { "" };
         let symbol = if aromatic_symbol.is_empty() {
             atom.symbol()
         } else {
@@ -1386,10 +1382,15 @@ const PLAIN_SYMBOLS: [[u8; 3]; 36] = {
     t
 };
 
+/// The lower-case symbol an aromatic atom of element `z` is written with,
+/// or "" for an element written with its usual symbol. Both writers use it.
+pub(crate) fn aromatic_symbol(z: u8) -> &'static str {
+    AROMATIC_SYMBOLS.get(usize::from(z)).copied().unwrap_or("")
+}
+
 /// Lower-case symbols of the elements written aromatic, by atomic number
-/// ("" for the others: an aromatic atom of another element is written with
-/// its usual symbol). Both writers use it.
-pub(crate) const AROMATIC_SYMBOLS: [&str; 53] = {
+/// ("" for the others).
+const AROMATIC_SYMBOLS: [&str; 53] = {
     let mut t = [""; 53];
     t[5] = "b";
     t[6] = "c";
@@ -1591,7 +1592,7 @@ mod tests {
             if single {
                 let symbol = shennong_mol::element::symbol(z).as_bytes();
                 assert_eq!(&plain[..symbol.len()], symbol, "element {z}");
-                let aromatic = AROMATIC_SYMBOLS.get(usize::from(z)).copied().unwrap_or("");
+                let aromatic = aromatic_symbol(z);
                 let first = aromatic.as_bytes().first().copied().unwrap_or(symbol[0]);
                 assert_eq!(plain[2], first, "element {z}");
             }

@@ -433,10 +433,7 @@ fn write_atom(
     let atom = mol.atom(a);
     let z = atom.atomic_num;
     let aromatic_symbol = if atom.aromatic && !options.kekule {
-        crate::rdkit::AROMATIC_SYMBOLS
-            .get(usize::from(z))
-            .copied()
-            .unwrap_or("")
+        crate::rdkit::aromatic_symbol(z)
     } else {
         ""
     };
