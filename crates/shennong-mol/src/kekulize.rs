@@ -197,7 +197,9 @@ pub(crate) fn kekulize_except(
                 bond.aromatic = false;
                 continue;
             }
-            bond.order = BondOrder::Single;
+            if takes_kekule_order(bond) {
+                bond.order = BondOrder::Single;
+            }
             bond.aromatic = false;
         }
     }
@@ -801,6 +803,21 @@ impl DummyRings {
     }
 }
 
+/// Whether kekulisation gives this bond its order (single, or double from
+/// the walk): an aromatic bond, or one flagged aromatic whose order is
+/// single or double. A triple bond that perception flagged aromatic (the
+/// `c#c` of `C[Si](C)(C)c1c#cc2c(c([Si](C)(C)C)cccc1)C(=O)c1ccccc1-2`) keeps
+/// its order and counts its full valence, as in RDKit's `markDbondCands`,
+/// which makes single only the single, double and aromatic bonds of the
+/// system.
+fn takes_kekule_order(bond: &crate::mol::Bond) -> bool {
+    bond.is_aromatic_like()
+        && matches!(
+            bond.order,
+            BondOrder::Single | BondOrder::Double | BondOrder::Aromatic
+        )
+}
+
 /// RDKit's rule for whether an aromatic atom needs a double bond.
 fn double_bond_need(mol: &MolBuilder, a: AtomIdx) -> Result<Need> {
     let Some(atom) = mol.atom(a) else {
@@ -814,7 +831,7 @@ fn double_bond_need(mol: &MolBuilder, a: AtomIdx) -> Result<Need> {
     let mut n_ignore = 0i32;
     for &(_, b) in mol.neighbors(a) {
         let Some(bond) = mol.bond(b) else { continue };
-        if bond.is_aromatic_like() {
+        if takes_kekule_order(bond) {
             sbo += 1;
         } else {
             let c = (bond.order.valence_x2(bond.end == a) + 1) / 2;

@@ -857,3 +857,38 @@ fn non_canonical_writer_keeps_aromatic_silicon_lower_case() {
         assert_eq!(to_smiles(&parse(&out).unwrap()), to_smiles(&mol), "{input}");
     }
 }
+
+/// Found in RDKit's pubchem-hard-set.sdf (2026-12-05): a triple bond in a
+/// ring that perception flags aromatic (`c#c`) became a single bond in the
+/// Kekulé form (`--kekule` SMILES, SD output, Kekulé SMARTS matching), so
+/// the written molecule read back with two carbon radicals. RDKit's
+/// kekulisation makes single only the single, double and aromatic bonds of
+/// the system; the triple bond keeps its order. Expected strings are RDKit
+/// 2026.09's `MolToSmiles(mol, kekuleSmiles=True)`.
+#[test]
+fn kekule_form_keeps_a_triple_bond_perceived_aromatic() {
+    let kekule = WriteOptions {
+        kekule: true,
+        ..Default::default()
+    };
+    let cases = [
+        (
+            "C[Si](C)(C)c1c#cc2c(c([Si](C)(C)C)cccc1)C(=O)c1ccccc1-2",
+            "C[Si](C)(C)C1=CC=CC=C([Si](C)(C)C)C2=C(C#C1)C1=CC=CC=C1C2=O",
+        ),
+        (
+            "c1c#cc2ccccc2c#cccc#cc2ccccc2c#cccc#cc2ccccc2c#1",
+            "C1#CC2=CC=CC=C2C#CC=CC#CC2=CC=CC=C2C#CC=CC#CC2=CC=CC=C2C#C1",
+        ),
+    ];
+    for (input, rdkit) in cases {
+        let mol = parse(input).unwrap();
+        let written = write_smiles(&mol, &kekule).unwrap();
+        assert_eq!(written, rdkit, "{input}");
+        assert_eq!(
+            to_smiles(&parse(&written).unwrap()),
+            to_smiles(&mol),
+            "{input}"
+        );
+    }
+}
