@@ -54,6 +54,15 @@ pub enum WriteError {
         /// Which bond (1-based).
         bond: usize,
     },
+    /// A data item name that an SD file cannot hold (empty, or with a line
+    /// break): it would read back as another item, or not at all.
+    #[error(
+        "data item name {name:?} cannot be written to an SD file (empty, or holding a line break)"
+    )]
+    DataItemName {
+        /// The name.
+        name: String,
+    },
     /// No Kekulé form.
     #[error(transparent)]
     Chemistry(#[from] shennong_mol::MolError),

@@ -50,14 +50,7 @@ pub fn split_record(text: &str, first_line: usize) -> SdRecord {
             if let Some((k, v)) = current.take() {
                 data.push((k, v.join("\n")));
             }
-            let name = l
-                .find('<')
-                .and_then(|s| {
-                    l.get(s + 1..)
-                        .and_then(|r| r.find('>').map(|e| r.get(..e).unwrap_or("").to_string()))
-                })
-                .unwrap_or_default();
-            current = Some((name, Vec::new()));
+            current = data_label(l).map(|name| (name.to_string(), Vec::new()));
         } else if l.is_empty() {
             if let Some((k, v)) = current.take() {
                 data.push((k, v.join("\n")));
@@ -74,6 +67,19 @@ pub fn split_record(text: &str, first_line: usize) -> SdRecord {
         data,
         first_line,
     }
+}
+
+/// The label of a data header line (`>  <NAME>`, possibly with a field
+/// number around it): from its first `<` to its last `>`, as RDKit reads it.
+/// A header without a label, or with an empty one (a field known only by
+/// number, `>  DT12`, or a truncated header, `>  <ID`), has `None`: its
+/// item is skipped up to the next blank line, as RDKit skips it, rather than
+/// kept under an empty name that no SD reader reads back.
+fn data_label(header: &str) -> Option<&str> {
+    let rest = header.get(1..)?;
+    let open = rest.find('<')?;
+    let close = rest.rfind('>')?;
+    rest.get(open + 1..close).filter(|name| !name.is_empty())
 }
 
 /// Streams SD records from a reader. I/O errors end the stream with an `Err`.

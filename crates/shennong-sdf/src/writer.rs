@@ -473,6 +473,11 @@ pub fn write_sd_record(
 ) -> Result<String, WriteError> {
     let mut s = write_molblock(mol, title)?;
     for (k, v) in data {
+        // a name no reader takes back as the same label: an empty one
+        // (RDKit skips the item) or one across lines
+        if k.is_empty() || k.contains(['\n', '\r']) {
+            return Err(WriteError::DataItemName { name: k.clone() });
+        }
         let _ = writeln!(s, ">  <{k}>");
         for line in v.lines() {
             // a blank line would end the item early

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use shennong_sdf::{read_molblock, write_molblock};
+use shennong_sdf::{read_molblock, write_molblock, write_sd_record, SdRecords};
 use shennong_smiles::{parse, to_smiles};
 
 /// A V2000 molblock of single-bonded atoms (symbol, atom-block charge code)
@@ -553,4 +553,52 @@ fn marvin_coordinate_bond_reads_as_dative_as_in_rdkit() {
     let plain = v2000.replace("MRV_COORDINATE_BOND_TYPE", "SOMETHING_ELSE");
     let e = read_molblock(&plain).unwrap_err().to_string();
     assert!(e.contains("line 7") && e.contains("bond type 8"), "{e}");
+}
+
+/// Found in RDKit's pubchem-hard-set.sdf (2026-12-05): a ring triple bond
+/// that perception flags aromatic was written as a single bond (the Kekulé
+/// form made every aromatic-flagged bond single), so SDF -> SDF turned
+/// these dehydro-annulenes into carbon diradicals. It keeps its order now,
+/// as in RDKit's molfiles.
+#[test]
+fn sd_writer_keeps_a_triple_bond_perceived_aromatic() {
+    for smiles in [
+        "C[Si](C)(C)c1c#cc2c(c([Si](C)(C)C)cccc1)C(=O)c1ccccc1-2",
+        "c1c#cc2ccccc2c#cccc#cc2ccccc2c#cccc#cc2ccccc2c#1",
+    ] {
+        assert_writes_and_reads_back(smiles);
+        let block = write_molblock(&parse(smiles).unwrap(), "t").unwrap();
+        assert!(block.lines().any(|l| l.get(6..9) == Some("  3")), "{block}");
+    }
+}
+
+/// Found in RDKit's esters.prop_name_trunc.sdf (2026-12-05): a data header
+/// without a closed label (`>  <ID` then `foo>`) was kept as an item with
+/// an empty name, which SDF -> SDF wrote as `>  <>`, a header RDKit cannot
+/// read (its SD reader then stopped at that record, losing every record
+/// after it). Such an item, like one known only by a field number
+/// (`>  DT12`), is now skipped up to its blank line, as RDKit skips it;
+/// labels run from the first `<` to the last `>`, as in RDKit; and the
+/// writer refuses a name an SD file cannot hold.
+#[test]
+fn data_header_without_a_label_is_skipped_as_in_rdkit() {
+    let block = v2000(&[("C", 0)], &[], "");
+    let text = format!(
+        "{block}>  <ID\nfoo>\nLig2\n\n>  DT12\n42\n\n>  <a>b> (MD-1)\nkept\n\n>  <>\nempty\n\n>  <NAME>\nethane\n\n$$$$\n"
+    );
+    let recs: Vec<_> = SdRecords::new(text.as_bytes())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(recs.len(), 1);
+    let names: Vec<&str> = recs[0].data.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(names, ["a>b", "NAME"]);
+    assert_eq!(recs[0].data[1].1, "ethane");
+    let mol = read_molblock(&recs[0].molblock).unwrap();
+    let written = write_sd_record(&mol, "t", &recs[0].data).unwrap();
+    assert!(
+        written.contains(">  <a>b>\nkept\n") && !written.contains("<>"),
+        "{written}"
+    );
+    let e = write_sd_record(&mol, "t", &[(String::new(), "x".to_string())]).unwrap_err();
+    assert!(e.to_string().contains("data item name"), "{e}");
 }
