@@ -134,9 +134,11 @@ impl<R: BufRead> Iterator for SdRecords<R> {
                 Ok(_) => {
                     self.line += 1;
                     let line = bytes.get(start..).unwrap_or(&[]);
-                    if line.starts_with(b"$$$$")
-                        && String::from_utf8_lossy(line).trim_end() == "$$$$"
-                    {
+                    // any line that starts with `$$$$` ends the record, as
+                    // in RDKit's reader (`$$$$$$$$` of a file that lacked
+                    // its last line break, pasted onto another, is two
+                    // records, not one that swallows the next molecule)
+                    if line.starts_with(b"$$$$") {
                         bytes.truncate(start);
                         self.last_len = bytes.len().min(MAX_RECORD_BYTES);
                         return Some(Ok(split_record(&text_of(bytes), first)));

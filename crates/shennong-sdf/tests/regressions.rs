@@ -602,3 +602,19 @@ fn data_header_without_a_label_is_skipped_as_in_rdkit() {
     let e = write_sd_record(&mol, "t", &[(String::new(), "x".to_string())]).unwrap_err();
     assert!(e.to_string().contains("data item name"), "{e}");
 }
+
+/// Found while sweeping RDKit's test molfiles (2026-12-05): a record ended
+/// only at a line that was exactly `$$$$`, so `$$$$$$$$` (two files pasted
+/// together, the first without its last line break) or `$$$$ x` merged two
+/// records into one and the second molecule was lost without a message.
+/// Any line that starts with `$$$$` ends a record, as in RDKit's reader.
+#[test]
+fn any_line_starting_with_the_delimiter_ends_a_record_as_in_rdkit() {
+    let ethane = v2000(&[("C", 0), ("C", 0)], &[(1, 2)], "");
+    let methanol = v2000(&[("C", 0), ("O", 0)], &[(1, 2)], "");
+    let text = format!("{ethane}$$$$$$$$\n{methanol}$$$$ trailing\n{ethane}$$$$\n");
+    let smiles: Vec<String> = SdRecords::new(text.as_bytes())
+        .map(|r| to_smiles(&read_molblock(&r.unwrap().molblock).unwrap()))
+        .collect();
+    assert_eq!(smiles, ["CC", "CO", "CC"]);
+}
