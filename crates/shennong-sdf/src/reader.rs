@@ -373,6 +373,8 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     }
     // properties block
     let mut saw_chg_iso_rad = false;
+    // atoms whose hydrogen count an `M  HYD` line gave
+    let mut hydrogens_given = vec![false; natoms];
     // data S-groups: (number, field name, data) of each `M  STY ... DAT`
     let mut data_sgroups: Vec<(String, String, String)> = Vec::new();
     let mut k = 4 + natoms + nbonds;
@@ -412,6 +414,50 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                     };
                 }
             }
+        } else if l.starts_with("M  ZBO") {
+            // Alex Clark's zero-order bond proposal (J. Chem. Inf. Model.
+            // 51, 3149, 2011), which Marvin writes: `M  ZBO` gives bonds
+            // their order (0: zero-order), `M  ZCH` the charges and
+            // `M  HYD` the hydrogen counts of their atoms; read as RDKit
+            // reads them
+            for (bi, order, column) in numbered_entries(l, lineno, nbonds, "bond", "order")? {
+                let order = match order {
+                    0 => BondOrder::Zero,
+                    1 => BondOrder::Single,
+                    2 => BondOrder::Double,
+                    3 => BondOrder::Triple,
+                    _ => {
+                        return Err(err(
+                            lineno,
+                            column,
+                            format!("unsupported ZBO bond order {order}"),
+                        ))
+                    }
+                };
+                if let Some(bond) = mol.bond_mut(shennong_mol::BondIdx(bi as u32)) {
+                    bond.order = order;
+                }
+            }
+        } else if l.starts_with("M  ZCH") {
+            for (a, v, column) in property_entries(l, lineno, natoms, "charge")? {
+                if let Some(atom) = mol.atom_mut(a) {
+                    atom.formal_charge =
+                        i8::try_from(v).map_err(|_| err(lineno, column, "charge out of range"))?;
+                }
+            }
+        } else if l.starts_with("M  HYD") {
+            for (a, v, column) in property_entries(l, lineno, natoms, "hydrogen count")? {
+                // a negative count leaves the atom as it is (RDKit)
+                if v >= 0 {
+                    if let Some(atom) = mol.atom_mut(a) {
+                        atom.explicit_hs = u8::try_from(v)
+                            .map_err(|_| err(lineno, column, "hydrogen count out of range"))?;
+                        if let Some(given) = hydrogens_given.get_mut(a.index()) {
+                            *given = true;
+                        }
+                    }
+                }
+            }
         } else if l.starts_with("M  RGP") {
             for (a, label, _) in property_entries(l, lineno, natoms, "R-group label")? {
                 // RDKit keeps labels 1 to 998 as the isotope
@@ -435,6 +481,9 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             if let Some(sg) = data_sgroups.iter_mut().find(|sg| sg.0 == number) {
                 if l.starts_with("M  SDT") {
                     sg.1 = value.split_whitespace().next().unwrap_or("").to_string();
+                    if changes_structure(&sg.1) {
+                        return Err(unsupported_data_sgroup(lineno, &sg.1));
+                    }
                 } else {
                     sg.2 = value.to_string();
                 }
@@ -448,9 +497,11 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         }
     }
     any_bonds.check()?;
-    // explicit valences from the atom block become explicit H counts (15 means zero)
+    // explicit valences from the atom block become explicit H counts (15
+    // means zero), except on atoms whose count `M  HYD` gave (RDKit)
     let valences: Vec<(usize, i64)> = charges_from_block
         .into_iter()
+        .filter(|&(i, _)| !hydrogens_given.get(i).copied().unwrap_or(false))
         .filter_map(|(i, v)| v.map(|v| (i, if v == 15 { 0 } else { v })))
         .collect();
     apply_valences(&mut mol, &valences);
@@ -467,16 +518,31 @@ fn property_entries(
     natoms: usize,
     value_name: &str,
 ) -> Result<Vec<(AtomIdx, i64, usize)>, MolfileError> {
+    Ok(numbered_entries(l, lineno, natoms, "atom", value_name)?
+        .into_iter()
+        .map(|(i, v, column)| (AtomIdx(i as u32), v, column))
+        .collect())
+}
+
+/// The (0-based index, value, value column) entries of a V2000 property
+/// line whose pairs number atoms or bonds (`what`, 1..`count`).
+fn numbered_entries(
+    l: &str,
+    lineno: usize,
+    count: usize,
+    what: &str,
+    value_name: &str,
+) -> Result<Vec<(usize, i64, usize)>, MolfileError> {
     let n = int_field(l, 6, 9, lineno, "entry count")?;
     let mut entries = Vec::with_capacity(n.clamp(0, 8) as usize);
     for e in 0..n.clamp(0, 8) as usize {
         let s = 9 + e * 8;
-        let ai = int_field(l, s, s + 4, lineno, "atom number")?;
+        let i = int_field(l, s, s + 4, lineno, &format!("{what} number"))?;
         let v = int_field(l, s + 4, s + 8, lineno, value_name)?;
-        if ai < 1 || ai as usize > natoms {
-            return Err(err(lineno, s + 1, format!("atom {ai} outside 1..{natoms}")));
+        if i < 1 || i as usize > count {
+            return Err(err(lineno, s + 1, format!("{what} {i} outside 1..{count}")));
         }
-        entries.push((AtomIdx(ai as u32 - 1), v, s + 5));
+        entries.push((i as usize - 1, v, s + 5));
     }
     Ok(entries)
 }
@@ -595,6 +661,22 @@ const ANY_BOND: i64 = 8;
 
 /// The data S-group field that makes an "any" bond a coordination bond.
 const COORDINATE_BOND_FIELD: &str = "MRV_COORDINATE_BOND_TYPE";
+
+/// Data S-group fields of the zero-order bond proposal that RDKit applies
+/// to the structure (zero-order bonds, their atoms' charges and hydrogen
+/// counts; the `M  ZBO`/`ZCH`/`HYD` lines are read). Not applied here, so a
+/// record holding one is refused rather than read as another molecule.
+fn changes_structure(field: &str) -> bool {
+    matches!(field, "ZBO" | "ZCH" | "HYD")
+}
+
+fn unsupported_data_sgroup(lineno: usize, field: &str) -> MolfileError {
+    err(
+        lineno,
+        1,
+        format!("data S-group {field} changes the structure, which is not supported"),
+    )
+}
 
 /// "Any" bonds of one molfile, (line, bond index) each, until the data
 /// S-groups have said which are coordination bonds.
@@ -1384,6 +1466,9 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
             [_, "DAT", ..] if section == "sgroup" => {
                 let unquote = |v: &str| v.trim_matches('"').to_string();
                 let name = kv(&tokens, "FIELDNAME").map(unquote);
+                if let Some(field) = name.as_deref().filter(|f| changes_structure(f)) {
+                    return Err(unsupported_data_sgroup(lineno, field));
+                }
                 if name.as_deref() == Some(COORDINATE_BOND_FIELD) {
                     if let Some(data) = kv(&tokens, "FIELDDATA") {
                         any_bonds.name_coordinate(data);

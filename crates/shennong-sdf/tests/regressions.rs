@@ -618,3 +618,40 @@ fn any_line_starting_with_the_delimiter_ends_a_record_as_in_rdkit() {
         .collect();
     assert_eq!(smiles, ["CC", "CO", "CC"]);
 }
+
+/// Found in RDKit's test molfiles (Marvin exports, 2026-12-05): the `M  ZBO`,
+/// `M  ZCH` and `M  HYD` lines of the zero-order bond proposal (Clark,
+/// J. Chem. Inf. Model. 51, 3149, 2011) were ignored, so an amine-borane
+/// drawn with a zero-order B-N bond read silently as the charged
+/// `[BH3-][NH3+]` and iron pentacarbonyl as a carbon radical complex.
+/// They are read as RDKit 2026.09 reads them (`Chem.MolFromMolBlock`); the
+/// same fields as data S-groups, which are not applied, refuse the record.
+#[test]
+fn zero_order_bond_lines_are_read_as_in_rdkit() {
+    let borane = "\n  Mrv0541 12071315482D          \n\n  2  1  0  0  0  0            999 V2000\n\
+        \x20  -1.0902    0.8545    0.0000 B   0  5  0  0  0  0  0  0  0  0  0  0\n\
+        \x20  -0.2652    0.8545    0.0000 N   0  3  0  0  0  0  0  0  0  0  0  0\n\
+        \x20 1  2  1  0  0  0  0\nM  CHG  2   1  -1   2   1\nM  ZCH  2   1   0   2   0\n\
+        M  HYD  1   1   3\nM  ZBO  1   1   0\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(borane).unwrap()), "B~N");
+    // the charges kept when no ZCH line clears them (RDKit: [BH4-]~[NH4+])
+    let charged = borane.replace("M  ZCH  2   1   0   2   0\n", "");
+    assert_eq!(
+        to_smiles(&read_molblock(&charged).unwrap()),
+        "[BH4-]~[NH4+]"
+    );
+    // a bond number outside the bond block is an error on its line
+    let bad = borane.replace("M  ZBO  1   1   0", "M  ZBO  1   2   0");
+    let e = read_molblock(&bad).unwrap_err().to_string();
+    assert!(
+        e.contains("line 11") && e.contains("bond 2 outside 1..1"),
+        "{e}"
+    );
+    // as a data S-group: refused, not read as another molecule
+    let sgroup = borane.replace(
+        "M  ZBO  1   1   0\n",
+        "M  STY  1   1 DAT\nM  SBL   1  1   1\nM  SDT   1 ZBO\n",
+    );
+    let e = read_molblock(&sgroup).unwrap_err().to_string();
+    assert!(e.contains("data S-group ZBO"), "{e}");
+}
