@@ -1,6 +1,7 @@
 //! Molfile and SD record writing: V2000, or V3000 where V2000's fixed
 //! columns cannot hold the molecule (more than 999 atoms or bonds, atom-map
-//! numbers above 999), as RDKit switches for large molecules.
+//! numbers above 999, coordinates wider than ten columns), as RDKit
+//! switches for large molecules.
 
 use std::fmt::Write as _;
 
@@ -36,9 +37,9 @@ struct BondRow {
 }
 
 /// Writes a molblock (ending with `M  END`, no `$$$$`): V2000, or V3000
-/// when V2000 cannot hold the molecule (more than 999 atoms or bonds, or an
+/// when V2000 cannot hold the molecule (more than 999 atoms or bonds, an
 /// atom-map number above 999, which V2000's three-character field would
-/// truncate). Aromatic systems are written in a Kekulé form; 2D tetrahedral
+/// truncate, or a coordinate wider than its ten columns). Aromatic systems are written in a Kekulé form; 2D tetrahedral
 /// stereo as wedges.
 pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     // refused before any layout work (kekulisation keeps the order)
@@ -189,7 +190,10 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     let chiral = mol.atoms().iter().any(|a| a.chirality.is_tetrahedral());
     let fits_v2000 = atoms.len() <= V2000_MAX
         && bonds.len() <= V2000_MAX
-        && atoms.iter().all(|a| a.map as usize <= V2000_MAX);
+        && atoms.iter().all(|a| a.map as usize <= V2000_MAX)
+        && atoms
+            .iter()
+            .all(|a| a.pos.iter().all(|&x| fits_coordinate_column(x)));
     if fits_v2000 {
         write_v2000_ctab(&mut out, &atoms, &bonds, chiral);
     } else {
@@ -197,6 +201,14 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     }
     out.push_str("M  END\n");
     Ok(out)
+}
+
+/// Whether `x` written with four decimals fits V2000's ten-column
+/// coordinate field (`-9999.9999` to `99999.9999`); a wider number runs
+/// into the next field and reads back as other coordinates, so such a
+/// molecule is written in V3000, whose fields are separated by spaces.
+fn fits_coordinate_column(x: f64) -> bool {
+    (-9999.9999..=99999.9999).contains(&x)
 }
 
 fn write_v2000_ctab(out: &mut String, atoms: &[AtomRow], bonds: &[BondRow], chiral: bool) {

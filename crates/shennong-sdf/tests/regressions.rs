@@ -655,3 +655,29 @@ fn zero_order_bond_lines_are_read_as_in_rdkit() {
     let e = read_molblock(&sgroup).unwrap_err().to_string();
     assert!(e.contains("data S-group ZBO"), "{e}");
 }
+
+/// Found in RDKit's atropisomer test molfiles (2026-12-05): coordinates
+/// such as `-15355.5894` were written into V2000's ten-column fields, where
+/// they run into the next field, and the molecule read back with other
+/// coordinates (and other 3D stereo). A molecule with a coordinate that
+/// does not fit is written in V3000.
+#[test]
+fn coordinates_wider_than_v2000_columns_are_written_in_v3000() {
+    let block = "\n  test\n\n  0  0  0     0  0            999 V3000\n\
+        M  V30 BEGIN CTAB\nM  V30 COUNTS 3 2 0 0 0\nM  V30 BEGIN ATOM\n\
+        M  V30 1 C 1.0 2.0 -15355.5894 0\nM  V30 2 C 2.5 2.0 -15355.5894 0\n\
+        M  V30 3 O 3.0 3.0 -15355.5894 0\nM  V30 END ATOM\nM  V30 BEGIN BOND\n\
+        M  V30 1 1 1 2\nM  V30 2 1 2 3\nM  V30 END BOND\nM  V30 END CTAB\nM  END\n";
+    let mol = read_molblock(block).unwrap();
+    let written = write_molblock(&mol, "t").unwrap();
+    assert!(
+        written.contains("V3000") && written.contains("-15355.5894"),
+        "{written}"
+    );
+    let back = read_molblock(&written).unwrap();
+    assert_eq!(back.conformer(), mol.conformer());
+    // coordinates that fit stay V2000
+    let small = block.replace("-15355.5894", "-1.0");
+    let written = write_molblock(&read_molblock(&small).unwrap(), "t").unwrap();
+    assert!(written.contains("V2000"), "{written}");
+}
