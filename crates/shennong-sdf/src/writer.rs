@@ -158,11 +158,24 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
                             || (generated.is_some()
                                 && original.stereo == BondStereo::None
                                 && !in_small_ring(mol, bi)));
+                    // a wavy single bond read from a molfile stays wavy: in
+                    // 3D it is what keeps the atom it starts at unspecified
+                    // (without it the coordinates would give that atom a
+                    // tag), as RDKit writes it back
+                    let wavy = bond.order == BondOrder::Single
+                        && original.order == BondOrder::Single
+                        && original.direction == shennong_mol::BondDirection::Either;
                     BondRow {
                         begin: bond.begin.index() + 1,
                         end: bond.end.index() + 1,
                         order,
-                        stereo: if either { 3 } else { 0 },
+                        stereo: if either {
+                            3
+                        } else if wavy {
+                            4
+                        } else {
+                            0
+                        },
                     }
                 }
             }

@@ -681,3 +681,28 @@ fn coordinates_wider_than_v2000_columns_are_written_in_v3000() {
     let written = write_molblock(&read_molblock(&small).unwrap(), "t").unwrap();
     assert!(written.contains("V2000"), "{written}");
 }
+
+/// Found in RDKit's test molfiles (2026-12-05): a 3D record whose wavy
+/// bond (stereo 4) leaves a centre unspecified was written without it, so
+/// the coordinates alone gave the centre a tag when read back (`FC(Cl)(Br)I`
+/// came back as `F[C@](Cl)(Br)I`). A wavy single bond is written back, as
+/// RDKit writes it.
+#[test]
+fn wavy_bond_keeps_a_3d_centre_unspecified_on_sdf_to_sdf() {
+    let block = "F[C@](Cl)(Br)I with a squiggle bond\n     RDKit          3D\n\n\
+        \x20 5  4  0  0  0  0  0  0  0  0999 V2000\n\
+        \x20  -0.2470    0.2356    1.4118 F   0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20  -0.0728    0.0773    0.1107 C   0  0  2  0  0  0  0  0  0  0  0  0\n\
+        \x20  -0.3471    1.6071   -0.7694 Cl  0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20  -1.2580   -1.3147   -0.5024 Br  0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20   1.9249   -0.6053   -0.2507 I   0  0  0  0  0  0  0  0  0  0  0  0\n\
+        \x20 2  1  1  4\n  2  3  1  0\n  2  4  1  0\n  2  5  1  0\nM  END\n";
+    let mol = read_molblock(block).unwrap();
+    assert_eq!(to_smiles(&mol), "FC(Cl)(Br)I");
+    let written = write_molblock(&mol, "t").unwrap();
+    assert!(written.contains("  2  1  1  4\n"), "{written}");
+    assert_eq!(to_smiles(&read_molblock(&written).unwrap()), "FC(Cl)(Br)I");
+    // without the wavy bond the coordinates give the tag (RDKit: F[C@](Cl)(Br)I)
+    let plain = block.replace("  2  1  1  4\n", "  2  1  1  0\n");
+    assert_eq!(to_smiles(&read_molblock(&plain).unwrap()), "F[C@](Cl)(Br)I");
+}
