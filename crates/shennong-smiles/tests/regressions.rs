@@ -17,6 +17,26 @@ fn assert_reads_as_rdkit(cases: &[(&str, &str)]) {
     }
 }
 
+/// Checks that each input's Kekulé SMILES is RDKit 2026.09's
+/// (`MolToSmiles(mol, kekuleSmiles=True)`, the expected string) and reads
+/// back as the same molecule.
+fn assert_kekule_as_rdkit(cases: &[(&str, &str)]) {
+    let kekule = WriteOptions {
+        kekule: true,
+        ..Default::default()
+    };
+    for (input, rdkit) in cases {
+        let mol = parse(input).unwrap();
+        let written = write_smiles(&mol, &kekule).unwrap();
+        assert_eq!(written, *rdkit, "{input}");
+        assert_eq!(
+            to_smiles(&parse(&written).unwrap()),
+            to_smiles(&mol),
+            "{input}"
+        );
+    }
+}
+
 /// `Cl[Pt](Cl)([NH3])[NH3]` was rejected as pentavalent N; RDKit turns the
 /// N–Pt single bonds into dative bonds (cleanUpOrganometallics).
 #[test]
@@ -255,11 +275,7 @@ fn double_bond_labels_use_rdkit_reference_atoms() {
 /// the input atom order; so do we now.
 #[test]
 fn kekule_smiles_place_double_bonds_as_rdkit() {
-    let kekule = WriteOptions {
-        kekule: true,
-        ..Default::default()
-    };
-    let cases = [
+    assert_kekule_as_rdkit(&[
         (
             "Cc1ccc(C(F)(F)F)cc1/C=C/C(=O)O",
             "CC1=C(/C=C/C(=O)O)C=C(C(F)(F)F)C=C1",
@@ -276,11 +292,7 @@ fn kekule_smiles_place_double_bonds_as_rdkit() {
             "Cc1cccc(/C=C(/F)C(=O)O)c1C",
             "CC1=C(C)C(/C=C(/F)C(=O)O)=CC=C1",
         ),
-    ];
-    for (input, rdkit) in cases {
-        let mol = parse(input).unwrap();
-        assert_eq!(write_smiles(&mol, &kekule).unwrap(), rdkit, "{input}");
-    }
+    ]);
 }
 
 /// Regression: the canonical ranker packed the 16-bit isotope into a field
@@ -867,11 +879,7 @@ fn non_canonical_writer_keeps_aromatic_silicon_lower_case() {
 /// 2026.09's `MolToSmiles(mol, kekuleSmiles=True)`.
 #[test]
 fn kekule_form_keeps_a_triple_bond_perceived_aromatic() {
-    let kekule = WriteOptions {
-        kekule: true,
-        ..Default::default()
-    };
-    let cases = [
+    assert_kekule_as_rdkit(&[
         (
             "C[Si](C)(C)c1c#cc2c(c([Si](C)(C)C)cccc1)C(=O)c1ccccc1-2",
             "C[Si](C)(C)C1=CC=CC=C([Si](C)(C)C)C2=C(C#C1)C1=CC=CC=C1C2=O",
@@ -880,15 +888,5 @@ fn kekule_form_keeps_a_triple_bond_perceived_aromatic() {
             "c1c#cc2ccccc2c#cccc#cc2ccccc2c#cccc#cc2ccccc2c#1",
             "C1#CC2=CC=CC=C2C#CC=CC#CC2=CC=CC=C2C#CC=CC#CC2=CC=CC=C2C#C1",
         ),
-    ];
-    for (input, rdkit) in cases {
-        let mol = parse(input).unwrap();
-        let written = write_smiles(&mol, &kekule).unwrap();
-        assert_eq!(written, rdkit, "{input}");
-        assert_eq!(
-            to_smiles(&parse(&written).unwrap()),
-            to_smiles(&mol),
-            "{input}"
-        );
-    }
+    ]);
 }
