@@ -39,8 +39,8 @@ struct BondRow {
 /// Writes a molblock (ending with `M  END`, no `$$$$`): V2000, or V3000
 /// when V2000 cannot hold the molecule (more than 999 atoms or bonds, an
 /// atom-map number above 999, which V2000's three-character field would
-/// truncate, or a coordinate wider than its ten columns). Aromatic systems are written in a Kekulé form; 2D tetrahedral
-/// stereo as wedges.
+/// truncate, or a coordinate wider than its ten columns). Aromatic systems
+/// are written in a Kekulé form; 2D tetrahedral stereo as wedges.
 pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     // refused before any layout work (kekulisation keeps the order)
     if let Some(bi) = mol
