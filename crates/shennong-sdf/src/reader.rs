@@ -399,8 +399,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                     continue;
                 };
                 if l.starts_with("M  CHG") {
-                    atom.formal_charge =
-                        i8::try_from(v).map_err(|_| err(lineno, column, "charge out of range"))?;
+                    atom.formal_charge = charge_entry(v, lineno, column)?;
                 } else if l.starts_with("M  ISO") {
                     atom.isotope = u16::try_from(v.max(0)).unwrap_or(0);
                 } else {
@@ -441,8 +440,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
         } else if l.starts_with("M  ZCH") {
             for (a, v, column) in property_entries(l, lineno, natoms, "charge")? {
                 if let Some(atom) = mol.atom_mut(a) {
-                    atom.formal_charge =
-                        i8::try_from(v).map_err(|_| err(lineno, column, "charge out of range"))?;
+                    atom.formal_charge = charge_entry(v, lineno, column)?;
                 }
             }
         } else if l.starts_with("M  HYD") {
@@ -522,6 +520,11 @@ fn property_entries(
         .into_iter()
         .map(|(i, v, column)| (AtomIdx(i as u32), v, column))
         .collect())
+}
+
+/// A charge from an `M  CHG` or `M  ZCH` entry.
+fn charge_entry(v: i64, lineno: usize, column: usize) -> Result<i8, MolfileError> {
+    i8::try_from(v).map_err(|_| err(lineno, column, "charge out of range"))
 }
 
 /// The (0-based index, value, value column) entries of a V2000 property

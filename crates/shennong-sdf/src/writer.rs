@@ -203,10 +203,9 @@ pub fn write_molblock(mol: &Mol, title: &str) -> Result<String, WriteError> {
     let chiral = mol.atoms().iter().any(|a| a.chirality.is_tetrahedral());
     let fits_v2000 = atoms.len() <= V2000_MAX
         && bonds.len() <= V2000_MAX
-        && atoms.iter().all(|a| a.map as usize <= V2000_MAX)
-        && atoms
-            .iter()
-            .all(|a| a.pos.iter().all(|&x| fits_coordinate_column(x)));
+        && atoms.iter().all(|a| {
+            a.map as usize <= V2000_MAX && a.pos.iter().all(|&x| fits_coordinate_column(x))
+        });
     if fits_v2000 {
         write_v2000_ctab(&mut out, &atoms, &bonds, chiral);
     } else {

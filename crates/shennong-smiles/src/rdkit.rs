@@ -1191,15 +1191,7 @@ impl<'a> Writer<'a> {
                 (total_hs > 0 && total_valence != shennong_mol::element::default_valence(z))
                     || (z != 0 && default_hs != Some(total_hs))
             });
-        let lower = !self.kekule && atom.aromatic;
-        // (a table read, where a `match` on the element became a jump that
-        // mispredicts from one atom to the next)
-        let aromatic_symbol = if lower { aromatic_symbol(z) } else { "" };
-        let symbol = if aromatic_symbol.is_empty() {
-            atom.symbol()
-        } else {
-            aromatic_symbol
-        };
+        let symbol = written_symbol(atom, !self.kekule);
         if bracket {
             out.push('[');
             if self.isomeric && atom.isotope != 0 {
@@ -1383,9 +1375,27 @@ const PLAIN_SYMBOLS: [[u8; 3]; 36] = {
 };
 
 /// The lower-case symbol an aromatic atom of element `z` is written with,
-/// or "" for an element written with its usual symbol. Both writers use it.
-pub(crate) fn aromatic_symbol(z: u8) -> &'static str {
+/// or "" for an element written with its usual symbol.
+fn aromatic_symbol(z: u8) -> &'static str {
     AROMATIC_SYMBOLS.get(usize::from(z)).copied().unwrap_or("")
+}
+
+/// The symbol both writers give `atom`: its lower-case aromatic symbol when
+/// it is aromatic, the form is aromatic (`aromatic_form`: not Kekulé) and
+/// its element has one, its element symbol otherwise. (A table read, where
+/// a `match` on the element became a jump that mispredicts from one atom to
+/// the next.)
+pub(crate) fn written_symbol(atom: &shennong_mol::Atom, aromatic_form: bool) -> &'static str {
+    let lower = if aromatic_form && atom.aromatic {
+        aromatic_symbol(atom.atomic_num)
+    } else {
+        ""
+    };
+    if lower.is_empty() {
+        atom.symbol()
+    } else {
+        lower
+    }
 }
 
 /// Lower-case symbols of the elements written aromatic, by atomic number

@@ -432,18 +432,8 @@ fn write_atom(
     use std::fmt::Write as _;
     let atom = mol.atom(a);
     let z = atom.atomic_num;
-    let aromatic_symbol = if atom.aromatic && !options.kekule {
-        crate::rdkit::aromatic_symbol(z)
-    } else {
-        ""
-    };
-    let push_symbol = |out: &mut String| {
-        out.push_str(if aromatic_symbol.is_empty() {
-            atom.symbol()
-        } else {
-            aromatic_symbol
-        });
-    };
+    let symbol = crate::rdkit::written_symbol(atom, !options.kekule);
+    let push_symbol = |out: &mut String| out.push_str(symbol);
     let chir = if options.stereo {
         chirality_text(mol, a, written, ring_closures)
     } else {
