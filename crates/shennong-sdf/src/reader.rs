@@ -236,6 +236,41 @@ fn float_field(
 /// V3000 has no limit, this bounds memory on corrupt counts lines).
 const MAX_COUNT: usize = 1_000_000;
 
+/// The connection-table versions a counts line may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CtabVersion {
+    V2000,
+    V3000,
+}
+
+/// The version a counts line (line 4) names in columns 35-39, checked as
+/// RDKit checks it: a line under 6 characters holds no counts; one longer
+/// than 35 must name `V2000` or `V3000` there; a shorter one is V2000 (old
+/// files and some NCI ones stop after the counts). Without the check an
+/// RXN file or a header one line short reads as an empty molecule.
+fn ctab_version(counts: &str) -> Result<CtabVersion, MolfileError> {
+    if counts.len() < 6 {
+        return Err(err(4, 1, "counts line too short"));
+    }
+    if counts.len() <= 35 {
+        return Ok(CtabVersion::V2000);
+    }
+    match counts.get(34..39) {
+        Some("V2000") => Ok(CtabVersion::V2000),
+        Some("V3000") => Ok(CtabVersion::V3000),
+        Some(v) if v.starts_with('V') => Err(err(
+            4,
+            35,
+            format!("unsupported CTAB version '{v}' (V2000 and V3000 are read)"),
+        )),
+        _ => Err(err(
+            4,
+            35,
+            "CTAB version string invalid: columns 35-39 of the counts line must be V2000 or V3000",
+        )),
+    }
+}
+
 /// Parses a molfile (header, counts line, blocks, up to `M  END`).
 pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     // `str::lines`, each line without any trailing '\r'
@@ -261,7 +296,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     }
     let title = lines.first().copied().unwrap_or("").to_string();
     let counts = lines.get(3).copied().unwrap_or("");
-    if counts.contains("V3000") {
+    if ctab_version(counts)? == CtabVersion::V3000 {
         return parse_v3000(&lines, title);
     }
     let natoms = int_field(counts, 0, 3, 4, "atom count")?;
@@ -462,6 +497,8 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
                 let iso = u16::try_from(label).ok().filter(|&l| (1..999).contains(&l));
                 set_r_group(&mut mol, a, iso);
             }
+        } else if l.starts_with("M  ALS") {
+            apply_atom_list(&mut mol, l, lineno, natoms)?;
         } else if l.starts_with("A  ") {
             k += 1; // alias text on the next line; the atom keeps its element
         } else if l.starts_with("M  STY") {
@@ -506,6 +543,82 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     let is_3d = conformer_is_3d(&lines, &positions, chirality_possible);
     apply_coordinates(&mut mol, positions, is_3d, &wedges, &either_double);
     Ok(RawMolfile { title, mol })
+}
+
+/// A V2000 atom list, `M  ALS aaa nnn F sym sym ...` (MDL CTfile formats:
+/// atom `aaa` may be any of the `nnn` elements, each in a four-column
+/// field; `T` instead of `F` negates the list). Read as RDKit reads it
+/// (`ParseNewAtomList`): a one-element list makes the atom that element (its
+/// charge and isotope kept), a longer one, negated or not, a dummy (`*`);
+/// an empty list is ignored. RDKit reads a negated one-element list ("not
+/// N") as that element, the opposite of its meaning, so we refuse it, as
+/// we refuse the malformed lines RDKit refuses.
+fn apply_atom_list(
+    mol: &mut MolBuilder,
+    l: &str,
+    lineno: usize,
+    natoms: usize,
+) -> Result<(), MolfileError> {
+    if l.len() < 15 {
+        return Err(err(lineno, 1, "atom list line too short"));
+    }
+    let atom = int_field(l, 7, 10, lineno, "atom number")?;
+    if atom < 1 || atom as usize > natoms {
+        return Err(err(lineno, 8, format!("atom {atom} outside 1..{natoms}")));
+    }
+    let count = int_field(l, 10, 13, lineno, "atom list length")?;
+    if count < 0 {
+        return Err(err(
+            lineno,
+            11,
+            format!("negative atom list length {count}"),
+        ));
+    }
+    if count == 0 {
+        return Ok(());
+    }
+    let negated = match l.as_bytes().get(14) {
+        Some(b'T') => true,
+        Some(b'F') => false,
+        _ => {
+            return Err(err(
+                lineno,
+                15,
+                "atom list modifier is neither T (not) nor F",
+            ))
+        }
+    };
+    let mut element = None;
+    for i in 0..count as usize {
+        let start = 16 + 4 * i;
+        let Some(field) = l.get(start..start + 4) else {
+            return Err(err(
+                lineno,
+                start + 1,
+                format!("atom list line too short for its {count} elements"),
+            ));
+        };
+        let symbol = field.split(' ').next().unwrap_or("");
+        let z = atomic_number(symbol).ok_or_else(|| {
+            err(
+                lineno,
+                start + 1,
+                format!("unknown element symbol '{symbol}' in atom list"),
+            )
+        })?;
+        element.get_or_insert(z);
+    }
+    if negated && count == 1 {
+        return Err(err(
+            lineno,
+            15,
+            "a one-element NOT atom list is a query, not a molecule; it cannot be read as one",
+        ));
+    }
+    if let Some(a) = mol.atom_mut(AtomIdx(atom as u32 - 1)) {
+        a.atomic_num = if count == 1 { element.unwrap_or(0) } else { 0 };
+    }
+    Ok(())
 }
 
 /// The (atom, value, value column) entries of a V2000 `M  CHG`-style

@@ -381,12 +381,12 @@ fn choose_wedges(
             continue;
         }
         let nbrs = mol.neighbors(a);
-        if !well_spread(pos(a), nbrs.iter().map(|&(x, _)| pos(x))) {
-            // overlapping neighbours make wedges ambiguous to readers
+        // overlapping neighbours make wedges ambiguous to readers
+        let Some(angles) = neighbour_angles(pos(a), nbrs.iter().map(|&(x, _)| pos(x))) else {
             return Err(WriteError::StereoLayout {
                 what: format!("atom {}", a.index() + 1),
             });
-        }
+        };
         let mut cands: Vec<(usize, AtomIdx)> = nbrs
             .iter()
             .enumerate()
@@ -406,6 +406,11 @@ fn choose_wedges(
         });
         let mut done = false;
         for (k, n) in cands {
+            // the wedged neighbour is the one readers place out of the
+            // plane: it must stand clear of the others
+            if !stands_clear(&angles, k) {
+                continue;
+            }
             // the wedge or hash that a reader (ours, RDKit's) reads back as the tag
             let code = [(BondDirection::Wedge, 1), (BondDirection::Hash, 6)]
                 .into_iter()
@@ -430,30 +435,61 @@ fn choose_wedges(
     Ok(out)
 }
 
-/// Neighbours of a stereocentre must be clearly apart in the plane (more
-/// than 0.2 Å from the centre, directions more than 10° apart) for a wedge to
-/// be read the same way by every reader.
-fn well_spread(center: [f64; 3], nbrs: impl Iterator<Item = [f64; 3]>) -> bool {
+/// Directions (radians, in the plane) from a stereocentre at `center` to
+/// its neighbours, or `None` when two neighbours point almost the same way
+/// (closer than [`MIN_NEIGHBOUR_ANGLE`]) or one sits on the centre (closer
+/// than 0.2 Å): readers could then order the neighbours either way, and no
+/// wedge would mean one configuration.
+fn neighbour_angles(center: [f64; 3], nbrs: impl Iterator<Item = [f64; 3]>) -> Option<Vec<f64>> {
     let mut angles = Vec::new();
     for p in nbrs {
         let (dx, dy) = (p[0] - center[0], p[1] - center[1]);
         if (dx * dx + dy * dy).sqrt() < 0.2 {
-            return false;
+            return None;
         }
         angles.push(dy.atan2(dx));
     }
-    for (i, a) in angles.iter().enumerate() {
-        for b in angles.iter().skip(i + 1) {
-            let mut d = (a - b).abs() % (2.0 * std::f64::consts::PI);
-            if d > std::f64::consts::PI {
-                d = 2.0 * std::f64::consts::PI - d;
-            }
-            if d < 10f64.to_radians() {
-                return false;
-            }
-        }
+    let distinct = angles.iter().enumerate().all(|(i, &a)| {
+        angles
+            .iter()
+            .skip(i + 1)
+            .all(|&b| angle_between(a, b) >= MIN_NEIGHBOUR_ANGLE.to_radians())
+    });
+    distinct.then_some(angles)
+}
+
+/// Neighbour directions closer than this many degrees are taken as one.
+/// Coordinates keep four decimals, so on bonds of ~1.5 Å a direction is
+/// known to about 0.01°; RDKit's wedge reading ignores a centre whose
+/// neighbour directions (unit vectors) lie within 0.0316 of each other,
+/// about 1.8°, as "overlapping neighbors", and 2° stays clear of that.
+const MIN_NEIGHBOUR_ANGLE: f64 = 2.0;
+
+/// The wedged neighbour must be at least this many degrees from every other
+/// neighbour: the wedge is drawn towards it, and a reader that looks at the
+/// drawing must see the wedge apart from the other bonds.
+const MIN_WEDGE_ANGLE: f64 = 10.0;
+
+/// Whether neighbour `k` (of `angles`, from [`neighbour_angles`]) points
+/// at least [`MIN_WEDGE_ANGLE`] away from every other neighbour.
+fn stands_clear(angles: &[f64], k: usize) -> bool {
+    let Some(&own) = angles.get(k) else {
+        return false;
+    };
+    angles
+        .iter()
+        .enumerate()
+        .all(|(i, &b)| i == k || angle_between(own, b) >= MIN_WEDGE_ANGLE.to_radians())
+}
+
+/// The unsigned angle between two directions, in [0, π].
+fn angle_between(a: f64, b: f64) -> f64 {
+    let d = (a - b).abs() % (2.0 * std::f64::consts::PI);
+    if d > std::f64::consts::PI {
+        2.0 * std::f64::consts::PI - d
+    } else {
+        d
     }
-    true
 }
 
 fn in_small_ring(mol: &Mol, bond: usize) -> bool {

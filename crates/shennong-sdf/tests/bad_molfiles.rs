@@ -42,6 +42,10 @@ fn syntax_errors_have_line_and_reason() {
         ("v3000_bad_bond.mol", 0, "unknown atom 7"),
         ("counts_too_big.mol", 0, "ends early"),
         ("query_bond_type.mol", 8, "unsupported bond type 5"),
+        ("als_negative_length.mol", 10, "negative atom list length"),
+        ("als_unknown_element.mol", 10, "unknown element symbol 'Xx'"),
+        ("rxn_as_molfile.mol", 4, "CTAB version string invalid"),
+        ("ctab_v4000.mol", 4, "unsupported CTAB version"),
     ] {
         let e = parse_molfile(&corpus(file)).expect_err(file);
         assert!(e.reason.contains(words), "{file}: {e}");

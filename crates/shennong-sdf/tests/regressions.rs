@@ -706,3 +706,107 @@ fn wavy_bond_keeps_a_3d_centre_unspecified_on_sdf_to_sdf() {
     let plain = block.replace("  2  1  1  4\n", "  2  1  1  0\n");
     assert_eq!(to_smiles(&read_molblock(&plain).unwrap()), "F[C@](Cl)(Br)I");
 }
+
+/// Regression: SDF -> SDF refused a record whose input drawing puts two
+/// neighbours of a stereocentre less than 10° apart ("the 2D layout cannot
+/// express the stereo of atom 10"; three records of RDKit's
+/// pubchem-hard-set.sdf, a cage and two porphyrin complexes), although a
+/// wedge to a third neighbour expresses it and RDKit writes them. Now only
+/// the wedged neighbour must stand 10° clear of the others; neighbours
+/// closer than 2° (which readers may order either way) still refuse the
+/// record. The expected SMILES are RDKit 2026.09's readings of the inputs.
+#[test]
+fn sdf_to_sdf_wedges_a_centre_whose_other_neighbours_nearly_overlap() {
+    let molblock = |br: (f64, f64), i: (f64, f64)| {
+        let atoms = [
+            ("C", 0.0, 0.0),
+            ("F", 0.0, 1.5),
+            ("Cl", -1.3, -0.75),
+            ("Br", br.0, br.1),
+            ("I", i.0, i.1),
+        ];
+        let mut s =
+            String::from("\n  test              2D\n\n  5  4  0  0  0  0  0  0  0  0999 V2000\n");
+        for (sym, x, y) in atoms {
+            s += &format!(
+                "{x:>10.4}{y:>10.4}    0.0000 {sym:<3} 0  0  0  0  0  0  0  0  0  0  0  0\n"
+            );
+        }
+        s + "  1  2  1  1\n  1  3  1  0\n  1  4  1  0\n  1  5  1  0\nM  END\n"
+    };
+    // Br at -30°, I at -36.9°: 6.9° apart
+    let mol = read_molblock(&molblock((1.3, -0.75), (1.2, -0.9))).unwrap();
+    assert_eq!(to_smiles(&mol), "F[C@@](Cl)(Br)I");
+    let written = write_molblock(&mol, "t").unwrap();
+    assert_eq!(
+        to_smiles(&read_molblock(&written).unwrap()),
+        "F[C@@](Cl)(Br)I"
+    );
+    // the wedge goes to fluorine, the neighbour clear of the others
+    assert!(written.contains("  1  2  1  "), "{written}");
+    // Br and I 0.4° apart: readers cannot order them, and RDKit and we
+    // ignore the wedge ("ambiguous stereochemistry - overlapping neighbors")
+    let mol = read_molblock(&molblock((1.3, -0.75), (1.3, -0.76))).unwrap();
+    assert_eq!(to_smiles(&mol), "FC(Cl)(Br)I");
+}
+
+/// Regression (found by sweeping RDKit's test molfiles): V2000 atom lists
+/// (`M  ALS`) were ignored, so an `L` atom whose list holds one element
+/// read as `*` (RDKit: that element), a carbon with a two-element list as
+/// carbon (RDKit: `*`), and malformed lists (negative length, an unknown
+/// symbol, fewer elements than declared) were accepted. Now read as RDKit's
+/// `ParseNewAtomList` reads them (expected SMILES: RDKit 2026.09's, which
+/// also writes an explicit `:0` map on some of these atoms, a quirk we do
+/// not copy); a one-element NOT list, which RDKit reads as the element it
+/// excludes, is refused.
+#[test]
+fn atom_list_lines_are_read_as_in_rdkit() {
+    for (symbol, list, rdkit) in [
+        ("L", "M  ALS   1  1 F N   \n", "CN"),
+        ("C", "M  ALS   1  2 F N   O   \n", "*C"),
+        ("L", "M  ALS   1  2 T N   O   \n", "*C"),
+        ("L", "M  ALS   1  1 F Cl  \n", "CCl"),
+        ("O", "M  CHG  1   1  -1\nM  ALS   1  1 F S   \n", "C[S-]"),
+        ("L", "M  ALS   1  0 F\n", "*C"),
+    ] {
+        let mol = read_molblock(&v2000(&[(symbol, 0), ("C", 0)], &[(1, 2)], list)).unwrap();
+        assert_eq!(to_smiles(&mol), rdkit, "{list}");
+    }
+    for (list, reason) in [
+        ("M  ALS   1 -1 F\n", "negative atom list length"),
+        ("M  ALS   1  1 X N   \n", "modifier"),
+        ("M  ALS   1  1 F Xx  \n", "unknown element symbol 'Xx'"),
+        ("M  ALS   1  2 F N\n", "too short"),
+        ("M  ALS   3  1 F N   \n", "outside 1..2"),
+        ("M  ALS   1  1 T N   \n", "NOT atom list"),
+    ] {
+        let e = read_molblock(&v2000(&[("L", 0), ("C", 0)], &[(1, 2)], list)).unwrap_err();
+        assert!(e.to_string().contains(reason), "{list}: {e}");
+    }
+}
+
+/// Regression (found by sweeping RDKit's test molfiles): a counts line was
+/// taken as V3000 when it held `V3000` anywhere and as V2000 otherwise, so
+/// an RXN file given as a molfile (its fourth line blank) read as an empty
+/// molecule. The version is now checked as RDKit checks it: columns 35-39
+/// of a counts line longer than 35 characters must name V2000 or V3000,
+/// and a line under 6 characters is refused.
+#[test]
+fn counts_line_without_a_ctab_version_is_refused_as_in_rdkit() {
+    let rxn = "$RXN\n\n      RDKit\n\n  1  1\n$MOL\n\n     RDKit\n\n  1  0  0  0  0  0  0  0  0  0999 V2000\n\
+        \x20   0.0000    0.0000    0.0000 C   0  0  0  0  0  0  0  0  0  0  0  0\nM  END\n";
+    let e = read_molblock(rxn).unwrap_err();
+    assert!(e.to_string().contains("counts line too short"), "{e}");
+    let padded = format!("t\n\n\n{:<69}\nM  END\n", "");
+    let e = read_molblock(&padded).unwrap_err();
+    assert!(e.to_string().contains("CTAB version string invalid"), "{e}");
+    let v4000 = "t\n\n\n  0  0  0  0  0  0  0  0  0  0999 V4000\nM  END\n";
+    let e = read_molblock(v4000).unwrap_err();
+    assert!(
+        e.to_string().contains("unsupported CTAB version 'V4000'"),
+        "{e}"
+    );
+    // counts that stop before the version are V2000, as in old files
+    let short = "t\n\n\n  1  0\n    0.0000    0.0000    0.0000 C   0  0\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(short).unwrap()), "C");
+}
