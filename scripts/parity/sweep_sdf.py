@@ -52,6 +52,9 @@ def convert(binary, recs, suffix):
             for k, rec in enumerate(recs):
                 fh.write("rec%d\n%s" % (k, rec.split("\n", 1)[1] if "\n" in rec else ""))
         subprocess.run([binary, "convert", src, "-o", out, "-q"], check=False, stderr=subprocess.DEVNULL)
+        # every record refused: an empty file, which RDKit's SD reader refuses to open
+        if not os.path.exists(out) or os.path.getsize(out) == 0:
+            return {}
         if suffix == ".smi":
             return {int(rid[3:]): smi for smi, rid in rdkit_oracle.smiles_records(out)}
         return {int(m.GetProp("_Name")[3:]): Chem.MolToSmiles(m)
@@ -89,7 +92,7 @@ def main():
                 if v in ("different", "SDF different", "Shennong refuses, RDKit accepts"):
                     failures.append("%s #%d: %s (RDKit %s, ours %s, SDF %s)" % (
                         os.path.basename(path), k, v, Chem.MolToSmiles(mol), smiles.get(k), sdf.get(k)))
-        print("%-28s %6d records: %s" % (os.path.basename(path)[:28], len(recs),
+        print("%-28s %6d records: %s" % (os.path.basename(path)[-28:], len(recs),
                                          ", ".join("%s %d" % kv for kv in sorted(tally.items()))))
     rdkit_oracle.exit_on_differences(failures, "DIFF ", "differences")
 

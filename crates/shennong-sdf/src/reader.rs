@@ -413,9 +413,11 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     // data S-groups: (number, field name, data) of each `M  STY ... DAT`
     let mut data_sgroups: Vec<(String, String, String)> = Vec::new();
     let mut k = 4 + natoms + nbonds;
+    let mut ended = false;
     while let Some(&l) = lines.get(k) {
         let lineno = k + 1;
         if l.starts_with("M  END") {
+            ended = true;
             break;
         }
         if l.starts_with("M  CHG") || l.starts_with("M  ISO") || l.starts_with("M  RAD") {
@@ -501,6 +503,21 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             apply_atom_list(&mut mol, l, lineno, natoms)?;
         } else if l.starts_with("A  ") {
             k += 1; // alias text on the next line; the atom keeps its element
+        } else if l.starts_with("S  SKP") {
+            // `S  SKP nnn`: the next nnn lines are not properties (an
+            // all-blank count skips none; a negative one is refused, as in RDKit)
+            let count = if field(l, 6, 9).is_empty() {
+                0
+            } else {
+                int_field(l, 6, 9, lineno, "S  SKP line count")?
+            };
+            let skipped = usize::try_from(count)
+                .map_err(|_| err(lineno, 7, format!("negative S  SKP line count {count}")))?;
+            k = k.saturating_add(skipped);
+        } else if l.starts_with('G') {
+            // a deprecated group abbreviation, its text on the next line
+            // (RDKit skips both)
+            k += 1;
         } else if l.starts_with("M  STY") {
             // entry count, then (number, type) pairs
             let tokens: Vec<&str> = l.get(6..).unwrap_or("").split_whitespace().collect();
@@ -525,6 +542,15 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             }
         }
         k += 1;
+    }
+    // a molblock cut short (a truncated file, a record without its end)
+    // would lose whatever its missing lines held: refused, as RDKit refuses it
+    if !ended {
+        return Err(err(
+            lines.len() + 1,
+            1,
+            "M  END missing: the molblock ends before its properties block does",
+        ));
     }
     for (_, name, data) in &data_sgroups {
         if name == COORDINATE_BOND_FIELD {
@@ -1447,6 +1473,23 @@ fn kv<'a>(tokens: &'a [&'a str], key: &str) -> Option<&'a str> {
 
 fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError> {
     let entries = v30_lines(lines);
+    // a block cut short is refused, as RDKit refuses it, rather than read
+    // without whatever its missing lines held
+    let closes_ctab = |e: &String| e.split_whitespace().eq(["END", "CTAB"]);
+    if !entries.iter().any(|(_, e)| closes_ctab(e)) {
+        return Err(err(
+            lines.len() + 1,
+            1,
+            "M  V30 END CTAB missing: the V3000 connection table never ends",
+        ));
+    }
+    if !lines.iter().any(|l| l.starts_with("M  END")) {
+        return Err(err(
+            lines.len() + 1,
+            1,
+            "M  END missing: the molblock ends before its properties block does",
+        ));
+    }
     let mut mol = MolBuilder::new();
     let mut positions = Vec::new();
     let mut wedges = Vec::new();

@@ -46,6 +46,9 @@ fn syntax_errors_have_line_and_reason() {
         ("als_unknown_element.mol", 10, "unknown element symbol 'Xx'"),
         ("rxn_as_molfile.mol", 4, "CTAB version string invalid"),
         ("ctab_v4000.mol", 4, "unsupported CTAB version"),
+        ("no_m_end.mol", 8, "M  END missing"),
+        ("skp_negative.mol", 8, "negative S  SKP line count"),
+        ("v3000_no_end_ctab.mol", 15, "M  V30 END CTAB missing"),
     ] {
         let e = parse_molfile(&corpus(file)).expect_err(file);
         assert!(e.reason.contains(words), "{file}: {e}");

@@ -810,3 +810,40 @@ fn counts_line_without_a_ctab_version_is_refused_as_in_rdkit() {
     let short = "t\n\n\n  1  0\n    0.0000    0.0000    0.0000 C   0  0\nM  END\n";
     assert_eq!(to_smiles(&read_molblock(short).unwrap()), "C");
 }
+
+/// Regression: `S  SKP nnn` (skip the next nnn lines) and deprecated `G`
+/// group abbreviation lines (their text on the next line) were read as
+/// property lines, so whatever the skipped lines held (an `M  CHG` here)
+/// changed the molecule. RDKit 2026.09.1 skips them; every expectation here
+/// is its `MolFromMolBlock` result.
+#[test]
+fn skip_and_group_abbreviation_lines_hide_the_lines_they_cover() {
+    for (props, rdkit) in [
+        ("S  SKP  2\nM  CHG  1   1   1\nM  ISO  1   2  13\n", "CN"),
+        (
+            "S  SKP  1\nM  CHG  1   1   1\nM  ISO  1   2  13\n",
+            "[13CH3]N",
+        ),
+        ("S  SKP  0\nM  CHG  1   1   1\n", "C[NH3+]"),
+        ("S  SKP   \nM  CHG  1   1   1\n", "C[NH3+]"),
+        (
+            "G    1  0\nM  CHG  1   1   1\nM  ISO  1   2  13\n",
+            "[13CH3]N",
+        ),
+        ("G    1  0\nM  ISO  1   2  13\n", "CN"),
+    ] {
+        let mol = read_molblock(&v2000(&[("N", 0), ("C", 0)], &[(1, 2)], props)).unwrap();
+        assert_eq!(to_smiles(&mol), rdkit, "{props}");
+    }
+    for (props, reason) in [
+        (
+            "S  SKP -1\nM  CHG  1   1   1\n",
+            "negative S  SKP line count",
+        ),
+        ("S  SKP  x\nM  CHG  1   1   1\n", "S  SKP line count"),
+        ("S  SKP  5\nM  CHG  1   1   1\n", "M  END"),
+    ] {
+        let e = read_molblock(&v2000(&[("N", 0), ("C", 0)], &[(1, 2)], props)).unwrap_err();
+        assert!(e.to_string().contains(reason), "{props}: {e}");
+    }
+}
