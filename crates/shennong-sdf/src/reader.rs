@@ -1475,7 +1475,8 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
     let entries = v30_lines(lines);
     // a block cut short is refused, as RDKit refuses it, rather than read
     // without whatever its missing lines held
-    let closes_ctab = |e: &String| e.split_whitespace().eq(["END", "CTAB"]);
+    // (RDKit compares the line's start only, here as for the section names)
+    let closes_ctab = |e: &String| e.trim_start().starts_with("END CTAB");
     if !entries.iter().any(|(_, e)| closes_ctab(e)) {
         return Err(err(
             lines.len() + 1,
@@ -1505,11 +1506,11 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
         let tokens: Vec<&str> = e.split_whitespace().collect();
         match tokens.as_slice() {
             ["BEGIN", what, ..] => {
-                section = if *what == "ATOM" {
+                section = if what.starts_with("ATOM") {
                     "atom"
-                } else if *what == "BOND" {
+                } else if what.starts_with("BOND") {
                     "bond"
-                } else if *what == "SGROUP" {
+                } else if what.starts_with("SGROUP") {
                     "sgroup"
                 } else {
                     ""

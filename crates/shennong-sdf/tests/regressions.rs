@@ -847,3 +847,17 @@ fn skip_and_group_abbreviation_lines_hide_the_lines_they_cover() {
         assert!(e.to_string().contains(reason), "{props}: {e}");
     }
 }
+
+/// Regression: a V3000 section name with extra characters after it
+/// (`BEGIN ATOMSS`, in one of RDKit's test files) was not recognised, so its
+/// atoms were skipped and the first bond "refers to unknown atom 1". RDKit
+/// compares only the start of the line (`BEGIN ATOM`, `BEGIN BOND`,
+/// `END CTAB`) and reads the block; so do we.
+#[test]
+fn v3000_section_names_are_matched_by_their_start_as_in_rdkit() {
+    let block = "\n     test\n\n  0  0  0     0  0            999 V3000\n\
+M  V30 BEGIN CTAB\nM  V30 COUNTS 2 1 0 0 0\nM  V30 BEGIN ATOMSS\n\
+M  V30 1 N 0 0 0 0 CHG=1\nM  V30 2 C 1.299 0.75 0 0\nM  V30 END ATOM\n\
+M  V30 BEGIN BONDS\nM  V30 1 1 1 2\nM  V30 END BOND\nM  V30 END CTABS\nM  END\n";
+    assert_eq!(to_smiles(&read_molblock(block).unwrap()), "C[NH3+]");
+}
