@@ -271,6 +271,16 @@ fn ctab_version(counts: &str) -> Result<CtabVersion, MolfileError> {
     }
 }
 
+/// The error for a molblock of `num_lines` lines that never reaches its
+/// `M  END` line (V2000 or V3000).
+fn m_end_missing(num_lines: usize) -> MolfileError {
+    err(
+        num_lines + 1,
+        1,
+        "M  END missing: the molblock ends before its properties block does",
+    )
+}
+
 /// Parses a molfile (header, counts line, blocks, up to `M  END`).
 pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     // `str::lines`, each line without any trailing '\r'
@@ -546,11 +556,7 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     // a molblock cut short (a truncated file, a record without its end)
     // would lose whatever its missing lines held: refused, as RDKit refuses it
     if !ended {
-        return Err(err(
-            lines.len() + 1,
-            1,
-            "M  END missing: the molblock ends before its properties block does",
-        ));
+        return Err(m_end_missing(lines.len()));
     }
     for (_, name, data) in &data_sgroups {
         if name == COORDINATE_BOND_FIELD {
@@ -1431,13 +1437,16 @@ fn apply_coordinates(
     }
 }
 
-/// V3000 continuation lines joined; returns the `M  V30` payloads with their line numbers.
-fn v30_lines(lines: &[&str]) -> Vec<(usize, String)> {
+/// V3000 continuation lines joined: the `M  V30` payloads with their line
+/// numbers, and whether the block reached its `M  END` line.
+fn v30_lines(lines: &[&str]) -> (Vec<(usize, String)>, bool) {
     let mut out: Vec<(usize, String)> = Vec::new();
     let mut pending: Option<(usize, String)> = None;
+    let mut ended = false;
     for (i, l) in lines.iter().enumerate() {
         let Some(rest) = l.strip_prefix("M  V30 ") else {
             if l.starts_with("M  END") {
+                ended = true;
                 break;
             }
             continue;
@@ -1462,7 +1471,7 @@ fn v30_lines(lines: &[&str]) -> Vec<(usize, String)> {
     if let Some(p) = pending {
         out.push(p);
     }
-    out
+    (out, ended)
 }
 
 fn kv<'a>(tokens: &'a [&'a str], key: &str) -> Option<&'a str> {
@@ -1472,7 +1481,7 @@ fn kv<'a>(tokens: &'a [&'a str], key: &str) -> Option<&'a str> {
 }
 
 fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError> {
-    let entries = v30_lines(lines);
+    let (entries, ended) = v30_lines(lines);
     // a block cut short is refused, as RDKit refuses it, rather than read
     // without whatever its missing lines held
     // (RDKit compares the line's start only, here as for the section names)
@@ -1484,12 +1493,8 @@ fn parse_v3000(lines: &[&str], title: String) -> Result<RawMolfile, MolfileError
             "M  V30 END CTAB missing: the V3000 connection table never ends",
         ));
     }
-    if !lines.iter().any(|l| l.starts_with("M  END")) {
-        return Err(err(
-            lines.len() + 1,
-            1,
-            "M  END missing: the molblock ends before its properties block does",
-        ));
+    if !ended {
+        return Err(m_end_missing(lines.len()));
     }
     let mut mol = MolBuilder::new();
     let mut positions = Vec::new();
