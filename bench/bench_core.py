@@ -66,51 +66,66 @@ def main():
     with open(sdf_path) as fh:
         blocks = [b for b in fh.read().split("$$$$\n") if b.strip()]
 
-    results = {}
     reps = 3  # each measurement is the fastest of three runs, for both tools
 
-    def best(fn):
-        times = []
-        for _ in range(reps):
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        return min(times)
+    def timed(fn):
+        t = time.perf_counter()
+        fn()
+        return time.perf_counter() - t
 
-    # RDKit, one thread
-    results[("parse", 1, "rdkit")] = best(lambda: rd_parse(smiles))
-    mols = [m for m in (Chem.MolFromSmiles(s) for s in smiles) if m is not None]
-    results[("canon", 1, "rdkit")] = best(lambda: [Chem.MolToSmiles(m) for m in mols])
-    results[("sdf", 1, "rdkit")] = best(lambda: rd_sdf(blocks))
-    # RDKit, all cores (process pool, the usual way around the GIL)
-    if threads > 1:
-        with mp.Pool(threads) as pool:
-            pool.map(rd_parse, chunks(smiles[:1000], threads))  # warm up workers
-            results[("parse", threads, "rdkit")] = best(lambda: pool.map(rd_parse, chunks(smiles, threads)))
-            results[("sdf", threads, "rdkit")] = best(lambda: pool.map(rd_sdf, chunks(blocks, threads)))
-    # Shennong
+    # Shennong runs as one process that loads the files once and then
+    # times one phase per command, so that each RDKit run is followed at
+    # once by the Shennong run it is compared with: on a shared VM the
+    # speed drifts over minutes, and timing all of one tool before the
+    # other compared the two at different moments.
     exe = os.path.join(ROOT, "target", "release", "examples", "bench_core")
-    for th in sorted({1, threads}):
-        r = json.loads(subprocess.run([exe, smi_path, sdf_path, str(th)], check=True, capture_output=True, text=True).stdout)
-        results[("parse", th, "shennong")] = r["parse_s"]
-        results[("canon", th, "shennong")] = r["canon_s"]
-        results[("sdf", th, "shennong")] = r["sdf_s"]
+    shennong = subprocess.Popen([exe, smi_path, sdf_path], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def sh_run(phase, th):
+        shennong.stdin.write("%s %d\n" % (phase, th))
+        shennong.stdin.flush()
+        return json.loads(shennong.stdout.readline())["seconds"]
+
+    mols = [m for m in (Chem.MolFromSmiles(s) for s in smiles) if m is not None]
+    rd_runs = {
+        ("parse", 1): lambda: rd_parse(smiles),
+        ("canon", 1): lambda: [Chem.MolToSmiles(m) for m in mols],
+        ("sdf", 1): lambda: rd_sdf(blocks),
+    }
+    pool = None
+    if threads > 1:
+        # all cores: a process pool, the usual way around the GIL
+        pool = mp.Pool(threads)
+        pool.map(rd_parse, chunks(smiles[:1000], threads))  # warm up workers
+        rd_runs[("parse", threads)] = lambda: pool.map(rd_parse, chunks(smiles, threads))
+        rd_runs[("sdf", threads)] = lambda: pool.map(rd_sdf, chunks(blocks, threads))
+    cases = [(op, th) for op in ("parse", "canon", "sdf") for th in sorted({1, threads})]
+    times = {}
+    for _ in range(reps):
+        for op, th in cases:
+            rd = rd_runs.get((op, th))
+            rd_t = timed(rd) if rd else None
+            times.setdefault((op, th), []).append((rd_t, sh_run(op, th)))
+    if pool is not None:
+        pool.close()
+    shennong.stdin.close()
+    shennong.wait()
 
     print("Shennong %s vs RDKit %s, %d molecules (%d zinc250k + %d moses_train), %d SD records" % (
         "0.1.0", rdBase.rdkitVersion, n, n // 2, n - n // 2, len(blocks)))
-    print("machine: %s, %d cores, Python %s; fastest of %d runs each" % (platform.processor() or platform.machine(), threads, platform.python_version(), reps))
-    print("| operation | threads | RDKit (s) | Shennong (s) | RDKit mol/s | Shennong mol/s | ratio |")
-    print("|---|---|---|---|---|---|---|")
+    print("machine: %s, %d cores, Python %s; fastest of %d runs each, each RDKit run followed by the Shennong run it is paired with" % (platform.processor() or platform.machine(), threads, platform.python_version(), reps))
+    print("| operation | threads | RDKit (s) | Shennong (s) | RDKit mol/s | Shennong mol/s | ratio | ratio per pair of runs |")
+    print("|---|---|---|---|---|---|---|---|")
     for op, label, count in [("parse", "SMILES parse + sanitize", n), ("canon", "canonical SMILES write", n), ("sdf", "SD read (molblock parse + sanitize)", len(blocks))]:
         for th in sorted({1, threads}):
-            rd = results.get((op, th, "rdkit"))
-            sh = results.get((op, th, "shennong"))
-            if sh is None:
-                continue
+            pairs = times[(op, th)]
+            sh = min(s for _, s in pairs)
+            rd = min(r for r, _ in pairs) if pairs[0][0] is not None else None
             rd_s = "%.2f" % rd if rd else "n/a"
             ratio = "%.1fx" % (rd / sh) if rd else "n/a"
-            print("| %s | %d | %s | %.3f | %s | %.0f | %s |" % (
-                label, th, rd_s, sh, "%.0f" % (count / rd) if rd else "n/a", count / sh, ratio))
+            per_pair = " ".join("%.1fx" % (r / s) for r, s in pairs) if rd else "n/a"
+            print("| %s | %d | %s | %.3f | %s | %.0f | %s | %s |" % (
+                label, th, rd_s, sh, "%.0f" % (count / rd) if rd else "n/a", count / sh, ratio, per_pair))
 
 
 if __name__ == "__main__":

@@ -1,9 +1,13 @@
-//! Times Shennong's core operations on in-memory data, single-threaded and on
-//! all threads: SMILES parse+sanitize, canonical SMILES writing, SD reading.
-//! Driven by `bench/bench_core.py`, which times RDKit on the same files.
+//! Times Shennong's core operations on in-memory data: SMILES
+//! parse+sanitize, canonical SMILES writing, SD reading. Driven by
+//! `bench/bench_core.py`, which times RDKit on the same files, one run of
+//! each tool after the other, so that both see the machine in the same
+//! state (on a shared VM the speed drifts over minutes).
 //!
-//! Usage: bench_core SMILES_FILE SDF_FILE THREADS
-//! Prints one JSON object.
+//! Usage: bench_core SMILES_FILE SDF_FILE
+//! Loads both files, then reads commands from stdin, one per line:
+//! `PHASE THREADS` (PHASE: parse, canon or sdf), and answers each with one
+//! JSON object on stdout: `{"phase": …, "threads": …, "seconds": …, "count": …}`.
 
 #![allow(
     clippy::unwrap_used,
@@ -12,6 +16,8 @@
     clippy::indexing_slicing
 )]
 
+use std::collections::HashMap;
+use std::io::{BufRead, Write};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -28,37 +34,54 @@ fn main() {
         .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
         .collect();
     let sdf = std::fs::read(&args[2]).unwrap();
-    let threads: usize = args[3].parse().unwrap();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .unwrap();
-    // each phase runs three times; the fastest run is reported (as for RDKit)
-    let best = |f: &dyn Fn() -> usize| -> (f64, usize) {
-        let mut out = (f64::INFINITY, 0);
-        for _ in 0..3 {
-            let t = Instant::now();
-            let r = f();
-            out = (out.0.min(t.elapsed().as_secs_f64()), r);
-        }
-        out
-    };
-    pool.install(|| {
-        // molecules are dropped as they are made, as in the RDKit loop
-        let (parse_s, ok) = best(&|| smiles.par_iter().filter(|s| shennong::smiles::parse(s).is_ok()).count());
-        let mols: Vec<_> = smiles.par_iter().filter_map(|s| shennong::smiles::parse(s).ok()).collect();
-        let (canon_s, total_len) = best(&|| mols.par_iter().map(|m| shennong::smiles::to_smiles(m).len()).sum());
-        let (sdf_s, sdf_mols) = best(&|| {
-            let records: Vec<_> = shennong::sdf::SdRecords::new(sdf.as_slice()).filter_map(Result::ok).collect();
-            records
-                .par_iter()
-                .filter(|r| shennong::sdf::read_molblock(&r.molblock).is_ok())
-                .count()
+    // the molecules the canonical writer is timed on, parsed once (as the
+    // RDKit side parses its list once)
+    let mols: Vec<_> = smiles
+        .par_iter()
+        .filter_map(|s| shennong::smiles::parse(s).ok())
+        .collect();
+    let mut pools: HashMap<usize, rayon::ThreadPool> = HashMap::new();
+    let stdout = std::io::stdout();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.unwrap();
+        let mut words = line.split_whitespace();
+        let (Some(phase), Some(threads)) = (words.next(), words.next()) else {
+            continue;
+        };
+        let threads: usize = threads.parse().unwrap();
+        let pool = pools.entry(threads).or_insert_with(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
         });
-        let sdf_n = shennong::sdf::SdRecords::new(sdf.as_slice()).count();
-        println!(
-            "{{\"threads\": {threads}, \"n\": {}, \"parsed\": {ok}, \"parse_s\": {parse_s:.4}, \"canon_s\": {canon_s:.4}, \"canon_chars\": {total_len}, \"sdf_n\": {sdf_n}, \"sdf_ok\": {sdf_mols}, \"sdf_s\": {sdf_s:.4}}}",
-            smiles.len()
-        );
-    });
+        let (seconds, count) = pool.install(|| {
+            let t = Instant::now();
+            let count = match phase {
+                // molecules are dropped as they are made, as in the RDKit loop
+                "parse" => smiles
+                    .par_iter()
+                    .filter(|s| shennong::smiles::parse(s).is_ok())
+                    .count(),
+                "canon" => mols
+                    .par_iter()
+                    .map(|m| shennong::smiles::to_smiles(m).len())
+                    .sum(),
+                "sdf" => {
+                    let records: Vec<_> = shennong::sdf::SdRecords::new(sdf.as_slice())
+                        .filter_map(Result::ok)
+                        .collect();
+                    records
+                        .par_iter()
+                        .filter(|r| shennong::sdf::read_molblock(&r.molblock).is_ok())
+                        .count()
+                }
+                other => panic!("unknown phase {other}"),
+            };
+            (t.elapsed().as_secs_f64(), count)
+        });
+        let mut out = stdout.lock();
+        writeln!(out, "{{\"phase\": \"{phase}\", \"threads\": {threads}, \"seconds\": {seconds:.4}, \"count\": {count}}}").unwrap();
+        out.flush().unwrap();
+    }
 }
