@@ -8,8 +8,9 @@ suite, because the repository is not part of a fresh clone.
 
 RDKIT_GIT_DIR: a clone or mirror of rdkit/rdkit (`fetch github:rdkit/rdkit`
 gives a bare repository); files are read from its HEAD with `git show`.
-Writes one SMILES per line (first column of each source) to OUT_DIR/NAME.smi
-and prints the sweep.py arguments for them.
+Writes one SMILES per line (the SMILES column of each source; comment
+lines left out) to OUT_DIR/NAME.smi and prints the sweep.py arguments
+for them.
 """
 import gzip
 import os
