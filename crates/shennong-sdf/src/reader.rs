@@ -24,6 +24,14 @@ fn err(line: usize, column: usize, reason: impl Into<String>) -> MolfileError {
     }
 }
 
+/// A line without any trailing '\r' (what `str::lines` leaves of it).
+fn without_cr(mut l: &str) -> &str {
+    while let Some(shorter) = l.strip_suffix('\r') {
+        l = shorter;
+    }
+    l
+}
+
 /// Field of fixed columns `[start, end)` (0-based, clipped to the line).
 fn field(line: &str, start: usize, end: usize) -> &str {
     let end = end.min(line.len());
@@ -173,6 +181,46 @@ fn fast_float(f: &[u8]) -> Option<f64> {
     Some(if negative { -v } else { v })
 }
 
+/// A coordinate in the molfile's own layout, `%10.4f`: ten columns, the
+/// point in the sixth, four decimals after it, and before it spaces, an
+/// optional minus and at least one digit (`   -1.2345`, `    0.0000`). The
+/// digits make one integer below 10^9, divided by 10^4 as [`fast_float`]
+/// divides the same integer, so the value is bit for bit the one
+/// [`fast_float`] (and `str::parse`) gives; `None` for any other shape,
+/// which the general readers take.
+#[inline]
+fn fixed_coordinate(f: &[u8]) -> Option<f64> {
+    let [i0, i1, i2, i3, i4, b'.', f0, f1, f2, f3] = *f else {
+        return None;
+    };
+    let mut fraction = 0u64;
+    for c in [f0, f1, f2, f3] {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        fraction = fraction * 10 + u64::from(c - b'0');
+    }
+    // the whole part from its last column leftwards: digits (at least
+    // one), then an optional minus, then only spaces
+    let (mut whole, mut scale, mut negative, mut in_digits) = (0u64, 1u64, false, true);
+    for c in [i4, i3, i2, i1, i0] {
+        match (in_digits, c) {
+            (true, b'0'..=b'9') => {
+                whole += u64::from(c - b'0') * scale;
+                scale *= 10;
+            }
+            (true, b'-' | b' ') if scale > 1 => {
+                negative = c == b'-';
+                in_digits = false;
+            }
+            (false, b' ') => {}
+            _ => return None,
+        }
+    }
+    let v = (whole * 10_000 + fraction) as f64 / 1e4;
+    Some(if negative { -v } else { v })
+}
+
 /// A fixed-column number: blank reads as zero (as MDL readers do); anything
 /// else that does not parse is an error naming the field, line and column.
 fn number_field<T: std::str::FromStr + Default>(
@@ -196,6 +244,9 @@ fn number_field<T: std::str::FromStr + Default>(
     })
 }
 
+// (inlined: the usual fields are read where they are asked for, the
+// general readers and their errors staying out of line)
+#[inline(always)]
 fn int_field(
     line: &str,
     start: usize,
@@ -203,14 +254,46 @@ fn int_field(
     lineno: usize,
     what: &str,
 ) -> Result<i64, MolfileError> {
+    match plain_int(columns(line, start, end)) {
+        Some(v) => Ok(v),
+        None => int_field_general(line, start, end, lineno, what),
+    }
+}
+
+/// [`int_field`] for fields of other shapes.
+#[inline(never)]
+fn int_field_general(
+    line: &str,
+    start: usize,
+    end: usize,
+    lineno: usize,
+    what: &str,
+) -> Result<i64, MolfileError> {
+    let f = columns(line, start, end);
     // one pass with the spaces (measured faster than trimming first for
     // these short fields; the ten-column coordinates are the other way)
-    match fast_int(columns(line, start, end)) {
+    match fast_int(f) {
         Some(v) => Ok(v),
         None => number_field(line, start, end, lineno, what, "an integer"),
     }
 }
 
+/// The integer fields nearly every molfile writer emits: one or two digits
+/// right-aligned after spaces in a field of two or three columns (`  0`,
+/// ` 12`, ` 1`), read by their shape without the general reader's
+/// character-by-character states; `None` for any other field. Each shape
+/// reads as [`fast_int`] reads it.
+#[inline]
+fn plain_int(f: &[u8]) -> Option<i64> {
+    let digit = |c: u8| c.is_ascii_digit().then(|| i64::from(c - b'0'));
+    match *f {
+        [b' ', b' ', d] | [b' ', d] => digit(d),
+        [b' ', d1, d0] => Some(digit(d1)? * 10 + digit(d0)?),
+        _ => None,
+    }
+}
+
+#[inline(always)]
 fn float_field(
     line: &str,
     start: usize,
@@ -218,7 +301,23 @@ fn float_field(
     lineno: usize,
     what: &str,
 ) -> Result<f64, MolfileError> {
-    let v: f64 = match fast_float(trim_spaces(columns(line, start, end))) {
+    match fixed_coordinate(columns(line, start, end)) {
+        Some(v) => Ok(v),
+        None => float_field_general(line, start, end, lineno, what),
+    }
+}
+
+/// [`float_field`] for fields of other shapes.
+#[inline(never)]
+fn float_field_general(
+    line: &str,
+    start: usize,
+    end: usize,
+    lineno: usize,
+    what: &str,
+) -> Result<f64, MolfileError> {
+    let f = columns(line, start, end);
+    let v: f64 = match fast_float(trim_spaces(f)) {
         Some(v) => v,
         None => number_field(line, start, end, lineno, what, "a number")?,
     };
@@ -283,19 +382,18 @@ fn m_end_missing(num_lines: usize) -> MolfileError {
 
 /// Parses a molfile (header, counts line, blocks, up to `M  END`).
 pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
-    // `str::lines`, each line without any trailing '\r'
-    let mut lines: Vec<&str> = Vec::with_capacity(text.len() / 40 + 4);
-    if !text.is_empty() {
-        lines.extend(text.split('\n').map(|l| {
-            let mut l = l;
-            while let Some(shorter) = l.strip_suffix('\r') {
-                l = shorter;
-            }
-            l
-        }));
-        if text.ends_with('\n') {
-            lines.pop();
-        }
+    // `str::lines`, each line without any trailing '\r'; the line ends are
+    // found by `memchr`'s vectorised search, and the room (a bond line is
+    // about 22 bytes) is rarely outgrown
+    let mut lines: Vec<&str> = Vec::with_capacity(text.len() / 20 + 4);
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        // ('\n' is ASCII: both ends are character boundaries)
+        lines.push(without_cr(text.get(start..end).unwrap_or("")));
+        start = end + 1;
+    }
+    if let Some(last) = text.get(start..).filter(|l| !l.is_empty()) {
+        lines.push(without_cr(last));
     }
     if lines.len() < 4 {
         return Err(err(
@@ -324,7 +422,8 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
             ),
         ));
     }
-    let mut mol = MolBuilder::new();
+    // (the counts are bounded by the lines present, checked above)
+    let mut mol = MolBuilder::with_capacity(natoms, nbonds);
     let mut positions = Vec::with_capacity(natoms);
     let mut charges_from_block = Vec::with_capacity(natoms);
     for i in 0..natoms {
@@ -1675,6 +1774,69 @@ mod tests {
             }
             prop_assert_eq!(trim(&text), text.trim());
         }
+
+        /// Ten-column coordinates, in the molfile's `%10.4f` layout and in
+        /// near misses of it, read as the general parser reads them.
+        #[test]
+        fn ten_column_coordinates_equal_the_general_parser(
+            text in "([ ]{0,4}-?[0-9]{1,5}\\.[0-9]{4}|[ 0-9.+eE\t-]{10}|[ ]{0,3}-?[0-9]{0,6}\\.?[0-9]{0,5})"
+        ) {
+            let n = text.len();
+            let general: Result<f64, _> = number_field(&text, 0, n, 1, "f", "a number");
+            let ours = float_field(&text, 0, n, 1, "f");
+            match (general, ours) {
+                (Ok(g), Ok(o)) => prop_assert_eq!(g.to_bits(), o.to_bits(), "{:?}", text),
+                (Ok(g), Err(_)) => prop_assert!(!g.is_finite(), "{:?}", text),
+                (Err(g), Err(o)) => prop_assert_eq!(g, o),
+                (Err(_), Ok(_)) => prop_assert!(false, "{:?}", text),
+            }
+        }
+    }
+
+    /// Every two- and three-column integer field over the characters a
+    /// field holds (and some it should not) reads as the general parser
+    /// reads it: the shapes [`plain_int`] takes and all the others.
+    #[test]
+    fn short_integer_fields_equal_the_general_parser_exhaustively() {
+        let alphabet = b" 0123456789+-x\t.";
+        let mut fields = Vec::new();
+        for &a in alphabet {
+            for &b in alphabet {
+                fields.push(vec![a, b]);
+                for &c in alphabet {
+                    fields.push(vec![a, b, c]);
+                }
+            }
+        }
+        for field in fields {
+            let text = String::from_utf8(field).unwrap();
+            let n = text.len();
+            let general: Result<i64, _> = number_field(&text, 0, n, 1, "f", "an integer");
+            assert_eq!(int_field(&text, 0, n, 1, "f"), general, "{text:?}");
+        }
+        assert_eq!(plain_int(b"  7"), Some(7));
+        assert_eq!(plain_int(b" 42"), Some(42));
+        assert_eq!(plain_int(b" 3"), Some(3));
+        assert_eq!(plain_int(b"-1 "), None);
+        assert_eq!(plain_int(b"123"), None);
+    }
+
+    #[test]
+    fn molfile_coordinates_read_by_their_layout() {
+        assert_eq!(fixed_coordinate(b"   -1.2345"), Some(-1.2345));
+        assert_eq!(fixed_coordinate(b"12345.6789"), Some(12345.6789));
+        assert_eq!(fixed_coordinate(b"-1234.5678"), Some(-1234.5678));
+        assert_eq!(
+            fixed_coordinate(b"   -0.0000").map(f64::to_bits),
+            Some((-0.0f64).to_bits())
+        );
+        // not the layout: left to the general readers
+        assert_eq!(fixed_coordinate(b"    -.5000"), None);
+        assert_eq!(fixed_coordinate(b"   +1.2345"), None);
+        assert_eq!(fixed_coordinate(b"  - 1.2345"), None);
+        assert_eq!(fixed_coordinate(b"  1-1.2345"), None);
+        assert_eq!(fixed_coordinate(b"    1.234 "), None);
+        assert_eq!(fixed_coordinate(b"   1.23456"), None);
     }
 
     #[test]
