@@ -256,25 +256,60 @@ fn int_field(
 ) -> Result<i64, MolfileError> {
     match plain_int(columns(line, start, end)) {
         Some(v) => Ok(v),
-        None => int_field_general(line, start, end, lineno, what),
+        None => int_field_general(FieldAt::new(line, start, end, lineno, what)),
+    }
+}
+
+/// A fixed-column field's place, for the readers of the less usual shapes,
+/// which report errors there.
+#[derive(Clone, Copy)]
+struct FieldAt<'a> {
+    line: &'a str,
+    start: usize,
+    end: usize,
+    lineno: usize,
+    what: &'a str,
+}
+
+impl<'a> FieldAt<'a> {
+    #[inline(always)]
+    fn new(line: &'a str, start: usize, end: usize, lineno: usize, what: &'a str) -> Self {
+        FieldAt {
+            line,
+            start,
+            end,
+            lineno,
+            what,
+        }
+    }
+
+    /// The field's bytes (see [`columns`]).
+    #[inline(always)]
+    fn bytes(&self) -> &'a [u8] {
+        columns(self.line, self.start, self.end)
+    }
+
+    /// The field as the general parser reads it (see [`number_field`]).
+    fn parsed<T: std::str::FromStr + Default>(&self, kind: &str) -> Result<T, MolfileError> {
+        number_field(
+            self.line,
+            self.start,
+            self.end,
+            self.lineno,
+            self.what,
+            kind,
+        )
     }
 }
 
 /// [`int_field`] for fields of other shapes.
 #[inline(never)]
-fn int_field_general(
-    line: &str,
-    start: usize,
-    end: usize,
-    lineno: usize,
-    what: &str,
-) -> Result<i64, MolfileError> {
-    let f = columns(line, start, end);
+fn int_field_general(at: FieldAt) -> Result<i64, MolfileError> {
     // one pass with the spaces (measured faster than trimming first for
     // these short fields; the ten-column coordinates are the other way)
-    match fast_int(f) {
+    match fast_int(at.bytes()) {
         Some(v) => Ok(v),
-        None => number_field(line, start, end, lineno, what, "an integer"),
+        None => at.parsed("an integer"),
     }
 }
 
@@ -303,29 +338,22 @@ fn float_field(
 ) -> Result<f64, MolfileError> {
     match fixed_coordinate(columns(line, start, end)) {
         Some(v) => Ok(v),
-        None => float_field_general(line, start, end, lineno, what),
+        None => float_field_general(FieldAt::new(line, start, end, lineno, what)),
     }
 }
 
 /// [`float_field`] for fields of other shapes.
 #[inline(never)]
-fn float_field_general(
-    line: &str,
-    start: usize,
-    end: usize,
-    lineno: usize,
-    what: &str,
-) -> Result<f64, MolfileError> {
-    let f = columns(line, start, end);
-    let v: f64 = match fast_float(trim_spaces(f)) {
+fn float_field_general(at: FieldAt) -> Result<f64, MolfileError> {
+    let v: f64 = match fast_float(trim_spaces(at.bytes())) {
         Some(v) => v,
-        None => number_field(line, start, end, lineno, what, "a number")?,
+        None => at.parsed("a number")?,
     };
     if !v.is_finite() {
         return Err(err(
-            lineno,
-            start + 1,
-            format!("{what}: not a finite number"),
+            at.lineno,
+            at.start + 1,
+            format!("{}: not a finite number", at.what),
         ));
     }
     Ok(v)
@@ -1754,6 +1782,21 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Whether `float_field` reads the whole of `text` as the general
+    /// parser does (an infinite value being its error).
+    fn float_field_agrees(text: &str) -> Result<(), TestCaseError> {
+        let n = text.len();
+        let general: Result<f64, _> = number_field(text, 0, n, 1, "f", "a number");
+        let ours = float_field(text, 0, n, 1, "f");
+        match (general, ours) {
+            (Ok(g), Ok(o)) => prop_assert_eq!(g.to_bits(), o.to_bits(), "{:?}", text),
+            (Ok(g), Err(_)) => prop_assert!(!g.is_finite(), "{:?}", text),
+            (Err(g), Err(o)) => prop_assert_eq!(g, o),
+            (Err(_), Ok(_)) => prop_assert!(false, "{:?}", text),
+        }
+        Ok(())
+    }
+
     proptest! {
         /// The fixed-column number readers (fast paths included) give what
         /// the general parser gives, value for value and error for error.
@@ -1764,14 +1807,7 @@ mod tests {
             let n = text.len();
             let general: Result<i64, _> = number_field(&text, 0, n, 1, "f", "an integer");
             prop_assert_eq!(int_field(&text, 0, n, 1, "f"), general, "{:?}", text);
-            let general: Result<f64, _> = number_field(&text, 0, n, 1, "f", "a number");
-            let ours = float_field(&text, 0, n, 1, "f");
-            match (general, ours) {
-                (Ok(g), Ok(o)) => prop_assert_eq!(g.to_bits(), o.to_bits(), "{:?}", text),
-                (Ok(g), Err(_)) => prop_assert!(!g.is_finite(), "{:?}", text),
-                (Err(g), Err(o)) => prop_assert_eq!(g, o),
-                (Err(_), Ok(_)) => prop_assert!(false, "{:?}", text),
-            }
+            float_field_agrees(&text)?;
             prop_assert_eq!(trim(&text), text.trim());
         }
 
@@ -1781,15 +1817,7 @@ mod tests {
         fn ten_column_coordinates_equal_the_general_parser(
             text in "([ ]{0,4}-?[0-9]{1,5}\\.[0-9]{4}|[ 0-9.+eE\t-]{10}|[ ]{0,3}-?[0-9]{0,6}\\.?[0-9]{0,5})"
         ) {
-            let n = text.len();
-            let general: Result<f64, _> = number_field(&text, 0, n, 1, "f", "a number");
-            let ours = float_field(&text, 0, n, 1, "f");
-            match (general, ours) {
-                (Ok(g), Ok(o)) => prop_assert_eq!(g.to_bits(), o.to_bits(), "{:?}", text),
-                (Ok(g), Err(_)) => prop_assert!(!g.is_finite(), "{:?}", text),
-                (Err(g), Err(o)) => prop_assert_eq!(g, o),
-                (Err(_), Ok(_)) => prop_assert!(false, "{:?}", text),
-            }
+            float_field_agrees(&text)?;
         }
     }
 
