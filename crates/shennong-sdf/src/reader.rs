@@ -318,7 +318,7 @@ fn int_field_general(at: FieldAt) -> Result<i64, MolfileError> {
 /// ` 12`, ` 1`), read by their shape without the general reader's
 /// character-by-character states; `None` for any other field. Each shape
 /// reads as [`fast_int`] reads it.
-#[inline]
+#[inline(always)]
 fn plain_int(f: &[u8]) -> Option<i64> {
     let digit = |c: u8| c.is_ascii_digit().then(|| i64::from(c - b'0'));
     match *f {
