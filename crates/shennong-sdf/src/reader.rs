@@ -24,14 +24,6 @@ fn err(line: usize, column: usize, reason: impl Into<String>) -> MolfileError {
     }
 }
 
-/// A line without any trailing '\r' (what `str::lines` leaves of it).
-fn without_cr(mut l: &str) -> &str {
-    while let Some(shorter) = l.strip_suffix('\r') {
-        l = shorter;
-    }
-    l
-}
-
 /// Field of fixed columns `[start, end)` (0-based, clipped to the line).
 fn field(line: &str, start: usize, end: usize) -> &str {
     let end = end.min(line.len());
@@ -417,11 +409,11 @@ pub fn parse_molfile(text: &str) -> Result<RawMolfile, MolfileError> {
     let mut start = 0;
     for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
         // ('\n' is ASCII: both ends are character boundaries)
-        lines.push(without_cr(text.get(start..end).unwrap_or("")));
+        lines.push(text.get(start..end).unwrap_or("").trim_end_matches('\r'));
         start = end + 1;
     }
     if let Some(last) = text.get(start..).filter(|l| !l.is_empty()) {
-        lines.push(without_cr(last));
+        lines.push(last.trim_end_matches('\r'));
     }
     if lines.len() < 4 {
         return Err(err(

@@ -15,32 +15,18 @@ pub struct SdRecord {
 
 /// Splits record text into molblock and data items.
 pub fn split_record(text: &str, first_line: usize) -> SdRecord {
-    let end = molblock_end(text);
-    let (block, rest) = text.split_at_checked(end).unwrap_or((text, ""));
-    SdRecord {
-        molblock: molblock_of(block),
-        data: data_items(rest),
-        first_line,
-    }
+    split_owned_record(text.to_string(), first_line)
 }
 
-/// [`split_record`] of a record read into its own buffer: the buffer,
-/// cut after the molblock, becomes the molblock (no copy of it is made,
-/// as the borrowed form must).
+/// [`split_record`] of a record read into its own buffer: the buffer, cut
+/// after the molblock, becomes the molblock (no copy of it is made).
 fn split_owned_record(mut text: String, first_line: usize) -> SdRecord {
     let end = molblock_end(&text);
     let data = data_items(text.get(end..).unwrap_or(""));
-    let molblock = if memchr::memchr(b'\r', text.as_bytes()).is_some() {
-        molblock_of(text.get(..end).unwrap_or(&text))
-    } else {
-        text.truncate(end);
-        if !text.is_empty() && !text.ends_with('\n') {
-            text.push('\n');
-        }
-        text
-    };
+    // (`end` follows a '\n' or is the end: a character boundary)
+    text.truncate(end);
     SdRecord {
-        molblock,
+        molblock: molblock_of(text),
         data,
         first_line,
     }
@@ -66,21 +52,32 @@ fn molblock_end(text: &str) -> usize {
 
 /// The molblock text of `block` (its lines through `M  END`), each line
 /// ended by a bare '\n'.
-fn molblock_of(block: &str) -> String {
-    let mut molblock;
+fn molblock_of(mut block: String) -> String {
     if memchr::memchr(b'\r', block.as_bytes()).is_some() {
-        molblock = String::with_capacity(block.len());
+        let mut molblock = String::with_capacity(block.len());
         for l in block.lines() {
             molblock.push_str(l);
             molblock.push('\n');
         }
-    } else {
-        molblock = block.to_string();
-        if !molblock.is_empty() && !molblock.ends_with('\n') {
-            molblock.push('\n');
-        }
+        return molblock;
     }
-    molblock
+    if !block.is_empty() && !block.ends_with('\n') {
+        block.push('\n');
+    }
+    block
+}
+
+/// Whether a line ends an SD record: any line that starts with `$$$$`, as
+/// in RDKit's reader (`$$$$$$$$` of a file that lacked its last line
+/// break, pasted onto another, is two records, not one that swallows the
+/// next molecule).
+fn ends_record(line: &[u8]) -> bool {
+    line.starts_with(b"$$$$")
+}
+
+/// Record bytes as text, invalid UTF-8 replaced.
+fn decode(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The data items after a molblock: (name, value) in file order.
@@ -148,10 +145,8 @@ const MAX_RECORD_BYTES: usize = 64 << 20;
 impl<R: BufRead> Iterator for SdRecords<R> {
     type Item = std::io::Result<SdRecord>;
 
-    /// The next record: every line up to one that starts with `$$$$` (as in
-    /// RDKit's reader: `$$$$$$$$` of a file that lacked its last line
-    /// break, pasted onto another, is two records, not one that swallows
-    /// the next molecule), or up to the end of the input. The line breaks
+    /// The next record: every line up to one that [`ends_record`], or up to
+    /// the end of the input. The line breaks
     /// of each buffered chunk are found in one vectorised search (`memchr`)
     /// rather than a read call per line.
     fn next(&mut self) -> Option<Self::Item> {
@@ -160,10 +155,6 @@ impl<R: BufRead> Iterator for SdRecords<R> {
         }
         // the record's bytes, decoded once at the end
         let mut bytes: Vec<u8> = Vec::with_capacity(self.last_len + self.last_len / 4);
-        let text_of = |bytes: Vec<u8>| {
-            String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-        };
         let first = self.line + 1;
         // where the line being read starts in `bytes`
         let mut line_start = 0;
@@ -180,16 +171,13 @@ impl<R: BufRead> Iterator for SdRecords<R> {
                 // the end: a last line without a line break counts as a line
                 if bytes.len() > line_start {
                     self.line += 1;
-                    if bytes
-                        .get(line_start..)
-                        .is_some_and(|l| l.starts_with(b"$$$$"))
-                    {
+                    if bytes.get(line_start..).is_some_and(ends_record) {
                         bytes.truncate(line_start);
                         return Some(Ok(self.finish(bytes, first)));
                     }
                 }
                 self.done = true;
-                let text = text_of(bytes);
+                let text = decode(bytes);
                 if text.trim().is_empty() {
                     return None;
                 }
@@ -202,10 +190,7 @@ impl<R: BufRead> Iterator for SdRecords<R> {
                 bytes.extend_from_slice(available.get(used..=nl).unwrap_or(&[]));
                 used = nl + 1;
                 self.line += 1;
-                if bytes
-                    .get(line_start..)
-                    .is_some_and(|l| l.starts_with(b"$$$$"))
-                {
+                if bytes.get(line_start..).is_some_and(ends_record) {
                     bytes.truncate(line_start);
                     ended = true;
                     break;
@@ -237,13 +222,11 @@ impl<R: BufRead> Iterator for SdRecords<R> {
 }
 
 impl<R> SdRecords<R> {
-    /// The record of the bytes read for it, which ended at a `$$$$` line
-    /// (decoded, invalid UTF-8 replaced).
+    /// The record of the bytes read for it, which ended at a line that
+    /// [`ends_record`].
     fn finish(&mut self, bytes: Vec<u8>, first_line: usize) -> SdRecord {
         self.last_len = bytes.len().min(MAX_RECORD_BYTES);
-        let text = String::from_utf8(bytes)
-            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-        split_owned_record(text, first_line)
+        split_owned_record(decode(bytes), first_line)
     }
 }
 
@@ -262,15 +245,11 @@ mod tests {
         'records: loop {
             let mut bytes: Vec<u8> = Vec::new();
             let first = line + 1;
-            let text_of = |bytes: Vec<u8>| {
-                String::from_utf8(bytes)
-                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-            };
             loop {
                 let start = bytes.len();
                 match reader.read_until(b'\n', &mut bytes) {
                     Ok(0) => {
-                        let text = text_of(bytes);
+                        let text = decode(bytes);
                         if !text.trim().is_empty() {
                             out.push(Ok(split_record(&text, first)));
                         }
@@ -280,7 +259,7 @@ mod tests {
                         line += 1;
                         if bytes[start..].starts_with(b"$$$$") {
                             bytes.truncate(start);
-                            out.push(Ok(split_record(&text_of(bytes), first)));
+                            out.push(Ok(split_record(&decode(bytes), first)));
                             continue 'records;
                         }
                     }
