@@ -145,8 +145,8 @@ const MAX_RECORD_BYTES: usize = 64 << 20;
 impl<R: BufRead> Iterator for SdRecords<R> {
     type Item = std::io::Result<SdRecord>;
 
-    /// The next record: every line up to one that [`ends_record`], or up to
-    /// the end of the input. The line breaks
+    /// The next record: every line up to one that starts with `$$$$`, or
+    /// up to the end of the input. The line breaks
     /// of each buffered chunk are found in one vectorised search (`memchr`)
     /// rather than a read call per line.
     fn next(&mut self) -> Option<Self::Item> {
