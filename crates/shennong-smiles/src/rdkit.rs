@@ -110,6 +110,9 @@ struct DfsWork {
     tour: Vec<Tour>,
     /// Per atom: the bond to its last child in the traversal tree.
     last_child: Vec<Option<usize>>,
+    /// Per atom: where its [`Tour::Enter`] is in `tour` (kept only when a
+    /// tetrahedral tag is written, for [`Writer::written_tags`]).
+    entered: Vec<u32>,
     /// Per atom: its ring-closure bonds, in the order the traversal meets
     /// them (see [`Writer::find_cycles`]).
     closures: Vec<Bonds>,
@@ -388,10 +391,17 @@ impl<'a> Writer<'a> {
             last_child,
             closures,
             closure_atoms,
+            entered,
             ..
         } = work;
         colors.clear();
         colors.resize(n, WHITE);
+        // (a test per atom of a flag fixed per molecule: predicted)
+        let record_entries = self.tetrahedral;
+        if record_entries {
+            entered.clear();
+            entered.resize(n, 0);
+        }
         frames.clear();
         steps.ranked.clear();
         tour.clear();
@@ -412,8 +422,12 @@ impl<'a> Writer<'a> {
                      in_bond: Option<usize>,
                      colors: &mut Vec<u8>,
                      steps: &mut Steps,
-                     tour: &mut Vec<Tour>| {
+                     tour: &mut Vec<Tour>,
+                     entered: &mut Vec<u32>| {
             colors.put(a, GREY);
+            if record_entries {
+                entered.put(a, tour.len() as u32);
+            }
             tour.push(Tour::Enter(a as u32, in_bond.map(|b| b as u32)));
             let from = steps.begin();
             for (x, b) in self.nbrs(a) {
@@ -427,7 +441,7 @@ impl<'a> Writer<'a> {
             // load, which the store buffer cannot forward (a stall per atom)
             from
         };
-        let from = enter(start, None, colors, steps, tour);
+        let from = enter(start, None, colors, steps, tour, entered);
         frames.push(Frame {
             atom: start,
             from,
@@ -446,7 +460,7 @@ impl<'a> Writer<'a> {
             match colors.at(x) {
                 WHITE => {
                     last_child.put(a, Some(b));
-                    let from = enter(x, Some(b), colors, steps, tour);
+                    let from = enter(x, Some(b), colors, steps, tour, entered);
                     frames.push(Frame {
                         atom: x,
                         from,
@@ -573,48 +587,36 @@ impl<'a> Writer<'a> {
                 .then(|| self.frag.atom(a))
                 .and_then(|g| self.stereo.ring_stereo_group.at(g.index()))
         };
-        // the tagged atoms (few) with their bonds in written order
-        let mut tagged: SmallVec<[(usize, Bonds); 4]> = (0..n)
+        // each tagged atom (few) with its bonds in written order, from its
+        // own neighbours: every bond of a depth-first tree is the one the
+        // atom is entered by, a ring closure (listed in meeting order) or
+        // the bond to a child, and children are written in the order they
+        // are entered (a walk over the whole tour, once per molecule, cost
+        // more than the rest of the tags' work)
+        let entered = |a: usize| work.entered.at(a) as usize;
+        let written_bonds = |a: usize| {
+            let in_bond = match work.tour.get(entered(a)) {
+                Some(&Tour::Enter(_, b)) => b.map(|b| b as usize),
+                _ => None,
+            };
+            let own_closures = work.closures.get(a).map_or(&[][..], |v| v.as_slice());
+            let mut children: SmallVec<[(usize, usize); 4]> = self
+                .nbrs(a)
+                .filter(|&(_, b)| Some(b) != in_bond && !own_closures.contains(&b))
+                .map(|(x, b)| (entered(x), b))
+                .collect();
+            // (entry positions are distinct)
+            children.sort_unstable();
+            let mut written: Bonds = in_bond.into_iter().collect();
+            written.extend_from_slice(own_closures);
+            written.extend(children.into_iter().map(|(_, b)| b));
+            written
+        };
+        let tagged: SmallVec<[(usize, Bonds); 4]> = (0..n)
             .filter(|&a| is_tetrahedral(a))
-            .map(|a| (a, Bonds::new()))
+            .map(|a| (a, written_bonds(a)))
             .collect();
         let any_group = tagged.iter().any(|&(a, _)| group(a).is_some());
-        // the atoms in written order, and each one's place in it (from 1):
-        // only groups need them
-        let mut in_order: Vec<usize> = Vec::new();
-        let mut atom_visit = if any_group {
-            vec![0usize; n]
-        } else {
-            Vec::new()
-        };
-        let mut open: SmallVec<[usize; 16]> = SmallVec::new();
-        let mut visited = 0;
-        for &event in &work.tour {
-            let Tour::Enter(a, in_bond) = event else {
-                open.pop();
-                continue;
-            };
-            let (a, in_bond) = (a as usize, in_bond.map(|b| b as usize));
-            visited += 1;
-            if any_group {
-                atom_visit.put(a, visited);
-                in_order.push(a);
-            }
-            if let (Some(&parent), Some(b)) = (open.last(), in_bond) {
-                if is_tetrahedral(parent) {
-                    if let Some((_, list)) = tagged.iter_mut().find(|(x, _)| *x == parent) {
-                        list.push(b);
-                    }
-                }
-            }
-            if is_tetrahedral(a) {
-                if let Some((_, list)) = tagged.iter_mut().find(|(x, _)| *x == a) {
-                    list.extend(in_bond);
-                    list.extend_from_slice(work.closures.get(a).map_or(&[][..], |v| v.as_slice()));
-                }
-            }
-            open.push(a);
-        }
         // per tagged atom: whether its written order is an odd permutation
         // of its stored one (with RDKit's three-coordinate inversions)
         let odd_of = |a: usize, written: &Bonds| {
@@ -645,6 +647,11 @@ impl<'a> Writer<'a> {
             }
             return tags;
         }
+        // the atoms in written order (only groups need it)
+        let in_order = work.tour.iter().filter_map(|event| match *event {
+            Tour::Enter(a, _) => Some(a as usize),
+            Tour::Leave => None,
+        });
         let mut odd = vec![false; n];
         for (a, written) in &tagged {
             odd.put(*a, odd_of(*a, written));
@@ -661,11 +668,7 @@ impl<'a> Writer<'a> {
                     adjusted.put(a, true);
                 }
                 for p in 0..n {
-                    if p == a
-                        || group(p) != Some(g)
-                        || adjusted.at(p)
-                        || atom_visit.at(p) <= atom_visit.at(a)
-                    {
+                    if p == a || group(p) != Some(g) || adjusted.at(p) || entered(p) <= entered(a) {
                         continue;
                     }
                     let mut t = tags.at(a);
