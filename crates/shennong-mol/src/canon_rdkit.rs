@@ -992,7 +992,10 @@ impl<'a> Ranker<'a> {
     ) -> Ranker<'a> {
         let n = frag.num_atoms();
         // ring stereo is rare: without it, no atom needs the neighbour look
-        let any_ring_stereo = stereo.ring_stereo_group.iter().any(Option::is_some);
+        let any_ring_stereo = stereo
+            .ring_stereo_group
+            .iter()
+            .fold(false, |acc, g| acc | g.is_some());
         // (empty, reading false for every atom, without ring stereo)
         let ring_stereo: Vec<bool> = if any_ring_stereo {
             frag.atoms()
@@ -1795,7 +1798,11 @@ impl<'a> Ranker<'a> {
         // Without any tag the chiral pass cannot split a class: its
         // comparison is the bond lists (equal within a class after the
         // basic pass) and the neighbours' tag parities (all 0).
-        let tagged = self.frag.tags.iter().any(|&t| t != TAG_NONE);
+        let tagged = self
+            .frag
+            .tags
+            .iter()
+            .fold(false, |acc, &t| acc | (t != TAG_NONE));
         if self.chirality && ties && (tagged || !self.shortcuts) {
             self.activate(&mut part);
             self.refine(Mode::Chiral, &mut part);

@@ -1526,11 +1526,11 @@ impl Mol {
         };
         // E/Z as RDKit's legacy perception labels them (relative to the
         // highest-ranked neighbours)
-        if self
-            .bonds
-            .iter()
-            .any(|b| b.stereo != crate::mol::BondStereo::None)
-        {
+        // (whole-list folds, without an exit per item: every molecule
+        // written as canonical SMILES is scanned, and a fold vectorises)
+        if self.bonds.iter().fold(false, |acc, b| {
+            acc | !matches!(b.stereo, crate::mol::BondStereo::None)
+        }) {
             out.bond_z = if shortcuts {
                 crate::canon_rdkit::legacy_bond_labels(self)
             } else {
@@ -1538,10 +1538,19 @@ impl Mol {
             };
         }
         // ring stereo needs two tagged ring atoms
-        let tagged_ring_atoms = self
-            .atom_indices()
-            .filter(|&a| self.atom(a).chirality.is_tetrahedral() && self.rings().is_ring_atom(a))
-            .count();
+        let any_tag = self
+            .atoms
+            .iter()
+            .fold(false, |acc, a| acc | a.chirality.is_tetrahedral());
+        let rings = self.rings();
+        let tagged_ring_atoms = if any_tag {
+            self.atom_indices()
+                .filter(|&a| self.atom(a).chirality.is_tetrahedral() && rings.is_ring_atom(a))
+                .take(2)
+                .count()
+        } else {
+            0
+        };
         if tagged_ring_atoms >= 2 {
             // only the tagged atoms' legality is asked for
             let b = self.to_builder();

@@ -177,10 +177,9 @@ pub(crate) fn rdkit_smiles(mol: &Mol, isomeric: bool, kekule: bool) -> Option<St
         mol
     };
     if isomeric
-        && mol
-            .atoms()
-            .iter()
-            .any(|a| matches!(a.chirality, shennong_mol::Chirality::Other { .. }))
+        && mol.atoms().iter().fold(false, |acc, a| {
+            acc | matches!(a.chirality, shennong_mol::Chirality::Other { .. })
+        })
     {
         return None;
     }
@@ -245,7 +244,9 @@ impl<'a> Writer<'a> {
         // stereo double bonds with their reference atoms in local numbers;
         // no list at all when no bond is labelled E or Z
         let local = |g: shennong_mol::AtomIdx| frag.local_atom(g);
-        let labelled = isomeric && stereo.bond_z.iter().any(Option::is_some);
+        // (whole-list folds, without an exit per item: these scans run on
+        // every molecule and the compiler vectorises a fold)
+        let labelled = isomeric && stereo.bond_z.iter().fold(false, |acc, z| acc | z.is_some());
         let stereo_of = |b: shennong_mol::BondIdx| {
             let bond = mol.bond(b);
             if bond.order != BondOrder::Double {
@@ -265,8 +266,15 @@ impl<'a> Writer<'a> {
         } else {
             Vec::new()
         };
-        let any_metal = mol.atoms().iter().any(|a| is_metal(a.atomic_num));
-        let tetrahedral = isomeric && frag.tags.iter().any(|&t| t == TAG_CW || t == TAG_CCW);
+        let any_metal = mol
+            .atoms()
+            .iter()
+            .fold(false, |acc, a| acc | is_metal(a.atomic_num));
+        let tetrahedral = isomeric
+            && frag
+                .tags
+                .iter()
+                .fold(false, |acc, &t| acc | (t == TAG_CW) | (t == TAG_CCW));
         Writer {
             any_metal,
             tetrahedral,
@@ -1499,8 +1507,15 @@ pub(crate) fn bonded_to_metal(mol: &Mol, a: shennong_mol::AtomIdx) -> bool {
         .any(|&(x, _)| is_metal(mol.atom(x).atomic_num))
 }
 
-/// RDKit's metal test (`QueryOps::isMetal`): anything but the non-metals.
+/// RDKit's metal test (`QueryOps::isMetal`): anything but the non-metals
+/// (0, the dummy atom, counts as one). By table: it runs over every atom of
+/// every molecule written, and the `match` compiled to a chain of range
+/// tests.
 fn is_metal(z: u8) -> bool {
+    METALS.get(usize::from(z)).copied().unwrap_or(true)
+}
+
+const fn metal_by_list(z: u8) -> bool {
     !matches!(
         z,
         0 | 1
@@ -1527,6 +1542,18 @@ fn is_metal(z: u8) -> bool {
             | 86
     )
 }
+
+/// [`metal_by_list`] for every byte.
+#[allow(clippy::indexing_slicing)] // `z` runs over the table's own length
+const METALS: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut z = 0;
+    while z < table.len() {
+        table[z] = metal_by_list(z as u8);
+        z += 1;
+    }
+    table
+};
 
 struct DirState {
     dir: Vec<u8>,
@@ -1590,6 +1617,18 @@ impl DirState {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The metal table says what RDKit's list of non-metals says, for
+    /// every byte.
+    #[test]
+    fn metal_table_matches_rdkits_non_metal_list() {
+        let non_metals = [
+            0u8, 1, 2, 5, 6, 7, 8, 9, 10, 14, 15, 16, 17, 18, 33, 34, 35, 36, 52, 53, 54, 85, 86,
+        ];
+        for z in 0..=u8::MAX {
+            assert_eq!(is_metal(z), !non_metals.contains(&z), "element {z}");
+        }
+    }
 
     /// `hs_are_the_default` stands in for the valence look in `atom_text`:
     /// wherever it holds, the look finds the default valence and the
