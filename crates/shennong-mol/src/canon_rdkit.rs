@@ -1696,6 +1696,29 @@ impl<'a> Ranker<'a> {
         }
     }
 
+    /// Whether the chiral pass can split a class. Its comparison is the
+    /// bond lists, equal within a class after the basic pass, and then the
+    /// neighbours' tag parities, which are all 0 except on a ring atom next
+    /// to a tagged atom; so it splits nothing unless such an atom is in a
+    /// class of two or more. A pass that splits nothing changes nothing
+    /// the ranks depend on: it re-sorts every class to the same order and
+    /// leaves only the `changed` flags behind, and the passes after it
+    /// compare unchanged atoms as equal, which atoms of one class whose
+    /// neighbours kept their classes are.
+    fn chiral_pass_can_split(&self, part: &Partitions) -> bool {
+        let frag = self.frag;
+        let class_size = |a: usize| {
+            let first = usize::try_from(self.index.at(a)).unwrap_or(0);
+            part.count.at(part.order.at(first))
+        };
+        frag.tags.iter().enumerate().any(|(x, &tag)| {
+            tag != TAG_NONE
+                && frag
+                    .nbrs(x)
+                    .any(|(a, _)| self.ring_count.at(a) > 0 && class_size(a) > 1)
+        })
+    }
+
     /// RDKit's `compareRingAtomsConcerningNumNeighbors`: per ring atom, the
     /// number of new atoms at each breadth-first level and how often atoms
     /// of a level are reached again.
@@ -1803,7 +1826,10 @@ impl<'a> Ranker<'a> {
             .tags
             .iter()
             .fold(false, |acc, &t| acc | (t != TAG_NONE));
-        if self.chirality && ties && (tagged || !self.shortcuts) {
+        if self.chirality
+            && ties
+            && (!self.shortcuts || (tagged && self.chiral_pass_can_split(&part)))
+        {
             self.activate(&mut part);
             self.refine(Mode::Chiral, &mut part);
         }
