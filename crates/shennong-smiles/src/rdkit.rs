@@ -1142,7 +1142,6 @@ impl<'a> Writer<'a> {
     }
 
     fn atom_text(&self, out: &mut String, a: usize, tag: u8) {
-        use std::fmt::Write as _;
         let atom = self.atom(a);
         let z = atom.atomic_num;
         // Most atoms: an element of one valence from the organic subset, with
@@ -1168,6 +1167,16 @@ impl<'a> Writer<'a> {
             }
             return;
         }
+        self.other_atom_text(out, a, tag);
+    }
+
+    /// [`Writer::atom_text`] for an atom that may be bracketed: out of line,
+    /// so that the common bare atom does not pay for this path's registers.
+    #[inline(never)]
+    fn other_atom_text(&self, out: &mut String, a: usize, tag: u8) {
+        use std::fmt::Write as _;
+        let atom = self.atom(a);
+        let z = atom.atomic_num;
         let chir = if !self.isomeric {
             ""
         } else if tag == TAG_CW {
