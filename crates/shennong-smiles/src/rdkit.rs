@@ -331,7 +331,14 @@ impl<'a> Writer<'a> {
 
     fn write(&self) -> String {
         let n = self.n();
-        let start = (0..n).min_by_key(|&a| self.ranks.at(a)).unwrap_or(0);
+        // the lowest-ranked atom: ranks are positions, so rank 0 is there
+        // (found without comparing every pair of ranks)
+        let start = self
+            .ranks
+            .iter()
+            .position(|&r| r == 0)
+            .or_else(|| (0..n).min_by_key(|&a| self.ranks.at(a)))
+            .unwrap_or(0);
         // the traversal's buffers, reused from one fragment to the next
         let mut work = DFS_WORK.with(std::cell::Cell::take);
         self.find_cycles(start, &mut work);
