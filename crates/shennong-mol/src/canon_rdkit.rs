@@ -954,33 +954,28 @@ fn pack_bond_fields(fields: [u64; 4]) -> u64 {
     (a << 30) | (b << 20) | (c << 10) | d
 }
 
-/// The atoms of a sorted run in order, with each class's size in `count`
-/// of its first atom and 0 in the others (`hanoi`'s grouping), given the
-/// atoms' classes in the same order. Every step stores both counts and
+/// Writes the atoms of a sorted run, in order, into `out`, with each
+/// class's size in `count` of its first atom and 0 in the others (`hanoi`'s
+/// grouping), given the atoms' classes in the same order. Every step stores both counts and
 /// moves the class start by a select, without a branch on where classes
 /// end (their sizes follow the molecule).
-fn group_counts<C, A, const N: usize>(
+fn group_counts<C: PartialEq + Copy>(
     classes: impl Iterator<Item = C>,
-    atoms: A,
+    atoms: impl Iterator<Item = usize>,
     count: &mut [usize],
-) -> SmallVec<[usize; N]>
-where
-    C: PartialEq + Copy,
-    A: Iterator<Item = usize>,
-    [usize; N]: smallvec::Array<Item = usize>,
-{
-    let mut sorted: SmallVec<[usize; N]> = SmallVec::new();
+    out: &mut [usize],
+) {
     let mut previous: Option<C> = None;
-    let mut start = 0;
-    for (k, (class, a)) in classes.zip(atoms).enumerate() {
+    let (mut start, mut first) = (0, 0);
+    for (k, ((class, a), slot)) in classes.zip(atoms).zip(out.iter_mut()).enumerate() {
         let new = previous != Some(class);
         previous = Some(class);
         start = if new { k } else { start };
-        sorted.push(a);
+        first = if new { a } else { first };
+        *slot = a;
         count.put(a, 0);
-        count.put(sorted.get(start).copied().unwrap_or(a), k + 1 - start);
+        count.put(first, k + 1 - start);
     }
-    sorted
 }
 
 impl<'a> Ranker<'a> {
@@ -1170,7 +1165,12 @@ impl<'a> Ranker<'a> {
     /// nothing, when an atom has more than four bonds, a map number, or a
     /// term that does not fit its field (the key then does not pack into
     /// one 128-bit word).
-    fn first_pass_by_key(&self, order: &mut [usize], count: &mut [usize]) -> bool {
+    fn first_pass_by_key(
+        &self,
+        order: &mut [usize],
+        count: &mut [usize],
+        scratch: &mut [usize],
+    ) -> bool {
         const POS_BITS: u32 = FIRST_POS_BITS;
         if !self.first_keys_pack {
             return false;
@@ -1188,12 +1188,16 @@ impl<'a> Ranker<'a> {
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
             .collect();
         crate::sort::sort_short(&mut keyed);
+        // (the atoms read from a copy, written back in sorted order)
+        let Some(before) = scratch.get_mut(..order.len()) else {
+            return false;
+        };
+        before.copy_from_slice(order);
         let classes = keyed.iter().map(|&k| k >> POS_BITS);
         let atoms = keyed
             .iter()
-            .map(|&k| order.at((k & ((1 << POS_BITS) - 1)) as usize));
-        let sorted: SmallVec<[usize; 32]> = group_counts(classes, atoms, count);
-        order.copy_from_slice(&sorted);
+            .map(|&k| before.at((k & ((1 << POS_BITS) - 1)) as usize));
+        group_counts(classes, atoms, count, order);
         true
     }
 
@@ -1214,7 +1218,12 @@ impl<'a> Ranker<'a> {
     /// not pack (more than four bonds, a class or ring code too large), and
     /// for partitions of two or three atoms, which one or two comparisons
     /// sort for less than the keys cost.
-    fn sort_partition_by_key(&mut self, slice: &mut [usize], count: &mut [usize]) -> bool {
+    fn sort_partition_by_key(
+        &mut self,
+        slice: &mut [usize],
+        count: &mut [usize],
+        scratch: &mut [usize],
+    ) -> bool {
         const FIELD: u32 = 24;
         if slice.len() < 4 || self.degree.len() > 1 << 16 {
             return false;
@@ -1251,10 +1260,13 @@ impl<'a> Ranker<'a> {
         }
         // stable: equal keys keep their order
         crate::sort::sort_short(&mut keyed);
+        let Some(before) = scratch.get_mut(..slice.len()) else {
+            return false;
+        };
+        before.copy_from_slice(slice);
         let classes = keyed.iter().map(|&(k, _)| k);
-        let atoms = keyed.iter().map(|&(_, pos)| slice.at(pos));
-        let sorted: SmallVec<[usize; 8]> = group_counts(classes, atoms, count);
-        slice.copy_from_slice(&sorted);
+        let atoms = keyed.iter().map(|&(_, pos)| before.at(pos));
+        group_counts(classes, atoms, count, slice);
         true
     }
 
@@ -1588,9 +1600,9 @@ impl<'a> Ranker<'a> {
                 let keyed = mode == Mode::Basic
                     && self.shortcuts
                     && if later {
-                        self.sort_partition_by_key(slice, count)
+                        self.sort_partition_by_key(slice, count, tmp)
                     } else {
-                        len == self.degree.len() && self.first_pass_by_key(slice, count)
+                        len == self.degree.len() && self.first_pass_by_key(slice, count, tmp)
                     };
                 if !keyed {
                     self.hanoi(mode, slice, tmp, count, changed);
@@ -1927,13 +1939,23 @@ mod tests {
         let classes = [1u32, 1, 2, 3, 3, 3];
         let atoms = [5usize, 4, 3, 2, 1, 0];
         let mut count = vec![9usize; 6];
-        let sorted: SmallVec<[usize; 8]> =
-            group_counts(classes.iter().copied(), atoms.iter().copied(), &mut count);
-        assert_eq!(sorted.as_slice(), &atoms);
+        let mut sorted = [7usize; 6];
+        group_counts(
+            classes.iter().copied(),
+            atoms.iter().copied(),
+            &mut count,
+            &mut sorted,
+        );
+        assert_eq!(sorted, atoms);
         assert_eq!(count, vec![0, 0, 3, 1, 0, 2]);
-        let none: SmallVec<[usize; 8]> =
-            group_counts(std::iter::empty::<u32>(), std::iter::empty(), &mut count);
-        assert!(none.is_empty());
+        let mut none = [7usize; 2];
+        group_counts(
+            std::iter::empty::<u32>(),
+            std::iter::empty(),
+            &mut count,
+            &mut none,
+        );
+        assert_eq!(none, [7, 7]);
     }
 
     /// The sorting network packs every list of up to four (type, stereo)
