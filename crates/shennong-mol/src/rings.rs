@@ -13,6 +13,11 @@ use crate::mol::{AtomIdx, BondIdx};
 use crate::slots::Slots;
 use std::cell::Cell;
 
+/// One atom's (local neighbour, local bond) list within a ring system: on
+/// the stack for the usual four or fewer (one allocation per atom cost
+/// more than the search on small systems).
+type LocalNeighbors = smallvec::SmallVec<[(usize, usize); 4]>;
+
 /// Ring membership of atoms and bonds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RingInfo {
@@ -887,13 +892,13 @@ fn fundamental_cycles(
 /// (length, bonds); and whether `MAX_PATHS` or `MAX_CANDIDATES` cut the
 /// search short. `adj` is the system's local adjacency (atom, bond).
 fn vismara_candidates<const W: usize>(
-    adj: &[Vec<(usize, usize)>],
+    adj: &[LocalNeighbors],
     is_root: impl Fn(usize) -> bool,
 ) -> (Vec<(usize, Bits<W>)>, bool) {
     let nv = adj.len();
     let mut candidates: Vec<(usize, Bits<W>)> = Vec::new();
     let mut dist = vec![u32::MAX; nv];
-    let mut preds: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nv];
+    let mut preds: Vec<LocalNeighbors> = vec![LocalNeighbors::new(); nv];
     let mut order: Vec<usize> = Vec::with_capacity(nv);
     let mut pool: Vec<Path<W>> = Vec::new();
     let mut span: Vec<(usize, usize)> = vec![(0, 0); nv];
@@ -901,7 +906,7 @@ fn vismara_candidates<const W: usize>(
     let mut truncated = false;
     for r in (0..nv).filter(|&r| is_root(r)) {
         dist.iter_mut().for_each(|d| *d = u32::MAX);
-        preds.iter_mut().for_each(Vec::clear);
+        preds.iter_mut().for_each(|p| p.clear());
         order.clear();
         dist.put(r, 0);
         order.push(r);
@@ -999,9 +1004,9 @@ fn vismara_candidates<const W: usize>(
 /// vertices), greedily: strip vertices of degree one or less, take the
 /// remaining vertex of highest degree (the first on ties), and repeat until
 /// nothing is left.
-fn feedback_vertices(adj: &[Vec<(usize, usize)>]) -> Vec<bool> {
+fn feedback_vertices(adj: &[LocalNeighbors]) -> Vec<bool> {
     let n = adj.len();
-    let mut degree: Vec<usize> = adj.iter().map(Vec::len).collect();
+    let mut degree: Vec<usize> = adj.iter().map(|list| list.len()).collect();
     let mut gone = vec![false; n];
     let mut chosen = vec![false; n];
     let mut leaves: Vec<usize> = (0..n).filter(|&v| degree.get(v) <= Some(&1)).collect();
@@ -1034,7 +1039,7 @@ fn feedback_vertices(adj: &[Vec<(usize, usize)>]) -> Vec<bool> {
 
 /// Removes `v` for [`feedback_vertices`], queueing neighbours left with degree one or less.
 fn remove_vertex(
-    adj: &[Vec<(usize, usize)>],
+    adj: &[LocalNeighbors],
     v: usize,
     gone: &mut [bool],
     degree: &mut [usize],
@@ -1105,9 +1110,9 @@ fn local_adjacency(
     adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
     system: &[BondIdx],
-) -> Vec<Vec<(usize, usize)>> {
+) -> Vec<LocalNeighbors> {
     // Local numbering of the system's atoms and bonds.
-    let mut atoms: Vec<usize> = Vec::new();
+    let mut atoms: Vec<usize> = Vec::with_capacity(2 * system.len());
     for b in system {
         if let Some(&(x, y)) = bond_ends.get(b.index()) {
             atoms.push(x.index());
@@ -1119,7 +1124,7 @@ fn local_adjacency(
     let local = |a: usize| atoms.binary_search(&a).ok();
     let local_bond = |b: BondIdx| system.binary_search(&b).ok();
     // local adjacency
-    let mut adj: Vec<Vec<(usize, usize)>> = vec![Vec::new(); atoms.len()];
+    let mut adj: Vec<LocalNeighbors> = vec![LocalNeighbors::new(); atoms.len()];
     for (li, &ga) in atoms.iter().enumerate() {
         for &(nb, b) in adjacency.get(ga).map_or(&[][..], |x| x.as_slice()) {
             if let (Some(ln), Some(lb)) = (local(nb.index()), local_bond(b)) {
