@@ -104,6 +104,13 @@ impl Fragment<'_> {
         }
     }
 
+    /// Whether the fragment is the whole molecule, numbered as the molecule
+    /// is (local atom and bond `i` are the molecule's `i`).
+    #[inline]
+    pub fn is_whole_molecule(&self) -> bool {
+        self.own.is_none()
+    }
+
     /// The molecule's index of local atom `a`.
     #[inline]
     pub fn atom(&self, a: usize) -> AtomIdx {
@@ -1032,18 +1039,38 @@ impl<'a> Ranker<'a> {
         refill(&mut holders_epoch, n, 0);
         let rings = mol.rings();
         // per local bond: (bond type, stereo code) as the holders read it
-        bond_keys.extend((0..frag.num_bonds()).map(|lb| {
-            let gb = frag.bond(lb);
-            let bond = mol.bond(gb);
+        let bond_key = |bond: &crate::mol::Bond, label: Option<bool>| {
             // selects and arithmetic, not branches: aromatic and other
             // bonds alternate unpredictably along a molecule
             let plain = rdkit_bond_type(bond.order);
             let bond_type = if bond.aromatic { 12 } else { plain };
             // Z 2, E 3, none 0
-            let label = stereo.bond_z.get(gb.index()).copied().flatten();
             let code = u8::from(label.is_some()) * (3 - u8::from(label == Some(true)));
             Holder::new(bond_type, code * u8::from(chirality), 0)
-        }));
+        };
+        if frag.own.is_none() && stereo.bond_z.len() == mol.num_bonds() {
+            // the whole molecule (nearly always): its bonds and their
+            // labels side by side, without a look-up per bond
+            bond_keys.extend(
+                mol.bonds()
+                    .iter()
+                    .zip(&stereo.bond_z)
+                    .map(|(bond, &label)| bond_key(bond, label)),
+            );
+        } else {
+            bond_keys.extend((0..frag.num_bonds()).map(|lb| {
+                let gb = frag.bond(lb);
+                bond_key(
+                    mol.bond(gb),
+                    stereo.bond_z.get(gb.index()).copied().flatten(),
+                )
+            }));
+        }
+        // (the whole molecule's, nearly always, read in one pass)
+        let bulk_ring_counts = frag.own.is_none() && rings.atom_ring_counts().len() == n;
+        if bulk_ring_counts {
+            ring_count.extend(rings.atom_ring_counts());
+        }
         first_keys.clear();
         let mut first_keys_pack = true;
         for i in 0..n {
@@ -1087,7 +1114,9 @@ impl<'a> Ranker<'a> {
                 | (u128::from(a.total_hs()) << 8)
                 | u128::from(charge);
             key.push(atom_key);
-            ring_count.push(rings.num_atom_rings(ga));
+            if !bulk_ring_counts {
+                ring_count.push(rings.num_atom_rings(ga));
+            }
             // the first pass's key (see `first_pass_by_key`), with every
             // class 0: a tag then ranks by itself only on an atom with at
             // most one neighbour, and the ring code counts ring-stereo

@@ -167,6 +167,26 @@ impl RingInfo {
         crate::prefetch::prefetch_slice(&self.tally);
     }
 
+    /// How many rings contain each atom, in atom order: what
+    /// [`RingInfo::num_atom_rings`] gives for every atom, read in one pass.
+    pub fn atom_ring_counts(&self) -> impl ExactSizeIterator<Item = usize> + '_ {
+        self.tally
+            .get(..self.num_atoms)
+            .unwrap_or(&[])
+            .iter()
+            .map(|t| usize::from(t.0))
+    }
+
+    /// Whether each bond is in a ring, in bond order: what
+    /// [`RingInfo::is_ring_bond`] gives for every bond, read in one pass.
+    pub fn bond_ring_flags(&self) -> impl ExactSizeIterator<Item = bool> + '_ {
+        self.tally
+            .get(self.num_atoms..)
+            .unwrap_or(&[])
+            .iter()
+            .map(|t| t.0 > 0)
+    }
+
     /// How many rings contain the atom.
     pub fn num_atom_rings(&self, a: AtomIdx) -> usize {
         usize::from(self.atom_tally(a).0)

@@ -235,12 +235,25 @@ impl<'a> Writer<'a> {
     ) -> Self {
         let ranks = rdkit_ranks(mol, frag, stereo, isomeric);
         let rings = mol.rings();
-        let bond_info = (0..frag.num_bonds())
-            .map(|b| {
-                let g = frag.bond(b);
-                rdkit_bond_type(mol.bond(g).order) | (u8::from(rings.is_ring_bond(g)) * RING_BOND)
-            })
-            .collect();
+        let info =
+            |order: BondOrder, ring: bool| rdkit_bond_type(order) | (u8::from(ring) * RING_BOND);
+        let bond_info =
+            if frag.is_whole_molecule() && rings.bond_ring_flags().len() == mol.num_bonds() {
+                // the whole molecule (nearly always): bonds and ring flags side
+                // by side, without a look-up per bond
+                mol.bonds()
+                    .iter()
+                    .zip(rings.bond_ring_flags())
+                    .map(|(bond, ring)| info(bond.order, ring))
+                    .collect()
+            } else {
+                (0..frag.num_bonds())
+                    .map(|b| {
+                        let g = frag.bond(b);
+                        info(mol.bond(g).order, rings.is_ring_bond(g))
+                    })
+                    .collect()
+            };
         // stereo double bonds with their reference atoms in local numbers;
         // no list at all when no bond is labelled E or Z
         let local = |g: shennong_mol::AtomIdx| frag.local_atom(g);
