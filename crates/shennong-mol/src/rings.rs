@@ -1397,6 +1397,41 @@ mod tests {
         assert!(!graph(0, &[]).is_connected());
     }
 
+    /// The one-pass readers give what the per-atom and per-bond look-ups
+    /// give: naphthalene with a methyl and a spiro cyclopropane.
+    #[test]
+    fn ring_counts_in_one_pass_equal_the_look_ups() {
+        let edges = [
+            (0, 1),
+            (1, 2),
+            (2, 3),
+            (3, 4),
+            (4, 5),
+            (5, 0),
+            (4, 6),
+            (6, 7),
+            (7, 8),
+            (8, 9),
+            (9, 5),
+            (9, 10),
+            (2, 11),
+            (11, 12),
+            (12, 2),
+        ];
+        let info = graph(13, &edges);
+        let counts: Vec<usize> = info.atom_ring_counts().collect();
+        let looked_up: Vec<usize> = (0..13).map(|a| info.num_atom_rings(AtomIdx(a))).collect();
+        assert_eq!(counts, looked_up);
+        assert_eq!(counts[4], 2);
+        assert_eq!(counts[10], 0);
+        let flags: Vec<bool> = info.bond_ring_flags().collect();
+        let looked_up: Vec<bool> = (0..edges.len() as u32)
+            .map(|b| info.is_ring_bond(BondIdx(b)))
+            .collect();
+        assert_eq!(flags, looked_up);
+        assert!(!flags[11]);
+    }
+
     /// Perceives the rings of a graph, checking on the way that the bridge
     /// test marks exactly the ring bonds.
     fn graph(n: usize, edges: &[(u32, u32)]) -> RingInfo {
