@@ -1666,11 +1666,26 @@ impl<'a> Ranker<'a> {
                 index.put(a, symclass);
             }
             // (after every class is set: a neighbour may itself have moved)
-            for &a in moved {
-                for (x, _) in frag.nbrs(a) {
-                    changed.put(x, true);
-                    let c = usize::try_from(index.at(x)).unwrap_or(0);
-                    mark_touched(touched, c);
+            if let [word] = touched {
+                // up to 64 atoms (nearly every molecule): the marks gather
+                // in a register, where or-ing each into the one word in
+                // memory made every mark wait for the store before it
+                let mut bits = *word;
+                for &a in moved {
+                    for (x, _) in frag.nbrs(a) {
+                        changed.put(x, true);
+                        let c = usize::try_from(index.at(x)).unwrap_or(0);
+                        bits |= u64::from(c < 64) << (c % 64);
+                    }
+                }
+                *word = bits;
+            } else {
+                for &a in moved {
+                    for (x, _) in frag.nbrs(a) {
+                        changed.put(x, true);
+                        let c = usize::try_from(index.at(x)).unwrap_or(0);
+                        mark_touched(touched, c);
+                    }
                 }
             }
             self.push_touched(part);
