@@ -1727,6 +1727,12 @@ impl<'a> Ranker<'a> {
         while i < n && guard <= n.saturating_mul(n) + n {
             guard += 1;
             let partition = part.order.at(i);
+            if part.count.at(partition) <= 1 {
+                // a class of one (most positions): nothing to break, and
+                // its position cannot have moved
+                i += 1;
+                continue;
+            }
             let old = self.index.at(partition);
             while part.count.at(partition) > 1 {
                 let len = part.count.at(partition);
