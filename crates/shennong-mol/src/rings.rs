@@ -1401,23 +1401,8 @@ mod tests {
     /// give: naphthalene with a methyl and a spiro cyclopropane.
     #[test]
     fn ring_counts_in_one_pass_equal_the_look_ups() {
-        let edges = [
-            (0, 1),
-            (1, 2),
-            (2, 3),
-            (3, 4),
-            (4, 5),
-            (5, 0),
-            (4, 6),
-            (6, 7),
-            (7, 8),
-            (8, 9),
-            (9, 5),
-            (9, 10),
-            (2, 11),
-            (11, 12),
-            (12, 2),
-        ];
+        let mut edges = naphthalene();
+        edges.extend([(9, 10), (2, 11), (11, 12), (12, 2)]);
         let info = graph(13, &edges);
         let counts: Vec<usize> = info.atom_ring_counts().collect();
         let looked_up: Vec<usize> = (0..13).map(|a| info.num_atom_rings(AtomIdx(a))).collect();
@@ -1506,24 +1491,17 @@ mod tests {
 
     #[test]
     fn naphthalene_has_two_rings() {
-        let r = graph(
-            10,
-            &[
-                (0, 1),
-                (1, 2),
-                (2, 3),
-                (3, 4),
-                (4, 5),
-                (5, 0),
-                (4, 6),
-                (6, 7),
-                (7, 8),
-                (8, 9),
-                (9, 5),
-            ],
-        );
+        let r = graph(10, &naphthalene());
         assert_eq!(r.num_rings(), 2);
         assert_eq!(r.num_atom_rings(AtomIdx(4)), 2);
+    }
+
+    /// Naphthalene's eleven bonds: the hexagon 0-5, and 4-6-7-8-9-5 fused
+    /// to it on bond 4-5.
+    fn naphthalene() -> Vec<(u32, u32)> {
+        let mut edges: Vec<(u32, u32)> = (0..6).map(|k| (k, (k + 1) % 6)).collect();
+        edges.extend([(4, 6), (6, 7), (7, 8), (8, 9), (9, 5)]);
+        edges
     }
 
     /// Cubane's twelve bonds: two squares 0-3 and 4-7 joined atom to atom.
