@@ -1526,8 +1526,9 @@ impl Mol {
         };
         // E/Z as RDKit's legacy perception labels them (relative to the
         // highest-ranked neighbours)
-        // (whole-list folds, without an exit per item: every molecule
-        // written as canonical SMILES is scanned, and a fold vectorises)
+        // (whole-list folds, without an exit test per item: every molecule
+        // written as canonical SMILES is scanned; fewer instructions than
+        // `any` in callgrind)
         if self.bonds.iter().fold(false, |acc, b| {
             acc | !matches!(b.stereo, crate::mol::BondStereo::None)
         }) {

@@ -257,8 +257,8 @@ impl<'a> Writer<'a> {
         // stereo double bonds with their reference atoms in local numbers;
         // no list at all when no bond is labelled E or Z
         let local = |g: shennong_mol::AtomIdx| frag.local_atom(g);
-        // (whole-list folds, without an exit per item: these scans run on
-        // every molecule and the compiler vectorises a fold)
+        // (whole-list folds, without an exit test per item: these scans
+        // run on every molecule; measured fewer instructions than `any`)
         let labelled = isomeric && stereo.bond_z.iter().fold(false, |acc, z| acc | z.is_some());
         let stereo_of = |b: shennong_mol::BondIdx| {
             let bond = mol.bond(b);
