@@ -963,9 +963,9 @@ fn pack_bond_fields(fields: [u64; 4]) -> u64 {
 
 /// Writes the atoms of a sorted run, in order, into `out`, with each
 /// class's size in `count` of its first atom and 0 in the others (`hanoi`'s
-/// grouping), given the atoms' classes in the same order. Every step stores both counts and
-/// moves the class start by a select, without a branch on where classes
-/// end (their sizes follow the molecule).
+/// grouping), given the atoms' classes in the same order. Every step
+/// stores both counts and moves the class start by a select, without a
+/// branch on where classes end (their sizes follow the molecule).
 fn group_counts<C: PartialEq + Copy>(
     classes: impl Iterator<Item = C>,
     atoms: impl Iterator<Item = usize>,
