@@ -647,15 +647,10 @@ impl<'a> Writer<'a> {
         let any_group = tagged.iter().any(|&(a, _)| group(a).is_some());
         // per tagged atom: whether its written order is an odd permutation
         // of its stored one (with RDKit's three-coordinate inversions)
+        // (`written` holds every bond of the atom: a permutation of `bonds`)
         let odd_of = |a: usize, written: &Bonds| {
             let bonds: Bonds = self.nbrs(a).map(|(_, b)| b).collect();
-            let mut order = written.clone();
-            for &b in &bonds {
-                if !order.contains(&b) {
-                    order.push(b);
-                }
-            }
-            let mut o = swaps_are_odd(&bonds, &order);
+            let mut o = swaps_are_odd(&bonds, written);
             let atom = self.atom(a);
             let fourth = atom.explicit_hs == 1 || atom.implicit_hs() == 1;
             let n_closures = work.closures.get(a).map_or(0, |v| v.len());
