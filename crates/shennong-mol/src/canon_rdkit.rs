@@ -830,19 +830,31 @@ struct Partitions {
     active: i64,
 }
 
-impl Partitions {
-    /// Marks position `c` for [`Ranker::push_touched`].
-    fn touch(&mut self, c: usize) {
-        mark_touched(&mut self.touched, c);
-    }
-}
-
-/// Marks position `c` in the bit set `touched` (the body of
-/// [`Partitions::touch`], for callers holding the fields apart).
+/// Marks position `c` in the bit set `touched` (see
+/// [`Partitions::touched`]) for [`Ranker::push_touched`].
 #[inline]
 fn mark_touched(touched: &mut [u64], c: usize) {
     if let Some(word) = touched.get_mut(c / 64) {
         *word |= 1 << (c % 64);
+    }
+}
+
+/// Flags every neighbour of the `moved` atoms as changed and hands its
+/// class position to `mark` (the refinement's marking of the classes to
+/// revisit, written once for both ways of keeping the marks).
+#[inline(always)]
+fn for_each_neighbour_class(
+    frag: &Fragment,
+    moved: &[usize],
+    changed: &mut [bool],
+    index: &[i64],
+    mut mark: impl FnMut(usize),
+) {
+    for &a in moved {
+        for (x, _) in frag.nbrs(a) {
+            changed.put(x, true);
+            mark(usize::try_from(index.at(x)).unwrap_or(0));
+        }
     }
 }
 
@@ -961,20 +973,27 @@ fn pack_bond_fields(fields: [u64; 4]) -> u64 {
     (a << 30) | (b << 20) | (c << 10) | d
 }
 
-/// Writes the atoms of a sorted run, in order, into `out`, with each
-/// class's size in `count` of its first atom and 0 in the others (`hanoi`'s
-/// grouping), given the atoms' classes in the same order. Every step
-/// stores both counts and moves the class start by a select, without a
-/// branch on where classes end (their sizes follow the molecule).
-fn group_counts<C: PartialEq + Copy>(
-    classes: impl Iterator<Item = C>,
-    atoms: impl Iterator<Item = usize>,
+/// Reorders `slice` into a sorted run, given as (class, position in
+/// `slice`) pairs in sorted order, with each class's size in `count` of its
+/// first atom and 0 in the others (`hanoi`'s grouping). The atoms are read
+/// from a copy in `scratch`; `false`, changing nothing, when `scratch` is
+/// shorter than `slice`. Every step stores both counts and moves the class
+/// start by a select, without a branch on where classes end (their sizes
+/// follow the molecule).
+fn regroup<C: PartialEq + Copy>(
+    sorted: impl Iterator<Item = (C, usize)>,
+    slice: &mut [usize],
+    scratch: &mut [usize],
     count: &mut [usize],
-    out: &mut [usize],
-) {
+) -> bool {
+    let Some(before) = scratch.get_mut(..slice.len()) else {
+        return false;
+    };
+    before.copy_from_slice(slice);
     let mut previous: Option<C> = None;
     let (mut start, mut first) = (0, 0);
-    for (k, ((class, a), slot)) in classes.zip(atoms).zip(out.iter_mut()).enumerate() {
+    for (k, ((class, pos), slot)) in sorted.zip(slice.iter_mut()).enumerate() {
+        let a = before.at(pos);
         let new = previous != Some(class);
         previous = Some(class);
         start = if new { k } else { start };
@@ -983,6 +1002,7 @@ fn group_counts<C: PartialEq + Copy>(
         count.put(a, 0);
         count.put(first, k + 1 - start);
     }
+    true
 }
 
 impl<'a> Ranker<'a> {
@@ -1217,17 +1237,10 @@ impl<'a> Ranker<'a> {
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
             .collect();
         crate::sort::sort_short(&mut keyed);
-        // (the atoms read from a copy, written back in sorted order)
-        let Some(before) = scratch.get_mut(..order.len()) else {
-            return false;
-        };
-        before.copy_from_slice(order);
-        let classes = keyed.iter().map(|&k| k >> POS_BITS);
-        let atoms = keyed
+        let sorted = keyed
             .iter()
-            .map(|&k| before.at((k & ((1 << POS_BITS) - 1)) as usize));
-        group_counts(classes, atoms, count, order);
-        true
+            .map(|&k| (k >> POS_BITS, (k & ((1 << POS_BITS) - 1)) as usize));
+        regroup(sorted, order, scratch, count)
     }
 
     /// A basic-mode sorting pass over one partition after the first pass,
@@ -1289,14 +1302,7 @@ impl<'a> Ranker<'a> {
         }
         // stable: equal keys keep their order
         crate::sort::sort_short(&mut keyed);
-        let Some(before) = scratch.get_mut(..slice.len()) else {
-            return false;
-        };
-        before.copy_from_slice(slice);
-        let classes = keyed.iter().map(|&(k, _)| k);
-        let atoms = keyed.iter().map(|&(_, pos)| before.at(pos));
-        group_counts(classes, atoms, count, slice);
-        true
+        regroup(keyed.iter().copied(), slice, scratch, count)
     }
 
     fn nbrs(&self, i: usize) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'a {
@@ -1671,22 +1677,14 @@ impl<'a> Ranker<'a> {
                 // in a register, where or-ing each into the one word in
                 // memory made every mark wait for the store before it
                 let mut bits = *word;
-                for &a in moved {
-                    for (x, _) in frag.nbrs(a) {
-                        changed.put(x, true);
-                        let c = usize::try_from(index.at(x)).unwrap_or(0);
-                        bits |= u64::from(c < 64) << (c % 64);
-                    }
-                }
+                for_each_neighbour_class(frag, moved, changed, index, |c| {
+                    bits |= u64::from(c < 64) << (c % 64);
+                });
                 *word = bits;
             } else {
-                for &a in moved {
-                    for (x, _) in frag.nbrs(a) {
-                        changed.put(x, true);
-                        let c = usize::try_from(index.at(x)).unwrap_or(0);
-                        mark_touched(touched, c);
-                    }
-                }
+                for_each_neighbour_class(frag, moved, changed, index, |c| {
+                    mark_touched(touched, c);
+                });
             }
             self.push_touched(part);
         }
@@ -1744,11 +1742,10 @@ impl<'a> Ranker<'a> {
                 if self.degree.at(idx) < 1 {
                     continue;
                 }
-                for (x, _) in self.frag.nbrs(idx) {
-                    let c = usize::try_from(self.index.at(x)).unwrap_or(0);
-                    part.touch(c);
-                    part.changed.put(x, true);
-                }
+                let touched = &mut part.touched;
+                for_each_neighbour_class(self.frag, &[idx], &mut part.changed, &self.index, |c| {
+                    mark_touched(touched, c);
+                });
                 self.push_touched(part);
                 self.refine(Mode::Basic, part);
             }
@@ -1880,18 +1877,9 @@ impl<'a> Ranker<'a> {
         self.activate(&mut part);
         self.refine(Mode::Basic, &mut part);
         let ties = part.count.contains(&0);
-        // Without any tag the chiral pass cannot split a class: its
-        // comparison is the bond lists (equal within a class after the
-        // basic pass) and the neighbours' tag parities (all 0).
-        let tagged = self
-            .frag
-            .tags
-            .iter()
-            .fold(false, |acc, &t| acc | (t != TAG_NONE));
-        if self.chirality
-            && ties
-            && (!self.shortcuts || (tagged && self.chiral_pass_can_split(&part)))
-        {
+        // (see `chiral_pass_can_split`: without a tag next to a tied ring
+        // atom the pass splits nothing)
+        if self.chirality && ties && (!self.shortcuts || self.chiral_pass_can_split(&part)) {
             self.activate(&mut part);
             self.refine(Mode::Chiral, &mut part);
         }
@@ -1983,29 +1971,35 @@ mod tests {
     use crate::{Atom, MolBuilder};
 
     /// Each class's size goes to its first atom, 0 to the others, and the
-    /// atoms keep their order.
+    /// atoms come in the order given.
     #[test]
-    fn group_counts_puts_class_sizes_on_first_atoms() {
+    fn regroup_puts_class_sizes_on_first_atoms() {
         let classes = [1u32, 1, 2, 3, 3, 3];
-        let atoms = [5usize, 4, 3, 2, 1, 0];
+        let positions = [5usize, 4, 3, 2, 1, 0];
+        let mut slice = [0usize, 1, 2, 3, 4, 5];
+        let mut scratch = [0usize; 6];
         let mut count = vec![9usize; 6];
-        let mut sorted = [7usize; 6];
-        group_counts(
-            classes.iter().copied(),
-            atoms.iter().copied(),
-            &mut count,
-            &mut sorted,
-        );
-        assert_eq!(sorted, atoms);
+        let sorted = classes.iter().copied().zip(positions.iter().copied());
+        assert!(regroup(
+            sorted.clone(),
+            &mut slice,
+            &mut scratch,
+            &mut count
+        ));
+        assert_eq!(slice, [5, 4, 3, 2, 1, 0]);
         assert_eq!(count, vec![0, 0, 3, 1, 0, 2]);
         let mut none = [7usize; 2];
-        group_counts(
-            std::iter::empty::<u32>(),
-            std::iter::empty(),
-            &mut count,
+        assert!(regroup(
+            std::iter::empty::<(u32, usize)>(),
             &mut none,
-        );
+            &mut scratch,
+            &mut count,
+        ));
         assert_eq!(none, [7, 7]);
+        // no room for the copy: nothing changes
+        let mut short = [0usize; 1];
+        assert!(!regroup(sorted, &mut slice, &mut short, &mut count));
+        assert_eq!(slice, [5, 4, 3, 2, 1, 0]);
     }
 
     /// The sorting network packs every list of up to four (type, stereo)
