@@ -270,16 +270,15 @@ impl RingInfo {
         info.ring_atoms = Vec::with_capacity(systems.bonds.len() + 8);
         info.ring_bonds = Vec::with_capacity(systems.bonds.len() + 8);
         info.ends = Vec::with_capacity(2 * systems.ends.len());
-        for (id, (system, num_atoms, cycle)) in systems.iter().enumerate() {
+        for (id, (system, atoms)) in systems.iter().enumerate() {
             // A system with as many bonds as atoms is one simple ring, the
             // most common system of all: it is its own SSSR, and the search
             // handed over its atoms in cyclic order.
-            if num_atoms == system.len() {
+            if atoms.len() == system.len() {
                 info.num_sssr += 1;
-                info.add_cycle(cycle, system);
+                info.add_cycle(atoms, system);
                 continue;
             }
-            let bond_ends = ends_list.get_or_insert_with(&bond_ends).as_slice();
             let system_number = id as u32 + 1;
             for b in system {
                 system_mark.put(b.index(), system_number);
@@ -287,16 +286,19 @@ impl RingInfo {
             let in_system = |b: BondIdx| system_mark.at(b.index()) == system_number;
             // two fused rings, the commonest fused system: their atoms come
             // in cyclic order from the three paths, no walk needed
-            if let Some(theta) = theta_rings(adjacency, bond_ends, system, num_atoms, in_system) {
-                info.num_sssr += 2;
-                for (k, (atoms, bonds)) in theta.iter().enumerate() {
-                    if k >= 2 {
-                        info.mark_next_extra();
-                    }
-                    info.add_cycle(atoms, bonds);
+            let mut emitted = 0;
+            let theta = theta_rings(adjacency, atoms, system, in_system, |ring, bonds| {
+                if emitted >= 2 {
+                    info.mark_next_extra();
                 }
+                info.add_cycle(ring, bonds);
+                emitted += 1;
+            });
+            if theta {
+                info.num_sssr += 2;
                 continue;
             }
+            let bond_ends = ends_list.get_or_insert_with(&bond_ends).as_slice();
             let (sssr, extra) = rings_of_system(adjacency, bond_ends, system);
             info.num_sssr += sssr.len();
             for (k, bonds) in sssr.iter().chain(&extra).enumerate() {
@@ -425,30 +427,29 @@ pub(crate) fn ring_bond_flags(adjacency: &[Neighbors], num_bonds: usize) -> Vec<
 /// list: system `k` is `bonds[from..to]` with `to` the first entry of
 /// `ends[k]` and `from` that of `ends[k - 1]` (0 for the first), each
 /// sorted, systems in the order the depth-first search closes them (RDKit's
-/// ring order). The second entry of `ends[k]` is the system's atom count,
-/// the third where its atoms end in `cycles`, which holds the atoms of
-/// each system that is a simple cycle in cyclic order (none for the others).
+/// ring order). The second entry of `ends[k]` is where the system's atoms
+/// end in `atoms`, which holds each system's atoms: in cyclic order for a
+/// simple cycle, in the search's order otherwise.
 #[derive(Default)]
 struct RingSystems {
     bonds: Vec<BondIdx>,
-    ends: Vec<(usize, usize, usize)>,
-    cycles: Vec<AtomIdx>,
+    ends: Vec<(usize, usize)>,
+    atoms: Vec<AtomIdx>,
     /// Connected components of the graph (roots of the search).
     components: usize,
 }
 
 impl RingSystems {
-    /// Each system's bonds with its atom count and, for a simple cycle, its
-    /// atoms in cyclic order (empty otherwise).
-    fn iter(&self) -> impl Iterator<Item = (&[BondIdx], usize, &[AtomIdx])> {
-        let starts = std::iter::once((0, 0)).chain(self.ends.iter().map(|e| (e.0, e.2)));
+    /// Each system's bonds and atoms (as many as its bonds exactly for a
+    /// simple cycle, and then in cyclic order).
+    fn iter(&self) -> impl Iterator<Item = (&[BondIdx], &[AtomIdx])> {
+        let starts = std::iter::once((0, 0)).chain(self.ends.iter().copied());
         starts
             .zip(&self.ends)
-            .map(|((from, cycle_from), &(to, atoms, cycle_to))| {
+            .map(|((from, atoms_from), &(to, atoms_to))| {
                 (
                     self.bonds.get(from..to).unwrap_or(&[]),
-                    atoms,
-                    self.cycles.get(cycle_from..cycle_to).unwrap_or(&[]),
+                    self.atoms.get(atoms_from..atoms_to).unwrap_or(&[]),
                 )
             })
     }
@@ -509,7 +510,7 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
     systems.bonds.clear();
     systems.bonds.reserve(num_bonds);
     systems.ends.clear();
-    systems.cycles.clear();
+    systems.atoms.clear();
     systems.components = 0;
     let lower = |times: &mut [(u32, u32)], a: usize, to: u32| {
         if let Some(t) = times.get_mut(a) {
@@ -592,33 +593,28 @@ fn ring_systems(adjacency: &[Neighbors], num_bonds: usize, scratch: &mut RingScr
                 if let Some(component) = edge_stack.get(height..) {
                     if component.len() > 1 {
                         let from = systems.bonds.len();
-                        let mut tree_bonds = 0;
-                        for &(b, child) in component {
+                        for &(b, _) in component {
                             systems.bonds.push(b);
-                            tree_bonds += usize::from(child != u32::MAX);
                         }
                         if let Some(added) = systems.bonds.get_mut(from..) {
                             added.sort_unstable();
                         }
-                        // One back edge: a simple cycle, whose tree bonds
-                        // are stacked in path order from u (components
-                        // searched in between were taken off), the back edge
-                        // last; its atoms are u and the atoms those bonds
-                        // lead to.
-                        if tree_bonds + 1 == component.len() {
-                            systems.cycles.push(AtomIdx(u as u32));
-                            systems.cycles.extend(
-                                component
-                                    .iter()
-                                    .filter(|&&(_, child)| child != u32::MAX)
-                                    .map(|&(_, child)| AtomIdx(child)),
-                            );
-                        }
-                        systems.ends.push((
-                            systems.bonds.len(),
-                            tree_bonds + 1,
-                            systems.cycles.len(),
-                        ));
+                        // The atoms are u and the atoms the tree bonds lead
+                        // to. With one back edge the system is a simple
+                        // cycle, whose tree bonds are stacked in path order
+                        // from u (components searched in between were taken
+                        // off), the back edge last: its atoms come in cyclic
+                        // order.
+                        systems.atoms.push(AtomIdx(u as u32));
+                        systems.atoms.extend(
+                            component
+                                .iter()
+                                .filter(|&&(_, child)| child != u32::MAX)
+                                .map(|&(_, child)| AtomIdx(child)),
+                        );
+                        systems
+                            .ends
+                            .push((systems.bonds.len(), systems.atoms.len()));
                     }
                 }
                 edge_stack.truncate(height);
@@ -730,19 +726,21 @@ fn rings_of_system(
 /// "theta": three paths between two branch atoms). With path lengths
 /// a <= b <= c the SSSR is {a+b, a+c}; b+c is also relevant exactly when a == b.
 /// This is the most common fused system in drug-like molecules, so it skips
-/// the general search. `num_atoms` is the system's atom count, `in_system`
-/// tells its bonds. Each ring comes as its atoms in cyclic order and its
-/// bonds sorted: the SSSR's two, then the extra one if any.
-#[allow(clippy::type_complexity)]
+/// the general search. `atoms` are the system's atoms, `in_system` tells its
+/// bonds. Each ring goes to `emit` as its atoms in cyclic order and its
+/// bonds sorted: the SSSR's two, then the extra one if any. Returns false,
+/// having emitted nothing, for a system that is not a theta. The paths and
+/// rings live on the stack: two fused rings of a drug-like molecule never
+/// spill, and this runs for most molecules with a fused system.
 fn theta_rings(
     adjacency: &[Neighbors],
-    bond_ends: &[(AtomIdx, AtomIdx)],
+    atoms: &[AtomIdx],
     system: &[BondIdx],
-    num_atoms: usize,
     in_system: impl Fn(BondIdx) -> bool,
-) -> Option<smallvec::SmallVec<[(Vec<AtomIdx>, Vec<BondIdx>); 3]>> {
-    if system.len() + 1 != num_atoms + 2 {
-        return None;
+    mut emit: impl FnMut(&[AtomIdx], &[BondIdx]),
+) -> bool {
+    if system.len() + 1 != atoms.len() + 2 {
+        return false;
     }
     let sys_nbrs = |a: AtomIdx| {
         adjacency
@@ -754,44 +752,47 @@ fn theta_rings(
     };
     // the branch atoms (three system bonds), the smaller first
     let (mut u, mut v) = (None, None);
-    for &(x, y) in system.iter().filter_map(|b| bond_ends.get(b.index())) {
-        for a in [x, y] {
-            if Some(a) == u || Some(a) == v || sys_nbrs(a).count() != 3 {
-                continue;
-            }
-            if u.is_none() {
-                u = Some(a);
-            } else if v.is_none() {
-                v = Some(a);
-            } else {
-                return None;
-            }
+    for &a in atoms {
+        if sys_nbrs(a).count() != 3 {
+            continue;
+        }
+        if u.is_none() {
+            u = Some(a);
+        } else if v.is_none() {
+            v = Some(a);
+        } else {
+            return false;
         }
     }
     let (Some(x), Some(y)) = (u, v) else {
-        return None;
+        return false;
     };
     let (u, v) = (x.min(y), x.max(y));
     // the three paths from u to v, in u's neighbour order, one after
     // another: their bonds, and the atoms each bond leads to (v last)
-    let mut bonds: Vec<BondIdx> = Vec::with_capacity(system.len());
-    let mut atoms: Vec<AtomIdx> = Vec::with_capacity(system.len());
+    let mut path_bonds: smallvec::SmallVec<[BondIdx; 32]> = smallvec::SmallVec::new();
+    let mut path_atoms: smallvec::SmallVec<[AtomIdx; 32]> = smallvec::SmallVec::new();
     let mut ends = [0usize; 3];
     for (k, (first, b0)) in sys_nbrs(u).enumerate() {
-        bonds.push(b0);
-        atoms.push(first);
+        path_bonds.push(b0);
+        path_atoms.push(first);
         let (mut prev_bond, mut cur) = (b0, first);
         while cur != v {
-            let next = sys_nbrs(cur).find(|&(_, b)| b != prev_bond)?;
-            bonds.push(next.1);
-            atoms.push(next.0);
+            let Some(next) = sys_nbrs(cur).find(|&(_, b)| b != prev_bond) else {
+                return false;
+            };
+            path_bonds.push(next.1);
+            path_atoms.push(next.0);
             prev_bond = next.1;
             cur = next.0;
-            if bonds.len() > system.len() {
-                return None;
+            if path_bonds.len() > system.len() {
+                return false;
             }
         }
-        *ends.get_mut(k)? = bonds.len();
+        let Some(end) = ends.get_mut(k) else {
+            return false;
+        };
+        *end = path_bonds.len();
     }
     let span = |k: usize| {
         let from = if k == 0 {
@@ -806,26 +807,25 @@ fn theta_rings(
     order.sort_by_key(|&k| span(k).len());
     let [a, b, c] = order.map(span);
     // the ring of paths x and y: u, x's atoms to v, then y's back towards u
-    let join = |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| {
-        let mut ring_bonds: Vec<BondIdx> = Vec::with_capacity(x.len() + y.len());
-        ring_bonds.extend_from_slice(bonds.get(x.clone()).unwrap_or(&[]));
-        ring_bonds.extend_from_slice(bonds.get(y.clone()).unwrap_or(&[]));
+    let mut join = |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| {
+        let mut ring_bonds: smallvec::SmallVec<[BondIdx; 32]> = smallvec::SmallVec::new();
+        ring_bonds.extend_from_slice(path_bonds.get(x.clone()).unwrap_or(&[]));
+        ring_bonds.extend_from_slice(path_bonds.get(y.clone()).unwrap_or(&[]));
         ring_bonds.sort_unstable();
-        let mut cycle: Vec<AtomIdx> = Vec::with_capacity(x.len() + y.len());
+        let mut cycle: smallvec::SmallVec<[AtomIdx; 32]> = smallvec::SmallVec::new();
         cycle.push(u);
-        cycle.extend_from_slice(atoms.get(x.clone()).unwrap_or(&[]));
+        cycle.extend_from_slice(path_atoms.get(x.clone()).unwrap_or(&[]));
         // y's atoms but its last (v), in reverse
         let back = y.start..y.end.saturating_sub(1);
-        cycle.extend(atoms.get(back).unwrap_or(&[]).iter().rev());
-        (cycle, ring_bonds)
+        cycle.extend(path_atoms.get(back).unwrap_or(&[]).iter().rev().copied());
+        emit(&cycle, &ring_bonds);
     };
-    let mut rings = smallvec::SmallVec::new();
-    rings.push(join(&a, &b));
-    rings.push(join(&a, &c));
+    join(&a, &b);
+    join(&a, &c);
     if a.len() == b.len() {
-        rings.push(join(&b, &c));
+        join(&b, &c);
     }
-    Some(rings)
+    true
 }
 
 /// For ring systems beyond 4,096 bonds (polymers, sheets): a fundamental
@@ -1431,18 +1431,20 @@ mod tests {
             .map(|b| info.is_ring_bond(BondIdx(b)))
             .collect();
         assert_eq!(ring_bond_flags(&adj, edges.len()), perceived, "{edges:?}");
-        // each system's atom count, taken from its search-tree bonds, is
-        // the number of distinct atoms its bonds touch
+        // each system's atoms, taken from its search-tree bonds, are the
+        // distinct atoms its bonds touch
         let mut scratch = RingScratch::default();
         ring_systems(&adj, ends.len(), &mut scratch);
-        for (system, num_atoms, _) in scratch.systems.iter() {
+        for (system, listed) in scratch.systems.iter() {
             let mut atoms: Vec<AtomIdx> = system
                 .iter()
                 .flat_map(|b| [ends[b.index()].0, ends[b.index()].1])
                 .collect();
             atoms.sort_unstable();
             atoms.dedup();
-            assert_eq!(atoms.len(), num_atoms, "{system:?} of {edges:?}");
+            let mut listed = listed.to_vec();
+            listed.sort_unstable();
+            assert_eq!(atoms, listed, "{system:?} of {edges:?}");
         }
         // every perceived ring is a simple cycle, which the adjacency walk
         // orders as the bond scan does
@@ -1566,7 +1568,7 @@ mod tests {
         let mut scratch = RingScratch::default();
         ring_systems(&adj, ends.len(), &mut scratch);
         let mut out = Vec::new();
-        for (system, _, _) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
+        for (system, _) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
             let local = local_adjacency(&adj, &ends, system);
             let nullity = system.len() + 1 - local.len();
             let feedback = feedback_vertices(&local);
@@ -1751,7 +1753,7 @@ mod tests {
             let mut scratch = RingScratch::default();
             ring_systems(&adj, ends.len(), &mut scratch);
             let found: Vec<Vec<BondIdx>> =
-                scratch.systems.iter().map(|(bonds, _, _)| bonds.to_vec()).collect();
+                scratch.systems.iter().map(|(bonds, _)| bonds.to_vec()).collect();
             proptest::prop_assert_eq!(found, reference_systems(&adj));
         }
         /// Rooting Vismara's enumeration at a feedback vertex set chooses the
