@@ -1,7 +1,9 @@
 //! OpenSMILES reader producing a raw [`MolBuilder`].
 
 use shennong_mol::element::atomic_number_of_letters;
-use shennong_mol::{Atom, AtomIdx, BondDirection, BondOrder, Chirality, MolBuilder, StereoClass};
+use shennong_mol::{
+    Atom, AtomIdx, BondDirection, BondOrder, Chirality, MolBuilder, MolError, StereoClass,
+};
 
 use crate::error::SmilesError;
 
@@ -126,28 +128,51 @@ struct TokenScan {
 /// bounded by the element symbols' capitals, the aromatic letters and `*`
 /// (a bracket atom's `H` or second letter may count once more), bonds by
 /// one per atom plus one per pair of digits; the bounds need no bracket
-/// state, so the count is one table look-up and one add per byte.
+/// state. Whole blocks of 16 bytes are classified by comparisons alone,
+/// which the compiler turns into vector code; the block holding the end,
+/// and the bytes after the last whole block, go byte by byte.
 fn scan_token(bytes: &[u8]) -> TokenScan {
-    // atoms in the low 32 bits, digits in the high ones
-    let mut counts = 0u64;
-    let mut seen = 0u8;
+    const BLOCK: usize = 16;
+    let (mut atoms, mut digits, mut has_at) = (0usize, 0usize, false);
+    let mut scanned = 0;
+    for block in bytes.chunks_exact(BLOCK) {
+        let (mut space, mut block_atoms, mut block_digits, mut at) = (false, 0u8, 0u8, false);
+        for &c in block {
+            space |= matches!(c, b' ' | b'\t' | b'\n' | b'\x0C' | b'\r');
+            block_atoms += u8::from(
+                c.is_ascii_uppercase()
+                    | (c == b'*')
+                    | matches!(c, b'b'..=b'c')
+                    | matches!(c, b'n'..=b'p')
+                    | (c == b's'),
+            );
+            block_digits += u8::from(c.is_ascii_digit());
+            at |= c == b'@';
+        }
+        if space {
+            break;
+        }
+        atoms += usize::from(block_atoms);
+        digits += usize::from(block_digits);
+        has_at |= at;
+        scanned += BLOCK;
+    }
     let mut end = bytes.len();
-    for (i, &c) in bytes.iter().enumerate() {
+    for (i, &c) in bytes.iter().enumerate().skip(scanned) {
         let class = BYTE_CLASS.get(usize::from(c)).copied().unwrap_or(0);
         if class & SPACE != 0 {
             end = i;
             break;
         }
-        seen |= class;
-        counts = counts.wrapping_add(u64::from(class & ATOM) | (u64::from(class & DIGIT) << 31));
+        atoms += usize::from(class & ATOM);
+        digits += usize::from(class & DIGIT != 0);
+        has_at |= class & AT != 0;
     }
-    let atoms = (counts & 0xffff_ffff) as usize;
-    let digits = (counts >> 32) as usize;
     TokenScan {
         end,
         atoms,
         bonds: atoms + digits.div_ceil(2),
-        has_at: seen & AT != 0,
+        has_at,
     }
 }
 
@@ -452,9 +477,6 @@ impl Parser<'_> {
         if open.atom == atom {
             return Err((col, format!("ring bond {num} closes on its own atom")));
         }
-        if self.mol.bond_between(open.atom, atom).is_some() {
-            return Err((col, format!("ring bond {num} duplicates an existing bond")));
-        }
         // Two bond symbols for one ring bond: the opening one holds unless it
         // only gives a direction, as in RDKit (`CloseMolRings` keeps the
         // first specified order: `C=1CC#1` is `C1=CC1`, `C->1CC-1` has the
@@ -478,10 +500,13 @@ impl Parser<'_> {
         } else {
             (open.atom, atom)
         };
-        let b = self
-            .mol
-            .add_bond(begin, end, order)
-            .map_err(|e| (col, e.to_string()))?;
+        // (the builder's duplicate check is the one check for it)
+        let b = self.mol.add_bond(begin, end, order).map_err(|e| match e {
+            MolError::DuplicateBond { .. } => {
+                (col, format!("ring bond {num} duplicates an existing bond"))
+            }
+            e => (col, e.to_string()),
+        })?;
         // Direction relative to begin (the opening atom): a closing mark is
         // written from the closing atom back to the opening one.
         // With a mark at both digits the closing one holds, as in RDKit
@@ -951,6 +976,44 @@ mod tests {
             assert!(scan.bonds >= raw.num_bonds(), "{smiles}");
             assert_eq!(scan.end, smiles.find(' ').unwrap_or(smiles.len()));
             assert_eq!(scan.has_at, smiles[..scan.end].contains('@'));
+        }
+    }
+
+    /// The byte-by-byte count the block scan must equal: the byte classes'
+    /// table up to the first ASCII whitespace.
+    fn scan_by_table(bytes: &[u8]) -> (usize, usize, usize, bool) {
+        let end = bytes
+            .iter()
+            .position(|c| c.is_ascii_whitespace())
+            .unwrap_or(bytes.len());
+        let class = |c: &u8| BYTE_CLASS[usize::from(*c)];
+        let token = &bytes[..end];
+        let atoms = token.iter().filter(|c| class(c) & ATOM != 0).count();
+        let digits = token.iter().filter(|c| class(c) & DIGIT != 0).count();
+        let has_at = token.iter().any(|c| class(c) & AT != 0);
+        (end, atoms, digits, has_at)
+    }
+
+    proptest::proptest! {
+        /// Whole 16-byte blocks are classified by comparisons, the rest by
+        /// the table: both give the same counts and end, wherever the
+        /// whitespace falls (any byte, SMILES letters made likely).
+        #[test]
+        fn token_scan_blocks_agree_with_the_table(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"CNOcnops*bBrClH[]@=#()123%0 \t\n\r\x0C\x0B".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..80,
+            )
+        ) {
+            let (end, atoms, digits, has_at) = scan_by_table(&bytes);
+            let scan = scan_token(&bytes);
+            proptest::prop_assert_eq!(scan.end, end);
+            proptest::prop_assert_eq!(scan.atoms, atoms);
+            proptest::prop_assert_eq!(scan.bonds, atoms + digits.div_ceil(2));
+            proptest::prop_assert_eq!(scan.has_at, has_at);
         }
     }
 }
