@@ -740,30 +740,40 @@ fn ring_centres_distinct(mol: &MolBuilder, inp: &StereoInputs, key: AtomKeys) ->
 #[inline]
 fn centre_told_apart(mol: &MolBuilder, inp: &StereoInputs, a: AtomIdx, key: AtomKeys) -> bool {
     let nbrs = mol.neighbors(a);
-    let others: smallvec::SmallVec<[AtomIdx; 4]> = nbrs.iter().map(|&(n, _)| n).collect();
-    (3..=4).contains(&nbrs.len()) && is_legal_center(mol, a, inp) && all_differ(&others, key)
+    (3..=4).contains(&nbrs.len()) && is_legal_center(mol, a, inp) && {
+        let others: smallvec::SmallVec<[AtomIdx; 4]> = nbrs.iter().map(|&(n, _)| n).collect();
+        all_differ(&others, key)
+    }
 }
 
-/// Whether `key` gives every atom of `atoms` a different value.
+/// Whether `key` gives every atom of `atoms` (a few neighbours) a
+/// different value, compared pair by pair: no sorting, which moved the
+/// first-round keys around.
 #[inline]
 fn all_differ(atoms: &[AtomIdx], key: AtomKeys) -> bool {
     match key {
         // a round only splits classes: atoms of different initial keys
-        // differ after it too, and their keys are the cheaper look
+        // differ after it too, and only pairs whose initial keys tie need
+        // their (dearer) first-round keys
         AtomKeys::FirstRound(mol) => {
-            all_distinct(atoms.iter().map(|&a| mol.atom(a).map(initial_key)))
-                || all_distinct(atoms.iter().map(|&a| first_round_key(mol, a)))
+            let initial = |a: AtomIdx| mol.atom(a).map(initial_key);
+            no_pair_ties(atoms, |x, y| {
+                initial(x) == initial(y) && first_round_key(mol, x) == first_round_key(mol, y)
+            })
         }
-        AtomKeys::Ranks(ranks) => all_distinct(atoms.iter().map(|&a| ranks.get(a.index()))),
+        AtomKeys::Ranks(ranks) => {
+            no_pair_ties(atoms, |x, y| ranks.get(x.index()) == ranks.get(y.index()))
+        }
     }
 }
 
-/// Whether the (few) `keys` are pairwise different.
+/// Whether no two of `atoms` tie by `tie`.
 #[inline]
-fn all_distinct<T: Ord>(keys: impl Iterator<Item = T>) -> bool {
-    let mut keys: smallvec::SmallVec<[T; 4]> = keys.collect();
-    keys.sort_unstable();
-    keys.windows(2).all(|w| w.first() != w.get(1))
+fn no_pair_ties(atoms: &[AtomIdx], tie: impl Fn(AtomIdx, AtomIdx) -> bool) -> bool {
+    atoms
+        .iter()
+        .enumerate()
+        .all(|(i, &x)| atoms.iter().skip(i + 1).all(|&y| !tie(x, y)))
 }
 
 /// Whether every stereo mark is labelled in the first round of RDKit's
