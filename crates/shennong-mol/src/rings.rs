@@ -287,11 +287,11 @@ impl RingInfo {
             // two fused rings, the commonest fused system: their atoms come
             // in cyclic order from the three paths, no walk needed
             let mut emitted = 0;
-            let theta = theta_rings(adjacency, atoms, system, in_system, |ring, bonds| {
+            let theta = theta_rings(adjacency, atoms, system, in_system, |u, paths, bonds| {
                 if emitted >= 2 {
                     info.mark_next_extra();
                 }
-                info.add_cycle(ring, bonds);
+                info.add_theta_ring(u, paths, bonds);
                 emitted += 1;
             });
             if theta {
@@ -334,9 +334,9 @@ impl RingInfo {
             ring_mark.put(b.index(), ring_number);
         }
         let in_ring = |b: BondIdx| ring_mark.at(b.index()) == ring_number;
-        let first = self.ring_atoms.len();
         order_ring(adjacency, bonds, bond_ends, in_ring, &mut self.ring_atoms);
-        self.record_ring(first, bonds);
+        self.ring_bonds.extend_from_slice(bonds);
+        self.record_ring();
     }
 
     /// [`RingInfo::add_ring`] for a ring whose atoms `cycle` are known in
@@ -344,7 +344,6 @@ impl RingInfo {
     /// smallest atom towards the smaller of that atom's two neighbours, as
     /// [`order_ring`] walks a ring.
     fn add_cycle(&mut self, cycle: &[AtomIdx], bonds: &[BondIdx]) {
-        let first = self.ring_atoms.len();
         let Some((start, _)) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a) else {
             return;
         };
@@ -361,14 +360,54 @@ impl RingInfo {
             self.ring_atoms.extend(head.iter().rev());
             self.ring_atoms.extend(rest.iter().rev());
         }
-        self.record_ring(first, bonds);
+        self.ring_bonds.extend_from_slice(bonds);
+        self.record_ring();
     }
 
-    /// Counts the ring whose atoms were just appended from `first` (and
-    /// whose bonds are `bonds`, sorted) in the per-atom and per-bond
-    /// tallies, and closes it in the ring lists.
-    fn record_ring(&mut self, first: usize, bonds: &[BondIdx]) {
+    /// [`RingInfo::add_cycle`] for a ring of two fused rings (see
+    /// [`theta_rings`]): the branch atom `u`, the atoms of one path to the
+    /// other branch atom, then those of a second path back towards `u`
+    /// (`back`, in path order from `u`; the other branch atom left out),
+    /// with the two paths' bonds. Written straight into the ring lists and
+    /// turned there into [`RingInfo::add_cycle`]'s order.
+    fn add_theta_ring(
+        &mut self,
+        u: AtomIdx,
+        (path, back): (&[AtomIdx], &[AtomIdx]),
+        (path_bonds, back_bonds): (&[BondIdx], &[BondIdx]),
+    ) {
+        let first = self.ring_atoms.len();
+        self.ring_atoms.push(u);
+        self.ring_atoms.extend_from_slice(path);
+        self.ring_atoms.extend(back.iter().rev());
+        if let Some(cycle) = self.ring_atoms.get_mut(first..) {
+            if let Some((start, _)) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a) {
+                cycle.rotate_left(start);
+                // now from the smallest atom one way round; the other way
+                // if its last atom (its neighbour that way) is smaller
+                let (after, before) = (cycle.get(1).copied(), cycle.last().copied());
+                if before < after {
+                    if let Some(rest) = cycle.get_mut(1..) {
+                        rest.reverse();
+                    }
+                }
+            }
+        }
+        self.ring_bonds.extend_from_slice(path_bonds);
+        self.ring_bonds.extend_from_slice(back_bonds);
+        if let Some(bonds) = self.ring_bonds.get_mut(first..) {
+            bonds.sort_unstable();
+        }
+        self.record_ring();
+    }
+
+    /// Counts the ring whose atoms and bonds were just appended (from the
+    /// end of the last ring on, as many of each) in the per-atom and
+    /// per-bond tallies, and closes it in the ring lists.
+    fn record_ring(&mut self) {
+        let first = self.ends.last().map_or(0, |&e| e as usize);
         let atoms = self.ring_atoms.get(first..).unwrap_or(&[]);
+        let bonds = self.ring_bonds.get(first..).unwrap_or(&[]);
         let size = u16::try_from(atoms.len()).unwrap_or(u16::MAX);
         let count = |tally: &mut [(u16, u16)], i: usize| {
             if let Some((c, m)) = tally.get_mut(i) {
@@ -386,7 +425,6 @@ impl RingInfo {
         for b in bonds {
             count(bond_tally, b.index());
         }
-        self.ring_bonds.extend_from_slice(bonds);
         self.ends.push(self.ring_atoms.len() as u32);
     }
 }
@@ -727,8 +765,9 @@ fn rings_of_system(
 /// a <= b <= c the SSSR is {a+b, a+c}; b+c is also relevant exactly when a == b.
 /// This is the most common fused system in drug-like molecules, so it skips
 /// the general search. `atoms` are the system's atoms, `in_system` tells its
-/// bonds. Each ring goes to `emit` as its atoms in cyclic order and its
-/// bonds sorted: the SSSR's two, then the extra one if any. Returns false,
+/// bonds. Each ring goes to `emit` (see [`RingInfo::add_theta_ring`]) as
+/// the branch atom `u`, two paths' atoms and their bonds: the SSSR's two,
+/// then the extra one if any. Returns false,
 /// having emitted nothing, for a system that is not a theta. The paths and
 /// rings live on the stack: two fused rings of a drug-like molecule never
 /// spill, and this runs for most molecules with a fused system.
@@ -737,7 +776,7 @@ fn theta_rings(
     atoms: &[AtomIdx],
     system: &[BondIdx],
     in_system: impl Fn(BondIdx) -> bool,
-    mut emit: impl FnMut(&[AtomIdx], &[BondIdx]),
+    mut emit: impl FnMut(AtomIdx, (&[AtomIdx], &[AtomIdx]), (&[BondIdx], &[BondIdx])),
 ) -> bool {
     if system.len() + 1 != atoms.len() + 2 {
         return false;
@@ -807,18 +846,20 @@ fn theta_rings(
     order.sort_by_key(|&k| span(k).len());
     let [a, b, c] = order.map(span);
     // the ring of paths x and y: u, x's atoms to v, then y's back towards u
+    // (its atoms but its last, v)
     let mut join = |x: &std::ops::Range<usize>, y: &std::ops::Range<usize>| {
-        let mut ring_bonds: smallvec::SmallVec<[BondIdx; 32]> = smallvec::SmallVec::new();
-        ring_bonds.extend_from_slice(path_bonds.get(x.clone()).unwrap_or(&[]));
-        ring_bonds.extend_from_slice(path_bonds.get(y.clone()).unwrap_or(&[]));
-        ring_bonds.sort_unstable();
-        let mut cycle: smallvec::SmallVec<[AtomIdx; 32]> = smallvec::SmallVec::new();
-        cycle.push(u);
-        cycle.extend_from_slice(path_atoms.get(x.clone()).unwrap_or(&[]));
-        // y's atoms but its last (v), in reverse
         let back = y.start..y.end.saturating_sub(1);
-        cycle.extend(path_atoms.get(back).unwrap_or(&[]).iter().rev().copied());
-        emit(&cycle, &ring_bonds);
+        emit(
+            u,
+            (
+                path_atoms.get(x.clone()).unwrap_or(&[]),
+                path_atoms.get(back).unwrap_or(&[]),
+            ),
+            (
+                path_bonds.get(x.clone()).unwrap_or(&[]),
+                path_bonds.get(y.clone()).unwrap_or(&[]),
+            ),
+        );
     };
     join(&a, &b);
     join(&a, &c);
