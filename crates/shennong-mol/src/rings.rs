@@ -299,7 +299,7 @@ impl RingInfo {
                 continue;
             }
             let bond_ends = ends_list.get_or_insert_with(&bond_ends).as_slice();
-            let (sssr, extra) = rings_of_system(adjacency, bond_ends, system);
+            let (sssr, extra) = rings_of_system(adjacency, bond_ends, atoms, system);
             info.num_sssr += sssr.len();
             for (k, bonds) in sssr.iter().chain(&extra).enumerate() {
                 if k >= sssr.len() {
@@ -748,14 +748,15 @@ fn push_combinations<const W: usize>(
 fn rings_of_system(
     adjacency: &[Neighbors],
     bond_ends: &[(AtomIdx, AtomIdx)],
+    atoms: &[AtomIdx],
     system: &[BondIdx],
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
     // an upper bound on the system's atoms is its bond count
     match system.len() {
-        0..=64 => rings_of_system_w::<1>(adjacency, bond_ends, system),
-        65..=256 => rings_of_system_w::<4>(adjacency, bond_ends, system),
-        257..=1024 => rings_of_system_w::<16>(adjacency, bond_ends, system),
-        1025..=4096 => rings_of_system_w::<64>(adjacency, bond_ends, system),
+        0..=64 => rings_of_system_w::<1>(adjacency, atoms, system),
+        65..=256 => rings_of_system_w::<4>(adjacency, atoms, system),
+        257..=1024 => rings_of_system_w::<16>(adjacency, atoms, system),
+        1025..=4096 => rings_of_system_w::<64>(adjacency, atoms, system),
         _ => (fundamental_cycles(adjacency, bond_ends, system), Vec::new()),
     }
 }
@@ -1165,30 +1166,44 @@ fn select_relevant<const W: usize>(
     (sssr, extra)
 }
 
-/// The local adjacency (local atom, local bond) of a ring system: atoms
-/// numbered in index order, bonds by their position in `system` (sorted).
+/// The local adjacency (local atom, local bond) of a ring system (its atoms
+/// `system_atoms`, its bonds `system`): atoms numbered in index order,
+/// bonds by their position in `system` (sorted).
 fn local_adjacency(
     adjacency: &[Neighbors],
-    bond_ends: &[(AtomIdx, AtomIdx)],
+    system_atoms: &[AtomIdx],
     system: &[BondIdx],
 ) -> Vec<LocalNeighbors> {
-    // Local numbering of the system's atoms and bonds.
-    let mut atoms: Vec<usize> = Vec::with_capacity(2 * system.len());
-    for b in system {
-        if let Some(&(x, y)) = bond_ends.get(b.index()) {
-            atoms.push(x.index());
-            atoms.push(y.index());
-        }
-    }
+    let mut atoms: Vec<usize> = system_atoms.iter().map(|a| a.index()).collect();
     atoms.sort_unstable();
     atoms.dedup();
-    let local = |a: usize| atoms.binary_search(&a).ok();
-    let local_bond = |b: BondIdx| system.binary_search(&b).ok();
+    // Local numbers by global index, the atoms' then the bonds' (from `n`
+    // on), in one buffer: a look-up per neighbour, not two binary searches.
+    let n = adjacency.len();
+    let bond_span = system.last().map_or(0, |b| b.index() + 1);
+    let mut local_of = vec![u32::MAX; n + bond_span];
+    for (li, &ga) in atoms.iter().enumerate() {
+        local_of.put(ga, li as u32);
+    }
+    for (lb, b) in system.iter().enumerate() {
+        local_of.put(n + b.index(), lb as u32);
+    }
+    let local = |i: usize| {
+        local_of
+            .get(i)
+            .copied()
+            .filter(|&x| x != u32::MAX)
+            .map(|x| x as usize)
+    };
     // local adjacency
     let mut adj: Vec<LocalNeighbors> = vec![LocalNeighbors::new(); atoms.len()];
     for (li, &ga) in atoms.iter().enumerate() {
         for &(nb, b) in adjacency.get(ga).map_or(&[][..], |x| x.as_slice()) {
-            if let (Some(ln), Some(lb)) = (local(nb.index()), local_bond(b)) {
+            let (ln, lb) = (
+                local(nb.index()).filter(|_| nb.index() < n),
+                local(n + b.index()),
+            );
+            if let (Some(ln), Some(lb)) = (ln, lb) {
                 if let Some(list) = adj.get_mut(li) {
                     list.push((ln, lb));
                 }
@@ -1202,10 +1217,10 @@ fn local_adjacency(
 /// Systems with more than `64 * W` bonds keep only the part that fits (4,096 bonds).
 fn rings_of_system_w<const W: usize>(
     adjacency: &[Neighbors],
-    bond_ends: &[(AtomIdx, AtomIdx)],
+    atoms: &[AtomIdx],
     system: &[BondIdx],
 ) -> (Vec<Vec<BondIdx>>, Vec<Vec<BondIdx>>) {
-    let adj = local_adjacency(adjacency, bond_ends, system);
+    let adj = local_adjacency(adjacency, atoms, system);
     let nv = adj.len();
     let ne = system.len();
     let nullity = ne + 1 - nv;
@@ -1609,8 +1624,8 @@ mod tests {
         let mut scratch = RingScratch::default();
         ring_systems(&adj, ends.len(), &mut scratch);
         let mut out = Vec::new();
-        for (system, _) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
-            let local = local_adjacency(&adj, &ends, system);
+        for (system, atoms) in scratch.systems.iter().filter(|s| s.0.len() <= 64) {
+            let local = local_adjacency(&adj, atoms, system);
             let nullity = system.len() + 1 - local.len();
             let feedback = feedback_vertices(&local);
             // every cycle passes through a chosen vertex: without them the
