@@ -217,7 +217,8 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 ///   bond or a hydrogen, or, at an aromatic fusion, three ring bonds), or a
 ///   nitrogen with two ring bonds and no hydrogen: each needs one double
 ///   bond (RDKit's `markDbondCands`) and, with it, donates one π electron;
-/// - a donor of a lone pair, never at an aromatic fusion: an oxygen or
+/// - a donor of a lone pair, never at an aromatic fusion (but for the
+///   bridgehead nitrogen below): an oxygen or
 ///   sulphur with two ring bonds and no hydrogen, a nitrogen with a third,
 ///   single bond and no hydrogen (furan, thiophene, N-substituted pyrrole,
 ///   oxazole, thiazole, tetrazole, a pyrrole fused to a saturated ring
@@ -226,10 +227,16 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 /// - a carbon with two ring bonds and an exocyclic double bond to a
 ///   terminal, neutral oxygen (pyridone, uracil, coumarin, quinazolinone):
 ///   RDKit's vacant donor, it needs no double bond and donates none;
+/// - a nitrogen with three ring bonds and no hydrogen at the fusion of a
+///   five- and a six-membered aromatic ring (indolizine,
+///   imidazo[1,2-a]pyridine, triazolopyridine, pyrazolo[1,5-a]pyrimidine):
+///   a donor of two electrons, with every other atom of both rings of the
+///   first kind (one electron, no C=O carbon);
 ///
 /// and every aromatic ring counts six π electrons that way (a six-membered
 /// ring without donors, a five-membered one with one, a ring with C=O
-/// carbons with donors to make up for them).
+/// carbons with donors to make up for them), but for the six-membered ring
+/// at a bridgehead nitrogen, which counts seven.
 ///
 /// Why that is exact: without C=O carbons, six-membered rings have six
 /// atoms that need a double bond, five-membered ones four in a path; both
@@ -239,11 +246,18 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 /// up: the five-ring atoms left into one or two double bonds, the six-ring
 /// rest into a path of even length). With C=O carbons a Kekulé structure
 /// may not exist (3-pyridone), so it is searched for, and the system is
-/// plain only when one is found. The other rings add no atom that needs a
+/// plain only when one is found. At a bridgehead nitrogen the other eight
+/// atoms form a path once the nitrogen is taken out, which always pairs
+/// up; the five-membered ring counts six electrons and the pair ten, so
+/// RDKit's model makes both rings aromatic (the pair as a fused system,
+/// since the six-membered ring's seven alone fail), while two six-membered
+/// rings (eleven) or two five-membered ones (seven atoms left to pair) are
+/// never plain. The other rings add no atom that needs a
 /// double bond, as their own atoms have no aromatic bond. In any such
 /// structure every double bond is a bond of an aromatic ring, so every
 /// atom but the donor gives one π electron to each aromatic ring it is in,
-/// and each of them counts six under RDKit's model: aromatic whichever
+/// and each of them counts six under RDKit's model (a bridgehead pair ten):
+/// aromatic whichever
 /// structure the walk picks. Any ring or fused group that takes in another
 /// ring of the system takes in a saturated carbon, which is never aromatic,
 /// and the system's atoms feed no other system's typing beyond single
@@ -450,7 +464,7 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
         };
         // not two five-membered rings
         !(ring.len() == 5 && other.len() == 5)
-            && is_plain_aromatic_ring(mol, rings, ring, Some(fusion))
+            && is_plain_aromatic_ring(mol, rings, ring, Some((fusion, other.len())))
                 .map(|v| vacant |= v)
                 .is_some()
     });
@@ -459,21 +473,24 @@ fn is_plain_system(mol: &MolBuilder, rings: &RingInfo, members: &[usize]) -> boo
 
 /// One aromatic ring (`ring`, every bond written aromatic) of a plain
 /// system; `fusion` holds the two atoms it shares with its fused aromatic
-/// partner, if it has one. An atom shared with a saturated ring of the
-/// system has a single ring bond into it.
+/// partner, and the partner's size, if it has one. An atom shared with a
+/// saturated ring of the system has a single ring bond into it.
 fn is_plain_aromatic_ring(
     mol: &MolBuilder,
     rings: &RingInfo,
     ring: &[AtomIdx],
-    fusion: Option<[AtomIdx; 2]>,
+    fusion: Option<([AtomIdx; 2], usize)>,
 ) -> Option<bool> {
     if !matches!(ring.len(), 5 | 6) {
         return None;
     }
-    let (mut electrons, mut vacant) = (0, false);
+    // a bridgehead nitrogen only where a five- and a six-membered ring meet
+    // (see `plain_aromatic_ring_atoms`)
+    let bridgehead_allowed = fusion.is_some_and(|(_, partner)| ring.len() + partner == 11);
+    let (mut electrons, mut vacant, mut bridgehead) = (0, false, false);
     for &a in ring {
         let atom = mol.atom(a)?;
-        let at_fusion = fusion.is_some_and(|f| f.contains(&a));
+        let at_fusion = fusion.is_some_and(|(f, _)| f.contains(&a));
         // a written [nH]: the pyrrole-type hydrogen, and nothing else bracketed
         let pyrrole_h = atom.atomic_num == 7 && atom.explicit_hs == 1 && atom.implicit_hs == 0;
         if !atom.aromatic
@@ -527,10 +544,17 @@ fn is_plain_aromatic_ring(
             (6, 3) if !exo_oxo => 1,
             (7, 2) if !at_fusion => 1,
             (7, 3) | (8 | 16, 2) if !at_fusion => 2,
+            (7, 3) if bridgehead_allowed => {
+                bridgehead = true;
+                2
+            }
             _ => return None,
         };
     }
-    (electrons == 6).then_some(vacant)
+    // with a bridgehead nitrogen: the five-membered ring counts six, the
+    // six-membered seven, every other atom giving one (no C=O carbon)
+    let expected = if bridgehead && ring.len() == 6 { 7 } else { 6 };
+    (electrons == expected && !(bridgehead && vacant)).then_some(vacant)
 }
 
 /// Whether the atoms of `rings` (the aromatic rings of a plain system) that

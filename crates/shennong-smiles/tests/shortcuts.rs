@@ -160,6 +160,28 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "c1cc[nH]cc1",
         "[2H]c1ccccc1",
         "c1ccc[c-]c1",
+        // a bridgehead nitrogen where a five- and a six-membered ring meet
+        // (indolizine, imidazo[1,2-a]pyridine, [1,2,4]triazolo[4,3-a]pyridine,
+        // pyrazolo[1,5-a]pyrimidine, substituted), and the forms it must
+        // not cover: two sixes (quinolizine), two fives, a C=O in either
+        // ring, a second donor, a charge, a third fused ring
+        "c1ccn2cccc2c1",
+        "Cc1ccc2nc(C)cn2c1",
+        "c1ccc2nncn2c1",
+        "Cc1cc(C)n2ncc(C(=O)O)c2n1",
+        "Clc1ccn2nc(-c3nccs3)ncc12",
+        "c1ccn2ccccc2c1",
+        "c1cn2ccnc2c1",
+        "c1csc2nccn12",
+        "O=c1ccnc2ccccn12",
+        "O=c1cccn2ccnc12",
+        "c1cc2occn2cc1",
+        "c1ccn2c(c1)[nH]cc2",
+        "c1cc[n+]2ccccc2c1",
+        "c1ccc2c(c1)cc1cccn12",
+        "c1ccc2nc3ccccn3c2c1",
+        "C1CCc2nccn2C1",
+        "c1ccn2c(c1)CC2",
         // fused, spiro, bridged and written Kekulé neighbours
         "c1ccc2ccccc2c1",
         "c1ccc2c(c1)CCC2",
