@@ -211,12 +211,14 @@ fn huckel(atoms: &[usize], donors: &[Donor]) -> bool {
 /// the system holds a saturated carbon (four single bonds: tetralin,
 /// chromane, benzodioxole, tetrahydrocarbazole) and no aromatic atom or
 /// bond beyond the fusion bond it shares with an aromatic ring. The atoms
-/// of the aromatic rings are all neutral, non-radical aromatic atoms of
-/// these kinds:
+/// of the aromatic rings are all non-radical aromatic atoms of these
+/// kinds, neutral but for the cations named:
 /// - a carbon with three connections in all (two ring bonds and a single
-///   bond or a hydrogen, or, at an aromatic fusion, three ring bonds), or a
-///   nitrogen with two ring bonds and no hydrogen: each needs one double
-///   bond (RDKit's `markDbondCands`) and, with it, donates one π electron;
+///   bond or a hydrogen, or, at an aromatic fusion, three ring bonds), a
+///   nitrogen with two ring bonds and no hydrogen, or, away from a fusion,
+///   a written cation `[nH+]` or `[n+]` with a third, single bond
+///   (pyridinium, imidazolium, N-oxide): each needs one double bond
+///   (RDKit's `markDbondCands`) and, with it, donates one π electron;
 /// - a donor of a lone pair, never at an aromatic fusion (but for the
 ///   bridgehead nitrogen below): an oxygen or
 ///   sulphur with two ring bonds and no hydrogen, a nitrogen with a third,
@@ -493,11 +495,18 @@ fn is_plain_aromatic_ring(
         let at_fusion = fusion.is_some_and(|(f, _)| f.contains(&a));
         // a written [nH]: the pyrrole-type hydrogen, and nothing else bracketed
         let pyrrole_h = atom.atomic_num == 7 && atom.explicit_hs == 1 && atom.implicit_hs == 0;
+        // a written [nH+] or [n+] (pyridinium, imidazolium, N-oxide): like
+        // a pyridine nitrogen, it needs a double bond and gives one electron
+        let cation = atom.atomic_num == 7
+            && atom.formal_charge == 1
+            && atom.no_implicit
+            && atom.explicit_hs <= 1
+            && atom.implicit_hs == 0;
         if !atom.aromatic
-            || atom.no_implicit && !pyrrole_h
-            || atom.formal_charge != 0
+            || atom.no_implicit && !pyrrole_h && !cation
+            || atom.formal_charge != 0 && !cation
             || atom.radical_electrons != 0
-            || atom.total_hs() != 0 && atom.atomic_num != 6 && !pyrrole_h
+            || atom.total_hs() != 0 && atom.atomic_num != 6 && !pyrrole_h && !cation
             || rings.num_atom_rings(a) > 2
             || at_fusion && rings.num_atom_rings(a) != 2
         {
@@ -542,7 +551,9 @@ fn is_plain_aromatic_ring(
                 0
             }
             (6, 3) if !exo_oxo => 1,
-            (7, 2) if !at_fusion => 1,
+            // (a cation with two connections is a radical, never plain)
+            (7, 2) if !at_fusion && !cation => 1,
+            (7, 3) if cation && !at_fusion => 1,
             (7, 3) | (8 | 16, 2) if !at_fusion => 2,
             (7, 3) if bridgehead_allowed => {
                 bridgehead = true;

@@ -182,6 +182,25 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "c1ccc2nc3ccccn3c2c1",
         "C1CCc2nccn2C1",
         "c1ccn2c(c1)CC2",
+        // a written [nH+] or [n+] (pyridinium, N-alkyl pyridinium, N-oxide,
+        // imidazolium, quinolinium), and forms the full path must settle:
+        // two cations in a five-membered ring, a C=O next to one, a cation
+        // at a fusion, one in a five-membered ring without a donor, one
+        // with two connections (a radical)
+        "c1cc[nH+]cc1",
+        "C[n+]1ccccc1",
+        "[O-][n+]1ccccc1",
+        "c1c[nH+]c[nH]1",
+        "Cc1[nH+]ccn1C",
+        "c1ccc2[nH+]cccc2c1",
+        "c1[nH+]cc[nH+]c1",
+        "c1ccc2c(c1)[nH]c1cc[nH+]cc12",
+        "c1c[nH+]c[nH+]1",
+        "O=c1cc[nH+]cc1",
+        "c1cc[n+]2ccccc2c1",
+        "c1cc2ccc[nH+]2cc1",
+        "c1cn[nH+]c1",
+        "c1cc[n+]cc1",
         // fused, spiro, bridged and written Kekulé neighbours
         "c1ccc2ccccc2c1",
         "c1ccc2c(c1)CCC2",
