@@ -347,10 +347,12 @@ impl Census {
 }
 
 /// [`tagged_stereo_inputs`], or, with `shortcut` and when every tagged atom
-/// has four connections ([`all_tags_on_four_connections`]), what it would
-/// give without computing it: RDKit's hybridisation rule makes such an atom
-/// sp3 before looking at anything else, and its legality never asks for
-/// conjugation (that is for a nitrogen with three connections).
+/// has four connections ([`all_tags_on_four_connections`]), two empty lists
+/// that stand for it: RDKit's hybridisation rule makes such an atom sp3
+/// before looking at anything else, so no tag is dropped for its
+/// hybridisation, and its legality never asks for conjugation or
+/// hybridisation (those are for a nitrogen with three connections; an
+/// untagged atom reads as not sp3 either way).
 fn stereo_inputs_of_tags(
     mol: &MolBuilder,
     shortcut: bool,
@@ -358,18 +360,7 @@ fn stereo_inputs_of_tags(
     if !(shortcut && all_tags_on_four_connections(mol)) {
         return tagged_stereo_inputs(mol);
     }
-    let sp3 = mol
-        .atoms
-        .iter()
-        .map(|a| {
-            if a.chirality.is_tetrahedral() {
-                Hybridization::Sp3
-            } else {
-                Hybridization::Unspecified
-            }
-        })
-        .collect();
-    Ok((Vec::new(), sp3))
+    Ok((Vec::new(), Vec::new()))
 }
 
 /// Whether every atom with a tetrahedral tag is a real atom with four
