@@ -555,7 +555,7 @@ fn is_plain_aromatic_ring(
             (7, 2) if !at_fusion && !cation => 1,
             (7, 3) if cation && !at_fusion => 1,
             (7, 3) | (8 | 16, 2) if !at_fusion => 2,
-            (7, 3) if bridgehead_allowed => {
+            (7, 3) if bridgehead_allowed && !cation => {
                 bridgehead = true;
                 2
             }

@@ -890,3 +890,20 @@ fn kekule_form_keeps_a_triple_bond_perceived_aromatic() {
         ),
     ]);
 }
+
+/// Found in review (2026-12-06): with the plain-ring shortcuts for a
+/// bridgehead nitrogen and for written `[n+]`, an `[n+]` at the fusion of
+/// a five- and a six-membered ring was counted as a neutral bridgehead
+/// donor, so `c1cc[n+]2cccc2c1` was accepted as written where RDKit 2026.09
+/// cannot kekulise it. The cation stays out of the bridgehead rule; the
+/// same skeleton with a neutral bridgehead, and a cation away from the
+/// fusion, read as RDKit reads them.
+#[test]
+fn cationic_bridgehead_nitrogen_is_not_a_plain_donor() {
+    let err = parse("c1cc[n+]2cccc2c1").unwrap_err().to_string();
+    assert!(err.contains("cannot kekulise"), "{err}");
+    assert_reads_as_rdkit(&[
+        ("c1ccn2cccc2c1", "c1ccn2cccc2c1"),
+        ("c1ccc2cc[n+]2c1", "C1=C[n+]2ccccc21"),
+    ]);
+}

@@ -201,6 +201,9 @@ fn plain_ring_shortcut_equals_full_perception_on_hand_picked_cases() {
         "c1cc2ccc[nH+]2cc1",
         "c1cn[nH+]c1",
         "c1cc[n+]cc1",
+        "c1cc[n+]2cccc2c1",
+        "c1ccc2cc[n+]2c1",
+        "Cc1cc[n+]2ccccc2c1",
         // fused, spiro, bridged and written Kekulé neighbours
         "c1ccc2ccccc2c1",
         "c1ccc2c(c1)CCC2",
