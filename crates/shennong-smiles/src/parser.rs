@@ -138,14 +138,8 @@ fn scan_token(bytes: &[u8]) -> TokenScan {
     for block in bytes.chunks_exact(BLOCK) {
         let (mut space, mut block_atoms, mut block_digits, mut at) = (false, 0u8, 0u8, false);
         for &c in block {
-            space |= matches!(c, b' ' | b'\t' | b'\n' | b'\x0C' | b'\r');
-            block_atoms += u8::from(
-                c.is_ascii_uppercase()
-                    | (c == b'*')
-                    | matches!(c, b'b'..=b'c')
-                    | matches!(c, b'n'..=b'p')
-                    | (c == b's'),
-            );
+            space |= c.is_ascii_whitespace();
+            block_atoms += u8::from(bounds_an_atom(c));
             block_digits += u8::from(c.is_ascii_digit());
             at |= c == b'@';
         }
@@ -176,6 +170,19 @@ fn scan_token(bytes: &[u8]) -> TokenScan {
     }
 }
 
+/// Whether byte `c` counts towards [`scan_token`]'s atom bound: an element
+/// symbol's capital, an aromatic letter or `*`. Written as comparisons,
+/// which the block loop turns into vector code; the byte table is built
+/// from it.
+#[inline]
+const fn bounds_an_atom(c: u8) -> bool {
+    c.is_ascii_uppercase()
+        | (c == b'*')
+        | matches!(c, b'b'..=b'c')
+        | matches!(c, b'n'..=b'p')
+        | (c == b's')
+}
+
 /// [`scan_token`]'s byte classes.
 const ATOM: u8 = 1;
 const DIGIT: u8 = 2;
@@ -192,7 +199,7 @@ const fn byte_classes() -> [u8; 256] {
     while i < 256 {
         let c = i as u8;
         t[i] = match c {
-            b'A'..=b'Z' | b'*' | b'b' | b'c' | b'n' | b'o' | b'p' | b's' => ATOM,
+            _ if bounds_an_atom(c) => ATOM,
             b'0'..=b'9' => DIGIT,
             b'@' => AT,
             _ if c.is_ascii_whitespace() => SPACE,
