@@ -344,15 +344,13 @@ impl RingInfo {
     /// smallest atom towards the smaller of that atom's two neighbours, as
     /// [`order_ring`] walks a ring.
     fn add_cycle(&mut self, cycle: &[AtomIdx], bonds: &[BondIdx]) {
-        let Some((start, _)) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a) else {
+        let Some((start, forward)) = cycle_start(cycle) else {
             return;
         };
         // the cycle from its smallest atom is `tail` then `head`, and
         // backwards the smallest atom then `head` and `tail` reversed
         let (head, tail) = cycle.split_at(start);
-        let after = tail.get(1).or(head.first());
-        let before = head.last().or(tail.last());
-        if after < before {
+        if forward {
             self.ring_atoms.extend_from_slice(tail);
             self.ring_atoms.extend_from_slice(head);
         } else if let Some((&smallest, rest)) = tail.split_first() {
@@ -381,12 +379,9 @@ impl RingInfo {
         self.ring_atoms.extend_from_slice(path);
         self.ring_atoms.extend(back.iter().rev());
         if let Some(cycle) = self.ring_atoms.get_mut(first..) {
-            if let Some((start, _)) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a) {
+            if let Some((start, forward)) = cycle_start(cycle) {
                 cycle.rotate_left(start);
-                // now from the smallest atom one way round; the other way
-                // if its last atom (its neighbour that way) is smaller
-                let (after, before) = (cycle.get(1).copied(), cycle.last().copied());
-                if before < after {
+                if !forward {
                     if let Some(rest) = cycle.get_mut(1..) {
                         rest.reverse();
                     }
@@ -427,6 +422,22 @@ impl RingInfo {
         }
         self.ends.push(self.ring_atoms.len() as u32);
     }
+}
+
+/// Where [`order_ring`]'s walk would start a ring given as its atoms in
+/// cyclic order (either direction, from any atom): the position of its
+/// smallest atom, and whether the walk goes the way the list does (towards
+/// the smaller of that atom's two neighbours). Shared by
+/// [`RingInfo::add_cycle`], which copies the ring in that order, and
+/// [`RingInfo::add_theta_ring`], which turns it in place.
+fn cycle_start(cycle: &[AtomIdx]) -> Option<(usize, bool)> {
+    let (start, _) = cycle.iter().enumerate().min_by_key(|&(_, a)| *a)?;
+    let after = cycle.get(start + 1).or(cycle.first());
+    let before = start
+        .checked_sub(1)
+        .and_then(|p| cycle.get(p))
+        .or(cycle.last());
+    Some((start, after < before))
 }
 
 /// The representative of ring `k` in the union-find forest `root` (each
