@@ -1199,8 +1199,9 @@ fn local_adjacency(
     for (lb, b) in system.iter().enumerate() {
         local_of.put(n + b.index(), lb as u32);
     }
-    let local = |i: usize| {
-        local_of
+    let (atom_local, bond_local) = local_of.split_at(n.min(local_of.len()));
+    let local = |table: &[u32], i: usize| {
+        table
             .get(i)
             .copied()
             .filter(|&x| x != u32::MAX)
@@ -1210,10 +1211,7 @@ fn local_adjacency(
     let mut adj: Vec<LocalNeighbors> = vec![LocalNeighbors::new(); atoms.len()];
     for (li, &ga) in atoms.iter().enumerate() {
         for &(nb, b) in adjacency.get(ga).map_or(&[][..], |x| x.as_slice()) {
-            let (ln, lb) = (
-                local(nb.index()).filter(|_| nb.index() < n),
-                local(n + b.index()),
-            );
+            let (ln, lb) = (local(atom_local, nb.index()), local(bond_local, b.index()));
             if let (Some(ln), Some(lb)) = (ln, lb) {
                 if let Some(list) = adj.get_mut(li) {
                     list.push((ln, lb));
