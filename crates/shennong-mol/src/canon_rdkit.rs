@@ -1666,9 +1666,13 @@ impl<'a> Ranker<'a> {
             let moved = members.get(first_len..).unwrap_or(&[]);
             let mut symclass = offset as i64;
             for (k, &a) in moved.iter().enumerate() {
-                if count.at(a) > 0 {
-                    symclass = (offset + first_len + k) as i64;
-                }
+                // (a select: where classes start follows the molecule)
+                let starts = count.at(a) > 0;
+                symclass = std::hint::select_unpredictable(
+                    starts,
+                    (offset + first_len + k) as i64,
+                    symclass,
+                );
                 index.put(a, symclass);
             }
             // (after every class is set: a neighbour may itself have moved)
@@ -1709,10 +1713,12 @@ impl<'a> Ranker<'a> {
                 let ii = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 let p = order.at(ii);
-                if count.at(p) > 1 && next.at(p) == -2 {
-                    next.put(p, *active);
-                    *active = p as i64;
-                }
+                // pushed by selects: whether a touched class can split
+                // follows the molecule, and the branch mispredicted
+                let old_next = next.at(p);
+                let push = (count.at(p) > 1) & (old_next == -2);
+                next.put(p, std::hint::select_unpredictable(push, *active, old_next));
+                *active = std::hint::select_unpredictable(push, p as i64, *active);
             }
         }
     }

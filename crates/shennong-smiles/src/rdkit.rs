@@ -394,15 +394,17 @@ impl<'a> Writer<'a> {
     }
 
     fn traversal_rank(&self, x: usize, b: usize, grey: bool) -> i64 {
-        let mut rank = i64::from(self.ranks.at(x));
-        let bt = i64::from(self.bond_type(b));
-        if grey {
-            rank -= (MAX_BONDTYPE + 1) * MAX_NATOMS * MAX_NATOMS;
-            rank += (MAX_BONDTYPE - bt) * MAX_NATOMS;
-        } else if self.bond_info.at(b) & RING_BOND != 0 {
-            rank += (MAX_BONDTYPE - bt) * MAX_NATOMS * MAX_NATOMS;
-        }
-        rank
+        let rank = i64::from(self.ranks.at(x));
+        let info = self.bond_info.at(b);
+        let bt = i64::from(info & !RING_BOND);
+        let ring = info & RING_BOND != 0;
+        // the three cases by selects, not branches: which neighbours are
+        // open or in rings follows the molecule
+        let to_open =
+            rank - (MAX_BONDTYPE + 1) * MAX_NATOMS * MAX_NATOMS + (MAX_BONDTYPE - bt) * MAX_NATOMS;
+        let in_ring = rank + (MAX_BONDTYPE - bt) * MAX_NATOMS * MAX_NATOMS;
+        let closed = std::hint::select_unpredictable(ring, in_ring, rank);
+        std::hint::select_unpredictable(grey, to_open, closed)
     }
 
     /// RDKit's `dfsFindCycles`: the ring-closure bonds of each atom, in the
