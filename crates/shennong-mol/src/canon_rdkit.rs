@@ -870,6 +870,16 @@ struct RankerBuffers {
     holders_epoch: Vec<u64>,
     bond_keys: Vec<Holder>,
     first_keys: Vec<u128>,
+    bond_slots: Vec<BondSlots>,
+}
+
+/// An atom's bonds in four fixed slots, for [`Ranker::bond_list_key`]: the
+/// neighbour in each (the atom itself in an empty slot) and the bond's
+/// (type, stereo) as the key packs it (0 in an empty slot).
+#[derive(Clone, Copy, Default)]
+struct BondSlots {
+    nbr: [u32; 4],
+    field: [u32; 4],
 }
 
 /// Empties a reused buffer and fills it with `n` copies of `value`.
@@ -926,6 +936,12 @@ struct Ranker<'a> {
     /// every atom's key packs: `first_keys_pack`).
     first_keys: Vec<u128>,
     first_keys_pack: bool,
+    /// Per atom: its bonds in fixed slots (see [`Ranker::bond_list_key`]).
+    bond_slots: Vec<BondSlots>,
+    /// Whether basic-mode sorts after the first may order every partition
+    /// by [`Ranker::bond_list_key`] without bringing the holders up to date
+    /// (see [`Ranker::sort_partition_lazily`]).
+    lazy_keys: bool,
 }
 
 fn sign(o: Ordering) -> i32 {
@@ -1048,7 +1064,9 @@ impl<'a> Ranker<'a> {
             mut holders_epoch,
             mut bond_keys,
             mut first_keys,
+            mut bond_slots,
         } = RANKER_BUFFERS.with(std::cell::Cell::take);
+        bond_slots.clear();
         holders.clear();
         holder_start.clear();
         degree.clear();
@@ -1093,6 +1111,7 @@ impl<'a> Ranker<'a> {
         }
         first_keys.clear();
         let mut first_keys_pack = true;
+        let mut all_fields_fit = true;
         for i in 0..n {
             let ga = frag.atom(i);
             let start = holders.len();
@@ -1105,19 +1124,30 @@ impl<'a> Ranker<'a> {
             let mut fields = [0u64; 4];
             let mut fields_fit = true;
             let mut d = 0;
+            let mut slots = BondSlots {
+                nbr: [i as u32; 4],
+                field: [0; 4],
+            };
             for (x, lb) in frag.nbrs(i) {
                 let h = Holder {
                     key: bond_keys.get(lb).map_or(0, |h| h.key),
                     nbr: x,
                 };
                 holders.push(h);
-                match (fields.get_mut(d), bond_field(&h)) {
-                    (Some(slot), Some(field)) => *slot = field,
+                match (fields.get_mut(d), bond_field(&h), slots.nbr.get_mut(d)) {
+                    (Some(slot), Some(field), Some(nbr)) => {
+                        *slot = field;
+                        *nbr = x as u32;
+                    }
                     _ => fields_fit = false,
                 }
                 d += 1;
             }
             degree.push(d);
+            // (the 10-bit bond fields above the 16 bits of a class)
+            slots.field = fields.map(|f| (f << 16) as u32);
+            bond_slots.push(slots);
+            all_fields_fit &= fields_fit;
             let bonds_packed = fields_fit.then(|| pack_bond_fields(fields));
             let a = mol.atom(ga);
             let isotope = if chirality { a.isotope } else { 0 };
@@ -1175,6 +1205,19 @@ impl<'a> Ranker<'a> {
             }
         }
         holder_start.push(holders.len() as u32);
+        // The order of an atom's holders among equal keys is read only
+        // when the chiral pass weighs a tagged neighbour of a ring atom
+        // (`neighbor_swaps`); without such a pair, holders brought up to
+        // date late sort as they would have step by step.
+        let tag_by_ring_atom = chirality
+            && frag
+                .tags
+                .iter()
+                .fold(false, |acc, &t| acc | (t != TAG_NONE))
+            && (0..n).any(|i| {
+                frag.tags.at(i) != TAG_NONE && frag.nbrs(i).any(|(x, _)| ring_count.at(x) > 0)
+            });
+        let lazy_keys = all_fields_fit && n <= 1 << 16 && !tag_by_ring_atom;
         Ranker {
             frag,
             holder_start,
@@ -1196,6 +1239,8 @@ impl<'a> Ranker<'a> {
             shortcuts: true,
             first_keys,
             first_keys_pack,
+            bond_slots,
+            lazy_keys,
         }
     }
 
@@ -1229,14 +1274,16 @@ impl<'a> Ranker<'a> {
             return false;
         }
         // (key, position): the position breaks ties, so an unstable sort is
-        // the stable one
+        // the stable one; the standard library's, whose short-list sort
+        // merges runs without branching on the keys (insertion into the
+        // twenty-odd atoms of a molecule mispredicted about once per atom)
         // (on the stack for up to 32 atoms, as nearly every molecule)
         let mut keyed: SmallVec<[u128; 32]> = order
             .iter()
             .enumerate()
             .map(|(pos, &i)| first_keys.at(i) | pos as u128)
             .collect();
-        crate::sort::sort_short(&mut keyed);
+        keyed.sort_unstable();
         let sorted = keyed
             .iter()
             .map(|&k| (k >> POS_BITS, (k & ((1 << POS_BITS) - 1)) as usize));
@@ -1298,6 +1345,93 @@ impl<'a> Ranker<'a> {
                     | (u128::from(chiral) << 125)
                     | ((ring as u128) << 98);
             }
+            keyed.push((key, pos));
+        }
+        // stable: equal keys keep their order
+        crate::sort::sort_short(&mut keyed);
+        regroup(keyed.iter().copied(), slice, scratch, count)
+    }
+
+    /// Atom `i`'s key in a basic-mode pass after the first, as
+    /// [`Ranker::sort_partition_by_key`] packs it (tag flag, chiral rank,
+    /// ring code, then the bond list as four (type, stereo, neighbour
+    /// class) fields, largest first), computed from the fixed bond slots and
+    /// the current classes instead of from the holders. `None` when the
+    /// chirality terms do not fit their fields. Needs `lazy_keys` (every
+    /// atom's bonds in the slots, classes below 2^16).
+    #[inline]
+    fn bond_list_key(&self, i: usize) -> Option<u128> {
+        let BondSlots { nbr, field } = self.bond_slots.at(i);
+        let index: &[i64] = &self.index;
+        // an empty slot (field 0) reads the atom's own class, masked off
+        let value = |slot: usize| {
+            let f = field.at(slot);
+            let class = (index.at(nbr.at(slot) as usize) as u32) & 0xFFFF;
+            u64::from(f | (class & 0u32.wrapping_sub(u32::from(f != 0))))
+        };
+        let (mut a, mut b, mut c, mut d) = (value(0), value(1), value(2), value(3));
+        // largest first by the network of `pack_bond_fields` (equal values
+        // are the same value, so their order does not matter)
+        (a, b) = (a.max(b), a.min(b));
+        (c, d) = (c.max(d), c.min(d));
+        (a, c) = (a.max(c), a.min(c));
+        (b, d) = (b.max(d), b.min(d));
+        (b, c) = (b.max(c), b.min(c));
+        let mut key =
+            (u128::from(a) << 72) | (u128::from(b) << 48) | (u128::from(c) << 24) | u128::from(d);
+        if self.chirality {
+            let tagged = self.frag.tags.at(i) != TAG_NONE;
+            let chiral = if tagged { self.chiral_rank(i) } else { 0 };
+            let ring = self.ring_nbr_code(i);
+            if !(0..1 << 27).contains(&ring) || chiral > 3 {
+                return None;
+            }
+            key |=
+                (u128::from(tagged) << 127) | (u128::from(chiral) << 125) | ((ring as u128) << 98);
+        }
+        Some(key)
+    }
+
+    /// A basic-mode sorting pass over one partition after the first, by
+    /// [`Ranker::bond_list_key`], for partitions of any size: the order
+    /// and counts of [`Ranker::sort_partition_by_key`] (and so of
+    /// `hanoi`), without bringing any atom's holders up to date. Holders
+    /// left behind are sorted when next compared: classes only ever split,
+    /// in place, so a stable sort by the current classes from an older
+    /// order gives what the sorts in between would have (two holders whose
+    /// classes are still equal were equal in every sort between, and kept
+    /// their order). Only the chiral pass's look at a neighbour's holders
+    /// (`neighbor_swaps`) reads them without an update; `lazy_keys` is off
+    /// where it would. `false`, having sorted nothing, when a key does not
+    /// pack.
+    fn sort_partition_lazily(
+        &mut self,
+        slice: &mut [usize],
+        count: &mut [usize],
+        scratch: &mut [usize],
+    ) -> bool {
+        if let [x, y] = slice {
+            // a pair (most partitions): one comparison, no sort
+            let (Some(kx), Some(ky)) = (self.bond_list_key(*x), self.bond_list_key(*y)) else {
+                return false;
+            };
+            if kx == ky {
+                count.put(*x, 2);
+                count.put(*y, 0);
+            } else {
+                if kx > ky {
+                    std::mem::swap(x, y);
+                }
+                count.put(*x, 1);
+                count.put(*y, 1);
+            }
+            return true;
+        }
+        let mut keyed: SmallVec<[(u128, usize); 8]> = SmallVec::with_capacity(slice.len());
+        for (pos, &a) in slice.iter().enumerate() {
+            let Some(key) = self.bond_list_key(a) else {
+                return false;
+            };
             keyed.push((key, pos));
         }
         // stable: equal keys keep their order
@@ -1635,7 +1769,11 @@ impl<'a> Ranker<'a> {
                 let keyed = mode == Mode::Basic
                     && self.shortcuts
                     && if later {
-                        self.sort_partition_by_key(slice, count, tmp)
+                        if self.lazy_keys {
+                            self.sort_partition_lazily(slice, count, tmp)
+                        } else {
+                            self.sort_partition_by_key(slice, count, tmp)
+                        }
                     } else {
                         len == self.degree.len() && self.first_pass_by_key(slice, count, tmp)
                     };
@@ -1926,6 +2064,7 @@ impl<'a> Ranker<'a> {
             holders_epoch: self.holders_epoch,
             bond_keys: self.bond_keys,
             first_keys: self.first_keys,
+            bond_slots: self.bond_slots,
         };
         RANKER_BUFFERS.with(|cell| cell.set(buffers));
         ranks
