@@ -858,19 +858,40 @@ fn for_each_neighbour_class(
     }
 }
 
-/// [`Ranker`]'s per-atom and per-bond vectors between molecules.
+/// [`Ranker`]'s per-atom and per-bond vectors, kept in a thread-local
+/// between molecules and borrowed in place.
 #[derive(Default)]
 struct RankerBuffers {
+    /// Each atom's bonds as holders, in `frag`'s neighbour layout: in
+    /// neighbour order until the atom's first update, sorted largest first
+    /// from then on. (A stable sort by the full keys gives the same order
+    /// from either start, so the first sort, by (type, stereo), is left to
+    /// the first update; see [`Ranker::holders_as_sorted`].)
     holders: Vec<Holder>,
+    /// Where each atom's holders start in `holders` (one more entry at the
+    /// end: where the last atom's end).
     holder_start: Vec<u32>,
     degree: Vec<usize>,
+    /// RDKit's atom invariants after the class, packed so that one integer
+    /// comparison orders them as RDKit does: map number, degree, element,
+    /// isotope (isomeric only), hydrogens, charge (compared as unsigned).
     key: Vec<u128>,
     ring_count: Vec<usize>,
     index: Vec<i64>,
+    /// Sorting pass (`epoch`) in which each atom's holders were last brought
+    /// up to date: classes do not change within one pass, so an atom's
+    /// holders, once updated, stay sorted for the rest of it (the stable
+    /// sort would leave them as they are).
     holders_epoch: Vec<u64>,
+    /// Per local bond: its holder key.
     bond_keys: Vec<Holder>,
+    /// Per atom: its key in the first pass, without the position (when
+    /// every atom's key packs: `first_keys_pack`).
     first_keys: Vec<u128>,
+    /// Per atom: its bonds in fixed slots (see [`Ranker::bond_list_key`]).
     bond_slots: Vec<BondSlots>,
+    /// The first pass's keys with positions, while they are sorted.
+    sort_keys: Vec<u128>,
 }
 
 /// An atom's bonds in four fixed slots, for [`Ranker::bond_list_key`]: the
@@ -889,38 +910,18 @@ fn refill<T: Clone>(buffer: &mut Vec<T>, n: usize, value: T) {
 }
 
 thread_local! {
-    static PARTITIONS: std::cell::Cell<Partitions> = std::cell::Cell::new(Partitions::default());
-    static RANKER_BUFFERS: std::cell::Cell<RankerBuffers> =
-        std::cell::Cell::new(RankerBuffers::default());
+    static PARTITIONS: std::cell::RefCell<Partitions> =
+        std::cell::RefCell::new(Partitions::default());
+    static RANKER_BUFFERS: std::cell::RefCell<RankerBuffers> =
+        std::cell::RefCell::new(RankerBuffers::default());
 }
 
-struct Ranker<'a> {
+struct Ranker<'a, 'b> {
     frag: &'a Fragment<'a>,
-    /// Where each atom's holders start in `holders` (one more entry at the
-    /// end: where the last atom's end).
-    holder_start: Vec<u32>,
-    index: Vec<i64>,
-    degree: Vec<usize>,
-    /// RDKit's atom invariants after the class, packed so that one integer
-    /// comparison orders them as RDKit does: map number, degree, element,
-    /// isotope (isomeric only), hydrogens, charge (compared as unsigned).
-    key: Vec<u128>,
-    ring_count: Vec<usize>,
+    /// The per-atom and per-bond vectors.
+    buf: &'b mut RankerBuffers,
     ring_stereo: Vec<bool>,
     has_ring_nbr: Vec<bool>,
-    /// Each atom's bonds as holders, in `frag`'s neighbour layout: in
-    /// neighbour order until the atom's first update, sorted largest first
-    /// from then on. (A stable sort by the full keys gives the same order
-    /// from either start, so the first sort, by (type, stereo), is left to
-    /// the first update; see [`Ranker::holders_as_sorted`].)
-    holders: Vec<Holder>,
-    /// Sorting pass (`epoch`) in which each atom's holders were last brought
-    /// up to date: classes do not change within one pass, so an atom's
-    /// holders, once updated, stay sorted for the rest of it (the stable
-    /// sort would leave them as they are).
-    holders_epoch: Vec<u64>,
-    /// Per local bond: its holder key (kept only to hand the buffer back).
-    bond_keys: Vec<Holder>,
     epoch: u64,
     neighbor_num: Vec<Vec<i64>>,
     revisited: Vec<Vec<i64>>,
@@ -932,12 +933,8 @@ struct Ranker<'a> {
     /// [`Ranker::sort_partition_by_key`]) and a fragment without chiral
     /// tags may skip the chiral pass; off for the pairwise reference.
     shortcuts: bool,
-    /// Per atom: its key in the first pass, without the position (when
-    /// every atom's key packs: `first_keys_pack`).
-    first_keys: Vec<u128>,
+    /// Whether every atom's first-pass key packs (`first_keys`).
     first_keys_pack: bool,
-    /// Per atom: its bonds in fixed slots (see [`Ranker::bond_list_key`]).
-    bond_slots: Vec<BondSlots>,
     /// Whether basic-mode sorts after the first may order every partition
     /// by [`Ranker::bond_list_key`] without bringing the holders up to date
     /// (see [`Ranker::sort_partition_lazily`]).
@@ -1021,13 +1018,14 @@ fn regroup<C: PartialEq + Copy>(
     true
 }
 
-impl<'a> Ranker<'a> {
+impl<'a, 'b> Ranker<'a, 'b> {
     fn new(
         mol: &Mol,
         frag: &'a Fragment<'a>,
         stereo: &LegacyStereo,
         chirality: bool,
-    ) -> Ranker<'a> {
+        buf: &'b mut RankerBuffers,
+    ) -> Ranker<'a, 'b> {
         let n = frag.num_atoms();
         // ring stereo is rare: without it, no atom needs the neighbour look
         let any_ring_stereo = stereo
@@ -1055,17 +1053,18 @@ impl<'a> Ranker<'a> {
         };
         // the per-atom buffers, reused from one molecule to the next
         let RankerBuffers {
-            mut holders,
-            mut holder_start,
-            mut degree,
-            mut key,
-            mut ring_count,
-            mut index,
-            mut holders_epoch,
-            mut bond_keys,
-            mut first_keys,
-            mut bond_slots,
-        } = RANKER_BUFFERS.with(std::cell::Cell::take);
+            holders,
+            holder_start,
+            degree,
+            key,
+            ring_count,
+            index,
+            holders_epoch,
+            bond_keys,
+            first_keys,
+            bond_slots,
+            ..
+        } = &mut *buf;
         bond_slots.clear();
         holders.clear();
         holder_start.clear();
@@ -1073,8 +1072,8 @@ impl<'a> Ranker<'a> {
         key.clear();
         ring_count.clear();
         bond_keys.clear();
-        refill(&mut index, n, 0);
-        refill(&mut holders_epoch, n, 0);
+        refill(index, n, 0);
+        refill(holders_epoch, n, 0);
         let rings = mol.rings();
         // per local bond: (bond type, stereo code) as the holders read it
         let bond_key = |bond: &crate::mol::Bond, label: Option<bool>| {
@@ -1220,16 +1219,9 @@ impl<'a> Ranker<'a> {
         let lazy_keys = all_fields_fit && n <= 1 << 16 && !tag_by_ring_atom;
         Ranker {
             frag,
-            holder_start,
-            index,
-            degree,
-            key,
-            ring_count,
+            buf,
             ring_stereo,
             has_ring_nbr,
-            holders,
-            holders_epoch,
-            bond_keys,
             epoch: 1,
             // filled (one list per atom) only for the symmetry pass
             neighbor_num: Vec::new(),
@@ -1237,9 +1229,7 @@ impl<'a> Ranker<'a> {
             chirality,
             sorted_once: false,
             shortcuts: true,
-            first_keys,
             first_keys_pack,
-            bond_slots,
             lazy_keys,
         }
     }
@@ -1260,7 +1250,7 @@ impl<'a> Ranker<'a> {
     /// term that does not fit its field (the key then does not pack into
     /// one 128-bit word).
     fn first_pass_by_key(
-        &self,
+        &mut self,
         order: &mut [usize],
         count: &mut [usize],
         scratch: &mut [usize],
@@ -1269,7 +1259,11 @@ impl<'a> Ranker<'a> {
         if !self.first_keys_pack {
             return false;
         }
-        let first_keys = &self.first_keys;
+        let RankerBuffers {
+            first_keys,
+            sort_keys: keyed,
+            ..
+        } = &mut *self.buf;
         if order.len() >= 1 << POS_BITS {
             return false;
         }
@@ -1277,12 +1271,15 @@ impl<'a> Ranker<'a> {
         // the stable one; the standard library's, whose short-list sort
         // merges runs without branching on the keys (insertion into the
         // twenty-odd atoms of a molecule mispredicted about once per atom)
-        // (on the stack for up to 32 atoms, as nearly every molecule)
-        let mut keyed: SmallVec<[u128; 32]> = order
-            .iter()
-            .enumerate()
-            .map(|(pos, &i)| first_keys.at(i) | pos as u128)
-            .collect();
+        // (in a reused buffer: a list on the stack was built and then
+        // copied, 512 bytes, into place)
+        keyed.clear();
+        keyed.extend(
+            order
+                .iter()
+                .enumerate()
+                .map(|(pos, &i)| first_keys.at(i) | pos as u128),
+        );
         keyed.sort_unstable();
         let sorted = keyed
             .iter()
@@ -1314,7 +1311,7 @@ impl<'a> Ranker<'a> {
         scratch: &mut [usize],
     ) -> bool {
         const FIELD: u32 = 24;
-        if slice.len() < 4 || self.degree.len() > 1 << 16 {
+        if slice.len() < 4 || self.buf.degree.len() > 1 << 16 {
             return false;
         }
         let mut keyed: SmallVec<[(u128, usize); 8]> = SmallVec::with_capacity(slice.len());
@@ -1361,8 +1358,8 @@ impl<'a> Ranker<'a> {
     /// atom's bonds in the slots, classes below 2^16).
     #[inline]
     fn bond_list_key(&self, i: usize) -> Option<u128> {
-        let BondSlots { nbr, field } = self.bond_slots.at(i);
-        let index: &[i64] = &self.index;
+        let BondSlots { nbr, field } = self.buf.bond_slots.at(i);
+        let index: &[i64] = &self.buf.index;
         // an empty slot (field 0) reads the atom's own class, masked off
         let value = |slot: usize| {
             let f = field.at(slot);
@@ -1446,13 +1443,17 @@ impl<'a> Ranker<'a> {
     /// Where atom `i`'s holders lie in `holders`.
     #[inline]
     fn span(&self, i: usize) -> std::ops::Range<usize> {
-        let start = self.holder_start.at(i) as usize;
-        let end = self.holder_start.get(i + 1).map_or(start, |&e| e as usize);
+        let start = self.buf.holder_start.at(i) as usize;
+        let end = self
+            .buf
+            .holder_start
+            .get(i + 1)
+            .map_or(start, |&e| e as usize);
         start..end
     }
 
     fn holders_of(&self, i: usize) -> &[Holder] {
-        self.holders.get(self.span(i)).unwrap_or(&[])
+        self.buf.holders.get(self.span(i)).unwrap_or(&[])
     }
 
     /// Atom `i`'s holders as they stand, except that a list never brought
@@ -1460,7 +1461,7 @@ impl<'a> Ranker<'a> {
     /// sorted with every class 0, as the first update would sort it.
     fn holders_as_sorted(&self, i: usize) -> SmallVec<[Holder; 4]> {
         let mut list: SmallVec<[Holder; 4]> = self.holders_of(i).iter().copied().collect();
-        if self.holders_epoch.at(i) == 0 {
+        if self.buf.holders_epoch.at(i) == 0 {
             for h in &mut list {
                 h.set_sym(0);
             }
@@ -1470,13 +1471,13 @@ impl<'a> Ranker<'a> {
     }
 
     fn update_neighbor_index(&mut self, i: usize) {
-        if self.holders_epoch.at(i) == self.epoch {
+        if self.buf.holders_epoch.at(i) == self.epoch {
             return;
         }
-        self.holders_epoch.put(i, self.epoch);
+        self.buf.holders_epoch.put(i, self.epoch);
         let range = self.span(i);
-        let index = &self.index;
-        if let Some(list) = self.holders.get_mut(range) {
+        let index = &self.buf.index;
+        if let Some(list) = self.buf.holders.get_mut(range) {
             for h in list.iter_mut() {
                 h.set_sym(index.at(h.nbr));
             }
@@ -1488,7 +1489,7 @@ impl<'a> Ranker<'a> {
         let tag = self.frag.tags.at(i);
         let mut perm: smallvec::SmallVec<[i64; 4]> = smallvec::SmallVec::new();
         for (x, _) in self.nbrs(i) {
-            let r = self.index.at(x);
+            let r = self.buf.index.at(x);
             if perm.contains(&r) {
                 return 0;
             }
@@ -1513,14 +1514,14 @@ impl<'a> Ranker<'a> {
         }
         self.nbrs(i)
             .filter(|&(x, _)| self.ring_stereo.at(x))
-            .map(|(x, _)| self.index.at(x) * 10000 + 1)
+            .map(|(x, _)| self.buf.index.at(x) * 10000 + 1)
             .sum()
     }
 
     /// Compares two atoms of one partition (same class index, so the index
     /// comparison RDKit starts with is always equal and is left out).
     fn base_cmp(&self, i: usize, j: usize) -> Ordering {
-        let mut o = self.key.at(i).cmp(&self.key.at(j));
+        let mut o = self.buf.key.at(i).cmp(&self.buf.key.at(j));
         if o != Ordering::Equal || !self.chirality {
             return o;
         }
@@ -1550,7 +1551,7 @@ impl<'a> Ranker<'a> {
     /// RDKit's `updateAtomNeighborNumSwaps`: for each neighbour, its class
     /// and the parity of the neighbour's own tag seen from this atom.
     fn neighbor_swaps(&self, i: usize) -> smallvec::SmallVec<[(i64, u8); 4]> {
-        let ring = self.ring_count.at(i) > 0;
+        let ring = self.buf.ring_count.at(i) > 0;
         let mut out = smallvec::SmallVec::new();
         for h in self.holders_of(i) {
             let nbr = h.nbr;
@@ -1565,7 +1566,7 @@ impl<'a> Ranker<'a> {
             let mut too_many = false;
             for &x in &reference {
                 if x != i {
-                    let c = self.index.at(x);
+                    let c = self.buf.index.at(x);
                     if seen.contains(&c) {
                         too_many = true;
                     } else {
@@ -1752,7 +1753,7 @@ impl<'a> Ranker<'a> {
             part.active = part.next.at(partition);
             part.next.put(partition, -2);
             let len = part.count.at(partition);
-            let offset = usize::try_from(self.index.at(partition)).unwrap_or(0);
+            let offset = usize::try_from(self.buf.index.at(partition)).unwrap_or(0);
             let Partitions {
                 order,
                 count,
@@ -1775,7 +1776,7 @@ impl<'a> Ranker<'a> {
                             self.sort_partition_by_key(slice, count, tmp)
                         }
                     } else {
-                        len == self.degree.len() && self.first_pass_by_key(slice, count, tmp)
+                        len == self.buf.degree.len() && self.first_pass_by_key(slice, count, tmp)
                     };
                 if !keyed {
                     self.hanoi(mode, slice, tmp, count, changed);
@@ -1794,7 +1795,7 @@ impl<'a> Ranker<'a> {
             let (count, changed, touched): (&[usize], &mut [bool], &mut [u64]) =
                 (count, changed, touched);
             let frag = self.frag;
-            let index: &mut [i64] = &mut self.index;
+            let index: &mut [i64] = &mut self.buf.index;
             let members = order.get(offset..offset + len).unwrap_or(&[]);
             for &a in members {
                 changed.put(a, false);
@@ -1875,25 +1876,31 @@ impl<'a> Ranker<'a> {
                 i += 1;
                 continue;
             }
-            let old = self.index.at(partition);
+            let old = self.buf.index.at(partition);
             while part.count.at(partition) > 1 {
                 let len = part.count.at(partition);
-                let offset = usize::try_from(self.index.at(partition)).unwrap_or(0) + len - 1;
+                let offset = usize::try_from(self.buf.index.at(partition)).unwrap_or(0) + len - 1;
                 let idx = part.order.at(offset);
-                self.index.put(idx, offset as i64);
+                self.buf.index.put(idx, offset as i64);
                 part.count.put(partition, len - 1);
                 part.count.put(idx, 1);
-                if self.degree.at(idx) < 1 {
+                if self.buf.degree.at(idx) < 1 {
                     continue;
                 }
                 let touched = &mut part.touched;
-                for_each_neighbour_class(self.frag, &[idx], &mut part.changed, &self.index, |c| {
-                    mark_touched(touched, c);
-                });
+                for_each_neighbour_class(
+                    self.frag,
+                    &[idx],
+                    &mut part.changed,
+                    &self.buf.index,
+                    |c| {
+                        mark_touched(touched, c);
+                    },
+                );
                 self.push_touched(part);
                 self.refine(Mode::Basic, part);
             }
-            if self.index.at(partition) == old {
+            if self.buf.index.at(partition) == old {
                 i += 1;
             }
         }
@@ -1911,14 +1918,14 @@ impl<'a> Ranker<'a> {
     fn chiral_pass_can_split(&self, part: &Partitions) -> bool {
         let frag = self.frag;
         let class_size = |a: usize| {
-            let first = usize::try_from(self.index.at(a)).unwrap_or(0);
+            let first = usize::try_from(self.buf.index.at(a)).unwrap_or(0);
             part.count.at(part.order.at(first))
         };
         frag.tags.iter().enumerate().any(|(x, &tag)| {
             tag != TAG_NONE
                 && frag
                     .nbrs(x)
-                    .any(|(a, _)| self.ring_count.at(a) > 0 && class_size(a) > 1)
+                    .any(|(a, _)| self.buf.ring_count.at(a) > 0 && class_size(a) > 1)
         })
     }
 
@@ -1930,7 +1937,7 @@ impl<'a> Ranker<'a> {
         self.neighbor_num = vec![Vec::new(); n];
         self.revisited = vec![Vec::new(); n];
         for idx in 0..n {
-            if self.ring_count.at(idx) < 1 {
+            if self.buf.ring_count.at(idx) < 1 {
                 continue;
             }
             let mut visited = vec![false; n];
@@ -1947,7 +1954,7 @@ impl<'a> Ranker<'a> {
                 let mut level_count = 0i64;
                 let mut next_level: Vec<usize> = Vec::new();
                 while let Some(a) = queue.pop_front() {
-                    if self.ring_count.at(a) < 1 {
+                    if self.buf.ring_count.at(a) < 1 {
                         continue;
                     }
                     last_level.put(a, true);
@@ -2007,8 +2014,17 @@ impl<'a> Ranker<'a> {
         if n == 0 {
             return Vec::new();
         }
-        // the partition buffers, reused from one molecule to the next
-        let mut part = PARTITIONS.with(std::cell::Cell::take);
+        // the partition buffers, reused from one molecule to the next and
+        // borrowed in place; a fresh set should ranking ever be re-entered
+        // on this thread
+        PARTITIONS.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut part) => self.rank_with(n, &mut part),
+            Err(_) => self.rank_with(n, &mut Partitions::default()),
+        })
+    }
+
+    /// [`Ranker::rank`] of `n` atoms, with the partition buffers.
+    fn rank_with(&mut self, n: usize, part: &mut Partitions) -> Vec<u32> {
         part.order.clear();
         part.order.extend(0..n);
         refill(&mut part.scratch, n, 0);
@@ -2018,21 +2034,21 @@ impl<'a> Ranker<'a> {
         refill(&mut part.changed, n, true);
         refill(&mut part.touched, n.div_ceil(64), 0);
         part.active = -1;
-        self.activate(&mut part);
-        self.refine(Mode::Basic, &mut part);
+        self.activate(part);
+        self.refine(Mode::Basic, part);
         let ties = part.count.contains(&0);
         // (see `chiral_pass_can_split`: without a tag next to a tied ring
         // atom the pass splits nothing)
-        if self.chirality && ties && (!self.shortcuts || self.chiral_pass_can_split(&part)) {
-            self.activate(&mut part);
-            self.refine(Mode::Chiral, &mut part);
+        if self.chirality && ties && (!self.shortcuts || self.chiral_pass_can_split(part)) {
+            self.activate(part);
+            self.refine(Mode::Chiral, part);
         }
         let ties = part.count.contains(&0);
         let (mut sym_ring_atoms, mut ring_atoms, mut branching) = (0usize, 0usize, false);
         // counted without branching on each atom's ring membership and
         // class size, which follow the molecule
         for &a in &part.order {
-            let rings = self.ring_count.at(a);
+            let rings = self.buf.ring_count.at(a);
             let c = part.count.at(a);
             let in_ring = usize::from(rings > 0);
             sym_ring_atoms += in_ring * usize::from(c > 2) * c;
@@ -2045,30 +2061,26 @@ impl<'a> Ranker<'a> {
             && branching
         {
             self.ring_neighborhoods();
-            self.activate(&mut part);
-            self.refine(Mode::Symmetry, &mut part);
+            self.activate(part);
+            self.refine(Mode::Symmetry, part);
         }
-        self.break_ties(&mut part);
+        self.break_ties(part);
         let mut ranks = vec![0u32; n];
         for &a in &part.order {
-            ranks.put(a, u32::try_from(self.index.at(a)).unwrap_or(0));
+            ranks.put(a, u32::try_from(self.buf.index.at(a)).unwrap_or(0));
         }
-        PARTITIONS.with(|cell| cell.set(part));
-        let buffers = RankerBuffers {
-            holders: self.holders,
-            holder_start: self.holder_start,
-            degree: self.degree,
-            key: self.key,
-            ring_count: self.ring_count,
-            index: self.index,
-            holders_epoch: self.holders_epoch,
-            bond_keys: self.bond_keys,
-            first_keys: self.first_keys,
-            bond_slots: self.bond_slots,
-        };
-        RANKER_BUFFERS.with(|cell| cell.set(buffers));
         ranks
     }
+}
+
+/// Runs `f` with this thread's ranker buffers, borrowed in place (moving
+/// them out of the thread-local and back copied them twice per fragment),
+/// or with fresh ones should ranking be re-entered on this thread.
+fn with_ranker_buffers(f: impl FnOnce(&mut RankerBuffers) -> Vec<u32>) -> Vec<u32> {
+    RANKER_BUFFERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => f(&mut buf),
+        Err(_) => f(&mut RankerBuffers::default()),
+    })
 }
 
 /// RDKit's canonical ranks of a fragment's atoms (local numbering). With
@@ -2091,7 +2103,7 @@ impl<'a> Ranker<'a> {
 /// assert_eq!(rdkit_ranks(&mol, &frags[0], &stereo, true), vec![1, 2, 0]);
 /// ```
 pub fn rdkit_ranks(mol: &Mol, frag: &Fragment, stereo: &LegacyStereo, isomeric: bool) -> Vec<u32> {
-    Ranker::new(mol, frag, stereo, isomeric).rank()
+    with_ranker_buffers(|buf| Ranker::new(mol, frag, stereo, isomeric, buf).rank())
 }
 
 /// [`rdkit_ranks`] with every sorting pass done by pairwise comparison (no
@@ -2105,9 +2117,11 @@ pub fn rdkit_ranks_without_shortcuts(
     stereo: &LegacyStereo,
     isomeric: bool,
 ) -> Vec<u32> {
-    let mut ranker = Ranker::new(mol, frag, stereo, isomeric);
-    ranker.shortcuts = false;
-    ranker.rank()
+    with_ranker_buffers(|buf| {
+        let mut ranker = Ranker::new(mol, frag, stereo, isomeric, buf);
+        ranker.shortcuts = false;
+        ranker.rank()
+    })
 }
 
 #[cfg(test)]

@@ -97,7 +97,7 @@ impl Steps {
 }
 
 thread_local! {
-    static DFS_WORK: std::cell::Cell<DfsWork> = std::cell::Cell::new(DfsWork::default());
+    static DFS_WORK: std::cell::RefCell<DfsWork> = std::cell::RefCell::new(DfsWork::default());
 }
 
 /// The depth-first pass's working state and what it records.
@@ -352,9 +352,20 @@ impl<'a> Writer<'a> {
             .position(|&r| r == 0)
             .or_else(|| (0..n).min_by_key(|&a| self.ranks.at(a)))
             .unwrap_or(0);
-        // the traversal's buffers, reused from one fragment to the next
-        let mut work = DFS_WORK.with(std::cell::Cell::take);
-        self.find_cycles(start, &mut work);
+        // the traversal's buffers, reused from one fragment to the next,
+        // borrowed in place (taking them out of the cell and putting them
+        // back copied the whole structure twice per fragment); a fresh set
+        // should the writer ever be re-entered on this thread
+        DFS_WORK.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut work) => self.write_with(start, &mut work),
+            Err(_) => self.write_with(start, &mut DfsWork::default()),
+        })
+    }
+
+    /// [`Writer::write`] from atom `start`, with the traversal's buffers.
+    fn write_with(&self, start: usize, work: &mut DfsWork) -> String {
+        let n = self.n();
+        self.find_cycles(start, work);
         // the written order of atoms and of each tagged atom's bonds is
         // fixed by the traversal, so the tags as written are known before
         // any text is; without a tetrahedral tag to re-express, the stored
@@ -362,7 +373,7 @@ impl<'a> Writer<'a> {
         // and none are written otherwise)
         let written;
         let tags: &[u8] = if self.tetrahedral {
-            written = self.written_tags(&work, start);
+            written = self.written_tags(work, start);
             &written
         } else {
             &self.frag.tags
@@ -371,12 +382,11 @@ impl<'a> Writer<'a> {
             // no bond marks: the text is written as the traversal is
             // replayed
             let mut text = TextSink::new(self, tags, &[], 3 * n);
-            self.build_stack(&mut work, &mut text);
-            DFS_WORK.with(|cell| cell.set(work));
+            self.build_stack(work, &mut text);
             return text.out;
         }
         let mut stack: Vec<Elem> = Vec::with_capacity(3 * n);
-        self.build_stack(&mut work, &mut stack);
+        self.build_stack(work, &mut stack);
         let mut atom_visit = vec![0usize; n];
         let mut bond_visit = vec![0usize; self.frag.num_bonds()];
         for (pos, e) in stack.iter().enumerate() {
@@ -387,7 +397,6 @@ impl<'a> Writer<'a> {
             }
         }
         let dirs = self.bond_directions(&stack, &atom_visit, &bond_visit, &work.ring_idx);
-        DFS_WORK.with(|cell| cell.set(work));
         let mut text = TextSink::new(self, tags, &dirs, 2 * stack.len());
         text.replay(&stack);
         text.out
