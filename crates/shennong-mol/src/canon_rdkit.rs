@@ -939,6 +939,8 @@ struct Ranker<'a, 'b> {
     /// by [`Ranker::bond_list_key`] without bringing the holders up to date
     /// (see [`Ranker::sort_partition_lazily`]).
     lazy_keys: bool,
+    /// Whether the holders are laid out (see [`Ranker::build_holders`]).
+    holders_built: bool,
 }
 
 fn sign(o: Ordering) -> i32 {
@@ -1053,27 +1055,21 @@ impl<'a, 'b> Ranker<'a, 'b> {
         };
         // the per-atom buffers, reused from one molecule to the next
         let RankerBuffers {
-            holders,
-            holder_start,
             degree,
             key,
             ring_count,
             index,
-            holders_epoch,
             bond_keys,
             first_keys,
             bond_slots,
             ..
         } = &mut *buf;
         bond_slots.clear();
-        holders.clear();
-        holder_start.clear();
         degree.clear();
         key.clear();
         ring_count.clear();
         bond_keys.clear();
         refill(index, n, 0);
-        refill(holders_epoch, n, 0);
         let rings = mol.rings();
         // per local bond: (bond type, stereo code) as the holders read it
         let bond_key = |bond: &crate::mol::Bond, label: Option<bool>| {
@@ -1113,13 +1109,6 @@ impl<'a, 'b> Ranker<'a, 'b> {
         let mut all_fields_fit = true;
         for i in 0..n {
             let ga = frag.atom(i);
-            let start = holders.len();
-            holder_start.push(start as u32);
-            // (left in neighbour order: the first update sorts them, with
-            // the same result as from a sorted start, the sort being stable;
-            // see `holders_as_sorted`. The first pass's bond fields are taken
-            // on the way: a second loop over the holders mispredicted its
-            // exit per atom.)
             let mut fields = [0u64; 4];
             let mut fields_fit = true;
             let mut d = 0;
@@ -1132,7 +1121,6 @@ impl<'a, 'b> Ranker<'a, 'b> {
                     key: bond_keys.get(lb).map_or(0, |h| h.key),
                     nbr: x,
                 };
-                holders.push(h);
                 match (fields.get_mut(d), bond_field(&h), slots.nbr.get_mut(d)) {
                     (Some(slot), Some(field), Some(nbr)) => {
                         *slot = field;
@@ -1203,7 +1191,6 @@ impl<'a, 'b> Ranker<'a, 'b> {
                 }
             }
         }
-        holder_start.push(holders.len() as u32);
         // The order of an atom's holders among equal keys is read only
         // when the chiral pass weighs a tagged neighbour of a ring atom
         // (`neighbor_swaps`); without such a pair, holders brought up to
@@ -1217,7 +1204,7 @@ impl<'a, 'b> Ranker<'a, 'b> {
                 frag.tags.at(i) != TAG_NONE && frag.nbrs(i).any(|(x, _)| ring_count.at(x) > 0)
             });
         let lazy_keys = all_fields_fit && n <= 1 << 16 && !tag_by_ring_atom;
-        Ranker {
+        let mut ranker = Ranker {
             frag,
             buf,
             ring_stereo,
@@ -1231,7 +1218,46 @@ impl<'a, 'b> Ranker<'a, 'b> {
             shortcuts: true,
             first_keys_pack,
             lazy_keys,
+            holders_built: false,
+        };
+        // (with lazy keys, only a pairwise sort reads the holders, and
+        // most molecules never need one)
+        if !lazy_keys {
+            ranker.build_holders();
         }
+        ranker
+    }
+
+    /// Lays out every atom's holders, in neighbour order (the first update
+    /// sorts them, with the same result as from a sorted start, the sort
+    /// being stable; see `holders_as_sorted`), unless they are laid out
+    /// already. Before any sort that reads them: until then no atom's
+    /// holders have been brought up to date, so laid out late they are
+    /// what they would have been from the start.
+    fn build_holders(&mut self) {
+        if self.holders_built {
+            return;
+        }
+        self.holders_built = true;
+        let frag = self.frag;
+        let RankerBuffers {
+            holders,
+            holder_start,
+            holders_epoch,
+            bond_keys,
+            ..
+        } = &mut *self.buf;
+        holders.clear();
+        holder_start.clear();
+        for i in 0..frag.num_atoms() {
+            holder_start.push(holders.len() as u32);
+            holders.extend(frag.nbrs(i).map(|(x, lb)| Holder {
+                key: bond_keys.get(lb).map_or(0, |h| h.key),
+                nbr: x,
+            }));
+        }
+        holder_start.push(holders.len() as u32);
+        refill(holders_epoch, frag.num_atoms(), 0);
     }
 
     /// The first sorting pass of [`Ranker::refine`], in basic mode over the
@@ -1779,6 +1805,7 @@ impl<'a, 'b> Ranker<'a, 'b> {
                         len == self.buf.degree.len() && self.first_pass_by_key(slice, count, tmp)
                     };
                 if !keyed {
+                    self.build_holders();
                     self.hanoi(mode, slice, tmp, count, changed);
                 }
             }
