@@ -199,13 +199,24 @@ pub fn swaps_are_odd<T: PartialEq + Copy>(from: &[T], to: &[T]) -> bool {
     odd
 }
 
+/// The molecule as its one fragment when ring perception found it connected
+/// (nearly every molecule), without the list [`fragments`] makes; `None`
+/// when it did not (several fragments, or rings not perceived), for
+/// [`fragments`] to tell.
+pub fn connected_fragment(mol: &Mol) -> Option<Fragment<'_>> {
+    // (ring perception sees the connectivity over a subset of the bonds)
+    mol.rings
+        .get()
+        .is_some_and(RingInfo::is_connected)
+        .then(|| whole_molecule(mol))
+}
+
 /// The molecule's connected components, each with RDKit's local numbering.
 pub fn fragments(mol: &Mol) -> Vec<Fragment<'_>> {
     let n = mol.num_atoms();
-    // connected (as ring perception found, over a subset of the bonds; the
-    // usual case): local numbers are the molecule's
-    if mol.rings.get().is_some_and(RingInfo::is_connected) {
-        return vec![whole_molecule(mol)];
+    // connected (the usual case): local numbers are the molecule's
+    if let Some(whole) = connected_fragment(mol) {
+        return vec![whole];
     }
     let mut component: Vec<u32> = vec![u32::MAX; n];
     // atoms of all components, each component's a sorted run
@@ -1081,7 +1092,10 @@ impl<'a, 'b> Ranker<'a, 'b> {
             let code = u8::from(label.is_some()) * (3 - u8::from(label == Some(true)));
             Holder::new(bond_type, code * u8::from(chirality), 0)
         };
-        if frag.own.is_none() && stereo.bond_z.len() == mol.num_bonds() {
+        if frag.own.is_none() && stereo.bond_z.is_empty() {
+            // no labelled bond (most molecules)
+            bond_keys.extend(mol.bonds().iter().map(|bond| bond_key(bond, None)));
+        } else if frag.own.is_none() && stereo.bond_z.len() == mol.num_bonds() {
             // the whole molecule (nearly always): its bonds and their
             // labels side by side, without a look-up per bond
             bond_keys.extend(

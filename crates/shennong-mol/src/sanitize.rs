@@ -1511,10 +1511,9 @@ impl Mol {
     }
 
     fn legacy_stereo_with(&self, shortcuts: bool) -> Result<crate::stereo::LegacyStereo> {
-        let mut out = crate::stereo::LegacyStereo {
-            bond_z: vec![None; self.num_bonds()],
-            ring_stereo_group: vec![None; self.num_atoms()],
-        };
+        // (empty lists, nothing allocated, for the many molecules without
+        // stereo bonds or ring stereo)
+        let mut out = crate::stereo::LegacyStereo::default();
         // E/Z as RDKit's legacy perception labels them (relative to the
         // highest-ranked neighbours)
         // (whole-list folds, without an exit test per item: every molecule

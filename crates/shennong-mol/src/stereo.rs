@@ -613,9 +613,11 @@ fn ring_stereo_groups(
 /// double bond and the ring-stereo group of each ring-stereo atom.
 #[derive(Debug, Clone, Default)]
 pub struct LegacyStereo {
-    /// Per bond: `Some(true)` for Z, `Some(false)` for E, `None` without stereo.
+    /// Per bond: `Some(true)` for Z, `Some(false)` for E, `None` without
+    /// stereo; empty (read as `None` for every bond) when no bond has any.
     pub bond_z: Vec<Option<bool>>,
-    /// Per atom: the ring-stereo group (an atom index shared by the group).
+    /// Per atom: the ring-stereo group (an atom index shared by the group);
+    /// empty (read as `None` for every atom) when there is none.
     pub ring_stereo_group: Vec<Option<u32>>,
 }
 

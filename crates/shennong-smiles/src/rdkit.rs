@@ -8,8 +8,8 @@
 //! `Canon.cpp`) as observed; the parity suite compares the strings.
 
 use shennong_mol::canon_rdkit::{
-    fragments, rdkit_bond_type, rdkit_ranks, swaps_are_odd, Fragment, TAG_CCW, TAG_CW, TAG_NONE,
-    TAG_OTHER,
+    connected_fragment, fragments, rdkit_bond_type, rdkit_ranks, swaps_are_odd, Fragment, TAG_CCW,
+    TAG_CW, TAG_NONE, TAG_OTHER,
 };
 use shennong_mol::slots::Slots;
 use shennong_mol::stereo::LegacyStereo;
@@ -186,11 +186,12 @@ pub(crate) fn rdkit_smiles(mol: &Mol, isomeric: bool, kekule: bool) -> Option<St
     let stereo = if isomeric {
         mol.legacy_stereo().ok()?
     } else {
-        LegacyStereo {
-            bond_z: vec![None; mol.num_bonds()],
-            ring_stereo_group: vec![None; mol.num_atoms()],
-        }
+        // (empty lists: no labels and no groups)
+        LegacyStereo::default()
     };
+    if let Some(only) = connected_fragment(mol) {
+        return Some(Writer::new(mol, &only, &stereo, isomeric, kekule).write());
+    }
     let frags = fragments(mol);
     if let [only] = frags.as_slice() {
         return Some(Writer::new(mol, only, &stereo, isomeric, kekule).write());
