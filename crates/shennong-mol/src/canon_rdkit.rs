@@ -1308,9 +1308,9 @@ impl<'a, 'b> Ranker<'a, 'b> {
             return false;
         }
         // (key, position): the position breaks ties, so an unstable sort is
-        // the stable one; the standard library's, whose short-list sort
-        // merges runs without branching on the keys (insertion into the
-        // twenty-odd atoms of a molecule mispredicted about once per atom)
+        // the stable one (the standard library's unstable sort ran 1 %
+        // slower on the benchmark than this insertion, in fewer
+        // instructions)
         // (in a reused buffer: a list on the stack was built and then
         // copied, 512 bytes, into place)
         keyed.clear();
@@ -1320,7 +1320,7 @@ impl<'a, 'b> Ranker<'a, 'b> {
                 .enumerate()
                 .map(|(pos, &i)| first_keys.at(i) | pos as u128),
         );
-        keyed.sort_unstable();
+        crate::sort::sort_short(keyed);
         let sorted = keyed
             .iter()
             .map(|&k| (k >> POS_BITS, (k & ((1 << POS_BITS) - 1)) as usize));
