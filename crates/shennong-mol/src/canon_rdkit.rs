@@ -986,17 +986,22 @@ fn bond_field(h: &Holder) -> Option<u64> {
 /// largest first, in one word, the first most significant.
 #[inline]
 fn pack_bond_fields(fields: [u64; 4]) -> u64 {
-    // largest first by a sorting network: equal fields are the same
-    // value, so the order among them does not matter, and the fixed
-    // compare-exchanges do not branch on the bonds (a sort's loop over one
-    // to four items mispredicted from atom to atom)
-    let [mut a, mut b, mut c, mut d] = fields;
+    let [a, b, c, d] = largest_first(fields);
+    (a << 30) | (b << 20) | (c << 10) | d
+}
+
+/// Four values, largest first, by a sorting network: equal values are the
+/// same value, so the order among them does not matter, and the fixed
+/// compare-exchanges do not branch on the bonds (a sort's loop over one to
+/// four items mispredicted from atom to atom).
+#[inline(always)]
+fn largest_first([mut a, mut b, mut c, mut d]: [u64; 4]) -> [u64; 4] {
     (a, b) = (a.max(b), a.min(b));
     (c, d) = (c.max(d), c.min(d));
     (a, c) = (a.max(c), a.min(c));
     (b, d) = (b.max(d), b.min(d));
     (b, c) = (b.max(c), b.min(c));
-    (a << 30) | (b << 20) | (c << 10) | d
+    [a, b, c, d]
 }
 
 /// Reorders `slice` into a sorted run, given as (class, position in
@@ -1371,18 +1376,10 @@ impl<'a, 'b> Ranker<'a, 'b> {
                     (u128::from(bond_type) << 18) | (u128::from(stereo) << 16) | sym as u128;
                 key |= field << (FIELD * (3 - k as u32));
             }
-            if self.chirality {
-                let tagged = self.frag.tags.at(a) != TAG_NONE;
-                let chiral = if tagged { self.chiral_rank(a) } else { 0 };
-                let ring = self.ring_nbr_code(a);
-                if !(0..1 << 27).contains(&ring) || chiral > 3 {
-                    return false;
-                }
-                key |= (u128::from(tagged) << 127)
-                    | (u128::from(chiral) << 125)
-                    | ((ring as u128) << 98);
-            }
-            keyed.push((key, pos));
+            let Some(chirality) = self.chirality_key(a) else {
+                return false;
+            };
+            keyed.push((key | chirality, pos));
         }
         // stable: equal keys keep their order
         crate::sort::sort_short(&mut keyed);
@@ -1406,27 +1403,28 @@ impl<'a, 'b> Ranker<'a, 'b> {
             let class = (index.at(nbr.at(slot) as usize) as u32) & 0xFFFF;
             u64::from(f | (class & 0u32.wrapping_sub(u32::from(f != 0))))
         };
-        let (mut a, mut b, mut c, mut d) = (value(0), value(1), value(2), value(3));
-        // largest first by the network of `pack_bond_fields` (equal values
-        // are the same value, so their order does not matter)
-        (a, b) = (a.max(b), a.min(b));
-        (c, d) = (c.max(d), c.min(d));
-        (a, c) = (a.max(c), a.min(c));
-        (b, d) = (b.max(d), b.min(d));
-        (b, c) = (b.max(c), b.min(c));
-        let mut key =
+        let [a, b, c, d] = largest_first([value(0), value(1), value(2), value(3)]);
+        let bonds =
             (u128::from(a) << 72) | (u128::from(b) << 48) | (u128::from(c) << 24) | u128::from(d);
-        if self.chirality {
-            let tagged = self.frag.tags.at(i) != TAG_NONE;
-            let chiral = if tagged { self.chiral_rank(i) } else { 0 };
-            let ring = self.ring_nbr_code(i);
-            if !(0..1 << 27).contains(&ring) || chiral > 3 {
-                return None;
-            }
-            key |=
-                (u128::from(tagged) << 127) | (u128::from(chiral) << 125) | ((ring as u128) << 98);
+        Some(self.chirality_key(i)? | bonds)
+    }
+
+    /// The chirality terms of atom `i`'s key in a basic-mode pass after the
+    /// first (0 without chirality): tag flag, chiral rank and ring code in
+    /// the bits above the bond list, as `compare` orders them after the
+    /// invariants. `None` when they do not fit.
+    #[inline(always)]
+    fn chirality_key(&self, i: usize) -> Option<u128> {
+        if !self.chirality {
+            return Some(0);
         }
-        Some(key)
+        let tagged = self.frag.tags.at(i) != TAG_NONE;
+        let chiral = if tagged { self.chiral_rank(i) } else { 0 };
+        let ring = self.ring_nbr_code(i);
+        if !(0..1 << 27).contains(&ring) || chiral > 3 {
+            return None;
+        }
+        Some((u128::from(tagged) << 127) | (u128::from(chiral) << 125) | ((ring as u128) << 98))
     }
 
     /// A basic-mode sorting pass over one partition after the first, by
