@@ -1004,6 +1004,26 @@ fn largest_first([mut a, mut b, mut c, mut d]: [u64; 4]) -> [u64; 4] {
     [a, b, c, d]
 }
 
+/// Sorts a partition's atoms by `key`, stably (equal keys keep their
+/// order), and groups them as [`regroup`] does; `false`, having reordered
+/// nothing, when an atom has no key.
+fn sort_by_keys(
+    slice: &mut [usize],
+    count: &mut [usize],
+    scratch: &mut [usize],
+    mut key: impl FnMut(usize) -> Option<u128>,
+) -> bool {
+    let mut keyed: SmallVec<[(u128, usize); 8]> = SmallVec::with_capacity(slice.len());
+    for (pos, &a) in slice.iter().enumerate() {
+        let Some(k) = key(a) else {
+            return false;
+        };
+        keyed.push((k, pos));
+    }
+    crate::sort::sort_short(&mut keyed);
+    regroup(keyed.iter().copied(), slice, scratch, count)
+}
+
 /// Reorders `slice` into a sorted run, given as (class, position in
 /// `slice`) pairs in sorted order, with each class's size in `count` of its
 /// first atom and 0 in the others (`hanoi`'s grouping). The atoms are read
@@ -1355,35 +1375,31 @@ impl<'a, 'b> Ranker<'a, 'b> {
         count: &mut [usize],
         scratch: &mut [usize],
     ) -> bool {
-        const FIELD: u32 = 24;
         if slice.len() < 4 || self.buf.degree.len() > 1 << 16 {
             return false;
         }
-        let mut keyed: SmallVec<[(u128, usize); 8]> = SmallVec::with_capacity(slice.len());
-        for (pos, &a) in slice.iter().enumerate() {
-            self.update_neighbor_index(a);
-            let holders = self.holders_of(a);
-            if holders.len() > 4 {
-                return false;
-            }
-            let mut key = 0u128;
-            for (k, h) in holders.iter().enumerate() {
-                let (bond_type, stereo, sym) = (h.bond_type(), h.stereo(), h.sym());
-                if bond_type >= 64 || stereo > 3 || !(0..1 << 16).contains(&sym) {
-                    return false;
-                }
-                let field =
-                    (u128::from(bond_type) << 18) | (u128::from(stereo) << 16) | sym as u128;
-                key |= field << (FIELD * (3 - k as u32));
-            }
-            let Some(chirality) = self.chirality_key(a) else {
-                return false;
-            };
-            keyed.push((key | chirality, pos));
+        sort_by_keys(slice, count, scratch, |a| self.holder_key(a))
+    }
+
+    /// Atom `a`'s key for [`Ranker::sort_partition_by_key`], from its
+    /// holders, brought up to date first; `None` when it does not pack.
+    fn holder_key(&mut self, a: usize) -> Option<u128> {
+        const FIELD: u32 = 24;
+        self.update_neighbor_index(a);
+        let holders = self.holders_of(a);
+        if holders.len() > 4 {
+            return None;
         }
-        // stable: equal keys keep their order
-        crate::sort::sort_short(&mut keyed);
-        regroup(keyed.iter().copied(), slice, scratch, count)
+        let mut key = 0u128;
+        for (k, h) in holders.iter().enumerate() {
+            let (bond_type, stereo, sym) = (h.bond_type(), h.stereo(), h.sym());
+            if bond_type >= 64 || stereo > 3 || !(0..1 << 16).contains(&sym) {
+                return None;
+            }
+            let field = (u128::from(bond_type) << 18) | (u128::from(stereo) << 16) | sym as u128;
+            key |= field << (FIELD * (3 - k as u32));
+        }
+        Some(key | self.chirality_key(a)?)
     }
 
     /// Atom `i`'s key in a basic-mode pass after the first, as
@@ -1462,16 +1478,7 @@ impl<'a, 'b> Ranker<'a, 'b> {
             }
             return true;
         }
-        let mut keyed: SmallVec<[(u128, usize); 8]> = SmallVec::with_capacity(slice.len());
-        for (pos, &a) in slice.iter().enumerate() {
-            let Some(key) = self.bond_list_key(a) else {
-                return false;
-            };
-            keyed.push((key, pos));
-        }
-        // stable: equal keys keep their order
-        crate::sort::sort_short(&mut keyed);
-        regroup(keyed.iter().copied(), slice, scratch, count)
+        sort_by_keys(slice, count, scratch, |a| self.bond_list_key(a))
     }
 
     fn nbrs(&self, i: usize) -> impl ExactSizeIterator<Item = (usize, usize)> + Clone + 'a {
@@ -2053,13 +2060,8 @@ impl<'a, 'b> Ranker<'a, 'b> {
         if n == 0 {
             return Vec::new();
         }
-        // the partition buffers, reused from one molecule to the next and
-        // borrowed in place; a fresh set should ranking ever be re-entered
-        // on this thread
-        PARTITIONS.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut part) => self.rank_with(n, &mut part),
-            Err(_) => self.rank_with(n, &mut Partitions::default()),
-        })
+        // the partition buffers, reused from one molecule to the next
+        crate::scratch::with_reused(&PARTITIONS, |part| self.rank_with(n, part))
     }
 
     /// [`Ranker::rank`] of `n` atoms, with the partition buffers.
@@ -2112,16 +2114,6 @@ impl<'a, 'b> Ranker<'a, 'b> {
     }
 }
 
-/// Runs `f` with this thread's ranker buffers, borrowed in place (moving
-/// them out of the thread-local and back copied them twice per fragment),
-/// or with fresh ones should ranking be re-entered on this thread.
-fn with_ranker_buffers(f: impl FnOnce(&mut RankerBuffers) -> Vec<u32>) -> Vec<u32> {
-    RANKER_BUFFERS.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut buf) => f(&mut buf),
-        Err(_) => f(&mut RankerBuffers::default()),
-    })
-}
-
 /// RDKit's canonical ranks of a fragment's atoms (local numbering). With
 /// `isomeric` false, chirality, bond stereo and isotopes are left out, as
 /// for RDKit's non-isomeric SMILES.
@@ -2142,7 +2134,9 @@ fn with_ranker_buffers(f: impl FnOnce(&mut RankerBuffers) -> Vec<u32>) -> Vec<u3
 /// assert_eq!(rdkit_ranks(&mol, &frags[0], &stereo, true), vec![1, 2, 0]);
 /// ```
 pub fn rdkit_ranks(mol: &Mol, frag: &Fragment, stereo: &LegacyStereo, isomeric: bool) -> Vec<u32> {
-    with_ranker_buffers(|buf| Ranker::new(mol, frag, stereo, isomeric, buf).rank())
+    crate::scratch::with_reused(&RANKER_BUFFERS, |buf| {
+        Ranker::new(mol, frag, stereo, isomeric, buf).rank()
+    })
 }
 
 /// [`rdkit_ranks`] with every sorting pass done by pairwise comparison (no
@@ -2156,7 +2150,7 @@ pub fn rdkit_ranks_without_shortcuts(
     stereo: &LegacyStereo,
     isomeric: bool,
 ) -> Vec<u32> {
-    with_ranker_buffers(|buf| {
+    crate::scratch::with_reused(&RANKER_BUFFERS, |buf| {
         let mut ranker = Ranker::new(mol, frag, stereo, isomeric, buf);
         ranker.shortcuts = false;
         ranker.rank()

@@ -34,6 +34,7 @@ mod prefetch;
 mod ranks;
 pub mod rings;
 pub mod sanitize;
+pub mod scratch;
 pub mod slots;
 pub mod sort;
 pub mod stereo;

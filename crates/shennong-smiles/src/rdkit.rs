@@ -353,14 +353,8 @@ impl<'a> Writer<'a> {
             .position(|&r| r == 0)
             .or_else(|| (0..n).min_by_key(|&a| self.ranks.at(a)))
             .unwrap_or(0);
-        // the traversal's buffers, reused from one fragment to the next,
-        // borrowed in place (taking them out of the cell and putting them
-        // back copied the whole structure twice per fragment); a fresh set
-        // should the writer ever be re-entered on this thread
-        DFS_WORK.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut work) => self.write_with(start, &mut work),
-            Err(_) => self.write_with(start, &mut DfsWork::default()),
-        })
+        // the traversal's buffers, reused from one fragment to the next
+        shennong_mol::scratch::with_reused(&DFS_WORK, |work| self.write_with(start, work))
     }
 
     /// [`Writer::write`] from atom `start`, with the traversal's buffers.
